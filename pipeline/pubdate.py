@@ -1,0 +1,93 @@
+"""Publication date from the text itself: bylines, datelines, 'Posted on', 'published on ... in'.
+
+Order of trust (applied in clean.py): sidecar/JSONL field -> HTML metadata -> text -> URL.
+A year is never invented: a date without a year gives no publication date.
+"""
+from __future__ import annotations
+
+import re
+
+MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december"]
+
+
+def month_number(name: str) -> int:
+    """'Sept.' -> 9, 'june' -> 6 (first three letters decide)."""
+    return MONTH_NAMES.index(next(m for m in MONTH_NAMES if m[:3] == name.lower().rstrip(".")[:3])) + 1
+
+
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+
+# Full dates with a year, in the forms news sites print them.
+FULL_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)"),               # 2015-04-13, 2015.4.13
+    re.compile(_MON + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.I),        # Apr.13,2015 / June 19, 2024
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),  # 27 September 2016
+]
+CUE = re.compile(r"\b(posted|published|updated|modified|released|date)\b\s*(on|at)?\s*[:|]?", re.I)
+PUBLISHED_IN = re.compile(r"\bpublished\s+(?:on\s+)?(?P<date>[^.;]{3,40}?)\s+in\b", re.I)
+URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?/")
+
+
+def _iso(y: int, m: int, d: int | None) -> str | None:
+    if not (1 <= m <= 12) or (d is not None and not 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}" + (f"-{d:02d}" if d else "")
+
+
+def full_dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ISO) for every full calendar date with a year in text, leftmost first."""
+    found = []
+    for pat in FULL_DATE_PATTERNS:
+        for m in pat.finditer(text):
+            g = m.groupdict()
+            month = int(g["m"]) if g.get("m") else month_number(g["mon"])
+            iso = _iso(int(g["y"]), month, int(g["d"]))
+            if iso:
+                found.append((m.start(), m.end(), iso))
+    found.sort()
+    out, last_end = [], -1
+    for s, e, iso in found:
+        if s >= last_end:
+            out.append((s, e, iso))
+            last_end = e
+    return out
+
+
+def from_text(lines: list[str], head_lines: int = 12) -> str:
+    """Publication date stated in the text, or '' (see module doc for the forms)."""
+    # 1. A cue word (Posted on, Published:, Updated) followed by a full date, anywhere.
+    for line in lines:
+        for cue in CUE.finditer(line):
+            dates = full_dates(line[cue.end():cue.end() + 40])
+            if dates and dates[0][0] <= 3:
+                return dates[0][2]
+    # 2. "published on September 26, 2021 in The X".
+    for line in lines:
+        m = PUBLISHED_IN.search(line)
+        if m and full_dates(m.group("date")):
+            return full_dates(m.group("date"))[0][2]
+    # 3. A short dateline/byline line in the head of the article that carries a full date.
+    for line in lines[:head_lines]:
+        if len(line.split()) <= 8:
+            dates = full_dates(line)
+            if dates:
+                return dates[0][2]
+    return ""
+
+
+def from_url(url: str) -> str:
+    m = URL_DATE.search(url or "")
+    if not m:
+        return ""
+    return _iso(int(m["y"]), int(m["m"]), int(m["d"]) if m["d"] else None) or ""
+
+
+def normalise_published(value: str) -> str:
+    """A metadata date string (ISO, 'June 19, 2024', '2024-06-19T10:00Z') -> ISO, or ''."""
+    value = (value or "").strip()
+    m = re.match(r"^((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:$|[T\s])", value)
+    if m:
+        return _iso(int(m[1]), int(m[2] or 1), int(m[3]) if m[3] else None) if m[2] else m[1]
+    dates = full_dates(value)
+    return dates[0][2] if dates else ""

@@ -1,0 +1,108 @@
+"""One schema per output table: the column contract of shared/spec/TABLES.md, and checks.
+
+`validate(table, rows)` collects every failing row (lazy, like pandera's validate(lazy=True))
+and raises one error listing them, so a broken extractor never writes a broken CSV.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+REVIEW_COLUMNS = ["review_status", "reviewer", "review_note", "source_link"]
+REVIEW_STATUSES = ("pending", "accepted", "rejected", "edited", "added")
+AGREEMENT_STATUSES = ("proposed", "under_negotiation", "signed", "ratified", "in_force",
+                      "suspended", "terminated", "existing", "unspecified")
+ACTOR_TYPES = ("state", "organization", "person")
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+TIMEX_VALUE = re.compile(r"^[\dX]{4}(-([\dX]{2}(-[\dX]{2})?|W[\dX]{2}|SP|SU|FA|WI|Q[1-4]|H[12]))?$")
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    columns: list[str]
+    key: str | None = None                       # stable id column
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    reviewable: bool = False
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+
+ARTICLES = Schema("articles", [
+    "article_id", "source_path", "title", "url", "site", "author", "published",
+    "published_source", "language", "n_sentences", "text_sha256",
+], key="article_id", required=("article_id", "source_path", "text_sha256"),
+    enums={"published_source": ("", "sidecar", "html", "text")},
+    patterns={"published": re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")})
+
+SENTENCES = Schema("sentences", ["sentence_id", "article_id", "n", "char_start", "char_end", "text"],
+                   key="sentence_id", required=("sentence_id", "article_id", "text"))
+
+AGREEMENTS = Schema("agreements", [
+    "agreement_id", "article_id", "name", "acronym", "kind", "parties", "status", "status_date",
+    "sentence_ids", "evidence", "confidence", *REVIEW_COLUMNS,
+], key="agreement_id", required=("agreement_id", "article_id", "name"), reviewable=True,
+    enums={"status": AGREEMENT_STATUSES},
+    patterns={"status_date": re.compile(r"^([\dX]{4}(-[\dX]{2}(-[\dX]{2})?)?)?$")})
+
+ACTORS = Schema("actors", [
+    "actor_id", "article_id", "name", "type", "country", "role", "aliases", "n_mentions",
+    "sentence_ids", *REVIEW_COLUMNS,
+], key="actor_id", required=("actor_id", "article_id", "name", "type"), reviewable=True,
+    enums={"type": ACTOR_TYPES})
+
+DATES = Schema("dates", [
+    "date_id", "article_id", "sentence_id", "char_start", "char_end", "text", "value", "anchor",
+    *REVIEW_COLUMNS,
+], key="date_id", required=("date_id", "article_id", "text"), reviewable=True,
+    patterns={"value": TIMEX_VALUE})
+
+MOTIVES = Schema("motives", [
+    "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
+    "agreement", "actor", *REVIEW_COLUMNS,
+], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True)
+
+ERRORS = Schema("errors", ["path", "line", "code", "message"], required=("path", "code", "message"))
+
+TABLES: dict[str, Schema] = {s.name: s for s in (ARTICLES, SENTENCES, AGREEMENTS, ACTORS, DATES, MOTIVES, ERRORS)}
+REVIEW_TABLES = [name for name, s in TABLES.items() if s.reviewable]
+
+
+class SchemaError(ValueError):
+    pass
+
+
+def validate(schema: Schema, rows: list[dict]) -> None:
+    """Check every row; raise one SchemaError listing all failures (at most 20 shown)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        missing = [c for c in schema.columns if c not in row]
+        if missing:
+            problems.append(f"row {i}: missing columns {missing}")
+            continue
+        for col in schema.required:
+            if row[col] in ("", None):
+                problems.append(f"row {i}: empty {col}")
+        for col, allowed in schema.enums.items():
+            if row[col] not in allowed:
+                problems.append(f"row {i}: {col}={row[col]!r} not in {allowed}")
+        for col, pat in schema.patterns.items():
+            value = row[col]
+            if value not in ("", None) and not pat.match(str(value)):
+                problems.append(f"row {i}: {col}={value!r} does not match {pat.pattern}")
+        if "review_status" in row and row["review_status"] not in REVIEW_STATUSES:
+            problems.append(f"row {i}: review_status={row['review_status']!r} not in {REVIEW_STATUSES}")
+        if schema.key:
+            k = row[schema.key]
+            if k in seen:
+                problems.append(f"row {i}: duplicate {schema.key} {k}")
+            seen.add(k)
+    if problems:
+        shown = "; ".join(problems[:20])
+        more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise SchemaError(f"{schema.file}: {len(problems)} invalid rows: {shown}{more}")

@@ -1,0 +1,75 @@
+"""Tables: Extractions -> rows of the contract tables, with stable content-hash IDs and
+source links. Pure functions; the column order is the one in schemas.py.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from .records import Extraction
+from .schemas import TABLES
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """Same inputs -> same ID on every run and machine (no run order, no randomness)."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def join_list(values) -> str:
+    return "; ".join(sorted({str(v) for v in values if str(v).strip()}))
+
+
+def source_link(article_id: str, n: int) -> str:
+    return f"report/{article_id}.html#s{n}"
+
+
+def _review(article_id: str, n: int) -> dict:
+    return {"review_status": "pending", "reviewer": "", "review_note": "",
+            "source_link": source_link(article_id, n)}
+
+
+def rows_for(ex: Extraction) -> dict[str, list[dict]]:
+    """All table rows for one article (errors excluded)."""
+    a = ex.article
+    aid, sha = a.article_id, text_sha256(a.text)
+    sid = lambda n: f"{aid}:{n}"  # noqa: E731
+    out: dict[str, list[dict]] = {name: [] for name in TABLES if name != "errors"}
+    out["articles"].append({
+        "article_id": aid, "source_path": a.source_path, "title": a.title, "url": a.url,
+        "site": a.site, "author": a.author, "published": a.published,
+        "published_source": a.published_source, "language": a.language,
+        "n_sentences": len(ex.sentences), "text_sha256": sha})
+    for s in ex.sentences:
+        out["sentences"].append({"sentence_id": s.sentence_id, "article_id": aid, "n": s.n,
+                                 "char_start": s.start, "char_end": s.end, "text": s.text})
+    for ag in ex.agreements:
+        out["agreements"].append({
+            "agreement_id": stable_id("ag", aid, sha, ag.name, ag.acronym, join_list(ag.parties)),
+            "article_id": aid, "name": ag.name, "acronym": ag.acronym, "kind": ag.kind,
+            "parties": join_list(ag.parties), "status": ag.status, "status_date": ag.status_date,
+            "sentence_ids": join_list(sid(n) for n in ag.sentence_ns),
+            "evidence": ex.sentences[ag.evidence_n].text, "confidence": f"{ag.confidence:.2f}",
+            **_review(aid, ag.evidence_n)})
+    for ac in ex.actors:
+        out["actors"].append({
+            "actor_id": stable_id("ac", aid, sha, ac.name, ac.type), "article_id": aid,
+            "name": ac.name, "type": ac.type, "country": ac.country, "role": ac.role,
+            "aliases": join_list(ac.aliases), "n_mentions": len(ac.mentions),
+            "sentence_ids": join_list(sid(n) for n in ac.sentence_ns),
+            **_review(aid, ac.sentence_ns[0] if ac.sentence_ns else 0)})
+    for d in ex.dates:
+        out["dates"].append({
+            "date_id": stable_id("dt", aid, sha, d.start, d.end), "article_id": aid,
+            "sentence_id": sid(d.sentence_n), "char_start": d.start, "char_end": d.end,
+            "text": d.text, "value": d.value, "anchor": d.anchor, **_review(aid, d.sentence_n)})
+    for m in ex.motives:
+        out["motives"].append({
+            "motive_id": stable_id("mo", aid, sha, m.start, m.end, m.agreement), "article_id": aid,
+            "sentence_id": sid(m.sentence_n), "char_start": m.start, "char_end": m.end,
+            "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
+            **_review(aid, m.sentence_n)})
+    return out
