@@ -9,11 +9,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import actors, agreements, clean, dates, io, motives, nlp, report, review
+from . import actors, agreements, clean, dates, io, motives, nlp, output, report
 from .errors import PipelineError
 from .ingest import read_inputs
 from .records import Article, Extraction
-from .schemas import REVIEW_TABLES, TABLES, validate
+from .schemas import TABLES
 from .tables import rows_for
 
 
@@ -84,25 +84,6 @@ def build_tables(extractions: list[Extraction], errors: list[dict]) -> dict[str,
     return tables
 
 
-def merge_reviews(out_dir: Path, tables: dict[str, list[dict]]) -> list[dict]:
-    """Merge the analysts' review columns on disk into the fresh review tables (in place);
-    returns the orphaned reviewed rows."""
-    orphans: list[dict] = []
-    for name in REVIEW_TABLES:
-        previous = io.read_csv(out_dir / TABLES[name].file)
-        tables[name], lost = review.merge(name, tables[name], previous)
-        orphans.extend(lost)
-    return orphans
-
-
-def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> None:
-    """Validate every table first, then write each atomically: all or nothing per file."""
-    for name, rows in tables.items():
-        validate(TABLES[name], rows)
-    for name, rows in tables.items():
-        io.write_csv_atomic(out_dir / TABLES[name].file, TABLES[name].columns, rows)
-
-
 def run(input_path: Path, out_dir: Path, settings: dict) -> RunSummary:
     t0 = time.perf_counter()
     summary = RunSummary()
@@ -123,11 +104,9 @@ def run(input_path: Path, out_dir: Path, settings: dict) -> RunSummary:
     extractions = extract_all(articles, settings, summary.errors)
     summary.failed += len(articles) - len(extractions)
     tables = build_tables(extractions, summary.errors)
-    merge_reviews(out_dir, tables)
-    write_tables(out_dir, tables)
     for ex in extractions:
         report.write_article(out_dir, ex)
-    report.write_index(out_dir, tables["articles"])
+    output.finalise(out_dir, tables)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0
     return summary
