@@ -18,12 +18,22 @@ from .records import Sentence
 
 @Language.component("line_break_sentences")
 def line_break_sentences(doc: Doc) -> Doc:
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
+    line_start = True
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text:
+            if tok.i:
+                tok.is_sent_start = False
+            line_start = True
+            continue
+        if line_start:
             tok.is_sent_start = True
-        elif tok.is_space and "\n" in tok.text:
-            tok.is_sent_start = False
+            # The parser tends to open a spurious sentence right after a forced start
+            # ("Japan | and Chile signed ..."); a sentence is never one word without punctuation.
+            if tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and not doc[tok.i + 1].is_space:
+                doc[tok.i + 1].is_sent_start = False
+        elif "\n" in tok.whitespace_ and tok.i + 1 < len(doc):
+            doc[tok.i + 1].is_sent_start = True
+        line_start = False
     return doc
 
 
