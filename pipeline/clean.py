@@ -125,11 +125,13 @@ def clean(raw: RawArticle, settings: dict) -> Article:
     raw_lines = body.splitlines()
     lines = clean_lines(body, settings["clean"]["short_line_words"])
     text = "\n".join(lines)
+    # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
+    # (a foreign-script article loses every line as 'non-English interface').
+    language = detect_language(text or body, settings)
+    if language != "en" and (text or sum(c.isalpha() for c in body) >= 20):
+        raise PipelineError("E009", raw.source_path, f"text is not English (detected '{language}')", raw.line)
     if not text.strip():
         raise PipelineError("E008", raw.source_path, "no text after cleaning (0 chars)", raw.line)
-    language = detect_language(text, settings)
-    if language != "en":
-        raise PipelineError("E009", raw.source_path, f"text is not English (detected '{language}')", raw.line)
 
     meta = raw.meta
     published, source = "", ""

@@ -1,0 +1,45 @@
+import pytest
+
+from pipeline.schemas import DATES, TABLES, SchemaError, validate
+
+SPEC_COLUMNS = {
+    "articles": "article_id source_path title url site author published published_source language n_sentences text_sha256",
+    "sentences": "sentence_id article_id n char_start char_end text",
+    "agreements": "agreement_id article_id name acronym kind parties status status_date sentence_ids evidence confidence",
+    "actors": "actor_id article_id name type country role aliases n_mentions sentence_ids",
+    "dates": "date_id article_id sentence_id char_start char_end text value anchor",
+    "motives": "motive_id article_id sentence_id char_start char_end text cue agreement actor",
+    "errors": "path line code message",
+}
+
+
+@pytest.mark.parametrize("table", sorted(SPEC_COLUMNS))
+def test_schemas_columns_follow_the_contract(table):
+    cols = TABLES[table].columns
+    spec = SPEC_COLUMNS[table].split()
+    assert cols[:len(spec)] == spec
+    if TABLES[table].reviewable:
+        assert cols[len(spec):] == ["review_status", "reviewer", "review_note", "source_link"]
+
+
+def _date_row(**kw):
+    row = {c: "" for c in DATES.columns}
+    row.update(date_id="dt-1", article_id="a", text="May", value="XXXX-05", review_status="pending")
+    row.update(kw)
+    return row
+
+
+@pytest.mark.parametrize("rows,fragment", [
+    ([_date_row(value="May 2015")], "value='May 2015'"),
+    ([_date_row(), _date_row()], "duplicate date_id"),
+    ([_date_row(review_status="maybe")], "review_status='maybe'"),
+])
+def test_schemas_validate_collects_failures(rows, fragment):
+    with pytest.raises(SchemaError) as e:
+        validate(DATES, rows)
+    assert fragment in str(e.value)
+
+
+@pytest.mark.parametrize("value", ["2015-04-13", "XXXX-05", "2015-W15", "2014-SU", "XXXX-XX-XX", "201X"])
+def test_schemas_accept_timex_values(value):
+    validate(DATES, [_date_row(value=value)])

@@ -1,0 +1,48 @@
+import pytest
+
+from pipeline.records import (ActorFinding, AgreementFinding, Article, DateFinding, Extraction,
+                              Mention, MotiveFinding, Sentence)
+from pipeline.schemas import TABLES, validate
+from pipeline.tables import join_list, rows_for, stable_id
+
+TEXT = "Japan and Chile signed a pact on Friday. It aims to ease logistics."
+
+
+def _extraction(text=TEXT):
+    s0, s1 = Sentence("a1", 0, 0, 40, text[:40]), Sentence("a1", 1, 41, len(text), text[41:])
+    return Extraction(
+        article=Article("a1", "a1.txt", text, published="2024-05-03"),
+        sentences=[s0, s1],
+        actors=[ActorFinding("Japan", "state", mentions=[Mention(0, 5, "Japan", 0)])],
+        dates=[DateFinding(0, 31, 37, "Friday", "2024-05-03", "2024-05-03")],
+        agreements=[AgreementFinding("Logistics Pact", parties=["Chile", "Japan"], status="signed",
+                                     sentence_ns=[0, 1], evidence_n=0)],
+        motives=[MotiveFinding(1, 44, 66, text[44:66], "aims to", "Logistics Pact")])
+
+
+@pytest.mark.parametrize("values,expected", [(["b", "a", "b", ""], "a; b"), ([], "")])
+def test_tables_join_list_sorted_unique(values, expected):
+    assert join_list(values) == expected
+
+
+@pytest.mark.parametrize("parts", [("ag", "a1", "x", "y")])
+def test_tables_stable_id_depends_only_on_content(parts):
+    assert stable_id(*parts) == stable_id(*parts)
+    assert stable_id(*parts) != stable_id(*parts[:-1], "z")
+
+
+def test_tables_rows_validate_and_link_to_sources():
+    rows = rows_for(_extraction())
+    for name, table_rows in rows.items():
+        validate(TABLES[name], table_rows)
+    assert rows["agreements"][0]["sentence_ids"] == "a1:0; a1:1"
+    assert rows["agreements"][0]["source_link"] == "report/a1.html#s0"
+    assert rows["motives"][0]["source_link"] == "report/a1.html#s1"
+    assert rows["articles"][0]["n_sentences"] == 2
+
+
+@pytest.mark.parametrize("edit", ["Japan and Chile signed a pact on Monday. It aims to ease logistics."])
+def test_tables_ids_change_when_the_text_changes(edit):
+    a, b = rows_for(_extraction()), rows_for(_extraction(edit))
+    assert a["actors"][0]["actor_id"] != b["actors"][0]["actor_id"]
+    assert rows_for(_extraction())["actors"][0]["actor_id"] == a["actors"][0]["actor_id"]
