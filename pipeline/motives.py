@@ -1,57 +1,318 @@
 """Motives: stated reasons, triggers, purposes, threats, benefits and resistance tied to an
 agreement or to security cooperation, as clauses with their cue word.
 
-Pure function: (doc, sentences, agreements, actors) -> list[MotiveFinding].
+Two layers:
+
+- ``detect(span)``: the sentence-level cue detector. spaCy's Matcher and DependencyMatcher run
+  the cue lexicons kept as data (resources/motive_cues.jsonl: cues about agreements and
+  cooperation; resources/motive_causal_cues.jsonl: extra cues for causality in general news,
+  scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
+- ``extract(doc, sents, agreements, actors)``: keeps the hits of motive types in sentences tied
+  to an agreement or to security cooperation, turns each into the clause that states it (a
+  dependency subtree, within the sentence), and links the agreement and the actor holding it.
+
+Pure functions: no I/O beyond the cached lexicons.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc
+import spacy
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
+from .errors import PipelineError
 from .records import ActorFinding, AgreementFinding, MotiveFinding, Sentence
 from .resources import load_jsonl
 
-TOPIC = re.compile(r"\b(agreement|treaty|pact|accord|deal|arrangement|alliance|cooperation|security|defen[cs]e|military|partnership|logistics)\b", re.I)
+CUE_FILES = ("motive_cues.jsonl", "motive_causal_cues.jsonl")
+MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resistance"})
+SCOPES = frozenset({"both", "motive", "causal"})
+
+# Words that tie a sentence to an agreement or to security cooperation.
+TOPIC = re.compile(
+    r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
+    r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
+    r"memorandum|protocols?|framework|membership|accession|trade)\b", re.I)
+# Dependency labels that head a clause: the span of a motive is the subtree of one of them.
+CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
+# A cue that is itself a preposition ("amid", "due to") states its motive in its own phrase.
+PHRASE_DEPS = frozenset({"prep", "agent"})
+REPORTING = frozenset({"say", "tell", "add", "emphasise", "emphasize", "stress", "note", "believe", "hope",
+                       "regard", "warn", "urge", "argue", "insist", "state", "explain", "announce",
+                       "write", "claim", "consider", "see", "view", "want", "call", "describe"})
+EDGE_CHARS = " \t\n,;:.\"'“”‘’()[]-–—"
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One cue found in a sentence: token range [start, end) of the doc, plus its lexicon row."""
+
+    id: str
+    type: str
+    cue: str
+    scope: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+# ---------------------------------------------------------------- lexicon -> spaCy patterns
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    return spacy.blank("en").tokenizer
+
+
+def phrase_pattern(cue: str) -> list[dict]:
+    """Matcher pattern for a written cue: words match case-insensitively, <word> matches the
+    lemma, and * stands for up to three tokens ("<make> * more")."""
+    pattern: list[dict] = []
+    for word in cue.split():
+        if word == "*":
+            pattern.append({"OP": "{0,3}"})
+        elif word.startswith("<") and word.endswith(">") and len(word) > 2:
+            pattern.append({"LEMMA": {"IN": sorted({word[1:-1], word[1:-1].lower()})}})
+        else:
+            pattern.extend({"LOWER": t.lower_} for t in _tokenizer()(word))
+    if not pattern or all(p.get("OP") for p in pattern):
+        raise ValueError(f"cue '{cue}' has no words")
+    return pattern
 
 
 @lru_cache(maxsize=1)
-def cue_regex() -> re.Pattern:
-    cues = sorted({row["cue"] for row in load_jsonl("motive_cues.jsonl")}, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
+def cue_rows() -> dict[str, dict]:
+    """id -> lexicon row, over both cue files (ids are unique across them)."""
+    rows: dict[str, dict] = {}
+    for name in CUE_FILES:
+        for row in load_jsonl(name):
+            if row["id"] in rows:
+                raise PipelineError("E050", name, f"cue id {row['id']} is used twice across the cue files")
+            if not row.get("type") or not row.get("cue"):
+                raise PipelineError("E050", name, f"{row['id']}: a cue row needs 'type' and 'cue'")
+            if row.get("scope", "both") not in SCOPES:
+                raise PipelineError("E050", name, f"{row['id']}: scope must be one of {sorted(SCOPES)}")
+            rows[row["id"]] = row
+    return rows
 
 
-def clause_end(text: str, start: int, limit: int) -> int:
-    """End of the clause that starts at start: the next ';', ' - ', or the sentence end."""
-    m = re.compile(r";|\s[–—-]\s|,\s+(?:but|while|whereas)\b").search(text, start, limit)
-    end = m.start() if m else limit
-    while end > start and text[end - 1] in " .,;:":
-        end -= 1
-    return end
+_MATCHERS: dict[int, tuple[Vocab, Matcher, DependencyMatcher]] = {}
+
+
+def matchers(vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
+    """The token and dependency matchers for a vocabulary, built once."""
+    got = _MATCHERS.get(id(vocab))
+    if got is not None and got[0] is vocab:
+        return got[1], got[2]
+    matcher, dep_matcher = Matcher(vocab), DependencyMatcher(vocab)
+    for rid, row in cue_rows().items():
+        try:
+            if "dep_pattern" in row:
+                dep_matcher.add(rid, [row["dep_pattern"]])
+            else:
+                matcher.add(rid, [row.get("pattern") or phrase_pattern(row["cue"])])
+        except (ValueError, KeyError, TypeError) as e:
+            raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
+    _MATCHERS[id(vocab)] = (vocab, matcher, dep_matcher)
+    return matcher, dep_matcher
+
+
+# ---------------------------------------------------------------- detection
+
+def _hit(doc: Doc, rid: str, start: int, end: int) -> CueHit:
+    row = cue_rows()[rid]
+    return CueHit(rid, row["type"], row["cue"], row.get("scope", "both"), start, end,
+                  doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+
+def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
+    """Cue hits inside span (a Doc or a sentence Span), in text order, longest first at a tie."""
+    doc = span if isinstance(span, Doc) else span.doc
+    lo, hi = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
+    matcher, dep_matcher = matchers(doc.vocab)
+    hits = [_hit(doc, doc.vocab.strings[key], lo + start, lo + end)
+            for key, start, end in matcher(doc[lo:hi])]
+    if len(dep_matcher):
+        for key, token_ids in dep_matcher(doc):
+            ids = sorted(token_ids)
+            if lo <= ids[0] and ids[-1] < hi:
+                hits.append(_hit(doc, doc.vocab.strings[key], ids[0], ids[-1] + 1))
+    hits = [h for h in hits if h.scope in scopes]
+    return sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.id))
+
+
+def is_causal(span: Doc | Span) -> bool:
+    """True when the sentence states a cause-effect relation (any cue of any scope)."""
+    return bool(detect(span))
+
+
+def detect_text(text: str, model) -> list[CueHit]:
+    """detect() over a plain string, parsed with model (a spaCy Language)."""
+    return detect(model(text))
+
+
+# ---------------------------------------------------------------- spans
+
+def clause_node(tok: Token) -> Token:
+    """The token heading the clause (or prepositional phrase) a cue token belongs to."""
+    if tok.dep_ in PHRASE_DEPS or tok.dep_ in CLAUSE_DEPS:
+        return tok
+    node = tok
+    while node.dep_ not in CLAUSE_DEPS and node.head.i != node.i:
+        if node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"):
+            return node
+        node = node.head
+    return node
+
+
+def clause_chars(doc: Doc, hit: CueHit, sent: Span) -> tuple[int, int]:
+    """Character range of the clause stating the motive: the subtree of the cue's clause,
+    kept inside the sentence and trimmed of edge punctuation and quotes."""
+    node = clause_node(doc[hit.start])
+    toks = list(node.subtree)
+    start = max(min(toks[0].i, hit.start), sent.start)
+    end = min(max(toks[-1].i + 1, hit.end), sent.end)
+    return trim(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past edge punctuation, quotes and a leading conjunction."""
+    while True:
+        while start < end and text[start] in EDGE_CHARS:
+            start += 1
+        while end > start and text[end - 1] in EDGE_CHARS:
+            end -= 1
+        m = re.match(r"(?:and|but|or|so|yet|however|therefore|moreover|meanwhile)\b[,\s]*", text[start:end], re.I)
+        if not m or m.end() == end - start:
+            return start, end
+        start += m.end()
+
+
+# ---------------------------------------------------------------- links
+
+def paragraph_of(text: str, sent: Sentence) -> tuple[int, int]:
+    """Character range of the line (paragraph) holding the sentence."""
+    lo = text.rfind("\n", 0, sent.start) + 1
+    hi = text.find("\n", sent.end)
+    return lo, (len(text) if hi < 0 else hi)
+
+
+def main_agreement(agreements: list[AgreementFinding]) -> AgreementFinding | None:
+    return max(agreements, key=lambda a: (len(a.sentence_ns), a.confidence), default=None)
+
+
+def link_agreement(text: str, sents: list[Sentence], sent: Sentence, at: int,
+                   agreements: list[AgreementFinding]) -> AgreementFinding | None:
+    """The agreement a motive at char `at` is about: the nearest mention in the same sentence,
+    else the nearest preceding mention in the paragraph, else the article's main agreement."""
+    best, best_d = None, None
+    for ag in agreements:
+        for m in ag.mentions:
+            if m.sentence_n == sent.n:
+                d = abs(m.start - at)
+                if best_d is None or d < best_d:
+                    best, best_d = ag, d
+    if best is None:
+        for ag in agreements:
+            if sent.n in ag.sentence_ns:
+                return ag
+        p_lo, _ = paragraph_of(text, sent)
+        for ag in agreements:
+            for m in ag.mentions:
+                if p_lo <= m.start < sent.start and (best_d is None or sent.start - m.start < best_d):
+                    best, best_d = ag, sent.start - m.start
+    return best or main_agreement(agreements)
+
+
+def _actor_at(actors: list[ActorFinding], lo: int, hi: int) -> str:
+    """Canonical holder among actor mentions inside [lo, hi): a state or organisation by name,
+    a person by their country when it is known."""
+    found = sorted((m.start, a) for a in actors for m in a.mentions if lo <= m.start < hi)
+    for _start, actor in found:
+        if actor.type == "person":
+            return actor.country or actor.name
+        return actor.name
+    return ""
+
+
+def link_actor(doc: Doc, node: Token, actors: list[ActorFinding]) -> str:
+    """Who holds the motive: the subject of the clause's verb or of a governing verb (the
+    reporting verb included), when that subject names an actor."""
+    seen = node
+    while True:
+        for child in seen.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "this", "that"):
+                sub = list(child.subtree)
+                name = _actor_at(actors, sub[0].idx, sub[-1].idx + len(sub[-1].text))
+                if name:
+                    return name
+        if seen.head.i == seen.i:
+            break
+        seen = seen.head
+    root = node.sent.root
+    for tok in node.sent:
+        if tok.lemma_.lower() in REPORTING and tok.pos_ == "VERB" and tok.i != root.i:
+            for child in tok.children:
+                if child.dep_ == "nsubj":
+                    sub = list(child.subtree)
+                    name = _actor_at(actors, sub[0].idx, sub[-1].idx + len(sub[-1].text))
+                    if name:
+                        return name
+    return ""
+
+
+# ---------------------------------------------------------------- article extraction
+
+def is_headline(text: str, sent: Sentence) -> bool:
+    """The article's own headline: a first line of its own without closing punctuation."""
+    lo, hi = paragraph_of(text, sent)
+    line = text[lo:hi].strip()
+    return sent.n == 0 and line == sent.text and not line.endswith((".", "!", "?", "\"", "”"))
+
+
+def relevant(text: str, sents: list[Sentence], sent: Sentence, agreement_ns: set[int]) -> bool:
+    """A sentence about an agreement or security cooperation, or following one in its paragraph."""
+    if sent.n in agreement_ns or TOPIC.search(sent.text):
+        return True
+    p_lo, _ = paragraph_of(text, sent)
+    prev = sents[sent.n - 1] if sent.n > 0 else None
+    return bool(prev and prev.start >= p_lo and (prev.n in agreement_ns or TOPIC.search(prev.text)))
+
+
+def _merge(spans: list[tuple[int, int, CueHit]]) -> list[tuple[int, int, CueHit]]:
+    """Drop a clause contained in (or overlapping) a longer one already kept."""
+    kept: list[tuple[int, int, CueHit]] = []
+    for s, e, h in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if any(s < ke and ks < e for ks, ke, _ in kept):
+            continue
+        kept.append((s, e, h))
+    return sorted(kept, key=lambda x: x[0])
 
 
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             actors: list[ActorFinding]) -> list[MotiveFinding]:
     text = doc.text
-    by_sent: dict[int, AgreementFinding] = {}
-    for ag in agreements:
-        for n in ag.sentence_ns:
-            by_sent.setdefault(n, ag)
-    main = max(agreements, key=lambda a: len(a.sentence_ns), default=None)
+    agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     out: list[MotiveFinding] = []
     for sent in sents:
-        ag = by_sent.get(sent.n)
-        if ag is None and not TOPIC.search(sent.text):
+        if is_headline(text, sent) or not relevant(text, sents, sent, agreement_ns):
             continue
-        m = cue_regex().search(text, sent.start, sent.end)
-        if not m:
+        span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        if span is None:
             continue
-        start = m.start()
-        end = clause_end(text, m.end(), sent.end)
-        if end - start < 12:
-            continue
-        link = ag or main
-        out.append(MotiveFinding(sent.n, start, end, text[start:end], m.group(1).lower(),
-                                 (link.acronym or link.name) if link else "", ""))
+        hits = [h for h in detect(span, frozenset({"both", "motive"})) if h.type in MOTIVE_TYPES]
+        clauses = []
+        for h in hits:
+            s, e = clause_chars(doc, h, span)
+            if len(text[s:e].split()) >= 3:
+                clauses.append((s, e, h))
+        for s, e, h in _merge(clauses):
+            ag = link_agreement(text, sents, sent, h.start_char, agreements)
+            node = clause_node(doc[h.start])
+            out.append(MotiveFinding(sent.n, s, e, text[s:e], text[h.start_char:h.end_char].lower(),
+                                     (ag.acronym or ag.name) if ag else "", link_actor(doc, node, actors)))
     return out
