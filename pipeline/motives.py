@@ -36,11 +36,9 @@ SCOPES = frozenset({"both", "motive", "causal"})
 TOPIC = re.compile(
     r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
     r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
-    r"memorandum|protocols?|framework|membership|accession|trade)\b", re.I)
+    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear)\b", re.I)
 # Dependency labels that head a clause: the span of a motive is the subtree of one of them.
 CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
-# A cue that is itself a preposition ("amid", "due to") states its motive in its own phrase.
-PHRASE_DEPS = frozenset({"prep", "agent"})
 REPORTING = frozenset({"say", "tell", "add", "emphasise", "emphasize", "stress", "note", "believe", "hope",
                        "regard", "warn", "urge", "argue", "insist", "state", "explain", "announce",
                        "write", "claim", "consider", "see", "view", "want", "call", "describe"})
@@ -55,10 +53,11 @@ class CueHit:
     type: str
     cue: str
     scope: str
-    start: int
+    start: int                  # token range of the anchor: the clause of doc[start] states the motive
     end: int
-    start_char: int
+    start_char: int             # characters of the cue words as written
     end_char: int
+    weak: bool = False          # a weak cue counts only in a sentence about an agreement or cooperation
 
 
 # ---------------------------------------------------------------- lexicon -> spaCy patterns
@@ -123,10 +122,21 @@ def matchers(vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
 
 # ---------------------------------------------------------------- detection
 
-def _hit(doc: Doc, rid: str, start: int, end: int) -> CueHit:
+def _hit(doc: Doc, rid: str, start: int, end: int, shown: tuple[int, int] | None = None) -> CueHit:
     row = cue_rows()[rid]
+    c_lo, c_hi = shown or (start, end)
     return CueHit(rid, row["type"], row["cue"], row.get("scope", "both"), start, end,
-                  doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+                  doc[c_lo].idx, doc[c_hi - 1].idx + len(doc[c_hi - 1].text), bool(row.get("weak")))
+
+
+def _dep_hit(doc: Doc, rid: str, token_ids: list[int]) -> CueHit:
+    """A DependencyMatcher hit: anchored on the node named by the row's 'anchor', showing 'show'."""
+    row = cue_rows()[rid]
+    names = [node["RIGHT_ID"] for node in row["dep_pattern"]]
+    at = dict(zip(names, token_ids))
+    anchor = at.get(row.get("anchor") or "", min(token_ids))
+    shown = at.get(row.get("show") or "", anchor)
+    return _hit(doc, rid, anchor, anchor + 1, (shown, shown + 1))
 
 
 def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
@@ -138,9 +148,8 @@ def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
             for key, start, end in matcher(doc[lo:hi])]
     if len(dep_matcher):
         for key, token_ids in dep_matcher(doc):
-            ids = sorted(token_ids)
-            if lo <= ids[0] and ids[-1] < hi:
-                hits.append(_hit(doc, doc.vocab.strings[key], ids[0], ids[-1] + 1))
+            if lo <= min(token_ids) and max(token_ids) < hi:
+                hits.append(_dep_hit(doc, doc.vocab.strings[key], list(token_ids)))
     hits = [h for h in hits if h.scope in scopes]
     return sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.id))
 
@@ -159,7 +168,7 @@ def detect_text(text: str, model) -> list[CueHit]:
 
 def clause_node(tok: Token) -> Token:
     """The token heading the clause (or prepositional phrase) a cue token belongs to."""
-    if tok.dep_ in PHRASE_DEPS or tok.dep_ in CLAUSE_DEPS:
+    if tok.dep_ in CLAUSE_DEPS:
         return tok
     node = tok
     while node.dep_ not in CLAUSE_DEPS and node.head.i != node.i:
@@ -176,6 +185,7 @@ def clause_chars(doc: Doc, hit: CueHit, sent: Span) -> tuple[int, int]:
     toks = list(node.subtree)
     start = max(min(toks[0].i, hit.start), sent.start)
     end = min(max(toks[-1].i + 1, hit.end), sent.end)
+    start, end = max(start, sent.start), max(min(end, sent.end), start + 1)
     return trim(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
@@ -274,23 +284,21 @@ def is_headline(text: str, sent: Sentence) -> bool:
     return sent.n == 0 and line == sent.text and not line.endswith((".", "!", "?", "\"", "”"))
 
 
-def relevant(text: str, sents: list[Sentence], sent: Sentence, agreement_ns: set[int]) -> bool:
-    """A sentence about an agreement or security cooperation, or following one in its paragraph."""
-    if sent.n in agreement_ns or TOPIC.search(sent.text):
-        return True
-    p_lo, _ = paragraph_of(text, sent)
-    prev = sents[sent.n - 1] if sent.n > 0 else None
-    return bool(prev and prev.start >= p_lo and (prev.n in agreement_ns or TOPIC.search(prev.text)))
+def topical(sent: Sentence, agreement_ns: set[int]) -> bool:
+    """The sentence names an agreement or speaks of security cooperation."""
+    return sent.n in agreement_ns or bool(TOPIC.search(sent.text))
 
 
-def _merge(spans: list[tuple[int, int, CueHit]]) -> list[tuple[int, int, CueHit]]:
-    """Drop a clause contained in (or overlapping) a longer one already kept."""
-    kept: list[tuple[int, int, CueHit]] = []
-    for s, e, h in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-        if any(s < ke and ks < e for ks, ke, _ in kept):
-            continue
-        kept.append((s, e, h))
-    return sorted(kept, key=lambda x: x[0])
+def near_topic(sents: list[Sentence], sent: Sentence, agreement_ns: set[int], window: int = 3) -> bool:
+    """The sentence or one of the `window` sentences before it is topical."""
+    return any(topical(s, agreement_ns) for s in sents[max(0, sent.n - window):sent.n + 1])
+
+
+def _union(spans: list[tuple[int, int, CueHit]]) -> tuple[int, int, CueHit]:
+    """One motive per sentence: the stretch covering every cue clause found in it, with the cue
+    of the longest clause."""
+    longest = max(spans, key=lambda x: (x[1] - x[0], -x[0]))
+    return min(s for s, _e, _h in spans), max(e for _s, e, _h in spans), longest[2]
 
 
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
@@ -299,18 +307,21 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     out: list[MotiveFinding] = []
     for sent in sents:
-        if is_headline(text, sent) or not relevant(text, sents, sent, agreement_ns):
+        if is_headline(text, sent) or not near_topic(sents, sent, agreement_ns):
             continue
+        strong_only = not topical(sent, agreement_ns)
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if span is None:
             continue
-        hits = [h for h in detect(span, frozenset({"both", "motive"})) if h.type in MOTIVE_TYPES]
+        hits = [h for h in detect(span, frozenset({"both", "motive"}))
+                if h.type in MOTIVE_TYPES and not (strong_only and h.weak)]
         clauses = []
         for h in hits:
             s, e = clause_chars(doc, h, span)
             if len(text[s:e].split()) >= 3:
                 clauses.append((s, e, h))
-        for s, e, h in _merge(clauses):
+        if clauses:
+            s, e, h = _union(clauses)
             ag = link_agreement(text, sents, sent, h.start_char, agreements)
             node = clause_node(doc[h.start])
             out.append(MotiveFinding(sent.n, s, e, text[s:e], text[h.start_char:h.end_char].lower(),
