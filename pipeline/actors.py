@@ -1,35 +1,116 @@
-"""Actors: states (gazetteer: names, aliases, demonyms, capitals-as-government), organisations
-and people (spaCy NER), merged per article under one canonical name.
+"""Actors: states, organisations and people, typed and merged per article under one canonical name.
 
-Pure functions: (doc, sentences) -> list[ActorFinding]. The state lookup is also used by the
-agreements extractor to canonicalise parties.
+States come from a gazetteer (pycountry names and official names, plus resources/states.jsonl for
+canonical short names, aliases, demonyms and capitals); organisations from resources/organizations.jsonl
+plus spaCy ORG entities; people from spaCy PERSON entities. Cue lexicons (titles, venue words,
+non-actor organisation heads, byline openings, ...) are data in resources/actor_cues.jsonl; things
+that are never actors (news outlets, events, regions) are in resources/not_actors.jsonl.
+
+Pure functions: (doc, sentences) -> list[ActorFinding]. state_mentions() and canonical_state() are
+also used by the agreements extractor to canonicalise parties.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from spacy.tokens import Doc
+import pycountry
+from spacy.tokens import Doc, Span
 
 from .nlp import sentence_at
 from .records import ActorFinding, Mention, Sentence
 from .resources import load_jsonl
 
-GOV_NOUNS = r"(government|governments|military|militaries|forces|armed forces|navy|army|air force|officials?|ministry|leaders?|authorities|administration|president|prime minister|foreign minister|defen[cs]e minister|diplomats?|troops|side|embassy|parliament|legislature|cabinet|state)"
-CAPITAL_VERBS = r"(said|says|say|has|have|had|is|was|will|would|wants?|wanted|announced|agreed|signed|insists?|insisted|hopes?|seeks?|sought|argues?|argued|warned|rejected|accused|urged|plans?|and|to|on|'s|’s)"
-TITLE_WORDS = r"(President|Prime Minister|Premier|Chancellor|King|Crown Prince|Emir|Sheikh|Foreign Minister|Defen[cs]e Minister|Minister|Secretary of State|Secretary of Defen[cs]e|Defen[cs]e Secretary|Secretary|Senator|Ambassador|General|Gen\.|Admiral|Chief|Spokesman|Spokeswoman|Envoy|Leader|Chairman|Director|Vice President|Deputy)"
+APOS = "['’]"
+
+
+# ----------------------------------------------------------------------------- lexicons
+
+@lru_cache(maxsize=None)
+def cues(kind: str) -> tuple[str, ...]:
+    """Words of one cue lexicon in resources/actor_cues.jsonl (empty if the kind is absent)."""
+    return tuple(w for row in load_jsonl("actor_cues.jsonl") if row["kind"] == kind for w in row["words"])
+
+
+def _alternation(forms) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _cue_regex(kind: str, template: str, flags: int = re.I) -> re.Pattern:
+    """template with {alt} replaced by the cue alternation, e.g. r"^\\s+({alt})\\b"."""
+    return re.compile(template.replace("{alt}", _alternation(cues(kind))), flags)
+
+
+@lru_cache(maxsize=None)
+def _cue_set(kind: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in cues(kind))
+
+
+# ----------------------------------------------------------------------------- states
+
+def _pycountry_forms(country) -> list[str]:
+    """Surface forms of one pycountry record: name, common and official names, and
+    'Korea, Republic of' read as 'Republic of Korea'."""
+    forms = []
+    for attr in ("name", "common_name", "official_name"):
+        value = getattr(country, attr, None)
+        if not value:
+            continue
+        value = re.sub(r"^the ", "", value)
+        if "(" in value:
+            forms.append(value.split("(")[0].strip())
+            continue
+        if ", " in value:
+            head, tail = value.split(", ", 1)
+            value = re.sub(r"^The ", "", f"{tail} {head}")
+        forms.append(value)
+    return [f for f in forms if len(f) > 3]
+
+
+def _pycountry_short(country) -> str:
+    if getattr(country, "common_name", None):
+        return country.common_name
+    name = country.name
+    if "(" in name:
+        return name.split("(")[0].strip()
+    if ", " in name:
+        official = getattr(country, "official_name", None)
+        return re.sub(r"^the ", "", official) if official else name.split(", ")[0]
+    return name
 
 
 @lru_cache(maxsize=1)
-def state_index() -> dict[str, str]:
-    """surface form -> canonical state name (names, aliases, capitals); case-sensitive keys."""
+def _state_tables() -> tuple[dict[str, str], frozenset[str]]:
+    """(surface form -> canonical state name, forms that need a clean context).
+
+    pycountry supplies every country; a states.jsonl row with the same alpha3 code gives the
+    canonical short name and wins over pycountry. Single-word forms known only from pycountry
+    (Jersey, Chad, ...) and a row's 'ambiguous_forms' are ambiguous."""
+    rows = load_jsonl("states.jsonl")
+    curated = {r["alpha3"]: r["name"] for r in rows if r.get("alpha3")}
     idx: dict[str, str] = {}
-    for row in load_jsonl("states.jsonl"):
+    ambiguous: set[str] = set()
+    for country in pycountry.countries:
+        canonical = curated.get(country.alpha_3) or _pycountry_short(country)
+        for form in _pycountry_forms(country) + [canonical]:
+            if form not in idx:
+                idx[form] = canonical
+                if " " not in form and country.alpha_3 not in curated:
+                    ambiguous.add(form)
+    for row in rows:
         for form in [row["name"], *row.get("aliases", [])]:
-            idx[form] = row["name"]
-            if form.startswith("the "):
-                idx[form[4:]] = row["name"]
-    return idx
+            for f in (form, form[4:] if form.startswith("the ") else None):
+                if f:
+                    idx[f] = row["name"]
+                    ambiguous.discard(f)
+        ambiguous.update(row.get("ambiguous_forms", []))
+    return idx, frozenset(ambiguous)
+
+
+def state_index() -> dict[str, str]:
+    """surface form -> canonical state name (names, aliases, official names); case-sensitive keys."""
+    return _state_tables()[0]
 
 
 @lru_cache(maxsize=1)
@@ -43,28 +124,12 @@ def capital_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def org_index() -> dict[str, tuple[str, str]]:
-    idx = {}
-    for row in load_jsonl("organizations.jsonl"):
-        for form in [row["name"], *row.get("aliases", [])]:
-            idx[form] = (row["name"], row.get("country", ""))
-    return idx
-
-
-@lru_cache(maxsize=1)
-def not_actor_forms() -> frozenset[str]:
-    return frozenset(p.lower() for row in load_jsonl("not_actors.jsonl") for p in row["patterns"])
-
-
-def _alternation(forms) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
 def _state_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    names = re.compile(r"(?<![\w.-])(" + _alternation(state_index()) + r")(?![\w-]|\.\w)")
-    demonyms = re.compile(r"\b(" + _alternation(demonym_index()) + r")\s+" + GOV_NOUNS + r"\b")
-    capitals = re.compile(r"\b(" + _alternation(capital_index()) + r")(?=\s*" + CAPITAL_VERBS + r"\b)")
+    nouns = _alternation([*cues("state_nouns"), *cues("titles")])
+    names = re.compile(r"(?<![\w.])(" + _alternation(state_index()) + r")(?!\w|\.\w)")
+    demonyms = re.compile(r"(?<![\w.])(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
+    capitals = re.compile(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?=\s*(?:"
+                          + _alternation(cues("capital_verbs")) + r")(?!\w))")
     return names, demonyms, capitals
 
 
@@ -74,25 +139,101 @@ def canonical_state(surface: str) -> str | None:
     idx = state_index()
     if s in idx:
         return idx[s]
-    if s.startswith("the ") and s[4:] in idx:
+    if s[:4].lower() == "the " and s[4:] in idx:
         return idx[s[4:]]
     return capital_index().get(s) or demonym_index().get(s)
 
 
+@lru_cache(maxsize=1)
+def _state_word_regex() -> re.Pattern:
+    """A state name, alias or demonym as a whole word, with an optional possessive."""
+    return re.compile(r"(?<![\w.])(" + _alternation([*state_index(), *demonym_index()]) + r")(?:" + APOS
+                      + r"s)?(?!\w|\.\w)")
+
+
+def _state_of_word(word: str) -> str:
+    return state_index().get(word) or demonym_index().get(word) or ""
+
+
+def _is_state_word(word: str) -> bool:
+    word = re.sub(APOS + "s$", "", word)
+    return word in state_index() or word in demonym_index()
+
+
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"([\w.’'-]+)\s*$", text[max(0, start - 40):start])
+    return m.group(1) if m else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    m = re.match(r"\s*([\w.’'-]+)", text[end:end + 40])
+    return m.group(1) if m else ""
+
+
+def _hyphen_ok(text: str, start: int, end: int) -> bool:
+    """A name glued to a hyphen counts only inside a compound of states ('Korea-Japan-China',
+    'India-US'), not in 'US-made' or 'anti-China'."""
+    if start > 0 and text[start - 1] == "-":
+        m = re.search(r"([\w.’']+)-$", text[max(0, start - 40):start])
+        if not (m and (_is_state_word(m.group(1)) or m.group(1) == "Korea")):
+            return False
+    if end < len(text) and text[end] == "-":
+        m = re.match(r"-([\w.’']+?)(?=[-\s,.;:]|$)", text[end:end + 40])
+        if not (m and _is_state_word(m.group(1))):
+            return False
+    return True
+
+
+def _part_of_place_name(text: str, start: int, end: int) -> bool:
+    """'Latin America', 'South China Sea', 'Taiwan Strait': the state name is part of a region."""
+    if _word_before(text, start) in cues("compass_prefixes") and text[max(0, start - 1)] == " ":
+        return True
+    return _word_after(text, end) in cues("geo_features")
+
+
+def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
+    """'Michael Jordan', 'New Jersey', 'Georgia Tech': a capitalised word right next to the form."""
+    before = re.search(r"([A-Z][\w'-]*)[ ]$", text[max(0, start - 30):start])
+    if before and not re.search(r"(^|[.!?:\n]\s*)$", text[max(0, start - 30):before.start() + max(0, start - 30)]):
+        return True
+    return bool(re.match(r" [A-Z][a-z]", text[end:end + 3]))
+
+
+def _after_venue_word(text: str, start: int) -> bool:
+    return bool(_cue_regex("venue_preps", r"\b(?:{alt})\s+(?:the\s+)?$").search(text[max(0, start - 40):start]))
+
+
 def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, surface, canonical) of every state reference in text, leftmost first."""
+    """(start, end, surface, canonical) of every state reference in text, leftmost first.
+
+    Names and aliases (not inside region names like 'South China Sea' or compounds like 'US-made'),
+    demonyms before a government noun or title ('the South Korean government', 'Soviet President';
+    not 'South Korean public opinion', not 'a former Nigerian president'), and capitals used for
+    their government ('Seoul said', 'Tokyo and Manila'; not 'a visit to Tokyo', 'in Seoul')."""
     names, demonyms, capitals = _state_regexes()
+    ambiguous = _state_tables()[1]
     found: list[tuple[int, int, str, str]] = []
     for m in names.finditer(text):
-        surface = m.group(1)
-        if surface == "US" and text[m.end():m.end() + 1] == "$":
+        s, e, surface = m.start(1), m.end(1), m.group(1)
+        if surface == "US" and text[e:e + 1] == "$":
             continue
-        found.append((m.start(1), m.end(1), surface, state_index()[surface]))
+        if not _hyphen_ok(text, s, e) or _part_of_place_name(text, s, e):
+            continue
+        if surface in ambiguous and _capitalised_neighbour(text, s, e):
+            continue
+        found.append((s, e, surface, state_index()[surface]))
+    former = _cue_regex("former_words", r"(?:\b|^)(?:{alt})\s*$")
     for m in demonyms.finditer(text):
-        found.append((m.start(1), m.end(1), m.group(1), demonym_index()[m.group(1)]))
+        s, e = m.start(1), m.end(1)
+        if former.search(text[max(0, s - 20):s]) or _part_of_place_name(text, s, e):
+            continue
+        found.append((s, e, m.group(1), demonym_index()[m.group(1)]))
     for m in capitals.finditer(text):
-        found.append((m.start(1), m.end(1), m.group(1), capital_index()[m.group(1)]))
-    found.sort()
+        s, e = m.start(1), m.end(1)
+        if _after_venue_word(text, s) or _capitalised_neighbour(text, s, s) and text[s - 1:s] == " ":
+            continue
+        found.append((s, e, m.group(1), capital_index()[m.group(1)]))
+    found.sort(key=lambda f: (f[0], -f[1]))
     out, last = [], -1
     for f in found:
         if f[0] >= last:
@@ -101,73 +242,487 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _clean_org(name: str) -> str:
-    name = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.I)
-    return re.sub(r"[\s,.;:'’]+$|['’]s$", "", name)
+def _location_use(doc: Doc, text: str, start: int, end: int, state_ends: frozenset[int] = frozenset()) -> bool:
+    """A state mention that only names a place: 'in Singapore', 'held in Qatar', 'Doha, Qatar'.
+    Not 'the war in Ukraine' (a party to the conflict), not 'China, Japan, Australia' (a list)."""
+    if _after_venue_word(text, start):
+        return not _cue_regex("conflict_nouns", r"\b(?:{alt})\s+(?:\w+\s+){0,1}$").search(
+            text[max(0, start - 40):start])
+    m = re.search(r"([A-Za-z][\w.'-]*),\s*$", text[max(0, start - 40):start])
+    if not m or re.match(r"\s*" + APOS + "s", text[end:end + 3]) or _is_state_word(m.group(1)):
+        return False
+    if start - len(m.group(0)) + len(m.group(1)) in state_ends:
+        return False
+    tok = doc.char_span(start - len(m.group(0)), start - len(m.group(0)) + len(m.group(1)),
+                        alignment_mode="expand")
+    return bool(tok) and tok[-1].pos_ == "PROPN" and tok[-1].ent_type_ not in ("PERSON", "ORG")
 
 
-def _role_before(text: str, start: int) -> tuple[str, str]:
-    """Title (and country, via a demonym or state name) written just before a name."""
-    window = text[max(0, start - 80):start]
-    m = re.search(r"((?:[A-Z][\w.]*\s+)*?)" + TITLE_WORDS + r"((?:\s+(?:of|for)\s+[A-Z][\w ]+?)?)\s*$", window)
-    if not m:
+# ----------------------------------------------------------------------------- organisations
+
+@lru_cache(maxsize=1)
+def _org_rows() -> tuple[dict, ...]:
+    return load_jsonl("organizations.jsonl")
+
+
+@lru_cache(maxsize=1)
+def org_index() -> dict[str, tuple[str, str]]:
+    """surface form -> (canonical name, country) for the organisations in organizations.jsonl."""
+    idx = {}
+    for row in _org_rows():
+        for form in [row["name"], *row.get("aliases", [])]:
+            idx[form] = (row["name"], row.get("country", ""))
+            if form.startswith("the "):
+                idx[form[4:]] = (row["name"], row.get("country", ""))
+    return idx
+
+
+@lru_cache(maxsize=1)
+def _seat_names() -> frozenset[str]:
+    """Seats of government ('the Kremlin', 'the White House'): actors unless only a venue."""
+    return frozenset(r["name"] for r in _org_rows() if r.get("seat"))
+
+
+@lru_cache(maxsize=1)
+def _org_regex() -> re.Pattern:
+    return re.compile(r"(?<![\w-])(" + _alternation(org_index()) + r")(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def not_actor_forms() -> frozenset[str]:
+    """Lower-cased names that are never actors: news outlets, events, regions, diseases, and the
+    names, acronyms and aliases of agreements in agreements.jsonl."""
+    forms = {p.lower() for row in load_jsonl("not_actors.jsonl") for p in row["patterns"]}
+    for row in load_jsonl("agreements.jsonl"):
+        forms.update(f.lower() for f in [row.get("name"), row.get("acronym"), *row.get("aliases", [])] if f)
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=1)
+def _body_regex() -> re.Pattern:
+    """'the South Korean military', 'Turkey's parliament': a state body named by its state."""
+    states = _alternation([*state_index(), *demonym_index()])
+    return re.compile(r"(?<![\w.])(" + states + r")(?:" + APOS + r"s)?\s+(?i:(" +
+                      _alternation(cues("state_bodies")) + r"))\b")
+
+
+def _state_body(doc: Doc, m: re.Match) -> str:
+    """Name of a state body matched by _body_regex, or '' when the phrase is not one.
+
+    A body named with a demonym ('the South Korean military') is one unless the noun modifies
+    another noun ('Chinese military buildup'); one named with a state name or possessive
+    ('Turkey's parliament') only when it is the subject of a clause. The name always uses the
+    state's demonym, so variants merge: 'Turkish parliament'."""
+    state, noun = m.group(1), m.group(2)
+    span = doc.char_span(m.start(2), m.end(2), alignment_mode="expand")
+    if span is None:
+        return ""
+    head = span[-1]
+    if head.i + 1 < len(doc) and doc[head.i + 1].pos_ in ("NOUN", "PROPN") and head.dep_ in ("amod", "compound"):
+        return ""
+    canonical = canonical_state(state) or ""
+    demonyms = [d for d, c in demonym_index().items() if c == canonical and d.replace(" ", "").isalpha()]
+    is_demonym = state in demonym_index() and state.replace(" ", "").isalpha()
+    if not is_demonym and head.dep_ not in ("nsubj", "nsubjpass"):
+        return ""
+    return f"{demonyms[0] if demonyms else canonical} {noun}"
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s*\([^)]*$", "", name.strip())            # 'Agreement (RAA' -> 'Agreement'
+    name = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I)
+    name = re.sub(APOS + r"s$", "", name)
+    return re.sub(r"[\s,.;:'’\"“”(]+$", "", name).strip()
+
+
+def _acronym_definitions(text: str) -> dict[str, str]:
+    """'Long Name (LN)' in the text: acronym -> long name (the run of capitalised words before it)."""
+    out = {}
+    word = r"(?:[A-Z][\w’'-]*|of|and|for|the|on|in|to|&)"
+    for m in re.finditer(r"(" + word + r"(?:\s+" + word + r")*)\s*\(([A-Z][A-Za-z]{1,9})\)", text):
+        out[m.group(2)] = re.sub(r"^(?:(?:of|and|for|the|on|in|to|&)\s+)+", "", m.group(1))
+    return out
+
+
+def _agreement_like(name: str, text: str, acronyms: dict[str, str]) -> bool:
+    """An agreement or document, not an actor: 'Paris Climate Agreement', 'RCEP', 'the USMCA deal'."""
+    heads = _cue_regex("agreement_heads", r"\b(?:{alt})\b", 0)
+    if heads.search(name) or name.lower() in not_actor_forms():
+        return True
+    if re.fullmatch(r"[A-Z][A-Za-z-]{1,9}", name):
+        if heads.search(acronyms.get(name, "")):
+            return True
+        nouns = _alternation(cues("agreement_nouns"))
+        if re.search(r"(?<![\w-])" + re.escape(name) + r"(?:\s+|-)(?:" + nouns + r")\b", text):
+            return True
+    return False
+
+
+def _byline_spans(text: str) -> list[tuple[int, int]]:
+    """Bylines, reporting/editing credits and picture credits: their names are not actors."""
+    spans = []
+    starts = _cue_regex("byline_starts", r"^[ \t(\[]*(?:{alt})\b[:\s]", re.M)
+    for m in starts.finditer(text):
+        end = text.find("\n", m.start())
+        spans.append((m.start(), end if end >= 0 else len(text)))
+    for m in re.finditer(r"\(([^()\n]{3,120})\)", text):
+        inner = m.group(1)
+        if "/" in inner or _cue_regex("credit_words", r"^(?:{alt})\b[:\s]", 0).search(inner):
+            spans.append(m.span())
+    for m in re.finditer(r"^[^\n]{0,80}\|[^\n]*$", text, re.M):     # 'NAME | OUTLET' lines
+        spans.append(m.span())
+    return spans
+
+
+def _press_apposition(text: str, end: int) -> bool:
+    """'X, Tokyo correspondent' / 'X, staff writer': the article's author or staff."""
+    m = re.match(r"\s*,\s*([^,\n]{0,40})", text[end:end + 60])
+    return bool(m and _cue_regex("press_roles", r"\b(?:{alt})s?\b").search(m.group(1)))
+
+
+def _part_of_title(text: str, start: int, end: int) -> bool:
+    """'External Affairs Minister', 'Army Chief', 'Secretary of Defense', 'Chief of Defence Staff':
+    an organisation written as part of somebody's title."""
+    if _cue_regex("titles", r"^[ \t]*(?:{alt})\b").search(text[end:end + 40]):
+        return True
+    return bool(re.search(r"\b(?:Secretary|Minister|Ministers|Chief|Head|Director|Commander|"
+                          r"Ambassador|Secretary-General|Chairman|Chair|President)s?\s+(?:of|for|to)\s+"
+                          r"(?:the\s+)?$", text[max(0, start - 50):start], re.I))
+
+
+def _outlet_context(text: str, start: int, end: int) -> bool:
+    """'The Guardian quoted ...', 'RIA Novosti news agency', 'told the Herald'."""
+    if _cue_regex("outlet_cues", r"^[\s,]*(?:{alt})\b").search(text[end:end + 30]):
+        return True
+    return bool(re.search(r"\b(?:told|according to|reported by|quoted by|said in an interview with)\s+"
+                          r"(?:the\s+)?(?:\w+" + APOS + r"s\s+)?$", text[max(0, start - 40):start]))
+
+
+def _affiliation_context(text: str, sent_start: int, start: int) -> bool:
+    """'a lecturer at Massey University', 'member of the committee of Army, Navy and X'."""
+    before = text[sent_start:start]
+    for m in _cue_regex("affiliation_cues", r"\b(?:{alt})s?\s+(?:\w+\s+){0,2}?(?:at|of|from|in|with)\s+").finditer(before):
+        words = re.findall(r"[^\s,]+", before[m.end():])
+        if all(w[:1].isupper() or w in ("the", "and", "of", "for", "&") or re.fullmatch(r"\([A-Z]+\)", w)
+               for w in words):
+            return True
+    return False
+
+
+def _common_word_entity(ent: Span) -> bool:
+    """A one-word entity the tagger reads as a common word ('Attendees', 'Historic')."""
+    return len(ent) == 1 and ent[0].tag_ not in ("NNP", "NNPS")
+
+
+def _modifier_of_common_noun(ent: Span) -> bool:
+    """'NFL icon', 'Cabinet meeting', 'Kumsusan state residence': a name used as a noun modifier."""
+    root = ent.root
+    head = root.head
+    return (root.dep_ in ("compound", "amod", "nmod") and head.i >= ent.end and head.pos_ == "NOUN"
+            and head.text[:1].islower())
+
+
+def _org_country(name: str) -> str:
+    """Country stated by the organisation's name ('Korea Coast Guard', 'Philippine Navy')."""
+    for word in re.findall(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?", name):
+        for w in (word, word.split()[0]):
+            c = canonical_state(re.sub(APOS + "s$", "", w))
+            if c:
+                return c
+    return ""
+
+
+def _generic_org(name: str) -> bool:
+    return name.lower() in _cue_set("generic_orgs")
+
+
+def _non_actor_head(name: str) -> bool:
+    """'Massey University', 'Asan Institute for Policy Studies', 'IntelEdge Inc.': the head noun
+    (last word, or the word before 'of'/'for') marks an affiliation, company, event or outlet."""
+    heads = set(cues("org_non_actor_heads"))
+    words = [w.rstrip(".,") for w in re.split(r"\s+(?:of|for|on)\s+", name)[0].split()]
+    return bool(words) and (words[-1] in heads or name.split()[-1].rstrip(".,") in heads)
+
+
+# ----------------------------------------------------------------------------- people
+
+def strip_honorifics(name: str) -> str:
+    """'Mr Santos' -> 'Santos', 'Dr. Mark Esper' -> 'Mark Esper'; possessives dropped."""
+    name = re.sub(APOS + r"s?$", "", name.strip())
+    pattern = _cue_regex("honorifics", r"^(?:(?:{alt})(?!\w)\.?\s+)+", 0)
+    return pattern.sub("", name).strip()
+
+
+_TOKEN = re.compile(r"[\w.’'&-]+|[^\w\s]")
+
+
+def _title_chunk(text: str, sent_start: int, start: int) -> list[str]:
+    """Words written just before a name that can belong to a title: capitalised words,
+    'of/for/to/the', title words in lower case, 'former'."""
+    title_words = {w for t in cues("titles") for w in t.lower().split()} | {
+        w for t in cues("role_nouns") for w in t.lower().split()}
+    title_words |= {"former", "then-", "ex-", "state", "defense", "defence", "foreign", "affairs", "national",
+                    "security", "special", "deputy", "vice", "senior", "top", "acting", "chief", "staff"}
+    words = _TOKEN.findall(text[sent_start:start])
+    chunk: list[str] = []
+    for w in reversed(words):
+        bare = re.sub(APOS + "s$", "", w)
+        if (w[:1].isupper() and w[:1].isalpha()) or w.lower() in title_words or w.lower() in (
+                "of", "for", "to", "the", "then-president") or (bare and _is_state_word(bare)):
+            chunk.append(w)
+        else:
+            break
+    chunk.reverse()
+    while chunk and chunk[0].lower() in ("of", "for", "to", "the"):
+        chunk.pop(0)
+    return chunk
+
+
+def _role_before(text: str, sent_start: int, start: int) -> tuple[str, str]:
+    """(role, country) from a title before a name: 'US Secretary of Defense Ashton Carter' ->
+    ('Secretary of Defense', 'United States'); 'Japan's Ambassador to Britain' -> ('Ambassador to
+    Britain', 'Japan'); 'Army Chief General X' -> ('Army Chief', '')."""
+    chunk = _title_chunk(text, sent_start, start)
+    if not chunk:
         return "", ""
-    role = (m.group(2) + m.group(3)).strip()
-    prefix = m.group(1).strip()
+    phrase = " ".join(chunk)
+    phrase = re.sub(r"\s+([’'])\s*s\b", r"\1s", phrase)
+    ranks = _cue_regex("ranks", r"(?:^|\s)(?:{alt})$", 0)
+    stripped = phrase
+    while True:
+        new = ranks.sub("", stripped).strip()
+        if new == stripped or not new:
+            break
+        stripped = new
+    titles = _cue_regex("titles", r"(?<![\w-])(?:{alt})(?![\w-])")
+    hits = list(titles.finditer(stripped))
+    if not hits:
+        return ("", "") if stripped != phrase or not ranks.search(phrase) else (phrase, "")
+    first = hits[0]
+    prefix, rest = stripped[:first.start()].strip(), stripped[first.start():].strip()
+    former = ""
     country = ""
-    for word in (prefix.split() + re.findall(r"[A-Z][\w.]*", m.group(3))):
-        country = canonical_state(word) or country
-    if prefix and not country:
-        role = f"{prefix} {role}"
+    kept = []
+    prefix = _state_word_regex().sub(lambda m: "\x00" + _state_of_word(m.group(1)).replace(" ", "\x01"), prefix)
+    for w in prefix.split():
+        if w.lower() in ("former", "ex-", "then-", "then-president"):
+            former = "former "
+        elif w.startswith("\x00"):
+            country = w[1:].replace("\x01", " ")
+            kept = []
+        elif w.lower() not in ("the", "a", "an", "of"):
+            kept.append(w)
+    if re.match(r"then-", rest, re.I):
+        former, rest = "former ", rest[5:]
+    tail = re.search(r"\s(?:of|for)\s+(?:the\s+)?([A-Z][\w.’' -]+)$", rest)
+    if tail and not country and canonical_state(tail.group(1).strip()):
+        country = canonical_state(tail.group(1).strip()) or ""
+        rest = rest[:tail.start()]
+    role = (former + " ".join(kept + [rest])).strip()
     return role, country
 
 
-def extract(doc: Doc, sents: list[Sentence]) -> list[ActorFinding]:
+def _role_after(text: str, end: int, sent_end: int) -> tuple[str, str]:
+    """(role, country) from an apposition: 'Wang Yi, Foreign Minister of China' ->
+    ('Foreign Minister', 'China'); 'X, America's special envoy for Y' -> ('special envoy for Y',
+    'United States'); 'X, a former Nigerian president' -> ('former president', 'Nigeria')."""
+    m = re.match(r"\s*,\s*(?:who\s+(?:is|was)\s+)?(?:the\s+|a\s+|an\s+)?([^,;:()\n—–]{3,90})",
+                 text[end:sent_end])
+    if not m:
+        return "", ""
+    phrase = re.split(r"\s+(?:who|which|said|says|and|but|has|had|was|is|told)\s", m.group(1))[0].strip(" .")
+    if not _cue_regex("role_nouns", r"\b(?:{alt})\b").search(phrase) or len(phrase.split()) > 12:
+        return "", ""
+    if re.match(r"^[a-z]+(?:ed|s)\b", phrase) and not re.match(r"^(?:former|senior|special)\b", phrase):
+        return "", ""
+    country = ""
+    former = "former " if re.match(r"(?:former|ex-)\s*", phrase) else ""
+    phrase = re.sub(r"^(?:former|ex-)\s*", "", phrase)
+    lead = re.match(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?:" + APOS + r"s)?\s+", phrase)
+    if lead and canonical_state(lead.group(1)):
+        country, phrase = canonical_state(lead.group(1)) or "", phrase[lead.end():]
+    tail = re.search(r"\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)$", phrase)
+    if tail and canonical_state(tail.group(1)):
+        country = country or canonical_state(tail.group(1)) or ""
+        phrase = phrase[:tail.start()]
+    return (former + phrase).strip(), country
+
+
+def _distributive_roles(text: str, ents: list[Span]) -> dict[str, tuple[str, str]]:
+    """'A, B and C, Foreign Ministers of Japan, South Korea and China(, respectively)':
+    person -> (singular role, country), in order."""
+    people = [e for e in ents if e.label_ == "PERSON"]
+    out: dict[str, tuple[str, str]] = {}
+    i = 0
+    while i < len(people):
+        group = [people[i]]
+        while (len(group) + i < len(people)
+               and re.fullmatch(r"\s*(?:,|,?\s+and)\s+", text[group[-1].end_char:people[i + len(group)].start_char])):
+            group.append(people[i + len(group)])
+        i += len(group)
+        if len(group) < 2:
+            continue
+        m = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*?s)\s+of\s+([^.;:\n]{3,200})",
+                     text[group[-1].end_char:group[-1].end_char + 260])
+        if not m:
+            continue
+        listed = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.sub(r",?\s*respectively.*$", "", m.group(2)))
+        states = [canonical_state(x) for x in listed if x.strip()][:len(group)]
+        if len(states) == len(group) and all(states):
+            role = re.sub(r"s$", "", m.group(1))
+            for ent, state in zip(group, states):
+                out[strip_honorifics(ent.text)] = (role, state or "")
+    return out
+
+
+def _alias_links(text: str, ents: list[Span]) -> list[tuple[str, str]]:
+    """('Timochenko', 'Rodrigo Londono') for 'Timochenko — the nom de guerre of Rodrigo Londono'."""
+    people = [e for e in ents if e.label_ == "PERSON"]
+    cue = _cue_regex("alias_cues", r"^\s*[,—–(-]*\s*(?:{alt})\s+$")
+    links = []
+    for a, b in zip(people, people[1:]):
+        if b.start_char - a.end_char < 60 and cue.match(text[a.end_char:b.start_char]):
+            links.append((strip_honorifics(a.text), strip_honorifics(b.text)))
+    return links
+
+
+# ----------------------------------------------------------------------------- extraction
+
+def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFinding]:
+    """Actors of one article. author: the article's byline author (never an actor)."""
     text = doc.text
     found: dict[tuple[str, str], ActorFinding] = {}
-    taken: list[tuple[int, int]] = []
+    taken: dict[str, list[tuple[int, int]]] = {"state": [], "other": []}
+    actor_use: dict[tuple[str, str], bool] = {}
 
-    def add(name: str, kind: str, start: int, end: int, country: str = "", role: str = "") -> None:
+    def add(name: str, kind: str, start: int, end: int, country: str = "", role: str = "",
+            actor: bool = True, key: str | None = None) -> None:
         sent = sentence_at(sents, start)
-        if sent is None or any(s < end and start < e for s, e in taken):
+        group = taken["state" if kind == "state" else "other"]
+        if sent is None or not name or any(s < end and start < e for s, e in group):
             return
-        taken.append((start, end))
-        actor = found.setdefault((name, kind), ActorFinding(name=name, type=kind))
-        actor.country = actor.country or country
-        actor.role = actor.role or role
-        actor.mentions.append(Mention(start, end, text[start:end], sent.n))
+        group.append((start, end))
+        k = (key or name, kind)
+        finding = found.setdefault(k, ActorFinding(name=name, type=kind))
+        finding.country = finding.country or country
+        finding.role = finding.role or role
+        finding.mentions.append(Mention(start, end, text[start:end], sent.n))
+        actor_use[k] = actor_use.get(k, False) or actor
 
-    for start, end, _surface, canonical in state_mentions(text):
-        add(canonical, "state", start, end)
-    orgs = org_index()
-    for form, (name, country) in orgs.items():
-        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
-            add(name, "organization", m.start(), m.end(), country)
-    skip = not_actor_forms()
-    for ent in doc.ents:
-        surface = ent.text.strip()
-        if surface.lower() in skip or _clean_org(surface).lower() in skip:
+    credits = _byline_spans(text)
+    in_credit = lambda s, e: any(a <= s < b for a, b in credits)  # noqa: E731
+    states = state_mentions(text)
+    state_ends = frozenset(e for _s, e, *_x in states)
+    for start, end, _surface, canonical in states:
+        if in_credit(start, end):
             continue
-        if ent.label_ == "PERSON" and len(surface) > 2 and any(c.isupper() for c in surface):
-            role, country = _role_before(text, ent.start_char)
-            add(surface.replace("’s", "").replace("'s", ""), "person", ent.start_char, ent.end_char, country, role)
-        elif ent.label_ == "ORG":
-            name = _clean_org(surface)
-            if len(name) > 2 and name.lower() not in skip:
-                add(name, "organization", ent.start_char, ent.end_char)
-    return merge_people(list(found.values()))
+        add(canonical, "state", start, end, actor=not _location_use(doc, text, start, end, state_ends))
 
+    for m in _org_regex().finditer(text):
+        name, country = org_index()[m.group(1)]
+        s, e = m.start(1), m.end(1)
+        if text[max(0, s - 4):s].lower() == "the ":
+            s -= 4
+        venue = (name in _seat_names() and (_after_venue_word(text, s) or
+                                            re.search(r"\bof\s+$", text[max(0, s - 10):s]))
+                 or _cue_regex("event_words", r"^\s+(?:{alt})\b", 0).search(text[e:e + 20]))
+        add(name, "organization", s, e, country, actor=not venue)
+    for m in _body_regex().finditer(text):
+        body = _state_body(doc, m)
+        if body:
+            canonical = canonical_state(m.group(1)) or ""
+            add(body, "organization", m.start(), m.end(), canonical, key=f"{canonical}|{m.group(2).lower()}")
 
-def merge_people(actors: list[ActorFinding]) -> list[ActorFinding]:
-    """Fold 'Carter' into 'Ashton Carter' (a later surname-only mention of one full name)."""
-    people = [a for a in actors if a.type == "person"]
-    full = [a for a in people if len(a.name.split()) > 1]
-    out = [a for a in actors if a.type != "person"]
-    for p in people:
-        if len(p.name.split()) == 1:
-            hosts = [f for f in full if p.name in f.name.split()]
-            if len(hosts) == 1:
-                hosts[0].mentions.extend(p.mentions)
+    acronyms = _acronym_definitions(text)
+    skip = not_actor_forms()
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    distributive = _distributive_roles(text, ents)
+    author_tokens = set(strip_honorifics(author).lower().split()) if author else set()
+    for ent in ents:
+        s, e = ent.start_char, ent.end_char
+        raw = ent.text.strip()
+        name = _clean_name(raw)
+        sent = sentence_at(sents, s)
+        if (sent is None or len(name) < 3 or not name[:1].isupper() or in_credit(s, e)
+                or name.lower() in skip or raw.lower() in skip or canonical_state(name)
+                or name in org_index() or _agreement_like(name, text, acronyms)
+                or _common_word_entity(ent)):
+            continue
+        if ent.label_ == "ORG":
+            person = re.search(r"(?:\b(?:" + _alternation([*cues("ranks"), *cues("titles")]) +
+                               r")\s+)((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
+            if person:                              # 'Defence Staff General Bipin Rawat'
+                p_start = s + person.start(1)
+                role, country = _role_before(text, sent.start, p_start)
+                add(person.group(1).strip(), "person", p_start, e, country, role)
                 continue
-        out.append(p)
+            lead = re.match(r"(" + _alternation(state_index()) + r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
+            if lead and _cue_regex("titles", r"\b(?:{alt})\s+(?:of|for)\s+(?:the\s+)?$", 0).search(
+                    text[max(0, s - 40):s]):             # 'Prime Minister of [Solomon Islands X Y]'
+                role, _country = _role_before(text, sent.start, s)
+                add(lead.group(2).strip(), "person", s + lead.start(2), e, state_index()[lead.group(1)],
+                    re.sub(r"\s+(?:of|for)(?:\s+the)?$", "", role))
+                continue
+            if _cue_regex("titles", r"(?:^|[\s(])(?:{alt})\.?\s+$", 0).search(text[max(0, s - 40):s]):
+                role, country = _role_before(text, sent.start, s)   # 'President Trump' tagged ORG
+                add(strip_honorifics(name), "person", s, e, country, role)
+                continue
+            if (_generic_org(name) or _non_actor_head(name) or _part_of_title(text, s, e)
+                    or _outlet_context(text, s, e) or _affiliation_context(text, sent.start, s)
+                    or _modifier_of_common_noun(ent)
+                    or re.search(r"\b(?:city|town|port|province|village|state) of\s+$", text[max(0, s - 20):s])):
+                continue
+            long = acronyms.get(name, "")
+            if long and "".join(w[0] for w in long.split() if w[0].isupper()).startswith(name[0]):
+                name = org_index().get(long, (long,))[0]
+            add(name, "organization", s, e, _org_country(name))
+            continue
+        person = strip_honorifics(name)
+        tokens = person.split()
+        if (not tokens or not re.search(r"[a-z]", person) or re.search(r"[/\d@]", person)
+                or _press_apposition(text, e) or (author_tokens and set(t.lower() for t in tokens) <= author_tokens)
+                or all(t.lower() in _cue_set("titles") or t in cues("ranks") for t in tokens)
+                or _non_actor_head(person)):
+            continue
+        role, country = _role_before(text, sent.start, s)
+        if not role:
+            role, country = _role_after(text, e, sent.end)
+        if not role:
+            role, country = distributive.get(person, ("", ""))
+        add(person, "person", s, e, country, role)
+
+    actors = [a for k, a in found.items() if actor_use.get(k, True)]
+    return merge_people(actors, _alias_links(text, ents))
+
+
+def merge_people(actors: list[ActorFinding], links: list[tuple[str, str]] | None = None) -> list[ActorFinding]:
+    """Fold 'Carter' and 'Mr Carter' into 'Ashton Carter', 'Peña Nieto' into 'Enrique Peña Nieto'
+    (a shorter mention whose words end one full name), an organisation that is only a person's
+    surname ('Trump' tagged ORG) into that person, and a stated alias into the real name."""
+    people = [a for a in actors if a.type == "person"]
+    by_name = {a.name: a for a in people}
+    absorbed: set[int] = set()
+
+    def fold(src: ActorFinding, dst: ActorFinding) -> None:
+        dst.mentions.extend(src.mentions)
+        dst.mentions.sort(key=lambda m: m.start)
+        dst.role = dst.role or src.role
+        dst.country = dst.country or src.country
+        absorbed.add(id(src))
+
+    for alias, real in links or []:
+        if alias in by_name and real in by_name and alias != real:
+            fold(by_name[alias], by_name[real])
+    candidates = [a for a in actors if id(a) not in absorbed and (
+        a.type == "person" or (a.type == "organization" and len(a.name.split()) <= 2 and not a.country))]
+    for p in sorted(candidates, key=lambda a: len(a.name.split())):
+        words = p.name.split()
+        hosts = [f for f in people if f is not p and id(f) not in absorbed and (
+            (p.type == "organization" and f.name == p.name) or len(f.name.split()) > len(words) and (
+                f.name.split()[-len(words):] == words or f.name.split()[:len(words)] == words
+                or (len(words) == 1 and p.type == "person" and words[0] in f.name.split())))]
+        longest = max(hosts, key=lambda f: len(f.name.split()), default=None)
+        if longest and all(set(f.name.split()) <= set(longest.name.split()) for f in hosts):
+            fold(p, longest)
+    out = [a for a in actors if id(a) not in absorbed]
     return sorted(out, key=lambda a: (a.mentions[0].start if a.mentions else 0, a.name))
