@@ -1,45 +1,120 @@
-"""Agreements: catalogue matches, named instruments not in the catalogue, generic references;
-one row per (agreement, parties) instance, with status and status date.
+"""Agreements: catalogue matches, named instruments not in the catalogue, generic references
+and anaphors; one row per (agreement, parties) instance, with status, status date and evidence.
 
 Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFinding].
+
+Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
+anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
+pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
+like "the three countries") -> group mentions into instances -> status per mention from the
+cue lexicon (resources/status_cues.jsonl) with modality -> most advanced status per instance.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from .actors import state_mentions
+from .actors import canonical_state, org_index, state_mentions
 from .nlp import sentence_at
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import load_jsonl
 
-STATUS_ORDER = ["unspecified", "existing", "proposed", "under_negotiation", "signed", "ratified",
-                "in_force", "suspended", "terminated"]
-STATUS_CUES = [
-    ("terminated", r"\b(withdr[ae]w\w*|pull(?:ed|ing|s)? out|terminat\w+|scrap\w*|abandon\w*|exit\w*|quit)\b"),
-    ("suspended", r"\b(suspend\w*)\b"),
-    ("in_force", r"\b(entered into force|enters into force|came into (?:force|effect)|took effect|in force|normaliz\w+|restor\w+)\b"),
-    ("ratified", r"\b(ratif\w+)\b"),
-    ("signed", r"\b(signed|signs|signing|inked|concluded|sealed|clinched|agreed to|reached)\b"),
-    ("under_negotiation", r"\b(negotiat\w+|talks|discussions|underway|likely to sign|planning to|preparing to)\b"),
-    ("proposed", r"\b(propos\w+|must conclude|should conclude|would establish|expected to ask|call(?:ed|s)? for|urg\w+)\b"),
-]
-MODAL = re.compile(r"\b(would|could|should|must|may|might|expected to|likely to|plan(?:s|ning)? to|hope[sd]? to|not (?:currently )?signed|have not)\b", re.I)
-GENERIC = re.compile(
-    r"\b(?:(?:a|an|the|new|bilateral|trilateral|historic|landmark|strategic|comprehensive|security|defen[cs]e|"
-    r"trade|peace|ceasefire|policing|cooperation|information[- ]sharing|intelligence[- ]sharing|partnership|"
-    r"free[- ]trade|military|economic|nuclear|arms[- ]control)\s+){1,4}"
-    r"(agreement|treaty|pact|accord|deal|arrangement|memorandum of understanding|protocols?)\b", re.I)
-NAMED = re.compile(
-    r"\b((?:[A-Z][\w'’.-]*(?:\s+|[-–]))*?(?:[A-Z][\w'’.-]*\s+)*(?:Agreement|Treaty|Pact|Accords?|Arrangement|"
-    r"Memorandum of Understanding|Protocols?|Convention|Partnership))\b")
-KIND_WORDS = [("peace", r"peace|ceasefire|cessation of hostilities"), ("trade", r"trade|economic|free[- ]trade"),
-              ("intelligence-sharing", r"information[- ]sharing|intelligence"), ("logistics", r"logistic"),
-              ("arms-control", r"arms|nuclear forces|missile"), ("climate", r"climate"),
-              ("defense", r"defen[cs]e|security|military|strategic")]
+KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "trade", "arms-control",
+         "nuclear", "peace", "climate", "other")
+STATUSES = ("proposed", "under_negotiation", "signed", "ratified", "in_force", "suspended", "terminated",
+            "existing", "unspecified")
+# Most advanced wins; "existing" (mentioned in passing) only when nothing more is asserted.
+STATUS_RANK = {"unspecified": 0, "existing": 1, "proposed": 2, "under_negotiation": 3, "signed": 4,
+               "ratified": 5, "in_force": 6, "suspended": 7, "terminated": 8, "restored": 9}
+DATE_VALUE = re.compile(r"[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?")
+DATED = {"signed", "ratified", "in_force", "suspended", "terminated"}
+STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored"}
 
+HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance)"
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("peace", r"peace|cease-?fire|truce|armistice|cessation of hostilities|normali[sz]ation"),
+    ("trade", r"trade|economic|free[- ]trade|commerce|investment|tariff"),
+    ("intelligence-sharing", r"information[- ]sharing|intelligence|information|data[- ]sharing"),
+    ("logistics", r"logistic"),
+    ("access", r"reciprocal access|visiting forces|access"),
+    ("basing", r"basing|status of forces"),
+    ("arms-control", r"arms[- ]control|arms reduction|disarmament|missile"),
+    ("nuclear", r"nuclear"),
+    ("climate", r"climate|emissions"),
+    ("defense", r"defen[cs]e|security|military|strategic|mutual assistance|alliance"),
+)
+# Modifiers that make "<modifier> agreement" a generic reference to a kind of instrument.
+GENERIC_MODIFIER = (r"(?:peace|cease-?fire|truce|security|defen[cs]e|military|trade|free[- ]trade|economic|"
+                    r"logistics?|information[- ]sharing|intelligence[- ]sharing|data[- ]sharing|policing|"
+                    r"arms[- ]control|nuclear|climate|strategic partnership|partnership|cooperation|co-operation|"
+                    r"normali[sz]ation|investment|maritime|mutual defen[cs]e|border|migration|energy)")
+GENERIC = re.compile(
+    r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|wider|"
+    r"formal|joint|comprehensive|permanent|draft|proposed|long-term)\s+)*)"
+    r"((?:[\w-]+\s+){0,2}?" + GENERIC_MODIFIER + r"(?:\s+(?:and\s+)?" + GENERIC_MODIFIER + r")?)\s+(" + HEAD + r")(?![\w-])",
+    re.I)
+ANAPHOR = re.compile(
+    r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
+    r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
+    r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
+    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance)(?![\w-])", re.I)
+INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
+                        r"comprehensive|bilateral|trilateral)\s+)*)(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
+NAMED = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
+    r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
+    r"Convention|Partnership|Declaration|Charter|Alliance))(?![\w-])")
+AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
+AGREEMENT_ON_NP = re.compile(
+    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
+    r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
+    r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
+QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
+ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
+PLACE_DEAL = re.compile(r"(?<![\w-])the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
+ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
+PRIOR_LIST = re.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with)?", re.I)
+COUNT = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs)\b", re.I)
+NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
+LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
+# Verbs whose subject comments on an agreement rather than being party to it.
+NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain", "criticize", "criticise",
+                   "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
+                   "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
+                   "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+SIGN_VERBS = {"sign", "conclude", "reach", "seal", "clinch", "ink", "strike", "negotiate", "finalize", "finalise",
+              "agree", "forge", "abide", "approve", "ratify", "implement", "announce"}
+
+
+@dataclass
+class _Hit:
+    """One span that names or refers to an agreement."""
+
+    start: int
+    end: int
+    key: str                    # catalogue id, "named:<name>", "generic:<kind>" or "anaphor"
+    name: str
+    acronym: str = ""
+    kind: str = "other"
+    source: str = "catalogue"   # catalogue | named | generic | anaphor | indefinite
+    fixed: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    bilateral: bool = False
+    plural: bool = False
+    parties: list[str] = field(default_factory=list)
+    party_source: str = ""      # role | fallback | inherited | fixed
+    status: str = "unspecified"
+    prior: list[str] = field(default_factory=list)   # parties of earlier instances ("the third, after X and Y")
+    new: bool = False           # "a new deal": a further instrument of the kind being discussed
+    draft: bool = False         # "the draft agreement": refers to an unsigned instrument
+
+
+# ---------------------------------------------------------------- resources
 
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[dict, ...]:
@@ -47,102 +122,668 @@ def catalogue() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=1)
-def _catalogue_regex() -> tuple[re.Pattern, dict[str, dict]]:
-    forms: dict[str, dict] = {}
+def status_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
+    """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl."""
+    out = []
+    for row in load_jsonl("status_cues.jsonl"):
+        out.append((row["type"], row.get("status") or row.get("effect", ""), re.compile(row["pattern"], re.I),
+                    int(row.get("near", 0))))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[str, dict]]:
+    """(phrase regex, acronym regex, lower phrase -> row, acronym -> row)."""
+    phrases: dict[str, dict] = {}
+    acronyms: dict[str, dict] = {}
+    surfaces: set[str] = set()
     for row in catalogue():
-        for f in [row["name"].lower(), *(a.lower() for a in row.get("aliases", []))]:
-            forms[f] = row
+        for form in [row["name"], *row.get("aliases", [])]:
+            phrases.setdefault(_fold(form), row)
+            surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
         if row.get("acronym"):
-            forms[row["acronym"]] = row
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(r"(?<![\w-])(" + alternation + r")s?(?![\w-])", re.I), forms
+            acronyms.setdefault(row["acronym"], row)
+    alt = "|".join(re.escape(f).replace(r"\-", r"[-–\s]?").replace(r"\ ", r"\s+").replace("'", "['’]")
+                   for f in sorted(surfaces, key=len, reverse=True))
+    phrase_re = re.compile(r"(?<![\w-])(" + alt + r")(?:e?s)?(?![\w-])", re.I)
+    acr = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(acronyms, key=len, reverse=True))
+    acronym_re = re.compile(r"(?<![\w-])(" + acr + r")(s)?(?![\w-])")
+    return phrase_re, acronym_re, phrases, acronyms
 
 
-def _lookup(surface: str, forms: dict[str, dict]) -> dict | None:
-    s = surface.rstrip("s") if surface not in forms and surface.lower() not in forms else surface
-    if s in forms and s.isupper():  # acronyms match case-sensitively
-        return forms[s]
-    row = forms.get(s.lower())
-    if row and (s.lower() != (row.get("acronym") or "").lower() or s.isupper()):
-        return row
-    return None
+def _fold(s: str) -> str:
+    """Lookup key: lower case, letters and digits only ('Cross-Servicing' == 'cross servicing')."""
+    return re.sub(r"[^a-z0-9]+", "", s.lower())
 
 
 def kind_of(name: str) -> str:
     for kind, pat in KIND_WORDS:
-        if re.search(pat, name, re.I):
+        if re.search(r"\b(?:" + pat + r")", name, re.I):
             return kind
     return "other"
 
 
-def status_in(sentence: str) -> str:
-    """The most advanced status a sentence asserts, respecting modality."""
+def title_name(phrase: str) -> str:
+    """'bilateral security deal' -> 'Bilateral Security Agreement' (deal/pact read as agreement)."""
+    words = re.sub(r"[\"“”]", "", phrase).split()
+    small = {"of", "on", "and", "for", "the", "to", "in", "a", "an"}
+    out = []
+    for i, w in enumerate(words):
+        if re.fullmatch(r"deals?|pacts?", w, re.I):
+            w = "Agreement"
+        out.append(w if (w.lower() in small and i) or any(c.isupper() for c in w[1:]) else
+                   "-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------- status
+
+def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None) -> str:
+    """The most advanced status asserted in text[lo:hi] about the mention at m_start..m_end, each
+    cue checked for modality in the words just before it (must / would / expected to / unless / not).
+    'restored' is returned for restorations (written as in_force)."""
     best = "unspecified"
-    modal = bool(MODAL.search(sentence))
-    for status, pat in STATUS_CUES:
-        if re.search(pat, sentence, re.I):
-            if modal and status in ("signed", "ratified", "in_force"):
-                status = "proposed" if re.search(r"must|should|would|expected", sentence, re.I) else "under_negotiation"
-            if STATUS_ORDER.index(status) > STATUS_ORDER.index(best):
-                best = status
+    window = text[lo:hi]
+    m_start = lo if m_start is None else m_start
+    m_end = hi if m_end is None else m_end
+    modals = [(eff, pat) for typ, eff, pat, _near in status_cues() if typ == "modal"]
+    for typ, status, pat, near in status_cues():
+        if typ != "cue":
+            continue
+        for m in pat.finditer(window):
+            cs, ce = lo + m.start(), lo + m.end()
+            if near and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
+                             or (cs <= m_start and ce >= m_end)):
+                continue
+            got = _apply_modality(status, window[max(0, m.start() - 60):m.start()], modals)
+            if STATUS_RANK[got] > STATUS_RANK[best]:
+                best = got
     return best
 
 
-def _parties(sentence: Sentence) -> list[str]:
-    return sorted({canon for _s, _e, _surf, canon in state_mentions(sentence.text)})
+def _apply_modality(status: str, before: str, modals) -> str:
+    if status not in STRONG:
+        return status
+    before = " ".join(before.split()[-6:])
+    effects = {eff for eff, pat in modals if pat.search(before)}
+    if "none" in effects:
+        return "unspecified"
+    if status in ("terminated", "suspended", "restored"):
+        # "will withdraw" announces a withdrawal; "plans to / is expected to withdraw" does not
+        if re.search(r"\b(?:expected|likely|plan\w*|intend\w*|threat\w*|consider\w*|may|might|could|would)\b", before, re.I):
+            return "unspecified"
+        return status
+    if "proposed" in effects:
+        return "proposed"
+    if "under_negotiation" in effects:
+        return "under_negotiation"
+    return status
+
+
+# ---------------------------------------------------------------- mentions
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _catalogue_hits(text: str) -> list[_Hit]:
+    phrase_re, acronym_re, phrases, acronyms = _catalogue_regex()
+    hits: list[_Hit] = []
+    for m in phrase_re.finditer(text):
+        surface = m.group(1)
+        row = phrases.get(_fold(surface))
+        if row is None:
+            continue
+        hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
+                             or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
+    taken = [(h.start, h.end) for h in hits]
+    for m in acronym_re.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            hits.append(_row_hit(acronyms[m.group(1)], m.start(), m.end(), plural=bool(m.group(2))))
+    return hits
+
+
+def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
+    generic = bool(row.get("generic"))
+    return _Hit(start, end, row["id"], row["name"], row.get("acronym", ""), row["kind"],
+                "generic" if generic else "catalogue", tuple(row.get("parties", [])),
+                tuple(row.get("include_parties", [])), bool(row.get("bilateral")) or generic, plural)
+
+
+def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
+    """Capitalised instrument names not in the catalogue, quoted names, 'the Pretoria agreement',
+    acronyms defined in parentheses after them."""
+    hits: list[_Hit] = []
+
+    def add(start: int, end: int, name: str, acronym: str = "") -> None:
+        name = LEADING.sub("", name.strip(" \"“”,.")).strip()
+        core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
+        if len(core) < 2 or _overlaps(taken, start, end):
+            return
+        if all(canonical_state(w) or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w) for w in core):
+            return                 # "Japan Agreement": a party, not a name
+        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
+        taken.append((start, end))
+
+    for m in AGREEMENT_ON.finditer(text):
+        add(m.start(), m.end(), f"{m.group(2).strip(' .,;:!?')} {m.group(1)}")
+    for m in AGREEMENT_ON_NP.finditer(text):
+        name = f"{m.group(1)} {m.group(2)} the {m.group(3)}"
+        if kind_of(m.group(3)) != "other":      # "an agreement on the transfer of defence equipment"
+            add(m.start(1) - 0, m.end(3), name)
+    for m in QUOTED.finditer(text):
+        if m.group(1)[0].isupper() and not _overlaps(taken, m.start(), m.end()):
+            add(m.start(), m.end(), m.group(1))
+    for m in NAMED.finditer(text):
+        name = m.group(1)
+        start = m.start(1)
+        # drop a sentence-initial determiner / state prefix ("US-Japan Defense Pact" keeps its parties apart)
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
+        if lead:
+            start += lead.end()
+            name = name[lead.end():]
+        acr = ACRONYM_DEF.match(text, m.end() + 1) if text[m.end():m.end() + 2] == " (" else None
+        add(start, m.end(), name, acr.group(1) if acr else "")
+        if acr:
+            defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
+    for m in PLACE_DEAL.finditer(text):
+        place = m.group(1)
+        if canonical_state(place) or place in org_index() or re.fullmatch(
+                r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|New|Final|Historic|Landmark)", place):
+            continue
+        add(m.start(1), m.end(), f"{place} {m.group(2).capitalize()}")
+    return hits
+
+
+def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+    hits = []
+    for m in GENERIC.finditer(text):
+        s, e = m.start(2), m.end()
+        if _overlaps(taken, s, e):
+            continue
+        phrase = f"{m.group(2)} {m.group(3)}"
+        words = phrase.split()
+        # keep the kind words only ("signed a policing cooperation agreement" -> Policing Cooperation Agreement)
+        while words and not re.fullmatch(GENERIC_MODIFIER + r"|bilateral|trilateral|" + HEAD, words[0], re.I) \
+                and not re.match(GENERIC_MODIFIER, " ".join(words), re.I):
+            words.pop(0)
+            s = text.index(words[0], s) if words else s
+        if len(words) < 2:
+            continue
+        mods = m.group(1).lower().split()
+        phrase = " ".join(w for w in mods if w in ("bilateral", "trilateral")) + " " + " ".join(words)
+        kind = kind_of(phrase)
+        hits.append(_Hit(s, e, f"generic:{kind}" if kind != "other" else "generic:" + _fold(phrase),
+                         title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3)))))
+        taken.append((s, e))
+    return hits
+
+
+def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
+    """Anaphors ('the pact', 'such an agreement'), indefinite bare references ('signed a pact') and
+    later uses of acronyms defined in parentheses."""
+    hits = []
+    for acr, key in defined.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"s?(?![\w-])", text):
+            if not _overlaps(taken, m.start(), m.end()):
+                hits.append(_Hit(m.start(), m.end(), key, "", acr, source="anaphor"))
+                taken.append((m.start(), m.end()))
+    for m in ANAPHOR.finditer(text):
+        if not _overlaps(taken, m.start(3), m.end()):
+            hits.append(_Hit(m.start(), m.end(), "anaphor", "", source="anaphor",
+                             plural=m.group(3).lower().endswith("s"),
+                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I))))
+            taken.append((m.start(), m.end()))
+    for m in INDEFINITE.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite",
+                             new=bool(re.search(r"\bnew\b", m.group(2), re.I))))
+            taken.append((m.start(), m.end()))
+    return hits
+
+
+def find_mentions(text: str) -> list[_Hit]:
+    """Every agreement mention in text, leftmost first (no parties or status yet)."""
+    hits = _catalogue_hits(text)
+    taken = [(h.start, h.end) for h in hits]
+    defined: dict[str, str] = {}
+    hits += _named_hits(text, taken, defined)
+    hits += _generic_hits(text, taken)
+    hits += _reference_hits(text, taken, defined)
+    return sorted(hits, key=lambda h: (h.start, -h.end))
+
+
+# ---------------------------------------------------------------- parties
+
+@dataclass
+class _PartyIndex:
+    """Character spans of party references in the article: states, organisations, people (-> country)."""
+
+    spans: list[tuple[int, int, str]]
+    frequency: Counter
+
+    def inside(self, lo: int, hi: int) -> list[str]:
+        return _unique(c for s, e, c in self.spans if s >= lo and e <= hi)
+
+    def before(self, pos: int, n: int) -> list[str]:
+        out: list[str] = []
+        for s, e, c in sorted(self.spans, key=lambda x: -x[0]):
+            if e <= pos and c not in out:
+                out.append(c)
+            if len(out) == n:
+                break
+        return out
+
+
+def _unique(items) -> list[str]:
+    out: list[str] = []
+    for x in items:
+        if x and x not in out:
+            out.append(x)
+    return out
+
+
+def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
+    spans = [(s, e, c) for s, e, _surf, c in state_mentions(text)]
+    taken = [(s, e) for s, e, _ in spans]
+    for a in actors:
+        if a.type == "state":
+            continue
+        target = a.name if a.type == "organization" else a.country
+        if not target or (a.type == "organization" and not _party_org(a.name)):
+            continue
+        for m in a.mentions:
+            if not _overlaps(taken, m.start, m.end):
+                spans.append((m.start, m.end, target))
+    spans.sort()
+    return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+def _party_org(name: str) -> bool:
+    """Organisations that can be party to an agreement: those in the gazetteer, blocs, armed groups."""
+    return name in org_index() or bool(re.search(
+        r"\b(?:Union|Bloc|Alliance|Organi[sz]ation|Community|Council|Forces|Front|Movement|Army|Rebels|"
+        r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?)\b", name))
+
+
+def _subtree_span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
+def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex) -> list[str]:
+    m = COUNT.search(text, lo, hi)
+    if not m:
+        return []
+    return idx.before(m.start(), NUMBERS[m.group(1).lower()])
+
+
+def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> list[str]:
+    """Parties written inside tok's subtree (outside the mention itself); counts resolved."""
+    lo, hi = _subtree_span(tok)
+    found = [c for s, e, c in idx.spans if s >= lo and e <= hi and not (s >= skip[0] and e <= skip[1])]
+    return _unique(found + _count_parties(text, lo, hi, idx))
+
+
+def role_parties(span: Span, idx: _PartyIndex, text: str) -> list[str]:
+    """Parties of the agreement named by span from the parse around it: pre-modifiers
+    ('US-Japan ACSA', 'China security deal'), possessives, with/between/among phrases, and the
+    subject, agent and object of the verbs that govern it."""
+    found: list[str] = []
+    root = span.root
+    # inside the noun phrase, before the mention: "the Japan-Australia RAA", "Japan's ACSAs"
+    np_start = min(root.left_edge.idx, span.start_char)
+    found += idx.inside(np_start, span.start_char)
+    found += idx.inside(span.start_char, span.end_char)      # "Japan-Philippines Visiting Forces Agreement"
+    tok, path = root, set()
+    skip = (span.start_char, span.end_char)
+    while tok is not None and tok.i not in path:
+        path.add(tok.i)
+        for child in tok.children:
+            if child.i in path or span.start <= child.i < span.end:
+                continue
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "amongst", "by")):
+                found += _collect(child, idx, text, skip)
+            elif child.dep_ in ("acl", "relcl") and tok.i == root.i:
+                # "a memorandum reached between the three countries", "the pact signed by X and Y"
+                for g in child.children:
+                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")):
+                        found += _collect(g, idx, text, skip)
+            elif child.dep_ == "agent":
+                found += _collect(child, idx, text, skip)
+            elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
+                    and tok.lemma_.lower() not in NOT_PARTY_VERBS:
+                if child.lower_ in COPULA_SUBJECTS or child.pos_ == "PRON":
+                    if child.lower_ in ("they", "both", "we"):
+                        found += idx.before(child.idx, 2)
+                    continue
+                if child.dep_ == "dobj" and tok.lemma_ not in ("ask", "urge", "press", "invite", "join", "persuade"):
+                    continue
+                found += _collect(child, idx, text, skip)
+        if tok.pos_ in ("VERB", "AUX"):
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            climb = tok.dep_ in ("xcomp", "conj") or (tok.dep_ in ("ccomp", "advcl") and (
+                not subj or all(s.pos_ == "PRON" for s in subj)))
+            if not climb:
+                break
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return _unique(found)
+
+
+# ---------------------------------------------------------------- instances
+
+@dataclass
+class _Instance:
+    key: str
+    name: str
+    acronym: str
+    kind: str
+    source: str
+    parties: list[str]
+    party_source: str
+    bilateral: bool
+    hits: list[tuple[_Hit, int]] = field(default_factory=list)    # (hit, sentence n)
+    status: str = "unspecified"
+    evidence_n: int = -1
+    evidence_rank: tuple = ()
+    last: int = 0
+
+
+def _compatible(a: list[str], b: list[str]) -> bool:
+    sa, sb = set(a), set(b)
+    return not sa or not sb or sa <= sb or sb <= sa
+
+
+def _windows(hits: list[_Hit], sent: Sentence) -> list[tuple[int, int]]:
+    """Status window of each hit in one sentence: from the previous hit group to the next one;
+    coordinated hits ('the RAA and the ACSA') share one window."""
+    groups: list[list[int]] = []
+    for i, h in enumerate(hits):
+        if groups and re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
+                                   sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[tuple[int, int]] = [(0, 0)] * len(hits)
+    for g_i, g in enumerate(groups):
+        lo = hits[groups[g_i - 1][-1]].end if g_i else sent.start
+        hi = hits[groups[g_i + 1][0]].start if g_i + 1 < len(groups) else sent.end
+        for i in g:
+            out[i] = (lo, hi)
+    return out
+
+
+def clause_window(span: Span) -> tuple[int, int]:
+    """Character range of the clause the mention belongs to: the subtree of its governing verb,
+    without coordinated or parenthetical clauses that do not contain it."""
+    tok = span.root
+    seen = set()
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and tok.i not in seen:
+        seen.add(tok.i)
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX"):
+        return span.sent.start_char, span.sent.end_char
+    lo, hi = _subtree_span(tok)
+    for child in tok.children:
+        if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
+                and not (child.left_edge.i <= span.root.i <= child.right_edge.i):
+            c_lo, c_hi = _subtree_span(child)
+            if c_lo > span.end_char:
+                hi = min(hi, c_lo)
+            elif c_hi < span.start_char:
+                lo = max(lo, c_hi)
+    return lo, hi
+
+
+def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str], int]:
+    """'the third such agreement Japan has concluded, following Australia and the UK' ->
+    (['Australia', 'United Kingdom'], offset where the list starts)."""
+    m = PRIOR_LIST.search(sent.text)
+    if not m:
+        return [], -1
+    lo = sent.start + m.end()
+    hi = sent.start + (re.search(r"[;.]|$", sent.text[m.end():]).start() + m.end())
+    return idx.inside(lo, hi), lo
 
 
 def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
             settings: dict) -> list[AgreementFinding]:
     conf = settings["agreements"]
     text = doc.text
-    pattern, forms = _catalogue_regex()
-    hits: list[tuple[int, int, str, str, str, list[str], float]] = []  # start,end,name,acronym,kind,fixed parties,conf
-    for m in pattern.finditer(text):
-        row = _lookup(m.group(1), forms)
-        if row:
-            hits.append((m.start(), m.end(), row["name"], row.get("acronym", ""), row["kind"],
-                         list(row.get("parties", [])), conf["confidence_catalogue"]))
-    covered = [(h[0], h[1]) for h in hits]
-    for m in NAMED.finditer(text):
-        name = re.sub(r"^(The|A|An)\s+", "", m.group(1))
-        if len(name.split()) < 2 or any(s < m.end() and m.start() < e for s, e in covered):
-            continue
-        hits.append((m.start(), m.end(), name, "", kind_of(name), [], conf["confidence_named"]))
-        covered.append((m.start(), m.end()))
-    for m in GENERIC.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in covered):
-            continue
-        phrase = re.sub(r"^(a|an|the)\s+", "", m.group(0), flags=re.I)
-        if len(phrase.split()) < 2:
-            continue
-        name = phrase.title()
-        hits.append((m.start(), m.end(), name, "", kind_of(name), [], conf["confidence_generic"]))
-        covered.append((m.start(), m.end()))
+    idx = party_index(text, actors)
+    hits = find_mentions(text)
+    by_sent: dict[int, list[_Hit]] = {}
+    for h in hits:
+        sent = sentence_at(sents, h.start)
+        if sent is not None:
+            by_sent.setdefault(sent.n, []).append(h)
+    instances: list[_Instance] = []
+    for n in sorted(by_sent):
+        sent = sents[n]
+        sent_hits = by_sent[n]
+        prior, prior_at = _prior_list(sent, text, idx)
+        for h, (lo, hi) in zip(sent_hits, _windows(sent_hits, sent)):
+            span = doc.char_span(h.start, h.end, alignment_mode="expand")
+            if span is not None:
+                c_lo, c_hi = clause_window(span)
+                lo, hi = max(lo, c_lo), min(hi, c_hi)
+            h.status = status_at(text, lo, hi, h.start, h.end)
+            parties = role_parties(span, idx, text) if span is not None else []
+            if prior:
+                parties = [p for p in parties if p not in prior]
+                h.prior = prior
+            h.parties, h.party_source = parties, "role" if parties else ""
+        for h in sent_hits:
+            _place(h, n, sent, instances, idx, text, prior)
+    instances = consolidate([i for i in instances if _keep(i)], idx)
+    return _dedupe([_finding(inst, sents, dates, conf, text) for inst in instances])
 
-    instances: dict[tuple[str, tuple[str, ...]], AgreementFinding] = {}
-    by_name: dict[str, AgreementFinding] = {}
-    date_by_sent = {d.sentence_n: d for d in dates}
-    for start, end, name, acronym, kind, fixed, confidence in sorted(hits):
-        sent = sentence_at(sents, start)
-        if sent is None:
+
+def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
+    """One row per (name, acronym, parties): merge rows that ended up identical."""
+    out: dict[tuple, AgreementFinding] = {}
+    for f in findings:
+        key = (f.name, f.acronym, tuple(f.parties))
+        if key not in out:
+            out[key] = f
             continue
-        parties = fixed or _parties(sent)
-        if not parties and name in by_name:
-            inst = by_name[name]
-        else:
-            inst = instances.get((name, tuple(parties)))
-            if inst is None:
-                inst = AgreementFinding(name=name, acronym=acronym, kind=kind, parties=parties,
-                                        confidence=confidence, evidence_n=sent.n)
-                instances[(name, tuple(parties))] = inst
-                by_name.setdefault(name, inst)
-        inst.mentions.append(Mention(start, end, text[start:end], sent.n))
-        if sent.n not in inst.sentence_ns:
-            inst.sentence_ns.append(sent.n)
-        status = status_in(sent.text)
-        if STATUS_ORDER.index(status) > STATUS_ORDER.index(inst.status):
-            inst.status, inst.evidence_n = status, sent.n
-            d = date_by_sent.get(sent.n)
-            inst.status_date = d.value if d and status in ("signed", "ratified", "in_force", "terminated", "suspended") else inst.status_date
-    return list(instances.values())
+        g = out[key]
+        g.sentence_ns = sorted(set(g.sentence_ns) | set(f.sentence_ns))
+        g.mentions += f.mentions
+        if STATUS_RANK[f.status] > STATUS_RANK[g.status]:
+            g.status, g.status_date, g.evidence_n = f.status, f.status_date, f.evidence_n
+    return list(out.values())
+
+
+def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex) -> list[str]:
+    return [p for p in idx.inside(sent.start, sent.end) if canonical_state(p)]
+
+
+def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _PartyIndex, text: str,
+           prior: list[str]) -> None:
+    """Attach a mention to an existing instance or open a new one (or several for a bilateral
+    instrument written with a hub and a list: 'Japan's ACSAs with New Zealand and the Netherlands')."""
+    recent = [i for i in instances if n - i.last <= 3]
+    if h.source in ("anaphor", "indefinite"):
+        target = _resolve_reference(h, n, instances, recent)
+        if target is None:
+            return
+        key, name, acronym, kind = target.key, target.name, target.acronym, target.kind
+        fixed, include, bilateral, source = (), (), target.bilateral, target.source
+        if h.new:   # "negotiate a new deal" after a climate accord: a new climate agreement, proposed
+            kind = target.kind
+            key, name, acronym, source = f"new:{kind}", title_name(f"new {kind if kind != 'other' else ''} agreement"), "", "generic"
+            h.parties = h.parties or list(target.parties)
+            h.party_source = h.party_source or "inherited"
+            if STATUS_RANK[h.status] < STATUS_RANK["proposed"] or h.status in STRONG:
+                h.status = "proposed"
+    else:
+        key, name, acronym, kind = h.key, h.name, h.acronym, h.kind
+        fixed, include, bilateral, source = h.fixed, h.include, h.bilateral, h.source
+    if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
+        _attach(target, h, n)
+        if prior and bilateral:
+            hub = _hub([p for p in target.parties if p not in prior] or
+                       [p for p in idx.inside(sent.start, sent.end) if p not in prior], idx)
+            for p in prior:
+                _add(instances, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
+                     h, n, "existing")
+        return
+    parties = list(fixed) or _unique([*include, *h.parties])
+    party_source = "fixed" if fixed else h.party_source
+    hub_parties = parties
+    if prior and bilateral:
+        hub = _hub(parties or [p for p in idx.inside(sent.start, sent.end) if p not in prior], idx)
+        for p in prior:
+            _add(instances, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
+                 h, n, "existing")
+    if not parties:
+        same = [i for i in instances if i.key == key] if h.source not in ("anaphor", "indefinite") else [target]
+        if h.source == "generic" and not same:
+            same = [i for i in recent if i.kind == kind and kind != "other"]
+        if same:
+            _attach(max(same, key=lambda i: i.last), h, n)
+            return
+        parties, party_source = _fallback_parties(h, sent, idx), "fallback"
+        hub_parties = parties
+    if bilateral and len(hub_parties) > 2:
+        hub = _hub(hub_parties, idx)
+        for p in hub_parties:
+            if p != hub:
+                _add(instances, key, name, acronym, kind, source, bilateral, [hub, p], party_source, h, n)
+        return
+    _add(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n)
+
+
+def _hub(parties: list[str], idx: _PartyIndex) -> str:
+    return max(parties, key=lambda p: (idx.frequency[p], -parties.index(p))) if parties else ""
+
+
+def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance]) -> _Instance | None:
+    if h.key not in ("anaphor", "indefinite"):
+        same = [i for i in instances if i.key == h.key]
+        return max(same, key=lambda i: i.last) if same else None
+    if h.draft:
+        recent = [i for i in recent if STATUS_RANK[i.status] < STATUS_RANK["signed"]] or recent
+    if not recent:
+        return None
+    if h.parties:
+        fits = [i for i in recent if set(h.parties) <= set(i.parties) or not i.parties]
+        if fits:
+            return max(fits, key=lambda i: i.last)
+        if h.source == "indefinite":
+            return None
+    return max(recent, key=lambda i: (i.last, -len(i.hits)))
+
+
+def _add(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n,
+         status: str | None = None) -> None:
+    for inst in sorted(instances, key=lambda i: -i.last):
+        if inst.key == key and set(inst.parties) == set(parties):
+            _attach(inst, h, n, status)
+            return
+    for inst in sorted(instances, key=lambda i: -i.last):
+        if (inst.key == key or (source == "generic" and inst.kind == kind and kind != "other")) \
+                and _compatible(inst.parties, parties) and not (bilateral and len(set(inst.parties) | set(parties)) > 2):
+            if len(parties) > len(inst.parties):
+                inst.parties, inst.party_source = list(parties), party_source
+            _attach(inst, h, n, status)
+            return
+    inst = _Instance(key, name, acronym, kind, source, list(parties), party_source, bilateral)
+    instances.append(inst)
+    _attach(inst, h, n, status)
+
+
+def _attach(inst: _Instance, h: _Hit, n: int, status: str | None = None) -> None:
+    st = status or h.status
+    inst.hits.append((h, n))
+    inst.last = max(inst.last, n)
+    if not inst.acronym and h.acronym:
+        inst.acronym = h.acronym
+    if inst.source in ("generic",) and h.source in ("catalogue", "named"):
+        inst.key, inst.name, inst.source, inst.kind = h.key, h.name, h.source, h.kind
+    elif inst.source == "generic" and h.source == "generic" and _specificity(h.name) > _specificity(inst.name):
+        inst.name = h.name
+    rank = (STATUS_RANK[st], len(h.parties), -n)
+    if STATUS_RANK[st] > STATUS_RANK[inst.status]:
+        inst.status = st
+    if not inst.evidence_rank or rank > inst.evidence_rank:
+        inst.evidence_rank, inst.evidence_n = rank, n
+
+
+def _specificity(name: str) -> tuple[int, int]:
+    return (int(bool(re.match(r"(?:Bilateral|Trilateral)\b", name))), len(name.split()))
+
+
+def _merge(into: _Instance, other: _Instance) -> None:
+    into.hits += other.hits
+    into.last = max(into.last, other.last)
+    if len(other.parties) > len(into.parties) and _compatible(into.parties, other.parties):
+        into.parties, into.party_source = other.parties, other.party_source
+    if STATUS_RANK[other.status] > STATUS_RANK[into.status]:
+        into.status = other.status
+    if other.evidence_rank > into.evidence_rank:
+        into.evidence_rank, into.evidence_n = other.evidence_rank, other.evidence_n
+
+
+def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]:
+    """Fold a generic reference ('an arms control treaty') into the one named or catalogued
+    agreement of the same kind whose parties agree with it; give a bilateral instrument with one
+    known party the article's main other party."""
+    out = list(instances)
+    for g in [i for i in instances if i.source == "generic" and i.kind != "other"]:
+        cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
+                 and _compatible(i.parties, g.parties)]
+        if len(cands) == 1:
+            _merge(cands[0], g)
+            out.remove(g)
+    for inst in out:
+        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status == "signed")
+        if two_sided and len(inst.parties) == 1:
+            others = [(c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2]
+            if others:
+                inst.parties = inst.parties + [max(others)[1]]
+                inst.party_source = inst.party_source or "inherited"
+    return out
+
+
+def _keep(inst: _Instance) -> bool:
+    return any(h.source not in ("anaphor", "indefinite") for h, _n in inst.hits)
+
+
+def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], conf: dict,
+             text: str) -> AgreementFinding:
+    name = inst.name
+    if inst.source == "generic":
+        name = _generic_name(name, inst.parties)
+    base = {"catalogue": conf["confidence_catalogue"], "named": conf["confidence_named"]}.get(
+        inst.source, conf["confidence_generic"])
+    confidence = base - {"role": 0.0, "fixed": 0.0, "fallback": 0.1}.get(inst.party_source, 0.15)
+    ev = inst.evidence_n
+    status_date = ""
+    if inst.status in DATED:
+        ds = [d.value for d in dates if d.sentence_n == ev and DATE_VALUE.fullmatch(d.value)
+              and re.search(r"\d", d.value)]
+        if ds:
+            status_date = ds[0]
+    ns = sorted({n for _h, n in inst.hits})
+    return AgreementFinding(
+        name=name, acronym=inst.acronym, kind=inst.kind if inst.kind in KINDS else "other",
+        parties=sorted(inst.parties), status="in_force" if inst.status == "restored" else inst.status,
+        status_date=status_date, sentence_ns=ns,
+        evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
+        mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits])
+
+
+def _generic_name(name: str, parties: list[str]) -> str:
+    """A generic instrument is named after its parties: 'China-Solomon Islands Security
+    Arrangement', 'Trilateral Memorandum of Understanding'."""
+    if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
+        return name
+    if len(parties) == 2:
+        return f"{parties[0]}-{parties[1]} {name}" if parties[0] < parties[1] else f"{parties[1]}-{parties[0]} {name}"
+    if len(parties) == 3:
+        return f"Trilateral {name}"
+    return name
