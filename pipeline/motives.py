@@ -135,8 +135,8 @@ def _dep_hit(doc: Doc, rid: str, token_ids: list[int]) -> CueHit:
     names = [node["RIGHT_ID"] for node in row["dep_pattern"]]
     at = dict(zip(names, token_ids))
     anchor = at.get(row.get("anchor") or "", min(token_ids))
-    shown = at.get(row.get("show") or "", anchor)
-    return _hit(doc, rid, anchor, anchor + 1, (shown, shown + 1))
+    shown = [at[name] for name in row.get("show") or [] if name in at] or [anchor]
+    return _hit(doc, rid, anchor, anchor + 1, (min(shown), max(shown) + 1))
 
 
 def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
@@ -187,6 +187,13 @@ def clause_chars(doc: Doc, hit: CueHit, sent: Span) -> tuple[int, int]:
     end = min(max(toks[-1].i + 1, hit.end), sent.end)
     start, end = max(start, sent.start), max(min(end, sent.end), start + 1)
     return trim(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+
+def negated(node: Token) -> bool:
+    """A purpose or benefit denied by its own verb or the verb it complements
+    ("are not expected to end", "will not allow")."""
+    heads = [node] + ([node.head] if node.dep_ in ("xcomp", "ccomp") else [])
+    return any(child.dep_ == "neg" for h in heads for child in h.children)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -249,39 +256,72 @@ def _actor_at(actors: list[ActorFinding], lo: int, hi: int) -> str:
     return ""
 
 
+# Ways a name can sit inside a subject and still be its holder: "South Korea's defense minister",
+# "the governments of the US and Japan", "Japanese Prime Minister Fumio Kishida".
+HOLDER_PATH = frozenset({"poss", "compound", "appos", "conj", "cc", "pobj", "nmod", "amod", "case"})
+
+
+def _holder_tokens(subject: Token) -> list[Token]:
+    """Tokens of the subject whose path up to its head only crosses holder-like links."""
+    out = []
+    for tok in subject.subtree:
+        node, ok = tok, True
+        while node.i != subject.i:
+            if node.dep_ == "prep" and node.lower_ != "of":
+                ok = False
+            elif node.dep_ != "prep" and node.dep_ not in HOLDER_PATH:
+                ok = False
+            if not ok:
+                break
+            node = node.head
+        if ok:
+            out.append(tok)
+    return out
+
+
+def _subject_actor(verb: Token, actors: list[ActorFinding]) -> str:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "this", "that", "which"):
+            for tok in _holder_tokens(child):
+                name = _actor_at(actors, tok.idx, tok.idx + len(tok.text))
+                if name:
+                    return name
+    return ""
+
+
 def link_actor(doc: Doc, node: Token, actors: list[ActorFinding]) -> str:
     """Who holds the motive: the subject of the clause's verb or of a governing verb (the
     reporting verb included), when that subject names an actor."""
     seen = node
     while True:
-        for child in seen.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "this", "that"):
-                sub = list(child.subtree)
-                name = _actor_at(actors, sub[0].idx, sub[-1].idx + len(sub[-1].text))
-                if name:
-                    return name
+        name = _subject_actor(seen, actors)
+        if name:
+            return name
         if seen.head.i == seen.i:
             break
         seen = seen.head
     root = node.sent.root
     for tok in node.sent:
         if tok.lemma_.lower() in REPORTING and tok.pos_ == "VERB" and tok.i != root.i:
-            for child in tok.children:
-                if child.dep_ == "nsubj":
-                    sub = list(child.subtree)
-                    name = _actor_at(actors, sub[0].idx, sub[-1].idx + len(sub[-1].text))
-                    if name:
-                        return name
+            name = _subject_actor(tok, actors)
+            if name:
+                return name
     return ""
 
 
 # ---------------------------------------------------------------- article extraction
 
-def is_headline(text: str, sent: Sentence) -> bool:
-    """The article's own headline: a first line of its own without closing punctuation."""
-    lo, hi = paragraph_of(text, sent)
-    line = text[lo:hi].strip()
-    return sent.n == 0 and line == sent.text and not line.endswith((".", "!", "?", "\"", "”"))
+def headline_zone(text: str, sents: list[Sentence]) -> set[int]:
+    """Sentences of the article's opening lines before the first line that ends like prose:
+    the headline, standfirst, byline and photo credits, which restate rather than report."""
+    out: set[int] = set()
+    for sent in sents:
+        lo, hi = paragraph_of(text, sent)
+        line = text[lo:hi].strip()
+        if line.endswith((".", "!", "?", "\"", "”", "’", "'")):
+            break
+        out.add(sent.n)
+    return out if len(out) < len(sents) else set()
 
 
 def topical(sent: Sentence, agreement_ns: set[int]) -> bool:
@@ -305,9 +345,10 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             actors: list[ActorFinding]) -> list[MotiveFinding]:
     text = doc.text
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
+    opening = headline_zone(text, sents)
     out: list[MotiveFinding] = []
     for sent in sents:
-        if is_headline(text, sent) or not near_topic(sents, sent, agreement_ns):
+        if sent.n in opening or not near_topic(sents, sent, agreement_ns):
             continue
         strong_only = not topical(sent, agreement_ns)
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -317,6 +358,8 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
                 if h.type in MOTIVE_TYPES and not (strong_only and h.weak)]
         clauses = []
         for h in hits:
+            if h.type in ("purpose", "benefit") and negated(clause_node(doc[h.start])):
+                continue
             s, e = clause_chars(doc, h, span)
             if len(text[s:e].split()) >= 3:
                 clauses.append((s, e, h))
