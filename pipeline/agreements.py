@@ -489,6 +489,7 @@ class _Instance:
     evidence_n: int = -1
     evidence_rank: tuple = ()
     last: int = 0
+    from_list: bool = False     # opened by "the third such agreement, after X and Y"
 
 
 def _compatible(a: list[str], b: list[str]) -> bool:
@@ -544,8 +545,17 @@ def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str],
     if not m:
         return [], -1
     lo = sent.start + m.end()
-    hi = sent.start + (re.search(r"[;.]|$", sent.text[m.end():]).start() + m.end())
-    return idx.inside(lo, hi), lo
+    out: list[str] = []
+    pos = lo
+    for s, e, c in idx.spans:
+        if s < lo or e > sent.end:
+            continue
+        if not re.fullmatch(r"[\s,]*(?:and|or|as well as)?\s*(?:the\s+|those\s+with\s+(?:the\s+)?)?", text[pos:s]):
+            break
+        if c not in out:
+            out.append(c)
+        pos = e
+    return out, lo
 
 
 def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
@@ -560,6 +570,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         if sent is not None:
             by_sent.setdefault(sent.n, []).append(h)
     instances: list[_Instance] = []
+    pending: list[tuple[_Hit, int]] = []     # "signed a pact" before the pact is named
     for n in sorted(by_sent):
         sent = sents[n]
         sent_hits = by_sent[n]
@@ -576,7 +587,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
                 h.prior = prior
             h.parties, h.party_source = parties, "role" if parties else ""
         for h in sent_hits:
-            _place(h, n, sent, instances, idx, text, prior)
+            _place(h, n, sent, instances, idx, text, prior, pending)
     instances = consolidate([i for i in instances if _keep(i)], idx)
     return _dedupe([_finding(inst, sents, dates, conf, text) for inst in instances])
 
@@ -602,13 +613,15 @@ def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex) -> list[str]:
 
 
 def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _PartyIndex, text: str,
-           prior: list[str]) -> None:
+           prior: list[str], pending: list[tuple[_Hit, int]] | None = None) -> None:
     """Attach a mention to an existing instance or open a new one (or several for a bilateral
     instrument written with a hub and a list: 'Japan's ACSAs with New Zealand and the Netherlands')."""
     recent = [i for i in instances if n - i.last <= 3]
     if h.source in ("anaphor", "indefinite"):
         target = _resolve_reference(h, n, instances, recent)
         if target is None:
+            if pending is not None and h.source == "indefinite" and h.parties:
+                pending.append((h, n))
             return
         key, name, acronym, kind = target.key, target.name, target.acronym, target.kind
         fixed, include, bilateral, source = (), (), target.bilateral, target.source
@@ -622,6 +635,16 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
     else:
         key, name, acronym, kind = h.key, h.name, h.acronym, h.kind
         fixed, include, bilateral, source = h.fixed, h.include, h.bilateral, h.source
+        for p_hit, p_n in list(pending or []):
+            # "Japan and Britain signed a pact ... The so-called acquisition and cross-servicing agreement ..."
+            if n - p_n <= 1 and h.source in ("catalogue", "named"):
+                union = _unique([*p_hit.parties, *h.parties])
+                if not bilateral or len(union) <= 2:
+                    h.parties = union
+                    h.party_source = h.party_source or "role"
+                    if STATUS_RANK[p_hit.status] > STATUS_RANK[h.status]:
+                        h.status = p_hit.status
+                pending.remove((p_hit, p_n))
     if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
         _attach(target, h, n)
         if prior and bilateral:
@@ -684,14 +707,25 @@ def _add(instances, key, name, acronym, kind, source, bilateral, parties, party_
         if inst.key == key and set(inst.parties) == set(parties):
             _attach(inst, h, n, status)
             return
+    if status == "existing":      # an earlier instance listed by name: never folded into another
+        return _open(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status)
     for inst in sorted(instances, key=lambda i: -i.last):
+        union = set(inst.parties) | set(parties)
+        fits = _compatible(inst.parties, parties) or (bilateral and len(union) <= 2)
+        if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
+            continue
         if (inst.key == key or (source == "generic" and inst.kind == kind and kind != "other")) \
-                and _compatible(inst.parties, parties) and not (bilateral and len(set(inst.parties) | set(parties)) > 2):
-            if len(parties) > len(inst.parties):
-                inst.parties, inst.party_source = list(parties), party_source
+                and fits and not (bilateral and len(union) > 2):
+            if len(union) > len(inst.parties):
+                inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
             _attach(inst, h, n, status)
             return
-    inst = _Instance(key, name, acronym, kind, source, list(parties), party_source, bilateral)
+    _open(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status)
+
+
+def _open(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status) -> None:
+    inst = _Instance(key, name, acronym, kind, source, list(parties), party_source, bilateral,
+                     from_list=status == "existing")
     instances.append(inst)
     _attach(inst, h, n, status)
 
@@ -750,7 +784,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
 
 
 def _keep(inst: _Instance) -> bool:
-    return any(h.source not in ("anaphor", "indefinite") for h, _n in inst.hits)
+    return inst.from_list or any(h.source not in ("anaphor", "indefinite") for h, _n in inst.hits)
 
 
 def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], conf: dict,
@@ -765,7 +799,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     status_date = ""
     if inst.status in DATED:
         ds = [d.value for d in dates if d.sentence_n == ev and DATE_VALUE.fullmatch(d.value)
-              and re.search(r"\d", d.value)]
+              and re.match(r"\d{4}|XXXX-\d\d", d.value)]
         if ds:
             status_date = ds[0]
     ns = sorted({n for _h, n in inst.hits})
