@@ -248,8 +248,10 @@ def link_agreement(text: str, sents: list[Sentence], sent: Sentence, at: int,
 def _actor_at(actors: list[ActorFinding], lo: int, hi: int) -> str:
     """Canonical holder among actor mentions inside [lo, hi): a state or organisation by name,
     a person by their country when it is known."""
-    found = sorted((m.start, a) for a in actors for m in a.mentions if lo <= m.start < hi)
-    for _start, actor in found:
+    found = sorted(((m.start, -(m.end - m.start), i) for i, a in enumerate(actors) for m in a.mentions
+                    if lo <= m.start < hi))
+    for _start, _len, i in found:
+        actor = actors[i]
         if actor.type == "person":
             return actor.country or actor.name
         return actor.name

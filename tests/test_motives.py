@@ -226,3 +226,11 @@ def test_motives_extract_links_the_holder(parse, text, actors_spec, expected_act
 def test_motives_extract_drops_a_denied_purpose(parse, text):
     _sents, found = run_extract(parse, text, [MPA])
     assert found == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["Chile's navy said the MPA would allow it to board suspect vessels.\n"])
+def test_motives_extract_survives_two_actors_named_at_the_same_place(parse, text):
+    twins = [{"name": "Chile"}, {"name": "Chilean Navy", "kind": "organization", "surfaces": ["Chile's navy"]}]
+    _sents, found = run_extract(parse, text, [MPA], twins)
+    assert len(found) == 1 and found[0].actor in {"Chile", "Chilean Navy"}
