@@ -1,17 +1,33 @@
-"""The batch run: ingest -> clean -> nlp -> extractors -> tables -> write.
+"""The batch run: ingest -> clean -> (cache | nlp -> extractors) -> tables -> write.
 
-This module wires the stages; it holds no extraction logic. All file writes go through io.
+This module wires the stages; it holds no extraction logic. All file writes go through io
+(the cache writes its own entries, see cache.py).
+
+The run streams: articles are read and cleaned one at a time; each is looked up in the
+per-article cache; the misses are parsed in fixed chunks of [model] batch_size articles (with
+nlp.pipe), in this process or in a pool of worker processes that each load the model once.
+Results are taken back in input order, written to the report and turned into table rows at
+once, so memory holds the growing tables and a bounded window of articles, never the corpus.
+Chunks are formed the same way whatever the number of workers, so the output is identical,
+byte for byte, for any --workers.
 """
 from __future__ import annotations
 
+import inspect
+import multiprocessing
+import os
 import sys
 import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from . import actors, agreements, clean, dates, io, motives, nlp, output, report
+from . import actors, agreements, cache as cache_mod, clean, dates, io, motives, nlp, output, report
 from .errors import PipelineError
-from .ingest import read_inputs
+from .ingest import SIDECAR_SUFFIX, discover, read_inputs
 from .records import Article, Extraction
 from .schemas import TABLES
 from .tables import rows_for
@@ -24,6 +40,9 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
+    cached: int = 0             # articles whose extraction came from the cache
+    parsed: int = 0             # articles that went through the model
+    workers: int = 1            # worker processes used for parsing (1 = this process)
 
     @property
     def exit_code(self) -> int:
@@ -47,48 +66,264 @@ def analyse(article: Article, doc, settings: dict) -> Extraction:
     return ex
 
 
-def _progress(total: int, settings: dict):
-    if total >= settings["run"]["progress_min_articles"] and sys.stderr.isatty():
+_ANALYSE_SOURCE = inspect.getsource(analyse)   # part of the cache environment (see environment)
+
+
+def resolve_workers(workers: int | None) -> int:
+    """0 (or None) = every core this process may use; otherwise at least 1."""
+    if not workers or workers < 0:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not Linux
+            return max(1, os.cpu_count() or 1)
+    return workers
+
+
+def _progress(total: int | None, settings: dict):
+    if (total is None or total >= settings["run"]["progress_min_articles"]) and sys.stderr.isatty():
         from tqdm import tqdm
         return tqdm(total=total, unit="article", file=sys.stderr)
     return None
 
 
-def extract_all(articles: list[Article], settings: dict, errors: list[dict]) -> list[Extraction]:
-    """Parse and analyse articles; a failure in one article becomes an E015 row, not a crash."""
-    if not articles:
-        return []
-    model = nlp.load_model(settings["model"]["name"])
-    bar = _progress(len(articles), settings)
-    out = []
-    docs = model.pipe((a.text for a in articles), batch_size=settings["model"]["batch_size"])
-    for article, doc in zip(articles, docs):
+def _expected_articles(input_path: Path) -> int | None:
+    """Number of article files under input_path (None when a JSONL file may hold many)."""
+    try:
+        files = discover(input_path)
+    except PipelineError:
+        return None
+    names = [p.name.lower() for p in files if not p.name.lower().endswith(SIDECAR_SUFFIX)]
+    if any(n.endswith(".jsonl") for n in names):
+        return None
+    return sum(1 for n in names if n.endswith((".txt", ".html", ".htm")))
+
+
+# ---------------------------------------------------------------- parsing (any process)
+CHUNK_SPAN_BATCHES = 4      # see extract_stream
+_Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
+
+
+def _analyse_entry(key: str, article: Article, doc, settings: dict) -> _Result:
+    try:
+        return cache_mod.dumps(key, analyse(article, doc, settings)), None
+    except Exception as e:  # one bad article must not stop the batch
+        return None, f"{type(e).__name__}: {e}"
+
+
+def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Result]:
+    """Parse a chunk of articles with nlp.pipe and analyse each; runs in a worker or inline.
+
+    Returns, per article in order, the cache entry bytes of its Extraction or an error
+    message. If the model fails on the chunk, each article is parsed alone so that only the
+    article at fault fails."""
+    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
+    batch_size = settings["model"]["batch_size"]
+    try:
+        docs = list(model.pipe((a.text for _, a in items), batch_size=batch_size))
+    except Exception:
+        docs = None
+    if docs is not None:
+        return [_analyse_entry(key, a, doc, settings) for (key, a), doc in zip(items, docs)]
+    out: list[_Result] = []
+    for key, a in items:
         try:
-            out.append(analyse(article, doc, settings))
-        except Exception as e:  # one bad article must not stop the batch
-            errors.append(PipelineError("E015", article.source_path,
-                                        f"{type(e).__name__}: {e}").row())
-        if bar:
-            bar.update(1)
-    if bar:
-        bar.close()
+            doc = model(a.text)
+        except Exception as e:
+            out.append((None, f"{type(e).__name__}: {e}"))
+            continue
+        out.append(_analyse_entry(key, a, doc, settings))
     return out
 
 
-def build_tables(extractions: list[Extraction], errors: list[dict]) -> dict[str, list[dict]]:
+# ---------------------------------------------------------------- dispatch (main process)
+@dataclass
+class Prepared:
+    """An article ready for extract_stream: its cache key, and its Extraction when the raw
+    input was found in the cache (then it was neither cleaned nor parsed)."""
+
+    article: Article
+    key: str
+    ex: Extraction | None = None
+
+
+@dataclass
+class _Chunk:
+    items: list[tuple[str, Article]]
+    future: Future | None = None
+
+
+@dataclass
+class _Item:
+    article: Article
+    key: str
+    ex: Extraction | None = None     # from the cache
+    chunk: _Chunk | None = None      # else the chunk parsing it
+    index: int = 0
+
+
+class _Dispatcher:
+    """Runs chunks inline, or in a process pool once a second chunk shows the work is worth
+    starting workers for (a run with a handful of new articles never pays for a pool)."""
+
+    def __init__(self, settings: dict, workers: int):
+        self.settings = settings
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.held: _Chunk | None = None
+        self.used_workers = 1
+
+    def submit(self, chunk: _Chunk) -> None:
+        if self.workers <= 1:
+            self._inline(chunk)
+        elif self.pool is not None:
+            self._to_pool(chunk)
+        elif self.held is None:
+            self.held = chunk
+        else:
+            self._start_pool()
+            held, self.held = self.held, None
+            self._to_pool(held)
+            self._to_pool(chunk)
+
+    def resolve(self, chunk: _Chunk) -> list[_Result]:
+        """The results of chunk, running it inline if it is still held or its pool broke."""
+        if chunk.future is None:
+            if chunk is self.held:
+                self.held = None
+            self._inline(chunk)
+        try:
+            return chunk.future.result()
+        except BrokenProcessPool:  # a worker died (e.g. out of memory): carry on in this process
+            self.workers, self.pool = 1, None
+            self._inline(chunk)
+            return chunk.future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _inline(self, chunk: _Chunk) -> None:
+        chunk.future = Future()
+        chunk.future.set_result(process_chunk(chunk.items, self.settings))
+
+    def _to_pool(self, chunk: _Chunk) -> None:
+        try:
+            chunk.future = self.pool.submit(process_chunk, chunk.items, self.settings)
+        except BrokenProcessPool:
+            self.workers, self.pool = 1, None
+            self._inline(chunk)
+
+    def _start_pool(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self.used_workers = self.workers
+
+
+def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
+                   store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
+                   stats: RunSummary | None = None) -> Iterator[Extraction]:
+    """Extractions of articles, in input order, streamed. Cached ones come from store (or
+    arrive as a Prepared with its Extraction; never with force); the others are parsed in
+    chunks of [model] batch_size, by `workers` processes, and stored. A failure in one article appends an
+    E015 row to errors and skips it."""
+    env = store.env if store is not None else environment(settings)
+    size = max(1, int(settings["model"]["batch_size"]))
+    # A chunk is closed when full, or once SPAN articles have been read since its first one;
+    # both rules depend only on the input and the cache, never on the number of workers.
+    span = CHUNK_SPAN_BATCHES * size
+    window_limit = size * max(CHUNK_SPAN_BATCHES, 2 * workers)  # articles between read and write
+    dispatcher = _Dispatcher(settings, workers)
+    window: deque[_Item] = deque()
+    chunk = _Chunk([])
+    chunk_opened = 0            # articles read when the open chunk got its first item
+    seen = 0
+
+    def ready(item: _Item) -> bool:
+        if item.chunk is None:
+            return True
+        if item.chunk is chunk:  # still collecting: never wait on it
+            return False
+        future = item.chunk.future
+        return len(window) > window_limit or (future is not None and future.done())
+
+    def emit(item: _Item) -> Extraction | None:
+        if item.ex is not None:
+            return item.ex
+        data, message = dispatcher.resolve(item.chunk)[item.index]
+        ex = cache_mod.loads(item.key, data) if data is not None else None
+        if ex is None:
+            errors.append(PipelineError("E015", item.article.source_path,
+                                        message or "result could not be read back").row())
+            return None
+        if stats is not None:
+            stats.parsed += 1
+        if store is not None:
+            store.put_bytes(item.key, data)
+        return ex
+
+    try:
+        for entry in articles:
+            seen += 1
+            if isinstance(entry, Prepared):
+                article, key, ex = entry.article, entry.key, entry.ex
+            else:
+                article, key, ex = entry, cache_mod.article_key(entry, env), None
+            if ex is None and store is not None and not force:
+                ex = store.get(key)
+            item = _Item(article, key, ex)
+            if ex is None:
+                if not chunk.items:
+                    chunk_opened = seen
+                item.chunk, item.index = chunk, len(chunk.items)
+                chunk.items.append((key, article))
+            elif stats is not None:
+                stats.cached += 1
+            if chunk.items and (len(chunk.items) == size or seen - chunk_opened >= span):
+                dispatcher.submit(chunk)
+                chunk = _Chunk([])
+            window.append(item)
+            while window and ready(window[0]):
+                result = emit(window.popleft())
+                if result is not None:
+                    yield result
+        if chunk.items:
+            dispatcher.submit(chunk)
+            chunk = _Chunk([])
+        while window:
+            result = emit(window.popleft())
+            if result is not None:
+                yield result
+    finally:
+        dispatcher.close()
+        if stats is not None:
+            stats.workers = dispatcher.used_workers
+
+
+def extract_all(articles: list[Article], settings: dict, errors: list[dict]) -> list[Extraction]:
+    """Parse and analyse articles in this process, without the cache (kept for callers that
+    hold a list); a failure in one article becomes an E015 row, not a crash."""
+    return list(extract_stream(articles, settings, errors))
+
+
+def build_tables(extractions: Iterable[Extraction], errors: list[dict]) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     for ex in extractions:
-        for name, rows in rows_for(ex).items():
-            tables[name].extend(rows)
+        add_rows(tables, ex)
     tables["errors"] = errors
     return tables
 
 
-def run(input_path: Path, out_dir: Path, settings: dict) -> RunSummary:
-    t0 = time.perf_counter()
-    summary = RunSummary()
-    io.ensure_writable(out_dir)
-    articles: list[Article] = []
+def add_rows(tables: dict[str, list[dict]], ex: Extraction) -> None:
+    for name, rows in rows_for(ex).items():
+        tables[name].extend(rows)
+
+
+# ---------------------------------------------------------------- the run
+def read_articles(input_path: Path, settings: dict, summary: RunSummary,
+                  store: cache_mod.Cache | None = None, force: bool = False) -> Iterator[Article | Prepared]:
+    """Cleaned articles, one at a time; read and clean errors go to summary. With a store,
+    an unchanged raw input comes back as a Prepared carrying its cached Extraction."""
     for item in read_inputs(input_path, settings):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
@@ -96,16 +331,68 @@ def run(input_path: Path, out_dir: Path, settings: dict) -> RunSummary:
                 summary.failed += 1
             continue
         summary.read += 1
+        rkey = cache_mod.raw_key(item, store.raw_env) if store is not None else ""
+        hit = store.get_raw(rkey) if store is not None and not force else None
+        if hit is not None:
+            yield Prepared(hit[1].article, hit[0], hit[1])
+            continue
         try:
-            articles.append(clean.clean(item, settings))
+            article = clean.clean(item, settings)
         except PipelineError as e:
             summary.errors.append(e.row())
             summary.failed += 1
-    extractions = extract_all(articles, settings, summary.errors)
-    summary.failed += len(articles) - len(extractions)
-    tables = build_tables(extractions, summary.errors)
-    for ex in extractions:
+            continue
+        if store is None:
+            yield article
+            continue
+        key = cache_mod.article_key(article, store.env)
+        store.put_raw(rkey, key)
+        yield Prepared(article, key)
+
+
+def environment(settings: dict) -> str:
+    """The cache environment: cache.environment_hash plus the source of analyse (the part of
+    this module that decides an Extraction; the rest of run.py does not)."""
+    return cache_mod.environment_hash(settings, extra=_ANALYSE_SOURCE)
+
+
+def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
+    root = cache_mod.cache_root(out_dir, settings)
+    env = environment(settings)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        enabled = os.access(root, os.W_OK)
+    except OSError:
+        enabled = False
+    return cache_mod.Cache(root, env, enabled=enabled)
+
+
+def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = None,
+        force: bool = False) -> RunSummary:
+    """Process input_path into out_dir. workers: processes for parsing (None = [run] workers,
+    0 = all cores). force: ignore the cache (fresh results are still stored)."""
+    t0 = time.perf_counter()
+    summary = RunSummary()
+    io.ensure_writable(out_dir)
+    n_workers = resolve_workers(settings["run"]["workers"] if workers is None else workers)
+    store = open_cache(out_dir, settings)
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
+    bar = _progress(_expected_articles(input_path), settings)
+    stream = extract_stream(read_articles(input_path, settings, summary, store, force), settings,
+                            failures, store, n_workers, force, stats=summary)
+    for ex in stream:
         report.write_article(out_dir, ex)
+        add_rows(tables, ex)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    summary.failed += len(failures)
+    summary.errors.extend(failures)
+    tables["errors"] = summary.errors
+    default_root = not str(settings["run"].get("cache_dir") or "").strip()
+    store.prune(drop_unused=default_root)
     output.finalise(out_dir, tables)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0

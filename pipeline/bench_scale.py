@@ -1,0 +1,233 @@
+"""`python -m pipeline bench scale --n N [--json] [--floors FILE]`: throughput, parallel
+speedup, cache and memory of the whole pipeline on a synthetic corpus (pipeline/synth.py).
+
+Every measurement runs in a fresh child process (python -m pipeline.bench_scale child-...),
+so model loading, caches and peak RSS figures never leak from one measurement into the next.
+With T = max(50, N // 10) (500 for N = 5,000):
+  1. raw nlp.pipe of the model over the cleaned texts of the first T articles, one process
+  2. the whole pipeline over those T articles, 1 worker, --force
+  3. the same with 2 workers (speedup; also the peak RSS at T articles)
+  4. the whole pipeline over all N articles, 2 workers, empty cache (peak RSS at N)
+  5. the same again: every article is cached (cached re-run time, process wall time included)
+  6. 10 new articles added: only they are parsed
+Pipeline times are the run's wall time including model loading; raw nlp.pipe times exclude it.
+Peak RSS of a run = the main process's peak + each worker's peak (ru_maxrss of the children).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from .errors import PipelineError
+
+# figure -> "min" (the floor is a minimum) or "max" (a ceiling)
+FLOOR_DIRECTIONS = {
+    "pipeline_vs_raw": "min",
+    "speedup_2_workers": "min",
+    "cached_rerun_s": "max",
+    "rss_budget_used": "max",
+}
+TARGETS = {"pipeline_vs_raw": 0.8, "speedup_2_workers": 1.6, "cached_rerun_s": 5.0, "rss_budget_used": 1.0}
+ADDED = 10
+
+
+# ---------------------------------------------------------------- children
+def _maxrss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0   # KiB on Linux
+
+
+def child_run(input_dir: str, output_dir: str, workers: int, force: bool) -> dict:
+    from .config import load_settings
+    from .run import run
+    t0 = time.perf_counter()
+    summary = run(Path(input_dir), Path(output_dir), load_settings(), workers=workers, force=force)
+    seconds = time.perf_counter() - t0
+    tables = sum(p.stat().st_size for p in Path(output_dir).glob("*.csv"))
+    return {"seconds": seconds, "read": summary.read, "failed": summary.failed,
+            "errors": len(summary.errors), "cached": summary.cached, "parsed": summary.parsed,
+            "workers": summary.workers, "rows": summary.rows, "line": summary.line(),
+            "tables_mb": tables / 1e6, "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF),
+            "rss_worker_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
+
+
+def child_raw(input_dir: str) -> dict:
+    from . import clean, nlp
+    from .config import load_settings
+    from .errors import PipelineError as PE
+    from .ingest import read_inputs
+    settings = load_settings()
+    texts = []
+    for item in read_inputs(Path(input_dir), settings):
+        if isinstance(item, PE):
+            continue
+        try:
+            texts.append(clean.clean(item, settings).text)
+        except PE:
+            continue
+    model = nlp.load_model(settings["model"]["name"])
+    t0 = time.perf_counter()
+    for _doc in model.pipe(texts, batch_size=settings["model"]["batch_size"]):
+        pass
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "articles": len(texts), "words": sum(len(t.split()) for t in texts),
+            "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF)}
+
+
+def _child(argv: list[str]) -> dict:
+    """Run one measurement in a fresh interpreter; returns its JSON result and wall time."""
+    cmd = [sys.executable, "-m", "pipeline.bench_scale", *argv]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"benchmark child {' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["wall_s"] = wall
+    return out
+
+
+# ---------------------------------------------------------------- figures
+def rss_total(r: dict) -> float:
+    workers = r["workers"] if r["workers"] > 1 else 0
+    return r["rss_main_mb"] + workers * r["rss_worker_mb"]
+
+
+def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: dict, added: dict,
+            n: int, t: int, words_t: int) -> dict:
+    raw_aps = raw["articles"] / raw["seconds"]
+    one_aps, two_aps = t / one["seconds"], t / two["seconds"]
+    rss_small, rss_large = rss_total(small), rss_total(large)
+    budget = 1.2 * rss_small + large["tables_mb"]
+    return {
+        "n": n, "t": t, "words_t": words_t,
+        "raw_articles_per_s": raw_aps, "raw_words_per_s": raw["words"] / raw["seconds"],
+        "pipeline_articles_per_s": one_aps, "pipeline_words_per_s": words_t / one["seconds"],
+        "pipeline_vs_raw": one_aps / raw_aps,
+        "pipeline_2w_articles_per_s": two_aps, "pipeline_2w_words_per_s": words_t / two["seconds"],
+        "speedup_2_workers": two_aps / one_aps,
+        "first_run_s": large["seconds"], "first_run_workers": large["workers"],
+        "cached_rerun_s": cached["wall_s"], "cached_rerun_run_s": cached["seconds"],
+        "cached_rerun_parsed": cached["parsed"], "cached_rerun_cached": cached["cached"],
+        "added_run_s": added["wall_s"], "added_parsed": added["parsed"],
+        "rss_small_n": t, "rss_small_mb": rss_small, "rss_small_main_mb": small["rss_main_mb"],
+        "rss_large_n": n, "rss_large_mb": rss_large, "rss_large_main_mb": large["rss_main_mb"],
+        "rss_worker_mb": large["rss_worker_mb"], "tables_mb": large["tables_mb"],
+        "rss_budget_mb": budget, "rss_budget_used": rss_large / budget,
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else [],
+    }
+
+
+def render(f: dict) -> str:
+    ok = lambda k: "ok" if check_floors(f, {k: TARGETS[k]}) == [] else "BELOW TARGET"  # noqa: E731
+    return "\n".join([
+        f"synthetic corpus: {f['n']} articles; throughput measured on the first {f['t']} "
+        f"({f['words_t']} words); {f['cores']} cores, load average {', '.join(f'{x:.2f}' for x in f['load_average'])}",
+        f"  raw nlp.pipe (1 process)      {f['raw_articles_per_s']:8.1f} articles/s {f['raw_words_per_s']:9.0f} words/s",
+        f"  whole pipeline, 1 worker      {f['pipeline_articles_per_s']:8.1f} articles/s {f['pipeline_words_per_s']:9.0f} words/s",
+        f"  pipeline / raw nlp.pipe       {f['pipeline_vs_raw']:8.2f}  (target >= {TARGETS['pipeline_vs_raw']}: {ok('pipeline_vs_raw')})",
+        f"  whole pipeline, 2 workers     {f['pipeline_2w_articles_per_s']:8.1f} articles/s {f['pipeline_2w_words_per_s']:9.0f} words/s",
+        f"  2-worker speedup              {f['speedup_2_workers']:8.2f}x (target >= {TARGETS['speedup_2_workers']}: {ok('speedup_2_workers')})",
+        f"  first run over {f['n']} articles  {f['first_run_s']:8.1f} s ({f['first_run_workers']} workers)",
+        f"  cached re-run over {f['n']}       {f['cached_rerun_s']:8.2f} s process wall time, "
+        f"{f['cached_rerun_run_s']:.2f} s in run(); {f['cached_rerun_parsed']} parsed, "
+        f"{f['cached_rerun_cached']} cached (target <= {TARGETS['cached_rerun_s']} s: {ok('cached_rerun_s')})",
+        f"  {ADDED} articles added            {f['added_run_s']:8.2f} s; {f['added_parsed']} parsed",
+        f"  peak RSS at {f['rss_small_n']:>5} articles    {f['rss_small_mb']:8.0f} MB (main {f['rss_small_main_mb']:.0f} MB + workers)",
+        f"  peak RSS at {f['rss_large_n']:>5} articles    {f['rss_large_mb']:8.0f} MB (main {f['rss_large_main_mb']:.0f} MB + workers, "
+        f"{f['rss_worker_mb']:.0f} MB each)",
+        f"  budget 1.2 x small + tables   {f['rss_budget_mb']:8.0f} MB (tables {f['tables_mb']:.1f} MB); "
+        f"used {f['rss_budget_used']:.2f} ({ok('rss_budget_used')})",
+    ])
+
+
+def check_floors(f: dict, floors: dict) -> list[str]:
+    problems = []
+    for key, limit in sorted(floors.items()):
+        direction = FLOOR_DIRECTIONS.get(key)
+        if direction is None:
+            problems.append(f"unknown figure '{key}' (known: {', '.join(FLOOR_DIRECTIONS)})")
+        elif direction == "min" and f[key] < limit:
+            problems.append(f"{key} {f[key]:.2f} is below its floor {limit}")
+        elif direction == "max" and f[key] > limit:
+            problems.append(f"{key} {f[key]:.2f} is above its ceiling {limit}")
+    return problems
+
+
+def read_floors(path: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh).get("scale", {})
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise PipelineError("E021", path, f"cannot read floors ({e})")
+
+
+# ---------------------------------------------------------------- main
+def measure(n: int, work: Path, log=print) -> dict:
+    from . import synth
+    t = min(n, max(50, n // 10))
+    small_dir, full_dir = work / "corpus_small", work / "corpus_full"
+    synth.write_corpus(small_dir, t)
+    synth.write_corpus(full_dir, n)
+    log(f"corpus: {n} synthetic articles in {full_dir} (first {t} also in {small_dir})")
+    raw = _child(["child-raw", str(small_dir)])
+    log(f"raw nlp.pipe over {t}: {raw['seconds']:.1f} s")
+    one = _child(["child-run", str(small_dir), str(work / "out_1w"), "1", "force"])
+    log(f"pipeline over {t}, 1 worker: {one['seconds']:.1f} s")
+    two = _child(["child-run", str(small_dir), str(work / "out_2w"), "2", "force"])
+    log(f"pipeline over {t}, 2 workers: {two['seconds']:.1f} s")
+    large = _child(["child-run", str(full_dir), str(work / "out_full"), "2", "force"])
+    log(f"pipeline over {n}, 2 workers: {large['seconds']:.1f} s")
+    cached = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
+    log(f"cached re-run over {n}: {cached['wall_s']:.1f} s")
+    synth.write_corpus(full_dir, ADDED, start=n)
+    added = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
+    log(f"re-run with {ADDED} added: {added['wall_s']:.1f} s, parsed {added['parsed']}")
+    return figures(raw, one, two, two, large, cached, added, n, t, raw["words"])
+
+
+def main(args) -> int:
+    n = int(args.n)
+    if n < 1:
+        raise PipelineError("E022", "--n", "the corpus size must be at least 1")
+    floors = read_floors(args.floors) if getattr(args, "floors", None) else {}
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    try:
+        f = measure(n, work, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(f, indent=2) if getattr(args, "json", False) else render(f))
+    problems = check_floors(f, floors)
+    for p in problems:
+        print(f"[E041] {args.floors}: {p}; fix the regression, or change the floor and say why in the commit.",
+              file=sys.stderr)
+    if floors and not problems:
+        print(f"floors: all {len(floors)} met ({args.floors})", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _child_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="python -m pipeline.bench_scale")
+    p.add_argument("mode", choices=["child-run", "child-raw"])
+    p.add_argument("input")
+    p.add_argument("output", nargs="?")
+    p.add_argument("workers", nargs="?", type=int, default=1)
+    p.add_argument("force", nargs="?", default="")
+    a = p.parse_args(argv)
+    res = child_raw(a.input) if a.mode == "child-raw" else \
+        child_run(a.input, a.output, a.workers, a.force == "force")
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through the benchmark
+    sys.exit(_child_main(sys.argv[1:]))

@@ -1,0 +1,296 @@
+"""Per-article result cache: a run over an unchanged corpus does no NLP.
+
+An entry holds one article's Extraction. Its key is the SHA-256 of
+  - the cleaned Article (text hash and every metadata field: id, source path, title,
+    published...; the metadata is part of the result, so it is part of the key),
+  - the environment: pipeline version + a hash of the code that turns an Article into an
+    Extraction, config.settings_hash, a hash of the resource files (catalogues, cue lexicons)
+    and the spaCy + model versions.
+Cleaning costs a few milliseconds per article, which over thousands of cached articles is
+most of a re-run; so a second, small index maps the raw input (file content, sidecar
+metadata, path) plus the code of the read/clean stage to the article key, and a re-run over
+unchanged files neither cleans nor parses. That index only points at entries: a stale or
+missing pointer just means the article is cleaned again.
+
+Layout: <cache_dir>/<env hash>/x/<2 hex>/<article key>.pkl and .../r/<2 hex>/<raw key>.key.
+A change of code, setting, resource or model starts a fresh <env hash> folder (the newest
+KEEP_ENVS folders are kept, older ones removed).
+
+Safe to delete (a missing entry is recomputed). Safe against an interrupted run: entries are
+written to a temporary file and renamed; each carries a SHA-256 of its payload and the key it
+was stored under, so a truncated, corrupt or misplaced file reads as a miss, never as a result.
+The payload is a pickle: the cache folder must be as trusted as the code (it lives in the
+output folder by default). Nothing here loads the spaCy model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .config import PACKAGE_DIR, RESOURCES_DIR, settings_hash
+from .records import Article, Extraction, RawArticle
+
+MAGIC = b"PLC1"
+FORMAT = 1
+KEEP_ENVS = 3               # environment folders kept (the current one and the newest others)
+STALE_TMP_SECONDS = 3600    # leftover temp files of an interrupted run older than this are removed
+
+# Modules that do not change an article's Extraction once its cleaned Article is known: the
+# key is taken after cleaning, rows are derived from the Extraction after the cache, and the
+# settings are hashed separately. Every other module (including new ones) is in the code hash.
+NOT_EXTRACTION_MODULES = frozenset({
+    "__init__", "__main__", "cli", "cache", "config", "ingest", "clean", "io", "output",
+    "report", "review", "evaluate", "tables", "schemas", "errors", "synth",
+})
+# Modules of the read/clean stage: they decide the cleaned Article from the raw input.
+CLEAN_STAGE_MODULES = ("ingest", "clean", "pubdate", "io", "config", "resources", "records")
+# Resource files that only feed the synthetic benchmark, not extraction.
+NOT_EXTRACTION_RESOURCES = ("synth_",)
+
+
+def _file_digest(paths: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths, key=lambda q: q.relative_to(root).as_posix()):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    """Hash of the source of every module that can change an Extraction (run.py is left to
+    the caller, which passes the source of run.analyse as `extra` to environment_hash)."""
+    files = [p for p in package_dir.glob("*.py")
+             if p.stem not in NOT_EXTRACTION_MODULES and p.stem != "run" and not p.stem.startswith("bench_")]
+    return _file_digest(files, package_dir)
+
+
+def clean_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    """Hash of the read/clean stage's source (and of trafilatura's version, used for HTML)."""
+    from importlib import metadata
+    try:
+        traf = metadata.version("trafilatura")
+    except metadata.PackageNotFoundError:
+        traf = ""
+    files = [package_dir / f"{m}.py" for m in CLEAN_STAGE_MODULES if (package_dir / f"{m}.py").is_file()]
+    return _file_digest(files, package_dir) + f";trafilatura={traf}"
+
+
+def resources_hash(resources_dir: Path = RESOURCES_DIR) -> str:
+    """Hash of every resource file (names and contents) that extraction may read."""
+    files = [p for p in resources_dir.rglob("*") if p.is_file()
+             and not p.name.startswith(NOT_EXTRACTION_RESOURCES) and not p.name.startswith(".")]
+    return _file_digest(files, resources_dir)
+
+
+@lru_cache(maxsize=8)
+def model_version(name: str) -> str:
+    """spaCy version + the model package's version, read without loading the model."""
+    import spacy
+    from importlib import metadata
+
+    version = ""
+    try:
+        version = metadata.version(name)
+    except (metadata.PackageNotFoundError, ValueError):
+        meta = Path(name) / "meta.json"
+        if meta.is_file():
+            try:
+                version = str(json.loads(meta.read_text(encoding="utf-8")).get("version", ""))
+            except (OSError, ValueError):
+                version = ""
+    return f"spacy={spacy.__version__};{name}={version}"
+
+
+def environment_hash(settings: dict, extra: str = "") -> str:
+    """Everything besides the article that decides its Extraction, as one short hash."""
+    parts = [f"format={FORMAT}", f"pipeline={__version__}", f"code={code_hash()}",
+             f"settings={settings_hash(settings)}", f"resources={resources_hash()}",
+             f"model={model_version(settings['model']['name'])}", f"extra={extra}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def raw_environment_hash(env: str) -> str:
+    """What besides the raw input decides the cleaned Article (settings are already in env)."""
+    return hashlib.sha256(f"{env}\n{clean_code_hash()}".encode()).hexdigest()[:16]
+
+
+def raw_key(raw: RawArticle, raw_env: str) -> str:
+    """Key of one raw input: content, sidecar/JSONL metadata, id, path and format."""
+    fields = asdict(raw)
+    content = fields.pop("content")
+    fields["content_sha256"] = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+    blob = json.dumps({"env": raw_env, "raw": fields}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def article_key(article: Article, env: str) -> str:
+    """Key of one cleaned article: its text hash and all its metadata, under an environment."""
+    fields = asdict(article)
+    text = fields.pop("text")
+    fields["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    blob = json.dumps({"env": env, "article": fields}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def dumps(key: str, ex: Extraction) -> bytes:
+    """The bytes of one entry: magic, key, payload digest, payload."""
+    payload = pickle.dumps(ex, protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + bytes.fromhex(key) + hashlib.sha256(payload).digest() + payload
+
+
+def loads(key: str, data: bytes) -> Extraction | None:
+    """The Extraction in an entry's bytes, or None when the entry is damaged or not for key."""
+    head = len(MAGIC) + 32 + 32
+    if len(data) < head or not data.startswith(MAGIC) or data[4:36] != bytes.fromhex(key):
+        return None
+    payload = data[head:]
+    if hashlib.sha256(payload).digest() != data[36:head]:
+        return None
+    try:
+        ex = pickle.loads(payload)
+    except Exception:  # a payload from other code: treat as a miss
+        return None
+    return ex if isinstance(ex, Extraction) else None
+
+
+def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
+    """Write data to path via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class Cache:
+    """The entries of one environment under root. With enabled=False every lookup misses and
+    nothing is written (used when the cache folder cannot be written)."""
+
+    def __init__(self, root: Path, env: str, enabled: bool = True):
+        self.root = Path(root)
+        self.env = env
+        self.raw_env = raw_environment_hash(env)
+        self.dir = self.root / env
+        self.enabled = enabled
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def path(self, key: str) -> Path:
+        return self.dir / "x" / key[:2] / f"{key}.pkl"
+
+    def raw_path(self, rkey: str) -> Path:
+        return self.dir / "r" / rkey[:2] / f"{rkey}.key"
+
+    def get_raw(self, rkey: str) -> tuple[str, Extraction] | None:
+        """(article key, Extraction) for a raw input seen before, if its entry is still here."""
+        if not self.enabled:
+            return None
+        try:
+            key = self.raw_path(rkey).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            return None
+        ex = self._load(key)
+        if ex is None:  # the article is cleaned and looked up again by its own key
+            return None
+        self.hits += 1
+        self.used.update((rkey, key))
+        return key, ex
+
+    def put_raw(self, rkey: str, key: str) -> None:
+        """Point a raw input at its article key (written only when it changes)."""
+        self.used.add(rkey)
+        if not self.enabled:
+            return
+        path = self.raw_path(rkey)
+        try:
+            if path.read_text(encoding="ascii").strip() == key:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        try:
+            write_bytes_atomic(path, key.encode("ascii") + b"\n")
+        except OSError:
+            self.enabled = False
+
+    def _load(self, key: str) -> Extraction | None:
+        if not self.enabled:
+            return None
+        try:
+            return loads(key, self.path(key).read_bytes())
+        except OSError:
+            return None
+
+    def get(self, key: str) -> Extraction | None:
+        self.used.add(key)
+        ex = self._load(key)
+        if ex is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return ex
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store an entry made by dumps(); a full disk or a read-only folder only costs speed."""
+        self.used.add(key)
+        if not self.enabled:
+            return
+        try:
+            write_bytes_atomic(self.path(key), data)
+        except OSError:
+            self.enabled = False
+
+    def put(self, key: str, ex: Extraction) -> None:
+        self.put_bytes(key, dumps(key, ex))
+
+    def prune(self, drop_unused: bool) -> int:
+        """Remove stale temp files, environment folders beyond the newest KEEP_ENVS and, with
+        drop_unused, entries of this environment not used by this run. Returns files removed."""
+        if not self.enabled or not self.dir.is_dir():
+            return 0
+        removed = 0
+        now = time.time()
+        os.utime(self.dir)
+        for f in self.dir.glob("[xr]/*/*"):
+            try:
+                stale_tmp = f.suffix == ".tmp" and now - f.stat().st_mtime > STALE_TMP_SECONDS
+            except OSError:
+                continue
+            unused = drop_unused and f.suffix in (".pkl", ".key") and f.stem not in self.used
+            if stale_tmp or unused:
+                f.unlink(missing_ok=True)
+                removed += 1
+        envs = sorted((d for d in self.root.iterdir() if d.is_dir() and d != self.dir),
+                      key=lambda d: d.stat().st_mtime, reverse=True)
+        for old in envs[KEEP_ENVS - 1:]:
+            if len(old.name) == 16 and all(c in "0123456789abcdef" for c in old.name):
+                shutil.rmtree(old, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def cache_root(out_dir: Path, settings: dict) -> Path:
+    """[run] cache_dir when set, else <output>/.cache."""
+    configured = str(settings["run"].get("cache_dir") or "").strip()
+    return Path(configured) if configured else Path(out_dir) / ".cache"

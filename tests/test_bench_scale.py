@@ -1,0 +1,90 @@
+"""The scale benchmark: synthetic corpus, figures, floors (the measurements themselves run in
+`make bench`; no timing is asserted here)."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+
+import pytest
+
+from pipeline import bench_scale, synth
+
+
+@pytest.mark.parametrize("i,seed", [(0, 0), (17, 3)])
+def test_bench_scale_synth_is_deterministic_and_filled(i, seed):
+    aid, text, meta = synth.article(i, seed)
+    assert synth.article(i, seed) == (aid, text, meta)
+    assert "{" not in text and "}" not in text
+    assert 200 <= len(text.split()) <= 900
+    assert aid == f"synth_{seed}_{i:06d}"
+
+
+@pytest.mark.parametrize("n", [60])
+def test_bench_scale_synth_varies_articles(n):
+    texts = [synth.article(i)[1] for i in range(n)]
+    titles = {t.split("\n", 1)[0] for t in texts}
+    assert len(set(texts)) == n and len(titles) > n // 2
+    assert sum(1 for i in range(n) if synth.article(i)[2]) not in (0, n)  # some have sidecars
+    years = {m for t in texts for m in re.findall(r"\b20[12]\d\b", t)}
+    assert len(years) >= 5
+
+
+@pytest.mark.parametrize("small,large", [(5, 12)])
+def test_bench_scale_synth_corpus_prefix_and_sidecars(tmp_path, small, large):
+    synth.write_corpus(tmp_path / "s", small)
+    words = synth.write_corpus(tmp_path / "l", large)
+    s_files = sorted(p.name for p in (tmp_path / "s").iterdir())
+    l_files = sorted(p.name for p in (tmp_path / "l").iterdir())
+    assert set(s_files) <= set(l_files) and words > 0
+    for p in (tmp_path / "l").glob("*.meta.json"):
+        meta = json.loads(p.read_text())
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["published"])
+        assert (tmp_path / "l" / p.name.replace(".meta.json", ".txt")).exists()
+
+
+def _child(seconds, workers=1, rss=500.0, tables=1.0, parsed=0, cached=0, wall=None):
+    return {"seconds": seconds, "workers": workers, "rss_main_mb": rss, "rss_worker_mb": 400.0,
+            "tables_mb": tables, "parsed": parsed, "cached": cached, "wall_s": wall or seconds}
+
+
+def _figures(**over):
+    raw = {"seconds": 10.0, "articles": 100, "words": 40000, "rss_main_mb": 400.0}
+    runs = dict(one=_child(11.0), two=_child(6.0, workers=2, rss=150),
+                large=_child(60.0, workers=2, rss=170, tables=9.0),
+                cached=_child(1.0, cached=1000, wall=2.5), added=_child(3.0, parsed=10))
+    runs.update(over)
+    return bench_scale.figures(raw, runs["one"], runs["two"], runs["two"], runs["large"],
+                               runs["cached"], runs["added"], 1000, 100, 40000)
+
+
+@pytest.mark.parametrize("key,expected", [
+    ("pipeline_vs_raw", 10.0 / 11.0), ("speedup_2_workers", 11.0 / 6.0), ("cached_rerun_s", 2.5),
+    ("rss_small_mb", 150 + 2 * 400.0), ("rss_large_mb", 170 + 2 * 400.0),
+    ("rss_budget_used", (170 + 800) / (1.2 * 950 + 9.0)), ("raw_words_per_s", 4000.0),
+])
+def test_bench_scale_figures(key, expected):
+    assert _figures()[key] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("floors,n_problems", [
+    ({"pipeline_vs_raw": 0.8, "speedup_2_workers": 1.6, "cached_rerun_s": 5.0, "rss_budget_used": 1.0}, 0),
+    ({"pipeline_vs_raw": 0.95}, 1),
+    ({"cached_rerun_s": 2.0}, 1),
+    ({"no_such_figure": 1.0}, 1),
+])
+def test_bench_scale_floors(floors, n_problems):
+    assert len(bench_scale.check_floors(_figures(), floors)) == n_problems
+
+
+@pytest.mark.parametrize("floors_text,code", [("[scale]\npipeline_vs_raw = 0.8\n", 0),
+                                              ("[scale]\nspeedup_2_workers = 3.0\n", 1)])
+def test_bench_scale_main_exit_code_follows_floors(tmp_path, monkeypatch, capsys, floors_text, code):
+    floors = tmp_path / "floors.toml"
+    floors.write_text(floors_text)
+    monkeypatch.setattr(bench_scale, "measure", lambda n, work, log=print: _figures())
+    args = argparse.Namespace(n=1000, json=False, floors=str(floors))
+    assert bench_scale.main(args) == code
+    out = capsys.readouterr().out
+    for label in ("articles/s", "words/s", "pipeline / raw", "speedup", "cached re-run", "peak RSS"):
+        assert label in out

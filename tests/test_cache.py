@@ -1,0 +1,181 @@
+"""The per-article cache: keys, entry integrity, environment hashes, pruning (no model)."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+
+import pytest
+
+from pipeline import cache
+from pipeline.records import Article, Extraction, RawArticle, Sentence
+
+ENV = "0123456789abcdef"
+
+
+def _article(**kw) -> Article:
+    base = dict(article_id="a1", source_path="a1.txt", text="Two states signed a pact.\nIt was news.",
+                title="Pact signed", published="2024-05-01", published_source="sidecar")
+    base.update(kw)
+    return Article(**base)
+
+
+def _extraction(article: Article) -> Extraction:
+    return Extraction(article=article, sentences=[Sentence(article.article_id, 0, 0, 25, article.text[:25])])
+
+
+@pytest.mark.parametrize("change", [
+    {"text": "Two states signed a treaty.\nIt was news."},
+    {"title": "Another headline"},
+    {"published": "2023-01-01"},
+    {"article_id": "a2"},
+    {"source_path": "sub/a1.txt"},
+])
+def test_cache_article_key_covers_text_and_metadata(change):
+    assert cache.article_key(_article(), ENV) != cache.article_key(_article(**change), ENV)
+
+
+@pytest.mark.parametrize("env_a,env_b", [(ENV, "fedcba9876543210")])
+def test_cache_article_key_depends_on_environment(env_a, env_b):
+    assert cache.article_key(_article(), env_a) != cache.article_key(_article(), env_b)
+    assert cache.article_key(_article(), env_a) == cache.article_key(_article(), env_a)
+
+
+@pytest.mark.parametrize("change", [{"content": "other body"}, {"meta": {"published": "2020-01-01"}},
+                                    {"source_path": "x/b.txt"}, {"line": 3}])
+def test_cache_raw_key_covers_content_and_metadata(change):
+    raw = RawArticle("b", "b.txt", "text", "body text", meta={"title": "T"})
+    assert cache.raw_key(raw, ENV) != cache.raw_key(replace(raw, **change), ENV)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "other_key", "garbage"])
+def test_cache_entry_damage_reads_as_miss(damage):
+    key = cache.article_key(_article(), ENV)
+    data = cache.dumps(key, _extraction(_article()))
+    assert cache.loads(key, data) == _extraction(_article())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data = data[:-1] + bytes([data[-1] ^ 1])
+    elif damage == "other_key":
+        other = cache.article_key(_article(title="x"), ENV)
+        assert cache.loads(other, data) is None
+        return
+    else:
+        data = b"not a cache entry at all"
+    assert cache.loads(key, data) is None
+
+
+@pytest.mark.parametrize("n", [3])
+def test_cache_store_get_put_and_delete(tmp_path, n):
+    store = cache.Cache(tmp_path / "c", ENV)
+    arts = [_article(article_id=f"a{i}", text=f"Text number {i}.") for i in range(n)]
+    keys = [cache.article_key(a, ENV) for a in arts]
+    assert all(store.get(k) is None for k in keys)
+    for k, a in zip(keys, arts):
+        store.put(k, _extraction(a))
+    assert [store.get(k).article for k in keys] == arts
+    assert (store.hits, store.misses) == (n, n)
+    import shutil
+    shutil.rmtree(tmp_path / "c")  # safe to delete: everything is a miss again
+    assert store.get(keys[0]) is None
+
+
+@pytest.mark.parametrize("corrupt", [True, False])
+def test_cache_raw_index_points_at_entries(tmp_path, corrupt):
+    store = cache.Cache(tmp_path / "c", ENV)
+    a = _article()
+    key = cache.article_key(a, ENV)
+    rkey = cache.raw_key(RawArticle("a1", "a1.txt", "text", "raw body"), store.raw_env)
+    assert store.get_raw(rkey) is None
+    store.put_raw(rkey, key)
+    assert store.get_raw(rkey) is None          # pointer without an entry: clean again
+    store.put(key, _extraction(a))
+    if corrupt:
+        store.raw_path(rkey).write_text("zz-not-a-key")
+        assert store.get_raw(rkey) is None
+    else:
+        assert store.get_raw(rkey) == (key, _extraction(a))
+
+
+@pytest.mark.parametrize("n", [2])
+def test_cache_write_is_atomic_and_leaves_no_temp(tmp_path, n):
+    target = tmp_path / "d" / "e.bin"
+    for i in range(n):
+        cache.write_bytes_atomic(target, b"x" * (i + 1))
+    assert target.read_bytes() == b"x" * n
+    assert [p.name for p in target.parent.iterdir()] == ["e.bin"]
+
+
+def _package(tmp_path, files: dict[str, str]):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+    return pkg
+
+
+@pytest.mark.parametrize("edited,changes", [
+    ("actors.py", True), ("newstage.py", True), ("run.py", False), ("report.py", False),
+    ("cli.py", False), ("bench_scale.py", False), ("clean.py", False),
+])
+def test_cache_code_hash_tracks_extraction_modules(tmp_path, edited, changes):
+    files = {n: "x = 1\n" for n in ("actors.py", "newstage.py", "run.py", "report.py", "cli.py",
+                                     "bench_scale.py", "clean.py")}
+    before = cache.code_hash(_package(tmp_path, files))
+    files[edited] = "x = 2\n"
+    assert (cache.code_hash(_package(tmp_path, files)) != before) is changes
+
+
+@pytest.mark.parametrize("edited,changes", [("states.jsonl", True), ("synth_vocab.jsonl", False)])
+def test_cache_resources_hash_tracks_catalogues_not_synth(tmp_path, edited, changes):
+    res = tmp_path / "res"
+    res.mkdir()
+    for n in ("states.jsonl", "synth_vocab.jsonl"):
+        (res / n).write_text('{"id": "1"}\n')
+    before = cache.resources_hash(res)
+    (res / edited).write_text('{"id": "2"}\n')
+    assert (cache.resources_hash(res) != before) is changes
+
+
+@pytest.mark.parametrize("section,key,value,changes", [
+    ("agreements", "confidence_named", 0.71, True),
+    ("run", "workers", 7, False),
+    ("run", "cache_dir", "/elsewhere", False),
+])
+def test_cache_environment_follows_settings(settings, section, key, value, changes):
+    import copy
+    other = copy.deepcopy(settings)
+    other[section][key] = value
+    assert (cache.environment_hash(other) != cache.environment_hash(settings)) is changes
+
+
+@pytest.mark.parametrize("cache_dir,expected", [("", "out/.cache"), ("/srv/c", "/srv/c")])
+def test_cache_root_default_and_configured(tmp_path, cache_dir, expected):
+    from pathlib import Path
+    assert cache.cache_root(Path("out"), {"run": {"cache_dir": cache_dir}}) == Path(expected)
+
+
+@pytest.mark.parametrize("n_old", [4])
+def test_cache_prune_drops_unused_entries_and_old_environments(tmp_path, n_old):
+    root = tmp_path / "c"
+    for i in range(n_old):
+        old = root / f"{i:016x}" / "x"
+        old.mkdir(parents=True)
+        past = time.time() - 1000 * (i + 1)
+        os.utime(old.parent, (past, past))
+    store = cache.Cache(root, ENV)
+    keep, drop = _article(), _article(article_id="gone")
+    k_keep, k_drop = cache.article_key(keep, ENV), cache.article_key(drop, ENV)
+    store.put(k_keep, _extraction(keep))
+    store.put(k_drop, _extraction(drop))
+    stale = store.path(k_keep).parent / ".x.pkl.123.tmp"
+    stale.write_bytes(b"partial")
+    os.utime(stale, (time.time() - 2 * cache.STALE_TMP_SECONDS,) * 2)
+    fresh = cache.Cache(root, ENV)
+    assert fresh.get(k_keep) is not None
+    fresh.prune(drop_unused=True)
+    assert fresh.path(k_keep).exists() and not fresh.path(k_drop).exists() and not stale.exists()
+    envs = sorted(d.name for d in root.iterdir())
+    assert len(envs) == cache.KEEP_ENVS and ENV in envs
+    assert f"{0:016x}" in envs  # the newest older environment is kept

@@ -1,0 +1,196 @@
+"""The batch run: streaming, chunking, cache use, parallel workers, per-article failures."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from pipeline import run as run_mod
+from pipeline import synth
+from pipeline.records import Article, Extraction
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every output file except the cache, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+
+
+def _settings(settings: dict, batch_size: int = 2) -> dict:
+    s = copy.deepcopy(settings)
+    s["model"]["batch_size"] = batch_size
+    return s
+
+
+def _article(i: int) -> Article:
+    return Article(article_id=f"a{i}", source_path=f"a{i}.txt", text=f"Article number {i}.")
+
+
+# ---------------------------------------------------------------- without the model
+@pytest.mark.parametrize("workers,expected", [(3, 3), (1, 1)])
+def test_run_resolve_workers_explicit(workers, expected):
+    assert run_mod.resolve_workers(workers) == expected
+
+
+@pytest.mark.parametrize("workers", [0, None])
+def test_run_resolve_workers_zero_means_all_cores(workers):
+    import os
+    assert run_mod.resolve_workers(workers) == len(os.sched_getaffinity(0))
+
+
+def _fake_chunks(monkeypatch, record: list):
+    """Replace parsing by a recorder: each chunk's article ids, results made without a model."""
+    from pipeline import cache
+
+    def fake(items, settings):
+        record.append([a.article_id for _, a in items])
+        return [(cache.dumps(k, Extraction(article=a, sentences=[])), None) for k, a in items]
+    monkeypatch.setattr(run_mod, "process_chunk", fake)
+    monkeypatch.setattr(run_mod._Dispatcher, "_start_pool", lambda self: None)
+    monkeypatch.setattr(run_mod._Dispatcher, "_to_pool", run_mod._Dispatcher._inline)
+
+
+def _mixed(n: int, cached_every: int) -> list:
+    """Articles where every cached_every-th one arrives with its Extraction (a cache hit)."""
+    out = []
+    for i in range(n):
+        a = _article(i)
+        ex = Extraction(article=a, sentences=[]) if cached_every and i % cached_every == 0 else None
+        out.append(run_mod.Prepared(a, f"{i:064x}", ex))
+    return out
+
+
+@pytest.mark.parametrize("n,cached_every", [(40, 3), (25, 0), (30, 1)])
+def test_run_stream_keeps_input_order(monkeypatch, settings, n, cached_every):
+    _fake_chunks(monkeypatch, [])
+    errors: list = []
+    out = list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 4), errors, workers=1))
+    assert [ex.article.article_id for ex in out] == [f"a{i}" for i in range(n)] and errors == []
+
+
+@pytest.mark.parametrize("n,cached_every,workers", [(90, 4, 4), (90, 0, 2), (200, 7, 3)])
+def test_run_chunks_do_not_depend_on_workers(monkeypatch, settings, n, cached_every, workers):
+    """The same articles go to the model together whatever --workers is (byte-identical output)."""
+    one: list = []
+    _fake_chunks(monkeypatch, one)
+    list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=1))
+    many: list = []
+    _fake_chunks(monkeypatch, many)
+    list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=workers))
+    assert sorted(one) == sorted(many) and len(one) > 1
+
+
+@pytest.mark.parametrize("n,batch", [(1000, 4)])
+def test_run_stream_reads_incrementally(monkeypatch, settings, n, batch):
+    """The first result is out long before the corpus is read (memory does not grow with it)."""
+    _fake_chunks(monkeypatch, [])
+    consumed = []
+
+    def source():
+        for i, item in enumerate(_mixed(n, 2)):
+            consumed.append(i)
+            yield item
+    stream = run_mod.extract_stream(source(), _settings(settings, batch), [], workers=1)
+    next(stream)
+    assert len(consumed) <= 2 * batch
+    rest = sum(1 for _ in stream)
+    assert rest == n - 1
+
+
+# ---------------------------------------------------------------- with the model
+def _corpus(folder: Path, n: int, start: int = 0) -> Path:
+    synth.write_corpus(folder, n, seed=7, start=start)
+    return folder
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("n,workers", [(7, 2)])
+def test_run_workers_output_byte_identical(tmp_path, settings, nlp, n, workers):
+    src = _corpus(tmp_path / "in", n)
+    s = _settings(settings, 2)
+    one = run_mod.run(src, tmp_path / "o1", s, workers=1)
+    many = run_mod.run(src, tmp_path / "o2", s, workers=workers)
+    assert many.workers == workers and one.workers == 1
+    assert one.line().split(";")[:3] == many.line().split(";")[:3]
+    assert _tree(tmp_path / "o1") == _tree(tmp_path / "o2")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("n,added", [(5, 2)])
+def test_run_cache_skips_unchanged_and_parses_only_new(tmp_path, settings, nlp, monkeypatch, n, added):
+    src = _corpus(tmp_path / "in", n)
+    s = _settings(settings, 2)
+    first = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert (first.parsed, first.cached) == (n, 0)
+    before = _tree(tmp_path / "o")
+
+    def no_model(name):
+        raise AssertionError("the model was loaded on a cached run")
+    monkeypatch.setattr(run_mod.nlp, "load_model", no_model)
+    again = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert (again.parsed, again.cached, again.exit_code) == (0, n, 0)
+    assert _tree(tmp_path / "o") == before
+    monkeypatch.undo()
+    _corpus(src, added, start=n)
+    more = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert (more.parsed, more.cached, more.read) == (added, n, n + added)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("n", [4])
+def test_run_force_and_settings_change_reparse(tmp_path, settings, nlp, n):
+    src = _corpus(tmp_path / "in", n)
+    s = _settings(settings, 2)
+    run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert run_mod.run(src, tmp_path / "o", s, workers=1, force=True).parsed == n
+    changed = copy.deepcopy(s)
+    changed["agreements"]["confidence_named"] = 0.71
+    assert run_mod.run(src, tmp_path / "o", changed, workers=1).parsed == n
+    assert run_mod.run(src, tmp_path / "o", changed, workers=1).parsed == 0
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("n,bad", [(4, 2)])
+def test_run_article_failure_is_e015_and_retried(tmp_path, settings, nlp, monkeypatch, n, bad):
+    src = _corpus(tmp_path / "in", n)
+    s = _settings(settings, 2)
+    real = run_mod.analyse
+    bad_id = sorted(p.stem for p in src.glob("*.txt"))[bad]
+
+    def flaky(article, doc, settings):
+        if article.article_id == bad_id:
+            raise ValueError("boom")
+        return real(article, doc, settings)
+    monkeypatch.setattr(run_mod, "analyse", flaky)
+    summary = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert [e["code"] for e in summary.errors] == ["E015"] and bad_id in summary.errors[0]["path"]
+    assert (summary.failed, summary.exit_code, summary.rows["articles"]) == (1, 1, n - 1)
+    assert "errors 1" in summary.line()
+    monkeypatch.undo()
+    retry = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert (retry.parsed, retry.cached, retry.exit_code) == (1, n - 1, 0)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("n,stop_after", [(6, 3)])
+def test_run_interrupted_run_resumes_and_survives_damage(tmp_path, settings, nlp, monkeypatch, n, stop_after):
+    src = _corpus(tmp_path / "in", n)
+    s = _settings(settings, 2)
+    clean_run = run_mod.run(src, tmp_path / "ref", s, workers=1, force=True)
+    written = []
+
+    def interrupt(out_dir, ex):
+        if len(written) == stop_after:
+            raise KeyboardInterrupt
+        written.append(ex.article.article_id)
+    monkeypatch.setattr(run_mod.report, "write_article", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_mod.run(src, tmp_path / "o", s, workers=1)
+    monkeypatch.undo()
+    entries = sorted((tmp_path / "o" / ".cache").rglob("*.pkl"))
+    assert len(entries) >= stop_after
+    entries[0].write_bytes(entries[0].read_bytes()[:40])      # a damaged entry reads as a miss
+    resumed = run_mod.run(src, tmp_path / "o", s, workers=1)
+    assert resumed.parsed == n - len(entries) + 1 and resumed.exit_code == 0
+    assert _tree(tmp_path / "o") == _tree(tmp_path / "ref") and clean_run.parsed == n
