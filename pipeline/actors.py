@@ -328,6 +328,17 @@ def _state_body(doc: Doc, m: re.Match) -> str:
     return f"{demonyms[0] if demonyms else canonical} {noun}"
 
 
+def _acts_as_subject(doc: Doc, start: int, end: int, text: str) -> bool:
+    """A seat of government acts ('The Kremlin said', 'a statement from the White House') rather
+    than being a place ('toured the White House', 'a ceremony at the White House')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    if span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):
+        return True
+    return bool(re.search(r"\b(?:by|from)\s+(?:the\s+)?$", text[max(0, start - 12):start]))
+
+
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s*\([^)]*$", "", name.strip())            # 'Agreement (RAA' -> 'Agreement'
     name = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I)
@@ -592,16 +603,15 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
     """Actors of one article. author: the article's byline author (never an actor)."""
     text = doc.text
     found: dict[tuple[str, str], ActorFinding] = {}
-    taken: dict[str, list[tuple[int, int]]] = {"state": [], "other": []}
+    taken: list[tuple[int, int]] = []          # one actor per span of text
     actor_use: dict[tuple[str, str], bool] = {}
 
     def add(name: str, kind: str, start: int, end: int, country: str = "", role: str = "",
             actor: bool = True, key: str | None = None) -> None:
         sent = sentence_at(sents, start)
-        group = taken["state" if kind == "state" else "other"]
-        if sent is None or not name or any(s < end and start < e for s, e in group):
+        if sent is None or not name or any(s < end and start < e for s, e in taken):
             return
-        group.append((start, end))
+        taken.append((start, end))
         k = (key or name, kind)
         finding = found.setdefault(k, ActorFinding(name=name, type=kind))
         finding.country = finding.country or country
@@ -611,20 +621,12 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
 
     credits = _byline_spans(text)
     in_credit = lambda s, e: any(a <= s < b for a, b in credits)  # noqa: E731
-    states = state_mentions(text)
-    state_ends = frozenset(e for _s, e, *_x in states)
-    for start, end, _surface, canonical in states:
-        if in_credit(start, end):
-            continue
-        add(canonical, "state", start, end, actor=not _location_use(doc, text, start, end, state_ends))
-
+    # Organisation names come first: a state inside one ('[Japan] Self-Defense Forces', 'the
+    # [Turkish] parliament') is part of the name (and gives its country), not a state mention.
     for m in _org_regex().finditer(text):
         name, country = org_index()[m.group(1)]
         s, e = m.start(1), m.end(1)
-        if text[max(0, s - 4):s].lower() == "the ":
-            s -= 4
-        venue = (name in _seat_names() and (_after_venue_word(text, s) or
-                                            re.search(r"\bof\s+$", text[max(0, s - 10):s]))
+        venue = ((name in _seat_names() and not _acts_as_subject(doc, s, e, text))
                  or _cue_regex("event_words", r"^\s+(?:{alt})\b", 0).search(text[e:e + 20]))
         add(name, "organization", s, e, country, actor=not venue)
     for m in _body_regex().finditer(text):
@@ -632,6 +634,11 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         if body:
             canonical = canonical_state(m.group(1)) or ""
             add(body, "organization", m.start(), m.end(), canonical, key=f"{canonical}|{m.group(2).lower()}")
+    states = state_mentions(text)
+    state_ends = frozenset(e for _s, e, *_x in states)
+    for start, end, _surface, canonical in states:
+        if not in_credit(start, end):
+            add(canonical, "state", start, end, actor=not _location_use(doc, text, start, end, state_ends))
 
     acronyms = _acronym_definitions(text)
     skip = not_actor_forms()
