@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import canonical_state, org_index, state_mentions
+from .actors import canonical_state, org_index, state_index, state_mentions
 from .nlp import sentence_at
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import load_jsonl
@@ -73,6 +73,7 @@ AGREEMENT_ON_NP = re.compile(
     r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
     r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
     r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
+QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
 QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
 ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
 PLACE_DEAL = re.compile(r"(?<![\w-])the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
@@ -178,7 +179,8 @@ def title_name(phrase: str) -> str:
 
 # ---------------------------------------------------------------- status
 
-def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None) -> str:
+def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
+              context_lo: int | None = None) -> str:
     """The most advanced status asserted in text[lo:hi] about the mention at m_start..m_end, each
     cue checked for modality in the words just before it (must / would / expected to / unless / not).
     'restored' is returned for restorations (written as in_force)."""
@@ -195,7 +197,8 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
             if near and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
                              or (cs <= m_start and ce >= m_end)):
                 continue
-            got = _apply_modality(status, window[max(0, m.start() - 60):m.start()], modals)
+            ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
+            got = _apply_modality(status, ctx, modals)
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best = got
     return best
@@ -247,7 +250,7 @@ def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
     generic = bool(row.get("generic"))
     return _Hit(start, end, row["id"], row["name"], row.get("acronym", ""), row["kind"],
                 "generic" if generic else "catalogue", tuple(row.get("parties", [])),
-                tuple(row.get("include_parties", [])), bool(row.get("bilateral")) or generic, plural)
+                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural)
 
 
 def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
@@ -260,7 +263,7 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
         if len(core) < 2 or _overlaps(taken, start, end):
             return
-        if all(canonical_state(w) or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w) for w in core):
+        if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core):
             return                 # "Japan Agreement": a party, not a name
         hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
         taken.append((start, end))
@@ -271,6 +274,8 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         name = f"{m.group(1)} {m.group(2)} the {m.group(3)}"
         if kind_of(m.group(3)) != "other":      # "an agreement on the transfer of defence equipment"
             add(m.start(1) - 0, m.end(3), name)
+    for m in QUOTED_LEADING.finditer(text):
+        add(m.start(), m.end(), m.group(1))
     for m in QUOTED.finditer(text):
         if m.group(1)[0].isupper() and not _overlaps(taken, m.start(), m.end()):
             add(m.start(), m.end(), m.group(1))
@@ -288,7 +293,7 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
     for m in PLACE_DEAL.finditer(text):
         place = m.group(1)
-        if canonical_state(place) or place in org_index() or re.fullmatch(
+        if place in state_index() or place in org_index() or re.fullmatch(
                 r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                 r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|New|Final|Historic|Landmark)", place):
             continue
@@ -580,7 +585,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             if span is not None:
                 c_lo, c_hi = clause_window(span)
                 lo, hi = max(lo, c_lo), min(hi, c_hi)
-            h.status = status_at(text, lo, hi, h.start, h.end)
+            h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start)
             parties = role_parties(span, idx, text) if span is not None else []
             if prior:
                 parties = [p for p in parties if p not in prior]
@@ -654,6 +659,8 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                 _add(instances, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                      h, n, "existing")
         return
+    if h.source == "generic" and h.plural and not h.parties:
+        return      # "trade deals struck before the summit": deals in general, not one instrument
     parties = list(fixed) or _unique([*include, *h.parties])
     party_source = "fixed" if fixed else h.party_source
     hub_parties = parties
@@ -681,7 +688,9 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
 
 
 def _hub(parties: list[str], idx: _PartyIndex) -> str:
-    return max(parties, key=lambda p: (idx.frequency[p], -parties.index(p))) if parties else ""
+    """The party common to a list of bilateral instruments: the most mentioned, then the first written."""
+    first = {c: s for s, _e, c in reversed(idx.spans)}
+    return max(parties, key=lambda p: (idx.frequency[p], -first.get(p, 0))) if parties else ""
 
 
 def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance]) -> _Instance | None:
