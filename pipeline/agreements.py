@@ -81,6 +81,7 @@ ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:
 PRIOR_LIST = re.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with)?", re.I)
 COUNT = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs)\b", re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
 COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
 LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
 # Verbs whose subject comments on an agreement rather than being party to it.
@@ -124,11 +125,13 @@ def catalogue() -> tuple[dict, ...]:
 
 @lru_cache(maxsize=1)
 def status_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
-    """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl."""
+    """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl; near < 0 means
+    the cue must come before the mention, within -near characters."""
     out = []
     for row in load_jsonl("status_cues.jsonl"):
+        near = int(row.get("near", 0))
         out.append((row["type"], row.get("status") or row.get("effect", ""), re.compile(row["pattern"], re.I),
-                    int(row.get("near", 0))))
+                    -near if row.get("before") else near))
     return tuple(out)
 
 
@@ -180,7 +183,7 @@ def title_name(phrase: str) -> str:
 # ---------------------------------------------------------------- status
 
 def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
-              context_lo: int | None = None) -> str:
+              context_lo: int | None = None, others: tuple[int, ...] = ()) -> str:
     """The most advanced status asserted in text[lo:hi] about the mention at m_start..m_end, each
     cue checked for modality in the words just before it (must / would / expected to / unless / not).
     'restored' is returned for restorations (written as in_force)."""
@@ -189,13 +192,21 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
     modals = [(eff, pat) for typ, eff, pat, _near in status_cues() if typ == "modal"]
+    conditions = [pat for typ, _eff, pat, _near in status_cues() if typ == "condition"]
     for typ, status, pat, near in status_cues():
         if typ != "cue":
             continue
         for m in pat.finditer(window):
             cs, ce = lo + m.start(), lo + m.end()
-            if near and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
-                             or (cs <= m_start and ce >= m_end)):
+            if near > 0 and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
+                                 or (cs <= m_start and ce >= m_end)):
+                continue
+            if near < 0 and not m_start + near <= ce <= m_start:
+                continue
+            if any(0 <= o - ce <= 6 and o != m_start for o in others):
+                continue    # "the conclusion of the RAA": the cue belongs to the next mention
+            if status in ("terminated", "suspended") and any(c.search(text, ce, min(len(text), ce + 80))
+                                                             for c in conditions):
                 continue
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
@@ -371,9 +382,11 @@ class _PartyIndex:
     def inside(self, lo: int, hi: int) -> list[str]:
         return _unique(c for s, e, c in self.spans if s >= lo and e <= hi)
 
-    def before(self, pos: int, n: int) -> list[str]:
+    def before(self, pos: int, n: int, states_only: bool = False) -> list[str]:
         out: list[str] = []
         for s, e, c in sorted(self.spans, key=lambda x: -x[0]):
+            if states_only and c not in state_index():
+                continue
             if e <= pos and c not in out:
                 out.append(c)
             if len(out) == n:
@@ -420,7 +433,8 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex) -> list[str]:
     m = COUNT.search(text, lo, hi)
     if not m:
         return []
-    return idx.before(m.start(), NUMBERS[m.group(1).lower()])
+    states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
+    return idx.before(m.start(), NUMBERS[m.group(1).lower()], states_only)
 
 
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> list[str]:
@@ -447,7 +461,8 @@ def role_parties(span: Span, idx: _PartyIndex, text: str) -> list[str]:
         for child in tok.children:
             if child.i in path or span.start <= child.i < span.end:
                 continue
-            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "amongst", "by")):
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "amongst", "by")) \
+                    or (child.dep_ == "prep" and child.lower_ == "for" and tok.i == root.i):
                 found += _collect(child, idx, text, skip)
             elif child.dep_ in ("acl", "relcl") and tok.i == root.i:
                 # "a memorandum reached between the three countries", "the pact signed by X and Y"
@@ -585,7 +600,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             if span is not None:
                 c_lo, c_hi = clause_window(span)
                 lo, hi = max(lo, c_lo), min(hi, c_hi)
-            h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start)
+            h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
+                                 others=tuple(o.start for o in sent_hits if o is not h))
             parties = role_parties(span, idx, text) if span is not None else []
             if prior:
                 parties = [p for p in parties if p not in prior]
@@ -718,7 +734,7 @@ def _add(instances, key, name, acronym, kind, source, bilateral, parties, party_
             return
     if status == "existing":      # an earlier instance listed by name: never folded into another
         return _open(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status)
-    for inst in sorted(instances, key=lambda i: -i.last):
+    for inst in sorted(instances, key=lambda i: (i.from_list, -i.last)):
         union = set(inst.parties) | set(parties)
         fits = _compatible(inst.parties, parties) or (bilateral and len(union) <= 2)
         if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
@@ -784,11 +800,12 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
             out.remove(g)
     for inst in out:
         two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status == "signed")
-        if two_sided and len(inst.parties) == 1:
-            others = [(c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2]
+        if two_sided and len(inst.parties) < 2:
+            # a bilateral instrument with a party unnamed near it: the article's main other party
+            others = sorted(((c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2), reverse=True)
             if others:
-                inst.parties = inst.parties + [max(others)[1]]
-                inst.party_source = inst.party_source or "inherited"
+                inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
+                inst.party_source = "inherited"
     return out
 
 
@@ -826,7 +843,8 @@ def _generic_name(name: str, parties: list[str]) -> str:
     if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
         return name
     if len(parties) == 2:
-        return f"{parties[0]}-{parties[1]} {name}" if parties[0] < parties[1] else f"{parties[1]}-{parties[0]} {name}"
+        a, b = sorted(SHORT.get(p, p) for p in parties)
+        return f"{a}-{b} {name}"
     if len(parties) == 3:
         return f"Trilateral {name}"
     return name

@@ -43,7 +43,7 @@ def test_agreements_status_cues_are_valid():
     rows = ag.status_cues()
     assert rows
     for typ, status, pat, near in rows:
-        assert typ in ("cue", "modal")
+        assert typ in ("cue", "modal", "condition")
         if typ == "cue":
             assert status in ag.STATUS_RANK
         else:
