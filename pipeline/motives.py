@@ -36,12 +36,13 @@ SCOPES = frozenset({"both", "motive", "causal"})
 TOPIC = re.compile(
     r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
     r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
-    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear)\b", re.I)
+    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied)\b", re.I)
 # Dependency labels that head a clause: the span of a motive is the subtree of one of them.
 CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
 REPORTING = frozenset({"say", "tell", "add", "emphasise", "emphasize", "stress", "note", "believe", "hope",
                        "regard", "warn", "urge", "argue", "insist", "state", "explain", "announce",
                        "write", "claim", "consider", "see", "view", "want", "call", "describe"})
+PROSE_END = re.compile(r"[.!?][\"”’')\]]*$")
 EDGE_CHARS = " \t\n,;:.\"'“”‘’()[]-–—"
 
 
@@ -320,7 +321,7 @@ def headline_zone(text: str, sents: list[Sentence]) -> set[int]:
     for sent in sents:
         lo, hi = paragraph_of(text, sent)
         line = text[lo:hi].strip()
-        if line.endswith((".", "!", "?", "\"", "”", "’", "'")):
+        if PROSE_END.search(line):
             break
         out.add(sent.n)
     return out if len(out) < len(sents) else set()
