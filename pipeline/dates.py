@@ -1,14 +1,24 @@
 """Dates: temporal expressions that point to calendar time, normalised to TIMEX3-style values.
 
-Candidates are spaCy DATE entities plus rule matches for forms the model misses (2015.4.13,
-Apr.13,2015). Durations ("nine years", "several months") are excluded. Values keep the
-granularity written and resolve relative expressions against the anchor (the publication
-date when known); what cannot be known is written with X ("XXXX-05").
+Candidates are spaCy DATE entities (and TIME entities that name a day), widened to the whole
+expression when rule matches or a neighbouring entity continue it, plus rule matches for forms
+the model misses (2015.4.13, Apr.13,2015, the 11th of last month, mid-2024, seasons, quarters,
+fiscal years, "now"). Every candidate is classified (find):
+
+    DATE/TIME  calendar time -> dates.csv        DURATION  "nine years"  -> P9Y
+    SET        "every week"  -> P1W              REF       "now"         -> PRESENT_REF
+
+and extract keeps the calendar ones. Values keep the granularity written (Apr. 12 ->
+2015-04-12, this May -> 2015-05, last week -> 2015-W15) and resolve relative expressions against
+the anchor (the publication date), choosing past or future from the tense of the verb that
+governs the expression. What cannot be known is written with X (late May -> XXXX-05). Without
+an anchor, a bare weekday takes the date the text itself pairs with that weekday, if exactly one.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -16,21 +26,77 @@ from spacy.tokens import Doc
 from .nlp import sentence_at
 from .pubdate import full_dates, month_number
 from .records import DateFinding, Sentence
+from .resources import load_jsonl
 
+CALENDAR_KINDS = ("DATE", "TIME")       # CLOCK (a time of day alone) and the others are not calendar time
 MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\."
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-UNITS = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?|seconds?)"
-NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|several|few|many|some|a|an|the past|the last|the next|past|next|last|recent|coming)"
-DURATION = re.compile(rf"^(?:for\s+|over\s+|within\s+|about\s+|nearly\s+|almost\s+|more than\s+|less than\s+|up to\s+|the\s+)*(?:{NUMBER}[\s-]+)+(?:[\w-]+\s+)?{UNITS}(?:\s+(?:of\s+\w+|long|old|into\s+\w+))?$", re.I)
-AGE = re.compile(r"\b(years?|months?)[\s-]old\b", re.I)
-NUM_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+PART_OF_DAY = r"(?:morning|afternoon|evening|night|overnight|noon|midday|midnight)"
+NUM_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                  "ninety": 90, "hundred": 100, "a": 1, "an": 1, "one-and-a-half": 1.5,
+                  "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12})
+VAGUE_NUM = r"(?:several|few|a few|many|some|the|a couple of|couple of|recent|coming|past|last|next)"
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+            "last": 4, "final": 4}
+UNIT_CODE = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "E", "century": "C",
+             "quarter": "Q", "hour": "H", "minute": "MIN", "second": "S", "weekend": "WE"}
+SEASON = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+LEAD = re.compile(r"^(?:(?:on|in|at|by|since|from|until|till|to|before|after|during|of|around|about|as of|through|"
+                  r"throughout|circa|for|within|over|into|between|starting|beginning|ending|as early as|as late as|"
+                  r"no later than|as recently as|sometime|some time|roughly|approximately|nearly|almost|just)\s+)+", re.I)
+FUZZY = r"(?:early|late|mid|middle|the end of|the beginning of|the start of|the middle of|the rest of|the remainder of|the turn of|end of|end-|start of|beginning of|the close of|the latter part of|the first part of)"
 
 
-def is_duration(expr: str) -> bool:
-    e = expr.strip()
-    if re.search(r"\bago\b", e, re.I):
-        return False
-    return bool(DURATION.match(e) or AGE.search(e))
+@dataclass(frozen=True)
+class Timex:
+    """One temporal expression found in a text (any kind); extract keeps the calendar ones."""
+
+    sentence_n: int
+    start: int
+    end: int
+    text: str
+    value: str
+    kind: str                   # DATE | TIME | DURATION | SET | REF
+    anchor: str = ""
+
+
+# ---------------------------------------------------------------- normalisation helpers
+
+def _num(word: str) -> float | None:
+    w = word.lower().strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", w):
+        return float(w) if "." in w else int(w)
+    if w in NUM_WORDS:
+        return NUM_WORDS[w]
+    parts = re.split(r"[\s-]+", w)
+    if len(parts) == 2 and parts[0] in NUM_WORDS and parts[1] in NUM_WORDS and NUM_WORDS[parts[0]] >= 20:
+        return NUM_WORDS[parts[0]] + NUM_WORDS[parts[1]]
+    return None
+
+
+def _unit(word: str) -> str:
+    w = word.lower()
+    for u in ("century", "centuries"):
+        if w == u:
+            return "century"
+    return w[:-1] if w.endswith("s") and w[:-1] in UNIT_CODE else w
+
+
+def _anchor_date(anchor: str) -> dt.date | None:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", anchor or ""):
+        try:
+            return dt.date.fromisoformat(anchor)
+        except ValueError:
+            return None
+    return None
 
 
 def _iso_week(d: dt.date) -> str:
@@ -38,129 +104,649 @@ def _iso_week(d: dt.date) -> str:
     return f"{y:04d}-W{w:02d}"
 
 
-def _anchor_date(anchor: str) -> dt.date | None:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", anchor or ""):
-        return dt.date.fromisoformat(anchor)
-    return None
+def _month_shift(d: dt.date, n: int) -> str:
+    m0 = d.year * 12 + d.month - 1 + n
+    return f"{m0 // 12:04d}-{m0 % 12 + 1:02d}"
 
 
-@lru_cache(maxsize=4096)
-def normalise(expr: str, anchor: str = "", tense: str = "past") -> str:
-    """TIMEX3-style value of a date expression; '' if it names no calendar time.
+def _quarter(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
 
-    anchor: ISO date (YYYY-MM-DD, YYYY-MM or YYYY) used for relative and partial expressions.
-    tense: 'past' or 'future', used to pick the year of a bare month or weekday."""
-    e = re.sub(r"\s+", " ", expr.strip().lower())
-    e = re.sub(r"^(on|in|at|by|since|from|until|till|before|after|during|of|around|about|early|late|mid|the|this past)\s+", "", e)
+
+def _year_for(month: int, day: int | None, a: dt.date | None, tense: str) -> int | None:
+    """Year of a month (and day) written without one: the anchor's year, moved one back when a
+    past-tense sentence names a later date, one forward when a future one names an earlier date."""
+    if a is None:
+        return None
+    here = (month, day or (1 if tense == "past" else 31))
+    if tense == "past" and here > (a.month, a.day) and month > a.month:
+        return a.year - 1
+    if tense == "future" and (month, day or 31) < (a.month, a.day):
+        return a.year + 1
+    if tense not in ("past", "future"):       # unknown: the nearest such month to the anchor
+        gap = (month - a.month) % 12
+        if gap > 6 and month > a.month:
+            return a.year - 1
+        if 0 < gap < 6 and month < a.month:
+            return a.year + 1
+    return a.year
+
+
+def _weekday(target: int, a: dt.date, tense: str, rel: str) -> dt.date:
+    if rel == "next" or (rel in ("", "this coming", "coming") and tense == "future"):
+        ahead = (target - a.weekday()) % 7
+        if rel == "next":
+            ahead = ahead or 7
+        return a + dt.timedelta(days=ahead)
+    back = (a.weekday() - target) % 7
+    if rel in ("last", "this past", "past"):
+        back = back or 7
+    return a - dt.timedelta(days=back)
+
+
+@lru_cache(maxsize=None)
+def _words() -> dict[str, dict]:
+    return {row["text"]: row for row in load_jsonl("date_words.jsonl")}
+
+
+# ---------------------------------------------------------------- the normaliser
+
+def _clean_expr(expr: str) -> str:
+    e = re.sub(r"\s+", " ", expr.strip().lower()).replace("\u2019", "'")
+    e = re.sub(r"'s$|[,;:.!?]+$", "", e) if not re.search(MON + r"$", e) else re.sub(r"[,;:!?]+$", "", e)
+    e = LEAD.sub("", e)
+    e = re.sub(r"^((?:last|this|next|that|the same|the) year|(?:19|20)\d\d)'s (.+)$", r"\2 of \1", e)
+    return e.strip()
+
+
+@lru_cache(maxsize=8192)
+def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> tuple[str, str]:
+    """(kind, value) of a temporal expression; ('', '') when it is not one.
+
+    anchor: ISO date (YYYY-MM-DD) for relative and partial expressions; ref: the last calendar
+    value the text mentioned before this expression (for "that year", "a year earlier")."""
+    e = _clean_expr(expr)
+    if not e:
+        return "", ""
     a = _anchor_date(anchor)
-    ay = int(anchor[:4]) if anchor[:4].isdigit() else None
+    ay = a.year if a else (int(anchor[:4]) if anchor[:4].isdigit() else None)
+    bare = re.sub(r"^the ", "", e)
+
+    # fixed words (today, now, daily)
+    for form in (bare, re.sub(rf"^{FUZZY}\b[\s-]*", "", bare)):
+        row = _words().get(form)
+        if row:
+            if row["kind"] == "DAY":
+                day = (a + dt.timedelta(days=row["offset"])).isoformat() if a else "XXXX-XX-XX"
+                return ("TIME", day + "T" + row["part"]) if row.get("part") else ("DATE", day)
+            return row["kind"], row["value"]
+
+    # ages are not dates
+    if re.search(r"\b(?:years?|months?|weeks?|days?)[\s-]old\b", e):
+        return "", ""
+
+    # sets: every/each N units, every Monday, each July
+    if m := re.fullmatch(rf"(?:every|each|per)\s+(?:(\w+)\s+)?(day|week|month|year|quarter|hour)s?", bare):
+        n = _num(m.group(1)) if m.group(1) and m.group(1) != "other" else (2 if m.group(1) == "other" else 1)
+        if n is not None:
+            return "SET", f"PT{n}H" if m.group(2) == "hour" else f"P{n}{UNIT_CODE[m.group(2)]}"
+    if m := re.fullmatch(rf"(?:every|each) ({WEEKDAY})s?", bare):
+        return "SET", f"XXXX-WXX-{_weekday_index(m.group(1)) + 1}"
+    if m := re.fullmatch(rf"(?:every|each) ({MON})", bare):
+        return "SET", f"XXXX-{month_number(m.group(1)):02d}"
+
+    # explicit full dates (with a weekday, a time of day around them)
     full = full_dates(expr)
     if full:
-        return full[0][2]
-    if m := re.fullmatch(r"(?:early |late |mid-?|the )?((?:19|20)\d\d)s?", e):
-        return m.group(1) if not e.endswith("s") else m.group(1)[:3] + "X"
-    if m := re.search(rf"\b({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", e) or \
-            re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})\b(?!,?\s*\d{{4}})", e):
+        return "DATE", full[0][2]
+    if m := re.search(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b", e):
+        mo, d, y = int(m[1]), int(m[2]), int(m[3])
+        y = y + (1900 if y >= 50 else 2000) if y < 100 else y
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return "DATE", f"{y:04d}-{mo:02d}-{d:02d}"
+
+    # a time of day on a day ("10 p.m. Wednesday", "Friday morning"): TIME, value day + T...
+    clock = re.search(r"\b(\d{1,2})(?::(\d\d))?\s*(a\.m\.?|p\.m\.?|am|pm)(?=\W|$)|\b(noon|midday|midnight)\b", bare)
+    part = re.search(rf"\b({PART_OF_DAY})\b", bare)
+    if clock or part:
+        rest = bare
+        if clock:
+            rest = rest[:clock.start()] + " " + rest[clock.end():]
+        rest = re.sub(rf"\b(?:in the |the )?(?:early |late |mid[\s-]?)?{PART_OF_DAY}\b|\b(?:e[sd]t|gmt|utc|local time)\b|\b(?:at|around|about|on|of)\b|,", " ", rest)
+        rest = re.sub(r"\s+", " ", rest).strip()
+        suffix = _clock(clock) if clock else _PART_CODE.get(part[1], "")
+        if not rest:
+            return ("CLOCK", f"{a.isoformat()}{suffix}" if a else f"XXXX-XX-XX{suffix}") if suffix else ("", "")
+        kind, value = classify(rest, anchor, tense, ref)
+        if kind == "DATE" and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", value):
+            return "TIME", value + suffix
+        return (kind, value) if kind == "DATE" else ("", "")
+
+    core = re.sub(rf"^(?:the\s+)?{FUZZY}\b[\s-]*(?:the\s+)?", "", bare).strip() or bare
+    core = re.sub(r"^(?:this past|this coming)\s+", lambda m: m.group(0).replace(" ", "_"), core)
+
+    # month + day without a year ("Apr. 12", "12 April", "Friday November 30")
+    if m := re.fullmatch(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?", core) or \
+            re.fullmatch(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})", core):
         g = m.groups()
         mon, day = (g[0], g[1]) if not g[0][0].isdigit() else (g[1], g[0])
         month, day = month_number(mon), int(day)
-        year = ay if ay else None
-        if a and tense == "future" and (month, day) < (a.month, a.day):
-            year = a.year + 1
-        return f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
-    if m := re.search(rf"\b({MON})\s*,?\s*((?:19|20)\d\d)\b", e):
-        return f"{int(m.group(2)):04d}-{month_number(m.group(1)):02d}"
-    if m := re.search(rf"\b({MON})\s+of\s+(last|this|next) year\b", e):
-        if not ay:
-            return f"XXXX-{month_number(m.group(1)):02d}"
-        return f"{ay + {'last': -1, 'this': 0, 'next': 1}[m.group(2)]:04d}-{month_number(m.group(1)):02d}"
-    if m := re.fullmatch(rf"(?:(last|this|next|early|late|mid-?)\s*)?({MON})", e):
-        month = month_number(m.group(2))
-        if not ay or not a:
-            return f"XXXX-{month:02d}"
-        rel = m.group(1) or ""
-        year = a.year
-        if rel == "last" or (rel == "" and tense == "past" and month > a.month):
-            year -= 1 if month >= a.month or rel == "last" and month > a.month else 0
-        if rel == "next" or (tense == "future" and month < a.month):
-            year += 1
-        return f"{year:04d}-{month:02d}"
-    if e in ("today", "tonight", "this morning", "this afternoon", "this evening", "now"):
-        return a.isoformat() if a else "XXXX-XX-XX"
-    if e in ("yesterday", "last night"):
-        return (a - dt.timedelta(days=1)).isoformat() if a else "XXXX-XX-XX"
-    if e == "tomorrow":
-        return (a + dt.timedelta(days=1)).isoformat() if a else "XXXX-XX-XX"
-    if m := re.fullmatch(r"(last|this|next|the) (week|month|year)", e) or re.fullmatch(r"(earlier|later) this (week|month|year)", e):
-        rel, unit = m.group(1), m.group(2)
-        shift = {"last": -1, "next": 1}.get(rel, 0)
-        if unit == "year":
-            return f"{ay + shift:04d}" if ay else "XXXX"
+        if not 1 <= day <= 31:
+            return "", ""
+        year = _year_for(month, day, a, tense)
+        return "DATE", f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
+    # "the 11th of last month"
+    if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?(last|this|next) month", core):
+        day = int(m[1])
         if not a:
-            return "XXXX-WXX" if unit == "week" else "XXXX-XX"
-        if unit == "week":
-            return _iso_week(a + dt.timedelta(weeks=shift))
-        month0 = a.year * 12 + a.month - 1 + shift
-        return f"{month0 // 12:04d}-{month0 % 12 + 1:02d}"
-    if m := re.fullmatch(r"(\w+) (years?|months?|weeks?|days?) ago", e):
-        n = int(m.group(1)) if m.group(1).isdigit() else NUM_WORDS.get(m.group(1))
-        if n is None or not a:
-            return "XXXX"
-        if m.group(2).startswith("year"):
-            return f"{a.year - n:04d}"
-        if m.group(2).startswith("month"):
-            month0 = a.year * 12 + a.month - 1 - n
-            return f"{month0 // 12:04d}-{month0 % 12 + 1:02d}"
-        return (a - dt.timedelta(days=n * (7 if m.group(2).startswith("week") else 1))).isoformat()
-    if m := re.fullmatch(r"(last |this |next )?(" + "|".join(WEEKDAYS) + r")", e):
+            return "DATE", f"XXXX-XX-{day:02d}"
+        ym = _month_shift(a, {"last": -1, "this": 0, "next": 1}[m[2]])
+        return "DATE", f"{ym}-{day:02d}"
+
+    # month + year, month of a relative year
+    if m := re.fullmatch(rf"({MON}),?\s*(?:of\s+)?({YEAR})", core):
+        return "DATE", f"{int(m[2]):04d}-{month_number(m[1]):02d}"
+    if m := re.fullmatch(rf"({MON}) (?:of )?(last|this|next|that|the same|the) year", core):
+        month = month_number(m[1])
+        if m[2] in ("that", "the same", "the"):
+            y = int(ref[:4]) if ref[:4].isdigit() else ay
+        else:
+            y = ay + {"last": -1, "this": 0, "next": 1}[m[2]] if ay else None
+        return "DATE", f"{y:04d}-{month:02d}" if y else f"XXXX-{month:02d}"
+    if m := re.fullmatch(rf"(last|this|next|this_past|this_coming)?\s*({MON})", core):
+        month = month_number(m[2])
+        rel = (m[1] or "").replace("_", " ")
         if not a:
-            return "XXXX-XX-XX"
-        target = WEEKDAYS.index(m.group(2))
-        delta = (a.weekday() - target) % 7
-        if (m.group(1) or "").strip() == "next" or tense == "future":
-            return (a + dt.timedelta(days=(target - a.weekday()) % 7 or 7)).isoformat()
-        return (a - dt.timedelta(days=delta)).isoformat()
-    if m := re.fullmatch(r"(spring|summer|autumn|fall|winter)(?: of)?(?: ((?:19|20)\d\d))?", e):
-        season = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[m.group(1)]
-        year = m.group(2) or (str(ay) if ay else "XXXX")
-        return f"{year}-{season}"
+            return "DATE", f"XXXX-{month:02d}"
+        if rel in ("last", "this past"):
+            y = a.year if month < a.month else a.year - 1
+        elif rel in ("next", "this coming"):
+            y = a.year if month > a.month else a.year + 1
+        elif rel == "this":
+            y = a.year
+        else:
+            y = _year_for(month, None, a, tense)
+        return "DATE", f"{y:04d}-{month:02d}"
+
+    # years, decades, centuries
+    if m := re.fullmatch(rf"(?:the )?(?:year |calendar |fiscal |fiscal year |fy\s?)?({YEAR})(?: (?:period|fiscal year|year))?", core):
+        return "DATE", m[1]
+    if m := re.fullmatch(rf"(?:fiscal |fy\s?)'?(\d\d)", core):
+        return "DATE", f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}"
+    if m := re.fullmatch(r"(?:the )?(1[5-9]\d|20\d)0'?s", core):
+        return "DATE", f"{m[1]}X"
+    if m := re.fullmatch(r"(?:the )?'(\d)0s", core):
+        return "DATE", f"19{m[1]}X"
+    if m := re.fullmatch(r"(?:the )?(\d\d)(?:st|nd|rd|th) century", core):
+        return "DATE", f"{int(m[1]) - 1:02d}"
+
+    # quarters and halves
+    if m := re.fullmatch(rf"(?:the )?(?:fiscal )?(first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-](?:fiscal[\s-])?quarter"
+                         rf"(?: of (?:fiscal |the fiscal year )?({YEAR}|last year|this year|next year|the year))?", core) or \
+            re.fullmatch(rf"q([1-4])(?:\s*,?\s*({YEAR}))?", core) or re.fullmatch(rf"({YEAR}) q([1-4])", core):
+        g = m.groups()
+        if g[0] and g[0].isdigit() and len(g[0]) == 4:
+            g = (g[1], g[0])
+        q = int(g[0]) if g[0].isdigit() else ORDINALS[g[0]]
+        y = _rel_year(g[1], ay, ref)
+        if y is None and a:
+            y = a.year - 1 if tense == "past" and (q - 1) * 3 + 1 > a.month else a.year
+        return "DATE", f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}"
+    if m := re.fullmatch(rf"(?:the )?(first|second|last|latter) half(?: of (?:fiscal )?({YEAR}|last year|this year|next year|the year))?", core):
+        h = 1 if m[1] == "first" else 2
+        y = _rel_year(m[2], ay, ref)
+        if y is None and a:
+            y = a.year - 1 if tense == "past" and h == 2 and a.month <= 6 else a.year
+        return "DATE", f"{y:04d}-H{h}" if y else f"XXXX-H{h}"
+    if re.fullmatch(r"(?:the )?(?:latest|current|same|most recent|recent|just-ended|just ended)?\s*(?:quarter|period)", core) and \
+            re.search(r"quarter", core) or re.fullmatch(r"(?:the )?(?:latest|most recent) period", core):
+        if ref and re.fullmatch(r"\d{4}-Q\d", ref):
+            return "DATE", ref
+        if a:
+            q0 = a.year * 4 + _quarter(a) - 1 - (0 if "current" in core else 1)
+            return "DATE", f"{q0 // 4:04d}-Q{q0 % 4 + 1}"
+        return "DATE", "XXXX-QX"
+    if m := re.fullmatch(r"(last|this|next|the previous|the next|the coming|the current) quarter", core):
+        if not a:
+            return "DATE", "XXXX-QX"
+        q0 = a.year * 4 + _quarter(a) - 1 + {"last": -1, "the previous": -1, "next": 1, "the next": 1, "the coming": 1}.get(m[1], 0)
+        return "DATE", f"{q0 // 4:04d}-Q{q0 % 4 + 1}"
+    # year-ago / year-earlier (a period one year before the last one mentioned)
+    if re.fullmatch(r"(?:the )?(?:a )?year[\s-](?:ago|earlier)(?:[\s-](?:first|second|third|fourth|fiscal|same))*(?:[\s-](?:quarter|period|time|level|results?))?", core) \
+            or re.fullmatch(r"a year (?:ago|earlier|before)", core):
+        return "DATE", _year_back(ref, ay)
+
+    # seasons
+    if m := re.fullmatch(rf"(last|this|next|this_past|this_coming|past|coming)?\s*(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?({YEAR}|last year|this year|next year))?", core):
+        s = SEASON[m[2]]
+        rel = (m[1] or "").replace("_", " ")
+        y = _rel_year(m[3], ay, ref)
+        if y is None and a:
+            first, last_ = SEASON_MONTHS[s]
+            ended = a.month > last_ if s != "WI" else 3 <= a.month < 12
+            started = a.month >= first if s != "WI" else a.month == 12
+            if rel in ("last", "this past", "past"):
+                y = a.year if ended else a.year - 1
+            elif rel in ("next", "this coming", "coming"):
+                y = a.year if not started else a.year + 1
+            elif rel == "this":
+                y = a.year
+            else:
+                y = a.year if tense not in ("past", "future") or (tense == "past" and (started or ended)) or (tense == "future" and not ended) \
+                    else (a.year - 1 if tense == "past" else a.year + 1)
+            if s == "WI" and a.month <= 2 and rel in ("", "this"):
+                y = a.year - 1
+        return "DATE", f"{y:04d}-{s}" if y else f"XXXX-{s}"
+
+    # relative units: last week, this month, earlier this year, next weekend
+    if m := re.fullmatch(r"(?:(earlier|later|early|late)\s+)?(last|this|next|the current|the previous|the next|the following|the coming|this_past|this_coming|that|the same|the)\s+(week|month|year|weekend|decade|century)", core):
+        rel, unit = m[2].replace("_", " "), m[3]
+        if rel in ("that", "the same") or (rel == "the" and unit != "year" and unit != "weekend"):
+            return ("DATE", _ref_unit(ref, unit)) if ref else ("", "")
+        shift = {"last": -1, "the previous": -1, "this past": -1, "next": 1, "the next": 1,
+                 "the following": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
+        return "DATE", _unit_value(a, ay, unit, shift)
+    if m := re.fullmatch(r"(week|month|year|weekend)", core):
+        if m[1] == "weekend" and a:
+            back = a.weekday() < 5 and tense != "future"
+            return "DATE", _iso_week(a - dt.timedelta(weeks=1 if back else 0)) + "-WE"
+        return "DATE", _unit_value(a, ay, m[1], 0)
+    if m := re.fullmatch(r"(week|month|year)[\s-](?:end|start)", core):
+        return "DATE", _unit_value(a, ay, m[1], 0)
+
+    # offsets: "three weeks ago", "two years earlier", "a month from now"
+    if m := re.fullmatch(r"(?:about |nearly |almost |some |more than |less than |over |just |only )?(.+?)\s+(years?|months?|weeks?|days?|decades?)\s+(ago|earlier|before|later|after|from now|hence|back)", core):
+        n = _num(m[1])
+        unit = _unit(m[2])
+        sign = -1 if m[3] in ("ago", "earlier", "before", "back") else 1
+        if m[3] in ("earlier", "later", "before", "after") and unit == "year" and n and float(n).is_integer() \
+                and re.fullmatch(r"\d{4}(-Q\d|-H\d)?", ref):
+            return "DATE", f"{int(ref[:4]) + sign * int(n):04d}{ref[4:]}"
+        if n is None or not float(n).is_integer():
+            return "DATE", {"year": "XXXX", "decade": "XXXX", "month": "XXXX-XX", "week": "XXXX-WXX"}.get(unit, "XXXX-XX-XX") if not a else _vague_offset(a, unit, sign)
+        return "DATE", _offset(a, unit, sign * int(n))
+
+    # weekdays
+    if m := re.fullmatch(rf"(last|this|next|this_past|this_coming|past|coming)?\s*({WEEKDAY})", core):
+        rel = (m[1] or "").replace("_", " ")
+        target = _weekday_index(m[2])
+        if not a:
+            return "DATE", "XXXX-XX-XX"
+        return "DATE", _weekday(target, a, tense, rel).isoformat()
+
+    # durations: "nine years", "the past two months", "a three-year", "several weeks"
+    if m := re.fullmatch(rf"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|final|latest|previous|following|more than|less than|at least|up to|nearly|almost|about|over|some|roughly|only|just|another|an additional|the next|the last|the past)\s+)*"
+                         rf"(\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?|a couple of|couple of)[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
+                         rf"(years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?|quarters?|seconds?)(?:[\s-](?:long|old|term|period))?", core):
+        n, unit = m[1], _unit(m[2])
+        num = _num(n)
+        if num is None and n not in ("several", "few", "a few", "many", "some", "recent", "coming", "the"):
+            return "", ""
+        return "DURATION", _duration(num, unit)
+    if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|following|recent|first|final)?\s*(years|months|weeks|days|decades|hours|quarters)", core):
+        return "DURATION", _duration(None, _unit(m[1]))
+    if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|following|entire|whole|full)\s+(year|month|week|day|decade|century|quarter)", core):
+        return "DURATION", _duration(1 if m[1] != "decade" else 10, m[1] if m[1] != "decade" else "year")
+    return "", ""
+
+
+_PART_CODE = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "overnight": "TNI"}
+
+
+def _clock(m: re.Match) -> str:
+    if m.group(4):
+        return "T24:00" if m.group(4) == "midnight" else "T12:00"
+    h, mi = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(3).startswith("p") and h < 12:
+        h += 12
+    if m.group(3).startswith("a") and h == 12:
+        h = 0
+    return f"T{h:02d}:{mi:02d}" if h < 24 and mi < 60 else ""
+
+
+def _weekday_index(word: str) -> int:
+    w = word.lower()[:3]
+    return [d[:3] for d in WEEKDAYS].index(w)
+
+
+def _rel_year(word: str | None, ay: int | None, ref: str) -> int | None:
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if word == "the year":
+        return int(ref[:4]) if ref[:4].isdigit() else ay
+    return ay + {"last year": -1, "this year": 0, "next year": 1}[word] if ay else None
+
+
+def _year_back(ref: str, ay: int | None) -> str:
+    if ref and re.fullmatch(r"\d{4}-(Q\d|H\d)", ref):
+        return f"{int(ref[:4]) - 1:04d}{ref[4:]}"
+    return f"{ay - 1:04d}" if ay else "XXXX"
+
+
+def _ref_unit(ref: str, unit: str) -> str:
+    if unit == "year" and ref[:4].isdigit():
+        return ref[:4]
+    if unit == "month" and re.match(r"\d{4}-\d\d", ref):
+        return ref[:7]
+    if unit in ("week", "weekend") and re.fullmatch(r"\d{4}-\d\d-\d\d", ref):
+        return _iso_week(dt.date.fromisoformat(ref)) + ("-WE" if unit == "weekend" else "")
     return ""
 
 
-def _tense(doc: Doc, start: int, end: int) -> str:
+def _unit_value(a: dt.date | None, ay: int | None, unit: str, shift: int) -> str:
+    if unit == "year":
+        return f"{ay + shift:04d}" if ay else "XXXX"
+    if unit == "decade":
+        return f"{(ay // 10 + shift):03d}X" if ay else "XXXX"
+    if unit == "century":
+        return f"{(ay // 100 + shift):02d}" if ay else "XXXX"
+    if not a:
+        return {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE"}.get(unit, "XXXX-XX")
+    if unit == "week":
+        return _iso_week(a + dt.timedelta(weeks=shift))
+    if unit == "weekend":
+        return _iso_week(a + dt.timedelta(weeks=shift)) + "-WE"
+    return _month_shift(a, shift)
+
+
+def _offset(a: dt.date | None, unit: str, n: int) -> str:
+    if not a:
+        return {"year": "XXXX", "decade": "XXXX", "month": "XXXX-XX", "week": "XXXX-WXX"}.get(unit, "XXXX-XX-XX")
+    if unit == "year":
+        return f"{a.year + n:04d}"
+    if unit == "decade":
+        return f"{a.year + 10 * n:04d}"
+    if unit == "month":
+        return _month_shift(a, n)
+    if unit == "week":
+        return _iso_week(a + dt.timedelta(weeks=n))
+    return (a + dt.timedelta(days=n)).isoformat()
+
+
+def _vague_offset(a: dt.date, unit: str, sign: int) -> str:
+    return "PAST_REF" if sign < 0 else "FUTURE_REF"
+
+
+def _duration(n, unit: str) -> str:
+    code = UNIT_CODE.get(unit, "X")
+    if unit == "weekend":
+        return "P2D" if n in (None, 1) else f"P{2 * n}D"
+    if code == "MIN":
+        return f"PT{_fmt(n)}M"
+    if code in ("H", "S"):
+        return f"PT{_fmt(n)}{code}"
+    if code == "E":
+        return f"P{_fmt(n * 10)}Y" if n is not None else "PXE"
+    if code == "C" and n is not None:
+        return f"P{_fmt(n * 100)}Y"
+    return f"P{_fmt(n)}{code}"
+
+
+def _fmt(n) -> str:
+    if n is None:
+        return "X"
+    return str(int(n)) if float(n).is_integer() else str(n)
+
+
+def normalise(expr: str, anchor: str = "", tense: str = "past") -> str:
+    """TIMEX3-style value of a calendar date expression; '' if it names no calendar time.
+
+    anchor: ISO date (YYYY-MM-DD) used for relative and partial expressions; tense: 'past' or
+    'future', used to pick the year of a bare month or the week of a bare weekday."""
+    kind, value = classify(expr, anchor, tense)
+    return value if kind in CALENDAR_KINDS and not value.endswith("_REF") else ""
+
+
+def is_duration(expr: str) -> bool:
+    return classify(expr)[0] == "DURATION"
+
+
+# ---------------------------------------------------------------- tense
+
+FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "going", "gon"}
+FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "slate", "hope", "prepare", "propose"}
+
+
+def _governor(doc: Doc, start: int, end: int):
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return "past"
-    head = span.root.head
-    for tok in [head, *head.children]:
-        if tok.lower_ in ("will", "'ll", "shall") or tok.tag_ == "MD" and tok.lower_ in ("will", "would"):
+        return None
+    tok = span.root
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+    return None
+
+
+def _tense(doc: Doc, start: int, end: int) -> str:
+    """Tense of the verb that governs the expression: 'future' ("will meet", "is expected to
+    sign", "is scheduled for", "is meeting"), 'past' ("met", "has met"), or '' when the
+    sentence does not say (present tense, no verb)."""
+    verb = _governor(doc, start, end)
+    if verb is None:
+        return ""
+    chain = [verb]
+    head = verb
+    while head.dep_ in ("xcomp", "conj") and head.head is not head and len(chain) < 4:
+        head = head.head
+        chain.append(head)
+    for v in chain:
+        kids = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+        low = {c.lower_ for c in kids}
+        if low & FUTURE_AUX:
             return "future"
-    return "past"
+        if v is verb and v.tag_ == "VB" and "to" in low and (v.head.lemma_.lower() in FUTURE_HEADS | {"be"} or v.head is v):
+            return "future"
+        if v.lemma_.lower() in FUTURE_HEADS and (v.tag_ in ("VBZ", "VBP") or low & {"is", "are", "'s", "'re", "am"}) \
+                and v is not verb:
+            return "future"
+        if v.tag_ == "VBN" and v.lemma_.lower() in FUTURE_HEADS and low & {"is", "are", "'s", "'re", "am"}:
+            return "future"
+        if v.tag_ == "VBD" or any(c.tag_ == "VBD" for c in kids) or low & {"has", "have", "had", "'ve"}:
+            return "past"
+        if v.tag_ == "VBG" and low & {"is", "are", "'s", "'re", "am"}:
+            return "future"
+        if v.tag_ in ("VBZ", "VBP") and v is verb:
+            return "present"
+    return ""
 
 
-def extract(doc: Doc, sents: list[Sentence], anchor: str) -> list[DateFinding]:
-    text = doc.text
-    spans: list[tuple[int, int]] = []
-    for s, e, _iso in full_dates(text):
-        spans.append((s, e))
-    for ent in doc.ents:
-        if ent.label_ == "DATE":
-            s, e = ent.start_char, ent.end_char
-            if not any(a < e and s < b for a, b in spans):
-                spans.append((s, e))
-    out: list[DateFinding] = []
+# ---------------------------------------------------------------- candidate spans
+
+_RULES = [re.compile(p, re.I) for p in (
+    rf"\b(?:{WEEKDAY},?\s+)?{MON}\s*\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*{YEAR}\b",                 # Apr.13,2015
+    rf"(?<![\d.])(?:19|20)\d\d[-./]\d{{1,2}}[-./]\d{{1,2}}(?![\d])",                            # 2015.4.13
+    r"\b(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\s+of\s+(?:last|this|next)\s+month\b",                # the 11th of last month
+    rf"\b(?:early|late|mid)[\s-]{YEAR}\b",                                                      # mid-2024
+    rf"\b(?:(?:last|this|next|this past|early|late|the)\s+)?(?:spring|summer|autumn|winter)(?:\s+of\s+{YEAR})?\b",
+    rf"\b(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal[\s-])?quarter(?:\s+of\s+(?:fiscal\s+)?{YEAR})?\b",
+    rf"\bQ[1-4][\s,]+{YEAR}\b|\b{YEAR}\s+Q[1-4]\b",
+    rf"\b(?:fiscal(?:\s+year)?|FY)\s?'?(?:{YEAR}|\d\d)\b",
+    r"\b(?:now|currently|recently|nowadays|presently)\b",
+    r"\b(?:(?:early|late)\s+)?(?:today|tonight|yesterday|tomorrow|last night|this (?:morning|afternoon|evening))\b",
+    rf"\b(?:(?:last|next|this|this past|this coming|early|late)\s+)?(?:{MONTH_FULL}|{MONTH_ABBR})\s*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)",
+    rf"\b(?:(?:last|next|this|this past|this coming|early|late|mid-?)\s*)(?:{MONTH_FULL})\b",
+    r"\b(?:(?:earlier|later|early|late)\s+)?(?:last|this|next)\s+(?:week|month|year|weekend)\b",
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(?:days?|weeks?|months?|years?|decades?)\s+ago\b",
+    r"\b(?:the|in the) (?:near |distant )?future\b",
+    r"\bthe (?:latest|most recent|current|just-ended|year-earlier|year-ago|fiscal) (?:quarter|period)\b",
+    r"(?:(?<=\bin )|(?<=\bfor )|(?<=\bduring ))the quarter\b",
+)]
+_WEEKDAY_RULE = re.compile(r"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+                           r"(?:\s+(?:morning|afternoon|evening|night))?")
+_NOT_NOW = re.compile(r"\b(?:now that|just now|by now|until now|for now|from now|now[,]? (?:owned|part|known|called|closed))\b", re.I)
+
+
+def _rule_spans(text: str) -> list[tuple[int, int]]:
+    out = [(m.start(), m.end()) for m in _WEEKDAY_RULE.finditer(text)]
+    for pat in _RULES:
+        for m in pat.finditer(text):
+            s, e = m.start(), m.end()
+            if m.group(0).lower() == "now" and _NOT_NOW.search(text[max(0, s - 6):e + 12]):
+                continue
+            if m.group(0).lower() == "fall" or re.fullmatch(r"(?i)(?:the\s+)?fall", m.group(0)):
+                continue
+            out.append((s, e))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop leading prepositions and trailing punctuation/possessives from a span."""
+    expr = text[s:e]
+    m = LEAD.match(expr)
+    if m and m.end() < len(expr):
+        s += m.end()
+    while e > s and text[e - 1] in " ,;:!?)\"'\u2019":
+        e -= 1
+    m = re.search(r"\s*(?:-|\u2013|\||/)\s*\d{1,2}:\d\d(?::\d\d)?(?:\s*(?:[ap]\.?m\.?|[A-Z]{2,4}))?$", text[s:e])
+    if m and m.start() > 0:
+        e = s + m.start()
+    if text[s:e].endswith(("'s", "\u2019s")):
+        e -= 2
+    while e > s and text[e - 1] == "." and not re.search(rf"(?i)\b{MONTH_ABBR}$|\b[ap]\.m\.$|\b\w\.\w\.$", text[s:e]):
+        e -= 1
+    return s, e
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Union overlapping spans; join a day and a part of day or clock time written next to it."""
+    out: list[list[int]] = []
     for s, e in sorted(spans):
-        expr = text[s:e]
-        m = re.match(r"(?i)(the|on|in|at|by|since)\s+", expr)
-        if m and not re.match(r"(?i)the \d", expr):
-            s += m.end()
-            expr = text[s:e]
-        if is_duration(expr):
+        if out and (s < out[-1][1] or re.fullmatch(r"[ ,]{0,2}", text[out[-1][1]:s]) and _joinable(text, out[-1], (s, e))):
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _joinable(text: str, left: list[int], right: tuple[int, int]) -> bool:
+    a, b = text[left[0]:left[1]].lower(), text[right[0]:right[1]].lower()
+    dayish = rf"(?:.*\b{WEEKDAY}|.*(?:yesterday|today|tomorrow)|.*{MON}\s*\d{{1,2}}|.*\d{{1,2}}(?:st|nd|rd|th)?)"
+    if re.fullmatch(rf"(?:the )?{PART_OF_DAY}", b) and re.fullmatch(dayish, a):
+        return True
+    if re.fullmatch(rf".*(?:a\.m\.|p\.m\.|am|pm|noon|midnight)(?:\s+\w{{2,4}})?", a) and re.match(dayish, b):
+        return True
+    if re.fullmatch(rf"{WEEKDAY}", a) and re.match(rf"{MON}\s*\d", b):
+        return True
+    return False
+
+
+def _candidates(doc: Doc) -> list[tuple[int, int]]:
+    text = doc.text
+    spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+    spans += _rule_spans(text)
+    spans += [(a, b) for a, b, _iso in full_dates(text)]
+    trimmed = [_trim(text, s, e) for s, e in spans]
+    return _merge([(s, e) for s, e in trimmed if e > s], text)
+
+
+def _looks_like_count(text: str, s: int, e: int) -> bool:
+    """A bare four-digit number that counts things ('2000 troops', 'views 2015') is no year."""
+    expr = text[s:e]
+    if not re.fullmatch(r"\d{4}", expr):
+        return False
+    after = text[e:e + 20]
+    before = text[max(0, s - 12):s].lower()
+    if re.match(r"\s*(?:%|percent|people|troops|soldiers|members|units|tons|km|miles|dollars|won|yen|euros|views|hits|times|votes|pages|words)\b", after, re.I):
+        return True
+    return bool(re.search(r"(?:\$|€|£|views?:?|hits:?|no\.|#)\s*$", before))
+
+
+def _paired_weekdays(found: list[Timex], text: str) -> dict[int, str]:
+    """weekday -> the single day value the text writes with it ('Friday November 30') or whose
+    full date falls on it; only weekdays with exactly one such day are kept."""
+    pairs: dict[int, set[str]] = {}
+    for t in found:
+        if t.kind != "DATE" or not re.fullmatch(r"[\dX]{4}-\d\d-\d\d", t.value):
+            continue
+        m = re.match(rf"(?i)({WEEKDAY})\b", t.text)
+        if m:
+            pairs.setdefault(_weekday_index(m[1]), set()).add(t.value)
+        elif t.value[:4].isdigit():
+            try:
+                pairs.setdefault(dt.date.fromisoformat(t.value).weekday(), set()).add(t.value)
+            except ValueError:
+                pass
+    return {k: next(iter(v)) for k, v in pairs.items() if len(v) == 1}
+
+
+_SPLIT = re.compile(r"\s*(?:\bto\b|\band\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
+                    r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
+
+
+def _parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Sub-spans of a span that joins several expressions ("from Aug. 26 to Oct. 20",
+    "the quarter ended Sept. 30", "between 1994 and 1997")."""
+    out, pos = [], s
+    for m in _SPLIT.finditer(text, s, e):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < e:
+        out.append((pos, e))
+    return [_trim(text, a, b) for a, b in out if text[a:b].strip()]
+
+
+def _derived_from_ref(expr: str) -> bool:
+    return bool(re.search(r"(?i)\b(?:year[\s-](?:ago|earlier)|earlier|later|before|after|that|same|the following|the previous)\b", expr))
+
+
+def _is_modifier(doc: Doc, s: int, e: int) -> bool:
+    """A frequency adjective before a noun ("quarterly dividend", "daily newspaper")."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span.root.dep_ == "amod"
+
+
+def find(doc: Doc, sents: list[Sentence], anchor: str) -> list[Timex]:
+    """Every temporal expression of any kind, with its value (see the module doc)."""
+    text = doc.text
+    out: list[Timex] = []
+    ref = ""
+    queue = list(_candidates(doc))
+    while queue:
+        s, e = queue.pop(0)
+        if _looks_like_count(text, s, e):
             continue
         sent = sentence_at(sents, s)
         if sent is None:
             continue
-        value = normalise(expr, anchor, _tense(doc, s, e))
-        if value:
-            out.append(DateFinding(sent.n, s, e, expr, value, anchor if anchor else ""))
+        expr = text[s:e]
+        kind, value = classify(expr, anchor, _tense(doc, s, e), ref)
+        if not kind or not value:
+            parts = _parts(text, s, e) if not re.search(r"(?i)[\s-]old\b", expr) else []
+            if len(parts) > 1:
+                queue[:0] = parts
+            continue
+        if kind == "SET" and _is_modifier(doc, s, e):
+            continue
+        if kind == "DATE" and value.endswith("_REF"):
+            kind = "REF"
+        relative = not re.search(r"\d{4}", expr)
+        used = anchor if kind in CALENDAR_KINDS and relative and anchor else ""
+        out.append(Timex(sent.n, s, e, expr, value, kind, used))
+        if kind in CALENDAR_KINDS and value[:4].isdigit() and not _derived_from_ref(expr):
+            ref = value[:10]
+    if not anchor:
+        paired = _paired_weekdays(out, text)
+        for i, t in enumerate(out):
+            m = re.fullmatch(rf"(?i)(?:on\s+)?({WEEKDAY})(?:\s+{PART_OF_DAY})?", t.text)
+            if t.value.startswith("XXXX-XX-XX") and m and _weekday_index(m[1]) in paired:
+                value = paired[_weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
+                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
     return out
+
+
+def calendar_only(found: list[Timex]) -> list[Timex]:
+    """The timexes that point to calendar time (what dates.csv holds)."""
+    return [t for t in found if t.kind in CALENDAR_KINDS and not t.value.endswith("_REF")]
+
+
+def extract(doc: Doc, sents: list[Sentence], anchor: str) -> list[DateFinding]:
+    """Calendar dates of the text for dates.csv; a time of day on a day keeps the day."""
+    return [DateFinding(t.sentence_n, t.start, t.end, t.text, t.value.split("T")[0], t.anchor)
+            for t in calendar_only(find(doc, sents, anchor))]

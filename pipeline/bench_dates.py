@@ -1,0 +1,136 @@
+"""TempEval-3 benchmark of the date stage: `python -m pipeline bench dates --data FILE`.
+
+Each document goes through the same stage as an article (the spaCy model, then dates.find
+with the document creation date as the publication date). The predictions are scored with
+the scorer shipped beside the data (score.py, imported by path), in two views:
+
+- all:      every TIMEX3 type, with the stage also reporting the durations, sets and vague
+            references (PRESENT_REF) it recognises and drops from dates.csv;
+- calendar: what dates.csv would hold (dates.extract) against the DATE/TIME gold only.
+
+Prints strict and relaxed extraction F1, value accuracy, value F1 and documents per second.
+With --floors FILE, a [temporal] section (keys like value_f1, calendar_value_f1) is checked and
+the exit code is 1 when a figure is below its floor.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from . import dates, nlp
+from .config import load_settings
+from .errors import PipelineError
+
+CALENDAR_TYPES = ("DATE", "TIME")
+
+
+def load_scorer(data_path: Path):
+    """The score module shipped beside the benchmark data (score.py), imported by path."""
+    path = data_path.parent / "score.py"
+    if not path.is_file():
+        raise PipelineError("E040", str(path), "the benchmark scorer is missing beside the data; "
+                                               "give --data the train.jsonl of shared/bench/temporal")
+    spec = importlib.util.spec_from_file_location("temporal_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_gold(path: Path) -> dict[str, dict]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as e:
+        raise PipelineError("E040", str(path), f"benchmark data unreadable ({e})")
+    return {r["id"]: r for r in rows}
+
+
+def calendar_gold(gold: dict[str, dict]) -> dict[str, dict]:
+    """The gold restricted to calendar types (DATE, TIME): what dates.csv is meant to hold."""
+    return {k: dict(g, timexes=[t for t in g["timexes"] if t.get("type") in CALENDAR_TYPES])
+            for k, g in gold.items()}
+
+
+def predict(gold: dict[str, dict], model) -> tuple[dict[str, dict], dict[str, dict], float]:
+    """(all-types predictions, calendar predictions, seconds) for every gold document."""
+    ids = list(gold)
+    t0 = time.perf_counter()
+    every, calendar = {}, {}
+    docs = model.pipe((gold[i]["text"] for i in ids), batch_size=16)
+    for did, doc in zip(ids, docs):
+        sents = nlp.sentences(doc, did)
+        anchor = gold[did].get("dct") or ""
+        found = dates.find(doc, sents, anchor)
+        every[did] = {"id": did, "timexes": [
+            {"start": f.start, "end": f.end, "value": f.value, "type": "TIME" if f.kind == "CLOCK" else f.kind} for f in found]}
+        calendar[did] = {"id": did, "timexes": [
+            {"start": f.start, "end": f.end, "value": f.value} for f in dates.calendar_only(found)]}
+    return every, calendar, time.perf_counter() - t0
+
+
+def figures(res: dict) -> dict[str, float]:
+    return {"strict_f1": res["strict"]["F1"], "relaxed_f1": res["relaxed"]["F1"],
+            "value_accuracy": res["value_accuracy"], "value_f1": res["value"]["F1"],
+            "value_p": res["value"]["P"], "value_r": res["value"]["R"]}
+
+
+def run_bench(data: Path, model) -> dict:
+    scorer = load_scorer(data)
+    gold = load_gold(data)
+    every, calendar, seconds = predict(gold, model)
+    out = {"docs": len(gold), "seconds": round(seconds, 2),
+           "docs_per_second": round(len(gold) / seconds, 2) if seconds else 0.0}
+    out.update({k: round(v, 4) for k, v in figures(scorer.score(gold, every)).items()})
+    out.update({f"calendar_{k}": round(v, 4)
+                for k, v in figures(scorer.score(calendar_gold(gold), calendar)).items()})
+    return out
+
+
+def check_floors(res: dict, floors: dict) -> list[str]:
+    problems = []
+    for key, floor in sorted(floors.items()):
+        if key not in res:
+            problems.append(f"floor names unknown figure '{key}'")
+        elif res[key] + 1e-9 < floor:
+            problems.append(f"{key} = {res[key]:.3f} is below its floor {floor:.3f}")
+    return problems
+
+
+def read_floors(path: str) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f).get("temporal", {})
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise PipelineError("E021", path, f"cannot read floors ({e})")
+
+
+def format_text(res: dict) -> str:
+    lines = [f"TempEval-3 ({res['docs']} documents, {res['seconds']:.1f} s, {res['docs_per_second']:.1f} docs/s)"]
+    for label, p in (("all TIMEX3 types", ""), ("calendar (DATE/TIME gold, dates.csv rows)", "calendar_")):
+        lines.append(f"  {label}:")
+        lines.append(f"    strict F1 {res[p + 'strict_f1']:.3f}  relaxed F1 {res[p + 'relaxed_f1']:.3f}  "
+                     f"value accuracy {res[p + 'value_accuracy']:.3f}  value F1 {res[p + 'value_f1']:.3f} "
+                     f"(P {res[p + 'value_p']:.3f} R {res[p + 'value_r']:.3f})")
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    if not args.data:
+        raise PipelineError("E040", "--data", "no benchmark data given; pass --data ../shared/bench/temporal/train.jsonl")
+    settings = load_settings(getattr(args, "config", None))
+    model = nlp.load_model(settings["model"]["name"])
+    res = run_bench(Path(args.data), model)
+    print(json.dumps(res) if args.json else format_text(res))
+    if args.floors:
+        problems = check_floors(res, read_floors(args.floors))
+        for p in problems:
+            print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
+                  file=sys.stderr)
+        if problems:
+            return 1
+        print(f"floors: all met ({args.floors})", file=sys.stderr)
+    return 0
