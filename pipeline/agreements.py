@@ -205,8 +205,7 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
                 continue
             if any(0 <= o - ce <= 6 and o != m_start for o in others):
                 continue    # "the conclusion of the RAA": the cue belongs to the next mention
-            if status in ("terminated", "suspended") and any(c.search(text, ce, min(len(text), ce + 80))
-                                                             for c in conditions):
+            if status in ("terminated", "suspended") and any(c.search(text[ce:ce + 80]) for c in conditions):
                 continue
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
@@ -595,13 +594,15 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         sent = sents[n]
         sent_hits = by_sent[n]
         prior, prior_at = _prior_list(sent, text, idx)
-        for h, (lo, hi) in zip(sent_hits, _windows(sent_hits, sent)):
+        windows = _windows(sent_hits, sent)
+        for h, win in zip(sent_hits, windows):
+            lo, hi = win
             span = doc.char_span(h.start, h.end, alignment_mode="expand")
             if span is not None:
                 c_lo, c_hi = clause_window(span)
                 lo, hi = max(lo, c_lo), min(hi, c_hi)
             h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
-                                 others=tuple(o.start for o in sent_hits if o is not h))
+                                 others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win))
             parties = role_parties(span, idx, text) if span is not None else []
             if prior:
                 parties = [p for p in parties if p not in prior]
