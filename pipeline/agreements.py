@@ -215,6 +215,9 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
 
 
 def _apply_modality(status: str, before: str, modals) -> str:
+    if status == "under_negotiation":    # "would negotiate", "is willing to negotiate"
+        before = " ".join(before.split()[-6:])
+        return "proposed" if any(eff == "proposed" and pat.search(before) for eff, pat in modals) else status
     if status not in STRONG:
         return status
     before = " ".join(before.split()[-6:])
@@ -275,6 +278,12 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             return
         if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core):
             return                 # "Japan Agreement": a party, not a name
+        phrases = _catalogue_regex()[2]
+        row = phrases.get(_fold(name)) or phrases.get(_fold(re.sub(r"(?i)\b(?:deal|pact|accord)s?$", "agreement", name)))
+        if row:                    # "the Paris deal" is the Paris Agreement
+            hits.append(_row_hit(row, start, end))
+            taken.append((start, end))
+            return
         hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
         taken.append((start, end))
 
@@ -610,6 +619,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             h.parties, h.party_source = parties, "role" if parties else ""
         for h in sent_hits:
             _place(h, n, sent, instances, idx, text, prior, pending)
+    for p_hit, p_n in pending:
+        _open_unnamed(p_hit, p_n, sents[p_n], text, instances)
     instances = consolidate([i for i in instances if _keep(i)], idx)
     return _dedupe([_finding(inst, sents, dates, conf, text) for inst in instances])
 
@@ -704,6 +715,19 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
     _add(instances, key, name, acronym, kind, source, bilateral, parties, party_source, h, n)
 
 
+def _open_unnamed(h: _Hit, n: int, sent: Sentence, text: str, instances: list[_Instance]) -> None:
+    """'The EU and Mercosur clinched a deal that forges a trade bloc': an unnamed instrument whose
+    parties sign it; its kind is read from its own clause. Nothing is opened without a kind."""
+    if len(h.parties) < 2 or STATUS_RANK[h.status] < STATUS_RANK["signed"]:
+        return
+    kind = kind_of(text[h.start:sent.end])
+    if kind == "other":
+        return
+    h.source = "generic"
+    _add(instances, f"generic:{kind}", title_name(f"{kind} agreement"), "", kind, "generic", False,
+         list(h.parties), "role", h, n)
+
+
 def _hub(parties: list[str], idx: _PartyIndex) -> str:
     """The party common to a list of bilateral instruments: the most mentioned, then the first written."""
     first = {c: s for s, _e, c in reversed(idx.spans)}
@@ -740,8 +764,8 @@ def _add(instances, key, name, acronym, kind, source, bilateral, parties, party_
         fits = _compatible(inst.parties, parties) or (bilateral and len(union) <= 2)
         if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
             continue
-        if (inst.key == key or (source == "generic" and inst.kind == kind and kind != "other")) \
-                and fits and not (bilateral and len(union) > 2):
+        by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:")
+        if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
             _attach(inst, h, n, status)
@@ -793,7 +817,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
     out = list(instances)
-    for g in [i for i in instances if i.source == "generic" and i.kind != "other"]:
+    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties)]
         if len(cands) == 1:
