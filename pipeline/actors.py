@@ -99,11 +99,9 @@ def _state_tables() -> tuple[dict[str, str], frozenset[str]]:
                 if " " not in form and country.alpha_3 not in curated:
                     ambiguous.add(form)
     for row in rows:
-        for form in [row["name"], *row.get("aliases", [])]:
-            for f in (form, form[4:] if form.startswith("the ") else None):
-                if f:
-                    idx[f] = row["name"]
-                    ambiguous.discard(f)
+        for form in [row["name"], *row.get("aliases", [])]:      # 'the States' needs its article
+            idx[form] = row["name"]
+            ambiguous.discard(form)
         ambiguous.update(row.get("ambiguous_forms", []))
     return idx, frozenset(ambiguous)
 
@@ -146,8 +144,10 @@ def canonical_state(surface: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _state_word_regex() -> re.Pattern:
-    """A state name, alias or demonym as a whole word, with an optional possessive."""
-    return re.compile(r"(?<![\w.])(" + _alternation([*state_index(), *demonym_index()]) + r")(?:" + APOS
+    """A state name, alias or demonym as a whole word, with an optional possessive (ambiguous
+    forms such as 'Jersey' in 'New Jersey Sen. X' are left out)."""
+    forms = [f for f in [*state_index(), *demonym_index()] if f not in _state_tables()[1]]
+    return re.compile(r"(?<![\w.])(" + _alternation(forms) + r")(?:" + APOS
                       + r"s)?(?!\w|\.\w)")
 
 
@@ -420,6 +420,13 @@ def _affiliation_context(text: str, sent_start: int, start: int) -> bool:
     return False
 
 
+def _has_stray_lowercase(name: str) -> bool:
+    """'Garrett hit Rudolph': a lower-case word that is no name particle ('bin', 'of', 'de')."""
+    particles = _cue_set("name_particles")
+    return any(w[:1].islower() and w.lower() not in particles and w.split("-")[0].lower() not in particles
+               for w in re.findall(r"[\w’'-]+", name)[1:])
+
+
 def _common_word_entity(ent: Span) -> bool:
     """A one-word entity the tagger reads as a common word ('Attendees', 'Historic')."""
     return len(ent) == 1 and ent[0].tag_ not in ("NNP", "NNPS")
@@ -472,6 +479,7 @@ def _title_chunk(text: str, sent_start: int, start: int) -> list[str]:
     'of/for/to/the', title words in lower case, 'former'."""
     title_words = {w for t in cues("titles") for w in t.lower().split()} | {
         w for t in cues("role_nouns") for w in t.lower().split()}
+    title_words -= {"under", "of", "for", "to", "the", "and", "high"}
     title_words |= {"former", "then-", "ex-", "state", "defense", "defence", "foreign", "affairs", "national",
                     "security", "special", "deputy", "vice", "senior", "top", "acting", "chief", "staff"}
     words = _TOKEN.findall(text[sent_start:start])
@@ -530,6 +538,8 @@ def _role_before(text: str, sent_start: int, start: int) -> tuple[str, str]:
         country = canonical_state(tail.group(1).strip()) or ""
         rest = rest[:tail.start()]
     role = (former + " ".join(kept + [rest])).strip()
+    if re.search(r"\b(?:of|for|to|the|and)$", role):
+        return "", ""
     return role, country
 
 
@@ -549,8 +559,10 @@ def _role_after(text: str, end: int, sent_end: int) -> tuple[str, str]:
     country = ""
     former = "former " if re.match(r"(?:former|ex-)\s*", phrase) else ""
     phrase = re.sub(r"^(?:former|ex-)\s*", "", phrase)
-    lead = re.match(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?:" + APOS + r"s)?\s+", phrase)
-    if lead and canonical_state(lead.group(1)):
+    lead = re.match(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(" + APOS + r"s)?\s+", phrase)
+    field = (lead and not lead.group(2) and lead.group(1) in state_index()
+             and _cue_regex("expert_nouns", r"^(?:\w+\s+)?(?:{alt})\b").search(phrase[lead.end():]))
+    if lead and canonical_state(lead.group(1)) and not field:
         country, phrase = canonical_state(lead.group(1)) or "", phrase[lead.end():]
     tail = re.search(r"\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)$", phrase)
     if tail and canonical_state(tail.group(1)):
@@ -655,10 +667,14 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
                 or name in org_index() or _agreement_like(name, text, acronyms)
                 or _common_word_entity(ent)):
             continue
+        if _has_stray_lowercase(name) or re.search(
+                r"\b(?:" + _alternation(cues("role_nouns")) + r")\s+(?:for|of)\s+(?:the\s+)?$",
+                text[max(0, s - 40):s], re.I) and ent.label_ == "PERSON":
+            continue                                # 'Garrett hit Rudolph'; 'spokesperson for [X]'
         if ent.label_ == "ORG":
-            person = re.search(r"(?:\b(?:" + _alternation([*cues("ranks"), *cues("titles")]) +
-                               r")\s+)((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
-            if person:                              # 'Defence Staff General Bipin Rawat'
+            person = re.search(r"(?<=\s)(?:" + _alternation([*cues("ranks"), *cues("titles")]) +
+                               r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
+            if person and not _non_actor_head(person.group(1)):                              # 'Defence Staff General Bipin Rawat'
                 p_start = s + person.start(1)
                 role, country = _role_before(text, sent.start, p_start)
                 add(person.group(1).strip(), "person", p_start, e, country, role)

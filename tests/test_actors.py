@@ -104,6 +104,8 @@ def _states(text):
     ("A Canada-Mexico-Chile working group was set up.", ["Canada", "Mexico", "Chile"]),
     ("Troops carried US-made rifles.", []),
     ("Voters in New Jersey went to the polls.", []),
+    ("He studied in the States for a year.", ["United States"]),
+    ("The States Parties met in Vienna.", []),
 ])
 def test_actors_state_mentions(text, expected):
     assert _states(text) == expected
@@ -131,6 +133,8 @@ def test_actors_strip_honorifics(name, expected):
     ("Navy Chief Admiral Raj Kumar", "Navy Chief", ""),
     ("the former Chilean President Ana Soto", "former President", "Chile"),
     ("They met Paolo Verdi", "", ""),
+    ("New Jersey Sen. Ana Ruiz", "New Jersey Sen.", ""),     # "Jersey" is not the island here
+    ("forces in Iraq under President Omar Said", "President", ""),  # 'in Iraq under' is not a title
 ])
 def test_actors_role_before_a_name(text, role, country):
     name_start = text.rindex(" ", 0, text.rindex(" ")) + 1
@@ -142,6 +146,7 @@ def test_actors_role_before_a_name(text, role, country):
     (", a former Ghanaian president, led the mediation.", "former president", "Ghana"),
     (", Canada's special envoy for the Arctic, arrived.", "special envoy for the Arctic", "Canada"),
     (", who arrived on Monday, spoke first.", "", ""),
+    (", a Russia analyst at a think tank, disagreed.", "Russia analyst at a think tank", ""),
 ])
 def test_actors_role_from_apposition(after, role, country):
     assert actors._role_after(after, 0, len(after)) == (role, country)
@@ -181,6 +186,14 @@ def test_actors_affiliation_company_and_event_heads(name, expected):
 def test_actors_byline_and_credit_spans(text, inside):
     start = text.index(inside)
     assert any(a <= start < b for a, b in actors._byline_spans(text))
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Garrett hit Rudolph", True), ("Abdullah bin Khalid al-Saud", False), ("Bank of Korea", False),
+    ("Pedro de la Cruz", False),
+])
+def test_actors_stray_lowercase_word_marks_a_tagging_error(name, expected):
+    assert actors._has_stray_lowercase(name) is expected
 
 
 @pytest.mark.parametrize("text", ["Leaders met in Rome (in March) to talk."])
