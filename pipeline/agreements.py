@@ -658,13 +658,16 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             return
         key, name, acronym, kind = target.key, target.name, target.acronym, target.kind
         fixed, include, bilateral, source = (), (), target.bilateral, target.source
-        if h.new:   # "negotiate a new deal" after a climate accord: a new climate agreement, proposed
+        if h.new and target.status not in ("proposed", "under_negotiation", "signed", "ratified"):
+            # "negotiate a new deal" after leaving a climate accord: a new climate agreement, proposed;
+            # "reached a new agreement" right after one was signed is that agreement
             kind = target.kind
             key, name, acronym, source = f"new:{kind}", title_name(f"new {kind if kind != 'other' else ''} agreement"), "", "generic"
             h.parties = h.parties or list(target.parties)
             h.party_source = h.party_source or "inherited"
             if STATUS_RANK[h.status] < STATUS_RANK["proposed"] or h.status in STRONG:
                 h.status = "proposed"
+            h.source = "generic"
     else:
         key, name, acronym, kind = h.key, h.name, h.acronym, h.kind
         fixed, include, bilateral, source = h.fixed, h.include, h.bilateral, h.source
