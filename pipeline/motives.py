@@ -160,11 +160,6 @@ def is_causal(span: Doc | Span) -> bool:
     return bool(detect(span))
 
 
-def detect_text(text: str, model) -> list[CueHit]:
-    """detect() over a plain string, parsed with model (a spaCy Language)."""
-    return detect(model(text))
-
-
 # ---------------------------------------------------------------- spans
 
 def clause_node(tok: Token) -> Token:
