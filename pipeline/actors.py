@@ -444,7 +444,7 @@ def _org_country(name: str) -> str:
     """Country stated by the organisation's name ('Korea Coast Guard', 'Philippine Navy')."""
     for word in re.findall(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?", name):
         for w in (word, word.split()[0]):
-            c = canonical_state(re.sub(APOS + "s$", "", w))
+            c = _state_of_word(re.sub(APOS + "s$", "", w))      # not capitals ('Paris Club')
             if c:
                 return c
     return ""
@@ -474,14 +474,20 @@ def strip_honorifics(name: str) -> str:
 _TOKEN = re.compile(r"[\w.’'&-]+|[^\w\s]")
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    words = {w for t in cues("titles") for w in t.lower().split()} | {
+        w for t in cues("role_nouns") for w in t.lower().split()}
+    words -= {"under", "of", "for", "to", "the", "and", "high"}
+    return frozenset(words | {"former", "then-", "ex-", "state", "defense", "defence", "foreign", "affairs",
+                              "national", "security", "special", "deputy", "vice", "senior", "top", "acting",
+                              "chief", "staff"})
+
+
 def _title_chunk(text: str, sent_start: int, start: int) -> list[str]:
     """Words written just before a name that can belong to a title: capitalised words,
     'of/for/to/the', title words in lower case, 'former'."""
-    title_words = {w for t in cues("titles") for w in t.lower().split()} | {
-        w for t in cues("role_nouns") for w in t.lower().split()}
-    title_words -= {"under", "of", "for", "to", "the", "and", "high"}
-    title_words |= {"former", "then-", "ex-", "state", "defense", "defence", "foreign", "affairs", "national",
-                    "security", "special", "deputy", "vice", "senior", "top", "acting", "chief", "staff"}
+    title_words = _title_words()
     words = _TOKEN.findall(text[sent_start:start])
     chunk: list[str] = []
     for w in reversed(words):
