@@ -339,6 +339,23 @@ def _union(spans: list[tuple[int, int, CueHit]]) -> tuple[int, int, CueHit]:
     return min(s for s, _e, _h in spans), max(e for _s, e, _h in spans), longest[2]
 
 
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def drop_repeats(found: list[MotiveFinding]) -> list[MotiveFinding]:
+    """Keep one copy of a statement the article repeats (a standfirst restating the body, a
+    pull quote): a motive whose words recur inside a longer motive of another sentence goes."""
+    keys = [_key(m.text) for m in found]
+    out = []
+    for i, m in enumerate(found):
+        if any(j != i and found[j].sentence_n != m.sentence_n and keys[i] in keys[j]
+               and (len(keys[j]) > len(keys[i]) or j < i) for j in range(len(found))):
+            continue
+        out.append(m)
+    return out
+
+
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             actors: list[ActorFinding]) -> list[MotiveFinding]:
     text = doc.text
@@ -367,4 +384,4 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             node = clause_node(doc[h.start])
             out.append(MotiveFinding(sent.n, s, e, text[s:e], text[h.start_char:h.end_char].lower(),
                                      (ag.acronym or ag.name) if ag else "", link_actor(doc, node, actors)))
-    return out
+    return drop_repeats(out)

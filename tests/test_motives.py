@@ -234,3 +234,17 @@ def test_motives_extract_survives_two_actors_named_at_the_same_place(parse, text
     twins = [{"name": "Chile"}, {"name": "Chilean Navy", "kind": "organization", "surfaces": ["Chile's navy"]}]
     _sents, found = run_extract(parse, text, [MPA], twins)
     assert len(found) == 1 and found[0].actor in {"Chile", "Chilean Navy"}
+
+
+@pytest.mark.parametrize("texts, kept", [
+    # a standfirst restating a longer body sentence goes; the body sentence stays
+    (["Deal keeps a campaign pledge", "The deal keeps a campaign pledge and calms markets"], [1]),
+    # the same statement twice: the first copy stays
+    (["The pact eases port visits", "The pact eases port visits"], [0]),
+    # different statements both stay
+    (["The pact eases port visits", "The treaty deters raids"], [0, 1]),
+])
+def test_motives_drop_repeats_keeps_one_copy_of_a_repeated_statement(texts, kept):
+    from pipeline.records import MotiveFinding
+    found = [MotiveFinding(n, 0, len(t), t) for n, t in enumerate(texts)]
+    assert [m.sentence_n for m in motives.drop_repeats(found)] == kept
