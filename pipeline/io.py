@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -83,13 +84,19 @@ def read_jsonl_gold(path: str | Path) -> list[dict]:
 
 
 # ---------------------------------------------------------------- writing tables
+def _is_formula(s: str) -> bool:
+    """A spreadsheet would execute s, or s is our escape of such a cell ('=..., ''=..., ...)."""
+    return s.lstrip("'").startswith(FORMULA_START)
+
+
 def neutralise(value: object) -> str:
+    """Prefix a cell a spreadsheet would execute with an apostrophe (exactly undone by restore)."""
     s = "" if value is None else str(value)
-    return "'" + s if s.startswith(FORMULA_START) else s
+    return "'" + s if _is_formula(s) else s
 
 
 def restore(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+    return value[1:] if value.startswith("'") and _is_formula(value) else value
 
 
 def csv_text(columns: list[str], rows: Iterable[dict]) -> str:
@@ -101,14 +108,16 @@ def csv_text(columns: list[str], rows: Iterable[dict]) -> str:
     return buf.getvalue()
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Temp file in the same folder, then rename; durable=False skips the fsync (derived files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -118,8 +127,25 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:
+    """Write atomically unless the file already holds exactly text; True when written."""
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except OSError:
+        pass
+    write_text_atomic(path, text, durable)
+    return True
+
+
 def write_csv_atomic(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
     write_text_atomic(path, csv_text(columns, rows))
+
+
+def copy_file(src: Path, dest: Path) -> None:
+    """Byte-for-byte copy (metadata kept), for the history snapshots."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dest)
 
 
 def ensure_writable(folder: Path) -> None:
@@ -132,28 +158,119 @@ def ensure_writable(folder: Path) -> None:
 
 
 # ---------------------------------------------------------------- reading tables back
+DELIMITERS = (",", ";", "\t")
+
+
 def sniff_decode(data: bytes) -> str:
-    """Decode a CSV an analyst saved: UTF-8 (BOM or not), else cp1252."""
+    """Decode a CSV an analyst saved: UTF-16 with a BOM (Excel "Unicode text"), UTF-8 with or
+    without a BOM, else cp1252 (Excel's Western default). Raises UnicodeDecodeError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="strict")
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """Read a CSV written by us or re-saved by a spreadsheet (BOM, CRLF, cp1252, ';')."""
+def _header_line(text: str) -> str:
+    """The first record's text (a quoted header cell may hold a line break)."""
+    quoted, end = False, len(text)
+    for i, c in enumerate(text):
+        if c == '"':
+            quoted = not quoted
+        elif c in "\r\n" and not quoted:
+            end = i
+            break
+    return text[:end]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the most frequent of , ; and tab outside quotes."""
+    header = _header_line(text)
+    outside, quoted = [], False
+    for c in header:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(c)
+    counts = {d: outside.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv_records(path: Path, required: Iterable[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) for every data row of a CSV written by us or re-saved by a spreadsheet
+    (BOM, CRLF, cp1252, UTF-16, ';' or tab). A missing file gives []. Anything that cannot be read
+    with certainty raises E031 (nothing has been overwritten at that point)."""
+    display = str(path)
     try:
-        text = sniff_decode(path.read_bytes())
+        data = path.read_bytes()
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as e:
-        raise PipelineError("E031", str(path), f"cannot read table ({e})")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    for row in reader:
-        if None in row:
-            raise PipelineError("E031", str(path), f"line {reader.line_num} has more cells than the header")
-        rows.append({k: restore(v or "") for k, v in row.items()})
-    return rows
+    except OSError as e:
+        raise PipelineError("E031", display, f"cannot read table ({e.strerror or e})")
+    if not data.strip():
+        raise PipelineError("E031", display, "the file is empty (no header row); restore it from the "
+                            "history/ folder, or delete it to start the review afresh; nothing was overwritten")
+    try:
+        text = sniff_decode(data)
+    except UnicodeDecodeError as e:
+        raise PipelineError("E031", display, f"text is neither UTF-8 nor cp1252 (byte {e.start})")
+    if "\x00" in text:
+        raise PipelineError("E031", display, "file holds NUL characters (not a CSV text file)")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+        named = [h for h in header if h]
+        dupes = sorted({h for h in named if named.count(h) > 1})
+        if dupes:
+            raise PipelineError("E031", display, f"column(s) {dupes} appear twice in the header; "
+                                "delete the extra column and save again; nothing was overwritten", 1)
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise PipelineError("E031", display, f"header lacks column(s) {missing} (found {named[:6]}...); "
+                                "keep the column names of the first row; nothing was overwritten", 1)
+        out: list[tuple[int, dict[str, str]]] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            extra = cells[len(header):]
+            if any(c.strip() for c in extra):
+                raise PipelineError("E031", display, f"row has {len(cells)} cells but the header has "
+                                    f"{len(header)}; check the delimiter and quotes on that line", line)
+            row = {h: restore(c) for h, c in zip(header, cells) if h}
+            for h in named[len(cells):]:
+                row.setdefault(h, "")
+            out.append((line, row))
+        return out
+    except csv.Error as e:
+        raise PipelineError("E031", display, f"not a well-formed CSV ({e}) near line {reader.line_num}; "
+                            "save it again as CSV; nothing was overwritten")
+    except StopIteration:
+        return []
+
+
+def read_csv(path: Path, required: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Read a CSV written by us or re-saved by a spreadsheet (BOM, CRLF, cp1252, ';')."""
+    return [row for _, row in read_csv_records(path, required)]
+
+
+def read_header(path: Path) -> list[str]:
+    """Column names of a CSV on disk ([] when absent or unreadable)."""
+    try:
+        text = sniff_decode(path.read_bytes())
+        return [h.strip() for h in next(csv.reader(io.StringIO(text, newline=""),
+                                                   delimiter=sniff_delimiter(text)))]
+    except (OSError, UnicodeDecodeError, StopIteration, csv.Error):
+        return []
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of a file, None when absent: to notice a save made during a run."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

@@ -1,22 +1,169 @@
-"""The write stage: merge the analysts' review columns, validate, write every table atomically,
-then the report index. Called once per run with the complete tables."""
+"""The write stage, called once per run with the complete tables.
+
+1. read what is on disk: the review tables as analysts left them (any spreadsheet dialect, or
+   E031 before anything is written), focused files from `review pending`, earlier orphans;
+2. merge the analysts' decisions into this run's rows (review.py), collect new orphans;
+3. validate every table, build every file's text;
+4. if anything would change, copy the previous files to history/<run-id>/ first;
+5. write each file atomically (unchanged files are not touched), then the report index.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import io, report, review
+from .errors import PipelineError
 from .schemas import REVIEW_TABLES, TABLES, validate
 
+ORPHANS = Path("review") / "orphans.csv"
+HISTORY = "history"
 
-def merge_reviews(out_dir: Path, tables: dict[str, list[dict]]) -> list[dict]:
-    """Merge the review columns on disk into the fresh review tables (in place); returns the
-    orphaned reviewed rows."""
-    orphans: list[dict] = []
+
+@dataclass
+class Previous:
+    """What a run finds on disk before writing."""
+
+    records: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    focused: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    orphans: list[dict] = field(default_factory=list)
+    articles: dict[str, str] = field(default_factory=dict)      # article_id -> text_sha256
+    stamps: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
+
+
+def read_previous(out_dir: Path) -> Previous:
+    """Read every analyst-facing file; E031 (nothing overwritten yet) when one is unreadable."""
+    prev = Previous()
     for name in REVIEW_TABLES:
-        previous = io.read_csv(out_dir / TABLES[name].file)
-        tables[name], lost = review.merge(name, tables[name], previous)
+        path = out_dir / TABLES[name].file
+        prev.stamps[path] = io.file_stamp(path)
+        prev.records[name] = io.read_csv_records(path, required=(TABLES[name].key,))
+        prev.headers[name] = io.read_header(path) if prev.records[name] else []
+        focused = review.pending_path(out_dir, name)
+        if focused.exists():
+            prev.stamps[focused] = io.file_stamp(focused)
+            prev.focused[name] = io.read_csv_records(focused, required=(TABLES[name].key,))
+    prev.stamps[out_dir / ORPHANS] = io.file_stamp(out_dir / ORPHANS)
+    prev.orphans = io.read_csv(out_dir / ORPHANS)
+    try:
+        prev.articles = {r.get("article_id", ""): r.get("text_sha256", "")
+                         for r in io.read_csv(out_dir / TABLES["articles"].file)}
+    except PipelineError:
+        prev.articles = {}  # pipeline-owned: only used to word the orphan reason
+    return prev
+
+
+def check_reviews(out_dir: Path) -> None:
+    """Fail fast (E031) on analyst tables a run could not merge; call before the NLP stage."""
+    prev = read_previous(Path(out_dir))
+    problems: list[str] = []
+    for name, recs in prev.records.items():
+        review.merge(name, [], [r for _, r in recs], lines=[n for n, _ in recs], problems=problems)
+    if problems:
+        raise review.analyst_error(str(out_dir), problems)
+
+
+def make_run_id(tables: dict[str, list[dict]], now: datetime | None = None) -> str:
+    """UTC timestamp + a short hash of what this run extracted: sortable and recognisable."""
+    now = now or datetime.now(timezone.utc)
+    h = hashlib.sha256()
+    for r in tables.get("articles", []):
+        h.update(f"{r.get('article_id')}\x1f{r.get('text_sha256')}\n".encode())
+    for name in REVIEW_TABLES:
+        h.update(f"{name}:{len(tables.get(name, []))}\n".encode())
+    return f"{now:%Y%m%dT%H%M%SZ}-{h.hexdigest()[:8]}"
+
+
+def _restorable(prev: Previous, name: str, fresh_ids: set[str], current: dict[str, str]) -> list[dict]:
+    """Orphans of this table that come back this run (same ID extracted again, or an added row
+    whose article is back): their saved rows rejoin the analyst rows."""
+    on_disk = {(r.get(TABLES[name].key) or "").strip() for _, r in prev.records.get(name, [])}
+    back = []
+    for o in prev.orphans:
+        if o.get("table") != name or o.get("row_id") in on_disk:
+            continue
+        if o.get("row_id") in fresh_ids or (
+                review.norm_status(o.get("review_status")) == "added" and o.get("article_id") in current):
+            try:
+                back.append(json.loads(o.get("row_json") or "{}"))
+            except json.JSONDecodeError:
+                continue
+            back[-1]["_orphan"] = (name, o.get("row_id"))
+    return [b for b in back if isinstance(b, dict)]
+
+
+def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous | None = None,
+                  run_id: str = "") -> list[dict]:
+    """Merge the analysts' rows on disk into the fresh review tables (in place); returns every
+    orphaned reviewed row (earlier ones that did not come back, then this run's)."""
+    prev = prev or read_previous(out_dir)
+    current = {r["article_id"]: r["text_sha256"] for r in tables.get("articles", [])}
+    problems: list[str] = []
+    orphans: list[dict] = []
+    restored: set[tuple[str, str]] = set()
+    for name in REVIEW_TABLES:
+        key = TABLES[name].key
+        recs = prev.records.get(name, [])
+        rows, lines = [r for _, r in recs], [n for n, _ in recs]
+        if name in prev.focused:
+            focused = [r for _, r in prev.focused[name]]
+            rows = review.apply_pending_file(name, rows, focused)
+            lines += [0] * (len(rows) - len(lines))
+        back = _restorable(prev, name, {r[key] for r in tables[name]}, current)
+        restored |= {b.pop("_orphan") for b in back}
+        rows += back
+        lines += [0] * len(back)
+        tables[name], lost = review.merge(name, tables[name], rows, current_articles=current,
+                                          previous_articles=prev.articles, lines=lines,
+                                          run_id=run_id, problems=problems)
         orphans.extend(lost)
-    return orphans
+    if problems:
+        raise review.analyst_error(str(out_dir), problems)
+    new_ids = {(o["table"], o["row_id"]) for o in orphans}
+    earlier = [o for o in prev.orphans if (o.get("table"), o.get("row_id")) not in restored | new_ids]
+    return earlier + orphans
+
+
+def build_files(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
+                prev: Previous) -> dict[Path, str]:
+    """Validated text of every file this run writes, keyed by path."""
+    files: dict[Path, str] = {}
+    for name, rows in tables.items():
+        validate(TABLES[name], rows)
+    for name, rows in tables.items():
+        cols = review.columns_for(name, prev.headers.get(name, [])) if name in REVIEW_TABLES \
+            else TABLES[name].columns
+        files[out_dir / TABLES[name].file] = io.csv_text(cols, rows)
+        if name in REVIEW_TABLES:
+            files[out_dir / "reviewed" / TABLES[name].file] = io.csv_text(cols, review.vetted(rows))
+            if name in prev.focused:
+                files[review.pending_path(out_dir, name)] = io.csv_text(cols, review.pending(rows))
+    files[out_dir / ORPHANS] = io.csv_text(review.ORPHAN_COLUMNS, orphans)
+    return files
+
+
+def snapshot(out_dir: Path, files: dict[Path, str], run_id: str) -> Path | None:
+    """Copy the current version of every file about to be written to history/<run_id>/, unless
+    none of them would change (a no-op run leaves no history)."""
+    existing = [p for p in files if p.exists()]
+    changed = [p for p in existing if p.read_bytes() != files[p].encode("utf-8")]
+    if not changed:
+        return None
+    dest = out_dir / HISTORY / run_id
+    for p in existing:
+        io.copy_file(p, dest / p.relative_to(out_dir))
+    return dest
+
+
+def _check_unchanged(prev: Previous) -> None:
+    for path, stamp in prev.stamps.items():
+        if io.file_stamp(path) != stamp:
+            raise PipelineError("E031", str(path), "the file was saved while the run was going; "
+                                "close it in the spreadsheet and run again; nothing was overwritten")
 
 
 def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> None:
@@ -27,7 +174,18 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> None:
         io.write_csv_atomic(out_dir / TABLES[name].file, TABLES[name].columns, rows)
 
 
-def finalise(out_dir: Path, tables: dict[str, list[dict]]) -> None:
-    merge_reviews(out_dir, tables)
-    write_tables(out_dir, tables)
-    report.write_index(out_dir, tables["articles"])
+def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None = None) -> dict:
+    """Merge reviews, snapshot, write every table, the reviewed tables, orphans and the index.
+    Returns {"run_id", "history" (folder or None), "orphans", "new_orphans", "written"}."""
+    out_dir = Path(out_dir)
+    prev = read_previous(out_dir)
+    run_id = run_id or make_run_id(tables)
+    orphans = merge_reviews(out_dir, tables, prev, run_id)
+    files = build_files(out_dir, tables, orphans, prev)
+    _check_unchanged(prev)
+    history = snapshot(out_dir, files, run_id)
+    written = [p for p, text in files.items() if io.write_text_if_changed(p, text)]
+    report.write_index(out_dir, tables.get("articles", []), tables)
+    return {"run_id": run_id, "history": history, "orphans": len(orphans),
+            "new_orphans": sum(o.get("orphaned_run") == run_id for o in orphans),
+            "written": [str(p.relative_to(out_dir)) for p in written]}
