@@ -40,7 +40,8 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("trade", r"trade|economic|free[- ]trade|commerce|investment|tariff"),
     ("intelligence-sharing", r"information[- ]sharing|intelligence|information|data[- ]sharing"),
     ("logistics", r"logistic"),
-    ("access", r"reciprocal access|visiting forces|access"),
+    ("other", r"boundary|border|maritime|exclusive economic zone|fisher(?:y|ies)|water[- ]sharing"),
+    ("access", r"reciprocal access|visiting forces|access\b"),
     ("basing", r"basing|status of forces"),
     ("arms-control", r"arms[- ]control|arms reduction|disarmament|missile"),
     ("nuclear", r"nuclear"),
@@ -48,20 +49,23 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("defense", r"defen[cs]e|security|military|strategic|mutual assistance|alliance"),
 )
 # Modifiers that make "<modifier> agreement" a generic reference to a kind of instrument.
-GENERIC_MODIFIER = (r"(?:peace|cease-?fire|truce|security|defen[cs]e|military|trade|free[- ]trade|economic|"
+GENERIC_MODIFIER = (r"(?:peace|boundary|accession|exclusive economic zone|cease-?fire|truce|security|defen[cs]e|military|trade|free[- ]trade|economic|"
                     r"logistics?|information[- ]sharing|intelligence[- ]sharing|data[- ]sharing|policing|"
                     r"arms[- ]control|nuclear|climate|strategic partnership|partnership|cooperation|co-operation|"
                     r"normali[sz]ation|investment|maritime|mutual defen[cs]e|border|migration|energy)")
+FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
+                  r"be|been|has|have|had|not|no|as|at|by|from|over|under|any|such|new|would|will|could|should)")
 GENERIC = re.compile(
     r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|wider|"
     r"formal|joint|comprehensive|permanent|draft|proposed|long-term)\s+)*)"
-    r"((?:[\w-]+\s+){0,2}?" + GENERIC_MODIFIER + r"(?:\s+(?:and\s+)?" + GENERIC_MODIFIER + r")?)\s+(" + HEAD + r")(?![\w-])",
+    r"((?:[\w-]+\s+){0,2}?" + GENERIC_MODIFIER + r"(?:\s+(?:and\s+)?" + GENERIC_MODIFIER + r")?"
+    r"(?:\s+(?!" + FUNCTION_WORDS + r"\b)[a-z][\w-]*){0,2}?)\s+(" + HEAD + r")(?![\w-])",
     re.I)
 ANAPHOR = re.compile(
     r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
     r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
     r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
-    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance)(?![\w-])", re.I)
+    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
 INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
                         r"comprehensive|bilateral|trilateral)\s+)*)(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
 NAMED = re.compile(
@@ -114,6 +118,7 @@ class _Hit:
     prior: list[str] = field(default_factory=list)   # parties of earlier instances ("the third, after X and Y")
     new: bool = False           # "a new deal": a further instrument of the kind being discussed
     draft: bool = False         # "the draft agreement": refers to an unsigned instrument
+    with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
 
 
 # ---------------------------------------------------------------- resources
@@ -133,6 +138,14 @@ def status_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
         out.append((row["type"], row.get("status") or row.get("effect", ""), re.compile(row["pattern"], re.I),
                     -near if row.get("before") else near))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def modal_rows() -> tuple[tuple[str, re.Pattern, frozenset], ...]:
+    """(effect, pattern, statuses it applies to) for the modal rows of resources/status_cues.jsonl."""
+    return tuple((row["effect"], re.compile(row["pattern"], re.I),
+                  frozenset(row.get("applies_to") or STRONG))
+                 for row in load_jsonl("status_cues.jsonl") if row["type"] == "modal")
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +204,7 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
     window = text[lo:hi]
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
-    modals = [(eff, pat) for typ, eff, pat, _near in status_cues() if typ == "modal"]
+    modals = modal_rows()
     conditions = [pat for typ, _eff, pat, _near in status_cues() if typ == "condition"]
     for typ, status, pat, near in status_cues():
         if typ != "cue":
@@ -215,18 +228,16 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
 
 
 def _apply_modality(status: str, before: str, modals) -> str:
-    if status == "under_negotiation":    # "would negotiate", "is willing to negotiate"
-        before = " ".join(before.split()[-6:])
-        return "proposed" if any(eff == "proposed" and pat.search(before) for eff, pat in modals) else status
-    if status not in STRONG:
-        return status
     before = " ".join(before.split()[-6:])
-    effects = {eff for eff, pat in modals if pat.search(before)}
+    effects = {eff for eff, pat, applies in modals if status in applies and pat.search(before)}
+    if not effects:
+        return status
     if "none" in effects:
         return "unspecified"
     if status in ("terminated", "suspended", "restored"):
-        # "will withdraw" announces a withdrawal; "plans to / is expected to withdraw" does not
-        if re.search(r"\b(?:expected|likely|plan\w*|intend\w*|threat\w*|consider\w*|may|might|could|would)\b", before, re.I):
+        # "will withdraw" announces a withdrawal; "should revive", "plans to withdraw" do not
+        plain = re.sub(r"\b(?:will|shall|going to)\b", " ", before, flags=re.I)
+        if any(status in applies and pat.search(plain) for _e, pat, applies in modals):
             return "unspecified"
         return status
     if "proposed" in effects:
@@ -344,6 +355,23 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     return hits
 
 
+BARE_TRUCE = re.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|declared|announced|accepted|"
+                        r"violated|broke|extended|negotiated|sought)\s+(?:an?|the)\s+((?:[a-z-]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\b",
+                        re.I)
+
+
+def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+    """'agreed to a ceasefire', 'brokered a truce': a ceasefire agreement without the word agreement."""
+    rows = {r["id"]: r for r in catalogue()}
+    row = next((r for r in rows.values() if r["name"] == "Ceasefire Agreement"), None)
+    hits = []
+    for m in BARE_TRUCE.finditer(text):
+        if row and not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_row_hit(row, m.start(1), m.end(1)))
+            taken.append((m.start(1), m.end(1)))
+    return hits
+
+
 def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
     """Anaphors ('the pact', 'such an agreement'), indefinite bare references ('signed a pact') and
     later uses of acronyms defined in parentheses."""
@@ -374,6 +402,7 @@ def find_mentions(text: str) -> list[_Hit]:
     defined: dict[str, str] = {}
     hits += _named_hits(text, taken, defined)
     hits += _generic_hits(text, taken)
+    hits += _truce_hits(text, taken)
     hits += _reference_hits(text, taken, defined)
     return sorted(hits, key=lambda h: (h.start, -h.end))
 
@@ -452,7 +481,7 @@ def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> 
     return _unique(found + _count_parties(text, lo, hi, idx))
 
 
-def role_parties(span: Span, idx: _PartyIndex, text: str) -> list[str]:
+def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] | None = None) -> list[str]:
     """Parties of the agreement named by span from the parse around it: pre-modifiers
     ('US-Japan ACSA', 'China security deal'), possessives, with/between/among phrases, and the
     subject, agent and object of the verbs that govern it."""
@@ -464,14 +493,20 @@ def role_parties(span: Span, idx: _PartyIndex, text: str) -> list[str]:
     found += idx.inside(span.start_char, span.end_char)      # "Japan-Philippines Visiting Forces Agreement"
     tok, path = root, set()
     skip = (span.start_char, span.end_char)
+    inner = [t for t in span if t.i != root.i]    # the parser may not make the head noun the root
     while tok is not None and tok.i not in path:
         path.add(tok.i)
-        for child in tok.children:
+        children = [c for t in [tok, *inner] for c in t.children]
+        inner = []
+        for child in children:
             if child.i in path or span.start <= child.i < span.end:
                 continue
             if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "amongst", "by")) \
                     or (child.dep_ == "prep" and child.lower_ == "for" and tok.i == root.i):
-                found += _collect(child, idx, text, skip)
+                got = _collect(child, idx, text, skip)
+                found += got
+                if with_list is not None and child.lower_ == "with":
+                    with_list += got
             elif child.dep_ in ("acl", "relcl") and tok.i == root.i:
                 # "a memorandum reached between the three countries", "the pact signed by X and Y"
                 for g in child.children:
@@ -612,7 +647,9 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
                 lo, hi = max(lo, c_lo), min(hi, c_hi)
             h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
                                  others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win))
-            parties = role_parties(span, idx, text) if span is not None else []
+            with_list: list[str] = []
+            parties = role_parties(span, idx, text, with_list) if span is not None else []
+            h.with_list = [p for p in with_list if p not in prior]
             if prior:
                 parties = [p for p in parties if p not in prior]
                 h.prior = prior
@@ -709,8 +746,13 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             return
         parties, party_source = _fallback_parties(h, sent, idx), "fallback"
         hub_parties = parties
+    if bilateral and len(h.with_list) >= 2 and len(hub_parties) == len(h.with_list):
+        # "Manila has visiting forces agreements with Washington and Canberra": the holder is unnamed here
+        others = [p for p in sorted(idx.frequency, key=lambda p: -idx.frequency[p]) if p not in h.with_list]
+        if others:
+            hub_parties = [others[0], *h.with_list]
     if bilateral and len(hub_parties) > 2:
-        hub = _hub(hub_parties, idx)
+        hub = _hub([p for p in hub_parties if p not in h.with_list] or hub_parties, idx)
         for p in hub_parties:
             if p != hub:
                 _add(instances, key, name, acronym, kind, source, bilateral, [hub, p], party_source, h, n)

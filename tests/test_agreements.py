@@ -255,3 +255,45 @@ def test_agreements_no_row_for_deals_in_general(parse, settings, text):
 def test_agreements_evidence_supports_the_status(parse, settings, text, evidence_word):
     found, sents = _extract(parse, settings, text)
     assert len(found) == 1 and evidence_word in sents[found[0].evidence_n].text
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Both governments should revive the accord, an adviser argued.", "unspecified"),
+    ("Negotiators initialed the accord in a hotel outside Vienna.", "under_negotiation"),
+    ("The minister said she would negotiate the accord herself.", "proposed"),
+    ("Oman formally joined the accord last spring.", "signed"),
+])
+def test_agreements_status_of_less_common_verbs(sentence, status):
+    m = re.search(r"the accord", sentence, re.I)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The two navies signed a maritime boundary agreement last week.", "Maritime Boundary Agreement"),
+    ("Rebel commanders agreed to a ceasefire at dawn.", "Ceasefire Agreement"),
+    ("Critics of the Paris deal gathered outside.", "Paris Agreement"),
+])
+def test_agreements_less_common_wordings_are_recognised(text, name):
+    assert name in [h.name for h in ag.find_mentions(text) if h.source != "anaphor"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile says Peru is its closest partner. Chile already has visiting forces agreements with Peru and Brazil.",
+     {("VFA", ("Brazil", "Chile")), ("VFA", ("Chile", "Peru"))}),
+])
+def test_agreements_with_list_pairs_each_partner_with_the_holder(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert set(_rows(found)) == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected_name, status", [
+    ("Brazil pulled out of the Paris Agreement in March. Its president said he would rather negotiate a new deal.",
+     "New Climate Agreement", "proposed"),
+    ("Kenya and Uganda clinched a deal on Friday that opens a shared trade corridor.", "Kenya-Uganda Trade Agreement", "signed"),
+])
+def test_agreements_unnamed_deals_get_a_kind(parse, settings, text, expected_name, status):
+    found, _ = _extract(parse, settings, text)
+    row = [f for f in found if f.name == expected_name]
+    assert len(row) == 1 and row[0].status == status
