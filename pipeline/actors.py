@@ -199,8 +199,8 @@ def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
     return bool(re.match(r" [A-Z][a-z]", text[end:end + 3]))
 
 
-def _after_venue_word(text: str, start: int) -> bool:
-    return bool(_cue_regex("venue_preps", r"\b(?:{alt})\s+(?:the\s+)?$").search(text[max(0, start - 40):start]))
+def _after_venue_word(text: str, start: int, kind: str = "venue_preps") -> bool:
+    return bool(_cue_regex(kind, r"\b(?:{alt})\s+(?:the\s+)?$").search(text[max(0, start - 40):start]))
 
 
 def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
@@ -230,7 +230,8 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
         found.append((s, e, m.group(1), demonym_index()[m.group(1)]))
     for m in capitals.finditer(text):
         s, e = m.start(1), m.end(1)
-        if _after_venue_word(text, s) or _capitalised_neighbour(text, s, s) and text[s - 1:s] == " ":
+        if (_after_venue_word(text, s) or _after_venue_word(text, s, "motion_preps")
+                or _capitalised_neighbour(text, s, s) and text[s - 1:s] == " "):
             continue
         found.append((s, e, m.group(1), capital_index()[m.group(1)]))
     found.sort(key=lambda f: (f[0], -f[1]))

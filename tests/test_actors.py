@@ -236,6 +236,7 @@ def _by_name(parse, text, author=""):
     ("Fighting in Ukraine continued through the winter.", ["Ukraine"], []),
     ("QUITO, Ecuador — Peru and Colombia agreed on a border commission.", ["Peru", "Colombia"], ["Ecuador"]),
     ("Canberra and Wellington welcomed the deal.", ["Australia", "New Zealand"], []),
+    ("The Greek foreign minister visited Kenya last week.", ["Greece", "Kenya"], []),
 ])
 def test_actors_states_as_actors_not_venues(parse, text, present, absent):
     found = _by_name(parse, text)
