@@ -49,7 +49,7 @@ UNIT_CODE = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "E", 
              "quarter": "Q", "hour": "H", "minute": "MIN", "second": "S", "weekend": "WE"}
 SEASON = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
-LEAD = re.compile(r"^(?:(?:on|in|at|by|since|from|until|till|to|before|after|during|of|around|about|as of|through|"
+LEAD = re.compile(r"^(?:(?:on|in|at(?! least)|by|since|from|until|till|to|before|after|during|of|around|about|as of|through|"
                   r"throughout|circa|for|within|over|into|between|starting|beginning|ending|as early as|as late as|"
                   r"no later than|as recently as|sometime|some time|roughly|approximately|nearly|almost|just)\s+)+", re.I)
 FUZZY = r"(?:early|late|mid|middle|the end of|the beginning of|the start of|the middle of|the rest of|the remainder of|the turn of|end of|end-|start of|beginning of|the close of|the latter part of|the first part of)"
@@ -149,12 +149,67 @@ def _words() -> dict[str, dict]:
     return {row["text"]: row for row in load_jsonl("date_words.jsonl")}
 
 
+@lru_cache(maxsize=None)
+def _holidays() -> dict[str, dict]:
+    return {name: row for row in load_jsonl("date_holidays.jsonl") for name in row["names"]}
+
+
+@lru_cache(maxsize=None)
+def _holiday_pattern() -> re.Pattern:
+    names = sorted(_holidays(), key=len, reverse=True)
+    alt = "|".join(re.escape(n).replace("'", "['\u2019]?") for n in names if not n.startswith("the "))
+    return re.compile(rf"\b(?:{alt})(?:,?\s+{YEAR})?\b", re.I)
+
+
+def _easter(y: int) -> dt.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l_) // 433
+    month = (h + l_ - 7 * m + 90) // 25
+    return dt.date(y, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
+
+
+def _holiday_date(rule: dict, y: int) -> dt.date:
+    if rule["rule"] == "fixed":
+        return dt.date(y, rule["month"], rule["day"])
+    if rule["rule"] == "easter":
+        return _easter(y) + dt.timedelta(days=rule.get("offset", 0))
+    if rule["n"] > 0:
+        first = dt.date(y, rule["month"], 1)
+        return first + dt.timedelta(days=(rule["weekday"] - first.weekday()) % 7 + 7 * (rule["n"] - 1))
+    nxt = dt.date(y + (rule["month"] == 12), rule["month"] % 12 + 1, 1)
+    last = nxt - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - rule["weekday"]) % 7)
+
+
 # ---------------------------------------------------------------- the normaliser
+
+_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SPELLED_YEAR = re.compile(r"\b(?:(nineteen)[\s-]+(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                           r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
+                           r"|two thousand(?:[\s-]+(?:and[\s-]+)?(one|two|three|four|five|six|seven|eight|nine|ten))?)\b")
+
+
+def _spelled_year(m: re.Match) -> str:
+    """'nineteen ninety-six' -> '1996', 'two thousand and one' -> '2001'."""
+    if m.group(1):
+        return str(1900 + _TENS[m.group(2)] + _ONES.get(m.group(3) or "", 0))
+    return str(2000 + {**_ONES, "ten": 10}.get(m.group(4) or "", 0))
+
 
 def _clean_expr(expr: str) -> str:
     e = re.sub(r"\s+", " ", expr.strip().lower()).replace("\u2019", "'")
     e = re.sub(r"'s$|[,;:.!?]+$", "", e) if not re.search(MON + r"$", e) else re.sub(r"[,;:!?]+$", "", e)
     e = LEAD.sub("", e)
+    e = _SPELLED_YEAR.sub(_spelled_year, e)
     e = re.sub(r"^((?:last|this|next|that|the same|the) year|(?:19|20)\d\d)'s (.+)$", r"\2 of \1", e)
     return e.strip()
 
@@ -195,6 +250,17 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
     if m := re.fullmatch(rf"(?:every|each) ({MON})", bare):
         return "SET", f"XXXX-{month_number(m.group(1)):02d}"
 
+    # named days (Christmas, Thanksgiving Day 2015)
+    if m := re.fullmatch(rf"(.+?)(?:,?\s+(?:of\s+)?({YEAR}))?", bare):
+        rule = _holidays().get(m[1])
+        if rule:
+            if m[2]:
+                y = int(m[2])
+            else:
+                y = _year_for(rule.get("month", 4), rule.get("day"), a, tense)
+            return "DATE", _holiday_date(rule, y).isoformat() if y else \
+                (f"XXXX-{rule['month']:02d}-{rule['day']:02d}" if rule["rule"] == "fixed" else "XXXX-XX-XX")
+
     # explicit full dates (with a weekday, a time of day around them)
     full = full_dates(expr)
     if full:
@@ -223,6 +289,9 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         return (kind, value) if kind == "DATE" else ("", "")
 
     core = re.sub(rf"^(?:the\s+)?{FUZZY}\b[\s-]*(?:the\s+)?", "", bare).strip() or bare
+    core = re.sub(rf"^(?:earlier|later)\s+(?=(?:on\s+)?{WEEKDAY}$)", "", core)
+    if (m := re.fullmatch(r"the (following|previous|preceding) year", core)) and ref[:4].isdigit():
+        return "DATE", f"{int(ref[:4]) + (1 if m[1] == 'following' else -1):04d}"
     core = re.sub(r"^(?:this past|this coming)\s+", lambda m: m.group(0).replace(" ", "_"), core)
 
     # month + day without a year ("Apr. 12", "12 April", "Friday November 30")
@@ -274,7 +343,7 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
     if m := re.fullmatch(rf"(?:fiscal |fy\s?)'?(\d\d)", core):
         return "DATE", f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}"
     if m := re.fullmatch(r"(?:the )?(1[5-9]\d|20\d)0'?s", core):
-        return "DATE", f"{m[1]}X"
+        return "DATE", f"{m[1]}X" if core == bare.removeprefix("the ") else m[1]    # "the early 1980s" -> 198
     if m := re.fullmatch(r"(?:the )?'(\d)0s", core):
         return "DATE", f"19{m[1]}X"
     if m := re.fullmatch(r"(?:the )?(\d\d)(?:st|nd|rd|th) century", core):
@@ -312,9 +381,13 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         q0 = a.year * 4 + _quarter(a) - 1 + {"last": -1, "the previous": -1, "next": 1, "the next": 1, "the coming": 1}.get(m[1], 0)
         return "DATE", f"{q0 // 4:04d}-Q{q0 % 4 + 1}"
     # year-ago / year-earlier (a period one year before the last one mentioned)
-    if re.fullmatch(r"(?:the )?(?:a )?year[\s-](?:ago|earlier)(?:[\s-](?:first|second|third|fourth|fiscal|same))*(?:[\s-](?:quarter|period|time|level|results?))?", core) \
-            or re.fullmatch(r"a year (?:ago|earlier|before)", core):
-        return "DATE", _year_back(ref, ay)
+    if re.fullmatch(r"(?:the )?(?:comparable |corresponding |same )?(?:a )?year[\s-](?:ago|earlier)(?:[\s-](?:first|second|third|fourth|fiscal|same))*(?:[\s-](?:quarter|period|time|level|results?))?", core) \
+            or re.fullmatch(r"a year (?:ago|earlier|before)", core) \
+            or re.fullmatch(r"(?:the )?(?:comparable |corresponding |same )?(?:quarter|period) (?:a year (?:ago|earlier)|(?:of )?(?:last year|a year (?:ago|earlier)))", core):
+        return "DATE", _year_back(ref, ay, a if re.search(r"quarter|period", core) else None)
+    if m := re.fullmatch(rf"(?:the )?({YEAR})(?: fiscal)? (?:quarter|period)", core):
+        q = ref[-1] if re.fullmatch(r"\d{4}-Q\d", ref) else (str((_quarter(a) + 2) % 4 + 1) if a else "X")
+        return "DATE", f"{m[1]}-Q{q}"
 
     # seasons
     if m := re.fullmatch(rf"(last|this|next|this_past|this_coming|past|coming)?\s*(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?({YEAR}|last year|this year|next year))?", core):
@@ -346,6 +419,12 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         shift = {"last": -1, "the previous": -1, "this past": -1, "next": 1, "the next": 1,
                  "the following": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
         return "DATE", _unit_value(a, ay, unit, shift)
+    if bare in ("fiscal year", "financial year"):
+        return "DURATION", "P1Y"
+    if bare in ("full year", "calendar year"):
+        return "DATE", f"{ay:04d}" if ay else "XXXX"
+    if core == bare == "year":
+        return "DURATION", "P1Y"          # "for the year": the period, not a calendar year
     if m := re.fullmatch(r"(week|month|year|weekend)", core):
         if m[1] == "weekend" and a:
             back = a.weekday() < 5 and tense != "future"
@@ -375,7 +454,7 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         return "DATE", _weekday(target, a, tense, rel).isoformat()
 
     # durations: "nine years", "the past two months", "a three-year", "several weeks"
-    if m := re.fullmatch(rf"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|final|latest|previous|following|more than|less than|at least|up to|nearly|almost|about|over|some|roughly|only|just|another|an additional|the next|the last|the past)\s+)*"
+    if m := re.fullmatch(rf"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|final|latest|previous|following|more than|less than|no more than|at least|up to|nearly|almost|about|over|some|roughly|only|just|another|an additional|the next|the last|the past)\s+)*"
                          rf"(\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?|a couple of|couple of)[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
                          rf"(years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?|quarters?|seconds?)(?:[\s-](?:long|old|term|period))?", core):
         n, unit = m[1], _unit(m[2])
@@ -383,7 +462,7 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         if num is None and n not in ("several", "few", "a few", "many", "some", "recent", "coming", "the"):
             return "", ""
         return "DURATION", _duration(num, unit)
-    if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|following|recent|first|final)?\s*(years|months|weeks|days|decades|hours|quarters)", core):
+    if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|following|recent|first|final)\s+(years|months|weeks|days|decades|hours|quarters)", core):
         return "DURATION", _duration(None, _unit(m[1]))
     if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|following|entire|whole|full)\s+(year|month|week|day|decade|century|quarter)", core):
         return "DURATION", _duration(1 if m[1] != "decade" else 10, m[1] if m[1] != "decade" else "year")
@@ -419,9 +498,14 @@ def _rel_year(word: str | None, ay: int | None, ref: str) -> int | None:
     return ay + {"last year": -1, "this year": 0, "next year": 1}[word] if ay else None
 
 
-def _year_back(ref: str, ay: int | None) -> str:
+def _year_back(ref: str, ay: int | None, quarter_of: dt.date | None = None) -> str:
+    """One year before the reference period; a quarter when the reference (or, for "the
+    year-ago quarter", the anchor's last full quarter) is one."""
     if ref and re.fullmatch(r"\d{4}-(Q\d|H\d)", ref):
         return f"{int(ref[:4]) - 1:04d}{ref[4:]}"
+    if quarter_of:
+        q0 = quarter_of.year * 4 + _quarter(quarter_of) - 2 - 4
+        return f"{q0 // 4:04d}-Q{q0 % 4 + 1}"
     return f"{ay - 1:04d}" if ay else "XXXX"
 
 
@@ -568,6 +652,9 @@ _RULES = [re.compile(p, re.I) for p in (
     rf"\bQ[1-4][\s,]+{YEAR}\b|\b{YEAR}\s+Q[1-4]\b",
     rf"\b(?:fiscal(?:\s+year)?|FY)\s?'?(?:{YEAR}|\d\d)\b",
     r"\b(?:now|currently|recently|nowadays|presently)\b",
+    r"\b(?:every|each)\s+(?:day|week|month|year)\b",
+    r"(?:(?<=\bin )|(?<=\bIn ))the past\b(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|quarters?)\b)",
+    r"\b(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|the year two thousand)\b",
     r"\b(?:(?:early|late)\s+)?(?:today|tonight|yesterday|tomorrow|last night|this (?:morning|afternoon|evening))\b",
     rf"\b(?:(?:last|next|this|this past|this coming|early|late)\s+)?(?:{MONTH_FULL}|{MONTH_ABBR})\s*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)",
     rf"\b(?:(?:last|next|this|this past|this coming|early|late|mid-?)\s*)(?:{MONTH_FULL})\b",
@@ -579,11 +666,12 @@ _RULES = [re.compile(p, re.I) for p in (
 )]
 _WEEKDAY_RULE = re.compile(r"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
                            r"(?:\s+(?:morning|afternoon|evening|night))?")
-_NOT_NOW = re.compile(r"\b(?:now that|just now|by now|until now|for now|from now|now[,]? (?:owned|part|known|called|closed))\b", re.I)
+_NOT_NOW = re.compile(r"\b(?:just now|from now|now[,]? (?:owned|known|called))\b", re.I)
 
 
 def _rule_spans(text: str) -> list[tuple[int, int]]:
     out = [(m.start(), m.end()) for m in _WEEKDAY_RULE.finditer(text)]
+    out += [(m.start(), m.end()) for m in _holiday_pattern().finditer(text) if m.group(0)[0].isupper()]
     for pat in _RULES:
         for m in pat.finditer(text):
             s, e = m.start(), m.end()
@@ -675,7 +763,7 @@ def _paired_weekdays(found: list[Timex], text: str) -> dict[int, str]:
     return {k: next(iter(v)) for k, v in pairs.items() if len(v) == 1}
 
 
-_SPLIT = re.compile(r"\s*(?:\bto\b|\band\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
+_SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
                     r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
 
 
