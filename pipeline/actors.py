@@ -171,15 +171,15 @@ def _word_after(text: str, end: int) -> str:
 
 
 def _hyphen_ok(text: str, start: int, end: int) -> bool:
-    """A name glued to a hyphen counts only inside a compound of states ('Korea-Japan-China',
-    'India-US'), not in 'US-made' or 'anti-China'."""
+    """A name glued to a hyphen counts only in a compound of proper names ('Korea-Japan-China',
+    'India-US', 'China-EU'), not in 'US-made' or 'anti-China'."""
     if start > 0 and text[start - 1] == "-":
         m = re.search(r"([\w.’']+)-$", text[max(0, start - 40):start])
-        if not (m and (_is_state_word(m.group(1)) or m.group(1) == "Korea")):
+        if not (m and m.group(1)[:1].isupper()):
             return False
     if end < len(text) and text[end] == "-":
-        m = re.match(r"-([\w.’']+?)(?=[-\s,.;:]|$)", text[end:end + 40])
-        if not (m and _is_state_word(m.group(1))):
+        m = re.match(r"-([\w.’']+)", text[end:end + 40])
+        if not (m and m.group(1)[:1].isupper()):
             return False
     return True
 

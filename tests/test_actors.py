@@ -103,6 +103,8 @@ def _states(text):
     ("Exports to Latin America rose sharply.", []),
     ("A Canada-Mexico-Chile working group was set up.", ["Canada", "Mexico", "Chile"]),
     ("Troops carried US-made rifles.", []),
+    ("An anti-Japan rally was held.", []),
+    ("The Korea-Japan summit and the China-EU talks went ahead.", ["Japan", "China"]),
     ("Voters in New Jersey went to the polls.", []),
     ("He studied in the States for a year.", ["United States"]),
     ("The States Parties met in Vienna.", []),
