@@ -22,7 +22,7 @@ from .tables import rows_for, stable_id
 
 REPORT_DIR = "report"
 KINDS = ("motive", "agreement", "actor", "date")          # nesting rank after the sentence
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$")
 
 CSS = """
 body{font:15px/1.55 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
@@ -70,9 +70,10 @@ def esc(value: object) -> str:
 
 
 def page_name(article_id: str) -> str:
-    """File name of an article's page: the ID itself when it is a safe file name, else a slug
-    plus a hash (an ID from JSONL may hold '/', '#', spaces...)."""
-    if SAFE_NAME.match(article_id) and not article_id.endswith("."):
+    """File name of an article's page: the ID itself (what tables.source_link links to) unless it
+    cannot be one file name (a JSONL id may hold '/', a leading dot, control characters): then a
+    slug plus a hash, so no ID can write outside report/."""
+    if not UNSAFE_NAME.search(article_id) and len(article_id.encode("utf-8")) <= 200:
         return f"{article_id}.html"
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
     return f"{slug}-{stable_id('p', article_id)[2:12]}.html"

@@ -1,0 +1,104 @@
+"""io: atomic writes, formula neutralising, reading back what spreadsheets save."""
+from __future__ import annotations
+
+import csv
+import io as stdio
+from pathlib import Path
+
+import pytest
+
+from pipeline import io
+from pipeline.errors import PipelineError
+
+ROWS = [{"id": "r1", "text": "Défense pact – signed", "note": "a; b"},
+        {"id": "r2", "text": "line one\nline two", "note": '"quoted"'}]
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+49 30", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''-y",
+                                   "'plain", "plain", "", "=HYPERLINK(\"http://x.invalid\",\"go\")"])
+def test_io_neutralise_round_trip(value):
+    written = io.neutralise(value)
+    assert not written.startswith(io.FORMULA_START)
+    assert io.restore(written) == value
+
+
+@pytest.mark.parametrize("encoding,delimiter,newline", [
+    ("utf-8", ",", "\n"), ("utf-8-sig", ",", "\r\n"), ("utf-8-sig", ";", "\r\n"),
+    ("cp1252", ";", "\r\n"), ("utf-16", "\t", "\r\n"), ("utf-8", "\t", "\n"),
+])
+def test_io_read_csv_spreadsheet_dialects(tmp_path, encoding, delimiter, newline):
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f, delimiter=delimiter, lineterminator=newline)
+        w.writerow(list(ROWS[0]))
+        w.writerows([list(r.values()) for r in ROWS])
+    assert io.read_csv(path) == ROWS
+
+
+@pytest.mark.parametrize("data,needle", [
+    (b"", "empty"),
+    (b"id,text\n\x81\x8d bad\n", "neither UTF-8"),
+    (b"id,text\nr1,a,b,c\n", "cells"),
+    (b"id,id\nr1,r2\n", "twice"),
+    (b"text\nx\n", "lacks"),
+    (b'id,text\nr1,"open quote\n', "well-formed"),
+])
+def test_io_read_csv_refuses_with_e031(tmp_path, data, needle):
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    with pytest.raises(PipelineError) as e:
+        io.read_csv(path, required=("id",))
+    assert e.value.code == "E031" and needle in str(e.value)
+
+
+@pytest.mark.parametrize("tail", [b"r1,a,,\n", b"\n\n", b";;\n"])
+def test_io_read_csv_tolerates_blank_trailing_cells(tmp_path, tail):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,text\n" + tail)
+    rows = io.read_csv(path)
+    assert all(set(r) == {"id", "text"} for r in rows)
+
+
+@pytest.mark.parametrize("name", ["absent.csv"])
+def test_io_read_csv_missing_file_is_empty(tmp_path, name):
+    assert io.read_csv(tmp_path / name) == []
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n"])
+def test_io_write_text_if_changed(tmp_path, text):
+    path = tmp_path / "x.csv"
+    assert io.write_text_if_changed(path, text) is True
+    assert io.write_text_if_changed(path, text) is False
+    assert path.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]          # no temp file left
+
+
+def _cells(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [c for row in csv.reader(f) for c in row]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://evil.invalid/x","Open the full agreement text")'])
+def test_io_article_formula_never_reaches_a_spreadsheet(tmp_path, settings, formula):
+    """An article whose lines start with formulas: no CSV cell may start with =, +, -, @, tab or
+    CR (on disk, byte level), and reading back gives the article's text unchanged."""
+    from pipeline.run import run
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (f"{formula} Estonia and Finland signed a Maritime Security Agreement on 3 March 2021.\n"
+            "-Estonia said the accord was needed to counter threats to undersea cables.\n"
+            f"@Finland officials said it would enter into force in 2022. {formula}\n")
+    (corpus / "=cmd_article.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run(corpus, out, settings)
+    files = sorted(out.rglob("*.csv"))
+    assert files
+    for path in files:
+        for cell in _cells(path):
+            assert not cell.startswith(io.FORMULA_START), f"{path.name}: {cell[:40]!r}"
+    sentences = io.read_csv(out / "sentences.csv")
+    assert any(s["text"].startswith(formula) for s in sentences)
+    assert io.read_csv(out / "articles.csv")[0]["article_id"] == "=cmd_article"
+    raw = stdio.StringIO((out / "sentences.csv").read_text(encoding="utf-8"))
+    assert any(c.startswith("'=HYPERLINK") for row in csv.reader(raw) for c in row)

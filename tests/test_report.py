@@ -1,0 +1,175 @@
+"""report: static pages with every span highlighted, sentences anchored, text escaped."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline import report
+from pipeline.records import (ActorFinding, AgreementFinding, Article, DateFinding, Extraction, Mention,
+                              MotiveFinding, Sentence)
+from pipeline.tables import rows_for
+
+VOID = {"meta", "br", "img", "link", "input", "hr"}
+
+
+class TagChecker(HTMLParser):
+    """Fails on any close tag that does not match the innermost open one; collects text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.in_main = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag not in VOID:
+            self.stack.append(tag)
+        if tag == "main":
+            self.in_main += 1
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+        if tag == "main":
+            self.in_main -= 1
+
+    def handle_data(self, data):
+        if self.in_main:
+            self.text.append(data)
+
+
+def check(fragment: str) -> TagChecker:
+    c = TagChecker()
+    c.feed(fragment)
+    c.close()
+    assert c.errors == [] and c.stack in ([], ["html", "body"], ["html"]), (c.errors, c.stack)
+    return c
+
+
+def _span(start, end, rank, kind="actor", row_id="x"):
+    return report.Span(start, end, rank, kind, f"{kind}: {row_id}", row_id)
+
+
+TEXT = "Alpha and Beta signed the Gamma Pact on 1 May 2020 to counter Delta."
+
+
+@pytest.mark.parametrize("spans", [
+    [_span(0, 5, 3), _span(10, 14, 3)],                                        # side by side
+    [_span(0, 68, 0, "sentence"), _span(51, 67, 1, "motive"), _span(62, 67, 3)],  # nested
+    [_span(0, 20, 1, "motive"), _span(10, 30, 2, "agreement")],                # crossing
+    [_span(5, 15, 3), _span(5, 15, 4, "date")],                                # same range
+    [_span(0, 40, 1, "motive"), _span(10, 20, 2, "agreement"), _span(15, 50, 3)],  # crossing two
+    [_span(60, 200, 3), _span(3, 3, 3), _span(-1, 4, 3)],                      # out of range, empty
+])
+def test_report_render_text_nests_and_keeps_text(spans):
+    html_text = report.render_text(TEXT, spans)
+    c = check(f"<main>{html_text}</main>")
+    assert "".join(c.text) == TEXT
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(TEXT)]
+    assert html_text.count("data-id=") == len({s for s in valid if s.kind != "sentence"})
+    assert html_text.count('class="lab"') == len({s for s in valid if s.kind != "sentence"})
+
+
+@pytest.mark.parametrize("hostile", ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
+                                     "</main><script src=//evil.invalid/a.js></script>"])
+def test_report_escapes_article_text(hostile):
+    text = f"Norway and Iceland signed an accord. {hostile} It was welcomed."
+    ex = Extraction(article=Article("t1", "t1.txt", text, title=hostile, url="javascript:alert(1)"),
+                    sentences=[Sentence("t1", 0, 0, 36, text[:36]), Sentence("t1", 1, 37, len(text), text[37:])])
+    ex.actors = [ActorFinding("Norway", "state", mentions=[Mention(0, 6, "Norway", 0)])]
+    page = report.article_html(ex)
+    c = check(page)
+    assert "script" not in c.tags and "img" not in c.tags
+    assert 'href="javascript' not in page
+    assert "default-src 'none'" in page
+    assert hostile in "".join(c.text)
+
+
+def _extraction() -> Extraction:
+    text = ("Lithuania and Poland signed the Border Patrol Accord (BPA) on 2 June 2021.\n"
+            "Warsaw wanted the BPA to deter smuggling across the frontier.")
+    s0, s1 = text.split("\n")
+    o1 = len(s0) + 1
+    sents = [Sentence("lt1", 0, 0, len(s0), s0), Sentence("lt1", 1, o1, len(text), s1)]
+    ex = Extraction(article=Article("lt1", "lt1.txt", text, published="2021-06-03"), sentences=sents)
+    bpa = text.index("Border Patrol Accord (BPA)")
+    ex.agreements = [AgreementFinding("Border Patrol Accord", "BPA", parties=["Lithuania", "Poland"],
+                                      status="signed", sentence_ns=[0, 1], evidence_n=0, mentions=[
+                                          Mention(bpa, bpa + 26, "Border Patrol Accord (BPA)", 0),
+                                          Mention(text.index("BPA", o1), text.index("BPA", o1) + 3, "BPA", 1)])]
+    ex.actors = [ActorFinding("Lithuania", "state", mentions=[Mention(0, 9, "Lithuania", 0)]),
+                 ActorFinding("Poland", "state", mentions=[Mention(14, 20, "Poland", 0),
+                                                            Mention(o1, o1 + 6, "Warsaw", 1)])]
+    d = text.index("2 June 2021")
+    ex.dates = [DateFinding(0, d, d + 11, "2 June 2021", "2021-06-02", "2021-06-03")]
+    m = text.index("the BPA to deter")
+    ex.motives = [MotiveFinding(1, m, len(text) - 1, text[m:-1], "to deter", "BPA", "Poland")]
+    return ex
+
+
+@pytest.mark.parametrize("kind,count", [("agreement", 2), ("actor", 3), ("date", 1), ("motive", 1)])
+def test_report_article_page_highlights_every_span(tmp_path, kind, count):
+    ex = _extraction()
+    report.write_article(tmp_path, ex)
+    page = (tmp_path / "report" / "lt1.html").read_text(encoding="utf-8")
+    c = check(page)
+    assert {"s0", "s1"} <= set(c.ids)
+    assert len(re.findall(f'<mark class="k-{kind}" data-kind="{kind}" data-id=', page)) == count
+    for rows in rows_for(ex).values():
+        for row in rows:
+            for key in ("agreement_id", "actor_id", "date_id", "motive_id"):
+                if key in row:
+                    assert row[key] in page          # side list and spans carry the row IDs
+
+
+@pytest.mark.parametrize("aid,expected", [("004_abc", "004_abc.html"), ("=x y", "=x y.html")])
+def test_report_page_name_is_the_article_id(aid, expected):
+    assert report.page_name(aid) == expected
+
+
+@pytest.mark.parametrize("aid", ["../../etc/passwd", ".hidden", "a\\b", "", "x\ny"])
+def test_report_page_name_never_leaves_report_dir(tmp_path, aid):
+    path = report.page_path(tmp_path, aid)
+    assert path.parent == tmp_path / "report" and not path.name.startswith(".")
+
+
+@pytest.mark.parametrize("n_articles", [2])
+def test_report_index_lists_articles_with_counts(tmp_path, n_articles):
+    rows = [{"article_id": f"a{i}", "title": f"<b>T{i}</b>", "published": "2024"} for i in range(n_articles)]
+    tables = {"agreements": [{"article_id": "a0", "review_status": "accepted"},
+                             {"article_id": "a0", "review_status": "pending"}]}
+    report.write_index(tmp_path, rows, tables)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    check(page)
+    assert page.count('<a href="a') == n_articles and "&lt;b&gt;T0" in page and "50%" in page
+
+
+@pytest.mark.model
+def test_report_source_links_resolve(tmp_path, settings):
+    """Every source_link of every review table points at an existing page and anchor."""
+    from pipeline import io
+    from pipeline.run import run
+    out = tmp_path / "out"
+    run(Path(__file__).parent / "data" / "review", out, settings)
+    seen = 0
+    for table in ("agreements", "actors", "dates", "motives"):
+        for row in io.read_csv(out / f"{table}.csv"):
+            page, _, anchor = row["source_link"].partition("#")
+            html_text = (out / page).read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in html_text and row[f"{table[:-1]}_id"] in html_text
+            seen += 1
+    assert seen > 10 and (out / "report" / "index.html").exists()
