@@ -72,6 +72,9 @@ NAMED = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
     r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
     r"Convention|Partnership|Declaration|Charter|Alliance))(?![\w-])")
+NAMED_HEAD_FIRST = re.compile(
+    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
+    r"[A-Z][\w'’-]+(?: (?:and |of |on |the )?[A-Z][\w'’-]+)*)")
 AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
 AGREEMENT_ON_NP = re.compile(
     r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
@@ -304,6 +307,8 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         name = f"{m.group(1)} {m.group(2)} the {m.group(3)}"
         if kind_of(m.group(3)) != "other":      # "an agreement on the transfer of defence equipment"
             add(m.start(1) - 0, m.end(3), name)
+    for m in NAMED_HEAD_FIRST.finditer(text):          # "the Treaty of Aachen", "Convention on Cluster Munitions"
+        add(m.start(1), m.end(1), m.group(1))
     for m in QUOTED_LEADING.finditer(text):
         add(m.start(), m.end(), m.group(1))
     for m in QUOTED.finditer(text):

@@ -272,6 +272,7 @@ def test_agreements_status_of_less_common_verbs(sentence, status):
     ("The two navies signed a maritime boundary agreement last week.", "Maritime Boundary Agreement"),
     ("Rebel commanders agreed to a ceasefire at dawn.", "Ceasefire Agreement"),
     ("Critics of the Paris deal gathered outside.", "Paris Agreement"),
+    ("Both parliaments approved the Treaty of Riverton in May.", "Treaty of Riverton"),
 ])
 def test_agreements_less_common_wordings_are_recognised(text, name):
     assert name in [h.name for h in ag.find_mentions(text) if h.source != "anaphor"]
