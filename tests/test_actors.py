@@ -135,6 +135,7 @@ def test_actors_strip_honorifics(name, expected):
     ("Navy Chief Admiral Raj Kumar", "Navy Chief", ""),
     ("the former Chilean President Ana Soto", "former President", "Chile"),
     ("They met Paolo Verdi", "", ""),
+    ("signed by then-President Ana Soto", "former President", ""),
     ("New Jersey Sen. Ana Ruiz", "New Jersey Sen.", ""),     # "Jersey" is not the island here
     ("forces in Iraq under President Omar Said", "President", ""),  # 'in Iraq under' is not a title
 ])
