@@ -513,7 +513,7 @@ def _role_before(text: str, sent_start: int, start: int) -> tuple[str, str]:
         return "", ""
     phrase = " ".join(chunk)
     phrase = re.sub(r"\s+([’'])\s*s\b", r"\1s", phrase)
-    phrase = re.sub(r"\b(?:then|ex)-", "former ", phrase, flags=re.I)      # 'then-President
+    phrase = re.sub(r"\b(?:then|ex)-", "former ", phrase, flags=re.I)      # 'then-President X'
     ranks = _cue_regex("ranks", r"(?:^|\s)(?:{alt})$", 0)
     stripped = phrase
     while True:
