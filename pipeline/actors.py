@@ -221,7 +221,10 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
             continue
         if surface in ambiguous and _capitalised_neighbour(text, s, e):
             continue
-        found.append((s, e, surface, state_index()[surface]))
+        canonical = state_index()[surface]
+        if surface.startswith("the "):              # the span leaves the article out
+            s, surface = s + 4, surface[4:]
+        found.append((s, e, surface, canonical))
     former = _cue_regex("former_words", r"(?:\b|^)(?:{alt})\s*$")
     for m in demonyms.finditer(text):
         s, e = m.start(1), m.end(1)
@@ -451,6 +454,15 @@ def _org_country(name: str) -> str:
     return ""
 
 
+def org_key(name: str) -> str:
+    """Merge key for variants of one body: 'Foreign Ministry' = 'Ministry of Foreign Affairs',
+    'Defense Department' = 'Department of Defense'."""
+    k = re.sub(r"^the\s+", "", name.strip().lower())
+    k = re.sub(r"^(ministry|department|office)\s+of\s+(?:the\s+)?(.+?)(?:\s+affairs)?$", r"\2 \1", k)
+    k = re.sub(r"^(.+?)\s+affairs\s+(ministry|department|office)$", r"\1 \2", k)
+    return k.replace("defence", "defense")
+
+
 def _generic_org(name: str) -> bool:
     return name.lower() in _cue_set("generic_orgs")
 
@@ -632,7 +644,7 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         if sent is None or not name or any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        k = (key or name, kind)
+        k = (key or (org_key(name) if kind == "organization" else name), kind)
         finding = found.setdefault(k, ActorFinding(name=name, type=kind))
         finding.country = finding.country or country
         finding.role = finding.role or role
@@ -646,6 +658,8 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
     for m in _org_regex().finditer(text):
         name, country = org_index()[m.group(1)]
         s, e = m.start(1), m.end(1)
+        if m.group(1).startswith("the "):
+            s += 4
         venue = ((name in _seat_names() and not _acts_as_subject(doc, s, e, text))
                  or _cue_regex("event_words", r"^\s+(?:{alt})\b", 0).search(text[e:e + 20]))
         add(name, "organization", s, e, country, actor=not venue)
@@ -669,6 +683,9 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         s, e = ent.start_char, ent.end_char
         raw = ent.text.strip()
         name = _clean_name(raw)
+        at = text.find(name, s, e) if name else -1
+        if at >= 0:                                 # the mention is the name: no article, no trailing ','
+            s, e = at, at + len(name)
         sent = sentence_at(sents, s)
         if (sent is None or len(name) < 3 or not name[:1].isupper() or in_credit(s, e)
                 or name.lower() in skip or raw.lower() in skip or canonical_state(name)
@@ -708,6 +725,10 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
                 name = org_index().get(long, (long,))[0]
             add(name, "organization", s, e, _org_country(name))
             continue
+        tail = re.match(r" ([A-Z][\w’'-]+)", text[e:e + 40])
+        if tail and name.split()[-1].lower() in _cue_set("name_particles") and len(name.split()) > 1:
+            e += tail.end()                         # 'Jean-Yves Le' + 'Drian'
+            name = text[s:e]
         person = strip_honorifics(name)
         tokens = person.split()
         if (not tokens or not re.search(r"[a-z]", person) or re.search(r"[/\d@]", person)

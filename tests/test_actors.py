@@ -113,7 +113,10 @@ def test_actors_state_mentions(text, expected):
     assert _states(text) == expected
 
 
-@pytest.mark.parametrize("text,offsets", [("Chile signed.", [(0, 5, "Chile", "Chile")])])
+@pytest.mark.parametrize("text,offsets", [
+    ("Chile signed.", [(0, 5, "Chile", "Chile")]),
+    ("Ties with the Philippines", [(14, 25, "Philippines", "Philippines")]),
+])
 def test_actors_state_mentions_gives_offsets(text, offsets):
     assert actors.state_mentions(text) == offsets
 
@@ -202,6 +205,19 @@ def test_actors_stray_lowercase_word_marks_a_tagging_error(name, expected):
 @pytest.mark.parametrize("text", ["Leaders met in Rome (in March) to talk."])
 def test_actors_plain_parentheses_are_not_credits(text):
     assert actors._byline_spans(text) == []
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Foreign Ministry", "Ministry of Foreign Affairs"), ("the Defence Ministry", "Ministry of Defense"),
+    ("Department of State", "State Department"), ("Foreign Affairs Ministry", "Foreign Ministry"),
+])
+def test_actors_org_key_merges_variants_of_one_body(a, b):
+    assert actors.org_key(a) == actors.org_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("Foreign Ministry", "Defense Ministry"), ("Ministry of Trade", "Trade Union")])
+def test_actors_org_key_keeps_different_bodies_apart(a, b):
+    assert actors.org_key(a) != actors.org_key(b)
 
 
 def _actor(name, kind, *starts, country="", role=""):
