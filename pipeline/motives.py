@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -76,7 +76,8 @@ def phrase_pattern(cue: str) -> list[dict]:
         if word == "*":
             pattern.append({"OP": "{0,3}"})
         elif word.startswith("<") and word.endswith(">") and len(word) > 2:
-            pattern.append({"LEMMA": {"IN": sorted({word[1:-1], word[1:-1].lower()})}})
+            forms = sorted({word[1:-1], word[1:-1].lower()})
+            pattern.append({"LEMMA": forms[0] if len(forms) == 1 else {"IN": forms}})
         else:
             pattern.extend({"LOWER": t.lower_} for t in _tokenizer()(word))
     if not pattern or all(p.get("OP") for p in pattern):
@@ -100,25 +101,65 @@ def cue_rows() -> dict[str, dict]:
     return rows
 
 
-_MATCHERS: dict[int, tuple[Vocab, Matcher, DependencyMatcher]] = {}
+_MATCHERS: dict[int, tuple] = {}
+# Function words whose lemma is the word itself: a cue mixing them with <lemmas> can be matched
+# on lemmas alone.
+SAME_LEMMA = frozenset({"to", "the", "for", "of", "a", "an", "on", "by", "that", "at", "in", "with",
+                        "against", "it", "as", "from", "over", "about", "into"})
 
 
-def matchers(vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
-    """The token and dependency matchers for a vocabulary, built once."""
+def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
+    """('LOWER' | 'LEMMA', words) when a PhraseMatcher can take the pattern, else None."""
+    if not all(len(tok) == 1 and isinstance(next(iter(tok.values())), str) for tok in pattern):
+        return None
+    attrs = {next(iter(tok)) for tok in pattern}
+    words = [next(iter(tok.values())) for tok in pattern]
+    if attrs == {"LOWER"}:
+        return "LOWER", words
+    if attrs == {"LEMMA"} or (attrs == {"LEMMA", "LOWER"} and
+                              all(tok.get("LOWER", "to") in SAME_LEMMA for tok in pattern)):
+        return "LEMMA", words
+    return None
+
+
+@dataclass
+class Matchers:
+    """Every cue row compiled: plain word and lemma phrases go to PhraseMatchers (fast), other
+    token patterns to a Matcher, dependency patterns to a DependencyMatcher."""
+
+    lower: PhraseMatcher
+    lemma: PhraseMatcher
+    tokens: Matcher
+    deps: DependencyMatcher
+
+    def __len__(self) -> int:
+        return len(self.lower) + len(self.lemma) + len(self.tokens) + len(self.deps)
+
+
+def matchers(vocab: Vocab) -> Matchers:
+    """The matchers for a vocabulary, built once."""
     got = _MATCHERS.get(id(vocab))
     if got is not None and got[0] is vocab:
-        return got[1], got[2]
-    matcher, dep_matcher = Matcher(vocab), DependencyMatcher(vocab)
+        return got[1]
+    found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"),
+                     Matcher(vocab), DependencyMatcher(vocab))
     for rid, row in cue_rows().items():
         try:
             if "dep_pattern" in row:
-                dep_matcher.add(rid, [row["dep_pattern"]])
+                found.deps.add(rid, [row["dep_pattern"]])
+                continue
+            pattern = row.get("pattern") or phrase_pattern(row["cue"])
+            phrase = _phrase_words(pattern)
+            if phrase and phrase[0] == "LOWER":
+                found.lower.add(rid, [Doc(vocab, words=phrase[1])])
+            elif phrase:
+                found.lemma.add(rid, [Doc(vocab, words=phrase[1], lemmas=phrase[1])])
             else:
-                matcher.add(rid, [row.get("pattern") or phrase_pattern(row["cue"])])
+                found.tokens.add(rid, [pattern])
         except (ValueError, KeyError, TypeError) as e:
             raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
-    _MATCHERS[id(vocab)] = (vocab, matcher, dep_matcher)
-    return matcher, dep_matcher
+    _MATCHERS[id(vocab)] = (vocab, found)
+    return found
 
 
 # ---------------------------------------------------------------- detection
@@ -144,11 +185,12 @@ def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
     """Cue hits inside span (a Doc or a sentence Span), in text order, longest first at a tie."""
     doc = span if isinstance(span, Doc) else span.doc
     lo, hi = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
-    matcher, dep_matcher = matchers(doc.vocab)
+    m = matchers(doc.vocab)
+    window = doc[lo:hi]
     hits = [_hit(doc, doc.vocab.strings[key], lo + start, lo + end)
-            for key, start, end in matcher(doc[lo:hi])]
-    if len(dep_matcher):
-        for key, token_ids in dep_matcher(doc):
+            for found in (m.lower(window), m.lemma(window), m.tokens(window)) for key, start, end in found]
+    if len(m.deps):
+        for key, token_ids in m.deps(doc):
             if lo <= min(token_ids) and max(token_ids) < hi:
                 hits.append(_dep_hit(doc, doc.vocab.strings[key], list(token_ids)))
     hits = [h for h in hits if h.scope in scopes]
@@ -174,7 +216,7 @@ def clause_node(tok: Token) -> Token:
     return node
 
 
-def clause_chars(doc: Doc, hit: CueHit, sent: Span) -> tuple[int, int]:
+def clause_chars(doc: Doc, hit: CueHit, sent: Span, text: str | None = None) -> tuple[int, int]:
     """Character range of the clause stating the motive: the subtree of the cue's clause,
     kept inside the sentence and trimmed of edge punctuation and quotes."""
     node = clause_node(doc[hit.start])
@@ -182,7 +224,7 @@ def clause_chars(doc: Doc, hit: CueHit, sent: Span) -> tuple[int, int]:
     start = max(min(toks[0].i, hit.start), sent.start)
     end = min(max(toks[-1].i + 1, hit.end), sent.end)
     start, end = max(start, sent.start), max(min(end, sent.end), start + 1)
-    return trim(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    return trim(doc.text if text is None else text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
 def negated(node: Token) -> bool:
@@ -287,7 +329,7 @@ def _subject_actor(verb: Token, actors: list[ActorFinding]) -> str:
     return ""
 
 
-def link_actor(doc: Doc, node: Token, actors: list[ActorFinding]) -> str:
+def link_actor(doc: Doc, node: Token, actors: list[ActorFinding], sent: Span | None = None) -> str:
     """Who holds the motive: the subject of the clause's verb or of a governing verb (the
     reporting verb included), when that subject names an actor."""
     seen = node
@@ -298,8 +340,9 @@ def link_actor(doc: Doc, node: Token, actors: list[ActorFinding]) -> str:
         if seen.head.i == seen.i:
             break
         seen = seen.head
-    root = node.sent.root
-    for tok in node.sent:
+    sent = node.sent if sent is None else sent
+    root = sent.root
+    for tok in sent:
         if tok.lemma_.lower() in REPORTING and tok.pos_ == "VERB" and tok.i != root.i:
             name = _subject_actor(tok, actors)
             if name:
@@ -361,6 +404,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     text = doc.text
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     opening = headline_zone(text, sents)
+    all_hits = detect(doc, frozenset({"both", "motive"}))
     out: list[MotiveFinding] = []
     for sent in sents:
         if sent.n in opening or not near_topic(sents, sent, agreement_ns):
@@ -369,13 +413,13 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if span is None:
             continue
-        hits = [h for h in detect(span, frozenset({"both", "motive"}))
-                if h.type in MOTIVE_TYPES and not (strong_only and h.weak)]
+        hits = [h for h in all_hits if span.start <= h.start < span.end
+                and h.type in MOTIVE_TYPES and not (strong_only and h.weak)]
         clauses = []
         for h in hits:
             if h.type in ("purpose", "benefit") and negated(clause_node(doc[h.start])):
                 continue
-            s, e = clause_chars(doc, h, span)
+            s, e = clause_chars(doc, h, span, text)
             if len(text[s:e].split()) >= 3:
                 clauses.append((s, e, h))
         if clauses:
@@ -383,5 +427,5 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             ag = link_agreement(text, sents, sent, h.start_char, agreements)
             node = clause_node(doc[h.start])
             out.append(MotiveFinding(sent.n, s, e, text[s:e], text[h.start_char:h.end_char].lower(),
-                                     (ag.acronym or ag.name) if ag else "", link_actor(doc, node, actors)))
+                                     (ag.acronym or ag.name) if ag else "", link_actor(doc, node, actors, span)))
     return drop_repeats(out)
