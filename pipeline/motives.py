@@ -11,6 +11,16 @@ Two layers:
   to an agreement or to security cooperation, turns each into the clause that states it (a
   dependency subtree, within the sentence), and links the agreement and the actor holding it.
 
+Cue rows (JSONL, one per line, unique "id" across both files):
+  {"id", "type": purpose|cause|need|threat|benefit|resistance|event, "cue": written form,
+   "pattern": optional spaCy Matcher pattern (else built from "cue": words match lower-cased,
+              <word> matches the lemma, * is a gap of up to three tokens),
+   "dep_pattern" + "anchor" + "show": a DependencyMatcher pattern, the node whose clause is the
+              motive, and the nodes printed as the cue,
+   "weak": true when the cue only counts in a sentence that itself names an agreement or
+           cooperation (strong cues also count up to three sentences after one),
+   "scope": both (default) | motive (articles only) | causal (the news-causality bench only)}
+
 Pure functions: no I/O beyond the cached lexicons.
 """
 from __future__ import annotations
