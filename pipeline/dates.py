@@ -290,7 +290,7 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
 
     core = re.sub(rf"^(?:the\s+)?{FUZZY}\b[\s-]*(?:the\s+)?", "", bare).strip() or bare
     core = re.sub(rf"^(?:earlier|later)\s+(?=(?:on\s+)?{WEEKDAY}$)", "", core)
-    if (m := re.fullmatch(r"the (following|previous|preceding) year", core)) and ref[:4].isdigit():
+    if (m := re.fullmatch(r"(?:the )?(following|previous|preceding) year", core)) and ref[:4].isdigit():
         return "DATE", f"{int(ref[:4]) + (1 if m[1] == 'following' else -1):04d}"
     core = re.sub(r"^(?:this past|this coming)\s+", lambda m: m.group(0).replace(" ", "_"), core)
 

@@ -1,4 +1,5 @@
-"""Publication date from the text itself: bylines, datelines, 'Posted on', 'published on ... in'.
+"""Publication date from the text itself: bylines, datelines, 'Posted on', 'published on ... in',
+'Updated/Modified on' (only when nothing says when it was published).
 
 Order of trust (applied in clean.py): sidecar/JSONL field -> HTML metadata -> text -> URL.
 A year is never invented: a date without a year gives no publication date.
@@ -24,7 +25,12 @@ FULL_DATE_PATTERNS = [
     re.compile(_MON + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.I),        # Apr.13,2015 / June 19, 2024
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),  # 27 September 2016
 ]
-CUE = re.compile(r"\b(posted|published|updated|modified|released|date)\b\s*(on|at)?\s*[:|]?", re.I)
+CUE = re.compile(r"\b(posted|published|first published|released|date|dated|issued)\b\s*(on|at)?\s*[:|]?", re.I)
+LATER_CUE = re.compile(r"\b(updated|modified|last modified|last updated|edited)\b\s*(on|at)?\s*[:|]?", re.I)
+# What may stand between a cue and its date: a weekday, a clock time, a zone, punctuation.
+CUE_GAP = re.compile(r"^[\s:|,\-\u2013]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"
+                     r"(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?[\s,|\-]*)?"
+                     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$", re.I)
 PUBLISHED_IN = re.compile(r"\bpublished\s+(?:on\s+)?(?P<date>[^.;]{3,40}?)\s+in\b", re.I)
 URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?/")
 
@@ -56,12 +62,15 @@ def full_dates(text: str) -> list[tuple[int, int, str]]:
 
 def from_text(lines: list[str], head_lines: int = 12) -> str:
     """Publication date stated in the text, or '' (see module doc for the forms)."""
-    # 1. A cue word (Posted on, Published:, Updated) followed by a full date, anywhere.
-    for line in lines:
-        for cue in CUE.finditer(line):
-            dates = full_dates(line[cue.end():cue.end() + 40])
-            if dates and dates[0][0] <= 3:
-                return dates[0][2]
+    # 1. A cue word (Posted on, Published:) followed by a full date, anywhere; then the same
+    #    for Updated/Modified on, which only stand in when nothing says when it was published.
+    for cues in (CUE, LATER_CUE):
+        for line in lines:
+            for cue in cues.finditer(line):
+                window = line[cue.end():cue.end() + 60]
+                dates = full_dates(window)
+                if dates and CUE_GAP.match(window[:dates[0][0]]):
+                    return dates[0][2]
     # 2. "published on September 26, 2021 in The X".
     for line in lines:
         m = PUBLISHED_IN.search(line)

@@ -1,0 +1,76 @@
+"""TempEval-3 bench of the date stage: floors, views, and one end-to-end run on a tiny data set
+written for this test (scored with the shared scorer copied beside it)."""
+from __future__ import annotations
+
+import json
+import shutil
+from argparse import Namespace
+
+import pytest
+
+from pipeline import bench_dates
+from pipeline.errors import PipelineError
+
+RES = {"value_f1": 0.80, "calendar_value_f1": 0.75, "strict_f1": 0.85}
+
+
+@pytest.mark.parametrize("floors, problems", [
+    ({"value_f1": 0.78}, 0),
+    ({"value_f1": 0.81}, 1),
+    ({"value_f1": 0.78, "calendar_value_f1": 0.76}, 1),
+    ({"no_such_figure": 0.1}, 1),
+])
+def test_bench_dates_check_floors(floors, problems):
+    assert len(bench_dates.check_floors(RES, floors)) == problems
+
+
+@pytest.mark.parametrize("toml, expected", [
+    ("[temporal]\nvalue_f1 = 0.78\n", {"value_f1": 0.78}),
+    ("[dev]\nagreements_f1 = 0.6\n", {}),
+])
+def test_bench_dates_read_floors(tmp_path, toml, expected):
+    path = tmp_path / "floors.toml"
+    path.write_text(toml)
+    assert bench_dates.read_floors(str(path)) == expected
+
+
+@pytest.mark.parametrize("types, kept", [(["DATE", "DURATION", "TIME", "SET"], ["DATE", "TIME"])])
+def test_bench_dates_calendar_gold_keeps_calendar_types(types, kept):
+    gold = {"d": {"id": "d", "timexes": [{"type": t} for t in types]}}
+    assert [t["type"] for t in bench_dates.calendar_gold(gold)["d"]["timexes"]] == kept
+
+
+@pytest.mark.parametrize("name", ["absent.jsonl"])
+def test_bench_dates_missing_scorer_is_a_coded_error(tmp_path, name):
+    with pytest.raises(PipelineError) as e:
+        bench_dates.load_scorer(tmp_path / name)
+    assert e.value.code == "E040"
+
+
+def _doc(did, dct, text, spans):
+    timexes = []
+    for expr, typ, value in spans:
+        start = text.index(expr)
+        timexes.append({"start": start, "end": start + len(expr), "text": expr, "type": typ, "value": value})
+    return {"id": did, "dct": dct, "text": text, "timexes": timexes}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("floor, code", [(0.5, 0), (1.01, 1)])
+def test_bench_dates_main_scores_and_gates(tmp_path, shared_dir, capsys, floor, code):
+    docs = [
+        _doc("a", "2011-05-04", "The envoys met on Monday and will meet again next week.",
+             [("Monday", "DATE", "2011-05-02"), ("next week", "DATE", "2011-W19")]),
+        _doc("b", "2012-01-20", "Exports rose for three years until March 2011.",
+             [("three years", "DURATION", "P3Y"), ("March 2011", "DATE", "2011-03")]),
+    ]
+    data = tmp_path / "train.jsonl"
+    data.write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    shutil.copy(shared_dir / "bench" / "temporal" / "score.py", tmp_path / "score.py")
+    floors = tmp_path / "floors.toml"
+    floors.write_text(f"[temporal]\nvalue_f1 = {floor}\n")
+    rc = bench_dates.main(Namespace(data=str(data), json=True, floors=str(floors), config=None))
+    res = json.loads(capsys.readouterr().out)
+    assert rc == code
+    assert res["docs"] == 2 and res["value_f1"] == pytest.approx(1.0)
+    assert res["calendar_value_f1"] == pytest.approx(1.0)

@@ -1,0 +1,199 @@
+"""Dates: classification, normalisation against an anchor, and extraction from parsed text.
+All sentences are written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline import dates
+from pipeline.resources import load_jsonl
+
+ANCHOR = "2015-04-13"        # a Monday
+
+
+@pytest.mark.parametrize("expr, tense, expected", [
+    ("Apr. 12", "past", "2015-04-12"),
+    ("12 April", "past", "2015-04-12"),
+    ("this May", "past", "2015-05"),
+    ("December of last year", "past", "2014-12"),
+    ("last week", "past", "2015-W15"),
+    ("this week", "past", "2015-W16"),
+    ("earlier this year", "past", "2015"),
+    ("next year", "future", "2016"),
+    ("last month", "past", "2015-03"),
+    ("the 4th of last month", "past", "2015-03-04"),
+    ("yesterday", "past", "2015-04-12"),
+    ("tomorrow", "future", "2015-04-14"),
+    ("three weeks ago", "past", "2015-W13"),
+    ("two years ago", "past", "2013"),
+    ("mid-2024", "past", "2024"),
+    ("early 2019", "past", "2019"),
+    ("2015.4.13", "past", "2015-04-13"),
+    ("Apr.13,2015", "past", "2015-04-13"),
+    ("Saturday, Feb. 29, 2020", "past", "2020-02-29"),
+    ("27 September 2016", "past", "2016-09-27"),
+    ("March 2023", "past", "2023-03"),
+    ("fiscal 2016", "past", "2016"),
+    ("the second quarter of 2014", "past", "2014-Q2"),
+    ("Q3 2018", "past", "2018-Q3"),
+    ("the first half of 2012", "past", "2012-H1"),
+    ("last summer", "past", "2014-SU"),
+    ("the winter of 2009", "past", "2009-WI"),
+    ("the 1990s", "past", "199X"),
+    ("Christmas 2013", "past", "2013-12-25"),
+    ("Thanksgiving 2014", "past", "2014-11-27"),
+    ("nineteen ninety-six", "past", "1996"),
+])
+def test_dates_normalise_against_anchor(expr, tense, expected):
+    assert dates.normalise(expr, ANCHOR, tense) == expected
+
+
+@pytest.mark.parametrize("expr, tense, expected", [
+    ("May", "past", "2014-05"),          # a later month told in the past: last year's
+    ("May", "future", "2015-05"),
+    ("February", "future", "2016-02"),   # an earlier month still to come: next year's
+    ("February", "past", "2015-02"),
+    ("Friday", "past", "2015-04-10"),
+    ("Friday", "future", "2015-04-17"),
+    ("Monday", "past", "2015-04-13"),    # the anchor's own weekday
+    ("next Monday", "past", "2015-04-20"),
+    ("last Monday", "past", "2015-04-06"),
+    ("June 30", "past", "2014-06-30"),
+    ("June 30", "future", "2015-06-30"),
+    ("the third quarter", "past", "2014-Q3"),
+    ("the third quarter", "future", "2015-Q3"),
+])
+def test_dates_normalise_tense_picks_past_or_future(expr, tense, expected):
+    assert dates.normalise(expr, ANCHOR, tense) == expected
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("late May", "XXXX-05"),
+    ("Apr. 12", "XXXX-04-12"),
+    ("Thursday", "XXXX-XX-XX"),
+    ("last week", "XXXX-WXX"),
+    ("earlier this year", "XXXX"),
+    ("last June", "XXXX-06"),
+    ("30 years ago", "XXXX"),
+    ("the 11th of last month", "XXXX-XX-11"),
+    ("2019", "2019"),
+])
+def test_dates_normalise_without_anchor_never_invents_a_year(expr, expected):
+    assert dates.normalise(expr, "", "past") == expected
+
+
+@pytest.mark.parametrize("expr, kind, value", [
+    ("nine years", "DURATION", "P9Y"),
+    ("several months", "DURATION", "PXM"),
+    ("the past two weeks", "DURATION", "P2W"),
+    ("a three-year", "DURATION", "P3Y"),
+    ("at least 20 more years", "DURATION", "P20Y"),
+    ("48 hours", "DURATION", "PT48H"),
+    ("every week", "SET", "P1W"),
+    ("annually", "SET", "P1Y"),
+    ("each Tuesday", "SET", "XXXX-WXX-2"),
+    ("now", "REF", "PRESENT_REF"),
+    ("recently", "REF", "PAST_REF"),
+    ("the future", "REF", "FUTURE_REF"),
+    ("this evening", "TIME", "2015-04-13TEV"),
+    ("9:30 a.m. Friday", "TIME", "2015-04-10T09:30"),
+    ("Sunday night", "TIME", "2015-04-12TNI"),
+    ("10 p.m.", "CLOCK", "2015-04-13T22:00"),
+])
+def test_dates_classify_kinds(expr, kind, value):
+    assert dates.classify(expr, ANCHOR, "past") == (kind, value)
+
+
+@pytest.mark.parametrize("expr", ["nine years", "several months", "a 51-year-old", "ten days", "every month", "now"])
+def test_dates_normalise_gives_no_value_outside_calendar_time(expr):
+    assert dates.normalise(expr, ANCHOR, "past") == ""
+
+
+@pytest.mark.parametrize("expr, ref, expected", [
+    ("a year earlier", "2014-Q3", "2013-Q3"),
+    ("the year-ago quarter", "", "2014-Q1"),
+    ("that year", "2011-06-02", "2011"),
+    ("December of the year", "2011-06", "2011-12"),
+    ("the following year", "2011", "2012"),
+])
+def test_dates_classify_follows_the_reference_period(expr, ref, expected):
+    assert dates.classify(expr, ANCHOR, "past", ref)[1] == expected
+
+
+@pytest.mark.parametrize("name", ["date_words.jsonl", "date_holidays.jsonl"])
+def test_dates_resources_load_with_ids(name):
+    rows = load_jsonl(name)
+    assert rows and all(r["id"] for r in rows)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The two ministers met on Apr. 10 and will meet again this May.",
+     [("Apr. 10", "2015-04-10"), ("this May", "2015-05")]),
+    ("Talks stalled last week, and the treaty was signed in December of last year.",
+     [("last week", "2015-W15"), ("December of last year", "2014-12")]),
+    ("The pact, agreed on the 2nd of last month, takes effect in mid-2016.",
+     [("the 2nd of last month", "2015-03-02"), ("mid-2016", "2016")]),
+    ("Posted on : Apr.9,2015\nThe summit closed yesterday.",
+     [("Apr.9,2015", "2015-04-09"), ("yesterday", "2015-04-12")]),
+    ("Profits fell in the first quarter of 2014 and rose in fiscal 2015.",
+     [("the first quarter of 2014", "2014-Q1"), ("fiscal 2015", "2015")]),
+])
+def test_dates_extract_finds_and_normalises(parse, text, expected):
+    doc, sents = parse(text)
+    found = [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)]
+    assert found == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, absent", [
+    ("The alliance has lasted nine years and the talks took several months.", ["nine years", "several months"]),
+    ("A 64-year-old envoy led the delegation.", ["64-year-old", "year"]),
+    ("The base houses 2000 troops and the page has 2015 views.", ["2000", "2015"]),
+    ("Officials now say the plan works.", ["now"]),
+])
+def test_dates_extract_skips_durations_ages_counts_and_vague_words(parse, text, absent):
+    doc, sents = parse(text)
+    found = {d.text for d in dates.extract(doc, sents, ANCHOR)}
+    assert not found & set(absent)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The ministers will sign the accord on Friday.", "Friday", "2015-04-17"),
+    ("The ministers signed the accord on Friday.", "Friday", "2015-04-10"),
+    ("The vote is expected to take place in June.", "June", "2015-06"),
+    ("Delegates gathered in the capital last night.", "last night", "2015-04-12"),
+])
+def test_dates_extract_uses_tense_and_keeps_the_day_of_a_time(parse, text, expr, value):
+    doc, sents = parse(text)
+    found = {d.text: d.value for d in dates.extract(doc, sents, ANCHOR)}
+    assert found.get(expr) == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, anchor, expected_anchor", [
+    ("The deal was signed on March 3, 2014 and praised yesterday.", ANCHOR, {"March 3, 2014": "", "yesterday": ANCHOR}),
+    ("The deal was praised yesterday.", "", {"yesterday": ""}),
+])
+def test_dates_extract_records_the_anchor_only_where_used(parse, text, anchor, expected_anchor):
+    doc, sents = parse(text)
+    assert {d.text: d.anchor for d in dates.extract(doc, sents, anchor)} == expected_anchor
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Leaders met on Friday October 5 in the capital.\nOn Friday, they issued a statement.",
+     [("Friday October 5", "XXXX-10-05"), ("Friday", "XXXX-10-05")]),
+])
+def test_dates_extract_without_anchor_pairs_a_weekday_with_its_written_date(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, "")] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Shares were bought from Aug. 3 to Sept. 9 in the open market.", [("Aug. 3", "2014-08-03"), ("Sept. 9", "2014-09-09")]),
+])
+def test_dates_extract_splits_ranges(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
