@@ -393,7 +393,7 @@ def _union(spans: list[tuple[int, int, CueHit]]) -> tuple[int, int, CueHit]:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
 
 
 def drop_repeats(found: list[MotiveFinding]) -> list[MotiveFinding]:

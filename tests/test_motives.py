@@ -245,6 +245,8 @@ def test_motives_extract_survives_two_actors_named_at_the_same_place(parse, text
     (["The pact eases port visits", "The pact eases port visits"], [0]),
     # different statements both stay
     (["The pact eases port visits", "The treaty deters raids"], [0, 1]),
+    # words, not letters: "pact" does not recur inside "impact"
+    (["pact eases port visits", "The impact eases port visits for all"], [0, 1]),
 ])
 def test_motives_drop_repeats_keeps_one_copy_of_a_repeated_statement(texts, kept):
     from pipeline.records import MotiveFinding
