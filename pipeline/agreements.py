@@ -66,6 +66,7 @@ ANAPHOR = re.compile(
     r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
     r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
     r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
+PLURAL_WITH = re.compile(r"(?<![\w-])(?:similar\s+|such\s+|other\s+)?(pacts|agreements|accords|treaties|deals|arrangements)\s+with\b", re.I)
 INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
                         r"comprehensive|bilateral|trilateral)\s+)*)(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
 NAMED = re.compile(
@@ -96,6 +97,9 @@ NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain
                    "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
                    "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
                    "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+# "a truce brokered by Qatar": the agent is a mediator, not a party.
+MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
+                  "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
 SIGN_VERBS = {"sign", "conclude", "reach", "seal", "clinch", "ink", "strike", "negotiate", "finalize", "finalise",
               "agree", "forge", "abide", "approve", "ratify", "implement", "announce"}
 
@@ -122,6 +126,7 @@ class _Hit:
     new: bool = False           # "a new deal": a further instrument of the kind being discussed
     draft: bool = False         # "the draft agreement": refers to an unsigned instrument
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
+    topics: list | None = None  # the article's instance party lists, for "the two countries"
 
 
 # ---------------------------------------------------------------- resources
@@ -392,6 +397,10 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
                              plural=m.group(3).lower().endswith("s"),
                              draft=bool(re.search(r"\bdraft\b", m.group(2), re.I))))
             taken.append((m.start(), m.end()))
+    for m in PLURAL_WITH.finditer(text):
+        if not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor", plural=True))
+            taken.append((m.start(1), m.end(1)))
     for m in INDEFINITE.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
             hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite",
@@ -420,6 +429,7 @@ class _PartyIndex:
 
     spans: list[tuple[int, int, str]]
     frequency: Counter
+    topics: list[list[str]] = field(default_factory=list)   # parties of instances opened so far
 
     def inside(self, lo: int, hi: int) -> list[str]:
         return _unique(c for s, e, c in self.spans if s >= lo and e <= hi)
@@ -476,7 +486,12 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex) -> list[str]:
     if not m:
         return []
     states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
-    return idx.before(m.start(), NUMBERS[m.group(1).lower()], states_only)
+    n = NUMBERS[m.group(1).lower()]
+    for topic in reversed(idx.topics):       # "the two governments": the pair the article is about
+        members = [p for p in topic if not states_only or p in state_index()]
+        if len(members) == n:
+            return members
+    return idx.before(m.start(), n, states_only)
 
 
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> list[str]:
@@ -512,7 +527,7 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 found += got
                 if with_list is not None and child.lower_ == "with":
                     with_list += got
-            elif child.dep_ in ("acl", "relcl") and tok.i == root.i:
+            elif child.dep_ in ("acl", "relcl") and tok.i == root.i and child.lemma_.lower() not in MEDIATOR_VERBS:
                 # "a memorandum reached between the three countries", "the pact signed by X and Y"
                 for g in child.children:
                     if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")):
@@ -655,6 +670,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             with_list: list[str] = []
             parties = role_parties(span, idx, text, with_list) if span is not None else []
             h.with_list = [p for p in with_list if p not in prior]
+            h.topics = idx.topics
             if prior:
                 parties = [p for p in parties if p not in prior]
                 h.prior = prior
@@ -725,9 +741,13 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                 pending.remove((p_hit, p_n))
     if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
         _attach(target, h, n)
+        if bilateral and h.plural and len(h.with_list) >= 1 and not prior:
+            # "its network of such agreements, which already includes pacts with X, Y and Z"
+            prior = [p for p in h.with_list if p not in target.parties]
         if prior and bilateral:
-            hub = _hub([p for p in target.parties if p not in prior] or
-                       [p for p in idx.inside(sent.start, sent.end) if p not in prior], idx)
+            here = [p for p in idx.inside(sent.start, sent.end) if p not in prior]
+            holders = [p for p in target.parties if p in here] or [p for p in target.parties if p not in prior]
+            hub = _hub(holders or here, idx)
             for p in prior:
                 _add(instances, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                      h, n, "existing")
@@ -827,6 +847,8 @@ def _open(instances, key, name, acronym, kind, source, bilateral, parties, party
     inst = _Instance(key, name, acronym, kind, source, list(parties), party_source, bilateral,
                      from_list=status == "existing")
     instances.append(inst)
+    if h.topics is not None and not inst.from_list and len(parties) >= 2:
+        h.topics.append(list(parties))
     _attach(inst, h, n, status)
 
 

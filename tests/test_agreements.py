@@ -298,3 +298,44 @@ def test_agreements_unnamed_deals_get_a_kind(parse, settings, text, expected_nam
     found, _ = _extract(parse, settings, text)
     row = [f for f in found if f.name == expected_name]
     assert len(row) == 1 and row[0].status == status
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The bloc concluded negotiations on the accord after six years.", "under_negotiation"),
+    ("The bloc concluded the accord after six years.", "signed"),
+])
+def test_agreements_concluding_talks_is_not_signing(sentence, status):
+    m = re.search(r"the accord", sentence, re.I)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    ("Ghana and Togo signed a border security agreement brokered by Nigeria.", ("Ghana", "Togo")),
+])
+def test_agreements_mediators_are_not_parties(parse, settings, text, parties):
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and tuple(found[0].parties) == parties
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Peru and Chile signed an ACSA on Monday. Officials from France and Spain attended. "
+     "The two governments will now discuss a Reciprocal Access Agreement.",
+     {("ACSA", ("Chile", "Peru")), ("RAA", ("Chile", "Peru"))}),
+])
+def test_agreements_two_governments_means_the_pair_in_focus(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert set(_rows(found)) == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Canada signed an ACSA with Chile on Monday. Canada's network of such agreements already includes pacts "
+     "with Peru and Brazil.",
+     {("ACSA", ("Canada", "Chile")): "signed", ("ACSA", ("Canada", "Peru")): "existing",
+      ("ACSA", ("Brazil", "Canada")): "existing"}),
+])
+def test_agreements_plural_pacts_with_a_list(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {k: f.status for k, f in _rows(found).items()} == expected
