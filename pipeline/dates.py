@@ -27,6 +27,7 @@ from .nlp import sentence_at
 from .pubdate import full_dates, month_number
 from .records import DateFinding, Sentence
 from .resources import load_jsonl
+from .schemas import TIMEX_VALUE
 
 CALENDAR_KINDS = ("DATE", "TIME")       # CLOCK (a time of day alone) and the others are not calendar time
 MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -834,7 +835,23 @@ def calendar_only(found: list[Timex]) -> list[Timex]:
     return [t for t in found if t.kind in CALENDAR_KINDS and not t.value.endswith("_REF")]
 
 
+def table_value(value: str) -> str:
+    """A TIMEX3 value in the vocabulary of dates.csv, or '' when it has none: a time of day
+    keeps its day, a weekend its week, a decade or century is written with X (198 -> 198X),
+    an unknown quarter keeps its year."""
+    v = value.split("T")[0]
+    v = re.sub(r"-WE$", "", v)
+    v = re.sub(r"-QX$", "", v)
+    if re.fullmatch(r"\d{2,3}", v):
+        v = v.ljust(4, "X")
+    return v if TIMEX_VALUE.match(v) else ""
+
+
 def extract(doc: Doc, sents: list[Sentence], anchor: str) -> list[DateFinding]:
-    """Calendar dates of the text for dates.csv; a time of day on a day keeps the day."""
-    return [DateFinding(t.sentence_n, t.start, t.end, t.text, t.value.split("T")[0], t.anchor)
-            for t in calendar_only(find(doc, sents, anchor))]
+    """Calendar dates of the text for dates.csv (values as in table_value)."""
+    out = []
+    for t in calendar_only(find(doc, sents, anchor)):
+        value = table_value(t.value)
+        if value:
+            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
+    return out

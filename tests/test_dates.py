@@ -197,3 +197,19 @@ def test_dates_extract_without_anchor_pairs_a_weekday_with_its_written_date(pars
 def test_dates_extract_splits_ranges(parse, text, expected):
     doc, sents = parse(text)
     assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2015-04-12TNI", "2015-04-12"),
+    ("2015-04-10T09:30", "2015-04-10"),
+    ("2015-W16-WE", "2015-W16"),
+    ("198", "198X"),
+    ("19", "19XX"),
+    ("2015-QX", "2015"),
+    ("2015-Q3", "2015-Q3"),
+    ("XXXX-XX-11", "XXXX-XX-11"),
+    ("PRESENT_REF", ""),
+    ("P3Y", ""),
+])
+def test_dates_table_value_fits_the_dates_csv_vocabulary(value, expected):
+    assert dates.table_value(value) == expected
