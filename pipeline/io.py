@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import PipelineError
 
@@ -89,14 +89,17 @@ def _is_formula(s: str) -> bool:
     return s.lstrip("'").startswith(FORMULA_START)
 
 
+_RISKY_FIRST = frozenset("".join(FORMULA_START) + "'")
+
+
 def neutralise(value: object) -> str:
     """Prefix a cell a spreadsheet would execute with an apostrophe (exactly undone by restore)."""
     s = "" if value is None else str(value)
-    return "'" + s if _is_formula(s) else s
+    return "'" + s if s[:1] in _RISKY_FIRST and _is_formula(s) else s
 
 
 def restore(value: str) -> str:
-    return value[1:] if value.startswith("'") and _is_formula(value) else value
+    return value[1:] if value[:1] == "'" and _is_formula(value) else value
 
 
 def csv_text(columns: list[str], rows: Iterable[dict]) -> str:
@@ -198,10 +201,12 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_records(path: Path, required: Iterable[str] = ()) -> list[tuple[int, dict[str, str]]]:
+def read_csv_records(path: Path, required: Iterable[str] = (),
+                     keep: Callable[[dict[str, str]], bool] | None = None) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row of a CSV written by us or re-saved by a spreadsheet
-    (BOM, CRLF, cp1252, UTF-16, ';' or tab). A missing file gives []. Anything that cannot be read
-    with certainty raises E031 (nothing has been overwritten at that point)."""
+    (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only the rows it accepts (the whole file
+    is still checked). A missing file gives []. Anything that cannot be read with certainty
+    raises E031 (nothing has been overwritten at that point)."""
     display = str(path)
     try:
         data = path.read_bytes()
@@ -243,7 +248,8 @@ def read_csv_records(path: Path, required: Iterable[str] = ()) -> list[tuple[int
             row = {h: restore(c) for h, c in zip(header, cells) if h}
             for h in named[len(cells):]:
                 row.setdefault(h, "")
-            out.append((line, row))
+            if keep is None or keep(row):
+                out.append((line, row))
         return out
     except csv.Error as e:
         raise PipelineError("E031", display, f"not a well-formed CSV ({e}) near line {reader.line_num}; "

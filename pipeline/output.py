@@ -41,12 +41,14 @@ def read_previous(out_dir: Path) -> Previous:
     for name in REVIEW_TABLES:
         path = out_dir / TABLES[name].file
         prev.stamps[path] = io.file_stamp(path)
-        prev.records[name] = io.read_csv_records(path, required=(TABLES[name].key,))
-        prev.headers[name] = io.read_header(path) if prev.records[name] else []
+        prev.records[name] = io.read_csv_records(path, required=(TABLES[name].key,),
+                                                  keep=lambda row, t=name: review.worth_keeping(t, row))
+        prev.headers[name] = io.read_header(path)
         focused = review.pending_path(out_dir, name)
         if focused.exists():
             prev.stamps[focused] = io.file_stamp(focused)
-            prev.focused[name] = io.read_csv_records(focused, required=(TABLES[name].key,))
+            prev.focused[name] = io.read_csv_records(focused, required=(TABLES[name].key,),
+                                                      keep=review.is_reviewed)
     prev.stamps[out_dir / ORPHANS] = io.file_stamp(out_dir / ORPHANS)
     prev.orphans = io.read_csv(out_dir / ORPHANS)
     try:

@@ -84,9 +84,9 @@ def page_path(out_dir: Path, article_id: str) -> Path:
 
 
 # ---------------------------------------------------------------- spans
-def spans_for(ex: Extraction) -> list[Span]:
-    """Every sentence and extracted span of the article, with its row ID."""
-    rows = rows_for(ex)
+def spans_for(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> list[Span]:
+    """Every sentence and extracted span of the article, with its row ID (rows: rows_for(ex))."""
+    rows = rows or rows_for(ex)
     out = [Span(s.start, s.end, 0, "sentence", "", anchor=f"s{s.n}") for s in ex.sentences]
     rank = {k: i + 1 for i, k in enumerate(KINDS)}
     for m, row in zip(ex.motives, rows["motives"]):
@@ -160,8 +160,7 @@ def render_text(text: str, spans: list[Span]) -> str:
 
 
 # ---------------------------------------------------------------- pages
-def _side_list(ex: Extraction) -> str:
-    rows = rows_for(ex)
+def _side_list(ex: Extraction, rows: dict[str, list[dict]]) -> str:
 
     def item(label: str, row_id: str, n: int | None, extra: str = "") -> str:
         link = f' <a href="#s{n}">s{n}</a>' if n is not None else ""
@@ -199,8 +198,9 @@ def article_html(ex: Extraction) -> str:
     url = f' · <a href="{esc(a.url)}" rel="noreferrer">source</a>' if a.url.startswith(("http://", "https://")) else ""
     head = (f'<header><a href="index.html">← all articles</a><h1>{esc(a.title or a.article_id)}</h1>'
             f'<div class="meta">{esc(a.article_id)} · {meta}{url}</div></header>')
-    text = render_text(a.text, spans_for(ex))
-    body = f'<div class="wrap"><main>{text}</main><aside>{_side_list(ex)}</aside></div>'
+    rows = rows_for(ex)
+    text = render_text(a.text, spans_for(ex, rows))
+    body = f'<div class="wrap"><main>{text}</main><aside>{_side_list(ex, rows)}</aside></div>'
     return _page(a.title or a.article_id, head, body)
 
 

@@ -46,6 +46,15 @@ def is_reviewed(row: dict) -> bool:
             or bool((row.get("reviewer") or "").strip()) or bool((row.get("review_note") or "").strip()))
 
 
+def worth_keeping(table: str, row: dict) -> bool:
+    """Does a row on disk carry anything a merge needs: analyst work, no ID yet (typed in), or a
+    value in a column the analyst added? (Untouched pending rows are rebuilt from the run.)"""
+    schema = TABLES[table]
+    if is_reviewed(row) or not (row.get(schema.key) or "").strip():
+        return True
+    return any(v.strip() for c, v in row.items() if c not in schema.columns and v)
+
+
 def added_id(table: str, row: dict) -> str:
     """Stable ID for a row an analyst typed in: from its content, never from its position."""
     schema = TABLES[table]
@@ -191,7 +200,7 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
     rows: list[dict] = []
     for f in fresh:
         o = by_id.get(f[key])
-        rows.append(_combine(table, f, o) if o else dict(f))
+        rows.append(_combine(table, f, o) if o else f)
     orphans: list[dict] = []
     kept_added: list[dict] = []
     for o in old:
@@ -231,6 +240,8 @@ def _place(rows: list[dict], added: list[dict]) -> list[dict]:
 
 
 def _strip(row: dict) -> dict:
+    if "_line" not in row:
+        return row
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
