@@ -426,6 +426,13 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         return "DATE", f"{ay:04d}" if ay else "XXXX"
     if core == bare == "year":
         return "DURATION", "P1Y"          # "for the year": the period, not a calendar year
+    if m := re.fullmatch(r"(?:the )?week (?:of|beginning|starting|from) (.+)", core):
+        kind, value = classify(m[1], anchor, tense, ref)
+        if kind == "DATE" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return "DATE", _iso_week(dt.date.fromisoformat(value))
+        return ("DATE", "XXXX-WXX") if kind == "DATE" else ("", "")
+    if core == bare and core in ("week", "month"):
+        return "", ""                     # "the week", "the month" alone: which one is not said
     if m := re.fullmatch(r"(week|month|year|weekend)", core):
         if m[1] == "weekend" and a:
             back = a.weekday() < 5 and tense != "future"

@@ -42,6 +42,8 @@ ANCHOR = "2015-04-13"        # a Monday
     ("Christmas 2013", "past", "2013-12-25"),
     ("Thanksgiving 2014", "past", "2014-11-27"),
     ("nineteen ninety-six", "past", "1996"),
+    ("the week of April 27", "future", "2015-W18"),
+    ("the end of the week", "past", "2015-W16"),
 ])
 def test_dates_normalise_against_anchor(expr, tense, expected):
     assert dates.normalise(expr, ANCHOR, tense) == expected
@@ -103,7 +105,8 @@ def test_dates_classify_kinds(expr, kind, value):
     assert dates.classify(expr, ANCHOR, "past") == (kind, value)
 
 
-@pytest.mark.parametrize("expr", ["nine years", "several months", "a 51-year-old", "ten days", "every month", "now"])
+@pytest.mark.parametrize("expr", ["nine years", "several months", "a 51-year-old", "ten days", "every month", "now",
+                                  "the week", "for the year"])
 def test_dates_normalise_gives_no_value_outside_calendar_time(expr):
     assert dates.normalise(expr, ANCHOR, "past") == ""
 
