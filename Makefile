@@ -41,7 +41,7 @@ bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, 
 	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl $(ARGS)
 
 bench-motives: $(STAMP) ## Causal News Corpus benchmark of the motive detector (P/R/F1 on dev)
-	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl $(ARGS)
+	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl --floors eval/floors.toml $(ARGS)
 
 bench: $(STAMP) ## Throughput, parallel speedup, cache and memory on a synthetic corpus of N articles
 	$(PY) -m pipeline bench scale --n $(N) $(ARGS)
