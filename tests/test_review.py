@@ -356,3 +356,18 @@ def test_review_run_id_shape(tables):
     rid = output.make_run_id(tables, datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
     assert rid.startswith("20260102T030405Z-") and rid == output.make_run_id(
         tables, datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("content,ok", [
+    (b"agreement_id,name,review_status\nag-1,x,accepted\n", True),
+    (b"agreement_id,name,review_status\nag-1,x,looks fine\n", False),
+    (b"name,review_status\nx,accepted\n", False),
+])
+def test_review_check_reviews_fails_fast(tmp_path, content, ok):
+    (tmp_path / "agreements.csv").write_bytes(content)
+    if ok:
+        output.check_reviews(tmp_path)
+        return
+    with pytest.raises(PipelineError) as e:
+        output.check_reviews(tmp_path)
+    assert e.value.code == "E031"
