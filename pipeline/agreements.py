@@ -35,32 +35,10 @@ DATED = {"signed", "ratified", "in_force", "suspended", "terminated"}
 STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored"}
 
 HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance)"
-KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("peace", r"peace|cease-?fire|truce|armistice|cessation of hostilities|normali[sz]ation"),
-    ("trade", r"trade|economic|free[- ]trade|commerce|investment|tariff"),
-    ("intelligence-sharing", r"information[- ]sharing|intelligence|information|data[- ]sharing"),
-    ("logistics", r"logistic"),
-    ("other", r"boundary|border|maritime|exclusive economic zone|fisher(?:y|ies)|water[- ]sharing"),
-    ("access", r"reciprocal access|visiting forces|access\b"),
-    ("basing", r"basing|status of forces"),
-    ("arms-control", r"arms[- ]control|arms reduction|disarmament|missile"),
-    ("nuclear", r"nuclear"),
-    ("climate", r"climate|emissions"),
-    ("defense", r"defen[cs]e|security|military|strategic|mutual assistance|alliance"),
-)
-# Modifiers that make "<modifier> agreement" a generic reference to a kind of instrument.
-GENERIC_MODIFIER = (r"(?:peace|boundary|accession|exclusive economic zone|cease-?fire|truce|security|defen[cs]e|military|trade|free[- ]trade|economic|"
-                    r"logistics?|information[- ]sharing|intelligence[- ]sharing|data[- ]sharing|policing|"
-                    r"arms[- ]control|nuclear|climate|strategic partnership|partnership|cooperation|co-operation|"
-                    r"normali[sz]ation|investment|maritime|mutual defen[cs]e|border|migration|energy)")
+# Kind words, generic modifiers and exclusions are data (resources/agreement_kinds.jsonl), compiled
+# on first use by _kind_words() and _generic_regexes().
 FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
                   r"be|been|has|have|had|not|no|as|at|by|from|over|under|any|such|new|would|will|could|should)")
-GENERIC = re.compile(
-    r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|wider|"
-    r"formal|joint|comprehensive|permanent|draft|proposed|long-term)\s+)*)"
-    r"((?:[\w-]+\s+){0,2}?" + GENERIC_MODIFIER + r"(?:\s+(?:and\s+)?" + GENERIC_MODIFIER + r")?"
-    r"(?:\s+(?!" + FUNCTION_WORDS + r"\b)[a-z][\w-]*){0,2}?)\s+(" + HEAD + r")(?![\w-])",
-    re.I)
 ANAPHOR = re.compile(
     r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
     r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
@@ -100,8 +78,6 @@ NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
 MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
                   "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
-SIGN_VERBS = {"sign", "conclude", "reach", "seal", "clinch", "ink", "strike", "negotiate", "finalize", "finalise",
-              "agree", "forge", "abide", "approve", "ratify", "implement", "announce"}
 
 
 @dataclass
@@ -149,6 +125,27 @@ def status_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
 
 
 @lru_cache(maxsize=1)
+def _kind_words() -> tuple[tuple[str, re.Pattern], ...]:
+    """(kind, whole-word pattern) in priority order."""
+    return tuple((r["kind"], re.compile(r"\b(?:" + r["pattern"] + r")\b", re.I))
+                 for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "kind")
+
+
+@lru_cache(maxsize=1)
+def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern]:
+    """(modifier alternation, generic-reference regex, exclusion regex)."""
+    rows = load_jsonl("agreement_kinds.jsonl")
+    modifier = "(?:" + "|".join(r["pattern"] for r in rows if r["type"] in ("kind", "modifier")) + ")"
+    generic = re.compile(
+        r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|"
+        r"wider|formal|joint|comprehensive|permanent|draft|proposed|long-term)\s+)*)"
+        r"((?:[\w-]+\s+){0,2}?" + modifier + r"(?:\s+(?:and\s+)?" + modifier + r")?"
+        r"(?:\s+(?!" + FUNCTION_WORDS + r"\b)[a-z][\w-]*){0,2}?)\s+(" + HEAD + r")(?![\w-])", re.I)
+    exclude = re.compile(r"\b(?:" + "|".join(r["pattern"] for r in rows if r["type"] == "exclude") + r")\b", re.I)
+    return modifier, generic, exclude
+
+
+@lru_cache(maxsize=1)
 def modal_rows() -> tuple[tuple[str, re.Pattern, frozenset], ...]:
     """(effect, pattern, statuses it applies to) for the modal rows of resources/status_cues.jsonl."""
     return tuple((row["effect"], re.compile(row["pattern"], re.I),
@@ -182,8 +179,8 @@ def _fold(s: str) -> str:
 
 
 def kind_of(name: str) -> str:
-    for kind, pat in KIND_WORDS:
-        if re.search(r"\b(?:" + pat + r")", name, re.I):
+    for kind, pat in _kind_words():
+        if pat.search(name):
             return kind
     return "other"
 
@@ -343,15 +340,18 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
 
 def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
-    for m in GENERIC.finditer(text):
+    modifier, generic, not_between_states = _generic_regexes()
+    for m in generic.finditer(text):
         s, e = m.start(2), m.end()
         if _overlaps(taken, s, e):
             continue
         phrase = f"{m.group(2)} {m.group(3)}"
+        if not_between_states.search(phrase):
+            continue                 # "a defence budget deal", "a plea deal"
         words = phrase.split()
         # keep the kind words only ("signed a policing cooperation agreement" -> Policing Cooperation Agreement)
-        while words and not re.fullmatch(GENERIC_MODIFIER + r"|bilateral|trilateral|" + HEAD, words[0], re.I) \
-                and not re.match(GENERIC_MODIFIER, " ".join(words), re.I):
+        while words and not re.fullmatch(modifier + r"|bilateral|trilateral|" + HEAD, words[0], re.I) \
+                and not re.match(modifier, " ".join(words), re.I):
             words.pop(0)
             s = text.index(words[0], s) if words else s
         if len(words) < 2:
@@ -907,6 +907,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
 
 
 def _keep(inst: _Instance) -> bool:
+    if inst.source == "generic" and not inst.parties and not inst.key.startswith("new:"):
+        return False        # a generic instrument counts only when its parties are clear
     return inst.from_list or any(h.source not in ("anaphor", "indefinite") for h, _n in inst.hits)
 
 

@@ -339,3 +339,31 @@ def test_agreements_two_governments_means_the_pair_in_focus(parse, settings, tex
 def test_agreements_plural_pacts_with_a_list(parse, settings, text, expected):
     found, _ = _extract(parse, settings, text)
     assert {k: f.status for k, f in _rows(found).items()} == expected
+
+
+def test_agreements_kind_lexicon_is_valid():
+    from pipeline.resources import load_jsonl
+    rows = load_jsonl("agreement_kinds.jsonl")
+    assert {r["type"] for r in rows} == {"kind", "modifier", "exclude"}
+    for r in rows:
+        re.compile(r["pattern"])
+        if r["type"] == "kind":
+            assert r["kind"] in ag.KINDS, r["id"]
+
+
+@pytest.mark.parametrize("text", [
+    "Congress passed a defence budget deal before the holiday.",
+    "The former aide accepted a plea deal on Tuesday.",
+    "The parties signed a coalition agreement in Berlin.",
+])
+def test_agreements_domestic_deals_are_not_instruments(text):
+    assert [h for h in ag.find_mentions(text) if h.source == "generic"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "A security pact was mentioned in passing by the speaker.",
+])
+def test_agreements_generic_without_parties_has_no_row(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert found == []
