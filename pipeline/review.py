@@ -70,7 +70,10 @@ def link_from(row: dict) -> str:
         return ""
     sid = (row.get("sentence_id") or row.get("sentence_ids") or "").split(";")[0].strip()
     n = sid.rsplit(":", 1)[-1] if ":" in sid else ""
-    return f"report/{aid}.html" + (f"#s{n}" if n.isdigit() else "")
+    from urllib.parse import quote
+
+    from .report import page_name
+    return f"report/{quote(page_name(aid))}" + (f"#s{n}" if n.isdigit() else "")
 
 
 def _where(table: str, line: int) -> str:
