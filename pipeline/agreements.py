@@ -6,8 +6,15 @@ Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFindin
 Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
 anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
 pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
-like "the three countries") -> group mentions into instances -> status per mention from the
-cue lexicon (resources/status_cues.jsonl) with modality -> most advanced status per instance.
+like "the three countries") -> group mentions into instances (a bilateral instrument written
+with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
+adds existing rows) -> status per mention from the cue lexicon with modality -> most advanced
+status per instance, its sentence as evidence and its date as status_date.
+
+Data (analysts extend these without touching code; every row has a unique "id"):
+  resources/agreements.jsonl       catalogue: name, acronym, kind, aliases, fixed parties, bilateral
+  resources/agreement_kinds.jsonl  kind words, generic modifiers, domestic-deal exclusions
+  resources/status_cues.jsonl      status cues, modal words, conditions
 """
 from __future__ import annotations
 
