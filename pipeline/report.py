@@ -18,11 +18,10 @@ from urllib.parse import quote
 
 from . import io
 from .records import Extraction
-from .tables import rows_for, stable_id
+from .tables import page_name, rows_for, stable_id
 
 REPORT_DIR = "report"
 KINDS = ("motive", "agreement", "actor", "date")          # nesting rank after the sentence
-UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$")
 
 CSS = """
 body{font:15px/1.55 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
@@ -67,16 +66,6 @@ class Span:
 
 def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def page_name(article_id: str) -> str:
-    """File name of an article's page: the ID itself (what tables.source_link links to) unless it
-    cannot be one file name (a JSONL id may hold '/', a leading dot, control characters): then a
-    slug plus a hash, so no ID can write outside report/."""
-    if not UNSAFE_NAME.search(article_id) and len(article_id.encode("utf-8")) <= 200:
-        return f"{article_id}.html"
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
-    return f"{slug}-{stable_id('p', article_id)[2:12]}.html"
 
 
 def page_path(out_dir: Path, article_id: str) -> Path:

@@ -4,6 +4,8 @@ source links. Pure functions; the column order is the one in schemas.py.
 from __future__ import annotations
 
 import hashlib
+import re
+from urllib.parse import quote
 
 from .records import Extraction
 from .schemas import TABLES
@@ -23,8 +25,22 @@ def join_list(values) -> str:
     return "; ".join(sorted({str(v) for v in values if str(v).strip()}))
 
 
+UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$")
+
+
+def page_name(article_id: str) -> str:
+    """File name of an article's report page: the ID itself unless it cannot be one file name
+    (a JSONL id may hold '/', a leading dot, control characters): then a slug plus a hash, so
+    no ID can write outside report/."""
+    if not UNSAFE_NAME.search(article_id) and len(article_id.encode("utf-8")) <= 200:
+        return f"{article_id}.html"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
+    return f"{slug}-{stable_id('p', article_id)[2:12]}.html"
+
+
 def source_link(article_id: str, n: int) -> str:
-    return f"report/{article_id}.html#s{n}"
+    """Relative link to sentence n of the article's report page (percent-encoded)."""
+    return f"report/{quote(page_name(article_id))}#s{n}"
 
 
 def _review(article_id: str, n: int) -> dict:
