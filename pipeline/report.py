@@ -10,7 +10,6 @@ the anchor or ID), so the HTML is always well formed.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
