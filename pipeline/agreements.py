@@ -82,6 +82,8 @@ NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain
                    "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
                    "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
                    "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+# "Qatar brokered the truce": the subject is a mediator, not a party.
+BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
 MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
                   "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
@@ -481,7 +483,7 @@ def _party_org(name: str) -> bool:
     """Organisations that can be party to an agreement: those in the gazetteer, blocs, armed groups."""
     return name in org_index() or bool(re.search(
         r"\b(?:Union|Bloc|Alliance|Organi[sz]ation|Community|Council|Forces|Front|Movement|Army|Rebels|"
-        r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?)\b", name))
+        r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?|Jihad|Brigades?|Militias?)\b", name))
 
 
 def _subtree_span(tok: Token) -> tuple[int, int]:
@@ -542,7 +544,8 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
             elif child.dep_ == "agent":
                 found += _collect(child, idx, text, skip)
             elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
-                    and tok.lemma_.lower() not in NOT_PARTY_VERBS:
+                    and tok.lemma_.lower() not in NOT_PARTY_VERBS \
+                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS):
                 if child.lower_ in COPULA_SUBJECTS or child.pos_ == "PRON":
                     if child.lower_ in ("they", "both", "we"):
                         found += idx.before(child.idx, 2)
@@ -611,8 +614,10 @@ def clause_window(span: Span) -> tuple[int, int]:
     without coordinated or parenthetical clauses that do not contain it."""
     tok = span.root
     seen = set()
-    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and tok.i not in seen:
-        seen.add(tok.i)
+    while (tok.pos_ not in ("VERB", "AUX") or (tok.dep_ in ("pcomp", "xcomp", "acl") and tok.tag_ in ("VBG", "VB")
+                                               and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADP"))) \
+            and tok.head is not tok and tok.i not in seen:
+        seen.add(tok.i)     # climb over "on renewing", "to sign" to the clause they complete
         tok = tok.head
     if tok.pos_ not in ("VERB", "AUX"):
         return span.sent.start_char, span.sent.end_char
@@ -686,7 +691,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             _place(h, n, sent, instances, idx, text, prior, pending)
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances)
-    instances = consolidate([i for i in instances if _keep(i)], idx)
+    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx) if _has_parties(i)]
     return _dedupe([_finding(inst, sents, dates, conf, text) for inst in instances])
 
 
@@ -913,9 +918,12 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
     return out
 
 
+def _has_parties(inst: _Instance) -> bool:
+    """A generic instrument counts only when its parties are clear."""
+    return bool(inst.parties) or inst.source != "generic" or inst.key.startswith("new:")
+
+
 def _keep(inst: _Instance) -> bool:
-    if inst.source == "generic" and not inst.parties and not inst.key.startswith("new:"):
-        return False        # a generic instrument counts only when its parties are clear
     return inst.from_list or any(h.source not in ("anaphor", "indefinite") for h, _n in inst.hits)
 
 

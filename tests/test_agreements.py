@@ -367,3 +367,19 @@ def test_agreements_domestic_deals_are_not_instruments(text):
 def test_agreements_generic_without_parties_has_no_row(parse, settings, text):
     found, _ = _extract(parse, settings, text)
     assert found == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, key, status, n_sentences", [
+    ("Lima-Santiago access pact takes effect\nThe Peru-Chile Reciprocal Access Agreement entered into force on Monday.",
+     ("RAA", ("Chile", "Peru")), "in_force", 2),
+    ("Peru and Chile are holding talks on renewing their Status of Forces Agreement.",
+     ("SOFA", ("Chile", "Peru")), "under_negotiation", 1),
+    ("Qatar brokered the ceasefire deal between Ghana and Togo on Sunday.",
+     ("Ghana-Togo Ceasefire Agreement", ("Ghana", "Togo")), "unspecified", 1),
+])
+def test_agreements_headlines_gerunds_and_brokers(parse, settings, text, key, status, n_sentences):
+    found, _ = _extract(parse, settings, text)
+    rows = _rows(found)
+    assert list(rows) == [key]
+    assert rows[key].status == status and len(rows[key].sentence_ns) == n_sentences
