@@ -210,6 +210,9 @@ def _clean_expr(expr: str) -> str:
     e = re.sub(r"\s+", " ", expr.strip().lower()).replace("\u2019", "'")
     e = re.sub(r"'s$|[,;:.!?]+$", "", e) if not re.search(MON + r"$", e) else re.sub(r"[,;:!?]+$", "", e)
     e = LEAD.sub("", e)
+    e = re.sub(r"^(?:its|their|his|her|our|your|my)\s+", "the ", e)
+    e = re.sub(r"\byear's (end|start)\b", r"year-\1", e)
+    e = re.sub(r"^(?:earlier|later)\s+(?=(?:yesterday|today|tomorrow|that day)\b)", "", e)
     e = _SPELLED_YEAR.sub(_spelled_year, e)
     e = re.sub(r"^((?:last|this|next|that|the same|the) year|(?:19|20)\d\d)'s (.+)$", r"\2 of \1", e)
     return e.strip()
@@ -293,7 +296,24 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
     core = re.sub(rf"^(?:earlier|later)\s+(?=(?:on\s+)?{WEEKDAY}$)", "", core)
     if (m := re.fullmatch(r"(?:the )?(following|previous|preceding) year", core)) and ref[:4].isdigit():
         return "DATE", f"{int(ref[:4]) + (1 if m[1] == 'following' else -1):04d}"
-    core = re.sub(r"^(?:this past|this coming)\s+", lambda m: m.group(0).replace(" ", "_"), core)
+    core = re.sub(r"^this (past|coming)\s+", r"this_\1 ", core)
+    if m := re.fullmatch(r"(?:that|the same|that same) (quarter|day|week|month|year)", core):
+        if m[1] == "quarter":
+            value = ref if re.fullmatch(r"\d{4}-Q\d", ref) else ""
+        elif m[1] == "day":
+            value = ref if re.fullmatch(r"\d{4}-\d\d-\d\d", ref) else ""
+        else:
+            value = _ref_unit(ref, m[1])
+        return ("DATE", value) if value else ("", "")
+    if m := re.fullmatch(r"(?:the )?(following|next|previous|preceding) (month|week)", core):
+        if re.match(r"\d{4}-\d\d", ref) and m[1] in ("following", "preceding"):
+            base = dt.date(int(ref[:4]), int(ref[5:7]), int(ref[8:10]) if len(ref) >= 10 else 1)
+            shift = 1 if m[1] == "following" else -1
+            return "DATE", _month_shift(base, shift) if m[2] == "month" else _iso_week(base + dt.timedelta(weeks=shift))
+    if m := re.fullmatch(r"(?:earlier|later) in the (week|month|year)", core):
+        return "DATE", _unit_value(a, ay, m[1], 0)
+    if re.fullmatch(r"(?:the )?(?:current|present)(?: fiscal| calendar)? year", core):
+        return "DATE", f"{ay:04d}" if ay else "XXXX"
 
     # month + day without a year ("Apr. 12", "12 April", "Friday November 30")
     if m := re.fullmatch(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?", core) or \
@@ -351,14 +371,10 @@ def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") ->
         return "DATE", f"{int(m[1]) - 1:02d}"
 
     # quarters and halves
-    if m := re.fullmatch(rf"(?:the )?(?:fiscal )?(first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-](?:fiscal[\s-])?quarter"
-                         rf"(?: of (?:fiscal |the fiscal year )?({YEAR}|last year|this year|next year|the year))?", core) or \
-            re.fullmatch(rf"q([1-4])(?:\s*,?\s*({YEAR}))?", core) or re.fullmatch(rf"({YEAR}) q([1-4])", core):
-        g = m.groups()
-        if g[0] and g[0].isdigit() and len(g[0]) == 4:
-            g = (g[1], g[0])
-        q = int(g[0]) if g[0].isdigit() else ORDINALS[g[0]]
-        y = _rel_year(g[1], ay, ref)
+    if qm := _quarter_match(core):
+        q_word, y_expr = qm
+        q = int(q_word) if q_word.isdigit() else ORDINALS[q_word]
+        y = _rel_year(y_expr, ay, ref)
         if y is None and a:
             y = a.year - 1 if tense == "past" and (q - 1) * 3 + 1 > a.month else a.year
         return "DATE", f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}"
@@ -489,6 +505,23 @@ def _clock(m: re.Match) -> str:
     if m.group(3).startswith("a") and h == 12:
         h = 0
     return f"T{h:02d}:{mi:02d}" if h < 24 and mi < 60 else ""
+
+
+_QUARTER_FORMS = [
+    re.compile(rf"(?:the )?(?:(?P<y1>{YEAR}) )?(?:fiscal[\s-])?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]"
+               rf"(?:fiscal[\s-])?quarter(?: of (?:fiscal |the fiscal year )?(?P<y2>{YEAR}|last year|this year|next year|the year))?"),
+    re.compile(rf"q(?P<q>[1-4])(?:\s*,?\s*(?P<y1>{YEAR}))?"),
+    re.compile(rf"(?P<y1>{YEAR}) q(?P<q>[1-4])"),
+]
+
+
+def _quarter_match(core: str) -> tuple[str, str | None] | None:
+    """(quarter word or digit, year expression or None) of a quarter expression."""
+    for pat in _QUARTER_FORMS:
+        if m := pat.fullmatch(core):
+            d = m.groupdict()
+            return m["q"], d.get("y1") or d.get("y2")
+    return None
 
 
 def _weekday_index(word: str) -> int:

@@ -44,6 +44,14 @@ ANCHOR = "2015-04-13"        # a Monday
     ("nineteen ninety-six", "past", "1996"),
     ("the week of April 27", "future", "2015-W18"),
     ("the end of the week", "past", "2015-W16"),
+    ("the 2013 third quarter", "past", "2013-Q3"),
+    ("its fourth quarter", "future", "2015-Q4"),
+    ("the fourth quarter of last year", "past", "2014-Q4"),
+    ("this past spring", "past", "2014-SP"),
+    ("the current year", "past", "2015"),
+    ("earlier in the year", "past", "2015"),
+    ("later yesterday", "past", "2015-04-12"),
+    ("year's end", "future", "2015"),
 ])
 def test_dates_normalise_against_anchor(expr, tense, expected):
     assert dates.normalise(expr, ANCHOR, tense) == expected
@@ -106,7 +114,7 @@ def test_dates_classify_kinds(expr, kind, value):
 
 
 @pytest.mark.parametrize("expr", ["nine years", "several months", "a 51-year-old", "ten days", "every month", "now",
-                                  "the week", "for the year"])
+                                  "the week", "for the year", "that day", "that quarter"])
 def test_dates_normalise_gives_no_value_outside_calendar_time(expr):
     assert dates.normalise(expr, ANCHOR, "past") == ""
 
@@ -117,6 +125,10 @@ def test_dates_normalise_gives_no_value_outside_calendar_time(expr):
     ("that year", "2011-06-02", "2011"),
     ("December of the year", "2011-06", "2011-12"),
     ("the following year", "2011", "2012"),
+    ("the following month", "2011-12-02", "2012-01"),
+    ("that quarter", "2011-Q2", "2011-Q2"),
+    ("that same day", "2011-06-02", "2011-06-02"),
+    ("earlier that day", "2011-06-02", "2011-06-02"),
 ])
 def test_dates_classify_follows_the_reference_period(expr, ref, expected):
     assert dates.classify(expr, ANCHOR, "past", ref)[1] == expected
