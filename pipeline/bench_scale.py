@@ -3,7 +3,7 @@ speedup, cache and memory of the whole pipeline on a synthetic corpus (pipeline/
 
 Every measurement runs in a fresh child process (python -m pipeline.bench_scale child-...),
 so model loading, caches and peak RSS figures never leak from one measurement into the next.
-With T = max(50, N // 10) (500 for N = 5,000):
+With T = min(N, max(500, N // 10)) (500 for N = 2,000 or 5,000):
   1. raw nlp.pipe of the model over the cleaned texts of the first T articles, one process
   2. the whole pipeline over those T articles, 1 worker, --force
   3. the same with 2 workers (speedup; also the peak RSS at T articles)
@@ -38,6 +38,7 @@ FLOOR_DIRECTIONS = {
 }
 TARGETS = {"pipeline_vs_raw": 0.8, "speedup_2_workers": 1.6, "cached_rerun_s": 5.0, "rss_budget_used": 1.0}
 ADDED = 10
+SMALL = 500                 # the smaller corpus: throughput, speedup and the first RSS figure
 
 
 # ---------------------------------------------------------------- children
@@ -174,7 +175,7 @@ def read_floors(path: str) -> dict:
 # ---------------------------------------------------------------- main
 def measure(n: int, work: Path, log=print) -> dict:
     from . import synth
-    t = min(n, max(50, n // 10))
+    t = min(n, max(SMALL, n // 10))
     small_dir, full_dir = work / "corpus_small", work / "corpus_full"
     synth.write_corpus(small_dir, t)
     synth.write_corpus(full_dir, n)

@@ -93,10 +93,13 @@ def resources_hash(resources_dir: Path = RESOURCES_DIR) -> str:
 
 @lru_cache(maxsize=8)
 def model_version(name: str) -> str:
-    """spaCy version + the model package's version, read without loading the model."""
-    import spacy
+    """spaCy version + the model package's version, read without importing either."""
     from importlib import metadata
 
+    try:
+        spacy_version = metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        spacy_version = ""
     version = ""
     try:
         version = metadata.version(name)
@@ -107,20 +110,29 @@ def model_version(name: str) -> str:
                 version = str(json.loads(meta.read_text(encoding="utf-8")).get("version", ""))
             except (OSError, ValueError):
                 version = ""
-    return f"spacy={spacy.__version__};{name}={version}"
+    return f"spacy={spacy_version};{name}={version}"
+
+
+@lru_cache(maxsize=1)
+def _installed_hashes() -> tuple[str, str, str]:
+    """(code, clean code, resources) hashes of this installation, taken once per process: the
+    modules and resources are loaded once per process too, so the hash describes the code
+    that actually runs even if a file is edited while a run is going."""
+    return code_hash(), clean_code_hash(), resources_hash()
 
 
 def environment_hash(settings: dict, extra: str = "") -> str:
     """Everything besides the article that decides its Extraction, as one short hash."""
-    parts = [f"format={FORMAT}", f"pipeline={__version__}", f"code={code_hash()}",
-             f"settings={settings_hash(settings)}", f"resources={resources_hash()}",
+    code, _clean, resources = _installed_hashes()
+    parts = [f"format={FORMAT}", f"pipeline={__version__}", f"code={code}",
+             f"settings={settings_hash(settings)}", f"resources={resources}",
              f"model={model_version(settings['model']['name'])}", f"extra={extra}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def raw_environment_hash(env: str) -> str:
     """What besides the raw input decides the cleaned Article (settings are already in env)."""
-    return hashlib.sha256(f"{env}\n{clean_code_hash()}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{env}\n{_installed_hashes()[1]}".encode()).hexdigest()[:16]
 
 
 def raw_key(raw: RawArticle, raw_env: str) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import actors, agreements, cache as cache_mod, clean, dates, io, motives, nlp, output, report
+from . import cache as cache_mod, clean, io, output, report
 from .errors import PipelineError
 from .ingest import SIDECAR_SUFFIX, discover, read_inputs
 from .records import Article, Extraction
@@ -56,6 +56,7 @@ class RunSummary:
 
 def analyse(article: Article, doc, settings: dict) -> Extraction:
     """All extractors over one parsed article (pure: no I/O)."""
+    from . import actors, agreements, dates, motives, nlp  # here: see process_chunk
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
     anchor = article.published if settings["dates"]["use_published_anchor"] else ""
@@ -79,8 +80,12 @@ def resolve_workers(workers: int | None) -> int:
     return workers
 
 
-def _progress(total: int | None, settings: dict):
-    if (total is None or total >= settings["run"]["progress_min_articles"]) and sys.stderr.isatty():
+def _progress(input_path: Path, settings: dict):
+    """A progress bar on a terminal, for runs of at least [run] progress_min_articles files."""
+    if not sys.stderr.isatty():
+        return None
+    total = _expected_articles(input_path)
+    if total is None or total >= settings["run"]["progress_min_articles"]:
         from tqdm import tqdm
         return tqdm(total=total, unit="article", file=sys.stderr)
     return None
@@ -116,6 +121,7 @@ def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Res
     Returns, per article in order, the cache entry bytes of its Extraction or an error
     message. If the model fails on the chunk, each article is parsed alone so that only the
     article at fault fails."""
+    from . import nlp  # imported here: a run served from the cache never imports spaCy
     model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
     batch_size = settings["model"]["batch_size"]
     try:
@@ -225,8 +231,8 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
                    stats: RunSummary | None = None) -> Iterator[Extraction]:
     """Extractions of articles, in input order, streamed. Cached ones come from store (or
     arrive as a Prepared with its Extraction; never with force); the others are parsed in
-    chunks of [model] batch_size, by `workers` processes, and stored. A failure in one article appends an
-    E015 row to errors and skips it."""
+    chunks of [model] batch_size, by `workers` processes, and stored. A failure in one
+    article appends an E015 row to errors and skips it."""
     env = store.env if store is not None else environment(settings)
     size = max(1, int(settings["model"]["batch_size"]))
     # A chunk is closed when full, or once SPAN articles have been read since its first one;
@@ -316,7 +322,24 @@ def build_tables(extractions: Iterable[Extraction], errors: list[dict]) -> dict[
 
 def add_rows(tables: dict[str, list[dict]], ex: Extraction) -> None:
     for name, rows in rows_for(ex).items():
-        tables[name].extend(rows)
+        tables[name].extend(_compact(name, row) for row in rows)
+
+
+_ROW_CLASSES: dict[str, type] = {}
+
+
+def _compact(table: str, row: dict) -> dict:
+    """The same row as a plain dict that shares its key table with the other rows of its
+    table (CPython keeps instance __dict__s "split"), about a third smaller than a dict
+    literal: the tables are the one thing a run holds for every article. Filled key by key,
+    since dict.update would copy the row's own key table."""
+    cls = _ROW_CLASSES.get(table)
+    if cls is None:
+        cls = _ROW_CLASSES[table] = type(f"_{table}_row", (), {})
+    out = cls().__dict__
+    for key, value in row.items():
+        out[key] = value
+    return out
 
 
 # ---------------------------------------------------------------- the run
@@ -378,7 +401,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
-    bar = _progress(_expected_articles(input_path), settings)
+    bar = _progress(input_path, settings)
     stream = extract_stream(read_articles(input_path, settings, summary, store, force), settings,
                             failures, store, n_workers, force, stats=summary)
     for ex in stream:

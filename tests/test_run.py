@@ -127,7 +127,8 @@ def test_run_cache_skips_unchanged_and_parses_only_new(tmp_path, settings, nlp, 
 
     def no_model(name):
         raise AssertionError("the model was loaded on a cached run")
-    monkeypatch.setattr(run_mod.nlp, "load_model", no_model)
+    from pipeline import nlp as nlp_mod
+    monkeypatch.setattr(nlp_mod, "load_model", no_model)
     again = run_mod.run(src, tmp_path / "o", s, workers=1)
     assert (again.parsed, again.cached, again.exit_code) == (0, n, 0)
     assert _tree(tmp_path / "o") == before
