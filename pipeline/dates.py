@@ -43,7 +43,6 @@ NUM_WORDS = {w: i for i, w in enumerate(
 NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
                   "ninety": 90, "hundred": 100, "a": 1, "an": 1, "one-and-a-half": 1.5,
                   "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12})
-VAGUE_NUM = r"(?:several|few|a few|many|some|the|a couple of|couple of|recent|coming|past|last|next)"
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
             "last": 4, "final": 4}
 UNIT_CODE = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "E", "century": "C",
