@@ -38,7 +38,7 @@ eval: $(STAMP) ## Run on the shared dev set, score against gold, fail if a pinne
 	$(PY) -m pipeline evaluate --run $(SHARED)/corpus/dev --gold $(SHARED)/gold/dev.jsonl --floors eval/floors.toml $(ARGS)
 
 bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, value F1, docs/s)
-	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl $(ARGS)
+	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --floors eval/floors.toml $(ARGS)
 
 bench-motives: $(STAMP) ## Causal News Corpus benchmark of the motive detector (P/R/F1 on dev)
 	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl --floors eval/floors.toml $(ARGS)
