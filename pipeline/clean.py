@@ -46,6 +46,9 @@ def is_boilerplate(line: str, short_words: int) -> str | None:
     for rule_id, pat in compiled_patterns(_LINE_RULES):
         if pat.fullmatch(line):
             return rule_id
+    if not any(c.isalpha() for c in line):
+        # Numbers and punctuation only: a timestamp dateline stays, counters and rules go.
+        return None if pubdate.full_dates(line) else "no-letters"
     if letters_share_latin(line) < 0.5:
         return "non-latin"
     words = line.split()

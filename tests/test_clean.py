@@ -12,7 +12,7 @@ BODY = "Japan and Chile signed a logistics agreement on Thursday, officials said
     "Share this article", "Link copied", "Please enter your password first", "original",
     "Please direct questions or comments to [desk@example.org]", "desk@example.org",
     "www.example.org/news/world/12345.html", "https://example.org/a/b?c=1",
-    "창닫기확인", "회원가입을 하세요", "• • •", "Research Fellow, Director",
+    "창닫기확인", "회원가입을 하세요", "• • •", "Research Fellow, Director", "1,356", "12 | 34",
 ])
 def test_clean_drops_boilerplate_lines(line, settings):
     assert clean_lines(f"{line}\n{BODY}\n{line}", settings["clean"]["short_line_words"]) == [BODY]
@@ -24,6 +24,7 @@ def test_clean_drops_boilerplate_lines(line, settings):
     "Published: June 3, 2022 - 09:30",
     "Korea and Japan agree to resume defence talks",
     "By Jane Roe, Tokyo correspondent",
+    "2021-07-30 08:15:02",
 ])
 def test_clean_keeps_article_lines_verbatim(line, settings):
     assert clean_lines(f"Video\n  {line}  \n", settings["clean"]["short_line_words"]) == [line]
