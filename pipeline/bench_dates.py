@@ -18,12 +18,12 @@ import importlib.util
 import json
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 from . import dates, nlp
 from .config import load_settings
 from .errors import PipelineError
+from .floors import check_floors, read_floors
 
 CALENDAR_TYPES = ("DATE", "TIME")
 
@@ -94,24 +94,6 @@ def run_bench(data: Path, model) -> dict:
     return out
 
 
-def check_floors(res: dict, floors: dict) -> list[str]:
-    problems = []
-    for key, floor in sorted(floors.items()):
-        if key not in res:
-            problems.append(f"floor names unknown figure '{key}'")
-        elif res[key] + 1e-9 < floor:
-            problems.append(f"{key} = {res[key]:.3f} is below its floor {floor:.3f}")
-    return problems
-
-
-def read_floors(path: str) -> dict:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f).get("temporal", {})
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise PipelineError("E021", path, f"cannot read floors ({e})")
-
-
 def format_text(res: dict) -> str:
     lines = [f"TempEval-3 ({res['docs']} documents, {res['seconds']:.1f} s, {res['docs_per_second']:.1f} docs/s "
              f"with spaCy; the date rules alone {res['date_rules_docs_per_second']:.0f} docs/s)"]
@@ -131,7 +113,7 @@ def main(args) -> int:
     res = run_bench(Path(args.data), model)
     print(json.dumps(res) if args.json else format_text(res))
     if args.floors:
-        problems = check_floors(res, read_floors(args.floors))
+        problems = check_floors(res, read_floors(args.floors, "temporal"))
         for p in problems:
             print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
                   file=sys.stderr)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 from . import motives, nlp
 from .config import load_settings
 from .errors import PipelineError
+from .floors import check_floors, read_floors
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -61,24 +61,6 @@ def run_bench(data: Path, model) -> dict:
     return res
 
 
-def check_floors(res: dict, floors: dict) -> list[str]:
-    problems = []
-    for key, floor in sorted(floors.items()):
-        if key not in res:
-            problems.append(f"floor names unknown figure '{key}'")
-        elif res[key] + 1e-9 < floor:
-            problems.append(f"{key} = {res[key]:.3f} is below its floor {floor:.3f}")
-    return problems
-
-
-def read_floors(path: str) -> dict:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f).get("causal", {})
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise PipelineError("E021", path, f"cannot read floors ({e})")
-
-
 def format_text(res: dict) -> str:
     return "\n".join([
         f"Causal News Corpus subtask 1 ({res['sentences']} sentences, {res['causal']} causal; "
@@ -98,7 +80,7 @@ def main(args) -> int:
     res = run_bench(Path(args.data), model)
     print(json.dumps(res) if args.json else format_text(res))
     if args.floors:
-        problems = check_floors(res, read_floors(args.floors))
+        problems = check_floors(res, read_floors(args.floors, "causal"))
         for p in problems:
             print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
                   file=sys.stderr)

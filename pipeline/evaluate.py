@@ -11,11 +11,10 @@ import json
 import re
 import sys
 import tempfile
-import tomllib
 from collections import Counter
 from pathlib import Path
 
-from .errors import PipelineError
+from .floors import check_floors, read_floors
 from .io import read_csv, read_jsonl_gold
 
 STOP = frozenset("the of and on for a an between in to".split())
@@ -170,17 +169,6 @@ def flat(res: dict) -> dict[str, float]:
     return out
 
 
-def check_floors(scores: dict[str, float], floors: dict[str, float]) -> list[str]:
-    """Messages for every figure below its floor (and for floors naming unknown figures)."""
-    problems = []
-    for key, floor in sorted(floors.items()):
-        if key not in scores:
-            problems.append(f"{key}: no such figure (known: {', '.join(sorted(scores))})")
-        elif scores[key] + 1e-9 < floor:
-            problems.append(f"{key} = {scores[key]:.3f} is below its floor {floor:.3f}")
-    return problems
-
-
 def report(res: dict) -> str:
     lines = [f"articles scored: {res['articles']} (missing from outputs: {res['articles_missing']})"]
     for f in FIELDS:
@@ -207,11 +195,7 @@ def main(args) -> int:
     print(json.dumps(res) if args.json else report(res))
     if not args.floors:
         return 0
-    try:
-        with open(args.floors, "rb") as f:
-            floors = tomllib.load(f).get("dev", {})
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise PipelineError("E021", args.floors, f"cannot read floors ({e})")
+    floors = read_floors(args.floors, "dev")
     problems = check_floors(flat(res), floors)
     for p in problems:
         print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",

@@ -31,7 +31,7 @@ def test_bench_dates_check_floors(floors, problems):
 def test_bench_dates_read_floors(tmp_path, toml, expected):
     path = tmp_path / "floors.toml"
     path.write_text(toml)
-    assert bench_dates.read_floors(str(path)) == expected
+    assert bench_dates.read_floors(str(path), "temporal") == expected
 
 
 @pytest.mark.parametrize("types, kept", [(["DATE", "DURATION", "TIME", "SET"], ["DATE", "TIME"])])
