@@ -195,7 +195,7 @@ def main(args) -> int:
     print(json.dumps(res) if args.json else report(res))
     if not args.floors:
         return 0
-    floors = read_floors(args.floors, "dev")
+    floors = read_floors(args.floors, args.section)
     problems = check_floors(flat(res), floors)
     for p in problems:
         print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
