@@ -46,18 +46,98 @@ def _maxrss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0   # KiB on Linux
 
 
-def child_run(input_dir: str, output_dir: str, workers: int, force: bool) -> dict:
+def _vm(field: str) -> float:
+    """A /proc/self/status memory figure in MB (0 where /proc is absent)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def deep_size_mb(tables: dict[str, list[dict]]) -> float:
+    """Memory held by the tables: the lists, the row dicts and their values (shared once)."""
+    seen: set[int] = set()
+    total = 0
+    for rows in tables.values():
+        total += sys.getsizeof(rows)
+        for row in rows:
+            total += sys.getsizeof(row)
+            for value in row.values():
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    total += sys.getsizeof(value)
+    return total / 1e6
+
+
+STAGES = (("clean", "clean", "clean"), ("actors", "actors", "extract"), ("dates", "dates", "extract"),
+          ("agreements", "agreements", "extract"), ("motives", "motives", "extract"),
+          ("serialise", "cache", "dumps"), ("rows", "run", "add_rows"),
+          ("report pages", "report", "write_article"), ("parse+analyse", "run", "process_chunk"))
+
+
+def _time_stages(totals: dict[str, float]) -> None:
+    """Wrap the stage functions of this process with timers (a 1-worker run does every stage
+    here). Each module attribute is looked up at call time, so the wrappers are used."""
+    import importlib
+
+    for label, module, name in STAGES:
+        mod = importlib.import_module(f"pipeline.{module}")
+        func = getattr(mod, name)
+
+        def timed(*a, _f=func, _label=label, **kw):
+            t = time.perf_counter()
+            try:
+                return _f(*a, **kw)
+            finally:
+                totals[_label] = totals.get(_label, 0.0) + time.perf_counter() - t
+        setattr(mod, name, timed)
+
+
+def stage_ms(totals: dict[str, float], articles: int) -> dict[str, float]:
+    """Milliseconds per article by stage; 'model' is what parse+analyse spent outside the
+    extractors and serialisation, i.e. nlp.pipe."""
+    per = {k: 1000.0 * v / max(1, articles) for k, v in totals.items()}
+    inner = sum(per.get(k, 0.0) for k in ("actors", "dates", "agreements", "motives", "serialise"))
+    per["model"] = per.pop("parse+analyse", 0.0) - inner
+    return per
+
+
+def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages: bool = False) -> dict:
+    from . import output
     from .config import load_settings
     from .run import run
+    seen: dict = {}
+    totals: dict[str, float] = {}
+    if stages:
+        _time_stages(totals)
+    finalise = output.finalise
+
+    def measured_finalise(out_dir, tables, *a, **kw):
+        seen["rss_before_finalise_mb"] = _vm("VmRSS")
+        t = time.perf_counter()
+        seen["tables_mem_mb"] = deep_size_mb(tables)
+        seen["sizing_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        try:
+            return finalise(out_dir, tables, *a, **kw)
+        finally:
+            totals["write tables"] = time.perf_counter() - t
+    output.finalise = measured_finalise
     t0 = time.perf_counter()
     summary = run(Path(input_dir), Path(output_dir), load_settings(), workers=workers, force=force)
-    seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0 - seen.get("sizing_s", 0.0)
     tables = sum(p.stat().st_size for p in Path(output_dir).glob("*.csv"))
     return {"seconds": seconds, "read": summary.read, "failed": summary.failed,
             "errors": len(summary.errors), "cached": summary.cached, "parsed": summary.parsed,
             "workers": summary.workers, "rows": summary.rows, "line": summary.line(),
             "tables_mb": tables / 1e6, "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF),
-            "rss_worker_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
+            "rss_worker_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+            "rss_before_finalise_mb": seen.get("rss_before_finalise_mb", 0.0),
+            "tables_mem_mb": seen.get("tables_mem_mb", 0.0),
+            "stage_ms": stage_ms(totals, summary.read) if stages else {}}
 
 
 def child_raw(input_dir: str) -> dict:
@@ -123,6 +203,11 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
         "rss_large_n": n, "rss_large_mb": rss_large, "rss_large_main_mb": large["rss_main_mb"],
         "rss_worker_mb": large["rss_worker_mb"], "tables_mb": large["tables_mb"],
         "rss_budget_mb": budget, "rss_budget_used": rss_large / budget,
+        "tables_mem_mb": large.get("tables_mem_mb", 0.0),
+        "rss_small_main_before_finalise_mb": small.get("rss_before_finalise_mb", 0.0),
+        "rss_large_main_before_finalise_mb": large.get("rss_before_finalise_mb", 0.0),
+        "rss_1_worker_small_mb": one["rss_main_mb"],
+        "stage_ms_per_article": one.get("stage_ms", {}),
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else [],
     }
@@ -146,8 +231,14 @@ def render(f: dict) -> str:
         f"  peak RSS at {f['rss_small_n']:>5} articles    {f['rss_small_mb']:8.0f} MB (main {f['rss_small_main_mb']:.0f} MB + workers)",
         f"  peak RSS at {f['rss_large_n']:>5} articles    {f['rss_large_mb']:8.0f} MB (main {f['rss_large_main_mb']:.0f} MB + workers, "
         f"{f['rss_worker_mb']:.0f} MB each)",
-        f"  budget 1.2 x small + tables   {f['rss_budget_mb']:8.0f} MB (tables {f['tables_mb']:.1f} MB); "
+        f"  budget 1.2 x small + tables   {f['rss_budget_mb']:8.0f} MB (tables {f['tables_mb']:.1f} MB as CSV); "
         f"used {f['rss_budget_used']:.2f} ({ok('rss_budget_used')})",
+        f"  main process before the write {f['rss_small_main_before_finalise_mb']:8.0f} MB at {f['rss_small_n']}, "
+        f"{f['rss_large_main_before_finalise_mb']:.0f} MB at {f['rss_large_n']} "
+        f"(tables in memory {f['tables_mem_mb']:.1f} MB); 1-worker run at {f['rss_small_n']}: "
+        f"{f['rss_1_worker_small_mb']:.0f} MB",
+        "  stages, 1 worker (ms/article)  " + ", ".join(
+            f"{k} {v:.1f}" for k, v in sorted(f["stage_ms_per_article"].items(), key=lambda kv: -kv[1])),
     ])
 
 
@@ -182,7 +273,7 @@ def measure(n: int, work: Path, log=print) -> dict:
     log(f"corpus: {n} synthetic articles in {full_dir} (first {t} also in {small_dir})")
     raw = _child(["child-raw", str(small_dir)])
     log(f"raw nlp.pipe over {t}: {raw['seconds']:.1f} s")
-    one = _child(["child-run", str(small_dir), str(work / "out_1w"), "1", "force"])
+    one = _child(["child-run", str(small_dir), str(work / "out_1w"), "1", "force,stages"])
     log(f"pipeline over {t}, 1 worker: {one['seconds']:.1f} s")
     two = _child(["child-run", str(small_dir), str(work / "out_2w"), "2", "force"])
     log(f"pipeline over {t}, 2 workers: {two['seconds']:.1f} s")
@@ -222,10 +313,11 @@ def _child_main(argv: list[str]) -> int:
     p.add_argument("input")
     p.add_argument("output", nargs="?")
     p.add_argument("workers", nargs="?", type=int, default=1)
-    p.add_argument("force", nargs="?", default="")
+    p.add_argument("flags", nargs="?", default="", help="comma-separated: force, stages")
     a = p.parse_args(argv)
+    flags = set(a.flags.split(","))
     res = child_raw(a.input) if a.mode == "child-raw" else \
-        child_run(a.input, a.output, a.workers, a.force == "force")
+        child_run(a.input, a.output, a.workers, "force" in flags, "stages" in flags)
     print(json.dumps(res))
     return 0
 
