@@ -60,6 +60,10 @@ def full_dates(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# A place name (1-4 capitalised words, optionally ", Country") and a comma opening a paragraph.
+DATELINE = re.compile(r"^[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){0,3}(?:,\s*[A-Z][A-Za-z.]+){0,1},\s*")
+
+
 def from_text(lines: list[str], head_lines: int = 12) -> str:
     """Publication date stated in the text, or '' (see module doc for the forms)."""
     # 1. A cue word (Posted on, Published:) followed by a full date, anywhere; then the same
@@ -81,6 +85,13 @@ def from_text(lines: list[str], head_lines: int = 12) -> str:
         if len(line.split()) <= 8:
             dates = full_dates(line)
             if dates:
+                return dates[0][2]
+    # 4. A wire dateline opening a paragraph in the head: "NEW DELHI, May 2, 2025 (Agency) -".
+    for line in lines[:head_lines]:
+        m = DATELINE.match(line)
+        if m:
+            dates = full_dates(line[m.end():m.end() + 40])
+            if dates and dates[0][0] == 0:
                 return dates[0][2]
     return ""
 

@@ -66,3 +66,13 @@ def test_pubdate_full_dates(text, expected):
 @pytest.mark.parametrize("name, number", [("Sept.", 9), ("june", 6), ("DEC", 12)])
 def test_pubdate_month_number(name, number):
     assert pubdate.month_number(name) == number
+
+
+@pytest.mark.parametrize("lines,expected", [
+    (["Pact signed", "LIMA, March 3, 2023 (Wire) - Peru and Chile signed a fisheries pact on Friday."], "2023-03-03"),
+    (["Port Louis, Mauritius, 4 July 2022 - The island state agreed to host the talks."], "2022-07-04"),
+    (["The talks in Lima, which began on March 3, 2023, went well."], ""),
+    (["LIMA, March 3 (Wire) - Peru and Chile signed a fisheries pact."], ""),
+])
+def test_pubdate_wire_dateline_in_the_head(lines, expected):
+    assert pubdate.from_text(lines) == expected
