@@ -35,11 +35,13 @@ KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "tr
 STATUSES = ("proposed", "under_negotiation", "signed", "ratified", "in_force", "suspended", "terminated",
             "existing", "unspecified")
 # Most advanced wins; "existing" (mentioned in passing) only when nothing more is asserted.
+# "standing" (internal): "is in force", "remains in force" -- a state, not an event; written as in_force
+# for an agreement the article is about, as existing for one mentioned in passing (one sentence).
 STATUS_RANK = {"unspecified": 0, "existing": 1, "proposed": 2, "under_negotiation": 3, "signed": 4,
-               "ratified": 5, "in_force": 6, "suspended": 7, "terminated": 8, "restored": 9}
+               "ratified": 5, "standing": 6, "in_force": 7, "suspended": 8, "terminated": 9, "restored": 10}
 DATE_VALUE = re.compile(r"[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?")
-DATED = {"signed", "ratified", "in_force", "suspended", "terminated"}
-STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored"}
+DATED = {"signed", "ratified", "in_force", "suspended", "terminated", "standing"}
+STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored", "standing"}
 
 HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance)"
 # Kind words, generic modifiers and exclusions are data (resources/agreement_kinds.jsonl), compiled
@@ -60,10 +62,19 @@ NAMED = re.compile(
     r"Convention|Partnership|Declaration|Charter|Alliance))(?![\w-])")
 NAMED_HEAD_FIRST = re.compile(
     r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
-    r"[A-Z][\w'’-]+(?: (?:and |of |on |the )?[A-Z][\w'’-]+)*)")
+    r"[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*[A-Z][\w'’-]+)*)")
+# "Framework Agreement on Water Cooperation": a name whose head comes before its topic
+HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*[A-Z][\w'’-]+)*")
+# "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
+ACRONYM_INSIDE = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
+    r"(treaty|agreement|pact|accord|arrangement|convention|memorandum of understanding)(?![\w-])")
+# "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
+# name inside a longer title
+TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
 AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
 AGREEMENT_ON_NP = re.compile(
-    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
+    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign|have|has|had)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
     r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
     r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
 QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
@@ -110,6 +121,7 @@ class _Hit:
     prior: list[str] = field(default_factory=list)   # parties of earlier instances ("the third, after X and Y")
     new: bool = False           # "a new deal": a further instrument of the kind being discussed
     draft: bool = False         # "the draft agreement": refers to an unsigned instrument
+    cue: tuple[int, int] = (-1, -1)   # character span of the status cue
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
     topics: list | None = None  # the article's instance party lists, for "the two countries"
 
@@ -214,7 +226,16 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
     """The most advanced status asserted in text[lo:hi] about the mention at m_start..m_end, each
     cue checked for modality in the words just before it (must / would / expected to / unless / not).
     'restored' is returned for restorations (written as in_force)."""
-    best = "unspecified"
+    return status_cue_at(text, lo, hi, m_start, m_end, context_lo, others)[0]
+
+
+def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
+                  context_lo: int | None = None, others: tuple[int, ...] = (),
+                  tied: tuple[tuple[int, int], ...] = ()) -> tuple[str, int, int]:
+    """status_at with the character span of the cue that gave it ((status, -1, -1) when none).
+    tied: spans of words syntactically tied to the mention (its governing verbs): a cue there
+    counts whatever its distance from the mention."""
+    best, best_at = "unspecified", (-1, -1)
     window = text[lo:hi]
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
@@ -225,8 +246,9 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
             continue
         for m in pat.finditer(window):
             cs, ce = lo + m.start(), lo + m.end()
-            if near > 0 and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
-                                 or (cs <= m_start and ce >= m_end)):
+            bound = any(a < ce and cs < b for a, b in tied)
+            if near > 0 and not bound and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
+                                               or (cs <= m_start and ce >= m_end)):
                 continue
             if near < 0 and not m_start + near <= ce <= m_start:
                 continue
@@ -237,8 +259,8 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
             if STATUS_RANK[got] > STATUS_RANK[best]:
-                best = got
-    return best
+                best, best_at = got, (cs, ce)
+    return best, best_at[0], best_at[1]
 
 
 def _apply_modality(status: str, before: str, modals) -> str:
@@ -275,6 +297,8 @@ def _catalogue_hits(text: str) -> list[_Hit]:
         row = phrases.get(_fold(surface))
         if row is None:
             continue
+        if surface[:1].isupper() and _inside_longer_title(text, m.start()):
+            continue
         hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
                              or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
     taken = [(h.start, h.end) for h in hits]
@@ -282,6 +306,18 @@ def _catalogue_hits(text: str) -> list[_Hit]:
         if not _overlaps(taken, m.start(), m.end()):
             hits.append(_row_hit(acronyms[m.group(1)], m.start(), m.end(), plural=bool(m.group(2))))
     return hits
+
+
+def _inside_longer_title(text: str, start: int) -> bool:
+    """'Status of | Visiting Forces Agreement': capitalised words other than states, months or
+    sentence openers joined to the catalogue name by of/and/for/on."""
+    m = TITLE_BEFORE.search(text[max(0, start - 60):start])
+    if not m:
+        return False
+    words = m.group(1).split()
+    return not any(w in state_index() or w in org_index() or canonical_state(w.rstrip("'’s")) or re.fullmatch(
+        r"The|A|An|In|Under|After|Following|New|This|That|Both|Between|January|February|March|April|May|June|"
+        r"July|August|September|October|November|December", w) for w in words)
 
 
 def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
@@ -325,16 +361,30 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
     for m in QUOTED.finditer(text):
         if m.group(1)[0].isupper() and not _overlaps(taken, m.start(), m.end()):
             add(m.start(), m.end(), m.group(1))
+    for m in ACRONYM_INSIDE.finditer(text):
+        name = m.group(1).strip()
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
+        start = m.start(1) + (lead.end() if lead else 0)
+        name = name[lead.end():] if lead else name
+        add(start, m.end(), f"{name} {m.group(3)}", m.group(2))
+        defined.setdefault(m.group(2), "named:" + _fold(f"{name} {m.group(3)}"))
     for m in NAMED.finditer(text):
         name = m.group(1)
         start = m.start(1)
+        tail = HEAD_TAIL.match(text, m.end())
+        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
+                            for w in tail.group(0).split()):
+            name += tail.group(0)
+            m_end = tail.end()
+        else:
+            m_end = m.end()
         # drop a sentence-initial determiner / state prefix ("US-Japan Defense Pact" keeps its parties apart)
         lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
         if lead:
             start += lead.end()
             name = name[lead.end():]
-        acr = ACRONYM_DEF.match(text, m.end() + 1) if text[m.end():m.end() + 2] == " (" else None
-        add(start, m.end(), name, acr.group(1) if acr else "")
+        acr = ACRONYM_DEF.match(text, m_end + 1) if text[m_end:m_end + 2] == " (" else None
+        add(start, m_end, name, acr.group(1) if acr else "")
         if acr:
             defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
     for m in PLACE_DEAL.finditer(text):
@@ -633,6 +683,22 @@ def clause_window(span: Span) -> tuple[int, int]:
     return lo, hi
 
 
+def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:
+    """Character spans of the verb the mention is subject or object of ('the treaty ... has been
+    abandoned', 'suspended the pact'), with its particle ('broke down'); at most three steps up
+    through prepositions and appositions."""
+    tok, steps = span.root, 0
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and steps < 3:
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "appos", "compound", "conj", "attr"):
+            return ()
+        tok, steps = tok.head, steps + 1
+    if tok.pos_ not in ("VERB", "AUX"):
+        return ()
+    out = [(tok.idx, tok.idx + len(tok))]
+    out += [(c.idx, c.idx + len(c)) for c in tok.children if c.dep_ == "prt"]
+    return tuple(out)
+
+
 def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str], int]:
     """'the third such agreement Japan has concluded, following Australia and the UK' ->
     (['Australia', 'United Kingdom'], offset where the list starts)."""
@@ -677,8 +743,11 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             if span is not None:
                 c_lo, c_hi = clause_window(span)
                 lo, hi = max(lo, c_lo), min(hi, c_hi)
-            h.status = status_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
-                                 others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win))
+            tied = governing_verbs(span) if span is not None else ()
+            h.status, c_s, c_e = status_cue_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
+                                               others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
+                                               tied=tied)
+            h.cue = (c_s, c_e)
             with_list: list[str] = []
             parties = role_parties(span, idx, text, with_list) if span is not None else []
             h.with_list = [p for p in with_list if p not in prior]
@@ -937,18 +1006,62 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     confidence = base - {"role": 0.0, "fixed": 0.0, "fallback": 0.1}.get(inst.party_source, 0.15)
     ev = inst.evidence_n
     status_date = ""
-    if inst.status in DATED:
-        ds = [d.value for d in dates if d.sentence_n == ev and DATE_VALUE.fullmatch(d.value)
-              and re.match(r"\d{4}|XXXX-\d\d", d.value)]
-        if ds:
-            status_date = ds[0]
     ns = sorted({n for _h, n in inst.hits})
+    if inst.status in DATED:
+        tied = _tied_date(inst, dates)
+        if tied is not None:
+            status_date, ev = tied
+        else:
+            ds = [d.value for d in dates if d.sentence_n == ev and _calendar(d.value)]
+            if ds:
+                status_date = ds[0]
+    status = inst.status
+    if status == "restored":
+        status = "in_force"
+    elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
+        status = "in_force" if len(ns) >= 2 and not inst.from_list else "existing"
+    elif status == "unspecified" and inst.source in ("catalogue", "named") and not inst.from_list \
+            and not any(h.plural for h, _n in inst.hits):
+        status = "existing"         # a named agreement mentioned with no status asserted: it exists
     return AgreementFinding(
         name=name, acronym=inst.acronym, kind=inst.kind if inst.kind in KINDS else "other",
-        parties=sorted(inst.parties), status="in_force" if inst.status == "restored" else inst.status,
+        parties=sorted(inst.parties), status=status,
         status_date=status_date, sentence_ns=ns,
         evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
         mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits])
+
+
+def _calendar(value: str) -> bool:
+    return bool(DATE_VALUE.fullmatch(value) and re.match(r"\d{4}|XXXX-\d\d", value))
+
+
+# a date tied to a status cue: "in force since May 2022", "signed in 2014", "In March 2023, X suspended"
+CUE_DATE_AFTER, CUE_DATE_BEFORE = 45, 70
+FAMILY = {"in_force": ("in_force", "standing"), "standing": ("standing", "in_force")}
+
+
+def _tied_date(inst: _Instance, dates: list[DateFinding]) -> tuple[str, int] | None:
+    """(date value, sentence n) of the date written next to the cue of the instance's status,
+    checked over every mention that asserts that status (or its in-force twin)."""
+    family = FAMILY.get(inst.status, (inst.status,))
+    best: tuple[int, str, int] | None = None
+    for h, n in inst.hits:
+        if h.status not in family or h.cue[0] < 0:
+            continue
+        cs, ce = h.cue
+        for d in dates:
+            if d.sentence_n != n or not _calendar(d.value):
+                continue
+            if 0 <= d.start - ce <= CUE_DATE_AFTER:
+                gap = d.start - ce
+            elif 0 <= cs - d.end <= CUE_DATE_BEFORE:
+                gap = cs - d.end + 10
+            else:
+                continue
+            rank = (family.index(h.status), gap)
+            if best is None or rank < best[0]:
+                best = (rank, d.value, n)
+    return (best[1], best[2]) if best else None
 
 
 def _generic_name(name: str, parties: list[str]) -> str:
