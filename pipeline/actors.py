@@ -123,12 +123,22 @@ def capital_index() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _state_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    nouns = _alternation([*cues("state_nouns"), *cues("titles")])
+    nouns = _alternation([*cues("state_nouns"), *cues("titles"), *cues("military_nouns")])
     names = re.compile(r"(?<![\w.])(" + _alternation(state_index()) + r")(?!\w|\.\w)")
     demonyms = re.compile(r"(?<![\w.])(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
     capitals = re.compile(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?=\s*(?:"
-                          + _alternation(cues("capital_verbs")) + r")(?!\w))")
+                          + _alternation(cues("capital_verbs")) + r")(?!\w)|,\s*(?:which|who)\b)")
     return names, demonyms, capitals
+
+
+@lru_cache(maxsize=1)
+def _demonym_list_regex() -> re.Pattern:
+    """'Chinese and Russian aircraft', 'British, French and German troops': every demonym of a
+    coordinated list before a state noun or military noun refers to its state."""
+    dem = _alternation(demonym_index())
+    nouns = _alternation([*cues("state_nouns"), *cues("military_nouns")])
+    return re.compile(r"(?<![\w.-])((?:" + dem + r")(?:\s*,\s*(?:" + dem + r"))*,?\s+(?:and|or)\s+(?:"
+                      + dem + r"))\s+(?i:" + nouns + r")\b")
 
 
 def canonical_state(surface: str) -> str | None:
@@ -231,6 +241,12 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
         if former.search(text[max(0, s - 20):s]) or _part_of_place_name(text, s, e):
             continue
         found.append((s, e, m.group(1), demonym_index()[m.group(1)]))
+    for m in _demonym_list_regex().finditer(text):           # 'Chinese and Russian aircraft'
+        if former.search(text[max(0, m.start() - 20):m.start()]):
+            continue
+        for d in re.finditer(_alternation(demonym_index()), m.group(1)):
+            s = m.start(1) + d.start()
+            found.append((s, s + len(d.group(0)), d.group(0), demonym_index()[d.group(0)]))
     for m in capitals.finditer(text):
         s, e = m.start(1), m.end(1)
         if (_after_venue_word(text, s) or _after_venue_word(text, s, "motion_preps")
@@ -315,8 +331,9 @@ def _state_body(doc: Doc, m: re.Match) -> str:
 
     A body named with a demonym ('the South Korean military') is one unless the noun modifies
     another noun ('Chinese military buildup'); one named with a state name or possessive
-    ('Turkey's parliament') only when it is the subject of a clause. The name always uses the
-    state's demonym, so variants merge: 'Turkish parliament'."""
+    ('Turkey's parliament') only when it is the subject of a clause. The name keeps a demonym as
+    written ('Philippine Senate', never respelt 'Filipino Senate'); a state name becomes the
+    state's first demonym ('Turkish parliament'). Variants merge on the state (see extract)."""
     state, noun = m.group(1), m.group(2)
     span = doc.char_span(m.start(2), m.end(2), alignment_mode="expand")
     if span is None:
@@ -329,7 +346,7 @@ def _state_body(doc: Doc, m: re.Match) -> str:
     is_demonym = state in demonym_index() and state.replace(" ", "").isalpha()
     if not is_demonym and head.dep_ not in ("nsubj", "nsubjpass"):
         return ""
-    return f"{demonyms[0] if demonyms else canonical} {noun}"
+    return f"{state if is_demonym else demonyms[0] if demonyms else canonical} {noun}"
 
 
 def _acts_as_subject(doc: Doc, start: int, end: int, text: str) -> bool:
@@ -362,8 +379,10 @@ def _acronym_definitions(text: str) -> dict[str, str]:
 def _agreement_like(name: str, text: str, acronyms: dict[str, str]) -> bool:
     """An agreement or document, not an actor: 'Paris Climate Agreement', 'RCEP', 'the USMCA deal'."""
     heads = _cue_regex("agreement_heads", r"\b(?:{alt})\b", 0)
-    if heads.search(name) or name.lower() in not_actor_forms():
+    if name.lower() in not_actor_forms():
         return True
+    if heads.search(name):          # but 'Collective Security Treaty Organization' is an organisation
+        return not _cue_regex("org_heads", r"\b(?:{alt})$", 0).search(name)
     if re.fullmatch(r"[A-Z][A-Za-z-]{1,9}", name):
         if heads.search(acronyms.get(name, "")):
             return True
@@ -386,7 +405,127 @@ def _byline_spans(text: str) -> list[tuple[int, int]]:
             spans.append(m.span())
     for m in re.finditer(r"^[^\n]{0,80}\|[^\n]*$", text, re.M):     # 'NAME | OUTLET' lines
         spans.append(m.span())
+    for pattern in _DATELINES:                                   # 'CITY, date (Agency) -'
+        spans.extend(m.span() for m in pattern.finditer(text))
     return spans
+
+
+_DATELINES = (
+    re.compile(r"^[ \t]*[A-Z]{2}[A-Z.'’ -]*?(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{2,40}\)\s*)?[-–—]+[ \t]", re.M),
+    re.compile(r"^[ \t]*[A-Z][\w.'’ -]{1,30}?(?:,[^\n()]{0,40}?)?\s*\([^()\n]{2,40}\)\s*[-–—]+[ \t]", re.M),
+)
+
+
+def _author_names(text: str) -> list[frozenset[str]]:
+    """Lower-cased name words of the article's authors: names on a 'By A and B' line, a line
+    holding only a name near the top (under the headline), and the subject of a closing bio
+    line ('X is a senior fellow at Y.')."""
+    names: list[str] = []
+    particles = [p for p in cues("name_particles") if p not in ("and", "of", "for", "the", "on", "in", "at", "&")]
+    name = r"[A-Z][\w’'.-]+(?:[ \t]+(?:[A-Z][\w’'.-]+|(?:" + _alternation(particles) + r")))*[ \t]+[A-Z][\w’'.-]+"
+    honor = r"(?:(?:" + _alternation(cues("honorifics")) + r")\.?[ \t]+)?"
+    for m in re.finditer(r"^[ \t]*By[ \t:]+([^\n]+)$", text, re.M):
+        names.extend(re.findall(name, m.group(1)))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    for line in lines[1:8]:
+        if len(line.split()) >= 12:
+            break
+        m = not line.startswith("By ") and re.fullmatch(honor + "(" + name + ")", line)
+        if m and not state_mentions(line) and not _org_regex().search(line):
+            names.append(m.group(1))
+    if lines:
+        m = re.match(honor + "(" + name + r")\s+(?:is|was|serves as|has been)\s+(?:a|an|the)\s", lines[-1])
+        if m and _cue_regex("bio_cues", r"\b(?:{alt})").search(lines[-1]):
+            names.append(m.group(1))
+    return [frozenset(strip_honorifics(n).lower().split()) for n in names]
+
+
+def _title_line_spans(text: str) -> list[tuple[int, int]]:
+    """Headline-like lines: short lines with no sentence punctuation that come first or are in
+    Title Case ('The End of X and the Vanishing Y'); not a caption ('X. (Photo: Y)')."""
+    spans, first = [], True
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "as", "from", "vs"}
+    for m in re.finditer(r"^[^\n]*\S[^\n]*$", text, re.M):
+        line = m.group(0).strip()
+        words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if w.lower() not in small]
+        lower = sum(not w[:1].isupper() for w in words)
+        if (2 <= len(words) <= 20 and not re.search(r"[.!?:;\"”]$|[.!?]\s", line)
+                and (first or lower <= min(2, len(words) // 4))):
+            spans.append(m.span())
+        first = False
+    return spans
+
+
+def _named_outside(name: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+        if not any(a <= m.start() < b for a, b in spans):
+            return True
+    return False
+
+
+def _inside_agreement_name(text: str, start: int) -> bool:
+    """'the Treaty on the [Non-Proliferation of Nuclear Weapons]', 'the Agreement on the
+    Establishment of Peace and [Interstate Relations]': a Title Case run that a capitalised
+    agreement head opens is the agreement's name, not an organisation."""
+    before = text[max(0, start - 160):start].split("\n")[-1]
+    return bool(_cue_regex("agreement_heads", r"\b(?:{alt})\s+(?:on|of|for|concerning|regarding)\s+"
+                           r"(?:(?:the|and|of|on|for|in|to|&)\s+|[A-Z][\w’'-]*,?\s+)*$", 0).search(before))
+
+
+def _place_context(text: str, end: int) -> bool:
+    """'the Karabakh region', 'its Nakhchivan exclave': a name before a lower-case place noun."""
+    return bool(_cue_regex("place_nouns", r"^\s+(?:{alt})\b", 0).match(text[end:end + 30]))
+
+
+def _qualified_org_end(text: str, end: int) -> int:
+    """End of 'OSCE [Minsk Group]', 'NATO [Parliamentary Assembly]': capitalised words after a
+    known organisation that end in a unit noun (Group, Assembly, Council, ...) and hold no title
+    ('NATO Secretary-General' is a title). 0 when there are none."""
+    m = re.match(r"(?:[ ][A-Z][\w’'-]+){1,3}(?![\w’'-])", text[end:end + 80])
+    if not m:
+        return 0
+    words = m.group(0).split()
+    titles = {t.lower() for t in [*cues("titles"), *cues("ranks")] if " " not in t}
+    best = 0
+    for k in range(1, len(words) + 1):
+        if words[k - 1].lower() in titles:
+            break
+        tail = " ".join(words[:k])
+        if _cue_regex("org_unit_heads", r"(?:^|\s)(?:{alt})$", 0).search(tail):
+            best = end + len(" ".join([""] + words[:k]))
+    return best
+
+
+def _spelling_key(name: str) -> str:
+    k = re.sub(r"^the\s+", "", name.lower()).replace("-", "").replace(" ", "")
+    return re.sub(r"isation", "ization", k).replace("defence", "defense")
+
+
+def _as_written(surface: str, canonical: str) -> str:
+    """A known organisation's name keeps the article's spelling ('Shanghai Cooperation
+    Organization' / '... Organisation'); other aliases ('UN', 'NATO's long name') give the
+    canonical name."""
+    surface = re.sub(r"^the\s+", "", surface)
+    return surface if _spelling_key(surface) == _spelling_key(canonical) else canonical
+
+
+def _capital_subjects(doc: Doc, text: str, known: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Capitals acting as their government by grammar where no verb cue follows: the subject of
+    a clause ('Washington, which backed the deal, has been patient'), a conjunct of one, or
+    the agent of a passive ('abandoned by Washington')."""
+    out = []
+    for tok in doc:
+        canonical = capital_index().get(tok.text)
+        if (not canonical or tok.ent_type_ == "PERSON" or any(s <= tok.idx < e for s, e, *_x in known)
+                or _after_venue_word(text, tok.idx) or _after_venue_word(text, tok.idx, "motion_preps")
+                or _capitalised_neighbour(text, tok.idx, tok.idx + len(tok))):
+            continue
+        head = tok
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        if head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
+            out.append((tok.idx, tok.idx + len(tok), tok.text, canonical))
+    return out
 
 
 def _press_apposition(text: str, end: int) -> bool:
@@ -660,15 +799,22 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         s, e = m.start(1), m.end(1)
         if m.group(1).startswith("the "):
             s += 4
+        if in_credit(s, e):
+            continue
+        unit_end = _qualified_org_end(text, e)
+        if unit_end:                                # 'OSCE Minsk Group': a named unit, as written
+            add(text[s:unit_end], "organization", s, unit_end, country)
+            continue
         venue = ((name in _seat_names() and not _acts_as_subject(doc, s, e, text))
                  or _cue_regex("event_words", r"^\s+(?:{alt})\b", 0).search(text[e:e + 20]))
-        add(name, "organization", s, e, country, actor=not venue)
+        add(_as_written(m.group(1), name), "organization", s, e, country, actor=not venue, key=org_key(name))
     for m in _body_regex().finditer(text):
         body = _state_body(doc, m)
         if body:
             canonical = canonical_state(m.group(1)) or ""
             add(body, "organization", m.start(), m.end(), canonical, key=f"{canonical}|{m.group(2).lower()}")
     states = state_mentions(text)
+    states = sorted(states + _capital_subjects(doc, text, states))
     state_ends = frozenset(e for _s, e, *_x in states)
     for start, end, _surface, canonical in states:
         if not in_credit(start, end):
@@ -678,7 +824,10 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
     skip = not_actor_forms()
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     distributive = _distributive_roles(text, ents)
-    author_tokens = set(strip_honorifics(author).lower().split()) if author else set()
+    authors = _author_names(text) + ([frozenset(strip_honorifics(author).lower().split())] if author else [])
+    titles = _title_line_spans(text)
+    ent_acronyms = {m.group(1): _clean_name(e.text) for e in ents if e.label_ == "ORG"
+                    for m in [re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[e.end_char:e.end_char + 14])] if m}
     for ent in ents:
         s, e = ent.start_char, ent.end_char
         raw = ent.text.strip()
@@ -686,11 +835,20 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         at = text.find(name, s, e) if name else -1
         if at >= 0:                                 # the mention is the name: no article, no trailing ','
             s, e = at, at + len(name)
+        if ent.label_ == "PERSON" and name.split()[0] in cues("name_particles"):
+            lead = re.search(r"([A-Z][\w’'-]+)[ ]$", text[max(0, s - 30):s])   # '[Thani] bin Ahmed ...'
+            if lead and lead.group(1).lower() not in _title_words():
+                s -= len(lead.group(0))
+                name = text[s:e]
+        party = _cue_regex("party_tails", r"^(.*[A-Z][\w’'-]*)\s+(?:{alt})$", 0).match(name)
+        if party and ent.label_ == "ORG":           # 'the Komeito party' -> 'Komeito'
+            name, e = party.group(1), s + len(party.group(1))
         sent = sentence_at(sents, s)
         if (sent is None or len(name) < 3 or not name[:1].isupper() or in_credit(s, e)
                 or name.lower() in skip or raw.lower() in skip or canonical_state(name)
                 or name in org_index() or _agreement_like(name, text, acronyms)
-                or _common_word_entity(ent)):
+                or _common_word_entity(ent) or _inside_agreement_name(text, s) or _place_context(text, e)
+                or (any(a <= s < b for a, b in titles) and not _named_outside(name, text, titles))):
             continue
         if _has_stray_lowercase(name) or re.search(
                 r"\b(?:" + _alternation(cues("role_nouns")) + r")\s+(?:for|of)\s+(?:the\s+)?$",
@@ -717,12 +875,16 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
                 continue
             if (_generic_org(name) or _non_actor_head(name) or _part_of_title(text, s, e)
                     or _outlet_context(text, s, e) or _affiliation_context(text, sent.start, s)
-                    or _modifier_of_common_noun(ent)
+                    or (_modifier_of_common_noun(ent) and ent.root.head.text not in cues("party_tails"))
                     or re.search(r"\b(?:city|town|port|province|village|state) of\s+$", text[max(0, s - 20):s])):
                 continue
             long = acronyms.get(name, "")
-            if long and "".join(w[0] for w in long.split() if w[0].isupper()).startswith(name[0]):
+            if ent_acronyms.get(name):               # 'the Kurdistan Workers' Party (PKK)'
+                name = org_index().get(ent_acronyms[name], (ent_acronyms[name],))[0]
+            elif long and "".join(w[0] for w in long.split() if w[0].isupper()).startswith(name[0]):
                 name = org_index().get(long, (long,))[0]
+            if name != raw and (_non_actor_head(name) or name.lower() in skip):
+                continue
             add(name, "organization", s, e, _org_country(name))
             continue
         tail = re.match(r" ([A-Z][\w’'-]+)", text[e:e + 40])
@@ -732,7 +894,7 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         person = strip_honorifics(name)
         tokens = person.split()
         if (not tokens or not re.search(r"[a-z]", person) or re.search(r"[/\d@]", person)
-                or _press_apposition(text, e) or (author_tokens and set(t.lower() for t in tokens) <= author_tokens)
+                or _press_apposition(text, e) or any(set(t.lower() for t in tokens) <= a for a in authors if a)
                 or all(t.lower() in _cue_set("titles") or t in cues("ranks") for t in tokens)
                 or _non_actor_head(person)):
             continue

@@ -315,3 +315,193 @@ def test_actors_people_roles_countries_and_surname_merge(parse, text, name, role
     person = found[name]
     assert (person.type, person.role, person.country, len(person.mentions)) == ("person", role, country, n)
     assert name.split()[-1] not in found
+
+
+# ----------------------------------------------------------------------------- generalisation rules
+
+@pytest.mark.parametrize("surface,canonical,expected", [
+    ("Shanghai Cooperation Organization", "Shanghai Cooperation Organisation", "Shanghai Cooperation Organization"),
+    ("the World Trade Organisation", "World Trade Organization", "World Trade Organisation"),
+    ("SCO", "Shanghai Cooperation Organisation", "Shanghai Cooperation Organisation"),
+    ("North Atlantic Treaty Organization", "NATO", "NATO"),
+])
+def test_actors_known_organisation_keeps_the_spelling_as_written(surface, canonical, expected):
+    assert actors._as_written(surface, canonical) == expected
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("Delegates of the NATO Parliamentary Assembly met in Oslo.", "NATO Parliamentary Assembly"),
+    ("The OSCE Special Monitoring Mission left the region.", "OSCE Special Monitoring Mission"),
+    ("The UN Human Rights Council adopted the text.", "UN Human Rights Council"),
+])
+def test_actors_acronym_with_unit_words_is_one_named_unit(text, unit):
+    start = text.index(unit)
+    acronym_end = start + len(unit.split()[0])
+    assert text[start:actors._qualified_org_end(text, acronym_end)] == unit
+
+
+@pytest.mark.parametrize("text,acronym", [
+    ("NATO Secretary General Ana Soto spoke.", "NATO"),
+    ("The EU said on Monday it would respond.", "EU"),
+    ("ASEAN Foreign Ministers met in Hanoi.", "ASEAN"),
+])
+def test_actors_acronym_before_a_title_or_verb_is_not_extended(text, acronym):
+    assert actors._qualified_org_end(text, text.index(acronym) + len(acronym)) == 0
+
+
+@pytest.mark.parametrize("text,inside,expected", [
+    ("They joined the Treaty on the Prohibition of Nuclear Weapons in 2021.", "Prohibition of Nuclear Weapons", True),
+    ("They signed the Convention on Cluster Munitions and Mine Action Services.", "Mine Action Services", True),
+    ("The Agreement between the Andean Council and Peru was signed.", "Andean Council", False),
+    ("The agreement on trade was praised by the Andean Council.", "Andean Council", False),
+])
+def test_actors_names_inside_an_agreement_title_are_not_organisations(text, inside, expected):
+    assert actors._inside_agreement_name(text, text.index(inside)) is expected
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Collective Security Treaty Organization", False), ("Southeast Asia Treaty Organisation", False),
+    ("Treaty of Amity and Cooperation", True), ("Pacific Pact Secretariat", False),
+])
+def test_actors_organisation_named_after_a_treaty_is_an_organisation(name, expected):
+    assert actors._agreement_like(name, "", {}) is expected
+
+
+@pytest.mark.parametrize("text,title,body", [
+    ("Opinion\n\nThe Slow Decline of Regional Bargains\n\nChile and Peru met on Monday to talk.",
+     "The Slow Decline of Regional Bargains", "Chile and Peru met"),
+    ("Andean pact stalls again\n\nBolivia said on Friday it would not sign the treaty.",
+     "Andean pact stalls again", "Bolivia said"),
+])
+def test_actors_headline_lines_are_title_spans(text, title, body):
+    spans = actors._title_line_spans(text)
+    assert any(a <= text.index(title) < b for a, b in spans)
+    assert not any(a <= text.index(body) < b for a, b in spans)
+
+
+@pytest.mark.parametrize("text", [
+    "Chile and Peru met on Monday to talk.\nThe statement was issued by the Foreign Ministry of Chile",
+    "Foreign Minister of Peru Ana Soto. (Photo credit: Oliver Grant)\nShe met her counterpart.",
+])
+def test_actors_body_and_caption_lines_are_not_title_spans(text):
+    assert actors._title_line_spans(text)[1:] == []
+
+
+@pytest.mark.parametrize("text,agency", [
+    ("LIMA (Andes Wire) - Peru and Chile agreed on Monday.", "Andes Wire"),
+    ("QUITO, May 3, 2024 (Pacific Press) - Ecuador said it would sign.", "Pacific Press"),
+    ("Nairobi, June 2 (Savanna News) — Kenya and Uganda met.", "Savanna News"),
+    ("HANOI - Vietnam and Laos signed a border accord.", "HANOI"),
+])
+def test_actors_dateline_and_its_agency_are_credits(text, agency):
+    start = text.index(agency)
+    spans = actors._byline_spans(text)
+    assert any(a <= start < b for a, b in spans)
+    body = text.index(" - ") + 3 if " - " in text else text.index(" — ") + 3
+    assert not any(a <= body < b for a, b in spans)
+
+
+@pytest.mark.parametrize("text,author", [
+    ("Andean pact stalls\n\nDr. Rosa Quispe\nPosted on May 3, 2025\n\nPeru and Chile met.", "rosa quispe"),
+    ("Andean pact stalls\n\nPeru and Chile met on Monday.\n\nTomas Lindqvist is a senior fellow at a Nordic institute.",
+     "tomas lindqvist"),
+    ("Andean pact stalls\nBy Rosa Quispe and Tomas Lindqvist\nPeru and Chile met.", "tomas lindqvist"),
+])
+def test_actors_author_names_from_header_bio_and_byline(text, author):
+    assert frozenset(author.split()) in actors._author_names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Peace Talks Resume\n\nPeru and Chile met on Monday to resume the talks.\n\nAna Soto is the president of Peru.",
+])
+def test_actors_closing_line_about_an_official_is_no_author_bio(text):
+    assert actors._author_names(text) == []
+
+
+@pytest.mark.parametrize("text,name,expected", [
+    ("Troops entered the Ogaden region overnight.", "Ogaden", True),
+    ("Trucks crossed the Zangezur corridor.", "Zangezur", True),
+    ("The Andean Council said it would meet.", "Andean Council", False),
+])
+def test_actors_name_before_a_place_noun_is_a_place(text, name, expected):
+    assert actors._place_context(text, text.index(name) + len(name)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Norwegian and Danish warships patrolled the strait.", ["Norway", "Denmark"]),
+    ("Greek, Italian and Spanish aircraft joined the exercise.", ["Greece", "Italy", "Spain"]),
+    ("Turkish drones struck the depot.", ["Turkey"]),
+    ("Norwegian and Danish fishermen protested.", []),
+])
+def test_actors_demonyms_of_military_forces_are_states(text, expected):
+    assert [m[3] for m in actors.state_mentions(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ottawa, which had backed the plan, stayed silent.", ["Canada"]),
+    ("Visitors in Ottawa, which is cold in winter, stayed indoors.", []),
+])
+def test_actors_capital_before_a_relative_clause_is_its_state(text, expected):
+    assert [m[3] for m in actors.state_mentions(text)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,present,absent", [
+    ("The plan was rejected by both Canberra and Wellington last year.", ["Australia", "New Zealand"], []),
+    ("Wellington, after months of silence, finally objected.", ["New Zealand"], []),
+    ("Both Ottawa and Canberra quietly dropped their objections.", ["Canada", "Australia"], []),
+    ("She flew to Ottawa on Monday and gave a talk there.", [], ["Canada"]),
+])
+def test_actors_capitals_as_subjects_or_agents_are_states(parse, text, present, absent):
+    found = _by_name(parse, text)
+    for name in present:
+        assert found[name].type == "state"
+    for name in absent:
+        assert name not in found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,name,country", [
+    ("The Philippine Senate must still approve the agreement.", "Philippine Senate", "Philippines"),
+    ("The Argentinian Congress debated the accord on Tuesday.", "Argentinian Congress", "Argentina"),
+])
+def test_actors_state_body_keeps_the_demonym_as_written(parse, text, name, country):
+    found = _by_name(parse, text)
+    assert found[name].type == "organization" and found[name].country == country
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,present,absent", [
+    ("Ankara urged action against the Free Aceh Movement (GAM), which it called a threat. The GAM denied it.",
+     ["Free Aceh Movement"], ["GAM"]),
+    ("The Andean Fisheries Council (AFC) met in Lima. The AFC approved the quota.",
+     ["Andean Fisheries Council"], ["AFC"]),
+])
+def test_actors_acronym_defined_after_an_organisation_merges_into_it(parse, text, present, absent):
+    found = _by_name(parse, text)
+    for name in present:
+        assert found[name].type == "organization"
+    for name in absent:
+        assert name not in found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,absent", [
+    ("SANTIAGO (Andes Wire) - Chile and Peru signed a fisheries pact on Monday.", "Andes Wire"),
+    ("Opinion\n\nBy Rosa Quispe\n\nChile and Peru signed a pact on Monday.\n\nRosa Quispe is a columnist based in Lima.",
+     "Rosa Quispe"),
+    ("Farmers along the Mekong worry about new dams, officials in Laos said.", "Mekong"),
+])
+def test_actors_agencies_authors_and_places_are_not_actors(parse, text, absent):
+    assert absent not in _by_name(parse, text)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,name,kind", [
+    ("The reform faced resistance from the Likud party, which feared early elections.", "Likud", "organization"),
+    ("Some in Congress oppose the arrangement, arguing it ignores new threats.", "Congress", "organization"),
+    ("Omani Minister of Commerce Qais bin Mohammed Al Yousef said talks would resume.",
+     "Qais bin Mohammed Al Yousef", "person"),
+])
+def test_actors_parties_congress_and_particle_names(parse, text, name, kind):
+    assert _by_name(parse, text)[name].type == kind
