@@ -40,13 +40,20 @@ from .resources import load_jsonl
 
 CUE_FILES = ("motive_cues.jsonl", "motive_causal_cues.jsonl")
 MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resistance"})
+# Types whose weak cues also count outside sentences about an agreement when an actor holds them.
+HELD_TYPES = frozenset({"need", "threat", "resistance"})
 SCOPES = frozenset({"both", "motive", "causal"})
 
 # Words that tie a sentence to an agreement or to security cooperation.
 TOPIC = re.compile(
     r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
     r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
-    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied)\b", re.I)
+    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied|"
+    r"arms|weapons)\b", re.I)
+# A definite noun phrase that refers back to the agreement or cooperation named just before
+# ("the move", "the plan"): the sentence is about it when a topical sentence is near.
+ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:move|plan|expansion|programme|program|project|initiative|"
+                     r"step|decision|proposal|scheme|talks|negotiations)\b", re.I)
 # Dependency labels that head a clause: the span of a motive is the subtree of one of them.
 CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
 REPORTING = frozenset({"say", "tell", "add", "emphasise", "emphasize", "stress", "note", "believe", "hope",
@@ -181,6 +188,14 @@ def _hit(doc: Doc, rid: str, start: int, end: int, shown: tuple[int, int] | None
                   doc[c_lo].idx, doc[c_hi - 1].idx + len(doc[c_hi - 1].text), bool(row.get("weak")))
 
 
+def _token_hit(doc: Doc, rid: str, start: int, end: int) -> CueHit:
+    """A phrase or token-pattern hit, anchored on its first token, or on its last when the row
+    says "anchor": "last" ("wants the deal to" states the clause of the verb after "to")."""
+    if cue_rows()[rid].get("anchor") == "last":
+        return _hit(doc, rid, end - 1, end, (start, end))
+    return _hit(doc, rid, start, end)
+
+
 def _dep_hit(doc: Doc, rid: str, token_ids: list[int]) -> CueHit:
     """A DependencyMatcher hit: anchored on the node named by the row's 'anchor', showing 'show'."""
     row = cue_rows()[rid]
@@ -197,7 +212,7 @@ def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
     lo, hi = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
     m = matchers(doc.vocab)
     window = doc[lo:hi]
-    hits = [_hit(doc, doc.vocab.strings[key], lo + start, lo + end)
+    hits = [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end)
             for found in (m.lower(window), m.lemma(window), m.tokens(window)) for key, start, end in found]
     if len(m.deps):
         for key, token_ids in m.deps(doc):
@@ -409,6 +424,171 @@ def drop_repeats(found: list[MotiveFinding]) -> list[MotiveFinding]:
     return out
 
 
+# ---------------------------------------------------------------- motive-level filters
+
+STOPPING = frozenset({"stop", "cease", "quit", "halt", "end"})
+ARGUING = frozenset({"argue", "warn", "contend", "insist", "complain", "fear", "claim"})
+PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "it", "who"})
+# Verbs of a timetable: "due to expire", "due to meet" say when, not why.
+SCHEDULE = frozenset({"expire", "lapse", "end", "begin", "start", "take", "enter", "come", "be", "meet", "arrive",
+                      "visit", "sign", "open", "close", "hold", "vote", "travel", "run", "finish", "resume",
+                      "return", "launch", "leave", "conclude", "deliver", "announce", "decide", "report", "rule",
+                      "debate", "complete", "expire", "retire", "join", "host", "attend", "speak"})
+AGREEMENT_EVENTS = frozenset({"suspend", "terminate", "withdraw", "scrap", "cancel", "abandon", "quit", "exit",
+                              "halt", "freeze", "revoke", "end", "sign", "ratify", "conclude", "resume", "restore",
+                              "renew", "block", "reject", "delay", "postpone", "stall", "collapse", "seek", "pursue",
+                              "negotiate", "join", "leave"})
+CAUSE_MARKS = frozenset({"because", "because of", "due to", "owing to", "as a result of"})
+AGREEMENT_NOUNS = frozenset({"agreement", "pact", "deal", "treaty", "accord", "arrangement", "alliance",
+                             "partnership", "framework", "memorandum", "protocol", "convention", "charter"})
+
+
+def _in_mentions(tok: Token, agreements: list[AgreementFinding]) -> bool:
+    return any(m.start <= tok.idx < m.end for ag in agreements for m in ag.mentions)
+
+
+def _names_actor(tokens, actors: list[ActorFinding]) -> bool:
+    return any(_actor_at(actors, t.idx, t.idx + len(t.text)) for t in tokens)
+
+
+def _modified_verb(tok: Token) -> Token | None:
+    """The verb a causal marker modifies: the head of its adverbial clause or prepositional phrase."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ in ("advcl", "prep") and node.head.i != node.i:
+            return node.head
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: list[ActorFinding]) -> str:
+    """A cue that, read in its sentence, does not state why an actor pursues or resists an agreement:
+    a schedule ("due to lapse"), an appeal for calm ("urged restraint"), a reciprocal accusation
+    ("accused each other of"), the content of a deal ("would stop blocking", "which would establish
+    relations"), a speaker's plan ("Moscow said it would ...") or the cause of a figure moving.
+    Returns why ('' when the cue stands); "figure" means the whole causal clause is beside the point."""
+    tok = doc[hit.start]
+    cue = doc.text[hit.start_char:hit.end_char].lower()
+    if cue == "due to" and hit.end < len(doc) and (doc[hit.end].tag_ == "VB" or doc[hit.end].lower_ in SCHEDULE):
+        return "content"
+    if cue == "without" and any(t.lemma_ in ("delay", "hesitation") for t in doc[hit.end:hit.end + 2]):
+        return "content"
+    if tok.lemma_ == "urge":
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp")]
+        if not any(TOPIC.search(" ".join(t.text for t in c.subtree)) for c in objects
+                   if c.dep_ == "dobj") or any(c.dep_ in ("xcomp", "ccomp") for c in objects):
+            return "content"
+    if tok.lemma_ in ("accuse", "blame"):
+        after = " ".join(t.lower_ for t in doc[hit.end:hit.end + 2])
+        if after in ("each other", "one another") or "each" in after.split()[:1]:
+            return "content"
+    if hit.type == "resistance":
+        node = clause_node(tok)
+        if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_ in STOPPING:
+            return "content"
+    if tok.dep_ == "nsubj" and tok.lower_ in ("it", "which") and tok.head.pos_ == "VERB":
+        verb = tok.head
+        before = [t for t in doc[max(0, tok.i - 2):tok.i] if not t.is_punct][-1:]
+        if tok.lower_ == "which" and verb.dep_ == "relcl" and (
+                verb.head.lemma_ in AGREEMENT_NOUNS or _in_mentions(verb.head, agreements)
+                or any(_in_mentions(t, agreements) or t.lemma_ in AGREEMENT_NOUNS for t in before)):
+            return "content"
+        if tok.lower_ == "it" and verb.dep_ == "ccomp" and verb.head.lemma_ in REPORTING:
+            speaker = [c for c in verb.head.children if c.dep_ == "nsubj"]
+            if speaker and any(a.type in ("state", "organization") and any(
+                    speaker[0].left_edge.idx <= m.start < speaker[0].right_edge.idx + len(speaker[0].right_edge.text)
+                    for m in a.mentions) for a in actors):
+                return "content"
+    if hit.type == "cause" and cue in CAUSE_MARKS:
+        verb = _modified_verb(tok)
+        if verb is not None and verb.pos_ in ("VERB", "AUX") and verb.lemma_ not in AGREEMENT_EVENTS:
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj and subj[0].lower_ not in PERSONAL:
+                words = list(subj[0].subtree)
+                if not _names_actor(words, actors) and not TOPIC.search(" ".join(t.text for t in words)) \
+                        and not any(_in_mentions(t, agreements) for t in words):
+                    return "figure"
+    return ""
+
+
+def _cause_phrase(tok: Token) -> Token:
+    """The head of the clause or phrase a causal marker introduces ("because X ...", "due to X")."""
+    return tok.head if tok.dep_ == "mark" else tok
+
+
+def argued_reason(doc: Doc, span: Span, node: Token) -> tuple[int, int] | None:
+    """The clause giving the reason for the resistance whose clause heads at `node` ("..., arguing
+    that X", "argues that X, and refused ..."): token range of the participle clause, or of the
+    complement of a finite verb, when that verb and `node` are linked directly or as conjuncts."""
+    for tok in span:
+        linked = tok.head.i == node.i or node.head.i == tok.i or (tok.head.i == node.head.i and tok.i != node.i
+                                                                  and tok.dep_ == "conj" and node.dep_ == "conj")
+        if tok.lemma_ in ARGUING and tok.pos_ == "VERB" and linked and tok.i != node.i:
+            comp = [c for c in tok.children if c.dep_ == "ccomp"]
+            if not comp:
+                continue
+            if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+                toks = list(tok.subtree)
+            else:
+                toks = [t for t in comp[0].subtree if not (t.i == comp[0].left_edge.i and t.lower_ == "that")]
+            return toks[0].i, toks[-1].i + 1
+    return None
+
+
+def _for_holder(node: Token, actors: list[ActorFinding]) -> str:
+    """The actor of a fronted "For X, ..." frame on the clause."""
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    name = _actor_at(actors, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text))
+                    if name:
+                        return name
+    return ""
+
+
+def holder_of(doc: Doc, node: Token, actors: list[ActorFinding], span: Span) -> str:
+    return link_actor(doc, node, actors, span) or _for_holder(node, actors)
+
+
+def split_frames(text: str, s: int, e: int, actors: list[ActorFinding]) -> list[tuple[int, int, str]]:
+    """Cut "for A, X; for B, Y" into one stretch per fronted actor: (start, end, holder or '')."""
+    out, lo = [], s
+    for m in re.finditer(r";\s*(?=for\s+[^,;]{1,40},)", text[s:e], re.I):
+        cut = s + m.start()
+        nxt = s + m.end()
+        comma = text.index(",", nxt)
+        name = _actor_at(actors, nxt, comma)
+        if not name:
+            continue
+        out.append((lo, cut, ""))
+        lo = nxt
+        out.append((lo, e, name))
+    if not out:
+        return [(s, e, "")]
+    merged = [out[0]] + [x for x in out[1:] if x[0] != out[0][0]]
+    return [(a, (merged[i + 1][0] if i + 1 < len(merged) else e), h) for i, (a, _b, h) in enumerate(merged)] \
+        if len(merged) > 1 else [(s, e, "")]
+
+
+def group_clauses(clauses: list[tuple[int, int, CueHit, str]]) -> list[list[tuple[int, int, CueHit, str]]]:
+    """Clauses of one sentence in groups: overlapping clauses go together, and so do disjoint ones
+    unless each names its own, different holder ("to win X, while B wanted Y")."""
+    groups: list[list] = []
+    for c in sorted(clauses, key=lambda c: (c[0], -c[1])):
+        if groups:
+            last = groups[-1]
+            hi = max(x[1] for x in last)
+            holders = {x[3] for x in last if x[3]}
+            if c[0] < hi or not c[3] or not holders or c[3] in holders:
+                last.append(c)
+                continue
+        groups.append([c])
+    return groups
+
+
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             actors: list[ActorFinding]) -> list[MotiveFinding]:
     text = doc.text
@@ -417,25 +597,45 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     all_hits = detect(doc, frozenset({"both", "motive"}))
     out: list[MotiveFinding] = []
     for sent in sents:
-        if sent.n in opening or not near_topic(sents, sent, agreement_ns):
+        if sent.n in opening:
             continue
-        strong_only = not topical(sent, agreement_ns)
+        here = topical(sent, agreement_ns) or bool(
+            ANAPHOR.search(sent.text) and near_topic(sents, sent, agreement_ns, window=6))
+        if not here and not near_topic(sents, sent, agreement_ns):
+            continue
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if span is None:
             continue
-        hits = [h for h in all_hits if span.start <= h.start < span.end
-                and h.type in MOTIVE_TYPES and not (strong_only and h.weak)]
+        hits = [h for h in all_hits if span.start <= h.start < span.end and h.type in MOTIVE_TYPES]
+        why = {h: spurious(doc, h, agreements, actors) for h in hits}
+        bad = [h for h in hits if why[h]]
+        # a cause of a figure moving takes the cues inside its own clause with it
+        dead = [(_cause_phrase(doc[h.start]).left_edge.i, _cause_phrase(doc[h.start]).right_edge.i)
+                for h in bad if why[h] == "figure"]
         clauses = []
         for h in hits:
-            if h.type in ("purpose", "benefit") and negated(clause_node(doc[h.start])):
+            if h in bad or any(lo <= h.start <= hi for lo, hi in dead):
                 continue
-            s, e = clause_chars(doc, h, span, text)
-            if len(text[s:e].split()) >= 3:
-                clauses.append((s, e, h))
-        if clauses:
-            s, e, h = _union(clauses)
-            ag = link_agreement(text, sents, sent, h.start_char, agreements)
             node = clause_node(doc[h.start])
-            out.append(MotiveFinding(sent.n, s, e, text[s:e], text[h.start_char:h.end_char].lower(),
-                                     (ag.acronym or ag.name) if ag else "", link_actor(doc, node, actors, span)))
+            holder = holder_of(doc, node, actors, span)
+            # a weak cue needs a sentence about the agreement, or an actor stating a need, fear or grievance
+            if h.weak and not here and not (holder and h.type in HELD_TYPES):
+                continue
+            if h.type in ("purpose", "benefit") and negated(node):
+                continue
+            reason = argued_reason(doc, span, node) if h.type == "resistance" else None
+            if reason and not (reason[0] <= h.start < reason[1]):
+                s, e = trim(text, doc[reason[0]].idx, doc[reason[1] - 1].idx + len(doc[reason[1] - 1].text))
+            else:
+                s, e = clause_chars(doc, h, span, text)
+            if len(text[s:e].split()) >= 3:
+                clauses.append((s, e, h, holder))
+        for group in group_clauses(clauses):
+            s, e, h = _union([(a, b, c) for a, b, c, _d in group])
+            holder = next((x[3] for x in group if x[2] is h), "") or next((x[3] for x in group if x[3]), "")
+            ag = link_agreement(text, sents, sent, h.start_char, agreements)
+            for a, b, frame_holder in split_frames(text, s, e, actors):
+                a, b = trim(text, a, b)
+                out.append(MotiveFinding(sent.n, a, b, text[a:b], text[h.start_char:h.end_char].lower(),
+                                         (ag.acronym or ag.name) if ag else "", frame_holder or holder))
     return drop_repeats(out)
