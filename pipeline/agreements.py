@@ -64,7 +64,10 @@ NAMED_HEAD_FIRST = re.compile(
     r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
     r"[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*[A-Z][\w'’-]+)*)")
 # "Framework Agreement on Water Cooperation": a name whose head comes before its topic
-HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*[A-Z][\w'’-]+)*")
+CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+                 r"July|August|September|October|November|December)\b")
+HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"
+                       r"(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*")
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
 ACRONYM_INSIDE = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
@@ -82,7 +85,7 @@ QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|
 ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
 PLACE_DEAL = re.compile(r"(?<![\w-])the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
 ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
-PRIOR_LIST = re.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with)?", re.I)
+PRIOR_LIST = re.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
 COUNT = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs)\b", re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
@@ -93,6 +96,8 @@ NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain
                    "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
                    "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
                    "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+# "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.
+REPORTING_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "note", "state"}
 # "Qatar brokered the truce": the subject is a mediator, not a party.
 BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
@@ -299,6 +304,14 @@ def _catalogue_hits(text: str) -> list[_Hit]:
             continue
         if surface[:1].isupper() and _inside_longer_title(text, m.start()):
             continue
+        tail = HEAD_TAIL.match(text, m.end()) if row.get("generic") else None
+        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
+                            for w in tail.group(0).split()):
+            # "a memorandum of understanding on the Harbour Link": named by its topic
+            name = title_name(row["name"] + tail.group(0))
+            hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
+                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named"))
+            continue
         hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
                              or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
     taken = [(h.start, h.end) for h in hits]
@@ -429,12 +442,18 @@ BARE_TRUCE = re.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|dec
                         re.I)
 
 
+SUBJECT_TRUCE = re.compile(r"(?<![\w-])(?:an?|the)\s+((?:[a-z]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\s+"
+                           r"(?=(?:agreed|announced|brokered|signed|reached|declared|collapsed|broke|held|had|has|was|"
+                           r"between|that|took|came|went|began|ended)\b)", re.I)
+
+
 def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
-    """'agreed to a ceasefire', 'brokered a truce': a ceasefire agreement without the word agreement."""
+    """'agreed to a ceasefire', 'brokered a truce', 'a truce agreed by X and Y broke down': a ceasefire
+    agreement without the word agreement."""
     rows = {r["id"]: r for r in catalogue()}
     row = next((r for r in rows.values() if r["name"] == "Ceasefire Agreement"), None)
     hits = []
-    for m in BARE_TRUCE.finditer(text):
+    for m in [*BARE_TRUCE.finditer(text), *SUBJECT_TRUCE.finditer(text)]:
         if row and not _overlaps(taken, m.start(1), m.end(1)):
             hits.append(_row_hit(row, m.start(1), m.end(1)))
             taken.append((m.start(1), m.end(1)))
@@ -550,7 +569,9 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex) -> list[str]:
         members = [p for p in topic if not states_only or p in state_index()]
         if len(members) == n:
             return members
-    return idx.before(m.start(), n, states_only)
+    recent = idx.before(m.start(), n + 3, states_only)    # the most mentioned of the parties just before
+    keep = sorted(recent, key=lambda p: (-idx.frequency[p], recent.index(p)))[:n]
+    return [p for p in recent if p in keep]
 
 
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> list[str]:
@@ -605,8 +626,11 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 found += _collect(child, idx, text, skip)
         if tok.pos_ in ("VERB", "AUX"):
             subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            own = subj and all(span.start <= c.i < span.end for c in subj)
             climb = tok.dep_ in ("xcomp", "conj") or (tok.dep_ in ("ccomp", "advcl") and (
-                not subj or all(s.pos_ == "PRON" for s in subj)))
+                not subj or all(s.pos_ == "PRON" for s in subj))) \
+                or (own and tok.dep_ in ("pcomp", "acl", "advcl", "ccomp", "parataxis")) \
+                or (tok.dep_ == "parataxis" and tok.lemma_.lower() in REPORTING_VERBS)
             if not climb:
                 break
         if tok.head is tok:
@@ -669,6 +693,8 @@ def clause_window(span: Span) -> tuple[int, int]:
             and tok.head is not tok and tok.i not in seen:
         seen.add(tok.i)     # climb over "on renewing", "to sign" to the clause they complete
         tok = tok.head
+    if tok.dep_ == "parataxis" and tok.lemma_.lower() in REPORTING_VERBS and tok.head is not tok:
+        tok = tok.head      # "X proposed a pact with Y, a diplomat said" parsed with the pact under "said"
     if tok.pos_ not in ("VERB", "AUX"):
         return span.sent.start_char, span.sent.end_char
     lo, hi = _subtree_span(tok)
@@ -760,8 +786,13 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             _place(h, n, sent, instances, idx, text, prior, pending)
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances)
-    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx) if _has_parties(i)]
-    return _dedupe([_finding(inst, sents, dates, conf, text) for inst in instances])
+    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents) if _has_parties(i)]
+    owners: dict[int, set[int]] = {}
+    for k, inst in enumerate(instances):
+        for _h, n in inst.hits:
+            owners.setdefault(n, set()).add(k)
+    shared = {n for n, ks in owners.items() if len(ks) > 1}
+    return _dedupe([_finding(inst, sents, dates, conf, text, shared) for inst in instances])
 
 
 def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
@@ -818,7 +849,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                     h.parties = union
                     h.party_source = h.party_source or "role"
                     if STATUS_RANK[p_hit.status] > STATUS_RANK[h.status]:
-                        h.status = p_hit.status
+                        h.status, h.cue = p_hit.status, (-1, -1)
                 pending.remove((p_hit, p_n))
     if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
         _attach(target, h, n)
@@ -965,7 +996,7 @@ def _merge(into: _Instance, other: _Instance) -> None:
         into.evidence_rank, into.evidence_n = other.evidence_rank, other.evidence_n
 
 
-def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]:
+def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Sentence] | None = None) -> list[_Instance]:
     """Fold a generic reference ('an arms control treaty') into the one named or catalogued
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
@@ -976,15 +1007,62 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex) -> list[_Instance]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list]:
+        target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
+                                  and not i.from_list])
+        if target is not None:
+            _merge(target, g)
+            out.remove(g)
     for inst in out:
         two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status == "signed")
         if two_sided and len(inst.parties) < 2:
-            # a bilateral instrument with a party unnamed near it: the article's main other party
-            others = sorted(((c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2), reverse=True)
+            # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
+            # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
+            near = _sentence_states(inst, idx, sents)
+            others = [(0, p) for p in near[:2 - len(inst.parties)]] if near else \
+                sorted(((c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2), reverse=True)
             if others:
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
     return out
+
+
+def _sentence_states(inst: _Instance, idx: _PartyIndex, sents: list[Sentence] | None) -> list[str]:
+    """States written in the sentence that first names the instance, besides its parties."""
+    opening = [n for h, n in inst.hits if h.source not in ("anaphor", "indefinite")]
+    if sents is None or not opening:
+        return []
+    sent = sents[min(opening)]
+    return [p for p in idx.inside(sent.start, sent.end) if p not in inst.parties and canonical_state(p)]
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", name.lower().replace("defence", "defense"))
+            if w not in ("agreement", "agreements", "pact", "deal", "treaty", "accord", "arrangement", "the", "of",
+                         "on", "and", "for", "a", "an", "to", "in")}
+
+
+def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
+    """The named agreement a generic reference stands for: 'a defence pact' in a lead about the
+    Reciprocal Access Agreement, 'the water deal' for the Framework Agreement on Water Cooperation.
+    Its parties must fit, and its words must be broad ones or words of the name; with several
+    candidates, the one sharing most words, if only one does."""
+    broad = _broad_regex()
+    own = {w for w in _words(g.name) if not any(p.lower().startswith(w) for p in g.parties)}
+    fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
+            and all(broad.fullmatch(w) or w in _words(i.name) for w in own)]
+    if not fits:
+        return None
+    score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
+    top = max(score.values())
+    best = [i for i in fits if score[id(i)] == top]
+    return best[0] if len(best) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _broad_regex() -> re.Pattern:
+    rows = [r["pattern"] for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "broad"]
+    return re.compile(r"(?:" + "|".join(rows or ["(?!)"]) + r")", re.I)
 
 
 def _has_parties(inst: _Instance) -> bool:
@@ -997,7 +1075,8 @@ def _keep(inst: _Instance) -> bool:
 
 
 def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], conf: dict,
-             text: str) -> AgreementFinding:
+             text: str, shared: set[int] = frozenset()) -> AgreementFinding:
+    """shared: sentences that mention other agreements too, where an untied date is not borrowed."""
     name = inst.name
     if inst.source == "generic":
         name = _generic_name(name, inst.parties)
@@ -1011,7 +1090,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         tied = _tied_date(inst, dates)
         if tied is not None:
             status_date, ev = tied
-        else:
+        elif ev not in shared and any(n == ev and h.cue[0] >= 0 for h, n in inst.hits):
             ds = [d.value for d in dates if d.sentence_n == ev and _calendar(d.value)]
             if ds:
                 status_date = ds[0]
@@ -1052,8 +1131,9 @@ def _tied_date(inst: _Instance, dates: list[DateFinding]) -> tuple[str, int] | N
         for d in dates:
             if d.sentence_n != n or not _calendar(d.value):
                 continue
-            if 0 <= d.start - ce <= CUE_DATE_AFTER:
-                gap = d.start - ce
+            skip = h.end - h.start if ce <= h.start and h.end <= d.start else 0
+            if 0 <= d.start - ce - skip <= CUE_DATE_AFTER:
+                gap = d.start - ce - skip
             elif 0 <= cs - d.end <= CUE_DATE_BEFORE:
                 gap = cs - d.end + 10
             else:

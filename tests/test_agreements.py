@@ -344,7 +344,7 @@ def test_agreements_plural_pacts_with_a_list(parse, settings, text, expected):
 def test_agreements_kind_lexicon_is_valid():
     from pipeline.resources import load_jsonl
     rows = load_jsonl("agreement_kinds.jsonl")
-    assert {r["type"] for r in rows} == {"kind", "modifier", "exclude"}
+    assert {r["type"] for r in rows} == {"kind", "modifier", "exclude", "broad"}
     for r in rows:
         re.compile(r["pattern"])
         if r["type"] == "kind":
