@@ -253,6 +253,17 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
                 or _capitalised_neighbour(text, s, s) and text[s - 1:s] == " "):
             continue
         found.append((s, e, m.group(1), capital_index()[m.group(1)]))
+    partner = _cue_regex("capital_partner_preps", r"\b(?:{alt})\s+(?:both\s+)?$")
+    seen = {f[0] for f in found}
+    for m in re.finditer(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?![\w-])", text):
+        s, e = m.start(1), m.end(1)           # 'talks with Washington', 'between Tokyo and Manila'
+        if s in seen or (_capitalised_neighbour(text, s, e) and not re.match(r" and ", text[e:e + 5])):
+            continue
+        before = text[max(0, s - 30):s]
+        listed = re.search(r"(?:,|\band|\bor)\s+$", before) and any(
+            f[1] == s - len(re.search(r"[\s,]*(?:and\s+|or\s+)?$", before).group(0)) for f in found)
+        if partner.search(before) or listed:
+            found.append((s, e, m.group(1), capital_index()[m.group(1)]))
     found.sort(key=lambda f: (f[0], -f[1]))
     out, last = [], -1
     for f in found:
@@ -410,9 +421,11 @@ def _byline_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DATELINES = (
-    re.compile(r"^[ \t]*[A-Z]{2}[A-Z.'’ -]*?(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{2,40}\)\s*)?[-–—]+[ \t]", re.M),
-    re.compile(r"^[ \t]*[A-Z][\w.'’ -]{1,30}?(?:,[^\n()]{0,40}?)?\s*\([^()\n]{2,40}\)\s*[-–—]+[ \t]", re.M),
+_DATELINES = (      # the dash is followed by the first sentence: a capital letter or a quote
+    re.compile(r"^[ \t]*[A-Z]{2}[A-Z.'’ -]*?(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{2,40}\)\s*)?[-–—]+[ \t]+(?=[A-Z\"“‘'])",
+               re.M),
+    re.compile(r"^[ \t]*[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2}(?:,[^\n()]{0,40}?)?\s*\([^()\n]{2,40}\)\s*[-–—]+"
+               r"[ \t]+(?=[A-Z\"“‘'])", re.M),
 )
 
 
@@ -427,11 +440,13 @@ def _author_names(text: str) -> list[frozenset[str]]:
     for m in re.finditer(r"^[ \t]*By[ \t:]+([^\n]+)$", text, re.M):
         names.extend(re.findall(name, m.group(1)))
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    for line in lines[1:8]:
+    for i, line in enumerate(lines[1:8], 1):
         if len(line.split()) >= 12:
             break
+        body = "\n".join(lines[i + 1:-1])
         m = not line.startswith("By ") and re.fullmatch(honor + "(" + name + ")", line)
-        if m and not state_mentions(line) and not _org_regex().search(line):
+        if (m and not state_mentions(line) and not _org_regex().search(line)      # a name the body
+                and not re.search(r"\b" + re.escape(m.group(1).split()[-1]) + r"\b", body)):  # uses is no byline
             names.append(m.group(1))
     if lines:
         m = re.match(honor + "(" + name + r")\s+(?:is|was|serves as|has been)\s+(?:a|an|the)\s", lines[-1])

@@ -505,3 +505,28 @@ def test_actors_agencies_authors_and_places_are_not_actors(parse, text, absent):
 ])
 def test_actors_parties_congress_and_particle_names(parse, text, name, kind):
     assert _by_name(parse, text)[name].type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "The Pacific Maritime Office (PMO) - the agency named last year - will host the talks.",
+    "NATO - and its partners - met in Brussels.",
+])
+def test_actors_dash_asides_at_line_start_are_no_datelines(text):
+    assert actors._byline_spans(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Pact stalls\nAna Soto\nPeru and Chile met on Monday.\nLater, Soto said the talks would resume.\nIt ended.",
+])
+def test_actors_name_line_under_headline_that_the_body_uses_is_no_byline(text):
+    assert actors._author_names(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Riyadh signed a framework with Ottawa last year.", ["Saudi Arabia", "Canada"]),
+    ("Relations between Hanoi and Jakarta have warmed.", ["Vietnam", "Indonesia"]),
+    ("New sanctions against Caracas, Havana and Minsk were announced.", ["Venezuela", "Cuba", "Belarus"]),
+    ("She studied in Madrid and Berlin before joining.", []),
+])
+def test_actors_capitals_as_partners_or_targets_are_states(text, expected):
+    assert [m[3] for m in actors.state_mentions(text)] == expected
