@@ -55,7 +55,13 @@ ANAPHOR = re.compile(
     r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
 PLURAL_WITH = re.compile(r"(?<![\w-])(?:similar\s+|such\s+|other\s+)?(pacts|agreements|accords|treaties|deals|arrangements)\s+with\b", re.I)
 INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
-                        r"comprehensive|bilateral|trilateral)\s+)*)(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
+                        r"comprehensive|bilateral|trilateral|comparable|similar|parallel|equivalent)\s+)*)"
+                        r"(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
+LIKE = re.compile(r"\b(?:comparable|similar|parallel|equivalent)\b", re.I)
+# "Moscow was suspending its participation": the agreement in focus, named by what is done to it
+PARTICIPATION = re.compile(r"\b(?:suspend(?:s|ed|ing)?|halt(?:s|ed|ing)?|end(?:s|ed|ing)?|freez(?:e|es|ing)|froze|"
+                           r"resum(?:e|es|ed|ing)|restor(?:e|es|ed|ing))\s+(?:its|their|his|her)\s+(participation)"
+                           r"(?!\s+in\s+(?:the|a|an)\b)", re.I)
 NAMED = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
     r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
@@ -125,6 +131,7 @@ class _Hit:
     status: str = "unspecified"
     prior: list[str] = field(default_factory=list)   # parties of earlier instances ("the third, after X and Y")
     new: bool = False           # "a new deal": a further instrument of the kind being discussed
+    like: bool = False          # "a comparable pact with X": the instrument in focus, with another partner
     draft: bool = False         # "the draft agreement": refers to an unsigned instrument
     cue: tuple[int, int] = (-1, -1)   # character span of the status cue
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
@@ -482,8 +489,12 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
     for m in INDEFINITE.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
             hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite",
-                             new=bool(re.search(r"\bnew\b", m.group(2), re.I))))
+                             new=bool(re.search(r"\bnew\b", m.group(2), re.I)), like=bool(LIKE.search(m.group(2)))))
             taken.append((m.start(), m.end()))
+    for m in PARTICIPATION.finditer(text):
+        if not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor"))
+            taken.append((m.start(1), m.end(1)))
     return hits
 
 
@@ -820,6 +831,22 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
     """Attach a mention to an existing instance or open a new one (or several for a bilateral
     instrument written with a hub and a list: 'Japan's ACSAs with New Zealand and the Netherlands')."""
     recent = [i for i in instances if n - i.last <= 3]
+    if h.source == "indefinite" and h.like and h.with_list and recent:
+        # "talks on a comparable pact with France": the instrument in focus, with a new partner
+        target = max(recent, key=lambda i: (i.last, -len(i.hits)))
+        hub = _hub(target.parties, idx) if len(target.parties) == 2 else ""
+        for p in h.with_list:
+            if p in target.parties:
+                continue
+            parties = [hub, p] if hub else [p]
+            same = [i for i in instances if i.key == target.key and set(i.parties) == set(parties)]
+            if same:
+                _attach(same[0], h, n)
+            else:
+                _open(instances, target.key, target.name, target.acronym, target.kind, target.source,
+                      target.bilateral, parties, "role", h, n, None)
+                instances[-1].from_list = True     # a row of its own, kept though only referred to
+        return
     if h.source in ("anaphor", "indefinite"):
         target = _resolve_reference(h, n, instances, recent)
         if target is None:
