@@ -434,6 +434,8 @@ SCHEDULE = frozenset({"expire", "lapse", "end", "begin", "start", "take", "enter
                       "visit", "sign", "open", "close", "hold", "vote", "travel", "run", "finish", "resume",
                       "return", "launch", "leave", "conclude", "deliver", "announce", "decide", "report", "rule",
                       "debate", "complete", "expire", "retire", "join", "host", "attend", "speak"})
+# Verbs of a procedure: "cannot take effect unless ratified" is a rule of the deal, not a reason.
+PROCEDURAL = frozenset({"take", "enter", "come", "begin", "start", "become", "apply", "expire", "happen"})
 AGREEMENT_EVENTS = frozenset({"suspend", "terminate", "withdraw", "scrap", "cancel", "abandon", "quit", "exit",
                               "halt", "freeze", "revoke", "end", "sign", "ratify", "conclude", "resume", "restore",
                               "renew", "block", "reject", "delay", "postpone", "stall", "collapse", "seek", "pursue",
@@ -468,7 +470,8 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     a schedule ("due to lapse"), an appeal for calm ("urged restraint"), a reciprocal accusation
     ("accused each other of"), the content of a deal ("would stop blocking", "which would establish
     relations"), a speaker's plan ("Moscow said it would ...") or the cause of a figure moving.
-    Returns why ('' when the cue stands); "figure" means the whole causal clause is beside the point."""
+    Returns why ('' when the cue stands); for "figure" and "exchange" the cues inside the causal
+    clause or the accusation go with it (see dead_range)."""
     tok = doc[hit.start]
     cue = doc.text[hit.start_char:hit.end_char].lower()
     if cue == "due to" and hit.end < len(doc) and (doc[hit.end].tag_ == "VB" or doc[hit.end].lower_ in SCHEDULE):
@@ -483,7 +486,9 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     if tok.lemma_ in ("accuse", "blame"):
         after = " ".join(t.lower_ for t in doc[hit.end:hit.end + 2])
         if after in ("each other", "one another") or "each" in after.split()[:1]:
-            return "content"
+            return "exchange"
+    if cue in ("cannot", "can not", "unable to") and clause_node(tok).lemma_ in PROCEDURAL:
+        return "content"
     if hit.type == "resistance":
         node = clause_node(tok)
         if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_ in STOPPING:
@@ -513,9 +518,17 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     return ""
 
 
-def _cause_phrase(tok: Token) -> Token:
-    """The head of the clause or phrase a causal marker introduces ("because X ...", "due to X")."""
-    return tok.head if tok.dep_ == "mark" else tok
+def dead_range(tok: Token, why: str) -> tuple[int, int] | None:
+    """Tokens [lo, hi] whose cues fall with a dismissed cue: the clause a causal marker introduces
+    ("because X ..."), the charge of a reciprocal accusation ("accused each other of X")."""
+    if why == "figure":
+        head = tok.head if tok.dep_ == "mark" else tok
+        return head.left_edge.i, head.right_edge.i
+    if why == "exchange":
+        charge = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if charge:
+            return charge[0].left_edge.i, charge[0].right_edge.i
+    return None
 
 
 def argued_reason(doc: Doc, span: Span, node: Token) -> tuple[int, int] | None:
@@ -523,9 +536,9 @@ def argued_reason(doc: Doc, span: Span, node: Token) -> tuple[int, int] | None:
     that X", "argues that X, and refused ..."): token range of the participle clause, or of the
     complement of a finite verb, when that verb and `node` are linked directly or as conjuncts."""
     for tok in span:
-        linked = tok.head.i == node.i or node.head.i == tok.i or (tok.head.i == node.head.i and tok.i != node.i
-                                                                  and tok.dep_ == "conj" and node.dep_ == "conj")
-        if tok.lemma_ in ARGUING and tok.pos_ == "VERB" and linked and tok.i != node.i:
+        linked = tok.i == node.i or tok.head.i == node.i or node.head.i == tok.i or (
+            tok.head.i == node.head.i and tok.dep_ == "conj" and node.dep_ == "conj")
+        if tok.lemma_ in ARGUING and tok.pos_ == "VERB" and linked:
             comp = [c for c in tok.children if c.dep_ == "ccomp"]
             if not comp:
                 continue
@@ -554,23 +567,20 @@ def holder_of(doc: Doc, node: Token, actors: list[ActorFinding], span: Span) -> 
 
 
 def split_frames(text: str, s: int, e: int, actors: list[ActorFinding]) -> list[tuple[int, int, str]]:
-    """Cut "for A, X; for B, Y" into one stretch per fronted actor: (start, end, holder or '')."""
-    out, lo = [], s
+    """Cut "For A, X; for B, Y" into one stretch per fronted actor: (start, end, holder of the
+    stretch after a cut, else ''). A stretch is trimmed of edge punctuation."""
+    cuts = []
     for m in re.finditer(r";\s*(?=for\s+[^,;]{1,40},)", text[s:e], re.I):
-        cut = s + m.start()
-        nxt = s + m.end()
-        comma = text.index(",", nxt)
-        name = _actor_at(actors, nxt, comma)
-        if not name:
-            continue
-        out.append((lo, cut, ""))
-        lo = nxt
-        out.append((lo, e, name))
-    if not out:
-        return [(s, e, "")]
-    merged = [out[0]] + [x for x in out[1:] if x[0] != out[0][0]]
-    return [(a, (merged[i + 1][0] if i + 1 < len(merged) else e), h) for i, (a, _b, h) in enumerate(merged)] \
-        if len(merged) > 1 else [(s, e, "")]
+        after = s + m.end()
+        name = _actor_at(actors, after, text.index(",", after))
+        if name:
+            cuts.append((s + m.start(), after, name))
+    parts, lo, holder = [], s, ""
+    for cut, after, name in cuts:
+        parts.append((*trim(text, lo, cut), holder))
+        lo, holder = after, name
+    parts.append((*trim(text, lo, e), holder))
+    return parts
 
 
 def group_clauses(clauses: list[tuple[int, int, CueHit, str]]) -> list[list[tuple[int, int, CueHit, str]]]:
@@ -609,9 +619,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         hits = [h for h in all_hits if span.start <= h.start < span.end and h.type in MOTIVE_TYPES]
         why = {h: spurious(doc, h, agreements, actors) for h in hits}
         bad = [h for h in hits if why[h]]
-        # a cause of a figure moving takes the cues inside its own clause with it
-        dead = [(_cause_phrase(doc[h.start]).left_edge.i, _cause_phrase(doc[h.start]).right_edge.i)
-                for h in bad if why[h] == "figure"]
+        dead = [r for h in bad for r in [dead_range(doc[h.start], why[h])] if r]
         clauses = []
         for h in hits:
             if h in bad or any(lo <= h.start <= hi for lo, hi in dead):
@@ -635,7 +643,6 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             holder = next((x[3] for x in group if x[2] is h), "") or next((x[3] for x in group if x[3]), "")
             ag = link_agreement(text, sents, sent, h.start_char, agreements)
             for a, b, frame_holder in split_frames(text, s, e, actors):
-                a, b = trim(text, a, b)
                 out.append(MotiveFinding(sent.n, a, b, text[a:b], text[h.start_char:h.end_char].lower(),
                                          (ag.acronym or ag.name) if ag else "", frame_holder or holder))
     return drop_repeats(out)

@@ -252,3 +252,154 @@ def test_motives_drop_repeats_keeps_one_copy_of_a_repeated_statement(texts, kept
     from pipeline.records import MotiveFinding
     found = [MotiveFinding(n, 0, len(t), t) for n, t in enumerate(texts)]
     assert [m.sentence_n for m in motives.drop_repeats(found)] == kept
+
+
+# ----------------------------------------------------------------------------- generalisation classes
+
+CBA = ("Coastal Basing Accord", "CBA", ["Coastal Basing Accord", "CBA"])
+INTRO = "Ghana and Togo signed the Coastal Basing Accord (CBA) on Tuesday.\n"
+STATES = [{"name": "Ghana"}, {"name": "Togo"}, {"name": "Benin"},
+          {"name": "Chile"}, {"name": "Peru"}, {"name": "Uruguay"}, {"name": "Paraguay"}]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    # a timetable: "due to" + verb says when, not why
+    INTRO + "The CBA is due to expire in March, and no renewal is planned.\n",
+    INTRO + "It is due to lapse next spring under a sunset clause in the CBA.\n",
+    # an appeal for calm or for speed is an event, not a reason
+    INTRO + "Benin, which borders both countries, urged calm along the coast after the CBA was signed.\n",
+    INTRO + "Benin urged both capitals to ratify the CBA without delay.\n",
+    # a reciprocal accusation reports an exchange of blame
+    INTRO + "Hours after the CBA was signed, Ghana and Togo accused each other of violating the truce.\n",
+    # the content of the deal read as a reason
+    INTRO + "Under the CBA, Togo would stop blocking Ghanaian trawlers from its ports.\n",
+    "Ghana and Togo agreed on the text of the Coastal Basing Accord, which would establish joint naval patrols.\n",
+    # a state speaking of its own plans: "it" is the speaker, not the deal
+    INTRO + "Togo said it would keep its navy in port during the CBA talks.\n",
+    # an economist explaining a figure, not a party's reason
+    INTRO + "Analysts cautioned that the export figures flatter the CBA, because fuel prices rose sharply.\n",
+])
+def test_motives_extract_ignores_schedules_appeals_content_and_figures(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert found == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Fishing unions in Togo have resisted the CBA, arguing that foreign warships would scare off the catch.\n",
+     "arguing that foreign warships would scare off the catch"),
+    (INTRO + "Ghana's opposition leader argues that the CBA would turn the coast into a target, and he has refused "
+             "to back its ratification.\n",
+     "the CBA would turn the coast into a target"),
+])
+def test_motives_extract_gives_the_reason_of_a_resistance(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [m.text for m in found] == [expected]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Togo said the CBA could not be ratified while Ghanaian patrol boats remain in disputed waters.\n",
+     "the CBA could not be ratified while Ghanaian patrol boats remain in disputed waters"),
+    (INTRO + "Benin says it will not join the CBA until its border claims are settled.\n",
+     "it will not join the CBA until its border claims are settled"),
+])
+def test_motives_extract_finds_a_condition_set_against_the_deal(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len(found) == 1 and expected in found[0].text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    INTRO + "The CBA will not enter into force until both parliaments ratify it.\n",
+    INTRO + "The CBA cannot take effect unless the two legislatures approve it.\n",
+])
+def test_motives_extract_ignores_a_procedural_condition(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert found == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "For Ghana, the attraction was cheaper fuel for its fleet; for Togo, a share of the port fees.\n",
+     [("For Ghana, the attraction was cheaper fuel for its fleet", "Ghana"),
+      ("for Togo, a share of the port fees", "Togo")]),
+    (INTRO + "For Togo, splitting patrol costs with a neighbour was the main prize, officials said.\n",
+     [("For Togo, splitting patrol costs with a neighbour was the main prize", "Togo")]),
+])
+def test_motives_extract_reads_fronted_holder_frames(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [(m.text, m.actor) for m in found] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile had pursued the Pacific Cable Pact to win cheaper bandwidth for its universities, "
+     "while Peru wanted to attract data centres to its north.\n",
+     [("Chile", "to win cheaper bandwidth"), ("Peru", "wanted to attract data centres")]),
+    ("Uruguay signed the Pacific Cable Pact to cut roaming fees for its tourists, "
+     "while Paraguay wanted to connect its landlocked regions to the ocean cable.\n",
+     [("Uruguay", "to cut roaming fees"), ("Paraguay", "wanted to connect")]),
+])
+def test_motives_extract_splits_coordinated_motives_of_two_holders(parse, text, expected):
+    pact = ("Pacific Cable Pact", "", ["Pacific Cable Pact"])
+    _sents, found = run_extract(parse, text, [pact], STATES)
+    assert len(found) == 2
+    for m, (holder, words) in zip(found, expected):
+        assert m.actor == holder and words in m.text
+    assert found[0].end <= found[1].start
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Ghana wants the accord to open its northern ports to Togolese cargo.\n",
+     "to open its northern ports to Togolese cargo"),
+    (INTRO + "Togo needed the deal above all to prove that it could police its own waters.\n",
+     "to prove that it could police its own waters"),
+    (INTRO + "\"This accord is about protecting our fishermen from pirates,\" Ghana's navy chief said.\n",
+     "This accord is about protecting our fishermen from pirates"),
+    (INTRO + "Officials said the new piers would be used for search-and-rescue missions.\n",
+     "the new piers would be used for search-and-rescue missions"),
+    (INTRO + "Togo ratified the accord as piracy attacks have doubled along the Gulf of Guinea.\n",
+     "as piracy attacks have doubled along the Gulf of Guinea"),
+    ("Ghana and Togo brought the Coastal Basing Accord (CBA) into force on Tuesday, clearing the way for joint "
+     "patrols next month.\n",
+     "clearing the way for joint patrols next month"),
+])
+def test_motives_extract_finds_purposes_stated_around_the_deal(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len(found) == 1 and expected in found[0].text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    # a quoted need of an actor, in a sentence that names no agreement
+    (INTRO + "\"Safe ports are a matter of life and death for our traders,\" Togo's trade minister said.\n",
+     "Safe ports are a matter of life and death for our traders"),
+    (INTRO + "Ghana's minister spoke at length about the coast.\n"
+             "\"We need to be able to reach our oil platforms within the hour,\" Ghana's minister said.\n",
+     "We need to be able to reach our oil platforms within the hour"),
+    # a definite "the move" refers back to the deal a few sentences on
+    (INTRO + "The ministers toured the harbour afterwards.\n"
+             "Lunch was served on a frigate.\n"
+             "The speeches were brief.\n"
+             "Benin said the move was aimed at isolating its ports.\n",
+     "the move was aimed at isolating its ports"),
+])
+def test_motives_extract_follows_the_deal_beyond_its_sentence(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len(found) == 1 and expected in found[0].text
+
+
+@pytest.mark.parametrize("text, cut", [
+    ("For Chile, lower tariffs; for Peru, more tourists", [("For Chile, lower tariffs", ""), ("for Peru, more tourists", "Peru")]),
+    ("Lower tariffs; for the record, nothing else", [("Lower tariffs; for the record, nothing else", "")]),
+])
+def test_motives_split_frames_cuts_at_a_fronted_actor(text, cut):
+    peru = ActorFinding(name="Peru", type="state")
+    start = text.find("Peru")
+    if start >= 0:
+        peru.mentions.append(Mention(start, start + 4, "Peru", 0))
+    parts = motives.split_frames(text, 0, len(text), [peru])
+    assert [(text[a:b], h) for a, b, h in parts] == cut
