@@ -822,8 +822,13 @@ def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
     return list(out.values())
 
 
-def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex) -> list[str]:
-    return [p for p in idx.inside(sent.start, sent.end) if canonical_state(p)]
+MEDIATED_BY = re.compile(r"\b(?:brokered|mediated|hosted|facilitated|sponsored|guaranteed|overseen|witnessed)\s+by\s+(?:the\s+)?$", re.I)
+
+
+def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex, text: str = "") -> list[str]:
+    """The states of the sentence, except mediators ('brokered by Qatar')."""
+    return _unique(c for s, e, c in idx.spans if s >= sent.start and e <= sent.end and canonical_state(c)
+                   and not (text and MEDIATED_BY.search(text[max(sent.start, s - 40):s])))
 
 
 def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _PartyIndex, text: str,
@@ -908,7 +913,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
             return
-        parties, party_source = _fallback_parties(h, sent, idx), "fallback"
+        parties, party_source = _fallback_parties(h, sent, idx, text), "fallback"
         hub_parties = parties
     if bilateral and len(h.with_list) >= 2 and len(hub_parties) == len(h.with_list):
         # "Manila has visiting forces agreements with Washington and Canberra": the holder is unnamed here
@@ -1055,12 +1060,19 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
 
 
 def _sentence_states(inst: _Instance, idx: _PartyIndex, sents: list[Sentence] | None) -> list[str]:
-    """States written in the sentence that first names the instance, besides its parties."""
+    """States written in the sentence that first names the instance (else the sentence before it,
+    most mentioned first), besides its parties."""
     opening = [n for h, n in inst.hits if h.source not in ("anaphor", "indefinite")]
     if sents is None or not opening:
         return []
-    sent = sents[min(opening)]
-    return [p for p in idx.inside(sent.start, sent.end) if p not in inst.parties and canonical_state(p)]
+    first = min(opening)
+    for k in (first, first - 1):      # its sentence, else the one before ("Iran looked elsewhere. Its president ...")
+        if k < 0:
+            break
+        found = [p for p in idx.inside(sents[k].start, sents[k].end) if p not in inst.parties and canonical_state(p)]
+        if found:
+            return sorted(found, key=lambda p: (-idx.frequency[p], found.index(p))) if k != first else found
+    return []
 
 
 def _words(name: str) -> set[str]:
@@ -1121,6 +1133,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
             ds = [d.value for d in dates if d.sentence_n == ev and _calendar(d.value)]
             if ds:
                 status_date = ds[0]
+    parties = [p for p in inst.parties if not (_fold(name) in _fold(p) and _fold(name) != _fold(p))]
     status = inst.status
     if status == "restored":
         status = "in_force"
@@ -1131,7 +1144,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         status = "existing"         # a named agreement mentioned with no status asserted: it exists
     return AgreementFinding(
         name=name, acronym=inst.acronym, kind=inst.kind if inst.kind in KINDS else "other",
-        parties=sorted(inst.parties), status=status,
+        parties=sorted(parties), status=status,
         status_date=status_date, sentence_ns=ns,
         evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
         mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits])

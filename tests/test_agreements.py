@@ -383,3 +383,177 @@ def test_agreements_headlines_gerunds_and_brokers(parse, settings, text, key, st
     rows = _rows(found)
     assert list(rows) == [key]
     assert rows[key].status == status and len(rows[key].sentence_ns) == n_sentences
+
+
+# ---------------------------------------------------------------- generalisation fixes (own sentences)
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The accord still requires ratification by the Chilean senate.", "unspecified"),
+    ("The treaty is awaiting ratification in both capitals.", "unspecified"),
+    ("Negotiators agreed on all 23 articles of the draft treaty last week.", "under_negotiation"),
+    ("The envoys have agreed on the text of the pact.", "under_negotiation"),
+    ("Officials finalised its text before the treaty went to cabinet.", "under_negotiation"),
+    ("The two ministries agreed to begin talks in the autumn on the pact.", "proposed"),
+    ("Both governments agreed to open negotiations on an accord.", "proposed"),
+    ("The truce broke down within a day.", "terminated"),
+    ("After a challenge by left-wing unions, the pact was upheld by the court.", "unspecified"),
+])
+def test_agreements_pending_and_negated_cues(sentence, status):
+    m = re.search(r"\b(?:accord|treaty|pact|truce)\b", sentence)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The Lisbon pact, which is still in force, ties the two navies together.", "standing"),
+    ("The accord remains in effect despite the quarrel.", "standing"),
+    ("The accord entered into force on Monday.", "in_force"),
+])
+def test_agreements_in_force_state_differs_from_entry_into_force(sentence, status):
+    m = re.search(r"\b(?:pact|accord)\b", sentence)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    # an agreement in force mentioned once, in passing -> existing; the one the article is about -> in_force
+    ("Chile and Peru opened a new border crossing on Monday. Under a 1985 river navigation agreement between "
+     "the two countries, which remains in force, barges may cross freely.",
+     {"Chile-Peru River Navigation Agreement": "existing"}),
+    ("The Reciprocal Access Agreement between Poland and Japan is in force. The RAA lets troops train together.",
+     {"RAA": "in_force"}),
+    # a named agreement with no status asserted exists
+    ("Delegates met in the shadow of the 1960 Treaty of Montevideo, which shaped the region.",
+     {"Treaty of Montevideo": "existing"}),
+])
+def test_agreements_existing_for_agreements_in_passing(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {f.acronym or f.name: f.status for f in found} == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    ("The Arctic Fisheries Treaty, which for years regulated catches in the northern seas, has since been "
+     "abandoned by both Norway and Iceland.", "Arctic Fisheries Treaty", "terminated"),
+    ("The Danube Shipping Accord, long a pillar of river trade between the riparian states, was formally "
+     "suspended by Hungary last year.", "Danube Shipping Accord", "suspended"),
+])
+def test_agreements_status_from_the_governing_verb_at_any_distance(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text)
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, acronym, status, value", [
+    ("The Basic Exchange and Cooperation Agreement (BECA), signed by Chile and Peru in 2015, set limits. "
+     "It has held ever since. In May 2021, the Chilean president announced that Santiago was suspending its "
+     "participation, citing Peruvian violations.", "BECA", "suspended", "2021-05"),
+    ("The Andean Missile Limitation Treaty (AMLT) was signed by Norway and Chile in 1990. In truth the pact has "
+     "been fading for years. In March 2004, Oslo said it was halting its participation for good.",
+     "AMLT", "suspended", "2004-03"),
+])
+def test_agreements_participation_refers_to_the_agreement_in_focus(parse, settings, text, acronym, status, value):
+    found, _ = _extract(parse, settings, text)
+    row = [f for f in found if f.acronym == acronym]
+    assert len(row) == 1 and row[0].status == status and row[0].status_date == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected_name", [
+    ("Chile and Peru signed a Framework Agreement on Fisheries Management on Tuesday.",
+     "Framework Agreement on Fisheries Management"),
+    ("Ghana and Togo signed the Agreement on the Road to Reconciliation in Accra in May.",
+     "Agreement on the Road to Reconciliation"),
+    ("Kenya and Uganda signed a memorandum of understanding on the Lake Victoria Railway in June.",
+     "Memorandum of Understanding on the Lake Victoria Railway"),
+])
+def test_agreements_names_are_not_cut_short(parse, settings, text, expected_name):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [expected_name]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, acronym", [
+    ("The Future Maritime Patrol Initiative (FMPI) treaty was signed by Norway, Chile and Peru in Oslo.",
+     "Future Maritime Patrol Initiative Treaty", "FMPI"),
+    ("Chile has signed an Investment and Economic Partnership Agreement (IEPA) with Peru.",
+     "Investment and Economic Partnership Agreement", "IEPA"),
+])
+def test_agreements_acronyms_inside_or_after_longer_titles(parse, settings, text, name, acronym):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.acronym) for f in found] == [(name, acronym)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("A ceasefire agreed by Armenia and Azerbaijan collapsed on Sunday.",
+     {("Armenia", "Azerbaijan"): "terminated"}),
+    ("The truce brokered by Qatar between Sudan and Chad broke down overnight.",
+     {("Chad", "Sudan"): "terminated"}),
+])
+def test_agreements_ceasefire_as_subject(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {tuple(f.parties): f.status for f in found if f.kind == "peace"} == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile and Peru signed a Visiting Forces Agreement on Monday. The VFA is Chile's third such agreement, "
+     "after pacts already in force with Spain and Norway. Talks on a comparable pact with Ghana are continuing.",
+     {("Chile", "Peru"): "signed", ("Chile", "Spain"): "existing", ("Chile", "Norway"): "existing",
+      ("Chile", "Ghana"): "under_negotiation"}),
+    ("Kenya and Ethiopia signed a Status of Forces Agreement in May. Ethiopia is now negotiating a similar "
+     "agreement with Somalia.",
+     {("Ethiopia", "Kenya"): "signed", ("Ethiopia", "Somalia"): "under_negotiation"}),
+])
+def test_agreements_repeated_kind_one_row_per_partner(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {tuple(sorted(f.parties)): f.status for f in found} == {tuple(sorted(k)): v for k, v in expected.items()}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile, Peru seal security pact\nThe Mutual Defense Treaty signed by Chile and Peru on Monday commits "
+     "both to joint patrols.", "Mutual Defense Treaty"),
+    ("Kenya and Ghana sign 10-year cooperation deal\nThe Space Data Cooperation Agreement, signed by "
+     "Kenya and Ghana in Nairobi, covers satellite data.", "Space Data Cooperation Agreement"),
+])
+def test_agreements_generic_headline_folds_into_the_named_agreement(parse, settings, text, name):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.status) for f in found] == [(name, "signed")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, names", [
+    # a specific topic word keeps an older agreement apart from the named one
+    ("Chile and Peru signed a Framework Agreement on Fisheries Management on Monday. Under a 1975 pipeline "
+     "agreement between the two countries, which remains in force, gas flows north.",
+     {"Framework Agreement on Fisheries Management", "Chile-Peru Pipeline Agreement"}),
+])
+def test_agreements_specific_generic_reference_stays_apart(parse, settings, text, names):
+    found, _ = _extract(parse, settings, text)
+    assert {f.name for f in found} == names
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties, status", [
+    ("Meanwhile, Hanoi has proposed a Defense Equipment and Technology Transfer Agreement with Chile, a "
+     "Chilean official said.", ("Chile", "Vietnam"), "proposed"),
+    ("Separately, Nairobi has proposed a Visiting Forces Agreement with Ghana, a Ghanaian envoy said, though "
+     "Accra has not replied.", ("Ghana", "Kenya"), "proposed"),
+])
+def test_agreements_proposer_is_a_party(parse, settings, text, parties, status):
+    found, _ = _extract(parse, settings, text)
+    assert [(tuple(sorted(f.parties)), f.status) for f in found] == [(parties, status)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, value", [
+    ("OSLO, June 3, 2024 - Trade rose sharply. The Arctic Trade Agreement between Norway and Iceland, signed "
+     "in 2019 and in force since March 1, 2020, removed tariffs.", "2020-03-01"),
+    ("LIMA, May 9, 2023 - The Pacific Trade Agreement between Chile and Peru, in force since 2018, was "
+     "praised.", "2018"),
+])
+def test_agreements_status_date_is_the_date_next_to_the_cue(parse, settings, text, value):
+    found, _ = _extract(parse, settings, text, anchor="2024-06-03")
+    assert found and found[0].status_date == value
