@@ -439,7 +439,8 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
         phrase = " ".join(w for w in mods if w in ("bilateral", "trilateral")) + " " + " ".join(words)
         kind = kind_of(phrase)
         hits.append(_Hit(s, e, f"generic:{kind}" if kind != "other" else "generic:" + _fold(phrase),
-                         title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3)))))
+                         title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3))),
+                         new=bool(re.search(r"\bnew\s+$", text[max(0, s - 12):s], re.I))))
         taken.append((s, e))
     return hits
 
@@ -1039,7 +1040,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
-    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list]:
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
+              and not any(h.new for h, _n in i.hits)]:     # "a new security pact" is another instrument
         target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
                                   and not i.from_list])
         if target is not None:
@@ -1070,6 +1072,9 @@ def _sentence_states(inst: _Instance, idx: _PartyIndex, sents: list[Sentence] | 
         if k < 0:
             break
         found = [p for p in idx.inside(sents[k].start, sents[k].end) if p not in inst.parties and canonical_state(p)]
+        if k != first:      # the sentence before counts only for a party the article is about
+            top = max(idx.frequency.values(), default=0)
+            found = [p for p in found if 2 * idx.frequency[p] >= top]
         if found:
             return sorted(found, key=lambda p: (-idx.frequency[p], found.index(p))) if k != first else found
     return []

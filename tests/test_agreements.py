@@ -529,6 +529,10 @@ def test_agreements_generic_headline_folds_into_the_named_agreement(parse, setti
     ("Chile and Peru signed a Framework Agreement on Fisheries Management on Monday. Under a 1975 pipeline "
      "agreement between the two countries, which remains in force, gas flows north.",
      {"Framework Agreement on Fisheries Management", "Chile-Peru Pipeline Agreement"}),
+    # "a new security pact" is another instrument than the one already in force
+    ("Norway and Iceland signed a new security agreement on Friday. The Visiting Forces Agreement between the two "
+     "countries entered into force in 2019.",
+     {"Iceland-Norway Security Agreement", "Visiting Forces Agreement"}),
 ])
 def test_agreements_specific_generic_reference_stays_apart(parse, settings, text, names):
     found, _ = _extract(parse, settings, text)
