@@ -397,6 +397,10 @@ def test_agreements_headlines_gerunds_and_brokers(parse, settings, text, key, st
     ("Both governments agreed to open negotiations on an accord.", "proposed"),
     ("The truce broke down within a day.", "terminated"),
     ("After a challenge by left-wing unions, the pact was upheld by the court.", "unspecified"),
+    ("Ghana and Togo began talks on the pact in November.", "under_negotiation"),
+    ("The pact began in 1999 and still holds.", "in_force"),
+    ("Envoys gathered in Oslo for talks that ranged over trade, fishing quotas, visas and, in passing, the pact.",
+     "unspecified"),
 ])
 def test_agreements_pending_and_negated_cues(sentence, status):
     m = re.search(r"\b(?:accord|treaty|pact|truce)\b", sentence)
