@@ -19,6 +19,9 @@ Cue rows (JSONL, one per line, unique "id" across both files):
               motive, and the nodes printed as the cue,
    "weak": true when the cue only counts in a sentence that itself names an agreement or
            cooperation (strong cues also count up to three sentences after one),
+   "needs_agreement": true when the cue words (or the anchor) must overlap a mention of an
+           agreement (an acronym as subject is a deal only when the agreements say so),
+   "anchor": "last" on a token pattern: the clause of the last matched token states the motive,
    "scope": both (default) | motive (articles only) | causal (the news-causality bench only)}
 
 Pure functions: no I/O beyond the cached lexicons.
@@ -241,6 +244,22 @@ def clause_node(tok: Token) -> Token:
     return node
 
 
+def coordinated_clauses(node: Token) -> list[Token]:
+    """Clauses joined to `node` that say something of their own subject ("A wants X, and B wants Y",
+    "A sought X, while B wanted Y"; not the condition in "cannot sign while X"): each states its own
+    motive, so none belongs to node's clause."""
+    out = []
+    for child in node.children:
+        has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and has_subject:
+            out.append(child)
+        elif child.dep_ == "advcl" and has_subject and any(
+                c.dep_ == "mark" and c.lower_ in ("while", "whereas") and c.i > 0 and c.nbor(-1).text == ","
+                for c in child.children):
+            out.append(child)
+    return out
+
+
 def clause_chars(doc: Doc, hit: CueHit, sent: Span, text: str | None = None) -> tuple[int, int]:
     """Character range of the clause stating the motive: the subtree of the cue's clause,
     kept inside the sentence and trimmed of edge punctuation and quotes."""
@@ -248,6 +267,15 @@ def clause_chars(doc: Doc, hit: CueHit, sent: Span, text: str | None = None) -> 
     toks = list(node.subtree)
     start = max(min(toks[0].i, hit.start), sent.start)
     end = min(max(toks[-1].i + 1, hit.end), sent.end)
+    for other in coordinated_clauses(node):
+        if other.left_edge.i >= hit.end:
+            end = min(end, other.left_edge.i)
+        elif other.right_edge.i < hit.start:
+            start = max(start, other.right_edge.i + 1)
+    while end - 1 > start and (doc[end - 1].dep_ == "cc" or doc[end - 1].is_punct):
+        end -= 1
+    if end - start > 1 and doc[start].dep_ == "mark" and doc[start].lower_ == "that":
+        start += 1      # "that" opens the clause but says nothing of the motive
     start, end = max(start, sent.start), max(min(end, sent.end), start + 1)
     return trim(doc.text if text is None else text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
@@ -474,6 +502,10 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     clause or the accusation go with it (see dead_range)."""
     tok = doc[hit.start]
     cue = doc.text[hit.start_char:hit.end_char].lower()
+    if cue_rows()[hit.id].get("needs_agreement"):
+        lo, hi = min(hit.start_char, tok.idx), max(hit.end_char, tok.idx + len(tok.text))
+        if not any(m.start < hi and lo < m.end for ag in agreements for m in ag.mentions):
+            return "content"
     if cue == "due to" and hit.end < len(doc) and (doc[hit.end].tag_ == "VB" or doc[hit.end].lower_ in SCHEDULE):
         return "content"
     if cue == "without" and any(t.lemma_ in ("delay", "hesitation") for t in doc[hit.end:hit.end + 2]):

@@ -403,3 +403,51 @@ def test_motives_split_frames_cuts_at_a_fronted_actor(text, cut):
         peru.mentions.append(Mention(start, start + 4, "Peru", 0))
     parts = motives.split_frames(text, 0, len(text), [peru])
     assert [(text[a:b], h) for a, b, h in parts] == cut
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Ghana wanted the CBA to shorten patrol routes, and Togo wants to lease its idle docks.\n",
+     [("Ghana", "to shorten patrol routes"), ("Togo", "Togo wants to lease its idle docks")]),
+    (INTRO + "Togo hopes the CBA will draw foreign investment, whereas Benin fears that it will divert trade "
+             "from its ports.\n",
+     [("Togo", "the CBA will draw foreign investment"), ("Benin", "Benin fears that it will divert trade")]),
+])
+def test_motives_extract_keeps_each_coordinated_clause_to_its_own_holder(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [(m.actor, any(w in m.text for w in [words])) for m, (_h, words) in zip(found, expected)] == \
+        [(holder, True) for holder, _w in expected]
+    assert found[0].end <= found[1].start
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Benin denounced the CBA as a scheme to divert shipping away from Cotonou.\n",
+     "Benin denounced the CBA as a scheme to divert shipping away from Cotonou"),
+    (INTRO + "Togo has balked at the CBA's cost-sharing formula.\n",
+     "Togo has balked at the CBA's cost-sharing formula"),
+    (INTRO + "Benin called the CBA a ploy to squeeze its fishermen out of shared waters.\n",
+     "a ploy to squeeze its fishermen out of shared waters"),
+    (INTRO + "Accra has been careful not to let the CBA strain its trade with Lagos.\n",
+     "careful not to let the CBA strain its trade with Lagos"),
+    (INTRO + "\"The CBA gives us eyes on the whole coastline,\" a Togolese admiral said.\n",
+     "The CBA gives us eyes on the whole coastline"),
+    (INTRO + "What Ghana wants from the CBA is a faster response to oil theft.\n",
+     "What Ghana wants from the CBA is a faster response to oil theft"),
+])
+def test_motives_extract_finds_resistance_and_benefit_wordings(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len(found) == 1 and expected in found[0].text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, n_found", [
+    # an acronym subject is a deal only when it names one of the article's agreements
+    (INTRO + "Togo expects the CBA will open its ports to Ghanaian frigates.\n", 1),
+    (INTRO + "Togo wants the CBA to cut the cost of policing its coast.\n", 1),
+    (INTRO + "Officials warned that the US could impose tariffs on Togolese cocoa over the CBA.\n", 0),
+    (INTRO + "Togo wants the EU to fund the CBA's radar stations.\n", 0),
+])
+def test_motives_extract_takes_an_acronym_for_a_deal_only_when_it_names_one(parse, text, n_found):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len(found) == n_found
