@@ -391,6 +391,10 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
     for m in NAMED.finditer(text):
         name = m.group(1)
         start = m.start(1)
+        cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
+        if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
+            start += cut[-1].end()
+            name = name[cut[-1].end():]
         tail = HEAD_TAIL.match(text, m.end())
         if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
                             for w in tail.group(0).split()):
@@ -485,7 +489,8 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
             taken.append((m.start(), m.end()))
     for m in PLURAL_WITH.finditer(text):
         if not _overlaps(taken, m.start(1), m.end(1)):
-            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor", plural=True))
+            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor", plural=True,
+                             like=bool(re.match(r"(?:similar|such|comparable)\b", m.group(0), re.I))))
             taken.append((m.start(1), m.end(1)))
     for m in INDEFINITE.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
@@ -798,7 +803,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
             _place(h, n, sent, instances, idx, text, prior, pending)
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances)
-    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents) if _has_parties(i)]
+    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]
     owners: dict[int, set[int]] = {}
     for k, inst in enumerate(instances):
         for _h, n in inst.hits:
@@ -882,14 +887,16 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                     h.parties = union
                     h.party_source = h.party_source or "role"
                     if STATUS_RANK[p_hit.status] > STATUS_RANK[h.status]:
-                        h.status, h.cue = p_hit.status, (-1, -1)
+                        h.status, h.cue = p_hit.status, p_hit.cue
                 pending.remove((p_hit, p_n))
     if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
         _attach(target, h, n)
-        if bilateral and h.plural and len(h.with_list) >= 1 and not prior:
+        # "similar agreements with X and Y": the kind in focus is bilateral even when not catalogued
+        pairwise = bilateral or (h.like and len(target.parties) == 2)
+        if pairwise and h.plural and len(h.with_list) >= 1 and not prior:
             # "its network of such agreements, which already includes pacts with X, Y and Z"
             prior = [p for p in h.with_list if p not in target.parties]
-        if prior and bilateral:
+        if prior and pairwise:
             here = [p for p in idx.inside(sent.start, sent.end) if p not in prior]
             holders = [p for p in target.parties if p in here] or [p for p in target.parties if p not in prior]
             hub = _hub(holders or here, idx)
@@ -1029,7 +1036,8 @@ def _merge(into: _Instance, other: _Instance) -> None:
         into.evidence_rank, into.evidence_n = other.evidence_rank, other.evidence_n
 
 
-def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Sentence] | None = None) -> list[_Instance]:
+def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Sentence] | None = None,
+                text: str = "") -> list[_Instance]:
     """Fold a generic reference ('an arms control treaty') into the one named or catalogued
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
@@ -1053,8 +1061,11 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
             near = _sentence_states(inst, idx, sents)
-            others = [(0, p) for p in near[:2 - len(inst.parties)]] if near else \
-                sorted(((c, p) for p, c in idx.frequency.items() if p not in inst.parties and c >= 2), reverse=True)
+            mediators = {c for st, _e, c in idx.spans if text and MEDIATED_BY.search(text[max(0, st - 40):st])}
+            others = [(0, p) for p in near] + [
+                (c, p) for c, p in sorted(((c, p) for p, c in idx.frequency.items()
+                                           if p not in inst.parties and c >= 2), reverse=True)
+                if p not in near and p not in mediators]
             if others:
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
@@ -1093,8 +1104,18 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
     candidates, the one sharing most words, if only one does."""
     broad = _broad_regex()
     own = {w for w in _words(g.name) if not any(p.lower().startswith(w) for p in g.parties)}
+    g_first = min(n for _h, n in g.hits)
+    g_last = max(n for _h, n in g.hits)
+
+    def lead(i: _Instance) -> bool:
+        """every generic mention comes before the agreement is first named, and its kind does not clash
+        ('Vietnam, Laos seal maritime pact' over the Boundary Delimitation Agreement)"""
+        first = min((n for h, n in i.hits if h.source in ("catalogue", "named")), default=-1)
+        return g_last < first and (g.kind in ("other", "defense") or g.kind == i.kind or i.kind == "other") \
+            and first - g_first <= 3
+
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and all(broad.fullmatch(w) or w in _words(i.name) for w in own)]
+            and (all(broad.fullmatch(w) or w in _words(i.name) for w in own) or lead(i))]
     if not fits:
         return None
     score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
@@ -1131,11 +1152,12 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     status_date = ""
     ns = sorted({n for _h, n in inst.hits})
     if inst.status in DATED:
-        tied = _tied_date(inst, dates)
+        tied = _tied_date(inst, dates, sents, text)
         if tied is not None:
             status_date, ev = tied
-        elif ev not in shared and any(n == ev and h.cue[0] >= 0 for h, n in inst.hits):
-            ds = [d.value for d in dates if d.sentence_n == ev and _calendar(d.value)]
+        elif ev not in shared and any(n == ev and sents[ev].start <= h.cue[0] < sents[ev].end for h, n in inst.hits):
+            ds = [d.value for d in dates if d.sentence_n == ev and _calendar(d.value)
+                  and not _in_dateline(d, sents, text)]
             if ds:
                 status_date = ds[0]
     parties = [p for p in inst.parties if not (_fold(name) in _fold(p) and _fold(name) != _fold(p))]
@@ -1160,11 +1182,22 @@ def _calendar(value: str) -> bool:
 
 
 # a date tied to a status cue: "in force since May 2022", "signed in 2014", "In March 2023, X suspended"
-CUE_DATE_AFTER, CUE_DATE_BEFORE = 45, 70
+CUE_DATE_AFTER, CUE_DATE_BEFORE = 60, 70
 FAMILY = {"in_force": ("in_force", "standing"), "standing": ("standing", "in_force")}
 
 
-def _tied_date(inst: _Instance, dates: list[DateFinding]) -> tuple[str, int] | None:
+DATELINE = re.compile(r"^\W*[A-Z][A-Z .'’-]+(?:\([^)]*\))?,\s*$")
+
+
+def _in_dateline(d: DateFinding, sents: list[Sentence] | None, text: str) -> bool:
+    """'JAKARTA, March 3, 2024 - ...': the publication date in a dateline, no status event."""
+    if not sents or not text or not 0 <= d.sentence_n < len(sents):
+        return False
+    return bool(DATELINE.match(text[sents[d.sentence_n].start:d.start]))
+
+
+def _tied_date(inst: _Instance, dates: list[DateFinding], sents: list[Sentence] | None = None,
+               text: str = "") -> tuple[str, int] | None:
     """(date value, sentence n) of the date written next to the cue of the instance's status,
     checked over every mention that asserts that status (or its in-force twin)."""
     family = FAMILY.get(inst.status, (inst.status,))
@@ -1173,8 +1206,10 @@ def _tied_date(inst: _Instance, dates: list[DateFinding]) -> tuple[str, int] | N
         if h.status not in family or h.cue[0] < 0:
             continue
         cs, ce = h.cue
+        at = sentence_at(sents, cs) if sents else None      # the cue may sit in an earlier sentence
+        n = at.n if at is not None else n
         for d in dates:
-            if d.sentence_n != n or not _calendar(d.value):
+            if d.sentence_n != n or not _calendar(d.value) or _in_dateline(d, sents, text):
                 continue
             skip = h.end - h.start if ce <= h.start and h.end <= d.start else 0
             if 0 <= d.start - ce - skip <= CUE_DATE_AFTER:

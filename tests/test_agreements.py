@@ -565,3 +565,49 @@ def test_agreements_proposer_is_a_party(parse, settings, text, parties, status):
 def test_agreements_status_date_is_the_date_next_to_the_cue(parse, settings, text, value):
     found, _ = _extract(parse, settings, text, anchor="2024-06-03")
     assert found and found[0].status_date == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile and Peru signed the Humboldt Current Fisheries Accord on Monday. Chile already has similar agreements "
+     "with Ecuador and Colombia.",
+     {("Chile", "Peru"): "signed", ("Chile", "Ecuador"): "existing", ("Chile", "Colombia"): "existing"}),
+])
+def test_agreements_similar_agreements_with_a_list(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {tuple(sorted(f.parties)): f.status for f in found} == {tuple(sorted(k)): v for k, v in expected.items()}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    # a generic lead mention, before the agreement is named, folds into it whatever its words
+    ("Ghana, Togo seal maritime pact after long dispute\nGhana and Togo signed an accord on Friday. The "
+     "Gulf of Guinea Boundary Agreement draws a line through disputed waters.", "Gulf of Guinea Boundary Agreement"),
+    ("Norway, Iceland strike fishing deal\nThe North Atlantic Capelin Agreement, signed by Norway and Iceland "
+     "on Monday, splits the quota.", "North Atlantic Capelin Agreement"),
+])
+def test_agreements_lead_generic_mention_folds_into_the_named_one(parse, settings, text, name):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [name]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, value", [
+    # the dateline date is the publication, not the status event
+    ("LIMA, May 9, 2023 - Chile and Peru signed the Humboldt Current Fisheries Accord, officials said.", ""),
+    ("ACCRA, June 2, 2022 - Ghana and Togo ratified an accord on the Volta basin on 30 May 2022. The Volta "
+     "Basin Water Agreement sets quotas.", "2022-05-30"),
+])
+def test_agreements_status_date_not_from_the_dateline(parse, settings, text, value):
+    found, _ = _extract(parse, settings, text, anchor="2023-05-09")
+    assert len(found) == 1 and found[0].status_date == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    ("Talks mediated by the African Union went on for weeks in Addis Ababa. Sudan and Chad later signed a "
+     "Ceasefire Agreement, which the African Union welcomed. The African Union will monitor it.", ("Chad", "Sudan")),
+])
+def test_agreements_mediator_is_not_the_missing_party(parse, settings, text, parties):
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(sorted(f.parties)) for f in found] == [parties]
