@@ -468,6 +468,10 @@ AGREEMENT_EVENTS = frozenset({"suspend", "terminate", "withdraw", "scrap", "canc
                               "halt", "freeze", "revoke", "end", "sign", "ratify", "conclude", "resume", "restore",
                               "renew", "block", "reject", "delay", "postpone", "stall", "collapse", "seek", "pursue",
                               "negotiate", "join", "leave"})
+# Verbs of a figure moving: "trade rose because of coal prices" explains a number, not a party.
+MOVES = frozenset({"rise", "fall", "grow", "drop", "jump", "climb", "increase", "decline", "decrease", "surge",
+                   "slump", "soar", "plunge", "slide", "dip", "rebound", "flatter", "inflate", "shrink", "double",
+                   "triple", "halve"})
 CAUSE_MARKS = frozenset({"because", "because of", "due to", "owing to", "as a result of"})
 AGREEMENT_NOUNS = frozenset({"agreement", "pact", "deal", "treaty", "accord", "arrangement", "alliance",
                              "partnership", "framework", "memorandum", "protocol", "convention", "charter"})
@@ -540,6 +544,8 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
                 return "content"
     if hit.type == "cause" and cue in CAUSE_MARKS:
         verb = _modified_verb(tok)
+        if verb is not None and verb.lemma_ in MOVES:
+            return "figure"
         if verb is not None and verb.pos_ in ("VERB", "AUX") and verb.lemma_ not in AGREEMENT_EVENTS:
             subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and subj[0].lower_ not in PERSONAL:
@@ -570,7 +576,8 @@ def argued_reason(doc: Doc, span: Span, node: Token) -> tuple[int, int] | None:
     for tok in span:
         linked = tok.i == node.i or tok.head.i == node.i or node.head.i == tok.i or (
             tok.head.i == node.head.i and tok.dep_ == "conj" and node.dep_ == "conj")
-        if tok.lemma_ in ARGUING and tok.pos_ == "VERB" and linked:
+        arguing = tok.lemma_ in ARGUING or (tok.lemma_ == "say" and tok.tag_ == "VBG" and tok.dep_ == "advcl")
+        if arguing and tok.pos_ == "VERB" and linked:
             comp = [c for c in tok.children if c.dep_ == "ccomp"]
             if not comp:
                 continue
@@ -594,8 +601,24 @@ def _for_holder(node: Token, actors: list[ActorFinding]) -> str:
     return ""
 
 
-def holder_of(doc: Doc, node: Token, actors: list[ActorFinding], span: Span) -> str:
-    return link_actor(doc, node, actors, span) or _for_holder(node, actors)
+def _pronoun_speaker(span: Span, sent_n: int, actors: list[ActorFinding]) -> str:
+    """'..., he said': the person named last in the two sentences before, by their country."""
+    if not any(t.lemma_.lower() in REPORTING and t.pos_ == "VERB" and any(
+            c.dep_ == "nsubj" and c.lower_ in ("he", "she") for c in t.children) for t in span):
+        return ""
+    found = [(m.start, a) for a in actors if a.type == "person" for m in a.mentions
+             if m.start < span.start_char and m.sentence_n >= sent_n - 2]
+    if not found:
+        return ""
+    person = max(found, key=lambda x: x[0])[1]
+    return person.country or person.name
+
+
+def holder_of(doc: Doc, node: Token, actors: list[ActorFinding], span: Span, sent_n: int = -1) -> str:
+    """Who holds the motive: the clause's or a reporting verb's subject, a fronted "For X," or
+    the person a "he said" refers back to."""
+    return (link_actor(doc, node, actors, span) or _for_holder(node, actors)
+            or (_pronoun_speaker(span, sent_n, actors) if sent_n >= 0 else ""))
 
 
 def split_frames(text: str, s: int, e: int, actors: list[ActorFinding]) -> list[tuple[int, int, str]]:
@@ -657,7 +680,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             if h in bad or any(lo <= h.start <= hi for lo, hi in dead):
                 continue
             node = clause_node(doc[h.start])
-            holder = holder_of(doc, node, actors, span)
+            holder = holder_of(doc, node, actors, span, sent.n)
             # a weak cue needs a sentence about the agreement, or an actor stating a need, fear or grievance
             if h.weak and not here and not (holder and h.type in HELD_TYPES):
                 continue

@@ -451,3 +451,39 @@ def test_motives_extract_finds_resistance_and_benefit_wordings(parse, text, expe
 def test_motives_extract_takes_an_acronym_for_a_deal_only_when_it_names_one(parse, text, n_found):
     _sents, found = run_extract(parse, text, [CBA], STATES)
     assert len(found) == n_found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected_actor", [
+    (INTRO + "Admiral Kofi Mensah praised the CBA at the harbour.\n"
+             "\"We cannot guard this coast alone,\" he said.\n", "Ghana"),
+    (INTRO + "Togo's foreign minister, Ama Dovi, spoke after the CBA was signed.\n"
+             "\"Our fishermen need protection now,\" she told reporters.\n", "Togo"),
+])
+def test_motives_extract_gives_a_quote_to_the_person_a_pronoun_refers_to(parse, text, expected_actor):
+    people = STATES + [{"name": "Kofi Mensah", "kind": "person", "country": "Ghana", "surfaces": ["Kofi Mensah"]},
+                       {"name": "Ama Dovi", "kind": "person", "country": "Togo", "surfaces": ["Ama Dovi"]}]
+    _sents, found = run_extract(parse, text, [CBA], people)
+    assert [m.actor for m in found if m.sentence_n == 2] == [expected_actor]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    INTRO + "Trade under the CBA rose 12 percent last year, largely because of higher fuel prices.\n",
+    INTRO + "Fish exports covered by the CBA fell sharply due to a poor season.\n",
+])
+def test_motives_extract_ignores_the_cause_of_a_figure_moving(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert found == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    (INTRO + "Several Togolese senators objected to the CBA, saying it would hand the navy too much power.\n",
+     "saying it would hand the navy too much power"),
+    (INTRO + "Ghana's fishing unions oppose the CBA, warning that patrols will close traditional grounds.\n",
+     "warning that patrols will close traditional grounds"),
+])
+def test_motives_extract_gives_the_stated_ground_of_an_objection(parse, text, expected):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [m.text for m in found] == [expected]
