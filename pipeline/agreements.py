@@ -66,12 +66,12 @@ NAMED = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
     r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
     r"Convention|Partnership|Declaration|Charter|Alliance))(?![\w-])")
-NAMED_HEAD_FIRST = re.compile(
-    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
-    r"[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*[A-Z][\w'’-]+)*)")
-# "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
+NAMED_HEAD_FIRST = re.compile(
+    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
+    r"(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*)")
+# "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"
                        r"(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*")
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
@@ -92,7 +92,7 @@ ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
 PLACE_DEAL = re.compile(r"(?<![\w-])the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
 ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
 PRIOR_LIST = re.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
-COUNT = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs)\b", re.I)
+COUNT = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
 COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
@@ -704,6 +704,8 @@ def clause_window(span: Span) -> tuple[int, int]:
     """Character range of the clause the mention belongs to: the subtree of its governing verb,
     without coordinated or parenthetical clauses that do not contain it."""
     tok = span.root
+    if tok.pos_ in ("VERB", "AUX"):     # the head noun parsed as a verb ("a new fisheries deal"): no clause
+        return span.sent.start_char, span.sent.end_char
     seen = set()
     while (tok.pos_ not in ("VERB", "AUX") or (tok.dep_ in ("pcomp", "xcomp", "acl") and tok.tag_ in ("VBG", "VB")
                                                and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADP"))) \
@@ -731,6 +733,8 @@ def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:
     abandoned', 'suspended the pact'), with its particle ('broke down'); at most three steps up
     through prepositions and appositions."""
     tok, steps = span.root, 0
+    if tok.pos_ in ("VERB", "AUX"):
+        return ()
     while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and steps < 3:
         if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "appos", "compound", "conj", "attr"):
             return ()
@@ -1042,7 +1046,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
     out = list(instances)
-    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")]:
+    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
+              and not any(h.new for h, _n in i.hits)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties)]
         if len(cands) == 1:

@@ -611,3 +611,29 @@ def test_agreements_status_date_not_from_the_dateline(parse, settings, text, val
 def test_agreements_mediator_is_not_the_missing_party(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)
     assert [tuple(sorted(f.parties)) for f in found] == [parties]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    # "a new X deal" is another instrument than the catalogued one of that kind
+    ("Chile and Peru are negotiating a new trade deal. The Comprehensive and Progressive Agreement for "
+     "Trans-Pacific Partnership already covers much of their trade.",
+     {"Chile-Peru Trade Agreement": "under_negotiation", "CPTPP": "existing"}),
+    # "agreed to draft" is a plan, "the two leaders" the pair in focus
+    ("Ghana and Togo signed a Border Security Agreement on Monday. The two leaders also agreed to draft a new "
+     "fisheries deal by the end of the year.",
+     {"Border Security Agreement": "signed", "Ghana-Togo Fisheries Agreement": "proposed"}),
+])
+def test_agreements_new_instrument_of_a_known_kind(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {f.acronym or f.name: f.status for f in found} == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile and Peru signed a Pacific Fisheries Agreement on Wednesday, officials said.", "Pacific Fisheries Agreement"),
+    ("Ghana and Togo signed the Volta Basin Accord on 12 May in Lome.", "Volta Basin Accord"),
+])
+def test_agreements_weekday_or_month_is_not_part_of_a_name(parse, settings, text, name):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [name]
