@@ -8,8 +8,14 @@ Two layers:
   cooperation; resources/motive_causal_cues.jsonl: extra cues for causality in general news,
   scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
 - ``extract(doc, sents, agreements, actors)``: keeps the hits of motive types in sentences tied
-  to an agreement or to security cooperation, turns each into the clause that states it (a
-  dependency subtree, within the sentence), and links the agreement and the actor holding it.
+  to an agreement or to security cooperation (by a topic word, an agreement mention, or a
+  definite "the move"/"the plan" a few sentences after one), drops cues that read as something
+  else in context (``spurious``: timetables, appeals, reciprocal accusations, deal content, a
+  speaker's own plans, figures moving), turns each into the clause that states it (a dependency
+  subtree within the sentence, without coordinated clauses that have their own subject; for a
+  resistance, the "arguing that ..." ground it gives), groups the clauses of a sentence so that
+  motives of different holders stay apart ("A sought X, while B wanted Y"; "For A, X; for B, Y"),
+  and links the agreement and the actor holding each.
 
 Cue rows (JSONL, one per line, unique "id" across both files):
   {"id", "type": purpose|cause|need|threat|benefit|resistance|event, "cue": written form,
@@ -53,6 +59,8 @@ TOPIC = re.compile(
     r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
     r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied|"
     r"arms|weapons)\b", re.I)
+# A definite phrase naming no agreement but pointing back at one just named.
+REFERS_BACK = re.compile(r"\b(?:the|these|those)\s+(?:talks|negotiations|deal|pact|accord|treaty|agreement)\b", re.I)
 # A definite noun phrase that refers back to the agreement or cooperation named just before
 # ("the move", "the plan"): the sentence is about it when a topical sentence is near.
 ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:move|plan|expansion|programme|program|project|initiative|"
@@ -333,6 +341,13 @@ def link_agreement(text: str, sents: list[Sentence], sent: Sentence, at: int,
             for m in ag.mentions:
                 if p_lo <= m.start < sent.start and (best_d is None or sent.start - m.start < best_d):
                     best, best_d = ag, sent.start - m.start
+    if best is None and REFERS_BACK.search(sent.text):
+        # "the talks", "the deal": the instance named in the sentence just before
+        near = [(m.start, ag) for ag in agreements for m in ag.mentions
+                if m.start < sent.start and m.sentence_n == sent.n - 1]
+        main = main_agreement(agreements)
+        if near and all(ag is not main for _start, ag in near):
+            best = max(near, key=lambda x: x[0])[1]
     return best or main_agreement(agreements)
 
 

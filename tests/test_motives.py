@@ -487,3 +487,23 @@ def test_motives_extract_ignores_the_cause_of_a_figure_moving(parse, text):
 def test_motives_extract_gives_the_stated_ground_of_an_objection(parse, text, expected):
     _sents, found = run_extract(parse, text, [CBA], STATES)
     assert [m.text for m in found] == [expected]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected_agreement", [
+    # a new paragraph that points back with "the talks" belongs to the deal named just before
+    ("The MPA was signed on Monday. Officials praised the MPA. The MPA takes effect in May.\n"
+     "Talks on a Fisheries Data Pact with Peru are in their final stages.\n"
+     "Peruvian unions have resisted the talks, warning that quotas would ruin small boats.\n", "Fisheries Data Pact"),
+    ("The MPA was signed on Monday. Officials praised the MPA. The MPA takes effect in May.\n"
+     "Chile is also negotiating a Fisheries Data Pact with Peru.\n"
+     "Peru wants the deal to cap foreign catches off its coast.\n", "Fisheries Data Pact"),
+    # without a phrase pointing back, the article's main agreement
+    ("The MPA was signed on Monday. Officials praised the MPA. The MPA takes effect in May.\n"
+     "Chile is also negotiating a Fisheries Data Pact with Peru.\n"
+     "Officials expect patrols to deter illegal trawling in the south.\n", "MPA"),
+])
+def test_motives_extract_links_a_phrase_pointing_back_to_the_deal_just_named(parse, text, expected_agreement):
+    other = ("Fisheries Data Pact", "", ["Fisheries Data Pact"])
+    _sents, found = run_extract(parse, text, [other, MPA], [{"name": "Peru"}, {"name": "Chile"}])
+    assert found and found[-1].agreement == expected_agreement
