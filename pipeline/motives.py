@@ -24,7 +24,8 @@ Cue rows (JSONL, one per line, unique "id" across both files):
    "dep_pattern" + "anchor" + "show": a DependencyMatcher pattern, the node whose clause is the
               motive, and the nodes printed as the cue,
    "weak": true when the cue only counts in a sentence that itself names an agreement or
-           cooperation (strong cues also count up to three sentences after one),
+           cooperation, or (need, threat, resistance) when an actor holds it within three
+           sentences after one (strong cues count anywhere up to three sentences after one),
    "needs_agreement": true when the cue words (or the anchor) must overlap a mention of an
            agreement (an acronym as subject is a deal only when the agreements say so),
    "anchor": "last" on a token pattern: the clause of the last matched token states the motive,
