@@ -1046,17 +1046,15 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
     out = list(instances)
-    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
-              and not any(h.new for h, _n in i.hits)]:
+    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
-                 and _compatible(i.parties, g.parties)]
+                 and _compatible(i.parties, g.parties) and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
-    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
-              and not any(h.new for h, _n in i.hits)]:     # "a new security pact" is another instrument
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list]:
         target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
-                                  and not i.from_list])
+                                  and not i.from_list and not _replaces(g, i)])
         if target is not None:
             _merge(target, g)
             out.remove(g)
@@ -1075,6 +1073,15 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
     return out
+
+
+def _replaces(g: _Instance, named: _Instance) -> bool:
+    """'a new nuclear deal' after the named one collapsed, 'a new security pact' beside an access
+    agreement, 'negotiating a new trade deal' beside one in force: another instrument. ('announced a new
+    defence alliance' for a named alliance signed then is the same.)"""
+    pending = g.status in ("proposed", "under_negotiation") and named.status not in ("proposed", "under_negotiation")
+    return any(h.new for h, _n in g.hits) and (named.status in ("terminated", "suspended") or named.kind not in (g.kind, "other")
+                                               or pending)
 
 
 def _sentence_states(inst: _Instance, idx: _PartyIndex, sents: list[Sentence] | None) -> list[str]:

@@ -399,6 +399,8 @@ def test_agreements_headlines_gerunds_and_brokers(parse, settings, text, key, st
     ("After a challenge by left-wing unions, the pact was upheld by the court.", "unspecified"),
     ("Ghana and Togo began talks on the pact in November.", "under_negotiation"),
     ("The pact began in 1999 and still holds.", "in_force"),
+    ("The senate voted against ratifying the treaty on Tuesday.", "unspecified"),
+    ("The upper house refused to ratify the accord.", "unspecified"),
     ("Envoys gathered in Oslo for talks that ranged over trade, fishing quotas, visas and, in passing, the pact.",
      "unspecified"),
 ])
@@ -619,6 +621,9 @@ def test_agreements_mediator_is_not_the_missing_party(parse, settings, text, par
     ("Chile and Peru are negotiating a new trade deal. The Comprehensive and Progressive Agreement for "
      "Trans-Pacific Partnership already covers much of their trade.",
      {"Chile-Peru Trade Agreement": "under_negotiation", "CPTPP": "existing"}),
+    # a new alliance announced and then named is that alliance
+    ("Norway and Iceland signed a new defence pact on Monday. The Arctic Shield Pact commits both to joint "
+     "air patrols.", {"Arctic Shield Agreement": "signed"}),
     # "agreed to draft" is a plan, "the two leaders" the pair in focus
     ("Ghana and Togo signed a Border Security Agreement on Monday. The two leaders also agreed to draft a new "
      "fisheries deal by the end of the year.",
@@ -637,3 +642,12 @@ def test_agreements_new_instrument_of_a_known_kind(parse, settings, text, expect
 def test_agreements_weekday_or_month_is_not_part_of_a_name(parse, settings, text, name):
     found, _ = _extract(parse, settings, text)
     assert [f.name for f in found] == [name]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Moldova and Ukraine are close to a visa-free travel agreement.", "other"),
+    ("Belarus and Lithuania signed an extradition treaty last year.", "other"),
+    ("The two governments agreed a prisoner exchange deal.", "other"),
+])
+def test_agreements_more_generic_instrument_topics(text, kind):
+    assert [h.kind for h in ag.find_mentions(text) if h.source == "generic"] == [kind]
