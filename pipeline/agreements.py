@@ -719,13 +719,21 @@ def clause_window(span: Span) -> tuple[int, int]:
     lo, hi = _subtree_span(tok)
     for child in tok.children:
         if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
-                and not (child.left_edge.i <= span.root.i <= child.right_edge.i):
+                and not (child.left_edge.i <= span.root.i <= child.right_edge.i) \
+                and not _refers_back(child, span):
             c_lo, c_hi = _subtree_span(child)
             if c_lo > span.end_char:
                 hi = min(hi, c_lo)
             elif c_hi < span.start_char:
                 lo = max(lo, c_hi)
     return lo, hi
+
+
+def _refers_back(clause: Token, span: Span) -> bool:
+    """'X and Y signed the pact in 1994, but it collapsed in 1998': a following clause whose subject
+    'it' is the agreement, when the agreement is the subject or object of the first clause."""
+    return clause.i > span.root.i and span.root.dep_ in ("dobj", "nsubj", "nsubjpass") \
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children)
 
 
 def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:

@@ -396,7 +396,7 @@ def test_agreements_headlines_gerunds_and_brokers(parse, settings, text, key, st
     ("The two ministries agreed to begin talks in the autumn on the pact.", "proposed"),
     ("Both governments agreed to open negotiations on an accord.", "proposed"),
     ("The truce broke down within a day.", "terminated"),
-    ("After a challenge by left-wing unions, the pact was upheld by the court.", "unspecified"),
+    ("After a challenge by left-wing unions, the pact was upheld by the court.", "existing"),
     ("Ghana and Togo began talks on the pact in November.", "under_negotiation"),
     ("The pact began in 1999 and still holds.", "in_force"),
     ("The senate voted against ratifying the treaty on Tuesday.", "unspecified"),
@@ -651,3 +651,23 @@ def test_agreements_weekday_or_month_is_not_part_of_a_name(parse, settings, text
 ])
 def test_agreements_more_generic_instrument_topics(text, kind):
     assert [h.kind for h in ag.find_mentions(text) if h.source == "generic"] == [kind]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    ("Chad and Sudan signed the Darfur Border Protocol in 2006, but it collapsed two years later.", "terminated"),
+    ("Ghana and Togo signed the Volta Fisheries Accord in 2001, but it was suspended in 2009.", "suspended"),
+    ("Ghana and Togo signed the Volta Fisheries Accord in 2001, but it says little about enforcement.", "signed"),
+])
+def test_agreements_it_in_a_following_clause_is_the_agreement(parse, settings, text, status):
+    found, _ = _extract(parse, settings, text)
+    assert [f.status for f in found] == [status]
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The supreme court upheld the accord after a challenge by opposition deputies.", "existing"),
+    ("Judges have upheld the pact twice.", "existing"),
+])
+def test_agreements_upholding_is_not_ending(sentence, status):
+    m = re.search(r"\b(?:accord|pact)\b", sentence)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
