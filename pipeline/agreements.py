@@ -8,8 +8,13 @@ anaphors) -> find each mention's parties from the dependency parse (coordination
 pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
 like "the three countries") -> group mentions into instances (a bilateral instrument written
 with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
-adds existing rows) -> status per mention from the cue lexicon with modality -> most advanced
-status per instance, its sentence as evidence and its date as status_date.
+adds existing rows; "a comparable pact with X" adds X's row) -> status per mention from the cue
+lexicon with modality, cues counted near the mention or on its governing verb -> generic mentions
+fold into the named agreement they stand for (broad words, or a lead mention before the name) ->
+most advanced status per instance ("is in force" becomes existing for an agreement mentioned in
+passing; a named agreement with no status exists), its sentence as evidence and the date written
+next to the status cue as status_date (never a dateline, never a sentence shared with another
+agreement).
 
 Data (analysts extend these without touching code; every row has a unique "id"):
   resources/agreements.jsonl       catalogue: name, acronym, kind, aliases, fixed parties, bilateral
