@@ -22,7 +22,7 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
-    summary = run(input_path, out_dir, settings)
+    summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force)
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
     print(summary.line(), file=sys.stderr)

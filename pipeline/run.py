@@ -60,7 +60,7 @@ def analyse(article: Article, doc, settings: dict) -> Extraction:
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
     anchor = article.published if settings["dates"]["use_published_anchor"] else ""
-    ex.actors = actors.extract(doc, sents)
+    ex.actors = actors.extract(doc, sents, author=article.author)
     ex.dates = dates.extract(doc, sents, anchor)
     ex.agreements = agreements.extract(doc, sents, ex.actors, ex.dates, settings)
     ex.motives = motives.extract(doc, sents, ex.agreements, ex.actors)
@@ -397,6 +397,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     t0 = time.perf_counter()
     summary = RunSummary()
     io.ensure_writable(out_dir)
+    output.check_reviews(out_dir)       # E031 on an unmergeable analyst table: before NLP and writes
     n_workers = resolve_workers(settings["run"]["workers"] if workers is None else workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
