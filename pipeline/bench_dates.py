@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 import time
 from pathlib import Path
 
 from . import dates, nlp
 from .config import load_settings
 from .errors import PipelineError
-from .floors import check_floors, read_floors
+from .floors import gate
 
 CALENDAR_TYPES = ("DATE", "TIME")
 
@@ -112,12 +111,4 @@ def main(args) -> int:
     model = nlp.load_model(settings["model"]["name"])
     res = run_bench(Path(args.data), model)
     print(json.dumps(res) if args.json else format_text(res))
-    if args.floors:
-        problems = check_floors(res, read_floors(args.floors, "temporal"))
-        for p in problems:
-            print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
-                  file=sys.stderr)
-        if problems:
-            return 1
-        print(f"floors: all met ({args.floors})", file=sys.stderr)
-    return 0
+    return gate(res, args.floors, "temporal")

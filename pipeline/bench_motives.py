@@ -9,14 +9,13 @@ the exit code is 1 when a figure is below its floor.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 from . import motives, nlp
 from .config import load_settings
 from .errors import PipelineError
-from .floors import check_floors, read_floors
+from .floors import gate
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -79,12 +78,4 @@ def main(args) -> int:
     model = nlp.load_model(settings["model"]["name"])
     res = run_bench(Path(args.data), model)
     print(json.dumps(res) if args.json else format_text(res))
-    if args.floors:
-        problems = check_floors(res, read_floors(args.floors, "causal"))
-        for p in problems:
-            print(f"[E041] {args.floors}: {p}; fix the regression, or lower the floor and say why in the commit.",
-                  file=sys.stderr)
-        if problems:
-            return 1
-        print(f"floors: all met ({args.floors})", file=sys.stderr)
-    return 0
+    return gate(res, args.floors, "causal")

@@ -2,6 +2,7 @@
 for `evaluate` and every `bench` command."""
 from __future__ import annotations
 
+import sys
 import tomllib
 
 from .errors import PipelineError
@@ -25,3 +26,17 @@ def check_floors(scores: dict[str, float], floors: dict[str, float]) -> list[str
         elif scores[key] + 1e-9 < floor:
             problems.append(f"{key} = {scores[key]:.3f} is below its floor {floor:.3f}")
     return problems
+
+
+def gate(scores: dict[str, float], path: str | None, section: str) -> int:
+    """Check scores against [section] of the floors file at path (if any): print one coded
+    line per problem on stderr and return the exit code (0 met, 1 a floor crossed)."""
+    if not path:
+        return 0
+    problems = check_floors(scores, read_floors(path, section))
+    for p in problems:
+        print(f"[E041] {path}: {p}; fix the regression, or lower the floor and say why in the commit.",
+              file=sys.stderr)
+    if not problems:
+        print(f"floors: all met ({path} [{section}])", file=sys.stderr)
+    return 1 if problems else 0

@@ -8,6 +8,8 @@ from argparse import Namespace
 
 import pytest
 
+from pipeline import floors as floors_mod
+
 from pipeline import bench_dates
 from pipeline.errors import PipelineError
 
@@ -21,7 +23,7 @@ RES = {"value_f1": 0.80, "calendar_value_f1": 0.75, "strict_f1": 0.85}
     ({"no_such_figure": 0.1}, 1),
 ])
 def test_bench_dates_check_floors(floors, problems):
-    assert len(bench_dates.check_floors(RES, floors)) == problems
+    assert len(floors_mod.check_floors(RES, floors)) == problems
 
 
 @pytest.mark.parametrize("toml, expected", [
@@ -31,7 +33,7 @@ def test_bench_dates_check_floors(floors, problems):
 def test_bench_dates_read_floors(tmp_path, toml, expected):
     path = tmp_path / "floors.toml"
     path.write_text(toml)
-    assert bench_dates.read_floors(str(path), "temporal") == expected
+    assert floors_mod.read_floors(str(path), "temporal") == expected
 
 
 @pytest.mark.parametrize("types, kept", [(["DATE", "DURATION", "TIME", "SET"], ["DATE", "TIME"])])

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from pipeline import floors as floors_mod
+
 from pipeline import bench_motives
 from pipeline.errors import PipelineError
 
@@ -54,7 +56,7 @@ def test_bench_motives_load_rows_rejects_bad_rows(tmp_path, line):
 ])
 def test_bench_motives_check_floors_names_each_problem(floors, problems):
     res = {"p": 0.7, "r": 0.8, "f1": 0.75}
-    assert len(bench_motives.check_floors(res, floors)) == problems
+    assert len(floors_mod.check_floors(res, floors)) == problems
 
 
 @pytest.mark.parametrize("missing", [None])
