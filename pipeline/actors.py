@@ -568,7 +568,7 @@ def _outlet_context(text: str, start: int, end: int) -> bool:
 
 
 def _affiliation_context(text: str, sent_start: int, start: int) -> bool:
-    """'a lecturer at Massey University', 'member of the committee of Army, Navy and X'."""
+    """'a lecturer at Lakeside University', 'member of the committee of Army, Navy and X'."""
     before = text[sent_start:start]
     for m in _cue_regex("affiliation_cues", r"\b(?:{alt})s?\s+(?:\w+\s+){0,2}?(?:at|of|from|in|with)\s+").finditer(before):
         words = re.findall(r"[^\s,]+", before[m.end():])
@@ -591,7 +591,7 @@ def _common_word_entity(ent: Span) -> bool:
 
 
 def _modifier_of_common_noun(ent: Span) -> bool:
-    """'NFL icon', 'Cabinet meeting', 'Kumsusan state residence': a name used as a noun modifier."""
+    """'NFL icon', 'Cabinet meeting', 'Orchid state guesthouse': a name used as a noun modifier."""
     root = ent.root
     head = root.head
     return (root.dep_ in ("compound", "amod", "nmod") and head.i >= ent.end and head.pos_ == "NOUN"
@@ -622,7 +622,7 @@ def _generic_org(name: str) -> bool:
 
 
 def _non_actor_head(name: str) -> bool:
-    """'Massey University', 'Asan Institute for Policy Studies', 'IntelEdge Inc.': the head noun
+    """'Lakeside University', 'Harbour Institute for Policy Studies', 'Northwind Inc.': the head noun
     (last word, or the word before 'of'/'for') marks an affiliation, company, event or outlet."""
     heads = set(cues("org_non_actor_heads"))
     words = [w.rstrip(".,") for w in re.split(r"\s+(?:of|for|on)\s+", name)[0].split()]
@@ -671,7 +671,7 @@ def _title_chunk(text: str, sent_start: int, start: int) -> list[str]:
 
 
 def _role_before(text: str, sent_start: int, start: int) -> tuple[str, str]:
-    """(role, country) from a title before a name: 'US Secretary of Defense Ashton Carter' ->
+    """(role, country) from a title before a name: 'US Secretary of Defense Jane Roe' ->
     ('Secretary of Defense', 'United States'); 'Japan's Ambassador to Britain' -> ('Ambassador to
     Britain', 'Japan'); 'Army Chief General X' -> ('Army Chief', '')."""
     chunk = _title_chunk(text, sent_start, start)
@@ -773,7 +773,7 @@ def _distributive_roles(text: str, ents: list[Span]) -> dict[str, tuple[str, str
 
 
 def _alias_links(text: str, ents: list[Span]) -> list[tuple[str, str]]:
-    """('Timochenko', 'Rodrigo Londono') for 'Timochenko — the nom de guerre of Rodrigo Londono'."""
+    """('Comandante Sol', 'Ana Ruiz') for 'Comandante Sol — the nom de guerre of Ana Ruiz'."""
     people = [e for e in ents if e.label_ == "PERSON"]
     cue = _cue_regex("alias_cues", r"^\s*[,—–(-]*\s*(?:{alt})\s+$")
     links = []
@@ -872,7 +872,7 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
         if ent.label_ == "ORG":
             person = re.search(r"(?<=\s)(?:" + _alternation([*cues("ranks"), *cues("titles")]) +
                                r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
-            if person and not _non_actor_head(person.group(1)):                              # 'Defence Staff General Bipin Rawat'
+            if person and not _non_actor_head(person.group(1)):                              # 'Defence Staff General Ravi Menon'
                 p_start = s + person.start(1)
                 role, country = _role_before(text, sent.start, p_start)
                 add(person.group(1).strip(), "person", p_start, e, country, role)
@@ -925,7 +925,7 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
 
 
 def merge_people(actors: list[ActorFinding], links: list[tuple[str, str]] | None = None) -> list[ActorFinding]:
-    """Fold 'Carter' and 'Mr Carter' into 'Ashton Carter', 'Peña Nieto' into 'Enrique Peña Nieto'
+    """Fold 'Roe' and 'Mr Roe' into 'Jane Roe', 'García Vega' into 'Luis García Vega'
     (a shorter mention whose words end one full name), an organisation that is only a person's
     surname ('Trump' tagged ORG) into that person, and a stated alias into the real name."""
     people = [a for a in actors if a.type == "person"]

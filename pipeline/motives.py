@@ -365,8 +365,8 @@ def _actor_at(actors: list[ActorFinding], lo: int, hi: int) -> str:
     return ""
 
 
-# Ways a name can sit inside a subject and still be its holder: "South Korea's defense minister",
-# "the governments of the US and Japan", "Japanese Prime Minister Fumio Kishida".
+# Ways a name can sit inside a subject and still be its holder: "Chile's defence minister",
+# "the governments of Peru and Japan", "Brazilian Foreign Minister Ana Souza".
 HOLDER_PATH = frozenset({"poss", "compound", "appos", "conj", "cc", "pobj", "nmod", "amod", "case"})
 
 
