@@ -513,7 +513,8 @@ def _modified_verb(tok: Token) -> Token | None:
     return None
 
 
-def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: list[ActorFinding]) -> str:
+def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: list[ActorFinding],
+             text: str | None = None) -> str:
     """A cue that, read in its sentence, does not state why an actor pursues or resists an agreement:
     a schedule ("due to lapse"), an appeal for calm ("urged restraint"), a reciprocal accusation
     ("accused each other of"), the content of a deal ("would stop blocking", "which would establish
@@ -521,7 +522,7 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     Returns why ('' when the cue stands); for "figure" and "exchange" the cues inside the causal
     clause or the accusation go with it (see dead_range)."""
     tok = doc[hit.start]
-    cue = doc.text[hit.start_char:hit.end_char].lower()
+    cue = (doc.text if text is None else text)[hit.start_char:hit.end_char].lower()
     if cue_rows()[hit.id].get("needs_agreement"):
         lo, hi = min(hit.start_char, tok.idx), max(hit.end_char, tok.idx + len(tok.text))
         if not any(m.start < hi and lo < m.end for ag in agreements for m in ag.mentions):
@@ -688,7 +689,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         if span is None:
             continue
         hits = [h for h in all_hits if span.start <= h.start < span.end and h.type in MOTIVE_TYPES]
-        why = {h: spurious(doc, h, agreements, actors) for h in hits}
+        why = {h: spurious(doc, h, agreements, actors, text) for h in hits}
         bad = [h for h in hits if why[h]]
         dead = [r for h in bad for r in [dead_range(doc[h.start], why[h])] if r]
         clauses = []
