@@ -9,9 +9,11 @@ the anchor or ID), so the HTML is always well formed.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -192,9 +194,50 @@ def article_html(ex: Extraction) -> str:
     return _page(a.title or a.article_id, head, body)
 
 
+STAMP_DIR = ".stamps"
+
+
+@lru_cache(maxsize=1)
+def _render_version() -> str:
+    """Hash of the code that renders a page (this module and the row builder)."""
+    from . import tables
+    h = hashlib.sha1()
+    for mod in (__file__, tables.__file__):
+        h.update(Path(mod).read_bytes())
+    return h.hexdigest()
+
+
+def page_key(ex: Extraction) -> str:
+    """What a page is rendered from: the extraction (dataclasses, so repr is complete) and the code."""
+    return hashlib.sha1(f"{_render_version()}\n{ex!r}".encode("utf-8")).hexdigest()
+
+
+def _stamp_path(page: Path) -> Path:
+    return page.parent / STAMP_DIR / f"{page.name}.sha1"
+
+
+def _stamp(page: Path, key: str) -> str:
+    st = page.stat()
+    return f"{key} {st.st_size} {st.st_mtime_ns}"
+
+
 def write_article(out_dir: Path, ex: Extraction) -> None:
-    """Write report/<article_id>.html for one article (untouched when already identical)."""
-    io.write_text_if_changed(page_path(out_dir, ex.article.article_id), article_html(ex), durable=False)
+    """Write report/<article_id>.html for one article (untouched when already identical). A small
+    stamp in report/.stamps/ records what the page was rendered from and the page's size and mtime,
+    so an unchanged article on a cached re-run costs a stat and a tiny read instead of a render."""
+    path = page_path(out_dir, ex.article.article_id)
+    key = page_key(ex)
+    stamp = _stamp_path(path)
+    try:
+        if stamp.read_text(encoding="utf-8") == _stamp(path, key):
+            return
+    except OSError:
+        pass
+    io.write_text_if_changed(path, article_html(ex), durable=False)
+    try:
+        io.write_text_atomic(stamp, _stamp(path, key), durable=False)
+    except OSError:
+        pass    # the stamp is only a shortcut: without it the page is rendered next time
 
 
 def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> str:
