@@ -198,8 +198,12 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
     acronyms: dict[str, dict] = {}
     surfaces: set[str] = set()
     for row in catalogue():
+        conditional = {_fold(f) for f in row.get("conditional_aliases", [])}
         for form in [row["name"], *row.get("aliases", [])]:
-            phrases.setdefault(_fold(form), row)
+            if _fold(form) not in conditional:      # a generic name ('Trilateral ... Arrangement') is conditional too
+                phrases.setdefault(_fold(form), row)
+            surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
+        for form in row.get("conditional_aliases", []):
             surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
         if row.get("acronym"):
             acronyms.setdefault(row["acronym"], row)
@@ -209,6 +213,48 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
     acr = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(acronyms, key=len, reverse=True))
     acronym_re = re.compile(r"(?<![\w-])(" + acr + r")(s)?(?![\w-])")
     return phrase_re, acronym_re, phrases, acronyms
+
+
+@lru_cache(maxsize=1)
+def _conditional_phrases() -> dict[str, tuple[dict, ...]]:
+    """lower folded phrase -> catalogue rows that list it under conditional_aliases: a generic phrase
+    ('armistice agreement', 'civil nuclear deal') that names one catalogued instrument only when the
+    row's context is present (see _context_ok); otherwise it is read as any other generic reference."""
+    out: dict[str, list[dict]] = {}
+    for row in catalogue():
+        for form in row.get("conditional_aliases", []):
+            out.setdefault(_fold(form), []).append(row)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _context_ok(row: dict, text: str, start: int, sents: list[Sentence] | None = None) -> bool:
+    """Is the context of a catalogue row present for a conditional alias written at start?
+    context_any: at least one of these; context_all: every one of these (default, when neither is
+    given: every fixed party). An item is a state (any surface form: 'Washington', 'U.S.') or a word
+    matched at a word start ('Korea' also matches 'Korean'; lower-case items ignore case).
+    context_scope 'sentence' looks in the mention's sentence (when sentences are known), else the article."""
+    lo, hi = 0, len(text)
+    if row.get("context_scope") == "sentence" and sents:
+        sent = sentence_at(sents, start)
+        if sent is not None:
+            lo, hi = sent.start, sent.end
+    scope = text[lo:hi]
+    states = {c for _s, _e, _surface, c in state_mentions(scope)}
+
+    def present(item: str) -> bool:
+        return item in states or re.search(r"(?<![\w])" + re.escape(item), scope,
+                                           re.I if item.islower() else 0) is not None
+
+    any_of = row.get("context_any", [])
+    all_of = row.get("context_all") or ([] if any_of else row.get("parties", []))
+    if not any_of and not all_of:
+        return False
+    return (not any_of or any(present(i) for i in any_of)) and all(present(i) for i in all_of)
+
+
+def _conditional_row(form: str, text: str, start: int, sents: list[Sentence] | None = None) -> dict | None:
+    """The first row whose conditional alias is form and whose context holds here."""
+    return next((r for r in _conditional_phrases().get(_fold(form), ()) if _context_ok(r, text, start, sents)), None)
 
 
 def _fold(s: str) -> str:
@@ -306,14 +352,14 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
 
-def _catalogue_hits(text: str) -> list[_Hit]:
+def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     phrase_re, acronym_re, phrases, acronyms = _catalogue_regex()
     hits: list[_Hit] = []
     for m in phrase_re.finditer(text):
         surface = m.group(1)
-        row = phrases.get(_fold(surface))
+        row = _conditional_row(surface, text, m.start(), sents) or phrases.get(_fold(surface))
         if row is None:
-            continue
+            continue         # a generic phrase out of its entry's context: left to the generic readers
         if surface[:1].isupper() and _inside_longer_title(text, m.start()):
             continue
         tail = HEAD_TAIL.match(text, m.end()) if row.get("generic") else None
@@ -352,7 +398,8 @@ def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
                 tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural)
 
 
-def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
+def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str],
+                sents: list[Sentence] | None = None) -> list[_Hit]:
     """Capitalised instrument names not in the catalogue, quoted names, 'the Pretoria agreement',
     acronyms defined in parentheses after them."""
     hits: list[_Hit] = []
@@ -365,7 +412,9 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core):
             return                 # "Japan Agreement": a party, not a name
         phrases = _catalogue_regex()[2]
-        row = phrases.get(_fold(name)) or phrases.get(_fold(re.sub(r"(?i)\b(?:deal|pact|accord)s?$", "agreement", name)))
+        as_agreement = re.sub(r"(?i)\b(?:deal|pact|accord)s?$", "agreement", name)
+        row = (phrases.get(_fold(name)) or phrases.get(_fold(as_agreement))
+               or _conditional_row(name, text, start, sents) or _conditional_row(as_agreement, text, start, sents))
         if row:                    # "the Paris deal" is the Paris Agreement
             hits.append(_row_hit(row, start, end))
             taken.append((start, end))
@@ -509,12 +558,13 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
     return hits
 
 
-def find_mentions(text: str) -> list[_Hit]:
-    """Every agreement mention in text, leftmost first (no parties or status yet)."""
-    hits = _catalogue_hits(text)
+def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
+    """Every agreement mention in text, leftmost first (no parties or status yet). sents (optional)
+    lets a conditional catalogue alias check its context in the mention's own sentence."""
+    hits = _catalogue_hits(text, sents)
     taken = [(h.start, h.end) for h in hits]
     defined: dict[str, str] = {}
-    hits += _named_hits(text, taken, defined)
+    hits += _named_hits(text, taken, defined, sents)
     hits += _generic_hits(text, taken)
     hits += _truce_hits(text, taken)
     hits += _reference_hits(text, taken, defined)
@@ -784,7 +834,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     conf = settings["agreements"]
     text = doc.text
     idx = party_index(text, actors)
-    hits = find_mentions(text)
+    hits = find_mentions(text, sents)
     by_sent: dict[int, list[_Hit]] = {}
     for h in hits:
         sent = sentence_at(sents, h.start)

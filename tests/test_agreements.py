@@ -671,3 +671,93 @@ def test_agreements_it_in_a_following_clause_is_the_agreement(parse, settings, t
 def test_agreements_upholding_is_not_ending(sentence, status):
     m = re.search(r"\b(?:accord|pact)\b", sentence)
     assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+# ---------------------------------------------------------------- generic phrases vs catalogued instances
+
+def _fixed_instance_names() -> set[str]:
+    """Names of catalogue rows that stand for one instrument (not a class named after its parties)."""
+    return {r["name"] for r in ag.catalogue() if not r.get("generic") and not r.get("bilateral")}
+
+
+def test_agreements_conditional_aliases_have_a_context():
+    for r in ag.catalogue():
+        forms = r.get("conditional_aliases", [])
+        assert isinstance(forms, list), r["id"]
+        if not forms:
+            continue
+        assert r.get("context_any") or r.get("context_all") or r.get("parties"), r["id"]
+        assert r.get("context_scope", "article") in ("article", "sentence"), r["id"]
+        assert all(f == f.lower() for f in forms), r["id"]
+        assert not {ag._fold(f) for f in forms} & {ag._fold(f) for f in r["aliases"]}, r["id"]
+
+
+@pytest.mark.parametrize("text, phrase, name, expected", [
+    ("Lebanese and Israeli officers met to discuss the armistice agreement.", "armistice agreement",
+     "Korean Armistice Agreement", False),
+    ("Both Koreas still live under the armistice agreement.", "armistice agreement",
+     "Korean Armistice Agreement", True),
+    ("Hanoi and Manila discussed a civil nuclear deal with French firms.", "civil nuclear deal",
+     "123 Agreement", False),
+    ("The United States offered Saudi Arabia a civil nuclear deal.", "civil nuclear deal", "123 Agreement", True),
+    ("Officials from Brazil, Chile and Peru set up a trilateral information-sharing arrangement.",
+     "trilateral information-sharing arrangement", "Trilateral Information Sharing Arrangement", False),
+    ("Sudanese mediators hosted talks on the Doha agreement for Darfur.", "Doha agreement",
+     "Agreement for Bringing Peace to Afghanistan", False),
+    ("Afghan officials said the Doha agreement was never honoured.", "Doha agreement",
+     "Agreement for Bringing Peace to Afghanistan", True),
+    ("Kenya and Tanzania signed an open skies agreement for airlines.", "open skies agreement",
+     "Open Skies Treaty", False),
+])
+def test_agreements_generic_phrase_names_an_instance_only_in_its_context(text, phrase, name, expected):
+    start = text.index(phrase)
+    names = [h.name for h in ag.find_mentions(text) if h.start <= start < h.end]
+    assert (name in names) is expected, names
+
+
+@pytest.mark.parametrize("row_id, text, expected", [
+    ("AG072", "Seoul and Pyongyang signed the pact in 2018.", True),      # states by their capitals
+    ("AG072", "Hanoi and Vientiane signed the pact in 2018.", False),
+    ("AG069", "The treaty between Beijing and Pyongyang was renewed.", True),   # context_all: both needed
+    ("AG069", "The treaty between Beijing and Vientiane was renewed.", False),
+])
+def test_agreements_context_of_a_catalogue_row(row_id, text, expected):
+    row = next(r for r in ag.catalogue() if r["id"] == row_id)
+    assert ag._context_ok(row, text, 0) is expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    ("Israel and Lebanon have kept to the armistice agreement for decades, a UN envoy said.",
+     ("Israel", "Lebanon")),
+    ("Ethiopia and Eritrea signed a peace agreement in Algiers after two years of fighting.",
+     ("Eritrea", "Ethiopia")),
+    ("Vietnam and the Philippines signed a maritime agreement covering their coast guards.",
+     ("Philippines", "Vietnam")),
+    ("India and France signed a civil nuclear agreement during the state visit.", ("France", "India")),
+    ("Egypt and Sudan signed a friendship treaty on Sunday.", ("Egypt", "Sudan")),
+    ("Australia and the Philippines adopted defence cooperation guidelines in Canberra.",
+     ("Australia", "Philippines")),
+])
+def test_agreements_generic_phrase_keeps_the_parties_of_the_text(parse, settings, text, parties):
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found] == [parties]
+    assert not {f.name for f in found} & _fixed_instance_names()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, parties", [
+    ("The armistice agreement that halted the Korean War in 1953 was never replaced.",
+     "Korean Armistice Agreement", ()),
+    ("India and the United States signed a civil nuclear agreement in 2008.", "123 Agreement",
+     ("India", "United States")),
+    ("Japan and the United States revised their defense cooperation guidelines in 2015.",
+     "Guidelines for Japan-U.S. Defense Cooperation", ("Japan", "United States")),
+    ("Seoul and Washington reaffirmed their mutual defense treaty on Monday.", "Mutual Defense Treaty",
+     ("South Korea", "United States")),
+    ("Manila and Washington reaffirmed their mutual defense treaty on Monday.", "Mutual Defense Treaty",
+     ("Philippines", "United States")),
+])
+def test_agreements_instance_found_with_its_own_parties(parse, settings, text, name, parties):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [(name, parties)]
