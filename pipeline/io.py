@@ -6,6 +6,7 @@ leading apostrophe and restored on read, so article text can never become a form
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -139,6 +140,67 @@ def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:
         pass
     write_text_atomic(path, text, durable)
     return True
+
+
+class _HashingWriter:
+    """File-like for csv.writer: encodes each chunk once, hashes it and writes it on."""
+
+    def __init__(self, f) -> None:
+        self.f, self.h = f, hashlib.sha256()
+
+    def write(self, s: str) -> int:
+        b = s.encode("utf-8")
+        self.h.update(b)
+        self.f.write(b)
+        return len(s)
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes, read in chunks (None when it cannot be read)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def csv_to_temp(path: Path, columns: list[str], rows: Iterable[dict]) -> tuple[str, str]:
+    """Write the CSV row by row into a temp file beside path (the same bytes csv_text gives);
+    returns (temp path, sha256 of its bytes). Pair with commit_temp or discard_temp."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            hw = _HashingWriter(f)
+            w = csv.writer(hw, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            w.writerow(columns)
+            for row in rows:
+                w.writerow([neutralise(row.get(c, "")) for c in columns])
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    return tmp, hw.h.hexdigest()
+
+
+def commit_temp(tmp: str, path: Path, durable: bool = True) -> None:
+    """fsync (durable) and rename a temp file from csv_to_temp onto path."""
+    if durable:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    os.replace(tmp, path)
+
+
+def discard_temp(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def write_csv_atomic(path: Path, columns: list[str], rows: Iterable[dict]) -> None:

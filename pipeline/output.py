@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
 from . import io, report, review
 from .errors import PipelineError
@@ -130,22 +131,28 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
     return earlier + orphans
 
 
-def build_files(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
-                prev: Previous) -> dict[Path, str]:
-    """Validated text of every file this run writes, keyed by path."""
-    files: dict[Path, str] = {}
+def file_specs(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
+               prev: Previous) -> dict[Path, tuple[list[str], Iterable[dict]]]:
+    """(columns, rows) of every file this run writes, keyed by path; every table validated first."""
+    files: dict[Path, tuple[list[str], Iterable[dict]]] = {}
     for name, rows in tables.items():
         validate(TABLES[name], rows)
     for name, rows in tables.items():
         cols = review.columns_for(name, prev.headers.get(name, [])) if name in REVIEW_TABLES \
             else TABLES[name].columns
-        files[out_dir / TABLES[name].file] = io.csv_text(cols, rows)
+        files[out_dir / TABLES[name].file] = (cols, rows)
         if name in REVIEW_TABLES:
-            files[out_dir / "reviewed" / TABLES[name].file] = io.csv_text(cols, review.vetted(rows))
+            files[out_dir / "reviewed" / TABLES[name].file] = (cols, review.vetted(rows))
             if name in prev.focused:
-                files[review.pending_path(out_dir, name)] = io.csv_text(cols, review.pending(rows))
-    files[out_dir / ORPHANS] = io.csv_text(review.ORPHAN_COLUMNS, orphans)
+                files[review.pending_path(out_dir, name)] = (cols, review.pending(rows))
+    files[out_dir / ORPHANS] = (review.ORPHAN_COLUMNS, orphans)
     return files
+
+
+def build_files(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
+                prev: Previous) -> dict[Path, str]:
+    """Validated text of every file this run writes, keyed by path."""
+    return {p: io.csv_text(cols, rows) for p, (cols, rows) in file_specs(out_dir, tables, orphans, prev).items()}
 
 
 def snapshot(out_dir: Path, files: dict[Path, str], run_id: str) -> Path | None:
@@ -153,7 +160,12 @@ def snapshot(out_dir: Path, files: dict[Path, str], run_id: str) -> Path | None:
     none of them would change (a no-op run leaves no history)."""
     existing = [p for p in files if p.exists()]
     changed = [p for p in existing if p.read_bytes() != files[p].encode("utf-8")]
-    if not changed:
+    return _snapshot_existing(out_dir, existing if changed else [], run_id)
+
+
+def _snapshot_existing(out_dir: Path, existing: list[Path], run_id: str) -> Path | None:
+    """Copy existing files to history/<run_id>/ (None when there is nothing to keep)."""
+    if not existing:
         return None
     dest = out_dir / HISTORY / run_id
     for p in existing:
@@ -183,10 +195,26 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
     prev = read_previous(out_dir)
     run_id = run_id or make_run_id(tables)
     orphans = merge_reviews(out_dir, tables, prev, run_id)
-    files = build_files(out_dir, tables, orphans, prev)
+    specs = file_specs(out_dir, tables, orphans, prev)
     _check_unchanged(prev)
-    history = snapshot(out_dir, files, run_id)
-    written = [p for p, text in files.items() if io.write_text_if_changed(p, text)]
+    # each file is streamed row by row into a temp file beside it; "unchanged" compares hashes
+    # streamed from disk, so neither the old nor the new text is ever held whole in memory
+    staged: dict[Path, str] = {}
+    try:
+        changed: list[Path] = []
+        for p, (cols, rows) in specs.items():
+            tmp, digest = io.csv_to_temp(p, cols, rows)
+            staged[p] = tmp
+            if io.file_sha256(p) != digest:
+                changed.append(p)
+        existing = [p for p in specs if p.exists()]
+        history = _snapshot_existing(out_dir, existing if any(p.exists() for p in changed) else [], run_id)
+        for p in changed:
+            io.commit_temp(staged.pop(p), p)
+    finally:
+        for tmp in staged.values():
+            io.discard_temp(tmp)
+    written = changed
     report.write_index(out_dir, tables.get("articles", []), tables)
     return {"run_id": run_id, "history": history, "orphans": len(orphans),
             "new_orphans": sum(o.get("orphaned_run") == run_id for o in orphans),

@@ -194,7 +194,7 @@ def article_html(ex: Extraction) -> str:
     return _page(a.title or a.article_id, head, body)
 
 
-STAMP_DIR = ".stamps"
+STAMP_DIR = Path(".cache") / "report_stamps"    # beside the article cache: safe to delete
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +212,8 @@ def page_key(ex: Extraction) -> str:
     return hashlib.sha1(f"{_render_version()}\n{ex!r}".encode("utf-8")).hexdigest()
 
 
-def _stamp_path(page: Path) -> Path:
-    return page.parent / STAMP_DIR / f"{page.name}.sha1"
+def _stamp_path(out_dir: Path, page: Path) -> Path:
+    return Path(out_dir) / STAMP_DIR / f"{page.name}.sha1"
 
 
 def _stamp(page: Path, key: str) -> str:
@@ -223,11 +223,11 @@ def _stamp(page: Path, key: str) -> str:
 
 def write_article(out_dir: Path, ex: Extraction) -> None:
     """Write report/<article_id>.html for one article (untouched when already identical). A small
-    stamp in report/.stamps/ records what the page was rendered from and the page's size and mtime,
-    so an unchanged article on a cached re-run costs a stat and a tiny read instead of a render."""
+    stamp in <output>/.cache/report_stamps/ records what the page was rendered from and the page's
+    size and mtime, so an unchanged article on a re-run costs a stat and a tiny read, not a render."""
     path = page_path(out_dir, ex.article.article_id)
     key = page_key(ex)
-    stamp = _stamp_path(path)
+    stamp = _stamp_path(out_dir, path)
     try:
         if stamp.read_text(encoding="utf-8") == _stamp(path, key):
             return
