@@ -3,8 +3,8 @@ agreement or to security cooperation, as clauses with their cue word.
 
 Two layers:
 
-- ``detect(span)``: the sentence-level cue detector. spaCy's Matcher and DependencyMatcher run
-  the cue lexicons kept as data (resources/motive_cues.jsonl: cues about agreements and
+- ``detect(span)``: the sentence-level cue detector. spaCy's PhraseMatcher and Matcher, and
+  dependency patterns walked over the parse (treematch.py), run the cue lexicons kept as data (resources/motive_cues.jsonl: cues about agreements and
   cooperation; resources/motive_causal_cues.jsonl: extra cues for causality in general news,
   scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
 - ``extract(doc, sents, agreements, actors)``: keeps the hits of motive types in sentences tied
@@ -36,14 +36,15 @@ Pure functions: no I/O beyond the cached lexicons.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
-from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from . import treematch
 from .errors import PipelineError
 from .records import ActorFinding, AgreementFinding, MotiveFinding, Sentence
 from .resources import load_jsonl
@@ -53,6 +54,7 @@ MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resi
 # Types whose weak cues also count outside sentences about an agreement when an actor holds them.
 HELD_TYPES = frozenset({"need", "threat", "resistance"})
 SCOPES = frozenset({"both", "motive", "causal"})
+ARTICLE_SCOPES = frozenset({"both", "motive"})
 
 # Words that tie a sentence to an agreement or to security cooperation.
 TOPIC = re.compile(
@@ -130,13 +132,11 @@ def cue_rows() -> dict[str, dict]:
     return rows
 
 
-_MATCHERS: dict[int, tuple] = {}
+_MATCHERS: dict[tuple[int, frozenset[str]], tuple] = {}
 # Function words whose lemma is the word itself: a cue mixing them with <lemmas> can be matched
 # on lemmas alone.
 SAME_LEMMA = frozenset({"to", "the", "for", "of", "a", "an", "on", "by", "that", "at", "in", "with",
                         "against", "it", "as", "from", "over", "about", "into"})
-
-
 def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
     """('LOWER' | 'LEMMA', words) when a PhraseMatcher can take the pattern, else None."""
     if not all(len(tok) == 1 and isinstance(next(iter(tok.values())), str) for tok in pattern):
@@ -153,29 +153,32 @@ def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
 
 @dataclass
 class Matchers:
-    """Every cue row compiled: plain word and lemma phrases go to PhraseMatchers (fast), other
-    token patterns to a Matcher, dependency patterns to a DependencyMatcher."""
+    """The cue rows of some scopes compiled: plain word and lemma phrases go to PhraseMatchers
+    (fast), other token patterns to a Matcher, dependency patterns to TreePatterns (treematch.py).
+    The words each token pattern needs let detect() skip the Matcher in a sentence none can match."""
 
     lower: PhraseMatcher
     lemma: PhraseMatcher
     tokens: Matcher
-    deps: DependencyMatcher
+    deps: list[treematch.TreePattern] = field(default_factory=list)
+    token_needs: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.lower) + len(self.lemma) + len(self.tokens) + len(self.deps)
 
 
-def matchers(vocab: Vocab) -> Matchers:
-    """The matchers for a vocabulary, built once."""
-    got = _MATCHERS.get(id(vocab))
+def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
+    """The matchers of the cue rows in `scopes` for a vocabulary, built once."""
+    got = _MATCHERS.get((id(vocab), scopes))
     if got is not None and got[0] is vocab:
         return got[1]
-    found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"),
-                     Matcher(vocab), DependencyMatcher(vocab))
+    found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"), Matcher(vocab))
     for rid, row in cue_rows().items():
+        if row.get("scope", "both") not in scopes:
+            continue
         try:
             if "dep_pattern" in row:
-                found.deps.add(rid, [row["dep_pattern"]])
+                found.deps.append(treematch.compile(rid, row["dep_pattern"]))
                 continue
             pattern = row.get("pattern") or phrase_pattern(row["cue"])
             phrase = _phrase_words(pattern)
@@ -185,9 +188,10 @@ def matchers(vocab: Vocab) -> Matchers:
                 found.lemma.add(rid, [Doc(vocab, words=phrase[1], lemmas=phrase[1])])
             else:
                 found.tokens.add(rid, [pattern])
+                found.token_needs.append(treematch.word_needs(pattern))
         except (ValueError, KeyError, TypeError) as e:
             raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
-    _MATCHERS[id(vocab)] = (vocab, found)
+    _MATCHERS[(id(vocab), scopes)] = (vocab, found)
     return found
 
 
@@ -218,19 +222,25 @@ def _dep_hit(doc: Doc, rid: str, token_ids: list[int]) -> CueHit:
     return _hit(doc, rid, anchor, anchor + 1, (min(shown), max(shown) + 1))
 
 
-def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES) -> list[CueHit]:
-    """Cue hits inside span (a Doc or a sentence Span), in text order, longest first at a tie."""
+def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES, arr: treematch.DocArrays | None = None) -> list[CueHit]:
+    """Cue hits inside span (a Doc or a sentence Span) of the cue rows in `scopes`, in text order,
+    longest first at a tie. The token Matcher runs only when a pattern's words are all in the
+    span (it costs far more than the phrase matchers). arr: treematch.arrays(doc), when the
+    caller has it."""
     doc = span if isinstance(span, Doc) else span.doc
     lo, hi = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
-    m = matchers(doc.vocab)
+    m = matchers(doc.vocab, scopes)
+    arr = arr or treematch.arrays(doc)
     window = doc[lo:hi]
-    hits = [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end)
-            for found in (m.lower(window), m.lemma(window), m.tokens(window)) for key, start, end in found]
-    if len(m.deps):
-        for key, token_ids in m.deps(doc):
-            if lo <= min(token_ids) and max(token_ids) < hi:
-                hits.append(_dep_hit(doc, doc.vocab.strings[key], list(token_ids)))
-    hits = [h for h in hits if h.scope in scopes]
+    # (a PhraseMatcher gives doc offsets on a span, a Matcher offsets within the span)
+    hits = [_token_hit(doc, doc.vocab.strings[key], start, end)
+            for found in (m.lower(window), m.lemma(window)) for key, start, end in found]
+    words = treematch.words_in(arr, lo, hi)
+    if any(treematch.possible(needs, words) for needs in m.token_needs):
+        hits += [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end) for key, start, end in m.tokens(window)]
+    for pattern in m.deps:
+        if treematch.possible(pattern.needs, words):
+            hits += [_dep_hit(doc, pattern.key, ids) for ids in treematch.match(pattern, arr, lo, hi)]
     return sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.id))
 
 
@@ -676,7 +686,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     text = doc.text
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     opening = headline_zone(text, sents)
-    all_hits = detect(doc, frozenset({"both", "motive"}))
+    arr = treematch.arrays(doc)
     out: list[MotiveFinding] = []
     for sent in sents:
         if sent.n in opening:
@@ -688,7 +698,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if span is None:
             continue
-        hits = [h for h in all_hits if span.start <= h.start < span.end and h.type in MOTIVE_TYPES]
+        hits = [h for h in detect(span, ARTICLE_SCOPES, arr) if h.type in MOTIVE_TYPES]
         why = {h: spurious(doc, h, agreements, actors, text) for h in hits}
         bad = [h for h in hits if why[h]]
         dead = [r for h in bad for r in [dead_range(doc[h.start], why[h])] if r]
