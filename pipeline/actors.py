@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from .nlp import sentence_at
 from .records import ActorFinding, Mention, Sentence
-from .resources import load_jsonl
+from .resources import alternation, load_jsonl
 
 APOS = "['’]"
 
@@ -33,7 +33,7 @@ def cues(kind: str) -> tuple[str, ...]:
 
 
 def _alternation(forms) -> str:
-    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+    return alternation(forms)
 
 
 @lru_cache(maxsize=None)
@@ -132,6 +132,13 @@ def _state_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _bare_regexes() -> tuple[re.Pattern, re.Pattern]:
+    """(any demonym, any capital as a whole word): for demonym lists and capitals as partners."""
+    return (re.compile(_alternation(demonym_index())),
+            re.compile(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?![\w-])"))
+
+
+@lru_cache(maxsize=1)
 def _demonym_list_regex() -> re.Pattern:
     """'Chinese and Russian aircraft', 'British, French and German troops': every demonym of a
     coordinated list before a state noun or military noun refers to its state."""
@@ -215,6 +222,13 @@ def _after_venue_word(text: str, start: int, kind: str = "venue_preps") -> bool:
 
 def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, surface, canonical) of every state reference in text, leftmost first.
+    The actors and agreements stages both ask for an article's: the last few answers are kept."""
+    return list(_state_mentions(text))
+
+
+@lru_cache(maxsize=16)
+def _state_mentions(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """state_mentions, as a tuple.
 
     Names and aliases (not inside region names like 'South China Sea' or compounds like 'US-made'),
     demonyms before a government noun or title ('the South Korean government', 'Soviet President';
@@ -244,7 +258,7 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
     for m in _demonym_list_regex().finditer(text):           # 'Chinese and Russian aircraft'
         if former.search(text[max(0, m.start() - 20):m.start()]):
             continue
-        for d in re.finditer(_alternation(demonym_index()), m.group(1)):
+        for d in _bare_regexes()[0].finditer(m.group(1)):
             s = m.start(1) + d.start()
             found.append((s, s + len(d.group(0)), d.group(0), demonym_index()[d.group(0)]))
     for m in capitals.finditer(text):
@@ -255,7 +269,7 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
         found.append((s, e, m.group(1), capital_index()[m.group(1)]))
     partner = _cue_regex("capital_partner_preps", r"\b(?:{alt})\s+(?:both\s+)?$")
     seen = {f[0] for f in found}
-    for m in re.finditer(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?![\w-])", text):
+    for m in _bare_regexes()[1].finditer(text):
         s, e = m.start(1), m.end(1)           # 'talks with Washington', 'between Tokyo and Manila'
         if s in seen or (_capitalised_neighbour(text, s, e) and not re.match(r" and ", text[e:e + 5])):
             continue
@@ -270,7 +284,7 @@ def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
         if f[0] >= last:
             out.append(f)
             last = f[1]
-    return out
+    return tuple(out)
 
 
 def _location_use(doc: Doc, text: str, start: int, end: int, state_ends: frozenset[int] = frozenset()) -> bool:

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import canonical_state, org_index, state_index, state_mentions
 from .nlp import sentence_at
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
-from .resources import load_jsonl
+from .resources import alternation, load_jsonl
 
 KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "trade", "arms-control",
          "nuclear", "peace", "climate", "other")
@@ -191,6 +191,12 @@ def modal_rows() -> tuple[tuple[str, re.Pattern, frozenset], ...]:
                  for row in load_jsonl("status_cues.jsonl") if row["type"] == "modal")
 
 
+def _surface_unit(ch: str) -> str:
+    """A catalogue form's character as a regex: hyphens may be dashes, spaces or nothing, a space
+    any run of white space, an apostrophe straight or curly."""
+    return {"-": r"[-–\s]?", " ": r"\s+", "'": "['’]"}.get(ch) or re.escape(ch)
+
+
 @lru_cache(maxsize=1)
 def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[str, dict]]:
     """(phrase regex, acronym regex, lower phrase -> row, acronym -> row)."""
@@ -207,11 +213,8 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
             surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
         if row.get("acronym"):
             acronyms.setdefault(row["acronym"], row)
-    alt = "|".join(re.escape(f).replace(r"\-", r"[-–\s]?").replace(r"\ ", r"\s+").replace("'", "['’]")
-                   for f in sorted(surfaces, key=len, reverse=True))
-    phrase_re = re.compile(r"(?<![\w-])(" + alt + r")(?:e?s)?(?![\w-])", re.I)
-    acr = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(acronyms, key=len, reverse=True))
-    acronym_re = re.compile(r"(?<![\w-])(" + acr + r")(s)?(?![\w-])")
+    phrase_re = re.compile(r"(?<![\w-])(" + alternation(surfaces, _surface_unit) + r")(?:e?s)?(?![\w-])", re.I)
+    acronym_re = re.compile(r"(?<![\w-])(" + alternation(acronyms, _surface_unit) + r")(s)?(?![\w-])")
     return phrase_re, acronym_re, phrases, acronyms
 
 

@@ -1,4 +1,5 @@
-"""Load the data files under pipeline/resources/ (JSONL rows with ids), once per process."""
+"""Load the data files under pipeline/resources/ (JSONL rows with ids), once per process, and turn
+word lists into regex alternations."""
 from __future__ import annotations
 
 import json
@@ -41,3 +42,38 @@ def compiled_patterns(name: str) -> tuple[tuple[str, re.Pattern], ...]:
         except re.error as e:
             raise PipelineError("E050", str(RESOURCES_DIR / name), f"{row['id']}: bad pattern ({e})")
     return tuple(out)
+
+
+def alternation(forms, unit=re.escape) -> str:
+    """A regex matching any of forms, written as a character trie so that the engine tries one
+    branch per character instead of every form at every position (a plain "a|b|c" over hundreds
+    of names is the slowest part of a text scan). Where one form extends another, the longer is
+    tried first, as in a longest-first alternation. unit(char) gives the regex of one character
+    (re.escape by default; the catalogue also lets a hyphen or space vary)."""
+    return _trie(frozenset(forms), unit)
+
+
+@lru_cache(maxsize=256)
+def _trie(forms: frozenset[str], unit) -> str:
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    longest: dict[int, int] = {}
+
+    def depth(node: dict) -> int:
+        if id(node) not in longest:
+            longest[id(node)] = max((1 + depth(child) for ch, child in node.items() if ch), default=0)
+        return longest[id(node)]
+
+    def build(node: dict) -> str:
+        keys = sorted((ch for ch in node if ch), key=lambda ch: (-depth(node[ch]), ch))
+        alts = [unit(ch) + build(node[ch]) for ch in keys]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root) if root else "(?!)"
