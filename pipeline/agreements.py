@@ -23,6 +23,7 @@ Data (analysts extend these without touching code; every row has a unique "id"):
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -160,6 +161,13 @@ def status_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
         out.append((row["type"], row.get("status") or row.get("effect", ""), re.compile(row["pattern"], re.I),
                     -near if row.get("before") else near))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _any_status_cue() -> re.Pattern:
+    """Matches where any status cue does: a window without a match has no status to read."""
+    return re.compile("|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)",
+                      re.I)
 
 
 @lru_cache(maxsize=1)
@@ -303,6 +311,8 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
     counts whatever its distance from the mention."""
     best, best_at = "unspecified", (-1, -1)
     window = text[lo:hi]
+    if not _any_status_cue().search(window):
+        return best, -1, -1
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
     modals = modal_rows()
@@ -478,10 +488,31 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
     return hits
 
 
+# Punctuation no generic reference can hold (its words, modifiers and head are letters, digits,
+# hyphens and spaces): the text between two of these is scanned only when it has a head word.
+GENERIC_STOPS = re.compile(r"[.,;:!?()\[\]\"“”]")
+HEAD_WORD = re.compile(r"(?<![\w-])" + HEAD + r"(?![\w-])", re.I)
+
+
+def _generic_matches(text: str, generic: re.Pattern):
+    """generic.finditer(text), scanning only the stretches between punctuation that hold a head
+    word (the same matches: a match never crosses that punctuation; a test checks that no kind
+    or modifier pattern asks for it)."""
+    stops = [m.start() for m in GENERIC_STOPS.finditer(text)]
+    scanned = -1
+    for h in HEAD_WORD.finditer(text):
+        i = bisect.bisect_left(stops, h.start())
+        hi = stops[i] if i < len(stops) else len(text)
+        if hi == scanned:
+            continue
+        scanned = hi
+        yield from generic.finditer(text, stops[i - 1] + 1 if i else 0, hi)
+
+
 def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
     modifier, generic, not_between_states = _generic_regexes()
-    for m in generic.finditer(text):
+    for m in _generic_matches(text, generic):
         s, e = m.start(2), m.end()
         if _overlaps(taken, s, e):
             continue

@@ -162,6 +162,8 @@ class Matchers:
     tokens: Matcher
     deps: list[treematch.TreePattern] = field(default_factory=list)
     token_needs: list[tuple] = field(default_factory=list)
+    token_index: treematch.NeedIndex | None = None
+    dep_index: treematch.NeedIndex | None = None
 
     def __len__(self) -> int:
         return len(self.lower) + len(self.lemma) + len(self.tokens) + len(self.deps)
@@ -191,6 +193,8 @@ def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
                 found.token_needs.append(treematch.word_needs(pattern))
         except (ValueError, KeyError, TypeError) as e:
             raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
+    found.token_index = treematch.NeedIndex(found.token_needs)
+    found.dep_index = treematch.NeedIndex([p.needs for p in found.deps])
     _MATCHERS[(id(vocab), scopes)] = (vocab, found)
     return found
 
@@ -236,11 +240,11 @@ def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES, arr: treematch.Doc
     hits = [_token_hit(doc, doc.vocab.strings[key], start, end)
             for found in (m.lower(window), m.lemma(window)) for key, start, end in found]
     words = treematch.words_in(arr, lo, hi)
-    if any(treematch.possible(needs, words) for needs in m.token_needs):
+    if m.token_index.candidates(words):
         hits += [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end) for key, start, end in m.tokens(window)]
-    for pattern in m.deps:
-        if treematch.possible(pattern.needs, words):
-            hits += [_dep_hit(doc, pattern.key, ids) for ids in treematch.match(pattern, arr, lo, hi)]
+    for i in m.dep_index.candidates(words):
+        pattern = m.deps[i]
+        hits += [_dep_hit(doc, pattern.key, ids) for ids in treematch.match(pattern, arr, lo, hi)]
     return sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.id))
 
 

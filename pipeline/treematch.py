@@ -129,6 +129,37 @@ def possible(needs: tuple[tuple[int, frozenset[int]], ...], words: list[set[int]
     return all(not accepted.isdisjoint(words[col]) for col, accepted in needs)
 
 
+# Words too common to pick a pattern's key word from (see NeedIndex).
+COMMON = frozenset(_as_int(get_string_id(w)) for w in (
+    "to", "the", "a", "an", "of", "for", "in", "on", "at", "by", "as", "with", "and", "or", "that", "it", "is",
+    "be", "will", "would", "can", "could", "may", "might", "must", "should", "'ll", "this", "which", "what"))
+
+
+class NeedIndex:
+    """Which of many patterns can match in a sentence, without testing each: every pattern is
+    filed under the words of one of its needs (the rarest-looking), so a sentence only tests
+    the patterns filed under its own words (and those that need no word at all)."""
+
+    def __init__(self, needs: list[tuple[tuple[int, frozenset[int]], ...]]):
+        self.needs = needs
+        self.always = [i for i, n in enumerate(needs) if not n]
+        self.filed: list[dict[int, list[int]]] = [{} for _ in NEED_ATTRS]
+        for i, pattern_needs in enumerate(needs):
+            if pattern_needs:
+                col, words = min(pattern_needs, key=lambda n: (n[1] <= COMMON, len(n[1])))
+                for w in words:
+                    self.filed[col].setdefault(w, []).append(i)
+        self.keys = [frozenset(f) for f in self.filed]
+
+    def candidates(self, words: list[set[int]]) -> list[int]:
+        """Indexes of the patterns whose needs the words meet, in order."""
+        found = set(self.always)
+        for col, filed in enumerate(self.filed):
+            for w in self.keys[col].intersection(words[col]):
+                found.update(filed[w])
+        return sorted(i for i in found if possible(self.needs[i], words))
+
+
 def compile(key: str, pattern: list[dict]) -> TreePattern:
     """A DependencyMatcher pattern (list of node dicts) as a TreePattern; ValueError if unsupported."""
     ids: dict[str, int] = {}

@@ -349,6 +349,19 @@ def test_agreements_kind_lexicon_is_valid():
         re.compile(r["pattern"])
         if r["type"] == "kind":
             assert r["kind"] in ag.KINDS, r["id"]
+        if r["type"] in ("kind", "modifier"):   # generic references are scanned between this punctuation
+            # no literal or escaped stop punctuation, no '.', \W, \S or [^...] that could match it
+            assert not re.search(r"\\[.,;:!?\"()\[\]WS]|\[\^|[,;!\"“”]|(?<!\\)\.|(?<!\?):", r["pattern"]), r["id"]
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said a maritime boundary agreement, long delayed, was signed; a fisheries deal followed.",
+    "The (draft) visa-free travel accord and \"the energy pact\" were discussed.",
+    "No agreement here. Nor a deal",
+])
+def test_agreements_generic_scan_between_punctuation_finds_what_a_full_scan_finds(text):
+    generic = ag._generic_regexes()[1]
+    assert [m.span() for m in ag._generic_matches(text, generic)] == [m.span() for m in generic.finditer(text)]
 
 
 @pytest.mark.parametrize("text", [
