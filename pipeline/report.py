@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -182,13 +183,14 @@ def _page(title: str, head: str, body: str) -> str:
             f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>{head}{body}</body></html>\n")
 
 
-def article_html(ex: Extraction) -> str:
+def article_html(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> str:
+    """The article's page (rows: rows_for(ex), when the caller has them)."""
     a = ex.article
     meta = " · ".join(esc(v) for v in (a.published, a.site, a.author, a.source_path) if v)
     url = f' · <a href="{esc(a.url)}" rel="noreferrer">source</a>' if a.url.startswith(("http://", "https://")) else ""
     head = (f'<header><a href="index.html">← all articles</a><h1>{esc(a.title or a.article_id)}</h1>'
             f'<div class="meta">{esc(a.article_id)} · {meta}{url}</div></header>')
-    rows = rows_for(ex)
+    rows = rows or rows_for(ex)
     text = render_text(a.text, spans_for(ex, rows))
     body = f'<div class="wrap"><main>{text}</main><aside>{_side_list(ex, rows)}</aside></div>'
     return _page(a.title or a.article_id, head, body)
@@ -208,8 +210,9 @@ def _render_version() -> str:
 
 
 def page_key(ex: Extraction) -> str:
-    """What a page is rendered from: the extraction (dataclasses, so repr is complete) and the code."""
-    return hashlib.sha1(f"{_render_version()}\n{ex!r}".encode("utf-8")).hexdigest()
+    """What a page is rendered from: the extraction (its pickle: records hold only lists, strings
+    and numbers, so equal extractions pickle alike) and the code."""
+    return hashlib.sha1(_render_version().encode() + pickle.dumps(ex, protocol=4)).hexdigest()
 
 
 def _stamp_path(out_dir: Path, page: Path) -> Path:
@@ -221,7 +224,7 @@ def _stamp(page: Path, key: str) -> str:
     return f"{key} {st.st_size} {st.st_mtime_ns}"
 
 
-def write_article(out_dir: Path, ex: Extraction) -> None:
+def write_article(out_dir: Path, ex: Extraction, rows: dict[str, list[dict]] | None = None) -> None:
     """Write report/<article_id>.html for one article (untouched when already identical). A small
     stamp in <output>/.cache/report_stamps/ records what the page was rendered from and the page's
     size and mtime, so an unchanged article on a re-run costs a stat and a tiny read, not a render."""
@@ -233,7 +236,7 @@ def write_article(out_dir: Path, ex: Extraction) -> None:
             return
     except OSError:
         pass
-    io.write_text_if_changed(path, article_html(ex), durable=False)
+    io.write_text_if_changed(path, article_html(ex, rows), durable=False)
     try:
         io.write_text_atomic(stamp, _stamp(path, key), durable=False)
     except OSError:

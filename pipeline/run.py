@@ -320,8 +320,9 @@ def build_tables(extractions: Iterable[Extraction], errors: list[dict]) -> dict[
     return tables
 
 
-def add_rows(tables: dict[str, list[dict]], ex: Extraction) -> None:
-    for name, rows in rows_for(ex).items():
+def add_rows(tables: dict[str, list[dict]], ex: Extraction, made: dict[str, list[dict]] | None = None) -> None:
+    """Append the article's rows (made = rows_for(ex), when the caller has them) to the tables."""
+    for name, rows in (made or rows_for(ex)).items():
         tables[name].extend(_compact(name, row) for row in rows)
 
 
@@ -406,8 +407,9 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     stream = extract_stream(read_articles(input_path, settings, summary, store, force), settings,
                             failures, store, n_workers, force, stats=summary)
     for ex in stream:
-        report.write_article(out_dir, ex)
-        add_rows(tables, ex)
+        rows = rows_for(ex)
+        report.write_article(out_dir, ex, rows)
+        add_rows(tables, ex, rows)
         if bar:
             bar.update(1)
     if bar:

@@ -181,7 +181,7 @@ def test_run_interrupted_run_resumes_and_survives_damage(tmp_path, settings, nlp
     clean_run = run_mod.run(src, tmp_path / "ref", s, workers=1, force=True)
     written = []
 
-    def interrupt(out_dir, ex):
+    def interrupt(out_dir, ex, rows=None):
         if len(written) == stop_after:
             raise KeyboardInterrupt
         written.append(ex.article.article_id)
