@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -33,11 +34,14 @@ def read_bytes(path: Path, display: str, max_bytes: int) -> bytes:
         raise PipelineError("E002", display, f"cannot read file ({e.strerror or e})")
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and control / len(head) > 0.05
 
 
@@ -108,7 +112,7 @@ def csv_text(columns: list[str], rows: Iterable[dict]) -> str:
     w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
     for row in rows:
-        w.writerow([neutralise(row.get(c, "")) for c in columns])
+        w.writerow(csv_cells(row, columns))
     return buf.getvalue()
 
 
@@ -143,16 +147,37 @@ def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:
 
 
 class _HashingWriter:
-    """File-like for csv.writer: encodes each chunk once, hashes it and writes it on."""
+    """File-like for csv.writer: collects rows, then encodes, hashes and writes them in blocks."""
+
+    BLOCK = 512
 
     def __init__(self, f) -> None:
-        self.f, self.h = f, hashlib.sha256()
+        self.f, self.h, self.parts = f, hashlib.sha256(), []
 
     def write(self, s: str) -> int:
-        b = s.encode("utf-8")
+        self.parts.append(s)
+        if len(self.parts) >= self.BLOCK:
+            self.flush()
+        return len(s)
+
+    def flush(self) -> None:
+        b = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
         self.h.update(b)
         self.f.write(b)
-        return len(s)
+
+
+# A row holds a cell a spreadsheet would execute when a cell starts with one of these (the
+# cells joined by \x00, which no cell contains: csv_cells checks them one by one only then).
+_RISKY_ROW = re.compile("(?:^|\x00)[" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
+
+
+def csv_cells(row: dict, columns: list[str]) -> list:
+    """The cells of one CSV row: values in column order, neutralised where needed."""
+    cells = [row.get(c, "") for c in columns]
+    if _RISKY_ROW.search("\x00".join(map(str, cells))):
+        return [neutralise(v) for v in cells]
+    return cells
 
 
 def file_sha256(path: Path) -> str | None:
@@ -178,7 +203,8 @@ def csv_to_temp(path: Path, columns: list[str], rows: Iterable[dict]) -> tuple[s
             w = csv.writer(hw, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow(columns)
             for row in rows:
-                w.writerow([neutralise(row.get(c, "")) for c in columns])
+                w.writerow(csv_cells(row, columns))
+            hw.flush()
     except BaseException:
         discard_temp(tmp)
         raise
@@ -264,11 +290,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv_records(path: Path, required: Iterable[str] = (),
-                     keep: Callable[[dict[str, str]], bool] | None = None) -> list[tuple[int, dict[str, str]]]:
+                     keep: Callable[[list[str]], Callable[[list[str]], bool]] | None = None
+                     ) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row of a CSV written by us or re-saved by a spreadsheet
-    (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only the rows it accepts (the whole file
-    is still checked). A missing file gives []. Anything that cannot be read with certainty
-    raises E031 (nothing has been overwritten at that point)."""
+    (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only the rows whose raw cells pass
+    keep(header) (the whole file is still checked). A missing file gives []. Anything that cannot
+    be read with certainty raises E031 (nothing has been overwritten at that point)."""
     display = str(path)
     try:
         data = path.read_bytes()
@@ -298,6 +325,7 @@ def read_csv_records(path: Path, required: Iterable[str] = (),
             raise PipelineError("E031", display, f"header lacks column(s) {missing} (found {named[:6]}...); "
                                 "keep the column names of the first row; nothing was overwritten", 1)
         out: list[tuple[int, dict[str, str]]] = []
+        wanted = keep(header) if keep is not None else None
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
@@ -307,11 +335,13 @@ def read_csv_records(path: Path, required: Iterable[str] = (),
             if any(c.strip() for c in extra):
                 raise PipelineError("E031", display, f"row has {len(cells)} cells but the header has "
                                     f"{len(header)}; check the delimiter and quotes on that line", line)
+            # keep only asks whether cells are empty or pending, which restore() never changes
+            if wanted is not None and not wanted(cells):
+                continue
             row = {h: restore(c) for h, c in zip(header, cells) if h}
             for h in named[len(cells):]:
                 row.setdefault(h, "")
-            if keep is None or keep(row):
-                out.append((line, row))
+            out.append((line, row))
         return out
     except csv.Error as e:
         raise PipelineError("E031", display, f"not a well-formed CSV ({e}) near line {reader.line_num}; "

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -43,13 +45,13 @@ def read_previous(out_dir: Path) -> Previous:
         path = out_dir / TABLES[name].file
         prev.stamps[path] = io.file_stamp(path)
         prev.records[name] = io.read_csv_records(path, required=(TABLES[name].key,),
-                                                  keep=lambda row, t=name: review.worth_keeping(t, row))
+                                                  keep=lambda header, t=name: review.keeper(t, header))
         prev.headers[name] = io.read_header(path)
         focused = review.pending_path(out_dir, name)
         if focused.exists():
             prev.stamps[focused] = io.file_stamp(focused)
             prev.focused[name] = io.read_csv_records(focused, required=(TABLES[name].key,),
-                                                      keep=review.is_reviewed)
+                                                      keep=lambda header: review.keeper(None, header))
     prev.stamps[out_dir / ORPHANS] = io.file_stamp(out_dir / ORPHANS)
     prev.orphans = io.read_csv(out_dir / ORPHANS)
     try:
@@ -60,14 +62,20 @@ def read_previous(out_dir: Path) -> Previous:
     return prev
 
 
-def check_reviews(out_dir: Path) -> None:
-    """Fail fast (E031) on analyst tables a run could not merge; call before the NLP stage."""
+def check_reviews(out_dir: Path) -> Previous:
+    """Fail fast (E031) on analyst tables a run could not merge; call before the NLP stage.
+    Returns what it read, for finalise (which reads again only what was saved since)."""
     prev = read_previous(Path(out_dir))
     problems: list[str] = []
     for name, recs in prev.records.items():
         review.merge(name, [], [r for _, r in recs], lines=[n for n, _ in recs], problems=problems)
     if problems:
         raise review.analyst_error(str(out_dir), problems)
+    return prev
+
+
+def _still_current(prev: Previous | None) -> bool:
+    return prev is not None and all(io.file_stamp(p) == stamp for p, stamp in prev.stamps.items())
 
 
 def make_run_id(tables: dict[str, list[dict]], now: datetime | None = None) -> str:
@@ -188,24 +196,70 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> None:
         io.write_csv_atomic(out_dir / TABLES[name].file, TABLES[name].columns, rows)
 
 
-def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None = None) -> dict:
+WRITTEN_MEMO = Path(".cache") / "written.json"     # beside the article cache: safe to delete
+
+
+def _fingerprint(columns: list[str], rows: list[dict]) -> str:
+    """What a file's bytes are made from: its columns, rows and the CSV writing code (pickled a
+    block of rows at a time, so no whole copy of a table is ever held)."""
+    h = hashlib.sha256(_writer_version().encode())
+    h.update(pickle.dumps(columns, protocol=5))
+    for i in range(0, len(rows), 2000):
+        h.update(pickle.dumps(rows[i:i + 2000], protocol=5))
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _writer_version() -> str:
+    return hashlib.sha256(Path(io.__file__).read_bytes()).hexdigest()
+
+
+def _read_memo(out_dir: Path) -> dict:
+    """relative path -> {"rows": fingerprint, "sha256": of the bytes written} of the last write."""
+    try:
+        memo = json.loads((out_dir / WRITTEN_MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) and all(isinstance(v, dict) for v in memo.values()) else {}
+
+
+def _write_memo(out_dir: Path, memo: dict) -> None:
+    try:
+        io.write_text_atomic(out_dir / WRITTEN_MEMO, json.dumps(memo, sort_keys=True), durable=False)
+    except OSError:
+        pass    # only a shortcut: without it every file is formatted next time
+
+
+def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None = None,
+             prev: Previous | None = None) -> dict:
     """Merge reviews, snapshot, write every table, the reviewed tables, orphans and the index.
+    prev: what check_reviews read, used when no file has changed since.
     Returns {"run_id", "history" (folder or None), "orphans", "new_orphans", "written"}."""
     out_dir = Path(out_dir)
-    prev = read_previous(out_dir)
+    if not _still_current(prev):
+        prev = read_previous(out_dir)
     run_id = run_id or make_run_id(tables)
     orphans = merge_reviews(out_dir, tables, prev, run_id)
     specs = file_specs(out_dir, tables, orphans, prev)
     _check_unchanged(prev)
     # each file is streamed row by row into a temp file beside it; "unchanged" compares hashes
-    # streamed from disk, so neither the old nor the new text is ever held whole in memory
+    # streamed from disk, so neither the old nor the new text is ever held whole in memory.
+    # A file whose rows are those of the last write, still on disk as written, is not formatted.
+    memo = _read_memo(out_dir)
     staged: dict[Path, str] = {}
     try:
         changed: list[Path] = []
         for p, (cols, rows) in specs.items():
+            rows = list(rows)
+            rel = p.relative_to(out_dir).as_posix()
+            fingerprint = _fingerprint(cols, rows)
+            on_disk = io.file_sha256(p)
+            if memo.get(rel, {}).get("rows") == fingerprint and on_disk == memo[rel].get("sha256"):
+                continue
             tmp, digest = io.csv_to_temp(p, cols, rows)
             staged[p] = tmp
-            if io.file_sha256(p) != digest:
+            memo[rel] = {"rows": fingerprint, "sha256": digest}
+            if on_disk != digest:
                 changed.append(p)
         existing = [p for p in specs if p.exists()]
         history = _snapshot_existing(out_dir, existing if any(p.exists() for p in changed) else [], run_id)
@@ -215,6 +269,7 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
         for tmp in staged.values():
             io.discard_temp(tmp)
     written = changed
+    _write_memo(out_dir, memo)
     report.write_index(out_dir, tables.get("articles", []), tables)
     return {"run_id": run_id, "history": history, "orphans": len(orphans),
             "new_orphans": sum(o.get("orphaned_run") == run_id for o in orphans),

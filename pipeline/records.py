@@ -122,3 +122,4 @@ class Extraction:
     dates: list[DateFinding] = field(default_factory=list)
     agreements: list[AgreementFinding] = field(default_factory=list)
     motives: list[MotiveFinding] = field(default_factory=list)
+    key: str = ""               # the cache key it was made under: the same key, the same extraction

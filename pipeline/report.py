@@ -210,9 +210,11 @@ def _render_version() -> str:
 
 
 def page_key(ex: Extraction) -> str:
-    """What a page is rendered from: the extraction (its pickle: records hold only lists, strings
-    and numbers, so equal extractions pickle alike) and the code."""
-    return hashlib.sha1(_render_version().encode() + pickle.dumps(ex, protocol=4)).hexdigest()
+    """What a page is rendered from: the extraction and the code. An extraction made under a
+    cache key is named by it; another by its pickle (records hold only lists, strings and
+    numbers, so equal extractions pickle alike)."""
+    made = ex.key.encode() if ex.key else pickle.dumps(ex, protocol=4)
+    return hashlib.sha1(_render_version().encode() + made).hexdigest()
 
 
 def _stamp_path(out_dir: Path, page: Path) -> Path:

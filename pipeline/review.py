@@ -42,17 +42,34 @@ def norm_status(value: str | None) -> str:
 
 def is_reviewed(row: dict) -> bool:
     """Holds analyst work: a decision, a reviewer or a note."""
-    return (norm_status(row.get("review_status")) != "pending"
-            or bool((row.get("reviewer") or "").strip()) or bool((row.get("review_note") or "").strip()))
+    return _holds_work(row.get("review_status"), row.get("reviewer"), row.get("review_note"))
 
 
-def worth_keeping(table: str, row: dict) -> bool:
-    """Does a row on disk carry anything a merge needs: analyst work, no ID yet (typed in), or a
-    value in a column the analyst added? (Untouched pending rows are rebuilt from the run.)"""
-    schema = TABLES[table]
-    if is_reviewed(row) or not (row.get(schema.key) or "").strip():
-        return True
-    return any(v.strip() for c, v in row.items() if c not in schema.columns and v)
+def _holds_work(status: str | None, reviewer: str | None, note: str | None) -> bool:
+    return norm_status(status) != "pending" or bool((reviewer or "").strip()) or bool((note or "").strip())
+
+
+def keeper(table: str | None, header: list[str]):
+    """A test on the raw cells of a CSV row under `header`: is it worth reading? With a table:
+    does it carry anything a merge needs (analyst work, no ID yet because it was typed in, or a
+    value in a column the analyst added); untouched pending rows are rebuilt from the run.
+    Without: does it hold analyst work (is_reviewed). Looks only at the cells it needs."""
+    at = {h: i for i, h in enumerate(header) if h}
+    work = [at.get(c) for c in ("review_status", "reviewer", "review_note")]
+    schema = TABLES[table] if table else None
+    key_at = at.get(schema.key) if schema else None
+    extra = [i for h, i in at.items() if h not in schema.columns] if schema else []
+
+    def cell(cells: list[str], i: int | None) -> str:
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    def keep(cells: list[str]) -> bool:
+        if _holds_work(*(cell(cells, i) for i in work)):
+            return True
+        if schema is None:
+            return False
+        return not cell(cells, key_at).strip() or any(cell(cells, i).strip() for i in extra)
+    return keep
 
 
 def added_id(table: str, row: dict) -> str:

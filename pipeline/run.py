@@ -110,7 +110,9 @@ _Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
 
 def _analyse_entry(key: str, article: Article, doc, settings: dict) -> _Result:
     try:
-        return cache_mod.dumps(key, analyse(article, doc, settings)), None
+        ex = analyse(article, doc, settings)
+        ex.key = key
+        return cache_mod.dumps(key, ex), None
     except Exception as e:  # one bad article must not stop the batch
         return None, f"{type(e).__name__}: {e}"
 
@@ -398,7 +400,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     t0 = time.perf_counter()
     summary = RunSummary()
     io.ensure_writable(out_dir)
-    output.check_reviews(out_dir)       # E031 on an unmergeable analyst table: before NLP and writes
+    previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
     n_workers = resolve_workers(settings["run"]["workers"] if workers is None else workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -419,7 +421,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     tables["errors"] = summary.errors
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
-    output.finalise(out_dir, tables)
+    output.finalise(out_dir, tables, prev=previous)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -43,9 +43,9 @@ def source_link(article_id: str, n: int) -> str:
     return f"report/{quote(page_name(article_id))}#s{n}"
 
 
-def _review(article_id: str, n: int) -> dict:
-    return {"review_status": "pending", "reviewer": "", "review_note": "",
-            "source_link": source_link(article_id, n)}
+def _review(link_base: str, n: int) -> dict:
+    """The review columns of a fresh row; link_base is source_link(article_id, n) without the n."""
+    return {"review_status": "pending", "reviewer": "", "review_note": "", "source_link": f"{link_base}{n}"}
 
 
 def rows_for(ex: Extraction) -> dict[str, list[dict]]:
@@ -53,6 +53,7 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
     a = ex.article
     aid, sha = a.article_id, text_sha256(a.text)
     sid = lambda n: f"{aid}:{n}"  # noqa: E731
+    link = source_link(aid, 0)[:-1]
     out: dict[str, list[dict]] = {name: [] for name in TABLES if name != "errors"}
     out["articles"].append({
         "article_id": aid, "source_path": a.source_path, "title": a.title, "url": a.url,
@@ -69,23 +70,23 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             "parties": join_list(ag.parties), "status": ag.status, "status_date": ag.status_date,
             "sentence_ids": join_list(sid(n) for n in ag.sentence_ns),
             "evidence": ex.sentences[ag.evidence_n].text, "confidence": f"{ag.confidence:.2f}",
-            **_review(aid, ag.evidence_n)})
+            **_review(link, ag.evidence_n)})
     for ac in ex.actors:
         out["actors"].append({
             "actor_id": stable_id("ac", aid, sha, ac.name, ac.type), "article_id": aid,
             "name": ac.name, "type": ac.type, "country": ac.country, "role": ac.role,
             "aliases": join_list(ac.aliases), "n_mentions": len(ac.mentions),
             "sentence_ids": join_list(sid(n) for n in ac.sentence_ns),
-            **_review(aid, ac.sentence_ns[0] if ac.sentence_ns else 0)})
+            **_review(link, ac.sentence_ns[0] if ac.sentence_ns else 0)})
     for d in ex.dates:
         out["dates"].append({
             "date_id": stable_id("dt", aid, sha, d.start, d.end), "article_id": aid,
             "sentence_id": sid(d.sentence_n), "char_start": d.start, "char_end": d.end,
-            "text": d.text, "value": d.value, "anchor": d.anchor, **_review(aid, d.sentence_n)})
+            "text": d.text, "value": d.value, "anchor": d.anchor, **_review(link, d.sentence_n)})
     for m in ex.motives:
         out["motives"].append({
             "motive_id": stable_id("mo", aid, sha, m.start, m.end, m.agreement), "article_id": aid,
             "sentence_id": sid(m.sentence_n), "char_start": m.start, "char_end": m.end,
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
-            **_review(aid, m.sentence_n)})
+            **_review(link, m.sentence_n)})
     return out

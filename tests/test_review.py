@@ -238,6 +238,23 @@ def test_review_decisions_survive_rerun(tmp_path, settings):
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("damage", ["edit", "delete"])
+def test_review_rerun_rewrites_a_table_changed_behind_its_back(tmp_path, settings, damage):
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    _run(corpus, out, settings)
+    written = {t: (out / f"{t}.csv").read_bytes() for t in ("sentences", "articles")}   # pipeline-owned
+    _run(corpus, out, settings)                  # unchanged rows: the files are not formatted again
+    assert {t: (out / f"{t}.csv").read_bytes() for t in written} == written
+    for t in written:
+        if damage == "delete":
+            (out / f"{t}.csv").unlink()
+        else:
+            (out / f"{t}.csv").write_bytes(written[t].replace(b",", b";", 3))
+    _run(corpus, out, settings)
+    assert {t: (out / f"{t}.csv").read_bytes() for t in written} == written
+
+
+@pytest.mark.model
 def test_review_removed_article_rows_go_to_orphans(tmp_path, settings):
     corpus, out = _corpus(tmp_path), tmp_path / "out"
     _run(corpus, out, settings)
