@@ -28,12 +28,18 @@ def normalise_ws(line: str) -> str:
     return WS.sub(" ", line).strip()
 
 
+ASCII_LETTERS = re.compile(r"[A-Za-z]")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def letters_share_latin(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    """Share of the letters that are Latin (ASCII letters are counted in C, only the rest by name)."""
+    ascii_letters = len(ASCII_LETTERS.findall(text))
+    others = [c for c in NON_ASCII.findall(text) if c.isalpha()]
+    if not ascii_letters and not others:
         return 0.0
-    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
-    return latin / len(letters)
+    latin = ascii_letters + sum(1 for c in others if "LATIN" in unicodedata.name(c, ""))
+    return latin / (ascii_letters + len(others))
 
 
 def english_share(text: str) -> float:

@@ -228,3 +228,17 @@ def test_dates_extract_splits_ranges(parse, text, expected):
 ])
 def test_dates_table_value_fits_the_dates_csv_vocabulary(value, expected):
     assert dates.table_value(value) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "On Apr.13,2015 and 2015.4.13, the 11th of last month, in mid-2024 and last spring, ministers met "
+    "in the third quarter of 2023 (Q3 2023, fiscal 2024) and said nineteen ninety-nine was long ago.",
+    "They meet next Tuesday morning, on Christmas Day 2024, this coming March 3 and two weeks ago; "
+    "in the past the quarter ended every year in the near future, today or tomorrow.",
+])
+def test_dates_rules_match_alike_under_re_and_regex(text):
+    import re
+
+    for rule in dates._RULES + [dates._WEEKDAY_RULE, dates._holiday_pattern()]:
+        plain = re.compile(rule.pattern, re.I if rule.flags & re.I else 0)
+        assert [m.span() for m in rule.finditer(text)] == [m.span() for m in plain.finditer(text)], rule.pattern
