@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import regex
 
 from pipeline import agreements as ag
 from pipeline import actors, dates
@@ -48,7 +49,7 @@ def test_agreements_status_cues_are_valid():
             assert status in ag.STATUS_RANK
         else:
             assert status in ("proposed", "under_negotiation", "none")
-        assert isinstance(pat, re.Pattern) and isinstance(near, int)
+        assert isinstance(pat, regex.Pattern) and isinstance(near, int)
 
 
 # ---------------------------------------------------------------- mentions (no model)
@@ -774,3 +775,18 @@ def test_agreements_generic_phrase_keeps_the_parties_of_the_text(parse, settings
 def test_agreements_instance_found_with_its_own_parties(parse, settings, text, name, parties):
     found, _ = _extract(parse, settings, text)
     assert [(f.name, tuple(f.parties)) for f in found] == [(name, parties)]
+
+
+@pytest.mark.parametrize("text", [
+    "Seoul said on Friday it would withdraw from the pact, which entered into force in 2016, unless Tokyo "
+    "lifted the curbs; the accord was suspended, then fully restored and ratified by parliament.",
+    "Negotiators initialled the draft, which still requires ratification, after the talks broke down twice "
+    "and the deal was put on hold; it remains in force until it expires.",
+])
+def test_agreements_status_cues_match_alike_under_re_and_regex(text):
+    for _type, _status, pattern, _near in ag.status_cues():
+        plain = re.compile(pattern.pattern, re.I)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], pattern.pattern
+    for _effect, pattern, _applies in ag.modal_rows():
+        plain = re.compile(pattern.pattern, re.I)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], pattern.pattern
