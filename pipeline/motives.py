@@ -154,12 +154,13 @@ def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
 @dataclass
 class Matchers:
     """The cue rows of some scopes compiled: plain word and lemma phrases go to PhraseMatchers
-    (fast), other token patterns to a Matcher, dependency patterns to TreePatterns (treematch.py).
-    The words each token pattern needs let detect() skip the Matcher in a sentence none can match."""
+    (fast), other token patterns to a Matcher each, dependency patterns to TreePatterns
+    (treematch.py). The words each token or dependency pattern needs let detect() run only the
+    patterns a sentence can match."""
 
     lower: PhraseMatcher
     lemma: PhraseMatcher
-    tokens: Matcher
+    tokens: list[Matcher] = field(default_factory=list)
     deps: list[treematch.TreePattern] = field(default_factory=list)
     token_needs: list[tuple] = field(default_factory=list)
     token_index: treematch.NeedIndex | None = None
@@ -174,7 +175,7 @@ def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
     got = _MATCHERS.get((id(vocab), scopes))
     if got is not None and got[0] is vocab:
         return got[1]
-    found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"), Matcher(vocab))
+    found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"))
     for rid, row in cue_rows().items():
         if row.get("scope", "both") not in scopes:
             continue
@@ -189,7 +190,8 @@ def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
             elif phrase:
                 found.lemma.add(rid, [Doc(vocab, words=phrase[1], lemmas=phrase[1])])
             else:
-                found.tokens.add(rid, [pattern])
+                found.tokens.append(Matcher(vocab))
+                found.tokens[-1].add(rid, [pattern])
                 found.token_needs.append(treematch.word_needs(pattern))
         except (ValueError, KeyError, TypeError) as e:
             raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
@@ -228,8 +230,8 @@ def _dep_hit(doc: Doc, rid: str, token_ids: list[int]) -> CueHit:
 
 def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES, arr: treematch.DocArrays | None = None) -> list[CueHit]:
     """Cue hits inside span (a Doc or a sentence Span) of the cue rows in `scopes`, in text order,
-    longest first at a tie. The token Matcher runs only when a pattern's words are all in the
-    span (it costs far more than the phrase matchers). arr: treematch.arrays(doc), when the
+    longest first at a tie. A token or dependency pattern runs only when its words are all in the
+    span (they cost far more than the phrase matchers). arr: treematch.arrays(doc), when the
     caller has it."""
     doc = span if isinstance(span, Doc) else span.doc
     lo, hi = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
@@ -240,8 +242,8 @@ def detect(span: Doc | Span, scopes: frozenset[str] = SCOPES, arr: treematch.Doc
     hits = [_token_hit(doc, doc.vocab.strings[key], start, end)
             for found in (m.lower(window), m.lemma(window)) for key, start, end in found]
     words = treematch.words_in(arr, lo, hi)
-    if m.token_index.candidates(words):
-        hits += [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end) for key, start, end in m.tokens(window)]
+    for i in m.token_index.candidates(words):
+        hits += [_token_hit(doc, doc.vocab.strings[key], lo + start, lo + end) for key, start, end in m.tokens[i](window)]
     for i in m.dep_index.candidates(words):
         pattern = m.deps[i]
         hits += [_dep_hit(doc, pattern.key, ids) for ids in treematch.match(pattern, arr, lo, hi)]
