@@ -28,13 +28,13 @@ def normalise_ws(line: str) -> str:
     return WS.sub(" ", line).strip()
 
 
-ASCII_LETTERS = re.compile(r"[A-Za-z]")
+NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def letters_share_latin(text: str) -> float:
     """Share of the letters that are Latin (ASCII letters are counted in C, only the rest by name)."""
-    ascii_letters = len(ASCII_LETTERS.findall(text))
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, NOT_ASCII_LETTERS))
     others = [c for c in NON_ASCII.findall(text) if c.isalpha()]
     if not ascii_letters and not others:
         return 0.0

@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -57,7 +58,7 @@ SCOPES = frozenset({"both", "motive", "causal"})
 ARTICLE_SCOPES = frozenset({"both", "motive"})
 
 # Words that tie a sentence to an agreement or to security cooperation.
-TOPIC = re.compile(
+TOPIC = regex.compile(
     r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
     r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
     r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied|"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december"]
 
@@ -25,7 +27,7 @@ FULL_DATE_PATTERNS = [
     re.compile(_MON + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.I),        # Apr.13,2015 / June 19, 2024
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),  # 27 September 2016
 ]
-CUE = re.compile(r"\b(posted|published|first published|released|date|dated|issued)\b\s*(on|at)?\s*[:|]?", re.I)
+CUE = regex.compile(r"\b(posted|published|first published|released|date|dated|issued)\b\s*(on|at)?\s*[:|]?", re.I)
 LATER_CUE = re.compile(r"\b(updated|modified|last modified|last updated|edited)\b\s*(on|at)?\s*[:|]?", re.I)
 # What may stand between a cue and its date: a weekday, a clock time, a zone, punctuation.
 CUE_GAP = re.compile(r"^[\s:|,\-\u2013]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"

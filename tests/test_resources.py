@@ -41,3 +41,25 @@ def test_resources_alternation_of_nothing_matches_nothing():
 def test_resources_rows_have_unique_ids(name):
     ids = [row["id"] for row in load_jsonl(name)]
     assert len(ids) == len(set(ids)) > 0
+
+
+SAMPLE = ("Seoul and Tokyo signed the third such agreement, following those with Canberra and Wellington, "
+          "after the two countries agreed to a ceasefire; the Acquisition and Cross-Servicing (ACSA) agreement "
+          "was suspended as Moscow was suspending its participation. Posted on: 12 May 2024. Published: June 3, "
+          "2024, amid security concerns over missiles and trade.")
+
+
+@pytest.mark.parametrize("module", ["agreements", "motives", "pubdate", "dates"])
+def test_resources_patterns_on_the_regex_module_match_as_under_re(module):
+    """Hot patterns compiled with the regex module (faster) find exactly what re would."""
+    import importlib
+
+    import regex
+
+    mod = importlib.import_module(f"pipeline.{module}")
+    patterns = [p for p in vars(mod).values() if isinstance(p, regex.Pattern)]
+    patterns += [p for v in vars(mod).values() if isinstance(v, list) for p in v if isinstance(p, regex.Pattern)]
+    assert patterns, module
+    for p in patterns:
+        plain = re.compile(p.pattern, re.I if p.flags & regex.I else 0)
+        assert [m.span() for m in p.finditer(SAMPLE)] == [m.span() for m in plain.finditer(SAMPLE)], p.pattern
