@@ -34,9 +34,11 @@ run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs 
 test: $(STAMP) ## Run the test suite (pytest)
 	$(PY) -m pytest -q $(ARGS)
 
-eval: $(STAMP) ## Score the shared dev set and our held-out set against gold; fail if a pinned floor is crossed
+eval: $(STAMP) ## Score the shared dev set and our held-out sets against gold; fail if a pinned floor is crossed
 	$(PY) -m pipeline evaluate --run $(SHARED)/corpus/dev --gold $(SHARED)/gold/dev.jsonl --floors eval/floors.toml $(ARGS)
 	$(PY) -m pipeline evaluate --run eval/heldout/articles --gold eval/heldout/gold.jsonl --floors eval/floors.toml --section heldout $(ARGS)
+	$(PY) -m pipeline evaluate --run eval/heldout2/articles --gold eval/heldout2/gold.jsonl --floors eval/floors.toml --section heldout2 $(ARGS)
+	$(PY) -m pipeline evaluate --run eval/heldout3/articles --gold eval/heldout3/gold.jsonl --floors eval/floors.toml --section heldout3 $(ARGS)
 
 bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, value F1, docs/s)
 	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --floors eval/floors.toml $(ARGS)
