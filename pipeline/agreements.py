@@ -81,6 +81,17 @@ NAMED_HEAD_FIRST = re.compile(
 # "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"
                        r"(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*")
+# "a memorandum of understanding on semiconductor supply chains": a generic instrument named by its
+# lower-case topic, up to where the clause goes on; "..., and another on disaster response" names a second.
+TOPIC_WORD = r"[a-z][\w'’-]*"
+TOPIC_TAIL = re.compile(
+    r"\s+(?P<prep>on|for|concerning|regarding)\s+(?:the\s+)?"
+    r"(?P<topic>" + TOPIC_WORD + r"(?:\s+(?:(?:and|of|in|for)\s+)?" + TOPIC_WORD + r"){0,5})"
+    r"(?=\s*[,.;:)!?]|\s*$|\s+(?:(?:to|that|which|who|with|after|before|at|between|by|under|signed|was|were|is|are|"
+    r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
+ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
+TOPIC_STOP = frozenset({"how", "what", "whether", "which", "when", "where", "why", "it", "its", "their", "his", "her",
+                        "a", "an", "this", "that", "these", "those", "each", "both", "all", "any", "such"})
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
 ACRONYM_INSIDE = regex.compile(
     r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
@@ -386,12 +397,43 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
             hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
                              kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named"))
             continue
+        topical = _topic_hits(row, text, m.start(), m.end()) if row.get("topic_tail") and m.end() == m.end(1) else []
+        if topical:
+            hits.extend(topical)
+            continue
         hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
                              or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
     taken = [(h.start, h.end) for h in hits]
     for m in acronym_re.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
             hits.append(_row_hit(acronyms[m.group(1)], m.start(), m.end(), plural=bool(m.group(2))))
+    return hits
+
+
+def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
+    """'a memorandum of understanding on trade and investment, and another on disaster response':
+    one named instrument per lower-case topic after a generic catalogue form ([] when none)."""
+    hits: list[_Hit] = []
+    at, pattern, lo = end, TOPIC_TAIL, start
+    while (m := pattern.match(text, at)) is not None:
+        words = m.group("topic").split()
+        while words and words[-1] in ("and", "of", "in", "for"):
+            words.pop()
+        if not words or words[0] in TOPIC_STOP or words[-1] in TOPIC_STOP:
+            break
+        kept = re.match(r"\S+(?:\s+\S+){%d}" % (len(words) - 1), m.group("topic"))
+        topic = " ".join(words)
+        name = title_name(f"{row['name']} {m.group('prep')} {topic}")
+        kind = kind_of(topic)
+        if hits:
+            lo = m.start("lead")
+        hits.append(_Hit(lo, m.start("topic") + kept.end(), "named:" + _fold(name), name, "",
+                         kind if kind != "other" else row["kind"], "named"))
+        stop = re.compile(r"[.;!?]").search(text, hits[-1].end)
+        nxt = ANOTHER_TOPIC.search(text, hits[-1].end, stop.start() if stop else len(text))
+        if nxt is None:
+            break
+        at, pattern = nxt.start(), ANOTHER_TOPIC
     return hits
 
 

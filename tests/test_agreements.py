@@ -24,6 +24,7 @@ def test_agreements_catalogue_is_valid():
         assert isinstance(r.get("parties", []), list), r["id"]
         for p in r.get("parties", []) + r.get("include_parties", []):
             assert actors.canonical_state(p) == p or p in actors.org_index(), (r["id"], p)
+        assert not r.get("topic_tail") or r.get("generic"), f"{r['id']}: topic_tail is for generic rows"
 
 
 @pytest.mark.parametrize("acronym", ["ACSA", "GSOMIA", "RAA", "SOFA", "VFA", "EDCA", "AUKUS", "LEMOA", "COMCASA",
@@ -790,3 +791,18 @@ def test_agreements_status_cues_match_alike_under_re_and_regex(text):
     for _effect, pattern, _applies in ag.modal_rows():
         plain = re.compile(pattern.pattern, re.I)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], pattern.pattern
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Chile and Peru signed a memorandum of understanding on lithium refining, under which both will fund a lab.",
+     ["Memorandum of Understanding on Lithium Refining"]),
+    ("The ministers signed a memorandum of understanding on port security, setting a target for inspections, "
+     "and another on fisheries data.",
+     ["Memorandum of Understanding on Port Security", "Memorandum of Understanding on Fisheries Data"]),
+    ("Egypt and Sudan agreed a framework agreement on river management in Cairo on Monday.",
+     ["Framework Agreement on River Management"]),
+    ("They signed a memorandum of understanding on how to share data.", ["Memorandum of Understanding"]),
+    ("They signed a memorandum of understanding on Monday.", ["Memorandum of Understanding"]),
+])
+def test_agreements_generic_instrument_named_by_its_topic(text, names):
+    assert [h.name for h in ag.find_mentions(text)] == names
