@@ -1187,7 +1187,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     """Fold a generic reference ('an arms control treaty') into the one named or catalogued
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
-    out = list(instances)
+    out = _fold_aliases(list(instances), text)
     for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties) and not _replaces(g, i)]
@@ -1214,6 +1214,34 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             if others:
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
+    return out
+
+
+# "the Lombok Treaty, formally the Agreement on the Framework for Security Cooperation", "a logistics
+# pact, officially known as an Acquisition and Cross-Servicing Agreement": two names of one instrument.
+ALIAS_LINK = re.compile(r"^\s*[,(]?\s*(?:(?P<formal>formally|officially)\s+(?:known as|called|titled|named)?|"
+                        r"(?:also |better |commonly |popularly )?(?:known as|called|dubbed|nicknamed))\s*(?:the\s+|an?\s+)?$",
+                        re.I)
+
+
+def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
+    """Merge a named instrument into the one written just before it with 'formally', 'officially
+    known as', 'known as' or 'dubbed' between them. The merged instance keeps a catalogue identity
+    if either has one, else the formal name (the one after 'formally'/'officially'), else the first."""
+    out = list(instances)
+    for a in instances:
+        for b in instances:
+            if a is b or a not in out or b not in out or "named" not in (a.source, b.source) \
+                    and "catalogue" not in (a.source, b.source) or a.source == "generic" and b.source == "generic":
+                continue
+            link = next((m for ha, _na in a.hits for hb, _nb in b.hits if 0 <= hb.start - ha.end <= 40
+                         for m in [ALIAS_LINK.match(text[ha.end:hb.start])] if m), None)
+            if link is None or not _compatible(a.parties, b.parties):
+                continue
+            keep, other = (b, a) if b.source == "catalogue" or (a.source != "catalogue" and link.group("formal")) else (a, b)
+            _merge(keep, other)
+            keep.acronym = keep.acronym or other.acronym
+            out.remove(other)
     return out
 
 

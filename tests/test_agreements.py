@@ -806,3 +806,26 @@ def test_agreements_status_cues_match_alike_under_re_and_regex(text):
 ])
 def test_agreements_generic_instrument_named_by_its_topic(text, names):
     assert [h.name for h in ag.find_mentions(text)] == names
+
+
+@pytest.mark.parametrize("text, status", [
+    ("When Chile's Senate approved the Reciprocal Access Agreement on May 2, the last hurdle fell.", "ratified"),
+    ("The Reciprocal Access Agreement was approved by the national assembly in March.", "ratified"),
+    ("Parliament must approve the Reciprocal Access Agreement before it can take effect.", "unspecified"),
+    ("Lawmakers voted against the Reciprocal Access Agreement on Tuesday.", "unspecified"),
+])
+def test_agreements_legislature_approval_is_ratification(text, status):
+    at = text.index("Reciprocal")
+    assert ag.status_at(text, 0, len(text), at, at + len("Reciprocal Access Agreement")) == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Peru and Chile renewed the 1998 Andes Accord, formally the Agreement on Border Cooperation, last week.",
+     "Agreement on Border Cooperation"),
+    ("Peru and Chile renewed the Agreement on Border Cooperation, known as the Andes Accord, last week.",
+     "Agreement on Border Cooperation"),
+])
+def test_agreements_formal_and_popular_names_are_one_instrument(parse, settings, text, name):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [name]
