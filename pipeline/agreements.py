@@ -154,6 +154,7 @@ class _Hit:
     cue: tuple[int, int] = (-1, -1)   # character span of the status cue
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
     topics: list | None = None  # the article's instance party lists, for "the two countries"
+    own: bool = False           # a generic instrument given its own acronym: never folded into another
 
 
 # ---------------------------------------------------------------- resources
@@ -647,6 +648,8 @@ def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     hits += _generic_hits(text, taken)
     hits += _truce_hits(text, taken)
     hits += _reference_hits(text, taken, defined)
+    for h in hits:      # 'a Defence Cooperation Agreement (DCA)': an instrument of its own
+        h.own = h.source == "generic" and OWN_ACRONYM.match(text, h.end) is not None
     return sorted(hits, key=lambda h: (h.start, -h.end))
 
 
@@ -1132,7 +1135,8 @@ def _add(instances, key, name, acronym, kind, source, bilateral, parties, party_
         fits = _compatible(inst.parties, parties) or (bilateral and len(union) <= 2)
         if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
             continue
-        by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:")
+        by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:") \
+            and not h.own
         if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
@@ -1188,13 +1192,15 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
     out = _fold_aliases(list(instances), text)
-    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")]:
+    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
+              and not _own_instrument(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties) and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
-    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list]:
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
+              and not _own_instrument(i)]:
         target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
                                   and not i.from_list and not _replaces(g, i)])
         if target is not None:
@@ -1243,6 +1249,14 @@ def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
             keep.acronym = keep.acronym or other.acronym
             out.remove(other)
     return out
+
+
+OWN_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z]{1,7}\s*\)")
+
+
+def _own_instrument(g: _Instance) -> bool:
+    """A generic instrument the article names for itself with an acronym: never folded into another."""
+    return any(h.own for h, _n in g.hits)
 
 
 def _replaces(g: _Instance, named: _Instance) -> bool:

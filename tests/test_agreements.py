@@ -829,3 +829,14 @@ def test_agreements_legislature_approval_is_ratification(text, status):
 def test_agreements_formal_and_popular_names_are_one_instrument(parse, settings, text, name):
     found, _ = _extract(parse, settings, text)
     assert [f.name for f in found] == [name]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile and Peru signed a Defence Cooperation Agreement (DCA) on Monday. It builds on the Defence "
+     "Cooperation Arrangement the two signed in 2009.",
+     {("DCA", ("Chile", "Peru")), ("Defence Cooperation Arrangement", ("Chile", "Peru"))}),
+])
+def test_agreements_generic_instrument_with_its_own_acronym_stays_apart(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert set(_rows(found)) == expected
