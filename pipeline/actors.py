@@ -322,6 +322,11 @@ def org_index() -> dict[str, tuple[str, str]]:
     return idx
 
 
+def seat_country(name: str) -> str:
+    """The state a seat of government stands for ('Kremlin' -> 'Russia'), else ''."""
+    return org_index().get(name, ("", ""))[1] if name in _seat_names() else ""
+
+
 @lru_cache(maxsize=1)
 def _seat_names() -> frozenset[str]:
     """Seats of government ('the Kremlin', 'the White House'): actors unless only a venue."""

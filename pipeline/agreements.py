@@ -32,7 +32,7 @@ from functools import lru_cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .actors import canonical_state, org_index, state_index, state_mentions
+from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
 from .nlp import sentence_at
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import alternation, load_jsonl
@@ -50,7 +50,7 @@ DATE_VALUE = re.compile(r"[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?")
 DATED = {"signed", "ratified", "in_force", "suspended", "terminated", "standing"}
 STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored", "standing"}
 
-HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance)"
+HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance|partnerships?)"
 # Kind words, generic modifiers and exclusions are data (resources/agreement_kinds.jsonl), compiled
 # on first use by _kind_words() and _generic_regexes().
 FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
@@ -692,9 +692,9 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
     for a in actors:
         if a.type == "state":
             continue
-        target = a.name if a.type == "organization" else a.country
-        if not target or (a.type == "organization" and not _party_org(a.name)):
-            continue
+        target = (seat_country(a.name) or a.name) if a.type == "organization" else a.country
+        if not target or (a.type == "organization" and target == a.name and not _party_org(a.name)):
+            continue       # (a seat of government stands for its state: 'the Kremlin refused to extend the deal')
         for m in a.mentions:
             if not _overlaps(taken, m.start, m.end):
                 spans.append((m.start, m.end, target))

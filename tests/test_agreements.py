@@ -840,3 +840,14 @@ def test_agreements_formal_and_popular_names_are_one_instrument(parse, settings,
 def test_agreements_generic_instrument_with_its_own_acronym_stays_apart(parse, settings, text, expected):
     found, _ = _extract(parse, settings, text)
     assert set(_rows(found)) == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The European Union and Norway opened negotiations on Monday on a security and defence partnership.",
+     {("Security and Defence Partnership", ("European Union", "Norway")): "under_negotiation"}),
+])
+def test_agreements_partnership_is_an_instrument_kind(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    got = {tuple(f.parties): f.status for f in found if "Partnership" in f.name}
+    assert got == {parties: status for (_name, parties), status in expected.items()}
