@@ -155,6 +155,7 @@ class _Hit:
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
     topics: list | None = None  # the article's instance party lists, for "the two countries"
     own: bool = False           # a generic instrument given its own acronym: never folded into another
+    also: bool = False          # "..., and another on X": in the clause of the hit before it
 
 
 # ---------------------------------------------------------------- resources
@@ -429,7 +430,7 @@ def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
         if hits:
             lo = m.start("lead")
         hits.append(_Hit(lo, m.start("topic") + kept.end(), "named:" + _fold(name), name, "",
-                         kind if kind != "other" else row["kind"], "named"))
+                         kind if kind != "other" else row["kind"], "named", also=bool(hits)))
         stop = re.compile(r"[.;!?]").search(text, hits[-1].end)
         nxt = ANOTHER_TOPIC.search(text, hits[-1].end, stop.start() if stop else len(text))
         if nxt is None:
@@ -820,11 +821,11 @@ def _compatible(a: list[str], b: list[str]) -> bool:
 
 def _windows(hits: list[_Hit], sent: Sentence) -> list[tuple[int, int]]:
     """Status window of each hit in one sentence: from the previous hit group to the next one;
-    coordinated hits ('the RAA and the ACSA') share one window."""
+    coordinated hits ('the RAA and the ACSA', '... on trade, and another on energy') share one window."""
     groups: list[list[int]] = []
     for i, h in enumerate(hits):
-        if groups and re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
-                                   sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start]):
+        if groups and (h.also or re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
+                                              sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start])):
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -929,12 +930,13 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         sent_hits = by_sent[n]
         prior, prior_at = _prior_list(sent, text, idx)
         windows = _windows(sent_hits, sent)
+        clause = (sent.start, sent.end)
         for h, win in zip(sent_hits, windows):
             lo, hi = win
             span = doc.char_span(h.start, h.end, alignment_mode="expand")
-            if span is not None:
-                c_lo, c_hi = clause_window(span)
-                lo, hi = max(lo, c_lo), min(hi, c_hi)
+            if not h.also:      # "and another on X" is read in the clause before it
+                clause = clause_window(span) if span is not None else (sent.start, sent.end)
+            lo, hi = max(lo, clause[0]), min(hi, clause[1])
             tied = governing_verbs(span) if span is not None else ()
             h.status, c_s, c_e = status_cue_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
                                                others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),

@@ -851,3 +851,14 @@ def test_agreements_partnership_is_an_instrument_kind(parse, settings, text, exp
     found, _ = _extract(parse, settings, text)
     got = {tuple(f.parties): f.status for f in found if "Partnership" in f.name}
     assert got == {parties: status for (_name, parties), status in expected.items()}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Chile and Peru signed a memorandum of understanding on port security, setting a target for inspections, "
+    "and another on fisheries data.",
+])
+def test_agreements_another_instrument_shares_the_clause_status(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert {f.name: f.status for f in found} == {"Memorandum of Understanding on Port Security": "signed",
+                                                 "Memorandum of Understanding on Fisheries Data": "signed"}
