@@ -1209,7 +1209,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             _merge(target, g)
             out.remove(g)
     for inst in out:
-        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status == "signed")
+        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
         if two_sided and len(inst.parties) < 2:
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party

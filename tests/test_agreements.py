@@ -862,3 +862,14 @@ def test_agreements_another_instrument_shares_the_clause_status(parse, settings,
     found, _ = _extract(parse, settings, text)
     assert {f.name: f.status for f in found} == {"Memorandum of Understanding on Port Security": "signed",
                                                  "Memorandum of Understanding on Fisheries Data": "signed"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    ("Peru and Chile have argued over the sea for decades. Chile says Peru broke its word, and Peru says Chile did. "
+     "Last year the two neighbours finally agreed something like a treaty: a maritime boundary agreement, "
+     "which entered into force in March.", ("Chile", "Peru")),
+])
+def test_agreements_instrument_in_force_takes_the_main_pair(parse, settings, text, parties):
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found if "Maritime" in f.name] == [parties]
