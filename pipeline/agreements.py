@@ -122,6 +122,8 @@ NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain
                    "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
 # "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.
 REPORTING_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "note", "state"}
+# "the pacts the EU signed with X": the subject of these verbs in a relative clause on the mention is a party.
+RELCL_SIGNING = {"sign", "conclude", "negotiate", "reach", "ink", "strike", "seal", "agree", "ratify", "forge", "clinch"}
 # "Qatar brokered the truce": the subject is a mediator, not a party.
 BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
@@ -763,10 +765,15 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 if with_list is not None and child.lower_ == "with":
                     with_list += got
             elif child.dep_ in ("acl", "relcl") and tok.i == root.i and child.lemma_.lower() not in MEDIATOR_VERBS:
-                # "a memorandum reached between the three countries", "the pact signed by X and Y"
+                # "a memorandum reached between the three countries", "the pact signed by X and Y",
+                # "the partnerships the EU signed with Japan and Chile"
                 for g in child.children:
-                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")):
-                        found += _collect(g, idx, text, skip)
+                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")) \
+                            or (g.dep_ == "nsubj" and child.dep_ == "relcl" and child.lemma_.lower() in RELCL_SIGNING):
+                        got = _collect(g, idx, text, skip)
+                        found += got
+                        if with_list is not None and g.lower_ == "with":
+                            with_list += got
             elif child.dep_ == "agent":
                 found += _collect(child, idx, text, skip)
             elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
@@ -1079,6 +1086,8 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
         others = [p for p in sorted(idx.frequency, key=lambda p: -idx.frequency[p]) if p not in h.with_list]
         if others:
             hub_parties = [others[0], *h.with_list]
+    if h.source == "generic" and h.plural and len(h.with_list) >= 2:
+        bilateral = True      # "the partnerships the EU signed with Japan and Chile": one per partner
     if bilateral and len(hub_parties) > 2:
         hub = _hub([p for p in hub_parties if p not in h.with_list] or hub_parties, idx)
         for p in hub_parties:

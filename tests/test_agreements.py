@@ -873,3 +873,13 @@ def test_agreements_another_instrument_shares_the_clause_status(parse, settings,
 def test_agreements_instrument_in_force_takes_the_main_pair(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)
     assert [tuple(f.parties) for f in found if "Maritime" in f.name] == [parties]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The talks follow the trade partnerships the European Union signed with Chile and Kenya last year.",
+     {("Chile", "European Union"), ("European Union", "Kenya")}),
+])
+def test_agreements_plural_generic_with_a_list_is_one_per_partner(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {tuple(f.parties) for f in found} == expected
