@@ -72,11 +72,11 @@ PARTICIPATION = regex.compile(r"\b(?:suspend(?:s|ed|ing)?|halt(?:s|ed|ing)?|end(
 NAMED = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
     r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
-    r"Convention|Partnership|Declaration|Charter|Alliance))(?![\w-])")
+    r"Convention|Partnership|Declaration|Charter|Alliance|Guidelines))(?![\w-])")
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
 NAMED_HEAD_FIRST = re.compile(
-    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter) (?:of|on|for) (?:the )?"
+    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines) (?:of|on|for) (?:the )?"
     r"(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*)")
 # "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"

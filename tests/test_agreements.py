@@ -883,3 +883,12 @@ def test_agreements_instrument_in_force_takes_the_main_pair(parse, settings, tex
 def test_agreements_plural_generic_with_a_list_is_one_per_partner(parse, settings, text, expected):
     found, _ = _extract(parse, settings, text)
     assert {tuple(f.parties) for f in found} == expected
+
+
+@pytest.mark.parametrize("text, names", [
+    ("In May the two navies signed the Guidelines for Joint Patrols and Port Calls, officials said.",
+     ["Guidelines for Joint Patrols and Port Calls"]),
+    ("Guidelines for reporters were issued on Monday.", []),
+])
+def test_agreements_guidelines_are_named_instruments(text, names):
+    assert [h.name for h in ag.find_mentions(text)] == names
