@@ -558,6 +558,9 @@ def _generic_matches(text: str, generic: re.Pattern):
         yield from generic.finditer(text, stops[i - 1] + 1 if i else 0, hi)
 
 
+HYPOTHETICAL = re.compile(r"\b(?:any|no)\s+(?:[\w-]+\s+)?$", re.I)
+
+
 def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
     modifier, generic, not_between_states = _generic_regexes()
@@ -574,8 +577,8 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
                 and not re.match(modifier, " ".join(words), re.I):
             words.pop(0)
             s = text.index(words[0], s) if words else s
-        if len(words) < 2:
-            continue
+        if len(words) < 2 or HYPOTHETICAL.search(text, max(0, s - 16), s):
+            continue                 # (too short; "any defence deal must ...", "no trade deal": no instrument)
         mods = m.group(1).lower().split()
         phrase = " ".join(w for w in mods if w in ("bilateral", "trilateral")) + " " + " ".join(words)
         kind = kind_of(phrase)
