@@ -373,7 +373,7 @@ def test_agreements_generic_scan_between_punctuation_finds_what_a_full_scan_find
     "Paris insists that any defence deal must settle fishing rights first.",
     "There is still no trade deal between the two blocs.",
 ])
-def test_agreements_domestic_deals_are_not_instruments(text):
+def test_agreements_domestic_or_hypothetical_deals_are_not_instruments(text):
     assert [h for h in ag.find_mentions(text) if h.source == "generic"] == []
 
 
