@@ -9,7 +9,8 @@ With T = min(N, max(500, N // 10)) (500 for N = 2,000 or 5,000):
      (1 and 2 alternate twice; the faster run of each counts)
   3. the same with 2 workers (speedup; also the peak RSS at T articles)
   4. the whole pipeline over all N articles, 2 workers, empty cache (peak RSS at N)
-  5. the same again: every article is cached (cached re-run time, process wall time included)
+  5. the same again: every article is cached (cached re-run time, process wall time included;
+     the faster of two re-runs)
   6. 10 new articles added: only they are parsed
 Pipeline times are the run's wall time including model loading; raw nlp.pipe times exclude it.
 Peak RSS of a run = the main process's peak + each worker's peak (ru_maxrss of the children).
@@ -286,7 +287,8 @@ def measure(n: int, work: Path, log=print) -> dict:
     log(f"pipeline over {t}, 2 workers: {two['seconds']:.1f} s")
     large = _child(["child-run", str(full_dir), str(work / "out_full"), "2", "force"])
     log(f"pipeline over {n}, 2 workers: {large['seconds']:.1f} s")
-    cached = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
+    cached = min((_child(["child-run", str(full_dir), str(work / "out_full"), "0", ""]) for _ in range(2)),
+                 key=lambda r: r["wall_s"])      # the faster of two, as for the throughput runs
     log(f"cached re-run over {n}: {cached['wall_s']:.1f} s")
     synth.write_corpus(full_dir, ADDED, start=n)
     added = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
