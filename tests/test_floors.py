@@ -21,10 +21,17 @@ def _floors_at(rev: str) -> dict:
         return {}
 
 
+def _loosened(section: str, key: str, old: float, new: float) -> bool:
+    """A floor goes down, or a ceiling ([scale] maximums such as cached_rerun_s) goes up."""
+    from pipeline.bench_scale import FLOOR_DIRECTIONS
+    ceiling = section == "scale" and FLOOR_DIRECTIONS.get(key) == "max"
+    return new > old if ceiling else new < old
+
+
 def _lowered(old: dict, new: dict) -> list[str]:
     return [f"[{section}] {key}: {old[section][key]} -> {value}"
             for section, values in new.items() for key, value in values.items()
-            if key in old.get(section, {}) and value < old[section][key]]
+            if key in old.get(section, {}) and _loosened(section, key, old[section][key], value)]
 
 
 def _history():
@@ -35,7 +42,9 @@ def _history():
     return revs
 
 
-@pytest.mark.parametrize("old,new,n", [({"dev": {"a": 0.5}}, {"dev": {"a": 0.4}}, 1), ({"dev": {"a": 0.5}}, {"dev": {"a": 0.6, "b": 0.1}}, 0)])
+@pytest.mark.parametrize("old,new,n", [({"dev": {"a": 0.5}}, {"dev": {"a": 0.4}}, 1), ({"dev": {"a": 0.5}}, {"dev": {"a": 0.6, "b": 0.1}}, 0),
+                                       ({"scale": {"cached_rerun_s": 6.0}}, {"scale": {"cached_rerun_s": 5.0}}, 0),
+                                       ({"scale": {"cached_rerun_s": 5.0}}, {"scale": {"cached_rerun_s": 6.0}}, 1)])
 def test_floors_lowered_detects_decreases(old, new, n):
     assert len(_lowered(old, new)) == n
 
