@@ -8,7 +8,8 @@ the scorer shipped beside the data (score.py, imported by path), in two views:
             references (PRESENT_REF) it recognises and drops from dates.csv;
 - calendar: what dates.csv would hold (dates.extract) against the DATE/TIME gold only.
 
-Prints strict and relaxed extraction F1, value accuracy, value F1 and documents per second.
+Prints strict and relaxed extraction F1, value accuracy, value F1 and documents per second; with
+--baseline also the figures of plain spaCy DATE/TIME entities valued by dateparser.parse.
 With --floors FILE, a [temporal] section (keys like value_f1, calendar_value_f1) is checked and
 the exit code is 1 when a figure is below its floor.
 """
@@ -74,13 +75,36 @@ def predict(gold: dict[str, dict], model) -> tuple[dict[str, dict], dict[str, di
     return every, calendar, time.perf_counter() - t0, in_dates
 
 
+def baseline_predict(gold: dict[str, dict], model) -> dict[str, dict]:
+    """The plain baseline the stage is measured against: spaCy DATE/TIME entities as they come,
+    valued by dateparser.parse against the document date (a day, or nothing)."""
+    import datetime as dt
+
+    import dateparser
+
+    ids = list(gold)
+    out = {}
+    for did, doc in zip(ids, model.pipe((gold[i]["text"] for i in ids), batch_size=16)):
+        dct = gold[did].get("dct") or ""
+        base = dt.datetime.fromisoformat(dct[:10]) if len(dct) >= 10 else None
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in CALENDAR_TYPES:
+                continue
+            parsed = dateparser.parse(ent.text, settings={"RELATIVE_BASE": base} if base else None)
+            found.append({"start": ent.start_char, "end": ent.end_char, "type": ent.label_,
+                          "value": parsed.strftime("%Y-%m-%d") if parsed else ""})
+        out[did] = {"id": did, "timexes": found}
+    return out
+
+
 def figures(res: dict) -> dict[str, float]:
     return {"strict_f1": res["strict"]["F1"], "relaxed_f1": res["relaxed"]["F1"],
             "value_accuracy": res["value_accuracy"], "value_f1": res["value"]["F1"],
             "value_p": res["value"]["P"], "value_r": res["value"]["R"]}
 
 
-def run_bench(data: Path, model) -> dict:
+def run_bench(data: Path, model, baseline: bool = False) -> dict:
     scorer = load_scorer(data)
     gold = load_gold(data)
     every, calendar, seconds, in_dates = predict(gold, model)
@@ -90,6 +114,9 @@ def run_bench(data: Path, model) -> dict:
     out.update({k: round(v, 4) for k, v in figures(scorer.score(gold, every)).items()})
     out.update({f"calendar_{k}": round(v, 4)
                 for k, v in figures(scorer.score(calendar_gold(gold), calendar)).items()})
+    if baseline:
+        plain = baseline_predict(gold, model)
+        out.update({f"baseline_{k}": round(v, 4) for k, v in figures(scorer.score(gold, plain)).items()})
     return out
 
 
@@ -101,6 +128,10 @@ def format_text(res: dict) -> str:
         lines.append(f"    strict F1 {res[p + 'strict_f1']:.3f}  relaxed F1 {res[p + 'relaxed_f1']:.3f}  "
                      f"value accuracy {res[p + 'value_accuracy']:.3f}  value F1 {res[p + 'value_f1']:.3f} "
                      f"(P {res[p + 'value_p']:.3f} R {res[p + 'value_r']:.3f})")
+    if "baseline_value_f1" in res:
+        lines.append(f"  baseline (spaCy DATE/TIME entities valued by dateparser.parse): strict F1 "
+                     f"{res['baseline_strict_f1']:.3f}  relaxed F1 {res['baseline_relaxed_f1']:.3f}  "
+                     f"value F1 {res['baseline_value_f1']:.3f}")
     return "\n".join(lines)
 
 
@@ -109,6 +140,6 @@ def main(args) -> int:
         raise PipelineError("E040", "--data", "no benchmark data given; pass --data ../shared/bench/temporal/train.jsonl")
     settings = load_settings(getattr(args, "config", None))
     model = nlp.load_model(settings["model"]["name"])
-    res = run_bench(Path(args.data), model)
+    res = run_bench(Path(args.data), model, baseline=getattr(args, "baseline", False))
     print(json.dumps(res) if args.json else format_text(res))
     return gate(res, args.floors, "temporal")

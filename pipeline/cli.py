@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", help="benchmark data file (dates, motives)")
     b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "
+                   "valued by dateparser (slower)")
     b.add_argument("--floors", help="TOML file of pinned floors; fail if a figure is below")
     b.set_defaults(func=cmd_bench)
     return p

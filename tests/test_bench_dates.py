@@ -76,3 +76,17 @@ def test_bench_dates_main_scores_and_gates(tmp_path, shared_dir, capsys, floor, 
     assert rc == code
     assert res["docs"] == 2 and res["value_f1"] == pytest.approx(1.0)
     assert res["calendar_value_f1"] == pytest.approx(1.0)
+
+
+@pytest.mark.model
+def test_bench_dates_baseline_scores_plain_entities_below_the_stage(tmp_path, shared_dir, capsys, nlp):
+    docs = [_doc("a", "2011-05-04", "The envoys met on Monday and will meet again next week.",
+                 [("Monday", "DATE", "2011-05-02"), ("next week", "DATE", "2011-W19")])]
+    data = tmp_path / "train.jsonl"
+    data.write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    shutil.copy(shared_dir / "bench" / "temporal" / "score.py", tmp_path / "score.py")
+    bench_dates.main(Namespace(data=str(data), json=False, floors=None, config=None, baseline=True))
+    out = capsys.readouterr().out
+    assert "baseline (spaCy DATE/TIME entities valued by dateparser.parse)" in out
+    res = bench_dates.run_bench(data, nlp, baseline=True)
+    assert res["baseline_value_f1"] < res["value_f1"] == pytest.approx(1.0)

@@ -86,3 +86,12 @@ def test_bench_motives_text_report_names_precision_recall_and_speed(tmp_path, ca
     out = capsys.readouterr().out
     for word in ("P ", "R ", "F1 ", "sentences/s"):
         assert word in out
+
+
+@pytest.mark.parametrize("text, causal", [
+    ("The match was called off because of rain.", True),
+    ("Prices fell after the harvest came in.", True),
+    ("The minister is a former teacher.", False),
+])
+def test_bench_motives_baseline_cue_list(text, causal):
+    assert bool(bench_motives.BASELINE_CUES.search(text)) is causal
