@@ -495,6 +495,8 @@ SCHEDULE = frozenset({"expire", "lapse", "end", "begin", "start", "take", "enter
                       "visit", "sign", "open", "close", "hold", "vote", "travel", "run", "finish", "resume",
                       "return", "launch", "leave", "conclude", "deliver", "announce", "decide", "report", "rule",
                       "debate", "complete", "expire", "retire", "join", "host", "attend", "speak"})
+# Steps every agreement goes through: "will need to ratify it" says what comes next, not why.
+RATIFYING = frozenset({"ratify", "approve", "sign", "submit", "pass", "endorse", "adopt", "implement", "enact"})
 # Verbs of a procedure: "cannot take effect unless ratified" is a rule of the deal, not a reason.
 PROCEDURAL = frozenset({"take", "enter", "come", "begin", "start", "become", "apply", "expire", "happen"})
 AGREEMENT_EVENTS = frozenset({"suspend", "terminate", "withdraw", "scrap", "cancel", "abandon", "quit", "exit",
@@ -559,6 +561,9 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
             return "exchange"
     if cue in ("cannot", "can not", "unable to") and clause_node(tok).lemma_ in PROCEDURAL:
         return "content"
+    if hit.type == "need" and tok.lemma_ == "need" and any(
+            c.dep_ == "xcomp" and c.lemma_ in RATIFYING for c in tok.children):
+        return "content"        # "Jakarta will now need to ratify the pact": a step, not a reason
     if hit.type == "resistance":
         node = clause_node(tok)
         if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_ in STOPPING:

@@ -507,3 +507,14 @@ def test_motives_extract_links_a_phrase_pointing_back_to_the_deal_just_named(par
     other = ("Fisheries Data Pact", "", ["Fisheries Data Pact"])
     _sents, found = run_extract(parse, text, [other, MPA], [{"name": "Peru"}, {"name": "Chile"}])
     assert found and found[-1].agreement == expected_agreement
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Chile and Peru signed a fisheries pact on Monday. Lima will now need to ratify the pact through its "
+    "congress, a process officials expect to take months.",
+])
+def test_motives_next_procedural_step_is_no_motive(parse, text):
+    doc, sents = parse(text)
+    ag = agreement(text, sents, "Fisheries Agreement", "", ["fisheries pact", "the pact"])
+    assert [m.text for m in motives.extract(doc, sents, [ag], []) if m.sentence_n == 1] == []
