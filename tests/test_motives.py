@@ -518,3 +518,15 @@ def test_motives_next_procedural_step_is_no_motive(parse, text):
     doc, sents = parse(text)
     ag = agreement(text, sents, "Fisheries Agreement", "", ["fisheries pact", "the pact"])
     assert [m.text for m in motives.extract(doc, sents, [ag], []) if m.sentence_n == 1] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence, kind", [
+    ("The coastal pact was born of fear after the tanker seizures.", "cause"),
+    ("The accord is rooted in years of joint patrols.", "cause"),
+    ("Lima has been eager to lock in closer ties with its neighbour.", "purpose"),
+    ("Quito is keen to join the fisheries treaty before the season opens.", "purpose"),
+    ("The islanders' main grievance was that the pact ignored their fishing rights.", "resistance"),
+])
+def test_motives_detect_finds_more_cue_wordings(nlp, sentence, kind):
+    assert kind in {h.type for h in motives.detect(nlp(sentence))}
