@@ -706,6 +706,9 @@ _RULES = [regex.compile(p, regex.I) for p in (
     r"\b(?:the|in the) (?:near |distant )?future\b",
     r"\bthe (?:latest|most recent|current|just-ended|year-earlier|year-ago|fiscal) (?:quarter|period)\b",
     r"(?:(?<=\bin )|(?<=\bfor )|(?<=\bduring ))the quarter\b",
+    # "the 1949 Armistice Agreement", "the 2015 Paris Agreement": the year an instrument is named by
+    r"(?<![\w.-])(?:1[6-9]|20)\d\d(?=\s+(?-i:(?:(?:[A-Z][\w'’.-]*|and|of|on|for|the|to|in)\s+){0,8}(?:Agreements?|Treaty|Treaties|Accords?|Pact|"
+    r"Conventions?|Protocols?|Declaration|Charter|Arrangement|Memorandum))\b)",
 )]
 _WEEKDAY_RULE = regex.compile(r"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
                            r"(?:\s+(?:morning|afternoon|evening|night))?")

@@ -242,3 +242,13 @@ def test_dates_rules_match_alike_under_re_and_regex(text):
     for rule in dates._RULES + [dates._WEEKDAY_RULE, dates._holiday_pattern()]:
         plain = re.compile(rule.pattern, re.I if rule.flags & re.I else 0)
         assert [m.span() for m in rule.finditer(text)] == [m.span() for m in plain.finditer(text)], rule.pattern
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, year", [
+    ("Neither side has left the 1949 Armistice Agreement between them.", "1949"),
+    ("Fishing rights under the 2020 Trade and Cooperation Agreement expire soon.", "2020"),
+])
+def test_dates_year_naming_an_instrument_is_a_date(parse, text, year):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, "")] == [(year, year)]
