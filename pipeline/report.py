@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from . import io
 from .records import Extraction
-from .tables import page_name, rows_for, stable_id
+from .tables import page_name, rows_for
 
 REPORT_DIR = "report"
 KINDS = ("motive", "agreement", "actor", "date")          # nesting rank after the sentence
