@@ -90,6 +90,7 @@ TOPIC_TAIL = re.compile(
     r"(?=\s*[,.;:)!?]|\s*$|\s+(?:(?:to|that|which|who|with|after|before|at|between|by|under|signed|was|were|is|are|"
     r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
 ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
+SENTENCE_STOP = re.compile(r"[.;!?]")
 TOPIC_STOP = frozenset({"how", "what", "whether", "which", "when", "where", "why", "it", "its", "their", "his", "her",
                         "a", "an", "this", "that", "these", "those", "each", "both", "all", "any", "such"})
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
@@ -433,7 +434,7 @@ def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
             lo = m.start("lead")
         hits.append(_Hit(lo, m.start("topic") + kept.end(), "named:" + _fold(name), name, "",
                          kind if kind != "other" else row["kind"], "named", also=bool(hits)))
-        stop = re.compile(r"[.;!?]").search(text, hits[-1].end)
+        stop = SENTENCE_STOP.search(text, hits[-1].end)
         nxt = ANOTHER_TOPIC.search(text, hits[-1].end, stop.start() if stop else len(text))
         if nxt is None:
             break
@@ -1206,7 +1207,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     agreement of the same kind whose parties agree with it; give a bilateral instrument with one
     known party the article's main other party."""
     out = _fold_aliases(list(instances), text)
-    for g in [i for i in instances if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
+    for g in [i for i in out if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
               and not _own_instrument(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties) and not _replaces(g, i)]
@@ -1251,8 +1252,7 @@ def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
     out = list(instances)
     for a in instances:
         for b in instances:
-            if a is b or a not in out or b not in out or "named" not in (a.source, b.source) \
-                    and "catalogue" not in (a.source, b.source) or a.source == "generic" and b.source == "generic":
+            if a is b or a not in out or b not in out or not {a.source, b.source} & {"named", "catalogue"}:
                 continue
             link = next((m for ha, _na in a.hits for hb, _nb in b.hits if 0 <= hb.start - ha.end <= 40
                          for m in [ALIAS_LINK.match(text[ha.end:hb.start])] if m), None)
