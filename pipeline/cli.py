@@ -78,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
 
-    b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), scale",
+    b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), scale",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
-    b.add_argument("what", choices=["dates", "motives", "scale"], help="which benchmark")
-    b.add_argument("--data", help="benchmark data file (dates, motives)")
+    b.add_argument("what", choices=["dates", "motives", "html", "scale"], help="which benchmark")
+    b.add_argument("--data", help="benchmark data file (dates, motives, html)")
     b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "

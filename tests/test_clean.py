@@ -98,3 +98,23 @@ def test_clean_detect_language(text, lang, settings):
 ])
 def test_clean_guess_title(lines, title):
     assert guess_title(lines) == title
+
+
+@pytest.mark.parametrize("precise_finds_text", [True, False])
+def test_clean_html_falls_back_when_the_precise_extraction_finds_nothing(settings, monkeypatch, precise_finds_text):
+    import trafilatura
+
+    real = trafilatura.bare_extraction
+    calls = []
+
+    def fake(content, **kw):
+        calls.append(kw["favor_precision"])
+        if kw["favor_precision"] and not precise_finds_text:
+            return None
+        return real(content, **kw)
+    monkeypatch.setattr(trafilatura, "bare_extraction", fake)
+    page = ("<html><body><article><p>The two navies agreed on Tuesday to share radar data along the strait, "
+            "officials said, in a step meant to speed up rescues at sea.</p></article></body></html>")
+    a = clean(RawArticle("a", "a.html", "html", page), settings)
+    assert "share radar data" in a.text
+    assert calls == ([True] if precise_finds_text else [True, False])
