@@ -23,7 +23,7 @@ from pathlib import Path
 from . import dates, nlp
 from .config import load_settings
 from .errors import PipelineError
-from .floors import gate
+from .floors import report, require_data
 
 CALENDAR_TYPES = ("DATE", "TIME")
 
@@ -136,10 +136,8 @@ def format_text(res: dict) -> str:
 
 
 def main(args) -> int:
-    if not args.data:
-        raise PipelineError("E040", "--data", "no benchmark data given; pass --data ../shared/bench/temporal/train.jsonl")
+    data = require_data(args, "../shared/bench/temporal/train.jsonl")
     settings = load_settings(getattr(args, "config", None))
     model = nlp.load_model(settings["model"]["name"])
-    res = run_bench(Path(args.data), model, baseline=getattr(args, "baseline", False))
-    print(json.dumps(res) if args.json else format_text(res))
-    return gate(res, args.floors, "temporal")
+    res = run_bench(Path(data), model, baseline=getattr(args, "baseline", False))
+    return report(res, args, "temporal", format_text)

@@ -12,7 +12,6 @@ vs_trafilatura) is checked and the exit code is 1 when a figure is below its flo
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from . import clean
 from .bench_dates import load_scorer
 from .config import load_settings
 from .errors import PipelineError
-from .floors import gate
+from .floors import report, require_data
 from .ingest import read_inputs
 
 
@@ -65,13 +64,8 @@ def format_text(res: dict) -> str:
 
 
 def main(args) -> int:
-    if not args.data:
-        raise PipelineError("E040", "--data", "no benchmark data given; "
-                                              "pass --data ../shared/bench/boilerplate/gold.jsonl")
-    path = Path(args.data)
+    path = Path(require_data(args, "../shared/bench/boilerplate/gold.jsonl"))
     if not (path.parent / "pages").is_dir():
         raise PipelineError("E040", str(path), "no pages/ folder beside the gold file; "
                                                "give --data the gold.jsonl of shared/bench/boilerplate")
-    res = run_bench(path, load_settings(getattr(args, "config", None)))
-    print(json.dumps(res) if args.json else format_text(res))
-    return gate(res, args.floors, "boilerplate")
+    return report(run_bench(path, load_settings(getattr(args, "config", None))), args, "boilerplate", format_text)

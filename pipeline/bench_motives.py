@@ -16,7 +16,7 @@ from pathlib import Path
 from . import motives, nlp
 from .config import load_settings
 from .errors import PipelineError
-from .floors import gate
+from .floors import report, require_data
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -79,11 +79,7 @@ def format_text(res: dict) -> str:
 
 
 def main(args) -> int:
-    if not args.data:
-        raise PipelineError("E040", "--data", "no benchmark data given; "
-                                              "pass --data ../shared/bench/causal/subtask1_dev.jsonl")
+    data = require_data(args, "../shared/bench/causal/subtask1_dev.jsonl")
     settings = load_settings(getattr(args, "config", None))
     model = nlp.load_model(settings["model"]["name"])
-    res = run_bench(Path(args.data), model)
-    print(json.dumps(res) if args.json else format_text(res))
-    return gate(res, args.floors, "causal")
+    return report(run_bench(Path(data), model), args, "causal", format_text)

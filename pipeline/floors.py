@@ -2,6 +2,7 @@
 for `evaluate` and every `bench` command."""
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 
@@ -40,3 +41,16 @@ def gate(scores: dict[str, float], path: str | None, section: str) -> int:
     if not problems:
         print(f"floors: all met ({path} [{section}])", file=sys.stderr)
     return 1 if problems else 0
+
+
+def require_data(args, hint: str) -> str:
+    """The --data path of a benchmark command, or E040 saying what to pass."""
+    if not getattr(args, "data", None):
+        raise PipelineError("E040", "--data", f"no benchmark data given; pass --data {hint}")
+    return args.data
+
+
+def report(res: dict, args, section: str, text) -> int:
+    """Print a benchmark's figures (JSON with --json, else text(res)) and gate them on [section]."""
+    print(json.dumps(res) if getattr(args, "json", False) else text(res))
+    return gate(res, getattr(args, "floors", None), section)
