@@ -4,9 +4,9 @@ agreement or to security cooperation, as clauses with their cue word.
 Two layers:
 
 - ``detect(span)``: the sentence-level cue detector. spaCy's PhraseMatcher and Matcher, and
-  dependency patterns walked over the parse (treematch.py), run the cue lexicons kept as data (resources/motive_cues.jsonl: cues about agreements and
-  cooperation; resources/motive_causal_cues.jsonl: extra cues for causality in general news,
-  scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
+  dependency patterns walked over the parse (treematch.py), run the cue lexicons kept as data
+  (resources/motive_cues.jsonl: cues about agreements and cooperation;
+  resources/motive_causal_cues.jsonl: extra cues for causality in general news, scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
 - ``extract(doc, sents, agreements, actors)``: keeps the hits of motive types in sentences tied
   to an agreement or to security cooperation (by a topic word, an agreement mention, or a
   definite "the move"/"the plan" a few sentences after one), drops cues that read as something
@@ -163,7 +163,6 @@ class Matchers:
     lemma: PhraseMatcher
     tokens: list[Matcher] = field(default_factory=list)
     deps: list[treematch.TreePattern] = field(default_factory=list)
-    token_needs: list[tuple] = field(default_factory=list)
     token_index: treematch.NeedIndex | None = None
     dep_index: treematch.NeedIndex | None = None
 
@@ -177,6 +176,7 @@ def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
     if got is not None and got[0] is vocab:
         return got[1]
     found = Matchers(PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA"))
+    token_needs = []
     for rid, row in cue_rows().items():
         if row.get("scope", "both") not in scopes:
             continue
@@ -193,10 +193,10 @@ def matchers(vocab: Vocab, scopes: frozenset[str] = SCOPES) -> Matchers:
             else:
                 found.tokens.append(Matcher(vocab))
                 found.tokens[-1].add(rid, [pattern])
-                found.token_needs.append(treematch.word_needs(pattern))
+                token_needs.append(treematch.word_needs(pattern))
         except (ValueError, KeyError, TypeError) as e:
             raise PipelineError("E050", "motive cues", f"{rid}: bad pattern ({e})")
-    found.token_index = treematch.NeedIndex(found.token_needs)
+    found.token_index = treematch.NeedIndex(token_needs)
     found.dep_index = treematch.NeedIndex([p.needs for p in found.deps])
     _MATCHERS[(id(vocab), scopes)] = (vocab, found)
     return found

@@ -29,7 +29,7 @@ WORD_COLUMNS = {"LOWER": 0, "LEMMA": 1, "ORTH": 2, "TAG": 3, "DEP": 4}
 POS_COLUMN, LENGTH_COLUMN, HEAD_COLUMN = 5, 6, 12
 FLAG_COLUMNS = {"IS_UPPER": 7, "IS_TITLE": 8, "IS_ALPHA": 9, "IS_DIGIT": 10, "IS_PUNCT": 11}
 COMPARE = {"==": operator.eq, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
-# Word attributes a sentence must hold for a node to match it (literal needs, see needs()).
+# Word attributes a sentence must hold for a pattern to match it (see word_needs()).
 NEED_ATTRS = ("LOWER", "LEMMA", "ORTH")
 
 Test = tuple[str, int, object]   # ("in" | "not_in" | "cmp" | "flag", column, argument)
