@@ -6,7 +6,8 @@ Two layers:
 - ``detect(span)``: the sentence-level cue detector. spaCy's PhraseMatcher and Matcher, and
   dependency patterns walked over the parse (treematch.py), run the cue lexicons kept as data
   (resources/motive_cues.jsonl: cues about agreements and cooperation;
-  resources/motive_causal_cues.jsonl: extra cues for causality in general news, scope "causal"). ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
+  resources/motive_causal_cues.jsonl: extra cues for causality in general news, scope "causal").
+  ``is_causal(span)`` is the yes/no view used by the Causal News Corpus bench.
 - ``extract(doc, sents, agreements, actors)``: keeps the hits of motive types in sentences tied
   to an agreement or to security cooperation (by a topic word, an agreement mention, or a
   definite "the move"/"the plan" a few sentences after one), drops cues that read as something
