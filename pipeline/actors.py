@@ -17,7 +17,7 @@ from functools import lru_cache
 import pycountry
 from spacy.tokens import Doc, Span
 
-from .nlp import sentence_at
+from .nlp import sentence_at, text_of
 from .records import ActorFinding, Mention, Sentence
 from .resources import alternation, load_jsonl
 
@@ -806,7 +806,7 @@ def _alias_links(text: str, ents: list[Span]) -> list[tuple[str, str]]:
 
 def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFinding]:
     """Actors of one article. author: the article's byline author (never an actor)."""
-    text = doc.text
+    text = text_of(doc)
     found: dict[tuple[str, str], ActorFinding] = {}
     taken: list[tuple[int, int]] = []          # one actor per span of text
     actor_use: dict[tuple[str, str], bool] = {}

@@ -33,7 +33,7 @@ import regex
 from spacy.tokens import Doc, Span, Token
 
 from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
-from .nlp import sentence_at
+from .nlp import sentence_at, text_of
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import alternation, load_jsonl
 
@@ -330,7 +330,8 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
     counts whatever its distance from the mention."""
     best, best_at = "unspecified", (-1, -1)
     window = text[lo:hi]
-    if not _any_status_cue().search(window):
+    starts = [m.start() for m in _any_status_cue().finditer(window, overlapped=True)]
+    if not starts:
         return best, -1, -1
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
@@ -339,7 +340,7 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
     for typ, status, pat, near in status_cues():
         if typ != "cue":
             continue
-        for m in pat.finditer(window):
+        for m in cue_matches(pat, window, starts):
             cs, ce = lo + m.start(), lo + m.end()
             bound = any(a < ce and cs < b for a, b in tied)
             if near > 0 and not bound and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
@@ -356,6 +357,17 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at = got, (cs, ce)
     return best, best_at[0], best_at[1]
+
+
+def cue_matches(pat: regex.Pattern, window: str, starts: list[int]) -> list:
+    """pat.finditer(window), trying pat only at starts: every position where the union of the
+    cues matches (a cue can start nowhere else), skipping those inside its previous match."""
+    out, last_end = [], 0
+    for at in starts:
+        if at >= last_end and (m := pat.match(window, at)) is not None:
+            out.append(m)
+            last_end = max(m.end(), at + 1)
+    return out
 
 
 def _apply_modality(status: str, before: str, modals) -> str:
@@ -926,7 +938,7 @@ def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str],
 def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
             settings: dict) -> list[AgreementFinding]:
     conf = settings["agreements"]
-    text = doc.text
+    text = text_of(doc)
     idx = party_index(text, actors)
     hits = find_mentions(text, sents)
     by_sent: dict[int, list[_Hit]] = {}

@@ -24,7 +24,7 @@ from functools import lru_cache
 import regex
 from spacy.tokens import Doc
 
-from .nlp import sentence_at
+from .nlp import sentence_at, text_of
 from .pubdate import full_dates, month_number
 from .records import DateFinding, Sentence
 from .resources import load_jsonl
@@ -771,7 +771,7 @@ def _joinable(text: str, left: list[int], right: tuple[int, int]) -> bool:
 
 
 def _candidates(doc: Doc) -> list[tuple[int, int]]:
-    text = doc.text
+    text = text_of(doc)
     spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
     spans += _rule_spans(text)
     spans += [(a, b) for a, b, _iso in full_dates(text)]
@@ -838,7 +838,7 @@ def _is_modifier(doc: Doc, s: int, e: int) -> bool:
 
 def find(doc: Doc, sents: list[Sentence], anchor: str) -> list[Timex]:
     """Every temporal expression of any kind, with its value (see the module doc)."""
-    text = doc.text
+    text = text_of(doc)
     out: list[Timex] = []
     ref = ""
     queue = list(_candidates(doc))

@@ -48,6 +48,7 @@ from spacy.vocab import Vocab
 
 from . import treematch
 from .errors import PipelineError
+from .nlp import text_of
 from .records import ActorFinding, AgreementFinding, MotiveFinding, Sentence
 from .resources import load_jsonl
 
@@ -304,7 +305,7 @@ def clause_chars(doc: Doc, hit: CueHit, sent: Span, text: str | None = None) -> 
     if end - start > 1 and doc[start].dep_ == "mark" and doc[start].lower_ == "that":
         start += 1      # "that" opens the clause but says nothing of the motive
     start, end = max(start, sent.start), max(min(end, sent.end), start + 1)
-    return trim(doc.text if text is None else text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    return trim(text_of(doc) if text is None else text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
 def negated(node: Token) -> bool:
@@ -542,7 +543,7 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
     Returns why ('' when the cue stands); for "figure" and "exchange" the cues inside the causal
     clause or the accusation go with it (see dead_range)."""
     tok = doc[hit.start]
-    cue = (doc.text if text is None else text)[hit.start_char:hit.end_char].lower()
+    cue = (text_of(doc) if text is None else text)[hit.start_char:hit.end_char].lower()
     if cue_rows()[hit.id].get("needs_agreement"):
         lo, hi = min(hit.start_char, tok.idx), max(hit.end_char, tok.idx + len(tok.text))
         if not any(m.start < hi and lo < m.end for ag in agreements for m in ag.mentions):
@@ -696,7 +697,7 @@ def group_clauses(clauses: list[tuple[int, int, CueHit, str]]) -> list[list[tupl
 
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             actors: list[ActorFinding]) -> list[MotiveFinding]:
-    text = doc.text
+    text = text_of(doc)
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     opening = headline_zone(text, sents)
     arr = treematch.arrays(doc)

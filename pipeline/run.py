@@ -57,6 +57,7 @@ class RunSummary:
 def analyse(article: Article, doc, settings: dict) -> Extraction:
     """All extractors over one parsed article (pure: no I/O)."""
     from . import actors, agreements, dates, motives, nlp  # here: see process_chunk
+    doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
     anchor = article.published if settings["dates"]["use_published_anchor"] else ""

@@ -795,6 +795,27 @@ def test_agreements_status_cues_match_alike_under_re_and_regex(text):
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], pattern.pattern
 
 
+@pytest.mark.parametrize("text", [
+    "Seoul said on Friday it would withdraw from the pact, which entered into force in 2016, unless Tokyo "
+    "lifted the curbs; the accord was suspended, then fully restored and ratified by parliament.",
+    "Negotiators initialled the draft, which still requires ratification, after the talks broke down twice "
+    "and the deal was put on hold; it remains in force until it expires.",
+    "They signed, signed again and re-signed it; lawmakers approved the accord, which was signed by both, "
+    "and talks on talks continued while the pullout of troops was pulled back out of the plan; they would "
+    "pull back and pull out of it.",
+])
+def test_agreements_cue_matches_equal_finditer_from_any_start(text):
+    """cue_matches tries each cue only where the union of the cues matches: the same matches as
+    scanning the whole window, also for windows cut mid-word."""
+    for lo in range(0, len(text), 7):
+        window = text[lo:]
+        starts = [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)]
+        for typ, _status, pattern, _near in ag.status_cues():
+            if typ == "cue":
+                assert [m.span() for m in ag.cue_matches(pattern, window, starts)] == \
+                    [m.span() for m in pattern.finditer(window)], (pattern.pattern, lo)
+
+
 @pytest.mark.parametrize("text, names", [
     ("Chile and Peru signed a memorandum of understanding on lithium refining, under which both will fund a lab.",
      ["Memorandum of Understanding on Lithium Refining"]),

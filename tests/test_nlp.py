@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.nlp import sentence_at
+from pipeline.nlp import sentence_at, text_of
 
 
 @pytest.mark.model
@@ -21,3 +21,21 @@ def test_nlp_line_breaks_start_sentences(parse, text, expected):
 def test_nlp_sentence_at(parse, text, char, n):
     _, sents = parse(text)
     assert sentence_at(sents, char).n == n
+
+
+@pytest.mark.model
+def test_nlp_text_of_is_doc_text_and_computed_once(nlp):
+    doc = nlp("Oman and Qatar signed a port deal.\nIt enters into force in May.")
+    assert text_of(doc) == doc.text
+    doc.user_data["text"] = "seeded"        # the stored text is what later callers get
+    assert text_of(doc) == "seeded"
+
+
+@pytest.mark.model
+def test_run_analyse_seeds_the_text_from_its_article(nlp, settings):
+    from pipeline.records import Article
+    from pipeline.run import analyse
+    text = "Oman and Qatar signed a port deal on 3 May 2024."
+    doc = nlp(text)
+    ex = analyse(Article(article_id="a1", source_path="a1.txt", text=text), doc, settings)
+    assert doc.user_data["text"] == text and ex.sentences[0].text == text
