@@ -195,3 +195,13 @@ def test_run_interrupted_run_resumes_and_survives_damage(tmp_path, settings, nlp
     resumed = run_mod.run(src, tmp_path / "o", s, workers=1)
     assert resumed.parsed == n - len(entries) + 1 and resumed.exit_code == 0
     assert _tree(tmp_path / "o") == _tree(tmp_path / "ref") and clean_run.parsed == n
+
+
+@pytest.mark.model
+def test_run_parsing_process_keeps_the_model_out_of_garbage_collection(settings):
+    import gc
+    article = Article(article_id="g1", source_path="g1.txt", text="Oman and Qatar signed a port deal.")
+    out = run_mod.process_chunk([("ab" * 32, article)], settings)
+    assert out[0][0] is not None and out[0][1] is None
+    assert gc.get_threshold()[0] == run_mod.GC_FIRST_THRESHOLD
+    assert gc.get_freeze_count() > 0
