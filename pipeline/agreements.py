@@ -602,6 +602,19 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     return hits
 
 
+TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
+# The only non-ASCII characters that an IGNORECASE pattern matches to ASCII letters.
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_contain(text: str, words: tuple[str, ...]) -> bool:
+    """Could a case-insensitive pattern that needs one of these lower-case ASCII words match in
+    text? A substring test is far cheaper than a scan; it says yes where re.I folding could
+    make a word out of other characters (Turkish dotted I, long s, Kelvin sign)."""
+    low = text.lower()
+    return any(w in low for w in words) or any(c in text for c in FOLDS_TO_ASCII)
+
+
 BARE_TRUCE = regex.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|declared|announced|accepted|"
                         r"violated|broke|extended|negotiated|sought)\s+(?:an?|the)\s+((?:[a-z-]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\b",
                         re.I)
@@ -615,11 +628,12 @@ SUBJECT_TRUCE = re.compile(r"(?<![\w-])(?:an?|the)\s+((?:[a-z]+\s+)?(?:ceasefire
 def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     """'agreed to a ceasefire', 'brokered a truce', 'a truce agreed by X and Y broke down': a ceasefire
     agreement without the word agreement."""
-    rows = {r["id"]: r for r in catalogue()}
-    row = next((r for r in rows.values() if r["name"] == "Ceasefire Agreement"), None)
+    row = next((r for r in catalogue() if r["name"] == "Ceasefire Agreement"), None)
+    if row is None or not may_contain(text, TRUCE_WORDS):
+        return []
     hits = []
     for m in [*BARE_TRUCE.finditer(text), *SUBJECT_TRUCE.finditer(text)]:
-        if row and not _overlaps(taken, m.start(1), m.end(1)):
+        if not _overlaps(taken, m.start(1), m.end(1)):
             hits.append(_row_hit(row, m.start(1), m.end(1)))
             taken.append((m.start(1), m.end(1)))
     return hits
@@ -678,16 +692,31 @@ def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
 class _PartyIndex:
     """Character spans of party references in the article: states, organisations, people (-> country)."""
 
-    spans: list[tuple[int, int, str]]
+    spans: list[tuple[int, int, str]]       # sorted
     frequency: Counter
     topics: list[list[str]] = field(default_factory=list)   # parties of instances opened so far
 
+    def __post_init__(self) -> None:
+        self._starts = [s for s, _e, _c in self.spans]
+        self._latest_first = sorted(self.spans, key=lambda x: -x[0])
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """The spans inside lo..hi, in order (found by bisection: they are asked for per mention)."""
+        out = []
+        for k in range(bisect.bisect_left(self._starts, lo), len(self.spans)):
+            s, e, c = self.spans[k]
+            if s >= hi:
+                break
+            if e <= hi:
+                out.append((s, e, c))
+        return out
+
     def inside(self, lo: int, hi: int) -> list[str]:
-        return _unique(c for s, e, c in self.spans if s >= lo and e <= hi)
+        return _unique(c for _s, _e, c in self.within(lo, hi))
 
     def before(self, pos: int, n: int, states_only: bool = False) -> list[str]:
         out: list[str] = []
-        for s, e, c in sorted(self.spans, key=lambda x: -x[0]):
+        for s, e, c in self._latest_first:
             if states_only and c not in state_index():
                 continue
             if e <= pos and c not in out:
@@ -750,7 +779,7 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex) -> list[str]:
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int]) -> list[str]:
     """Parties written inside tok's subtree (outside the mention itself); counts resolved."""
     lo, hi = _subtree_span(tok)
-    found = [c for s, e, c in idx.spans if s >= lo and e <= hi and not (s >= skip[0] and e <= skip[1])]
+    found = [c for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
     return _unique(found + _count_parties(text, lo, hi, idx))
 
 
@@ -1007,7 +1036,7 @@ MEDIATED_BY = re.compile(r"\b(?:brokered|mediated|hosted|facilitated|sponsored|g
 
 def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex, text: str = "") -> list[str]:
     """The states of the sentence, except mediators ('brokered by Qatar')."""
-    return _unique(c for s, e, c in idx.spans if s >= sent.start and e <= sent.end and canonical_state(c)
+    return _unique(c for s, e, c in idx.within(sent.start, sent.end) if canonical_state(c)
                    and not (text and MEDIATED_BY.search(text[max(sent.start, s - 40):s])))
 
 

@@ -915,3 +915,21 @@ def test_agreements_plural_generic_with_a_list_is_one_per_partner(parse, setting
 ])
 def test_agreements_guidelines_are_named_instruments(text, names):
     assert [h.name for h in ag.find_mentions(text)] == names
+
+
+def test_agreements_folds_to_ascii_lists_every_character_re_folds_to_a_letter():
+    letter = re.compile("[a-z]", re.I)
+    folds = [chr(cp) for cp in range(128, 0x110000) if letter.fullmatch(chr(cp))]
+    assert folds == list(ag.FOLDS_TO_ASCII)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The TRUCE held overnight.", True),
+    ("A cease-fire was agreed.", True),
+    ("They signed a ceaſefire.", True),         # long s: re.I reads it as 's'
+    ("They signed a trade pact.", False),
+])
+def test_agreements_may_contain_never_rules_out_a_case_insensitive_match(text, expected):
+    assert ag.may_contain(text, ag.TRUCE_WORDS) is expected
+    if not expected:
+        assert not ag.BARE_TRUCE.search(text) and not ag.SUBJECT_TRUCE.search(text)
