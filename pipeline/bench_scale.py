@@ -275,17 +275,18 @@ def measure(n: int, work: Path, log=print) -> dict:
     log(f"corpus: {n} synthetic articles in {full_dir} (first {t} also in {small_dir})")
     # raw and 1-worker runs alternate, twice, and the faster of each counts: a machine whose
     # speed drifts (a shared VM) then slows both alike instead of skewing their ratio
+    # (each throughput run writes into an empty folder: a page already there would be skipped)
     raws, ones = [], []
-    for flags in ("force,stages", "force"):
+    for k, flags in enumerate(("force,stages", "force")):
         raws.append(_child(["child-raw", str(small_dir)]))
         log(f"raw nlp.pipe over {t}: {raws[-1]['seconds']:.1f} s")
-        ones.append(_child(["child-run", str(small_dir), str(work / "out_1w"), "1", flags]))
+        ones.append(_child(["child-run", str(small_dir), str(work / f"out_1w_{k}"), "1", flags]))
         log(f"pipeline over {t}, 1 worker: {ones[-1]['seconds']:.1f} s")
     raw = min(raws, key=lambda r: r["seconds"])
     one = dict(min(ones, key=lambda r: r["seconds"]), stage_ms=ones[0]["stage_ms"])
     twos = []
-    for _ in range(2):      # the faster of two, as for the 1-worker runs
-        twos.append(_child(["child-run", str(small_dir), str(work / "out_2w"), "2", "force"]))
+    for k in range(2):      # the faster of two, as for the 1-worker runs
+        twos.append(_child(["child-run", str(small_dir), str(work / f"out_2w_{k}"), "2", "force"]))
         log(f"pipeline over {t}, 2 workers: {twos[-1]['seconds']:.1f} s")
     two = min(twos, key=lambda r: r["seconds"])
     large = _child(["child-run", str(full_dir), str(work / "out_full"), "2", "force"])
