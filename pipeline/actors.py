@@ -12,10 +12,13 @@ also used by the agreements extractor to canonicalise parties.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import pycountry
-from spacy.tokens import Doc, Span
+from spacy.attrs import ORTH
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span, Token
 
 from .nlp import sentence_at, text_of
 from .records import ActorFinding, Mention, Sentence
@@ -37,14 +40,41 @@ def _alternation(forms) -> str:
 
 
 @lru_cache(maxsize=None)
-def _cue_regex(kind: str, template: str, flags: int = re.I) -> re.Pattern:
-    """template with {alt} replaced by the cue alternation, e.g. r"^\\s+({alt})\\b"."""
-    return re.compile(template.replace("{alt}", _alternation(cues(kind))), flags)
+def _cue_regex(kinds: str, template: str, flags: int = re.I, backwards: bool = False) -> re.Pattern:
+    """template with {alt} replaced by the alternation of one cue lexicon, or of several joined
+    by '+' ('ranks+titles'), e.g. r"^\\s+({alt})\\b"; backwards: of the words spelt backwards, for
+    a regex matched on reversed text. Compiled once: hot callers never rebuild it."""
+    words = [w[::-1] if backwards else w for k in kinds.split("+") for w in cues(k)]
+    return re.compile(template.replace("{alt}", _alternation(words)), flags)
 
 
 @lru_cache(maxsize=None)
 def _cue_set(kind: str) -> frozenset[str]:
     return frozenset(w.lower() for w in cues(kind))
+
+
+class _NotAfter:
+    """The regex (?<![chars])core, e.g. (?<![\\w.])(Japan|...): a gazetteer name not glued to the
+    word before it. Run as core alone, then the character before each match is tested: the same
+    matches, about twice as fast, because a regex that opens with a lookbehind is tried at every
+    position while one that opens with a big alternation skips to the characters a name can start
+    with. not_after is a character class; core must not match the empty string."""
+
+    def __init__(self, not_after: str, core: str):
+        self.not_after = re.compile(not_after)
+        self.core = re.compile(core)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while m := self.core.search(text, pos):
+            if m.start() and self.not_after.match(text, m.start() - 1):
+                pos = m.start() + 1             # the lookbehind fails here: try the next position
+            else:
+                yield m
+                pos = m.end()
+
+    def search(self, text: str) -> re.Match | None:
+        return next(self.finditer(text), None)
 
 
 # ----------------------------------------------------------------------------- states
@@ -122,30 +152,36 @@ def capital_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _state_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _state_regexes() -> tuple[_NotAfter, _NotAfter, _NotAfter]:
     nouns = _alternation([*cues("state_nouns"), *cues("titles"), *cues("military_nouns")])
-    names = re.compile(r"(?<![\w.])(" + _alternation(state_index()) + r")(?!\w|\.\w)")
-    demonyms = re.compile(r"(?<![\w.])(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
-    capitals = re.compile(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?=\s*(?:"
-                          + _alternation(cues("capital_verbs")) + r")(?!\w)|,\s*(?:which|who)\b)")
+    names = _NotAfter(r"[\w.]", r"(" + _alternation(state_index()) + r")(?!\w|\.\w)")
+    demonyms = _NotAfter(r"[\w.]", r"(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
+    capitals = _NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?=\s*(?:"
+                         + _alternation(cues("capital_verbs")) + r")(?!\w)|,\s*(?:which|who)\b)")
     return names, demonyms, capitals
 
 
 @lru_cache(maxsize=1)
-def _bare_regexes() -> tuple[re.Pattern, re.Pattern]:
+def _bare_regexes() -> tuple[re.Pattern, _NotAfter]:
     """(any demonym, any capital as a whole word): for demonym lists and capitals as partners."""
     return (re.compile(_alternation(demonym_index())),
-            re.compile(r"(?<![\w.-])(" + _alternation(capital_index()) + r")(?![\w-])"))
+            _NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?![\w-])"))
 
 
 @lru_cache(maxsize=1)
-def _demonym_list_regex() -> re.Pattern:
+def _demonym_list_regex() -> _NotAfter:
     """'Chinese and Russian aircraft', 'British, French and German troops': every demonym of a
     coordinated list before a state noun or military noun refers to its state."""
     dem = _alternation(demonym_index())
     nouns = _alternation([*cues("state_nouns"), *cues("military_nouns")])
-    return re.compile(r"(?<![\w.-])((?:" + dem + r")(?:\s*,\s*(?:" + dem + r"))*,?\s+(?:and|or)\s+(?:"
-                      + dem + r"))\s+(?i:" + nouns + r")\b")
+    return _NotAfter(r"[\w.-]", r"((?:" + dem + r")(?:\s*,\s*(?:" + dem + r"))*,?\s+(?:and|or)\s+(?:"
+                     + dem + r"))\s+(?i:" + nouns + r")\b")
+
+
+@lru_cache(maxsize=1)
+def _state_led_name_regex() -> re.Pattern:
+    """'Solomon Islands Peter Vaka': a state name, then two to four capitalised words."""
+    return re.compile(r"(" + _alternation(state_index()) + r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$")
 
 
 def canonical_state(surface: str) -> str | None:
@@ -177,9 +213,15 @@ def _is_state_word(word: str) -> bool:
     return word in state_index() or word in demonym_index()
 
 
+_WORD_BACKWARDS = re.compile(r"\s*([\w.’'-]+)")
+
+
 def _word_before(text: str, start: int) -> str:
-    m = re.search(r"([\w.’'-]+)\s*$", text[max(0, start - 40):start])
-    return m.group(1) if m else ""
+    r"""The word ending (but for whitespace) at start, within 40 characters: what
+    re.search(r"([\w.’'-]+)\s*$", window) finds, read on the reversed window because a regex
+    anchored at the end is tried at every position of it."""
+    m = _WORD_BACKWARDS.match(text[max(0, start - 40):start][::-1])
+    return m.group(1)[::-1] if m else ""
 
 
 def _word_after(text: str, end: int) -> str:
@@ -217,7 +259,11 @@ def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
 
 
 def _after_venue_word(text: str, start: int, kind: str = "venue_preps") -> bool:
-    return bool(_cue_regex(kind, r"\b(?:{alt})\s+(?:the\s+)?$").search(text[max(0, start - 40):start]))
+    r"""The 40 characters before start end with a venue word and whitespace ('held in ', 'at the '):
+    re.search(r"\b(?:{alt})\s+(?:the\s+)?$", window), matched on the reversed window with the
+    words spelt backwards (see _word_before)."""
+    window = text[max(0, start - 40):start][::-1]
+    return bool(_cue_regex(kind, r"(?:\s+eht)?\s+(?:{alt})\b", backwards=True).match(window))
 
 
 def state_mentions(text: str) -> list[tuple[int, int, str, str]]:
@@ -287,19 +333,24 @@ def _state_mentions(text: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(out)
 
 
+# re.search(r"([A-Za-z][\w.'-]*),\s*$", window) read on the reversed window (see _word_before)
+_LISTED_BACKWARDS = re.compile(r"\s*,([\w.'-]*[A-Za-z])")
+_POSSESSIVE = re.compile(r"\s*" + APOS + "s")
+
+
 def _location_use(doc: Doc, text: str, start: int, end: int, state_ends: frozenset[int] = frozenset()) -> bool:
     """A state mention that only names a place: 'in Singapore', 'held in Qatar', 'Doha, Qatar'.
     Not 'the war in Ukraine' (a party to the conflict), not 'China, Japan, Australia' (a list)."""
     if _after_venue_word(text, start):
         return not _cue_regex("conflict_nouns", r"\b(?:{alt})\s+(?:\w+\s+){0,1}$").search(
             text[max(0, start - 40):start])
-    m = re.search(r"([A-Za-z][\w.'-]*),\s*$", text[max(0, start - 40):start])
-    if not m or re.match(r"\s*" + APOS + "s", text[end:end + 3]) or _is_state_word(m.group(1)):
+    m = _LISTED_BACKWARDS.match(text[max(0, start - 40):start][::-1])   # 'Doha, ' before 'Qatar'
+    if not m or _POSSESSIVE.match(text[end:end + 3]) or _is_state_word(m.group(1)[::-1]):
         return False
-    if start - len(m.group(0)) + len(m.group(1)) in state_ends:
+    word_start, word_end = start - m.end(), start - m.end() + len(m.group(1))
+    if word_end in state_ends:
         return False
-    tok = doc.char_span(start - len(m.group(0)), start - len(m.group(0)) + len(m.group(1)),
-                        alignment_mode="expand")
+    tok = doc.char_span(word_start, word_end, alignment_mode="expand")
     return bool(tok) and tok[-1].pos_ == "PROPN" and tok[-1].ent_type_ not in ("PERSON", "ORG")
 
 
@@ -334,8 +385,8 @@ def _seat_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _org_regex() -> re.Pattern:
-    return re.compile(r"(?<![\w-])(" + _alternation(org_index()) + r")(?![\w-])")
+def _org_regex() -> _NotAfter:
+    return _NotAfter(r"[\w-]", r"(" + _alternation(org_index()) + r")(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -349,11 +400,11 @@ def not_actor_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _body_regex() -> re.Pattern:
+def _body_regex() -> _NotAfter:
     """'the South Korean military', 'Turkey's parliament': a state body named by its state."""
     states = _alternation([*state_index(), *demonym_index()])
-    return re.compile(r"(?<![\w.])(" + states + r")(?:" + APOS + r"s)?\s+(?i:(" +
-                      _alternation(cues("state_bodies")) + r"))\b")
+    return _NotAfter(r"[\w.]", r"(" + states + r")(?:" + APOS + r"s)?\s+(?i:(" +
+                     _alternation(cues("state_bodies")) + r"))\b")
 
 
 def _state_body(doc: Doc, m: re.Match) -> str:
@@ -371,12 +422,16 @@ def _state_body(doc: Doc, m: re.Match) -> str:
     head = span[-1]
     if head.i + 1 < len(doc) and doc[head.i + 1].pos_ in ("NOUN", "PROPN") and head.dep_ in ("amod", "compound"):
         return ""
-    canonical = canonical_state(state) or ""
-    demonyms = [d for d, c in demonym_index().items() if c == canonical and d.replace(" ", "").isalpha()]
     is_demonym = state in demonym_index() and state.replace(" ", "").isalpha()
     if not is_demonym and head.dep_ not in ("nsubj", "nsubjpass"):
         return ""
-    return f"{state if is_demonym else demonyms[0] if demonyms else canonical} {noun}"
+    return f"{state if is_demonym else _first_demonym(canonical_state(state) or '')} {noun}"
+
+
+@lru_cache(maxsize=None)
+def _first_demonym(state: str) -> str:
+    """The state's first demonym made of letters and spaces ('Turkish'), else the state's name."""
+    return next((d for d, c in demonym_index().items() if c == state and d.replace(" ", "").isalpha()), state)
 
 
 def _acts_as_subject(doc: Doc, start: int, end: int, text: str) -> bool:
@@ -397,12 +452,26 @@ def _clean_name(name: str) -> str:
     return re.sub(r"[\s,.;:'’\"“”(]+$", "", name).strip()
 
 
+_ACRONYM_WORD = r"(?:[A-Z][\w’'-]*|of|and|for|the|on|in|to|&)"
+_ACRONYM_DEFINITION = re.compile(r"(" + _ACRONYM_WORD + r"(?:\s+" + _ACRONYM_WORD
+                                 + r")*)\s*\(([A-Z][A-Za-z]{1,9})\)")
+_ACRONYM_PAREN = re.compile(r"\([A-Z][A-Za-z]{1,9}\)")
+_DEFINITION_CHARS = re.compile(r"[\w\s’'&-]*")      # all a definition may hold before its '('
+
+
 def _acronym_definitions(text: str) -> dict[str, str]:
-    """'Long Name (LN)' in the text: acronym -> long name (the run of capitalised words before it)."""
+    """'Long Name (LN)' in the text: acronym -> long name (the run of capitalised words before it).
+
+    The matches of _ACRONYM_DEFINITION.finditer(text), found without trying that regex at every
+    position: a definition ends at an '(LN)' and starts in the run of characters it may hold right
+    before it (found reading the text backwards), so only that run is searched."""
     out = {}
-    word = r"(?:[A-Z][\w’'-]*|of|and|for|the|on|in|to|&)"
-    for m in re.finditer(r"(" + word + r"(?:\s+" + word + r")*)\s*\(([A-Z][A-Za-z]{1,9})\)", text):
-        out[m.group(2)] = re.sub(r"^(?:(?:of|and|for|the|on|in|to|&)\s+)+", "", m.group(1))
+    backwards = text[::-1]
+    for paren in _ACRONYM_PAREN.finditer(text):
+        run_start = len(text) - _DEFINITION_CHARS.match(backwards, len(text) - paren.start()).end()
+        m = _ACRONYM_DEFINITION.search(text, run_start, paren.end())
+        if m:
+            out[m.group(2)] = re.sub(r"^(?:(?:of|and|for|the|on|in|to|&)\s+)+", "", m.group(1))
     return out
 
 
@@ -416,28 +485,64 @@ def _agreement_like(name: str, text: str, acronyms: dict[str, str]) -> bool:
     if re.fullmatch(r"[A-Z][A-Za-z-]{1,9}", name):
         if heads.search(acronyms.get(name, "")):
             return True
-        nouns = _alternation(cues("agreement_nouns"))
-        if re.search(r"(?<![\w-])" + re.escape(name) + r"(?:\s+|-)(?:" + nouns + r")\b", text):
+        return _before_agreement_noun(name, text)
+    return False
+
+
+_NOT_AFTER_WORD = re.compile(r"(?<![\w-])")
+
+
+def _before_agreement_noun(name: str, text: str) -> bool:
+    r"""name, as a whole word, right before an agreement noun somewhere in text ('RCEP deal',
+    'AUKUS-style pact'): what re.search(r"(?<![\w-])NAME(?:\s+|-)(?:nouns)\b") finds, but with
+    str.find, not a big regex compiled for each name."""
+    noun = _cue_regex("agreement_nouns", r"(?:\s+|-)(?:{alt})\b", 0)
+    at = text.find(name)
+    while at >= 0:
+        if _NOT_AFTER_WORD.match(text, at) and noun.match(text, at + len(name)):
             return True
+        at = text.find(name, at + 1)
     return False
 
 
 def _byline_spans(text: str) -> list[tuple[int, int]]:
     """Bylines, reporting/editing credits and picture credits: their names are not actors."""
     spans = []
+    lines = _line_starts(text)
     starts = _cue_regex("byline_starts", r"^[ \t(\[]*(?:{alt})\b[:\s]", re.M)
-    for m in starts.finditer(text):
+    for m in _at_line_starts(starts, text, lines):
         end = text.find("\n", m.start())
         spans.append((m.start(), end if end >= 0 else len(text)))
     for m in re.finditer(r"\(([^()\n]{3,120})\)", text):
         inner = m.group(1)
         if "/" in inner or _cue_regex("credit_words", r"^(?:{alt})\b[:\s]", 0).search(inner):
             spans.append(m.span())
-    for m in re.finditer(r"^[^\n]{0,80}\|[^\n]*$", text, re.M):     # 'NAME | OUTLET' lines
+    for m in _at_line_starts(_OUTLET_LINE, text, lines):         # 'NAME | OUTLET' lines
         spans.append(m.span())
     for pattern in _DATELINES:                                   # 'CITY, date (Agency) -'
-        spans.extend(m.span() for m in pattern.finditer(text))
+        spans.extend(m.span() for m in _at_line_starts(pattern, text, lines))
     return spans
+
+
+def _line_starts(text: str) -> list[int]:
+    starts, at = [0], text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def _at_line_starts(pattern: re.Pattern, text: str, lines: list[int]) -> Iterator[re.Match]:
+    """pattern.finditer(text) for a pattern that opens with ^ under re.M, tried at the line starts
+    alone (re would try it at every position of the text)."""
+    pos = 0
+    for start in lines:
+        if start >= pos and (m := pattern.match(text, start)):
+            yield m
+            pos = m.end()
+
+
+_OUTLET_LINE = re.compile(r"^[^\n]{0,80}\|[^\n]*$", re.M)
 
 
 _DATELINES = (      # the dash is followed by the first sentence: a capital letter or a quote
@@ -481,13 +586,17 @@ def _title_line_spans(text: str) -> list[tuple[int, int]]:
     small = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "as", "from", "vs"}
     for m in re.finditer(r"^[^\n]*\S[^\n]*$", text, re.M):
         line = m.group(0).strip()
-        words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if w.lower() not in small]
-        lower = sum(not w[:1].isupper() for w in words)
-        if (2 <= len(words) <= 20 and not re.search(r"[.!?:;\"”]$|[.!?]\s", line)
-                and (first or lower <= min(2, len(words) // 4))):
-            spans.append(m.span())
+        if not _SENTENCE_PUNCT.search(line):         # tested first: it rules out most prose lines
+            words = [w for w in _WORD.findall(line) if w.lower() not in small]
+            lower = sum(not w[:1].isupper() for w in words)
+            if 2 <= len(words) <= 20 and (first or lower <= min(2, len(words) // 4)):
+                spans.append(m.span())
         first = False
     return spans
+
+
+_SENTENCE_PUNCT = re.compile(r"[.!?:;\"”]$|[.!?]\s")
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
 def _named_outside(name: str, text: str, spans: list[tuple[int, int]]) -> bool:
@@ -543,14 +652,28 @@ def _as_written(surface: str, canonical: str) -> str:
     return surface if _spelling_key(surface) == _spelling_key(canonical) else canonical
 
 
+@lru_cache(maxsize=1)
+def _capital_orths() -> frozenset[int]:
+    return frozenset(hash_string(c) for c in capital_index())
+
+
+def _capital_tokens(doc: Doc) -> list[Token]:
+    """The tokens whose text is a capital, picked by ORTH hash from the doc's array (the text is
+    then checked: a hash only narrows them down): making a spaCy Token object for every token of
+    the article to read its text cost more than the rest of _capital_subjects."""
+    capitals = _capital_orths()
+    candidates = [doc[i] for i, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in capitals]
+    return [tok for tok in candidates if tok.text in capital_index()]
+
+
 def _capital_subjects(doc: Doc, text: str, known: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """Capitals acting as their government by grammar where no verb cue follows: the subject of
     a clause ('Washington, which backed the deal, has been patient'), a conjunct of one, or
     the agent of a passive ('abandoned by Washington')."""
     out = []
-    for tok in doc:
-        canonical = capital_index().get(tok.text)
-        if (not canonical or tok.ent_type_ == "PERSON" or any(s <= tok.idx < e for s, e, *_x in known)
+    for tok in _capital_tokens(doc):
+        canonical = capital_index()[tok.text]
+        if (tok.ent_type_ == "PERSON" or any(s <= tok.idx < e for s, e, _, _ in known)
                 or _after_venue_word(text, tok.idx) or _after_venue_word(text, tok.idx, "motion_preps")
                 or _capitalised_neighbour(text, tok.idx, tok.idx + len(tok))):
             continue
@@ -764,6 +887,9 @@ def _role_after(text: str, end: int, sent_end: int) -> tuple[str, str]:
     return (former + phrase).strip(), country
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and)\s+")
+
+
 def _distributive_roles(text: str, ents: list[Span]) -> dict[str, tuple[str, str]]:
     """'A, B and C, Foreign Ministers of Japan, South Korea and China(, respectively)':
     person -> (singular role, country), in order."""
@@ -772,8 +898,8 @@ def _distributive_roles(text: str, ents: list[Span]) -> dict[str, tuple[str, str
     i = 0
     while i < len(people):
         group = [people[i]]
-        while (len(group) + i < len(people)
-               and re.fullmatch(r"\s*(?:,|,?\s+and)\s+", text[group[-1].end_char:people[i + len(group)].start_char])):
+        while (len(group) + i < len(people)           # (not slicing out what may be a long gap)
+               and _LIST_GAP.fullmatch(text, group[-1].end_char, people[i + len(group)].start_char)):
             group.append(people[i + len(group)])
         i += len(group)
         if len(group) < 2:
@@ -818,7 +944,9 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
             return
         taken.append((start, end))
         k = (key or (org_key(name) if kind == "organization" else name), kind)
-        finding = found.setdefault(k, ActorFinding(name=name, type=kind))
+        finding = found.get(k)
+        if finding is None:
+            finding = found[k] = ActorFinding(name=name, type=kind)
         finding.country = finding.country or country
         finding.role = finding.role or role
         finding.mentions.append(Mention(start, end, text[start:end], sent.n))
@@ -884,19 +1012,19 @@ def extract(doc: Doc, sents: list[Sentence], author: str = "") -> list[ActorFind
                 or _common_word_entity(ent) or _inside_agreement_name(text, s) or _place_context(text, e)
                 or (any(a <= s < b for a, b in titles) and not _named_outside(name, text, titles))):
             continue
-        if _has_stray_lowercase(name) or re.search(
-                r"\b(?:" + _alternation(cues("role_nouns")) + r")\s+(?:for|of)\s+(?:the\s+)?$",
-                text[max(0, s - 40):s], re.I) and ent.label_ == "PERSON":
+        if _has_stray_lowercase(name) or _cue_regex(
+                "role_nouns", r"\b(?:{alt})\s+(?:for|of)\s+(?:the\s+)?$").search(
+                text[max(0, s - 40):s]) and ent.label_ == "PERSON":
             continue                                # 'Garrett hit Rudolph'; 'spokesperson for [X]'
         if ent.label_ == "ORG":
-            person = re.search(r"(?<=\s)(?:" + _alternation([*cues("ranks"), *cues("titles")]) +
-                               r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
+            person = _cue_regex("ranks+titles", r"(?<=\s)(?:{alt})\s+((?:[A-Z][\w’'-]+\s*){2,4})$",
+                                0).search(raw)
             if person and not _non_actor_head(person.group(1)):                              # 'Defence Staff General Ravi Menon'
                 p_start = s + person.start(1)
                 role, country = _role_before(text, sent.start, p_start)
                 add(person.group(1).strip(), "person", p_start, e, country, role)
                 continue
-            lead = re.match(r"(" + _alternation(state_index()) + r")\s+((?:[A-Z][\w’'-]+\s*){2,4})$", raw)
+            lead = _state_led_name_regex().match(raw)
             if lead and _cue_regex("titles", r"\b(?:{alt})\s+(?:of|for)\s+(?:the\s+)?$", 0).search(
                     text[max(0, s - 40):s]):             # 'Prime Minister of [Solomon Islands X Y]'
                 role, _country = _role_before(text, sent.start, s)

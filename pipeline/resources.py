@@ -55,25 +55,28 @@ def alternation(forms, unit=re.escape) -> str:
 
 @lru_cache(maxsize=256)
 def _trie(forms: frozenset[str], unit) -> str:
-    root: dict = {}
-    for form in forms:
-        node = root
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    longest: dict[int, int] = {}
+    words = sorted(forms)       # the forms under one trie node are a run of it
+    units: dict[str, str] = {}
 
-    def depth(node: dict) -> int:
-        if id(node) not in longest:
-            longest[id(node)] = max((1 + depth(child) for ch, child in node.items() if ch), default=0)
-        return longest[id(node)]
+    def build(lo: int, hi: int, k: int) -> tuple[str, int]:
+        """(regex of the node whose forms are words[lo:hi], sharing their first k characters;
+        length of the longest rest). Branches go longest first, ties in character order."""
+        end = len(words[lo]) == k               # a form ends here (it sorts first)
+        branches = []
+        i = lo + end
+        while i < hi:
+            ch, j = words[i][k], i + 1
+            while j < hi and words[j][k] == ch:
+                j += 1
+            body, depth = build(i, j, k + 1)
+            if ch not in units:
+                units[ch] = unit(ch)
+            branches.append((-depth, ch, units[ch] + body))
+            i = j
+        if not branches:
+            return "", 0
+        branches.sort()
+        body = branches[0][2] if len(branches) == 1 else "(?:" + "|".join(b[2] for b in branches) + ")"
+        return (f"(?:{body})?" if end else body), 1 - branches[0][0]
 
-    def build(node: dict) -> str:
-        keys = sorted((ch for ch in node if ch), key=lambda ch: (-depth(node[ch]), ch))
-        alts = [unit(ch) + build(node[ch]) for ch in keys]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root) if root else "(?!)"
+    return build(0, len(words), 0)[0] if words else "(?!)"

@@ -3,6 +3,8 @@
 Sentences are our own; none is taken from the dev corpus."""
 from __future__ import annotations
 
+import re
+
 import pycountry
 import pytest
 
@@ -530,3 +532,109 @@ def test_actors_name_line_under_headline_that_the_body_uses_is_no_byline(text):
 ])
 def test_actors_capitals_as_partners_or_targets_are_states(text, expected):
     assert [m[3] for m in actors.state_mentions(text)] == expected
+
+
+# ----------------------------------------------------------------------------- cheaper equivalents
+# Hot paths that replaced a plainer formulation, held to the plainer one's results on sentences
+# written to reach the edge cases: words glued by hyphens, dots or letters, possessives, windows
+# cut mid-word, line starts, parentheses.
+
+EDGE_TEXTS = [
+    "The US-made jets reached Seoul, which welcomed them; the BUS line in xUSA, U.S.-Japan talks and "
+    "anti-China voices went on. Non-NATO members, the NATO Parliamentary Assembly and the OSCE Minsk Group met.",
+    "Chinese and Russian aircraft flew near the South Korean coast, while British, French and German troops "
+    "trained. A former Nigerian president spoke; Turkey's parliament voted and the Philippine Senate objected.",
+    "Beijing said on Monday that Washington, which backed the deal, had been patient. In Tokyo and Manila "
+    "officials met; Seoul-based analysts doubted it, and talks with Canberra went on in the  Hague.",
+    "He flew to Canberra via Jakarta, arrived in Hanoi and was held in  the\nDoha, Qatar talks; the war in "
+    "Ukraine went on, and Lima ,  Peru and Quito, Ecuador hosted a visit to the Kremlin and the White House.",
+]
+
+
+def _gazetteer_regexes():
+    names, demonyms, capitals = actors._state_regexes()
+    return [names, demonyms, capitals, actors._bare_regexes()[1], actors._demonym_list_regex(),
+            actors._org_regex(), actors._body_regex()]
+
+
+def test_actors_gazetteer_scans_find_what_their_lookbehind_regexes_find():
+    rejected = 0
+    for fast in _gazetteer_regexes():
+        plain = re.compile(f"(?<!{fast.not_after.pattern}){fast.core.pattern}")
+        for text in EDGE_TEXTS:
+            expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
+            first = fast.search(text)
+            assert (first and (first.span(), first.groups())) == (expected[0] if expected else None)
+            rejected += len(fast.core.findall(text)) > len(expected)
+    assert rejected        # the texts do reach the case of a name glued to the word before it
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_actors_backwards_window_matches_equal_the_end_anchored_searches(text):
+    venue = {kind: re.compile(r"\b(?:" + actors._alternation(actors.cues(kind)) + r")\s+(?:the\s+)?$", re.I)
+             for kind in ("venue_preps", "motion_preps")}
+    for start in range(len(text) + 1):
+        window = text[max(0, start - 40):start]
+        word = re.search(r"([\w.’'-]+)\s*$", window)
+        assert actors._word_before(text, start) == (word.group(1) if word else "")
+        for kind, plain in venue.items():
+            assert actors._after_venue_word(text, start, kind) == bool(plain.search(window)), (kind, window)
+        listed = re.search(r"([A-Za-z][\w.'-]*),\s*$", window)
+        back = actors._LISTED_BACKWARDS.match(window[::-1])
+        if listed:
+            assert (back.group(1)[::-1], len(back.group(0))) == (listed.group(1), len(listed.group(0)))
+        else:
+            assert back is None
+
+
+@pytest.mark.parametrize("text", [
+    "The Pacific Maritime Office (PMO) and the Council of the Andes (CAN) met; (XY) alone, of (AB), X(Y) (ZZ).",
+    "On the Agreement for Trade & Transit (ATT) and\nthe Northern Rail Link (NRL), then ((QQ)), Ann’s Fund (AF) (BF)",
+    "(LR) Lakeside Rowing  (LRC) in Harbour-Town (HT), of and the (OT)",
+])
+def test_actors_acronym_definitions_are_those_of_a_scan_of_the_whole_text(text):
+    word = r"(?:[A-Z][\w’'-]*|of|and|for|the|on|in|to|&)"
+    plain = {m.group(2): re.sub(r"^(?:(?:of|and|for|the|on|in|to|&)\s+)+", "", m.group(1))
+             for m in re.finditer(r"(" + word + r"(?:\s+" + word + r")*)\s*\(([A-Z][A-Za-z]{1,9})\)", text)}
+    assert actors._acronym_definitions(text) == plain != {}
+
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("RCEP", "They praised the RCEP deal.", True),
+    ("RCEP", "xRCEP deal; RCEP-style talks; the RCEP-pact rules", True),
+    ("AUKUS", "AUKUS is new; the AUKUS\ntreaty", True),
+    ("AB", "ABAB accord and AB dealers", False),
+    ("NATO", "a non-NATO pact and NATO troops", False),
+])
+def test_actors_name_before_an_agreement_noun_as_a_regex_per_name_finds(name, text, expected):
+    nouns = actors._alternation(actors.cues("agreement_nouns"))
+    plain = re.search(r"(?<![\w-])" + re.escape(name) + r"(?:\s+|-)(?:" + nouns + r")\b", text)
+    assert actors._before_agreement_noun(name, text) == bool(plain) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Pact stalls\nBy Ana Soto and Li Wei\nLIMA, May 3 (Andes Wire) - Peru said.\nPhoto: Ana Soto | Andes Wire\n",
+    "QUITO\n\n— The talks ended.\nQUITO (Andes Wire) — Peru left.\n  Reporting by Li Wei\nSource: x | y\n",
+])
+def test_actors_line_start_patterns_tried_at_line_starts_find_what_finditer_finds(text):
+    lines = actors._line_starts(text)
+    patterns = [actors._cue_regex("byline_starts", r"^[ \t(\[]*(?:{alt})\b[:\s]", re.M), actors._OUTLET_LINE,
+                *actors._DATELINES]
+    for pattern in patterns:
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in actors._at_line_starts(pattern, text, lines)] == expected
+    assert actors._byline_spans(text)
+
+
+def test_actors_cue_regex_of_several_lexicons_is_the_regex_of_their_union():
+    union = actors._alternation([*actors.cues("ranks"), *actors.cues("titles")])
+    assert actors._cue_regex("ranks+titles", r"\b(?:{alt})$", 0).pattern == r"\b(?:" + union + r")$"
+
+
+@pytest.mark.model
+def test_actors_capital_tokens_are_the_tokens_whose_text_is_a_capital(parse):
+    doc, _sents = parse("Washington, which backed the deal, has been patient; it was abandoned by Tokyo. "
+                        "Mr Lima met Seoul's envoy in Paris, and Berlin objected.")
+    expected = [tok.i for tok in doc if tok.text in actors.capital_index()]
+    assert [tok.i for tok in actors._capital_tokens(doc)] == expected != []
