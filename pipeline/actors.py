@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .nlp import sentence_at, text_of
 from .records import ActorFinding, Mention, Sentence
-from .resources import alternation, load_jsonl
+from .resources import NotAfter, alternation, load_jsonl
 
 APOS = "['’]"
 
@@ -51,30 +51,6 @@ def _cue_regex(kinds: str, template: str, flags: int = re.I, backwards: bool = F
 @lru_cache(maxsize=None)
 def _cue_set(kind: str) -> frozenset[str]:
     return frozenset(w.lower() for w in cues(kind))
-
-
-class _NotAfter:
-    """The regex (?<![chars])core, e.g. (?<![\\w.])(Japan|...): a gazetteer name not glued to the
-    word before it. Run as core alone, then the character before each match is tested: the same
-    matches, about twice as fast, because a regex that opens with a lookbehind is tried at every
-    position while one that opens with a big alternation skips to the characters a name can start
-    with. not_after is a character class; core must not match the empty string."""
-
-    def __init__(self, not_after: str, core: str):
-        self.not_after = re.compile(not_after)
-        self.core = re.compile(core)
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        pos = 0
-        while m := self.core.search(text, pos):
-            if m.start() and self.not_after.match(text, m.start() - 1):
-                pos = m.start() + 1             # the lookbehind fails here: try the next position
-            else:
-                yield m
-                pos = m.end()
-
-    def search(self, text: str) -> re.Match | None:
-        return next(self.finditer(text), None)
 
 
 # ----------------------------------------------------------------------------- states
@@ -152,29 +128,29 @@ def capital_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _state_regexes() -> tuple[_NotAfter, _NotAfter, _NotAfter]:
+def _state_regexes() -> tuple[NotAfter, NotAfter, NotAfter]:
     nouns = _alternation([*cues("state_nouns"), *cues("titles"), *cues("military_nouns")])
-    names = _NotAfter(r"[\w.]", r"(" + _alternation(state_index()) + r")(?!\w|\.\w)")
-    demonyms = _NotAfter(r"[\w.]", r"(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
-    capitals = _NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?=\s*(?:"
+    names = NotAfter(r"[\w.]", r"(" + _alternation(state_index()) + r")(?!\w|\.\w)")
+    demonyms = NotAfter(r"[\w.]", r"(" + _alternation(demonym_index()) + r")\s+(?i:" + nouns + r")\b")
+    capitals = NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?=\s*(?:"
                          + _alternation(cues("capital_verbs")) + r")(?!\w)|,\s*(?:which|who)\b)")
     return names, demonyms, capitals
 
 
 @lru_cache(maxsize=1)
-def _bare_regexes() -> tuple[re.Pattern, _NotAfter]:
+def _bare_regexes() -> tuple[re.Pattern, NotAfter]:
     """(any demonym, any capital as a whole word): for demonym lists and capitals as partners."""
     return (re.compile(_alternation(demonym_index())),
-            _NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?![\w-])"))
+            NotAfter(r"[\w.-]", r"(" + _alternation(capital_index()) + r")(?![\w-])"))
 
 
 @lru_cache(maxsize=1)
-def _demonym_list_regex() -> _NotAfter:
+def _demonym_list_regex() -> NotAfter:
     """'Chinese and Russian aircraft', 'British, French and German troops': every demonym of a
     coordinated list before a state noun or military noun refers to its state."""
     dem = _alternation(demonym_index())
     nouns = _alternation([*cues("state_nouns"), *cues("military_nouns")])
-    return _NotAfter(r"[\w.-]", r"((?:" + dem + r")(?:\s*,\s*(?:" + dem + r"))*,?\s+(?:and|or)\s+(?:"
+    return NotAfter(r"[\w.-]", r"((?:" + dem + r")(?:\s*,\s*(?:" + dem + r"))*,?\s+(?:and|or)\s+(?:"
                      + dem + r"))\s+(?i:" + nouns + r")\b")
 
 
@@ -385,8 +361,8 @@ def _seat_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _org_regex() -> _NotAfter:
-    return _NotAfter(r"[\w-]", r"(" + _alternation(org_index()) + r")(?![\w-])")
+def _org_regex() -> NotAfter:
+    return NotAfter(r"[\w-]", r"(" + _alternation(org_index()) + r")(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -400,10 +376,10 @@ def not_actor_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _body_regex() -> _NotAfter:
+def _body_regex() -> NotAfter:
     """'the South Korean military', 'Turkey's parliament': a state body named by its state."""
     states = _alternation([*state_index(), *demonym_index()])
-    return _NotAfter(r"[\w.]", r"(" + states + r")(?:" + APOS + r"s)?\s+(?i:(" +
+    return NotAfter(r"[\w.]", r"(" + states + r")(?:" + APOS + r"s)?\s+(?i:(" +
                      _alternation(cues("state_bodies")) + r"))\b")
 
 

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
 from .nlp import sentence_at, text_of
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
-from .resources import alternation, load_jsonl
+from .resources import NotAfter, alternation, load_jsonl
 
 KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "trade", "arms-control",
          "nuclear", "peace", "climate", "other")
@@ -75,8 +75,8 @@ NAMED = re.compile(
     r"Convention|Partnership|Declaration|Charter|Alliance|Guidelines))(?![\w-])")
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
-NAMED_HEAD_FIRST = re.compile(
-    r"(?<![\w-])((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines) (?:of|on|for) (?:the )?"
+NAMED_HEAD_FIRST = NotAfter(
+    r"[\w-]", r"((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines) (?:of|on|for) (?:the )?"
     r"(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*)")
 # "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"
@@ -108,7 +108,7 @@ AGREEMENT_ON_NP = re.compile(
 QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
 QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
 ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
-PLACE_DEAL = re.compile(r"(?<![\w-])the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
+PLACE_DEAL = NotAfter(r"[\w-]", r"the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
 ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
 PRIOR_LIST = regex.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
 COUNT = regex.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
@@ -241,7 +241,7 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
         if row.get("acronym"):
             acronyms.setdefault(row["acronym"], row)
     phrase_re = re.compile(r"(?<![\w-])(" + alternation(surfaces, _surface_unit) + r")(?:e?s)?(?![\w-])", re.I)
-    acronym_re = re.compile(r"(?<![\w-])(" + alternation(acronyms, _surface_unit) + r")(s)?(?![\w-])")
+    acronym_re = NotAfter(r"[\w-]", r"(" + alternation(acronyms, _surface_unit) + r")(s)?(?![\w-])")
     return phrase_re, acronym_re, phrases, acronyms
 
 

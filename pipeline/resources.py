@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .config import RESOURCES_DIR
@@ -80,3 +81,29 @@ def _trie(forms: frozenset[str], unit) -> str:
         return (f"(?:{body})?" if end else body), 1 - branches[0][0]
 
     return build(0, len(words), 0)[0] if words else "(?!)"
+
+
+class NotAfter:
+    """The regex (?<![chars])core, e.g. (?<![\\w.])(Japan|...): a gazetteer name not glued to the
+    word before it. Run as core alone, then the character before each match is tested: the same
+    matches, about twice as fast, because a regex that opens with a lookbehind is tried at every
+    position while one that opens with a big alternation skips to the characters a name can start
+    with (for a case-sensitive core: under IGNORECASE re finds no such characters, and the
+    lookbehind is the faster form). not_after is a character class; core must not match the
+    empty string."""
+
+    def __init__(self, not_after: str, core: str):
+        self.not_after = re.compile(not_after)
+        self.core = re.compile(core)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while m := self.core.search(text, pos):
+            if m.start() and self.not_after.match(text, m.start() - 1):
+                pos = m.start() + 1             # the lookbehind fails here: try the next position
+            else:
+                yield m
+                pos = m.end()
+
+    def search(self, text: str) -> re.Match | None:
+        return next(self.finditer(text), None)

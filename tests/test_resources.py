@@ -105,3 +105,21 @@ def test_resources_patterns_on_the_regex_module_match_as_under_re(module):
     for p in patterns:
         plain = re.compile(p.pattern, re.I if p.flags & regex.I else 0)
         assert [m.span() for m in p.finditer(SAMPLE)] == [m.span() for m in plain.finditer(SAMPLE)], p.pattern
+
+
+NOT_AFTER_TEXT = ("the Paris agreement, xthe Oslo accords, the Minsk deal and the-Minsk deal; Treaty of Rome, "
+                  "preTreaty of Lisbon, -Treaty of Nice, Treaty on Ice. RCEP, xRCEP and AUKUS-RCEPs (RCEPs).")
+
+
+@pytest.mark.parametrize("core", [
+    r"the\s+([A-Z][a-z]+)\s+(agreement|accords?|deal)s?(?![\w-])",
+    r"(Treaty (?:of|on) [A-Z]\w+)",
+    r"(RCEP|AUKUS)(s)?(?![\w-])",
+])
+def test_resources_not_after_finds_what_the_lookbehind_regex_finds(core):
+    from pipeline.resources import NotAfter
+    fast, plain = NotAfter(r"[\w-]", core), re.compile(r"(?<![\w-])" + core)
+    for lo in range(0, len(NOT_AFTER_TEXT), 5):
+        text = NOT_AFTER_TEXT[lo:]
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], lo
+    assert len(list(fast.finditer(NOT_AFTER_TEXT))) >= 2     # (the text has matches to compare)
