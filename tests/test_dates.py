@@ -230,18 +230,92 @@ def test_dates_table_value_fits_the_dates_csv_vocabulary(value, expected):
     assert dates.table_value(value) == expected
 
 
-@pytest.mark.parametrize("text", [
+# Sentences in which every candidate rule matches somewhere (test_dates_rule_words_hold_in_every_match
+# checks that), in mixed case, with words some rules need and others lack.
+RULE_TEXTS = [
     "On Apr.13,2015 and 2015.4.13, the 11th of last month, in mid-2024 and last spring, ministers met "
     "in the third quarter of 2023 (Q3 2023, fiscal 2024) and said nineteen ninety-nine was long ago.",
     "They meet next Tuesday morning, on Christmas Day 2024, this coming March 3 and two weeks ago; "
     "in the past the quarter ended every year in the near future, today or tomorrow.",
+    "NOW, FY16 and 2019 Q4 look like THE YEAR TWO THOUSAND: In the Past, late Last Night, early June, "
+    "the latest quarter and In The Quarter, the 1949 Armistice Agreement and the Paris Accord stood.",
+    "Officials currently expect results this week; from now on, nowadays and recently, each month counts.",
+    "No rule needs this sentence at all.",
+]
+
+
+def _rules_with_words():
+    """(pattern with IGNORECASE, words one of which the text must hold, where the words are) for
+    every candidate rule: in the match, or (for the year naming an instrument) after it."""
+    holidays, holiday_words = dates._holiday_pattern()
+    rules = [(p, words, "match") for p, (_, words) in zip(dates._RULES_ANY_CASE, dates._RULE_SOURCES)]
+    return rules + [(dates._WEEKDAY_RULE, tuple(dates.WEEKDAYS), "match"), (holidays, holiday_words, "match"),
+                    (dates._INSTRUMENT_YEAR_RULE, dates._INSTRUMENT_WORDS, "after")]
+
+
+def test_dates_rule_words_hold_in_every_match():
+    for pattern, words, where in _rules_with_words():
+        matches = [(m, text) for text in RULE_TEXTS for m in pattern.finditer(text)]
+        assert matches, pattern.pattern
+        for m, text in matches:
+            held = m.group(0) if where == "match" else text[m.end():]
+            assert any(w in held.lower() for w in words), (m.group(0), pattern.pattern)
+
+
+def test_dates_holiday_words_are_in_every_name():
+    _, words = dates._holiday_pattern()
+    for name in dates._holidays():
+        assert name.startswith("the ") or any(w in name for w in words), name
+
+
+def test_dates_rules_on_lowered_text_are_written_in_lowercase():
+    for pattern, _ in dates._RULE_SOURCES:
+        assert pattern == pattern.lower(), pattern
+
+
+@pytest.mark.parametrize("before, now", [
+    (rf"\bQ[1-4][\s,]+{dates.YEAR}\b|\b{dates.YEAR}\s+Q[1-4]\b", rf"\bq[1-4][\s,]+{dates.YEAR}\b|\b{dates.YEAR}\s+q[1-4]\b"),
+    (rf"\b(?:fiscal(?:\s+year)?|FY)\s?'?(?:{dates.YEAR}|\d\d)\b", rf"\b(?:fiscal(?:\s+year)?|fy)\s?'?(?:{dates.YEAR}|\d\d)\b"),
+    (r"(?:(?<=\bin )|(?<=\bIn ))the past\b(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|quarters?)\b)",
+     r"(?<=\bin )the past\b(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|quarters?)\b)"),
 ])
+def test_dates_rules_put_in_lowercase_match_as_before(before, now):
+    import regex
+
+    assert now in [p for p, _ in dates._RULE_SOURCES]
+    for text in RULE_TEXTS:
+        assert [m.span() for m in regex.finditer(now, text, regex.I)] == [m.span() for m in regex.finditer(before, text, regex.I)]
+
+
+@pytest.mark.parametrize("text", RULE_TEXTS + [
+    "The ſpring talks and the Aprıl 13, 2015 meeting ran late.",        # characters lowered refuses
+    "İn the past, Q1 2016 closed on Monday 😀.",
+])
+def test_dates_rule_spans_match_ignorecase_scans_of_every_rule(text, monkeypatch):
+    """_rule_spans (lowered text, rules skipped where their words are absent) finds what every
+    rule finds with IGNORECASE in the text itself, which is what it does where lowered refuses."""
+    found = sorted(dates._rule_spans(text))
+    monkeypatch.setattr(dates, "lowered", lambda text: None)
+    assert found == sorted(dates._rule_spans(text))
+
+
+@pytest.mark.parametrize("text", ["In the fall, the Fall of 2015 and a fall in prices.", "THE FALL"])
+def test_dates_no_rule_takes_fall_alone(text):
+    """The season rule leaves "fall" out, so no candidate is "fall" or "the fall" alone."""
+    import re
+
+    assert not [s for s, e in dates._rule_spans(text) if re.fullmatch(r"(?i)(?:the\s+)?fall", text[s:e])]
+
+
+@pytest.mark.parametrize("text", RULE_TEXTS)
 def test_dates_rules_match_alike_under_re_and_regex(text):
     import re
 
-    for rule in dates._RULES + [dates._WEEKDAY_RULE, dates._holiday_pattern()]:
+    from pipeline.pubdate import lowered
+
+    for rule, scanned in [(r, lowered(text)) for r in dates._RULES] + [(r, text) for r, _, _ in _rules_with_words()]:
         plain = re.compile(rule.pattern, re.I if rule.flags & re.I else 0)
-        assert [m.span() for m in rule.finditer(text)] == [m.span() for m in plain.finditer(text)], rule.pattern
+        assert [m.span() for m in rule.finditer(scanned)] == [m.span() for m in plain.finditer(scanned)], rule.pattern
 
 
 @pytest.mark.model

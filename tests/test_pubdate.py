@@ -76,3 +76,58 @@ def test_pubdate_month_number(name, number):
 ])
 def test_pubdate_wire_dateline_in_the_head(lines, expected):
     assert pubdate.from_text(lines) == expected
+
+
+FULL_DATE_TEXTS = [
+    "Signed APR.13,2015, ratified 27 SEPTEMBER 2016 and in force from 2017.1.5 (Sept 9th, 2018; 3rd Dec 2019).",
+    "No full date: March 3 and 2012, or 19 and 20.",
+]
+
+
+@pytest.mark.parametrize("text", FULL_DATE_TEXTS)
+def test_pubdate_full_date_patterns_on_lowered_text_match_as_ignorecase_under_re(text):
+    """Each form, scanned in lowercase without IGNORECASE on its engine, finds what re finds with
+    IGNORECASE in the text itself (the forms were written for that)."""
+    import re
+
+    for pattern, plain in zip(pubdate.FULL_DATE_PATTERNS, pubdate._FULL_DATE_PATTERNS_ANY_CASE):
+        assert plain.flags & re.I
+        assert [(m.span(), m.groupdict()) for m in pattern.finditer(pubdate.lowered(text))] == \
+            [(m.span(), {k: v and v.lower() for k, v in m.groupdict().items()}) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Talks on Aprıl 13, 2015 and 27 Aprıl 2016.", ["2015-04-13", "2016-04-27"]),   # re takes ı for i
+    ("Talks on April 13, 2015 😀", ["2015-04-13"]),
+])
+def test_pubdate_full_dates_where_lowered_refuses(text, expected):
+    assert pubdate.lowered(text) is None
+    assert [iso for _s, _e, iso in pubdate.full_dates(text)] == expected
+
+
+def test_pubdate_lowered_refuses_every_character_scanned_apart():
+    """Where lowered gives text.lower(), a pattern in lowercase (ASCII letters, \\d, \\s, \\w, \\b,
+    punctuation) scans it without IGNORECASE as it scans the text with IGNORECASE, under re and
+    the regex module alike: checked over every code point."""
+    import re
+    import string
+
+    import regex
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    kept = pubdate._SCANNED_APART.sub("", every)        # the characters lowered lets through
+    assert pubdate.lowered("Plain text, 2015’s “quotes” — é ü ß") is not None
+    low = kept.lower()
+    assert len(low) == len(kept)                         # each lowers to one character
+    changed = {c: x for c, x in zip(kept, low) if c != x}
+    assert all(x.isalpha() or not x.isascii() for x in changed.values())    # none to ASCII punctuation
+    for engine in (re, regex):
+        # IGNORECASE takes c for an ASCII letter just where c.lower() is that letter
+        taken = set(engine.findall("|".join(string.ascii_lowercase), kept, engine.I))
+        assert taken == set(string.ascii_lowercase) | {c for c, x in changed.items() if x in string.ascii_lowercase}
+        assert all([x for x in string.ascii_lowercase if engine.fullmatch(x, c, engine.I)] == [c.lower()] for c in taken)
+        for cls in (r"\d", r"\s", r"\w"):                # lower() keeps each class, so \b too
+            member = set(engine.findall(cls, kept))
+            assert all((c in member) == (x in member) for c, x in changed.items()), (engine, cls)
+    for cls in (r"\d", r"\s"):                            # the engines agree on the classes the full-date forms use
+        assert set(re.findall(cls, kept)) == set(regex.findall(cls, kept)), cls
