@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import sys
 import time
+from sys import intern
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -351,6 +352,7 @@ def add_rows(tables: dict[str, list[dict]], ex: Extraction, made: dict[str, list
 
 
 _ROW_CLASSES: dict[str, type] = {}
+INTERN_MAX = 64     # short values (ids, names, offsets, statuses) recur across rows: one copy each
 
 
 def _compact(table: str, row: dict) -> dict:
@@ -363,7 +365,7 @@ def _compact(table: str, row: dict) -> dict:
         cls = _ROW_CLASSES[table] = type(f"_{table}_row", (), {})
     out = cls().__dict__
     for key, value in row.items():
-        out[key] = value
+        out[key] = intern(value) if type(value) is str and len(value) <= INTERN_MAX else value
     return out
 
 

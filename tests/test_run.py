@@ -205,3 +205,15 @@ def test_run_parsing_process_keeps_the_model_out_of_garbage_collection(settings)
     assert out[0][0] is not None and out[0][1] is None
     assert gc.get_threshold()[0] == run_mod.GC_FIRST_THRESHOLD
     assert gc.get_freeze_count() > 0
+
+
+def test_run_table_rows_share_one_copy_of_each_short_value():
+    tables = {"actors": []}
+    for n in range(3):
+        name = "".join(["Ja", "pan"])          # equal values made separately, as the stages make them
+        long_text = "x" * (run_mod.INTERN_MAX + 1) + str(n % 1)
+        tables["actors"].append(run_mod._compact("actors", {"name": name, "note": long_text, "n": n}))
+    first, *rest = tables["actors"]
+    assert all(r["name"] is first["name"] for r in rest)
+    assert all(r["note"] == first["note"] and r["note"] is not first["note"] for r in rest)
+    assert [r["n"] for r in tables["actors"]] == [0, 1, 2]
