@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
 from .nlp import sentence_at, text_of
+from .pubdate import lowered, written_in_lowercase
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import NotAfter, alternation, load_jsonl
 
@@ -182,11 +183,40 @@ def status_cues() -> tuple[tuple[str, str, regex.Pattern, int], ...]:
     return tuple(out)
 
 
+def _cue_union() -> str:
+    return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
+
+
 @lru_cache(maxsize=1)
 def _any_status_cue() -> regex.Pattern:
     """Matches where any status cue does: a window without a match has no status to read."""
-    return regex.compile("|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue")
-                         or "(?!)", regex.I)
+    return regex.compile(_cue_union(), regex.I)
+
+
+@lru_cache(maxsize=1)
+def _any_status_cue_lowered() -> re.Pattern | None:
+    """_any_status_cue for lowered text (pubdate.lowered), under re without IGNORECASE: about
+    three times faster. None when a cue is not written in lowercase (see written_in_lowercase)."""
+    src = _cue_union()
+    if not written_in_lowercase(src):
+        return None
+    try:
+        return re.compile(src)
+    except re.error:            # a construct only the regex module knows
+        return None
+
+
+def cue_starts(window: str) -> list[int]:
+    """Every offset in window where some status cue matches (overlapping matches included)."""
+    fast = _any_status_cue_lowered()
+    low = lowered(window) if fast is not None else None
+    if low is None:
+        return [m.start() for m in _any_status_cue().finditer(window, overlapped=True)]
+    out, pos = [], 0
+    while (m := fast.search(low, pos)) is not None:
+        out.append(m.start())
+        pos = m.start() + 1
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -330,7 +360,7 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
     counts whatever its distance from the mention."""
     best, best_at = "unspecified", (-1, -1)
     window = text[lo:hi]
-    starts = [m.start() for m in _any_status_cue().finditer(window, overlapped=True)]
+    starts = cue_starts(window)
     if not starts:
         return best, -1, -1
     m_start = lo if m_start is None else m_start

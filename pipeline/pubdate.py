@@ -36,6 +36,22 @@ def lowered(text: str) -> str | None:
     return None if _SCANNED_APART.search(text) else text.lower()
 
 
+_ESCAPE = re.compile(r"\\[^xuUNpP0-9]", re.S)    # not those that can spell a character or a class of them
+_NAMED_GROUP = re.compile(r"\(\?P(?:<\w+>|=\w+\))")
+_FLAG_GROUP = re.compile(r"\(\?(?![:=!(]|<[=!])")
+
+
+def written_in_lowercase(pattern: str) -> bool:
+    """Can pattern, compiled without IGNORECASE, scan lowered text (see lowered) as it scans the
+    text itself with IGNORECASE? Yes when, escapes aside (\\S, \\W, \\B keep their meaning),
+    its letters are lowercase ASCII (literals and class ranges: what tests/test_pubdate.py checks
+    over every code point), and it has no inline flag group and no escape that names a character
+    by its code or a property (\\x41, \\N{...}, \\p{Lu})."""
+    bare = _NAMED_GROUP.sub("(", _ESCAPE.sub("", pattern))
+    return "\\" not in bare and not _FLAG_GROUP.search(bare) and \
+        all(not c.isalpha() or "a" <= c <= "z" for c in bare)
+
+
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 
 # Full dates with a year, in the forms news sites print them, written in lowercase for the lowered

@@ -809,7 +809,8 @@ def test_agreements_cue_matches_equal_finditer_from_any_start(text):
     scanning the whole window, also for windows cut mid-word."""
     for lo in range(0, len(text), 7):
         window = text[lo:]
-        starts = [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)]
+        starts = ag.cue_starts(window)
+        assert starts == [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)]
         for typ, _status, pattern, _near in ag.status_cues():
             if typ == "cue":
                 assert [m.span() for m in ag.cue_matches(pattern, window, starts)] == \
@@ -915,6 +916,22 @@ def test_agreements_plural_generic_with_a_list_is_one_per_partner(parse, setting
 ])
 def test_agreements_guidelines_are_named_instruments(text, names):
     assert [h.name for h in ag.find_mentions(text)] == names
+
+
+@pytest.mark.parametrize("text", [
+    "SEOUL WITHDREW from the Pact; it ENTERED INTO FORCE in 2016 and was Suspended, then RESTORED.",
+    "The accord was ſigned and ratıfied; the Kelvin-sign \u212aeeps the talks going 😀 until it expires.",
+    "Parliament’s approval: lawmakers Backed the deal, which was put on hold.",
+])
+def test_agreements_cue_starts_on_lowered_text_equal_the_ignorecase_union(text):
+    """cue_starts scans the lowered window under re (the cues are written in lowercase); where
+    lowered refuses the text (long s, dotless i, emoji) it runs the union with IGNORECASE."""
+    assert ag._any_status_cue_lowered() is not None
+    for lo in range(0, len(text), 5):
+        for hi in (len(text), lo + 40):
+            window = text[lo:hi]
+            assert ag.cue_starts(window) == \
+                [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)], (lo, hi)
 
 
 def test_agreements_folds_to_ascii_lists_every_character_re_folds_to_a_letter():

@@ -131,3 +131,22 @@ def test_pubdate_lowered_refuses_every_character_scanned_apart():
             assert all((c in member) == (x in member) for c, x in changed.items()), (engine, cls)
     for cls in (r"\d", r"\s"):                            # the engines agree on the classes the full-date forms use
         assert set(re.findall(cls, kept)) == set(regex.findall(cls, kept)), cls
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\bwithdr(?:aw|ew)\b\s+(?:\S+\s+){0,3}?out(?! of)", True),
+    (r"(?P<Year>\d{4})[-./](?P=Year)(?<!x)(?=y)", True),     # group names are not letters of the text
+    (r"parliament[’']s", True),                                # curly apostrophe: not a letter
+    (r"\bTreaty\b", False),
+    (r"[A-Z]{2,4}", False),
+    (r"(?i:pact)", False),
+    (r"caf\u00e9", False),                                    # a character spelt by its code
+    (r"\p{Lu}", False),
+    (r"café", False),                                          # a letter outside ASCII
+])
+def test_pubdate_written_in_lowercase(pattern, expected):
+    assert pubdate.written_in_lowercase(pattern) is expected
+
+
+def test_pubdate_full_date_forms_are_written_in_lowercase():
+    assert all(pubdate.written_in_lowercase(src) for _engine, src in pubdate._FULL_DATE_SOURCES)
