@@ -227,8 +227,9 @@ def _kind_words() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @lru_cache(maxsize=1)
-def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern]:
-    """(modifier alternation, generic-reference regex, exclusion regex)."""
+def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
+    """(modifier alternation, generic-reference regex, exclusion regex, the generic regex without
+    IGNORECASE for lowered text: None when the kind rows are not written in lowercase)."""
     rows = load_jsonl("agreement_kinds.jsonl")
     modifier = "(?:" + "|".join(r["pattern"] for r in rows if r["type"] in ("kind", "modifier")) + ")"
     generic = re.compile(
@@ -237,7 +238,7 @@ def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern]:
         r"((?:[\w-]+\s+){0,2}?" + modifier + r"(?:\s+(?:and\s+)?" + modifier + r")?"
         r"(?:\s+(?!" + FUNCTION_WORDS + r"\b)[a-z][\w-]*){0,2}?)\s+(" + HEAD + r")(?![\w-])", re.I)
     exclude = re.compile(r"\b(?:" + "|".join(r["pattern"] for r in rows if r["type"] == "exclude") + r")\b", re.I)
-    return modifier, generic, exclude
+    return modifier, generic, exclude, re.compile(generic.pattern) if written_in_lowercase(generic.pattern) else None
 
 
 @lru_cache(maxsize=1)
@@ -586,10 +587,13 @@ GENERIC_STOPS = re.compile(r"[.,;:!?()\[\]\"“”]")
 HEAD_WORD = re.compile(r"(?<![\w-])" + HEAD + r"(?![\w-])", re.I)
 
 
-def _generic_matches(text: str, generic: re.Pattern):
+def _generic_matches(text: str, generic: re.Pattern, lowercase: re.Pattern | None = None):
     """generic.finditer(text), scanning only the stretches between punctuation that hold a head
     word (the same matches: a match never crosses that punctuation; a test checks that no kind
-    or modifier pattern asks for it)."""
+    or modifier pattern asks for it). lowercase: generic without IGNORECASE, which scans the
+    lowered text (pubdate.lowered) about twice as fast; each match it finds is then matched by
+    generic at the same place in text, with the same bounds, which takes the same path."""
+    low = lowered(text) if lowercase is not None else None
     stops = [m.start() for m in GENERIC_STOPS.finditer(text)]
     scanned = -1
     for h in HEAD_WORD.finditer(text):
@@ -598,7 +602,12 @@ def _generic_matches(text: str, generic: re.Pattern):
         if hi == scanned:
             continue
         scanned = hi
-        yield from generic.finditer(text, stops[i - 1] + 1 if i else 0, hi)
+        lo = stops[i - 1] + 1 if i else 0
+        if low is None:
+            yield from generic.finditer(text, lo, hi)
+        else:
+            for m in lowercase.finditer(low, lo, hi):
+                yield generic.match(text, m.start(), hi)
 
 
 HYPOTHETICAL = re.compile(r"\b(?:any|no)\s+(?:[\w-]+\s+)?$", re.I)
@@ -606,8 +615,8 @@ HYPOTHETICAL = re.compile(r"\b(?:any|no)\s+(?:[\w-]+\s+)?$", re.I)
 
 def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
-    modifier, generic, not_between_states = _generic_regexes()
-    for m in _generic_matches(text, generic):
+    modifier, generic, not_between_states, lowercase = _generic_regexes()
+    for m in _generic_matches(text, generic, lowercase):
         s, e = m.start(2), m.end()
         if _overlaps(taken, s, e):
             continue

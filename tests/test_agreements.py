@@ -360,10 +360,16 @@ def test_agreements_kind_lexicon_is_valid():
     "Officials said a maritime boundary agreement, long delayed, was signed; a fisheries deal followed.",
     "The (draft) visa-free travel accord and \"the energy pact\" were discussed.",
     "No agreement here. Nor a deal",
+    "THE NEW MARITIME BOUNDARY AGREEMENT and a Fisheries Deal; their defence-industry Pact with Bilateral Trade Accords",
+    "A ſecurity pact and a Trade Deal 😀 (lowered refuses this text: the plain scan runs)",
 ])
 def test_agreements_generic_scan_between_punctuation_finds_what_a_full_scan_finds(text):
-    generic = ag._generic_regexes()[1]
-    assert [m.span() for m in ag._generic_matches(text, generic)] == [m.span() for m in generic.finditer(text)]
+    """Also on the lowered text without IGNORECASE: the same spans and groups, as written."""
+    _mod, generic, _exclude, lowercase = ag._generic_regexes()
+    assert lowercase is not None
+    full = [(m.span(), m.groups()) for m in generic.finditer(text)]
+    assert [(m.span(), m.groups()) for m in ag._generic_matches(text, generic)] == full
+    assert [(m.span(), m.groups()) for m in ag._generic_matches(text, generic, lowercase)] == full
 
 
 @pytest.mark.parametrize("text", [
