@@ -154,11 +154,12 @@ def clean(raw: RawArticle, settings: dict) -> Article:
     # published_source keeps the contract's vocabulary: a JSONL record's own field counts as a
     # sidecar; a date read from the URL is credited to where the URL came from.
     url_source = "sidecar" if meta.get("url") else "html"
-    for value, src in ((meta.get("published", ""), "sidecar"),
-                       (html_meta.get("published", ""), "html"),
-                       (pubdate.from_text([normalise_ws(x) for x in raw_lines]), "text"),
-                       (pubdate.from_url(meta.get("url") or html_meta.get("url", "")), url_source)):
-        iso = pubdate.normalise_published(value)
+    # (each source is read only when the ones before it give no date)
+    for value, src in ((lambda: meta.get("published", ""), "sidecar"),
+                       (lambda: html_meta.get("published", ""), "html"),
+                       (lambda: pubdate.from_text([normalise_ws(x) for x in raw_lines]), "text"),
+                       (lambda: pubdate.from_url(meta.get("url") or html_meta.get("url", "")), url_source)):
+        iso = pubdate.normalise_published(value())
         if iso:
             published, source = iso, src
             break

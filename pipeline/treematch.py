@@ -217,7 +217,10 @@ def match(pattern: TreePattern, arr: DocArrays, lo: int, hi: int) -> list[list[i
                 extend(k + 1)
 
     first = pattern.tests[0]
-    for i in range(lo, hi):
+    # the first node's tokens: those holding a value its first "in" test accepts (a comprehension
+    # is far cheaper than calling _fits on every token), then the whole test
+    col, accepted = next(((c, arg) for kind, c, arg in first if kind == "in"), (-1, None))
+    for i in range(lo, hi) if accepted is None else [i for i in range(lo, hi) if rows[i][col] in accepted]:
         if _fits(rows[i], first):
             assigned[0] = i
             extend(1)

@@ -1,5 +1,6 @@
 import pytest
 
+from pipeline import clean as clean_mod
 from pipeline.clean import clean, clean_lines, detect_language, guess_title
 from pipeline.errors import PipelineError
 from pipeline.records import RawArticle
@@ -118,3 +119,13 @@ def test_clean_html_falls_back_when_the_precise_extraction_finds_nothing(setting
     a = clean(RawArticle("a", "a.html", "html", page), settings)
     assert "share radar data" in a.text
     assert calls == ([True] if precise_finds_text else [True, False])
+
+
+def test_clean_reads_the_text_for_a_date_only_without_a_sidecar_date(settings, monkeypatch):
+    calls = []
+    monkeypatch.setattr(clean_mod.pubdate, "from_text", lambda lines: calls.append(lines) or "2024-03-05")
+    raw = RawArticle("a1", "a1.txt", "text", f"{BODY}\n", {"published": "2023-01-02"})
+    assert clean(raw, settings).published == "2023-01-02" and calls == []
+    raw = RawArticle("a2", "a2.txt", "text", f"{BODY}\n", {})
+    art = clean(raw, settings)
+    assert (art.published, art.published_source) == ("2024-03-05", "text") and len(calls) == 1
