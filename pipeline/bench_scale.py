@@ -12,7 +12,11 @@ With T = min(N, max(500, N // 10)) (500 for N = 2,000 or 5,000):
   5. the same again: every article is cached (cached re-run time, process wall time included;
      the faster of two re-runs)
   6. 10 new articles added: only they are parsed
-Pipeline times are the run's wall time including model loading; raw nlp.pipe times exclude it.
+Both sides of the pipeline / raw ratio count the same start-up: importing spaCy and loading the
+model (the pipeline's run time includes them; the raw child times them and adds them), so the
+ratio weighs our own stages (reading, cleaning, extraction, writing, rule compiling) against the
+model. The raw figure without its start-up is printed too (pipeline_vs_raw_steady, the definition
+used up to the stop of 2026-12-01).
 Peak RSS of a run = the main process's peak + each worker's peak (ru_maxrss of the children).
 """
 from __future__ import annotations
@@ -34,6 +38,7 @@ from .errors import PipelineError
 # figure -> "min" (the floor is a minimum) or "max" (a ceiling)
 FLOOR_DIRECTIONS = {
     "pipeline_vs_raw": "min",
+    "pipeline_vs_raw_steady": "min",
     "speedup_2_workers": "min",
     "cached_rerun_s": "max",
     "rss_budget_used": "max",
@@ -108,6 +113,7 @@ def stage_ms(totals: dict[str, float], articles: int) -> dict[str, float]:
 
 
 def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages: bool = False) -> dict:
+    t_start = time.perf_counter()       # our own imports count too
     from . import output
     from .config import load_settings
     from .run import run
@@ -128,9 +134,8 @@ def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages
         finally:
             totals["write tables"] = time.perf_counter() - t
     output.finalise = measured_finalise
-    t0 = time.perf_counter()
     summary = run(Path(input_dir), Path(output_dir), load_settings(), workers=workers, force=force)
-    seconds = time.perf_counter() - t0 - seen.get("sizing_s", 0.0)
+    seconds = time.perf_counter() - t_start - seen.get("sizing_s", 0.0)
     tables = sum(p.stat().st_size for p in Path(output_dir).glob("*.csv"))
     return {"seconds": seconds, "read": summary.read, "failed": summary.failed,
             "errors": len(summary.errors), "cached": summary.cached, "parsed": summary.parsed,
@@ -143,7 +148,7 @@ def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages
 
 
 def child_raw(input_dir: str) -> dict:
-    from . import clean, nlp
+    from . import clean
     from .config import load_settings
     from .errors import PipelineError as PE
     from .ingest import read_inputs
@@ -156,13 +161,15 @@ def child_raw(input_dir: str) -> dict:
             texts.append(clean.clean(item, settings).text)
         except PE:
             continue
+    t_start = time.perf_counter()
+    from . import nlp       # imports spaCy: the start-up the pipeline's run pays as well
     model = nlp.load_model(settings["model"]["name"])
     t0 = time.perf_counter()
     for _doc in model.pipe(texts, batch_size=settings["model"]["batch_size"]):
         pass
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "articles": len(texts), "words": sum(len(t.split()) for t in texts),
-            "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF)}
+    return {"seconds": seconds, "startup_s": t0 - t_start, "articles": len(texts),
+            "words": sum(len(t.split()) for t in texts), "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF)}
 
 
 def _child(argv: list[str]) -> dict:
@@ -187,6 +194,7 @@ def rss_total(r: dict) -> float:
 def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: dict, added: dict,
             n: int, t: int, words_t: int) -> dict:
     raw_aps = raw["articles"] / raw["seconds"]
+    raw_startup_aps = raw["articles"] / (raw["seconds"] + raw["startup_s"])
     one_aps, two_aps = t / one["seconds"], t / two["seconds"]
     rss_small, rss_large = rss_total(small), rss_total(large)
     budget = 1.2 * rss_small + large["tables_mb"]
@@ -194,7 +202,8 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
         "n": n, "t": t, "words_t": words_t,
         "raw_articles_per_s": raw_aps, "raw_words_per_s": raw["words"] / raw["seconds"],
         "pipeline_articles_per_s": one_aps, "pipeline_words_per_s": words_t / one["seconds"],
-        "pipeline_vs_raw": one_aps / raw_aps,
+        "raw_startup_s": raw["startup_s"], "raw_articles_per_s_with_startup": raw_startup_aps,
+        "pipeline_vs_raw": one_aps / raw_startup_aps, "pipeline_vs_raw_steady": one_aps / raw_aps,
         "pipeline_2w_articles_per_s": two_aps, "pipeline_2w_words_per_s": words_t / two["seconds"],
         "speedup_2_workers": two_aps / one_aps,
         "first_run_s": large["seconds"], "first_run_workers": large["workers"],
@@ -220,9 +229,14 @@ def render(f: dict) -> str:
     return "\n".join([
         f"synthetic corpus: {f['n']} articles; throughput measured on the first {f['t']} "
         f"({f['words_t']} words); {f['cores']} cores, load average {', '.join(f'{x:.2f}' for x in f['load_average'])}",
-        f"  raw nlp.pipe (1 process)      {f['raw_articles_per_s']:8.1f} articles/s {f['raw_words_per_s']:9.0f} words/s",
-        f"  whole pipeline, 1 worker      {f['pipeline_articles_per_s']:8.1f} articles/s {f['pipeline_words_per_s']:9.0f} words/s",
-        f"  pipeline / raw nlp.pipe       {f['pipeline_vs_raw']:8.2f}  (target >= {TARGETS['pipeline_vs_raw']}: {ok('pipeline_vs_raw')})",
+        f"  raw nlp.pipe (1 process)      {f['raw_articles_per_s']:8.1f} articles/s {f['raw_words_per_s']:9.0f} words/s; "
+        f"{f['raw_articles_per_s_with_startup']:.1f} articles/s with its start-up ({f['raw_startup_s']:.1f} s: "
+        "spaCy import, model load)",
+        f"  whole pipeline, 1 worker      {f['pipeline_articles_per_s']:8.1f} articles/s {f['pipeline_words_per_s']:9.0f} words/s "
+        "(start-up included)",
+        f"  pipeline / raw nlp.pipe       {f['pipeline_vs_raw']:8.2f}  both with start-up "
+        f"(target >= {TARGETS['pipeline_vs_raw']}: {ok('pipeline_vs_raw')}); "
+        f"{f['pipeline_vs_raw_steady']:.2f} against raw without its start-up",
         f"  whole pipeline, 2 workers     {f['pipeline_2w_articles_per_s']:8.1f} articles/s {f['pipeline_2w_words_per_s']:9.0f} words/s",
         f"  2-worker speedup              {f['speedup_2_workers']:8.2f}x (target >= {TARGETS['speedup_2_workers']}: {ok('speedup_2_workers')})",
         f"  first run over {f['n']} articles  {f['first_run_s']:8.1f} s ({f['first_run_workers']} workers)",
@@ -282,7 +296,7 @@ def measure(n: int, work: Path, log=print) -> dict:
         log(f"raw nlp.pipe over {t}: {raws[-1]['seconds']:.1f} s")
         ones.append(_child(["child-run", str(small_dir), str(work / f"out_1w_{k}"), "1", flags]))
         log(f"pipeline over {t}, 1 worker: {ones[-1]['seconds']:.1f} s")
-    raw = min(raws, key=lambda r: r["seconds"])
+    raw = min(raws, key=lambda r: r["seconds"] + r["startup_s"])
     one = dict(min(ones, key=lambda r: r["seconds"]), stage_ms=ones[0]["stage_ms"])
     twos = []
     for k in range(2):      # the faster of two, as for the 1-worker runs
