@@ -4,10 +4,13 @@ speedup, cache and memory of the whole pipeline on a synthetic corpus (pipeline/
 Every measurement runs in a fresh child process (python -m pipeline.bench_scale child-...),
 so model loading, caches and peak RSS figures never leak from one measurement into the next.
 With T = min(N, max(500, N // 10)) (500 for N = 2,000 or 5,000):
-  1. raw nlp.pipe of the model over the cleaned texts of the first T articles, one process
-  2. the whole pipeline over those T articles, 1 worker, --force
-     (1 and 2 alternate twice; the faster run of each counts)
-  3. the same with 2 workers (speedup; also the peak RSS at T articles; the faster of two runs)
+  1. raw nlp.pipe of the model over the cleaned texts of the first T articles, one process, and
+     beside it (at the same time, on the other core) the whole pipeline over those T articles,
+     1 worker, --force; twice, cores swapped: pipeline / raw is the mean of the two pairs' ratios
+     (on a shared VM whose speed drifts by a quarter within minutes, runs made one after the
+     other compare different machines)
+  2. the pipeline over the T articles, 1 worker, alone, and twice with 2 workers (the faster of
+     the two): the 2-worker speedup; also the peak RSS at T articles
   4. the whole pipeline over all N articles, 2 workers, empty cache (peak RSS at N)
   5. the same again: every article is cached (cached re-run time, process wall time included;
      the faster of two re-runs)
@@ -147,7 +150,10 @@ def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages
             "stage_ms": stage_ms(totals, summary.read) if stages else {}}
 
 
-def child_raw(input_dir: str) -> dict:
+def child_raw(input_dir: str, stop_file: str | None = None) -> dict:
+    """Raw nlp.pipe over the cleaned texts (the first pass is timed). stop_file: keep parsing the
+    texts again until that file exists, so that a run measured beside this one is measured beside
+    a busy core all along, as this one was."""
     from . import clean
     from .config import load_settings
     from .errors import PipelineError as PE
@@ -168,21 +174,67 @@ def child_raw(input_dir: str) -> dict:
     for _doc in model.pipe(texts, batch_size=settings["model"]["batch_size"]):
         pass
     seconds = time.perf_counter() - t0
+    while stop_file and texts and not os.path.exists(stop_file):
+        for _doc in model.pipe(texts, batch_size=settings["model"]["batch_size"]):
+            if os.path.exists(stop_file):
+                break
     return {"seconds": seconds, "startup_s": t0 - t_start, "articles": len(texts),
             "words": sum(len(t.split()) for t in texts), "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF)}
 
 
+def _start(argv: list[str], cpu: int | None = None) -> tuple:
+    """Start one measurement in a fresh interpreter (pinned to one core when cpu is given)."""
+    cmd = [sys.executable, "-m", "pipeline.bench_scale", *argv]
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, preexec_fn=pin,
+                            cwd=str(Path(__file__).resolve().parent.parent))
+    return proc, out, err, t0, argv
+
+
+def _finish(handle: tuple) -> dict:
+    """Wait for a measurement; returns its JSON result and wall time."""
+    proc, out, err, t0, argv = handle
+    code = proc.wait()
+    wall = time.perf_counter() - t0
+    out.seek(0)
+    err.seek(0)
+    stdout, stderr = out.read(), err.read()
+    out.close()
+    err.close()
+    if code != 0 or not stdout.strip():
+        raise RuntimeError(f"benchmark child {' '.join(argv)} failed ({code}):\n{stderr[-2000:]}")
+    res = json.loads(stdout.strip().splitlines()[-1])
+    res["wall_s"] = wall
+    return res
+
+
 def _child(argv: list[str]) -> dict:
     """Run one measurement in a fresh interpreter; returns its JSON result and wall time."""
-    cmd = [sys.executable, "-m", "pipeline.bench_scale", *argv]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0 or not proc.stdout.strip():
-        raise RuntimeError(f"benchmark child {' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["wall_s"] = wall
-    return out
+    return _finish(_start(argv))
+
+
+def _cores() -> list[int]:
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def side_by_side(small_dir: Path, out_dir: Path, flags: str, k: int) -> tuple[dict, dict]:
+    """(raw, pipeline) measured at the same time, each on its own core (swapped when k is odd),
+    the raw child parsing on until the pipeline is done: on a shared VM whose speed drifts by a
+    quarter from one minute to the next, runs one after the other compare different machines.
+    With one core they run one after the other."""
+    cores = _cores()
+    if len(cores) < 2:
+        return _child(["child-raw", str(small_dir)]), _child(["child-run", str(small_dir), str(out_dir), "1", flags])
+    raw_cpu, run_cpu = (cores[0], cores[1]) if k % 2 == 0 else (cores[1], cores[0])
+    stop = out_dir.with_name(out_dir.name + ".stop")
+    raw = _start(["child-raw", str(small_dir), str(stop)], raw_cpu)
+    try:
+        one = _finish(_start(["child-run", str(small_dir), str(out_dir), "1", flags], run_cpu))
+    finally:
+        stop.touch()
+    return _finish(raw), one
 
 
 # ---------------------------------------------------------------- figures
@@ -191,8 +243,18 @@ def rss_total(r: dict) -> float:
     return r["rss_main_mb"] + workers * r["rss_worker_mb"]
 
 
+def pair_ratios(raw: dict, one: dict, t: int) -> tuple[float, float]:
+    """(pipeline / raw with the raw start-up, without it) for one pair of runs."""
+    one_aps = t / one["seconds"]
+    return (one_aps / (raw["articles"] / (raw["seconds"] + raw["startup_s"])),
+            one_aps / (raw["articles"] / raw["seconds"]))
+
+
 def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: dict, added: dict,
-            n: int, t: int, words_t: int) -> dict:
+            n: int, t: int, words_t: int, pairs: list[tuple[dict, dict]] | None = None) -> dict:
+    """pairs: the (raw, pipeline) runs made side by side; the ratios are then their means (else
+    those of raw and one)."""
+    ratios = [pair_ratios(r, o, t) for r, o in (pairs or [(raw, one)])]
     raw_aps = raw["articles"] / raw["seconds"]
     raw_startup_aps = raw["articles"] / (raw["seconds"] + raw["startup_s"])
     one_aps, two_aps = t / one["seconds"], t / two["seconds"]
@@ -203,7 +265,10 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
         "raw_articles_per_s": raw_aps, "raw_words_per_s": raw["words"] / raw["seconds"],
         "pipeline_articles_per_s": one_aps, "pipeline_words_per_s": words_t / one["seconds"],
         "raw_startup_s": raw["startup_s"], "raw_articles_per_s_with_startup": raw_startup_aps,
-        "pipeline_vs_raw": one_aps / raw_startup_aps, "pipeline_vs_raw_steady": one_aps / raw_aps,
+        "pipeline_vs_raw": sum(r[0] for r in ratios) / len(ratios),
+        "pipeline_vs_raw_steady": sum(r[1] for r in ratios) / len(ratios),
+        "pipeline_vs_raw_pairs": [r[0] for r in ratios],
+        "pipeline_beside_articles_per_s": max(t / o["seconds"] for _r, o in (pairs or [(raw, one)])),
         "pipeline_2w_articles_per_s": two_aps, "pipeline_2w_words_per_s": words_t / two["seconds"],
         "speedup_2_workers": two_aps / one_aps,
         "first_run_s": large["seconds"], "first_run_workers": large["workers"],
@@ -231,12 +296,13 @@ def render(f: dict) -> str:
         f"({f['words_t']} words); {f['cores']} cores, load average {', '.join(f'{x:.2f}' for x in f['load_average'])}",
         f"  raw nlp.pipe (1 process)      {f['raw_articles_per_s']:8.1f} articles/s {f['raw_words_per_s']:9.0f} words/s; "
         f"{f['raw_articles_per_s_with_startup']:.1f} articles/s with its start-up ({f['raw_startup_s']:.1f} s: "
-        "spaCy import, model load)",
+        f"spaCy import, model load); the pipeline beside it: {f['pipeline_beside_articles_per_s']:.1f} articles/s",
         f"  whole pipeline, 1 worker      {f['pipeline_articles_per_s']:8.1f} articles/s {f['pipeline_words_per_s']:9.0f} words/s "
-        "(start-up included)",
+        "(alone; start-up included)",
         f"  pipeline / raw nlp.pipe       {f['pipeline_vs_raw']:8.2f}  both with start-up "
         f"(target >= {TARGETS['pipeline_vs_raw']}: {ok('pipeline_vs_raw')}); "
-        f"{f['pipeline_vs_raw_steady']:.2f} against raw without its start-up",
+        f"{f['pipeline_vs_raw_steady']:.2f} against raw without its start-up; mean of the side-by-side pairs "
+        + ", ".join(f"{x:.2f}" for x in f.get("pipeline_vs_raw_pairs", [])),
         f"  whole pipeline, 2 workers     {f['pipeline_2w_articles_per_s']:8.1f} articles/s {f['pipeline_2w_words_per_s']:9.0f} words/s",
         f"  2-worker speedup              {f['speedup_2_workers']:8.2f}x (target >= {TARGETS['speedup_2_workers']}: {ok('speedup_2_workers')})",
         f"  first run over {f['n']} articles  {f['first_run_s']:8.1f} s ({f['first_run_workers']} workers)",
@@ -287,17 +353,20 @@ def measure(n: int, work: Path, log=print) -> dict:
     synth.write_corpus(small_dir, t)
     synth.write_corpus(full_dir, n)
     log(f"corpus: {n} synthetic articles in {full_dir} (first {t} also in {small_dir})")
-    # raw and 1-worker runs alternate, twice, and the faster of each counts: a machine whose
-    # speed drifts (a shared VM) then slows both alike instead of skewing their ratio
-    # (each throughput run writes into an empty folder: a page already there would be skipped)
+    # raw nlp.pipe and the 1-worker pipeline run side by side, twice (cores swapped); the ratio
+    # is the mean of the two pairs' (each throughput run writes into an empty folder: a page
+    # already there would be skipped)
     raws, ones = [], []
     for k, flags in enumerate(("force,stages", "force")):
-        raws.append(_child(["child-raw", str(small_dir)]))
-        log(f"raw nlp.pipe over {t}: {raws[-1]['seconds']:.1f} s")
-        ones.append(_child(["child-run", str(small_dir), str(work / f"out_1w_{k}"), "1", flags]))
-        log(f"pipeline over {t}, 1 worker: {ones[-1]['seconds']:.1f} s")
+        raw_k, one_k = side_by_side(small_dir, work / f"out_1w_{k}", flags, k)
+        raws.append(raw_k)
+        ones.append(one_k)
+        log(f"side by side over {t}: raw nlp.pipe {raw_k['seconds']:.1f} s + {raw_k['startup_s']:.1f} s start-up, "
+            f"pipeline 1 worker {one_k['seconds']:.1f} s")
     raw = min(raws, key=lambda r: r["seconds"] + r["startup_s"])
-    one = dict(min(ones, key=lambda r: r["seconds"]), stage_ms=ones[0]["stage_ms"])
+    one = dict(_child(["child-run", str(small_dir), str(work / "out_1w_alone"), "1", "force"]),
+               stage_ms=ones[0]["stage_ms"])
+    log(f"pipeline over {t}, 1 worker, alone: {one['seconds']:.1f} s")
     twos = []
     for k in range(2):      # the faster of two, as for the 1-worker runs
         twos.append(_child(["child-run", str(small_dir), str(work / f"out_2w_{k}"), "2", "force"]))
@@ -311,7 +380,7 @@ def measure(n: int, work: Path, log=print) -> dict:
     synth.write_corpus(full_dir, ADDED, start=n)
     added = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
     log(f"re-run with {ADDED} added: {added['wall_s']:.1f} s, parsed {added['parsed']}")
-    return figures(raw, one, two, two, large, cached, added, n, t, raw["words"])
+    return figures(raw, one, two, two, large, cached, added, n, t, raw["words"], pairs=list(zip(raws, ones)))
 
 
 def main(args) -> int:
@@ -343,7 +412,7 @@ def _child_main(argv: list[str]) -> int:
     p.add_argument("flags", nargs="?", default="", help="comma-separated: force, stages")
     a = p.parse_args(argv)
     flags = set(a.flags.split(","))
-    res = child_raw(a.input) if a.mode == "child-raw" else \
+    res = child_raw(a.input, a.output) if a.mode == "child-raw" else \
         child_run(a.input, a.output, a.workers, "force" in flags, "stages" in flags)
     print(json.dumps(res))
     return 0

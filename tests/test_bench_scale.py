@@ -89,3 +89,27 @@ def test_bench_scale_main_exit_code_follows_floors(tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     for label in ("articles/s", "words/s", "pipeline / raw", "speedup", "cached re-run", "peak RSS"):
         assert label in out
+
+
+def test_bench_scale_ratio_is_the_mean_of_the_side_by_side_pairs():
+    raw = {"seconds": 10.0, "startup_s": 1.0, "articles": 100, "words": 40000, "rss_main_mb": 400.0}
+    slow_raw = dict(raw, seconds=21.0)          # the machine was twice as slow for the second pair
+    one, slow_one = _child(11.0), _child(22.0)
+    f = bench_scale.figures(raw, _child(5.0), _child(3.0, workers=2), _child(3.0, workers=2),
+                            _child(60.0, workers=2, tables=9.0), _child(1.0), _child(3.0), 1000, 100, 40000,
+                            pairs=[(raw, one), (slow_raw, slow_one)])
+    assert f["pipeline_vs_raw_pairs"] == pytest.approx([1.0, 1.0])
+    assert f["pipeline_vs_raw"] == pytest.approx(1.0)
+    assert f["pipeline_vs_raw_steady"] == pytest.approx((10 / 11 + 21 / 22) / 2)
+    assert f["speedup_2_workers"] == pytest.approx(5.0 / 3.0)   # against the 1-worker run made alone
+
+
+def test_bench_scale_side_by_side_pairs_raw_and_pipeline_on_two_cores(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(bench_scale, "_cores", lambda: [0, 1])
+    monkeypatch.setattr(bench_scale, "_start", lambda argv, cpu=None: started.append((argv[0], cpu, argv)) or argv)
+    monkeypatch.setattr(bench_scale, "_finish", lambda h: {"mode": h[0]})
+    raw, one = bench_scale.side_by_side(tmp_path / "c", tmp_path / "o", "force", 1)
+    assert (raw["mode"], one["mode"]) == ("child-raw", "child-run")
+    assert [(m, c) for m, c, _ in started] == [("child-raw", 1), ("child-run", 0)]     # swapped for k = 1
+    assert started[0][2][-1] == str(tmp_path / "o.stop") and (tmp_path / "o.stop").exists()
