@@ -407,7 +407,7 @@ def _child_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m pipeline.bench_scale")
     p.add_argument("mode", choices=["child-run", "child-raw"])
     p.add_argument("input")
-    p.add_argument("output", nargs="?")
+    p.add_argument("output", nargs="?", help="child-run: the output folder; child-raw: a stop file (see child_raw)")
     p.add_argument("workers", nargs="?", type=int, default=1)
     p.add_argument("flags", nargs="?", default="", help="comma-separated: force, stages")
     a = p.parse_args(argv)
