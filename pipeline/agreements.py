@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
 from .nlp import sentence_at, text_of
-from .pubdate import lowered, written_in_lowercase
+from .pubdate import lowered, may_contain, written_in_lowercase
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
 from .resources import NotAfter, alternation, load_jsonl
 
@@ -642,16 +642,6 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
 
 
 TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
-# The only non-ASCII characters that an IGNORECASE pattern matches to ASCII letters.
-FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
-def may_contain(text: str, words: tuple[str, ...]) -> bool:
-    """Could a case-insensitive pattern that needs one of these lower-case ASCII words match in
-    text? A substring test is far cheaper than a scan; it says yes where re.I folding could
-    make a word out of other characters (Turkish dotted I, long s, Kelvin sign)."""
-    low = text.lower()
-    return any(w in low for w in words) or any(c in text for c in FOLDS_TO_ASCII)
 
 
 BARE_TRUCE = regex.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|declared|announced|accepted|"
@@ -668,7 +658,7 @@ def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     """'agreed to a ceasefire', 'brokered a truce', 'a truce agreed by X and Y broke down': a ceasefire
     agreement without the word agreement."""
     row = next((r for r in catalogue() if r["name"] == "Ceasefire Agreement"), None)
-    if row is None or not may_contain(text, TRUCE_WORDS):
+    if row is None or not may_contain(lowered(text), TRUCE_WORDS):
         return []
     hits = []
     for m in [*BARE_TRUCE.finditer(text), *SUBJECT_TRUCE.finditer(text)]:

@@ -25,7 +25,7 @@ import regex
 from spacy.tokens import Doc
 
 from .nlp import sentence_at, text_of
-from .pubdate import MONTH_NAMES, full_dates, lowered, month_number
+from .pubdate import MONTH_NAMES, full_dates, lowered, may_contain, month_number
 from .records import DateFinding, Sentence
 from .resources import load_jsonl
 from .schemas import TIMEX_VALUE
@@ -823,17 +823,14 @@ def _rule_spans(text: str) -> list[tuple[int, int]]:
     low = lowered(text)
     rules, scanned = (_RULES, low) if low is not None else (_RULES_ANY_CASE, text)
 
-    def may_match(words: tuple[str, ...]) -> bool:
-        return low is None or any(map(low.__contains__, words))
-
     holidays, holiday_words = _holiday_pattern()
-    out = [m.span() for m in _WEEKDAY_RULE.finditer(text)] if may_match(WEEKDAYS) else []
-    if may_match(holiday_words):
+    out = [m.span() for m in _WEEKDAY_RULE.finditer(text)] if may_contain(low, WEEKDAYS) else []
+    if may_contain(low, holiday_words):
         out += [m.span() for m in holidays.finditer(text) if m.group(0)[0].isupper()]
-    if may_match(_INSTRUMENT_WORDS):
+    if may_contain(low, _INSTRUMENT_WORDS):
         out += [m.span() for m in _INSTRUMENT_YEAR_RULE.finditer(text)]
     for pat, (_, words) in zip(rules, _RULE_SOURCES):
-        if not may_match(words):
+        if not may_contain(low, words):
             continue
         for m in pat.finditer(scanned):
             s, e = m.span()

@@ -36,6 +36,13 @@ def lowered(text: str) -> str | None:
     return None if _SCANNED_APART.search(text) else text.lower()
 
 
+def may_contain(low: str | None, words) -> bool:
+    """Could a case-insensitive pattern that needs one of these lowercase ASCII words match in the
+    text that lowered() gave low for? A substring test is far cheaper than a scan; where lowered
+    refused the text (low is None), yes."""
+    return low is None or any(map(low.__contains__, words))
+
+
 _ESCAPE = re.compile(r"\\[^xuUNpP0-9]", re.S)    # not those that can spell a character or a class of them
 _NAMED_GROUP = re.compile(r"\(\?P(?:<\w+>|=\w+\))")
 _FLAG_GROUP = re.compile(r"\(\?(?![:=!(]|<[=!])")
