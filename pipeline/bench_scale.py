@@ -84,7 +84,7 @@ def deep_size_mb(tables: dict[str, list[dict]]) -> float:
 
 STAGES = (("clean", "clean", "clean"), ("actors", "actors", "extract"), ("dates", "dates", "extract"),
           ("agreements", "agreements", "extract"), ("motives", "motives", "extract"),
-          ("serialise", "cache", "dumps"), ("rows", "run", "add_rows"),
+          ("serialise", "cache", "dumps"), ("rows", "run", "add_packed"),
           ("report pages", "report", "write_article"), ("parse+analyse", "run", "process_chunk"))
 
 

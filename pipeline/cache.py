@@ -1,6 +1,8 @@
 """Per-article result cache: a run over an unchanged corpus does no NLP.
 
-An entry holds one article's Extraction. Its key is the SHA-256 of
+An entry holds one article's Extraction and its table rows (tables.pack; stored with the version
+of the code that made them, and made again from the Extraction when that code changes, so a
+change to the tables never costs a parse). Its key is the SHA-256 of
   - the cleaned Article (text hash and every metadata field: id, source path, title,
     published...; the metadata is part of the result, so it is part of the key),
   - the environment: pipeline version + a hash of the code that turns an Article into an
@@ -31,22 +33,24 @@ import pickle
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
 from .config import PACKAGE_DIR, RESOURCES_DIR, settings_hash
 from .records import Article, Extraction, RawArticle
+from .tables import pack, rows_for, rows_version
 
-MAGIC = b"PLC1"
-FORMAT = 1
+MAGIC = b"PLC2"
+FORMAT = 2
 KEEP_ENVS = 3               # environment folders kept (the current one and the newest others)
 STALE_TMP_SECONDS = 3600    # leftover temp files of an interrupted run older than this are removed
 
 # Modules that do not change an article's Extraction once its cleaned Article is known: the
-# key is taken after cleaning, rows are derived from the Extraction after the cache, and the
-# settings are hashed separately. Every other module (including new ones) is in the code hash.
+# key is taken after cleaning, rows are derived from the Extraction (under tables.rows_version),
+# and the settings are hashed separately. Every other module (including new ones) is in the
+# code hash.
 NOT_EXTRACTION_MODULES = frozenset({
     "__init__", "__main__", "cli", "cache", "config", "ingest", "clean", "io", "output",
     "report", "review", "evaluate", "tables", "schemas", "errors", "synth",
@@ -135,9 +139,15 @@ def raw_environment_hash(env: str) -> str:
     return hashlib.sha256(f"{env}\n{_installed_hashes()[1]}".encode()).hexdigest()[:16]
 
 
+def _fields(record) -> dict:
+    """A record's fields by name (dataclasses.asdict without its deep copy: the key only
+    serialises them, and json.dumps gives the same text either way)."""
+    return {f.name: getattr(record, f.name) for f in dataclass_fields(record)}
+
+
 def raw_key(raw: RawArticle, raw_env: str) -> str:
     """Key of one raw input: content, sidecar/JSONL metadata, id, path and format."""
-    fields = asdict(raw)
+    fields = _fields(raw)
     content = fields.pop("content")
     fields["content_sha256"] = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
     blob = json.dumps({"env": raw_env, "raw": fields}, sort_keys=True, ensure_ascii=False)
@@ -146,21 +156,54 @@ def raw_key(raw: RawArticle, raw_env: str) -> str:
 
 def article_key(article: Article, env: str) -> str:
     """Key of one cleaned article: its text hash and all its metadata, under an environment."""
-    fields = asdict(article)
+    fields = _fields(article)
     text = fields.pop("text")
     fields["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     blob = json.dumps({"env": env, "article": fields}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class Entry:
+    """One article's cached result: its table rows, packed (tables.pack), and its Extraction,
+    unpickled only when asked for. A re-run over an unchanged article needs only the rows (and
+    the extraction only when its report page must be rendered again)."""
+
+    __slots__ = ("key", "_rows", "_blob", "_ex")
+
+    def __init__(self, key: str, rows: dict[str, list[tuple]] | None, blob: bytes):
+        self.key, self._rows, self._blob = key, rows, blob
+        self._ex: Extraction | None = None
+
+    @property
+    def extraction(self) -> Extraction:
+        if self._ex is None:
+            # the bytes were pickled by this code (the payload digest and the environment say
+            # so), so this cannot fail where unpickling the whole entry did not
+            self._ex, self._blob = pickle.loads(self._blob), None
+        return self._ex
+
+    @property
+    def rows(self) -> dict[str, list[tuple]]:
+        """Rows made under this code's rows_version (made again from the extraction if not)."""
+        if self._rows is None:
+            self._rows = pack(rows_for(self.extraction))
+        return self._rows
+
+    @property
+    def rows_current(self) -> bool:
+        return self._rows is not None
+
+
 def dumps(key: str, ex: Extraction) -> bytes:
-    """The bytes of one entry: magic, key, payload digest, payload."""
-    payload = pickle.dumps(ex, protocol=pickle.HIGHEST_PROTOCOL)
+    """The bytes of one entry: magic, key, payload digest, payload (the rows' version, the packed
+    rows, and the pickled Extraction as bytes of its own, so that reading the rows leaves it be)."""
+    blob = pickle.dumps(ex, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((rows_version(), pack(rows_for(ex)), blob), protocol=pickle.HIGHEST_PROTOCOL)
     return MAGIC + bytes.fromhex(key) + hashlib.sha256(payload).digest() + payload
 
 
-def loads(key: str, data: bytes) -> Extraction | None:
-    """The Extraction in an entry's bytes, or None when the entry is damaged or not for key."""
+def loads(key: str, data: bytes) -> Entry | None:
+    """The Entry in an entry's bytes, or None when the entry is damaged or not for key."""
     head = len(MAGIC) + 32 + 32
     if len(data) < head or not data.startswith(MAGIC) or data[4:36] != bytes.fromhex(key):
         return None
@@ -168,10 +211,12 @@ def loads(key: str, data: bytes) -> Extraction | None:
     if hashlib.sha256(payload).digest() != data[36:head]:
         return None
     try:
-        ex = pickle.loads(payload)
+        version, rows, blob = pickle.loads(payload)
     except Exception:  # a payload from other code: treat as a miss
         return None
-    return ex if isinstance(ex, Extraction) else None
+    if not (isinstance(version, str) and isinstance(rows, dict) and isinstance(blob, bytes)):
+        return None
+    return Entry(key, rows if version == rows_version() else None, blob)
 
 
 def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
@@ -213,8 +258,8 @@ class Cache:
     def raw_path(self, rkey: str) -> Path:
         return self.dir / "r" / rkey[:2] / f"{rkey}.key"
 
-    def get_raw(self, rkey: str) -> tuple[str, Extraction] | None:
-        """(article key, Extraction) for a raw input seen before, if its entry is still here."""
+    def get_raw(self, rkey: str) -> tuple[str, Entry] | None:
+        """(article key, Entry) for a raw input seen before, if its entry is still here."""
         if not self.enabled:
             return None
         try:
@@ -223,12 +268,12 @@ class Cache:
             return None
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
             return None
-        ex = self._load(key)
-        if ex is None:  # the article is cleaned and looked up again by its own key
+        entry = self._load(key)
+        if entry is None:  # the article is cleaned and looked up again by its own key
             return None
         self.hits += 1
         self.used.update((rkey, key))
-        return key, ex
+        return key, entry
 
     def put_raw(self, rkey: str, key: str) -> None:
         """Point a raw input at its article key (written only when it changes)."""
@@ -246,22 +291,27 @@ class Cache:
         except OSError:
             self.enabled = False
 
-    def _load(self, key: str) -> Extraction | None:
+    def _load(self, key: str) -> Entry | None:
         if not self.enabled:
             return None
         try:
-            return loads(key, self.path(key).read_bytes())
+            entry = loads(key, self.path(key).read_bytes())
         except OSError:
             return None
+        if entry is not None and not entry.rows_current:  # rows code changed: store them anew
+            data = dumps(key, entry.extraction)
+            self.put_bytes(key, data)
+            entry = loads(key, data)
+        return entry
 
-    def get(self, key: str) -> Extraction | None:
+    def get(self, key: str) -> Entry | None:
         self.used.add(key)
-        ex = self._load(key)
-        if ex is None:
+        entry = self._load(key)
+        if entry is None:
             self.misses += 1
         else:
             self.hits += 1
-        return ex
+        return entry
 
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store an entry made by dumps(); a full disk or a read-only folder only costs speed."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from . import io
@@ -209,12 +209,10 @@ def _render_version() -> str:
     return h.hexdigest()
 
 
-def page_key(ex: Extraction) -> str:
-    """What a page is rendered from: the extraction and the code. An extraction made under a
-    cache key is named by it; another by its pickle (records hold only lists, strings and
-    numbers, so equal extractions pickle alike)."""
-    made = ex.key.encode() if ex.key else pickle.dumps(ex, protocol=4)
-    return hashlib.sha1(_render_version().encode() + made).hexdigest()
+def page_key(made_from: str) -> str:
+    """What a page is rendered from: the code and what names the extraction (its cache key:
+    the same key, the same extraction)."""
+    return hashlib.sha1(_render_version().encode() + made_from.encode()).hexdigest()
 
 
 def _stamp_path(out_dir: Path, page: Path) -> Path:
@@ -226,19 +224,21 @@ def _stamp(page: Path, key: str) -> str:
     return f"{key} {st.st_size} {st.st_mtime_ns}"
 
 
-def write_article(out_dir: Path, ex: Extraction, rows: dict[str, list[dict]] | None = None) -> None:
-    """Write report/<article_id>.html for one article (untouched when already identical). A small
-    stamp in <output>/.cache/report_stamps/ records what the page was rendered from and the page's
-    size and mtime, so an unchanged article on a re-run costs a stat and a tiny read, not a render."""
-    path = page_path(out_dir, ex.article.article_id)
-    key = page_key(ex)
+def write_article(out_dir: Path, article_id: str, made_from: str, render: Callable[[], str]) -> None:
+    """Write report/<article_id>.html for one article (untouched when already identical); render()
+    gives the page (article_html), made_from names what it is rendered from (page_key). A small
+    stamp in <output>/.cache/report_stamps/ records that and the page's size and mtime, so an
+    unchanged article on a re-run costs a stat and a tiny read, not a render (nor unpickling
+    its extraction)."""
+    path = page_path(out_dir, article_id)
+    key = page_key(made_from)
     stamp = _stamp_path(out_dir, path)
     try:
         if stamp.read_text(encoding="utf-8") == _stamp(path, key):
             return
     except OSError:
         pass
-    io.write_text_if_changed(path, article_html(ex, rows), durable=False)
+    io.write_text_if_changed(path, render(), durable=False)
     try:
         io.write_text_atomic(stamp, _stamp(path, key), durable=False)
     except OSError:

@@ -32,7 +32,6 @@ from .errors import PipelineError
 from .ingest import SIDECAR_SUFFIX, discover, read_inputs
 from .records import Article, Extraction
 from .schemas import TABLES
-from .tables import rows_for
 
 
 @dataclass
@@ -169,12 +168,12 @@ def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Res
 # ---------------------------------------------------------------- dispatch (main process)
 @dataclass
 class Prepared:
-    """An article ready for extract_stream: its cache key, and its Extraction when the raw
-    input was found in the cache (then it was neither cleaned nor parsed)."""
+    """An article ready for extract_stream: its cache key, and its cache Entry when the raw
+    input was found in the cache (then it was neither cleaned nor parsed, and article is None)."""
 
-    article: Article
+    article: Article | None
     key: str
-    ex: Extraction | None = None
+    entry: cache_mod.Entry | None = None
 
 
 @dataclass
@@ -185,9 +184,9 @@ class _Chunk:
 
 @dataclass
 class _Item:
-    article: Article
+    article: Article | None
     key: str
-    ex: Extraction | None = None     # from the cache
+    entry: cache_mod.Entry | None = None     # from the cache
     chunk: _Chunk | None = None      # else the chunk parsing it
     index: int = 0
 
@@ -253,11 +252,11 @@ class _Dispatcher:
 
 def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
                    store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
-                   stats: RunSummary | None = None) -> Iterator[Extraction]:
-    """Extractions of articles, in input order, streamed. Cached ones come from store (or
-    arrive as a Prepared with its Extraction; never with force); the others are parsed in
-    chunks of [model] batch_size, by `workers` processes, and stored. A failure in one
-    article appends an E015 row to errors and skips it."""
+                   stats: RunSummary | None = None) -> Iterator[cache_mod.Entry]:
+    """Results of articles (cache Entries: rows and Extraction), in input order, streamed.
+    Cached ones come from store (or arrive as a Prepared with their Entry; never with force);
+    the others are parsed in chunks of [model] batch_size, by `workers` processes, and stored.
+    A failure in one article appends an E015 row to errors and skips it."""
     env = store.env if store is not None else environment(settings)
     size = max(1, int(settings["model"]["batch_size"]))
     # A chunk is closed when full, or once SPAN articles have been read since its first one;
@@ -278,12 +277,12 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         future = item.chunk.future
         return len(window) > window_limit or (future is not None and future.done())
 
-    def emit(item: _Item) -> Extraction | None:
-        if item.ex is not None:
-            return item.ex
+    def emit(item: _Item) -> cache_mod.Entry | None:
+        if item.entry is not None:
+            return item.entry
         data, message = dispatcher.resolve(item.chunk)[item.index]
-        ex = cache_mod.loads(item.key, data) if data is not None else None
-        if ex is None:
+        entry = cache_mod.loads(item.key, data) if data is not None else None
+        if entry is None:
             errors.append(PipelineError("E015", item.article.source_path,
                                         message or "result could not be read back").row())
             return None
@@ -291,19 +290,19 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
             stats.parsed += 1
         if store is not None:
             store.put_bytes(item.key, data)
-        return ex
+        return entry
 
     try:
         for entry in articles:
             seen += 1
             if isinstance(entry, Prepared):
-                article, key, ex = entry.article, entry.key, entry.ex
+                article, key, hit = entry.article, entry.key, entry.entry
             else:
-                article, key, ex = entry, cache_mod.article_key(entry, env), None
-            if ex is None and store is not None and not force:
-                ex = store.get(key)
-            item = _Item(article, key, ex)
-            if ex is None:
+                article, key, hit = entry, cache_mod.article_key(entry, env), None
+            if hit is None and store is not None and not force:
+                hit = store.get(key)
+            item = _Item(article, key, hit)
+            if hit is None:
                 if not chunk.items:
                     chunk_opened = seen
                 item.chunk, item.index = chunk, len(chunk.items)
@@ -331,49 +330,39 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
             stats.workers = dispatcher.used_workers
 
 
-def extract_all(articles: list[Article], settings: dict, errors: list[dict]) -> list[Extraction]:
-    """Parse and analyse articles in this process, without the cache (kept for callers that
-    hold a list); a failure in one article becomes an E015 row, not a crash."""
-    return list(extract_stream(articles, settings, errors))
+def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+    """Append an article's packed rows (cache.Entry.rows) to the tables as row dicts; returns
+    the article's rows by table.
 
-
-def build_tables(extractions: Iterable[Extraction], errors: list[dict]) -> dict[str, list[dict]]:
-    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for ex in extractions:
-        add_rows(tables, ex)
-    tables["errors"] = errors
-    return tables
-
-
-def add_rows(tables: dict[str, list[dict]], ex: Extraction, made: dict[str, list[dict]] | None = None) -> None:
-    """Append the article's rows (made = rows_for(ex), when the caller has them) to the tables."""
-    for name, rows in (made or rows_for(ex)).items():
-        tables[name].extend(_compact(name, row) for row in rows)
+    Each row dict, in column order, shares its key table with the other rows of its table
+    (CPython keeps instance __dict__s "split"), about a third smaller than a dict literal: the
+    tables are the one thing a run holds for every article. It is filled key by key, since
+    dict.update would copy a key table of its own; short strings are interned."""
+    made: dict[str, list[dict]] = {}
+    for name, values in packed.items():
+        cls = _ROW_CLASSES.get(name)
+        if cls is None:
+            cls = _ROW_CLASSES[name] = type(f"_{name}_row", (), {})
+        columns = TABLES[name].columns
+        rows = made[name] = []
+        for row in values:
+            out = cls().__dict__
+            for key, value in zip(columns, row):
+                out[key] = intern(value) if type(value) is str and len(value) <= INTERN_MAX else value
+            rows.append(out)
+        tables[name].extend(rows)
+    return made
 
 
 _ROW_CLASSES: dict[str, type] = {}
 INTERN_MAX = 64     # short values (ids, names, offsets, statuses) recur across rows: one copy each
 
 
-def _compact(table: str, row: dict) -> dict:
-    """The same row as a plain dict that shares its key table with the other rows of its
-    table (CPython keeps instance __dict__s "split"), about a third smaller than a dict
-    literal: the tables are the one thing a run holds for every article. Filled key by key,
-    since dict.update would copy the row's own key table."""
-    cls = _ROW_CLASSES.get(table)
-    if cls is None:
-        cls = _ROW_CLASSES[table] = type(f"_{table}_row", (), {})
-    out = cls().__dict__
-    for key, value in row.items():
-        out[key] = intern(value) if type(value) is str and len(value) <= INTERN_MAX else value
-    return out
-
-
 # ---------------------------------------------------------------- the run
 def read_articles(input_path: Path, settings: dict, summary: RunSummary,
                   store: cache_mod.Cache | None = None, force: bool = False) -> Iterator[Article | Prepared]:
     """Cleaned articles, one at a time; read and clean errors go to summary. With a store,
-    an unchanged raw input comes back as a Prepared carrying its cached Extraction."""
+    an unchanged raw input comes back as a Prepared carrying its cache Entry."""
     for item in read_inputs(input_path, settings):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
@@ -384,7 +373,7 @@ def read_articles(input_path: Path, settings: dict, summary: RunSummary,
         rkey = cache_mod.raw_key(item, store.raw_env) if store is not None else ""
         hit = store.get_raw(rkey) if store is not None and not force else None
         if hit is not None:
-            yield Prepared(hit[1].article, hit[0], hit[1])
+            yield Prepared(None, hit[0], hit[1])
             continue
         try:
             article = clean.clean(item, settings)
@@ -432,10 +421,10 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     bar = _progress(input_path, settings)
     stream = extract_stream(read_articles(input_path, settings, summary, store, force), settings,
                             failures, store, n_workers, force, stats=summary)
-    for ex in stream:
-        rows = rows_for(ex)
-        report.write_article(out_dir, ex, rows)
-        add_rows(tables, ex, rows)
+    for entry in stream:
+        rows = add_packed(tables, entry.rows)
+        report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
+                             lambda: report.article_html(entry.extraction, rows))
         if bar:
             bar.update(1)
     if bar:

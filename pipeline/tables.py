@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 from .records import Extraction
@@ -90,3 +92,21 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
             **_review(link, m.sentence_n)})
     return out
+
+
+def pack(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
+    """Rows as tuples in their table's column order (what the cache stores with an extraction:
+    smaller to keep and quicker to read back than dicts); unpacked by run.add_packed."""
+    return {name: [tuple(row[c] for c in TABLES[name].columns) for row in table]
+            for name, table in rows.items()}
+
+
+@lru_cache(maxsize=1)
+def rows_version() -> str:
+    """Hash of the code that makes packed rows from an Extraction (this module and the column
+    order in schemas.py): rows cached under another version are made again from the extraction."""
+    from . import schemas
+    h = hashlib.sha256()
+    for mod in (__file__, schemas.__file__):
+        h.update(Path(mod).read_bytes())
+    return h.hexdigest()[:16]

@@ -52,7 +52,7 @@ def test_cache_raw_key_covers_content_and_metadata(change):
 def test_cache_entry_damage_reads_as_miss(damage):
     key = cache.article_key(_article(), ENV)
     data = cache.dumps(key, _extraction(_article()))
-    assert cache.loads(key, data) == _extraction(_article())
+    assert cache.loads(key, data).extraction == _extraction(_article())
     if damage == "truncate":
         data = data[: len(data) // 2]
     elif damage == "flip":
@@ -66,6 +66,31 @@ def test_cache_entry_damage_reads_as_miss(damage):
     assert cache.loads(key, data) is None
 
 
+def test_cache_entry_gives_rows_without_unpickling_the_extraction():
+    from pipeline.tables import pack, rows_for
+    ex = _extraction(_article())
+    key = cache.article_key(ex.article, ENV)
+    entry = cache.loads(key, cache.dumps(key, ex))
+    assert entry.rows == pack(rows_for(ex)) and entry.rows_current
+    assert entry._ex is None                    # the report page was current: never needed
+    assert entry.extraction == ex
+
+
+def test_cache_rows_of_older_table_code_are_made_again_and_stored(tmp_path, monkeypatch):
+    from pipeline.tables import pack, rows_for
+    store = cache.Cache(tmp_path / "c", ENV)
+    ex = _extraction(_article())
+    key = cache.article_key(ex.article, ENV)
+    with monkeypatch.context() as m:
+        m.setattr(cache, "rows_version", lambda: "older")
+        store.put(key, ex)
+    stale = cache.loads(key, store.path(key).read_bytes())
+    assert not stale.rows_current
+    entry = store.get(key)
+    assert entry.rows == pack(rows_for(ex)) and entry.extraction == ex and store.hits == 1
+    assert cache.loads(key, store.path(key).read_bytes()).rows_current     # rewritten once
+
+
 @pytest.mark.parametrize("n", [3])
 def test_cache_store_get_put_and_delete(tmp_path, n):
     store = cache.Cache(tmp_path / "c", ENV)
@@ -74,7 +99,7 @@ def test_cache_store_get_put_and_delete(tmp_path, n):
     assert all(store.get(k) is None for k in keys)
     for k, a in zip(keys, arts):
         store.put(k, _extraction(a))
-    assert [store.get(k).article for k in keys] == arts
+    assert [store.get(k).extraction.article for k in keys] == arts
     assert (store.hits, store.misses) == (n, n)
     import shutil
     shutil.rmtree(tmp_path / "c")  # safe to delete: everything is a miss again
@@ -95,7 +120,8 @@ def test_cache_raw_index_points_at_entries(tmp_path, corrupt):
         store.raw_path(rkey).write_text("zz-not-a-key")
         assert store.get_raw(rkey) is None
     else:
-        assert store.get_raw(rkey) == (key, _extraction(a))
+        got_key, entry = store.get_raw(rkey)
+        assert (got_key, entry.extraction) == (key, _extraction(a))
 
 
 @pytest.mark.parametrize("n", [2])

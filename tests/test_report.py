@@ -124,7 +124,7 @@ def _extraction() -> Extraction:
 @pytest.mark.parametrize("kind,count", [("agreement", 2), ("actor", 3), ("date", 1), ("motive", 1)])
 def test_report_article_page_highlights_every_span(tmp_path, kind, count):
     ex = _extraction()
-    report.write_article(tmp_path, ex)
+    report.write_article(tmp_path, ex.article.article_id, "k1", lambda: report.article_html(ex))
     page = (tmp_path / "report" / "lt1.html").read_text(encoding="utf-8")
     c = check(page)
     assert {"s0", "s1"} <= set(c.ids)
@@ -134,6 +134,20 @@ def test_report_article_page_highlights_every_span(tmp_path, kind, count):
             for key in ("agreement_id", "actor_id", "date_id", "motive_id"):
                 if key in row:
                     assert row[key] in page          # side list and spans carry the row IDs
+
+
+def test_report_page_is_rendered_again_only_when_what_it_is_made_from_changes(tmp_path):
+    ex, calls = _extraction(), []
+
+    def render():
+        calls.append(1)
+        return report.article_html(ex)
+    for made_from in ("k1", "k1", "k2"):
+        report.write_article(tmp_path, "lt1", made_from, render)
+    assert len(calls) == 2
+    (tmp_path / "report" / "lt1.html").write_text("damaged", encoding="utf-8")
+    report.write_article(tmp_path, "lt1", "k2", render)
+    assert len(calls) == 3 and "<mark" in (tmp_path / "report" / "lt1.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("aid,expected", [("004_abc", "004_abc.html"), ("=x y", "=x y.html")])

@@ -52,12 +52,15 @@ def _fake_chunks(monkeypatch, record: list):
 
 
 def _mixed(n: int, cached_every: int) -> list:
-    """Articles where every cached_every-th one arrives with its Extraction (a cache hit)."""
+    """Articles where every cached_every-th one arrives with its cache Entry (a cache hit)."""
+    from pipeline import cache
     out = []
     for i in range(n):
-        a = _article(i)
-        ex = Extraction(article=a, sentences=[]) if cached_every and i % cached_every == 0 else None
-        out.append(run_mod.Prepared(a, f"{i:064x}", ex))
+        a, key = _article(i), f"{i:064x}"
+        if cached_every and i % cached_every == 0:
+            out.append(run_mod.Prepared(None, key, cache.loads(key, cache.dumps(key, Extraction(article=a, sentences=[])))))
+        else:
+            out.append(run_mod.Prepared(a, key))
     return out
 
 
@@ -66,7 +69,7 @@ def test_run_stream_keeps_input_order(monkeypatch, settings, n, cached_every):
     _fake_chunks(monkeypatch, [])
     errors: list = []
     out = list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 4), errors, workers=1))
-    assert [ex.article.article_id for ex in out] == [f"a{i}" for i in range(n)] and errors == []
+    assert [e.extraction.article.article_id for e in out] == [f"a{i}" for i in range(n)] and errors == []
 
 
 @pytest.mark.parametrize("n,cached_every,workers", [(90, 4, 4), (90, 0, 2), (200, 7, 3)])
@@ -181,10 +184,10 @@ def test_run_interrupted_run_resumes_and_survives_damage(tmp_path, settings, nlp
     clean_run = run_mod.run(src, tmp_path / "ref", s, workers=1, force=True)
     written = []
 
-    def interrupt(out_dir, ex, rows=None):
+    def interrupt(out_dir, article_id, made_from, render):
         if len(written) == stop_after:
             raise KeyboardInterrupt
-        written.append(ex.article.article_id)
+        written.append(article_id)
     monkeypatch.setattr(run_mod.report, "write_article", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_mod.run(src, tmp_path / "o", s, workers=1)
@@ -208,12 +211,17 @@ def test_run_parsing_process_keeps_the_model_out_of_garbage_collection(settings)
 
 
 def test_run_table_rows_share_one_copy_of_each_short_value():
+    from pipeline.schemas import TABLES
+    columns = TABLES["actors"].columns
     tables = {"actors": []}
     for n in range(3):
-        name = "".join(["Ja", "pan"])          # equal values made separately, as the stages make them
-        long_text = "x" * (run_mod.INTERN_MAX + 1) + str(n % 1)
-        tables["actors"].append(run_mod._compact("actors", {"name": name, "note": long_text, "n": n}))
+        row = dict.fromkeys(columns, "")
+        row["name"] = "".join(["Ja", "pan"])          # equal values made separately, as the stages make them
+        row["aliases"] = "x" * (run_mod.INTERN_MAX + 1) + str(n % 1)
+        row["n_mentions"] = n
+        run_mod.add_packed(tables, {"actors": [tuple(row.values())]})
     first, *rest = tables["actors"]
+    assert all(list(r) == columns for r in tables["actors"])
     assert all(r["name"] is first["name"] for r in rest)
-    assert all(r["note"] == first["note"] and r["note"] is not first["note"] for r in rest)
-    assert [r["n"] for r in tables["actors"]] == [0, 1, 2]
+    assert all(r["aliases"] == first["aliases"] and r["aliases"] is not first["aliases"] for r in rest)
+    assert [r["n_mentions"] for r in tables["actors"]] == [0, 1, 2]

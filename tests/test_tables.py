@@ -3,7 +3,7 @@ import pytest
 from pipeline.records import (ActorFinding, AgreementFinding, Article, DateFinding, Extraction,
                               Mention, MotiveFinding, Sentence)
 from pipeline.schemas import TABLES, validate
-from pipeline.tables import join_list, rows_for, stable_id
+from pipeline.tables import join_list, pack, rows_for, stable_id
 
 TEXT = "Japan and Chile signed a pact on Friday. It aims to ease logistics."
 
@@ -39,6 +39,14 @@ def test_tables_rows_validate_and_link_to_sources():
     assert rows["agreements"][0]["source_link"] == "report/a1.html#s0"
     assert rows["motives"][0]["source_link"] == "report/a1.html#s1"
     assert rows["articles"][0]["n_sentences"] == 2
+
+
+def test_tables_rows_hold_exactly_their_columns_in_order_so_packing_loses_nothing():
+    rows = rows_for(_extraction())
+    packed = pack(rows)
+    for name, table_rows in rows.items():
+        assert table_rows and all(list(row) == TABLES[name].columns for row in table_rows), name
+        assert [dict(zip(TABLES[name].columns, values)) for values in packed[name]] == table_rows
 
 
 @pytest.mark.parametrize("edit", ["Japan and Chile signed a pact on Monday. It aims to ease logistics."])
