@@ -292,15 +292,23 @@ def sniff_delimiter(text: str) -> str:
 def read_csv_records(path: Path, required: Iterable[str] = (),
                      keep: Callable[[list[str]], Callable[[list[str]], bool]] | None = None
                      ) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for every data row of a CSV written by us or re-saved by a spreadsheet
-    (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only the rows whose raw cells pass
-    keep(header) (the whole file is still checked). A missing file gives []. Anything that cannot
-    be read with certainty raises E031 (nothing has been overwritten at that point)."""
+    """read_csv_table without the header."""
+    return read_csv_table(path, required, keep)[1]
+
+
+def read_csv_table(path: Path, required: Iterable[str] = (),
+                   keep: Callable[[list[str]], Callable[[list[str]], bool]] | None = None
+                   ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (names stripped), and (line number, row) for every data row of a CSV written
+    by us or re-saved by a spreadsheet (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only
+    the rows whose raw cells pass keep(header) (the whole file is still checked). A missing
+    file gives ([], []). Anything that cannot be read with certainty raises E031 (nothing has
+    been overwritten at that point)."""
     display = str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return []
+        return [], []
     except OSError as e:
         raise PipelineError("E031", display, f"cannot read table ({e.strerror or e})")
     if not data.strip():
@@ -326,13 +334,13 @@ def read_csv_records(path: Path, required: Iterable[str] = (),
                                 "keep the column names of the first row; nothing was overwritten", 1)
         out: list[tuple[int, dict[str, str]]] = []
         wanted = keep(header) if keep is not None else None
+        width = len(header)
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():         # (joined: one test per row, not per cell)
                 continue
-            extra = cells[len(header):]
-            if any(c.strip() for c in extra):
+            if len(cells) > width and "".join(cells[width:]).strip():
                 raise PipelineError("E031", display, f"row has {len(cells)} cells but the header has "
                                     f"{len(header)}; check the delimiter and quotes on that line", line)
             # keep only asks whether cells are empty or pending, which restore() never changes
@@ -342,12 +350,12 @@ def read_csv_records(path: Path, required: Iterable[str] = (),
             for h in named[len(cells):]:
                 row.setdefault(h, "")
             out.append((line, row))
-        return out
+        return header, out
     except csv.Error as e:
         raise PipelineError("E031", display, f"not a well-formed CSV ({e}) near line {reader.line_num}; "
                             "save it again as CSV; nothing was overwritten")
     except StopIteration:
-        return []
+        return [], []
 
 
 def read_csv(path: Path, required: Iterable[str] = ()) -> list[dict[str, str]]:

@@ -3,7 +3,7 @@
 1. read what is on disk: the review tables as analysts left them (any spreadsheet dialect, or
    E031 before anything is written), focused files from `review pending`, earlier orphans;
 2. merge the analysts' decisions into this run's rows (review.py), collect new orphans;
-3. validate every table, build every file's text;
+3. validate every table whose file must be written again, build those files' text;
 4. if anything would change, copy the previous files to history/<run-id>/ first;
 5. write each file atomically (unchanged files are not touched), then the report index.
 """
@@ -44,9 +44,8 @@ def read_previous(out_dir: Path) -> Previous:
     for name in REVIEW_TABLES:
         path = out_dir / TABLES[name].file
         prev.stamps[path] = io.file_stamp(path)
-        prev.records[name] = io.read_csv_records(path, required=(TABLES[name].key,),
-                                                  keep=lambda header, t=name: review.keeper(t, header))
-        prev.headers[name] = io.read_header(path)
+        prev.headers[name], prev.records[name] = io.read_csv_table(
+            path, required=(TABLES[name].key,), keep=lambda header, t=name: review.keeper(t, header))
         focused = review.pending_path(out_dir, name)
         if focused.exists():
             prev.stamps[focused] = io.file_stamp(focused)
@@ -140,35 +139,19 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
 
 
 def file_specs(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
-               prev: Previous) -> dict[Path, tuple[list[str], Iterable[dict]]]:
-    """(columns, rows) of every file this run writes, keyed by path; every table validated first."""
-    files: dict[Path, tuple[list[str], Iterable[dict]]] = {}
-    for name, rows in tables.items():
-        validate(TABLES[name], rows)
+               prev: Previous) -> dict[Path, tuple[str | None, list[str], Iterable[dict]]]:
+    """(table it is made from, columns, rows) of every file this run writes, keyed by path."""
+    files: dict[Path, tuple[str | None, list[str], Iterable[dict]]] = {}
     for name, rows in tables.items():
         cols = review.columns_for(name, prev.headers.get(name, [])) if name in REVIEW_TABLES \
             else TABLES[name].columns
-        files[out_dir / TABLES[name].file] = (cols, rows)
+        files[out_dir / TABLES[name].file] = (name, cols, rows)
         if name in REVIEW_TABLES:
-            files[out_dir / "reviewed" / TABLES[name].file] = (cols, review.vetted(rows))
+            files[out_dir / "reviewed" / TABLES[name].file] = (name, cols, review.vetted(rows))
             if name in prev.focused:
-                files[review.pending_path(out_dir, name)] = (cols, review.pending(rows))
-    files[out_dir / ORPHANS] = (review.ORPHAN_COLUMNS, orphans)
+                files[review.pending_path(out_dir, name)] = (name, cols, review.pending(rows))
+    files[out_dir / ORPHANS] = (None, review.ORPHAN_COLUMNS, orphans)
     return files
-
-
-def build_files(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict],
-                prev: Previous) -> dict[Path, str]:
-    """Validated text of every file this run writes, keyed by path."""
-    return {p: io.csv_text(cols, rows) for p, (cols, rows) in file_specs(out_dir, tables, orphans, prev).items()}
-
-
-def snapshot(out_dir: Path, files: dict[Path, str], run_id: str) -> Path | None:
-    """Copy the current version of every file about to be written to history/<run_id>/, unless
-    none of them would change (a no-op run leaves no history)."""
-    existing = [p for p in files if p.exists()]
-    changed = [p for p in existing if p.read_bytes() != files[p].encode("utf-8")]
-    return _snapshot_existing(out_dir, existing if changed else [], run_id)
 
 
 def _snapshot_existing(out_dir: Path, existing: list[Path], run_id: str) -> Path | None:
@@ -188,20 +171,12 @@ def _check_unchanged(prev: Previous) -> None:
                                 "close it in the spreadsheet and run again; nothing was overwritten")
 
 
-def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> None:
-    """Validate every table first, then write each atomically: all or nothing per file."""
-    for name, rows in tables.items():
-        validate(TABLES[name], rows)
-    for name, rows in tables.items():
-        io.write_csv_atomic(out_dir / TABLES[name].file, TABLES[name].columns, rows)
-
-
 WRITTEN_MEMO = Path(".cache") / "written.json"     # beside the article cache: safe to delete
 
 
 def _fingerprint(columns: list[str], rows: list[dict]) -> str:
-    """What a file's bytes are made from: its columns, rows and the CSV writing code (pickled a
-    block of rows at a time, so no whole copy of a table is ever held)."""
+    """What a file's bytes are made from: its columns, rows and the code that checks and writes
+    them (pickled a block of rows at a time, so no whole copy of a table is ever held)."""
     h = hashlib.sha256(_writer_version().encode())
     h.update(pickle.dumps(columns, protocol=5))
     for i in range(0, len(rows), 2000):
@@ -211,7 +186,11 @@ def _fingerprint(columns: list[str], rows: list[dict]) -> str:
 
 @lru_cache(maxsize=1)
 def _writer_version() -> str:
-    return hashlib.sha256(Path(io.__file__).read_bytes()).hexdigest()
+    from . import schemas
+    h = hashlib.sha256()
+    for mod in (io, schemas):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()
 
 
 def _read_memo(out_dir: Path) -> dict:
@@ -242,23 +221,32 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
     orphans = merge_reviews(out_dir, tables, prev, run_id)
     specs = file_specs(out_dir, tables, orphans, prev)
     _check_unchanged(prev)
-    # each file is streamed row by row into a temp file beside it; "unchanged" compares hashes
-    # streamed from disk, so neither the old nor the new text is ever held whole in memory.
-    # A file whose rows are those of the last write, still on disk as written, is not formatted.
+    # A file whose rows are those of the last write (which validated them), still on disk as
+    # written, is neither validated again nor formatted. Every other file's table is validated
+    # before any file is written; each file is then streamed row by row into a temp file beside
+    # it, and "unchanged" compares hashes streamed from disk, so neither the old nor the new
+    # text is ever held whole in memory.
     memo = _read_memo(out_dir)
+    todo: list[tuple[Path, list[str], list[dict], str, str | None]] = []
+    checked: set[str] = set()
+    for p, (name, cols, rows) in specs.items():
+        rows = list(rows)
+        rel = p.relative_to(out_dir).as_posix()
+        fingerprint = _fingerprint(cols, rows)
+        on_disk = io.file_sha256(p)
+        if memo.get(rel, {}).get("rows") == fingerprint and on_disk == memo[rel].get("sha256"):
+            continue
+        if name is not None and name not in checked:
+            validate(TABLES[name], tables[name])
+            checked.add(name)
+        todo.append((p, cols, rows, fingerprint, on_disk))
     staged: dict[Path, str] = {}
     try:
         changed: list[Path] = []
-        for p, (cols, rows) in specs.items():
-            rows = list(rows)
-            rel = p.relative_to(out_dir).as_posix()
-            fingerprint = _fingerprint(cols, rows)
-            on_disk = io.file_sha256(p)
-            if memo.get(rel, {}).get("rows") == fingerprint and on_disk == memo[rel].get("sha256"):
-                continue
+        for p, cols, rows, fingerprint, on_disk in todo:
             tmp, digest = io.csv_to_temp(p, cols, rows)
             staged[p] = tmp
-            memo[rel] = {"rows": fingerprint, "sha256": digest}
+            memo[p.relative_to(out_dir).as_posix()] = {"rows": fingerprint, "sha256": digest}
             if on_disk != digest:
                 changed.append(p)
         existing = [p for p in specs if p.exists()]

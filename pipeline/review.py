@@ -55,7 +55,7 @@ def keeper(table: str | None, header: list[str]):
     value in a column the analyst added); untouched pending rows are rebuilt from the run.
     Without: does it hold analyst work (is_reviewed). Looks only at the cells it needs."""
     at = {h: i for i, h in enumerate(header) if h}
-    work = [at.get(c) for c in ("review_status", "reviewer", "review_note")]
+    status_at, reviewer_at, note_at = (at.get(c) for c in ANALYST_COLUMNS)
     schema = TABLES[table] if table else None
     key_at = at.get(schema.key) if schema else None
     extra = [i for h, i in at.items() if h not in schema.columns] if schema else []
@@ -64,7 +64,9 @@ def keeper(table: str | None, header: list[str]):
         return cells[i] if i is not None and i < len(cells) else ""
 
     def keep(cells: list[str]) -> bool:
-        if _holds_work(*(cell(cells, i) for i in work)):
+        status, reviewer, note = cell(cells, status_at), cell(cells, reviewer_at), cell(cells, note_at)
+        # most rows are untouched: "pending" as written, no reviewer, no note
+        if (status != "pending" or reviewer or note) and _holds_work(status, reviewer, note):
             return True
         if schema is None:
             return False

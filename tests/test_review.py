@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import io, output, review
 from pipeline.errors import PipelineError
-from pipeline.schemas import TABLES
+from pipeline.schemas import TABLES, SchemaError
 
 DATA = Path(__file__).parent / "data" / "review"
 TABLE_NAMES = ["agreements", "actors", "dates", "motives"]
@@ -388,3 +388,31 @@ def test_review_check_reviews_fails_fast(tmp_path, content, ok):
     with pytest.raises(PipelineError) as e:
         output.check_reviews(tmp_path)
     assert e.value.code == "E031"
+
+
+def _tables() -> dict[str, list[dict]]:
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    tables.update({name: _fresh(name) for name in TABLE_NAMES})
+    return tables
+
+
+@pytest.mark.parametrize("changed", TABLE_NAMES)
+def test_review_finalise_validates_only_the_tables_it_writes_again(tmp_path, monkeypatch, changed):
+    """Rows equal to the last write's (validated then), still on disk as written, are not checked
+    again; a changed table is checked before any file is written."""
+    output.finalise(tmp_path, _tables())
+    checked: list[str] = []
+    real = output.validate
+    monkeypatch.setattr(output, "validate", lambda schema, rows: (checked.append(schema.name), real(schema, rows)))
+    output.finalise(tmp_path, _tables())
+    assert checked == []
+    tables = _tables()
+    tables[changed][0][TABLES[changed].key] = f"{changed[:2]}-new"
+    output.finalise(tmp_path, tables)
+    assert checked == [changed]
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.csv")}
+    tables = _tables()
+    tables[changed][0]["review_status"] = "looks fine"
+    with pytest.raises(SchemaError):
+        output.finalise(tmp_path, tables)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.csv")} == before
