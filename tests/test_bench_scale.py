@@ -113,3 +113,31 @@ def test_bench_scale_side_by_side_pairs_raw_and_pipeline_on_two_cores(tmp_path, 
     assert (raw["mode"], one["mode"]) == ("child-raw", "child-run")
     assert [(m, c) for m, c, _ in started] == [("child-raw", 1), ("child-run", 0)]     # swapped for k = 1
     assert started[0][2][-1] == str(tmp_path / "o.stop") and (tmp_path / "o.stop").exists()
+
+
+def test_bench_scale_cached_rerun_target_is_over_the_first_cached_n_articles(tmp_path, monkeypatch):
+    """For N above CACHED_N the target figure is a re-run over the first CACHED_N articles in a
+    folder of their own, sharing the full run's cache entries; the re-run over all N is shown too."""
+    from pathlib import Path
+    monkeypatch.setattr(bench_scale, "CACHED_N", 5)
+    monkeypatch.setattr(bench_scale, "SMALL", 4)
+    runs = []
+
+    def child(argv):
+        corpus, out = Path(argv[1]), Path(argv[2])
+        entry = out / ".cache" / "e0" / "x" / "e.pkl"
+        if not entry.exists():
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            entry.write_bytes(b"entry")
+        n = sum(1 for _ in corpus.glob("*.txt"))
+        runs.append((out.name, n, entry.stat().st_ino))
+        return dict(_child(n / 10, workers=2, cached=n), stage_ms={})
+    raw = {"seconds": 1.0, "startup_s": 0.5, "articles": 4, "words": 900, "rss_main_mb": 400.0}
+    monkeypatch.setattr(bench_scale, "_child", child)
+    monkeypatch.setattr(bench_scale, "side_by_side", lambda small, out, flags, k: (raw, child(["child-run", small, out])))
+    f = bench_scale.measure(12, tmp_path / "w", log=lambda msg: None)
+    assert (f["cached_rerun_n"], f["cached_rerun_s"], f["cached_rerun_full_s"]) == (5, pytest.approx(0.5), pytest.approx(1.2))
+    inode = {name: ino for name, _n, ino in runs}
+    assert inode["out_cached"] == inode["out_full"]                  # hard links to the full run's entries
+    assert [n for name, n, _ in runs if name == "out_cached"] == [5, 5, 5]   # its first run, then two re-runs
+    assert "over all 12" in bench_scale.render(f)
