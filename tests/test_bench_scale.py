@@ -117,7 +117,8 @@ def test_bench_scale_side_by_side_pairs_raw_and_pipeline_on_two_cores(tmp_path, 
 
 def test_bench_scale_cached_rerun_target_is_over_the_first_cached_n_articles(tmp_path, monkeypatch):
     """For N above CACHED_N the target figure is a re-run over the first CACHED_N articles in a
-    folder of their own, sharing the full run's cache entries; the re-run over all N is shown too."""
+    folder of their own, sharing the full run's cache entries; the re-run over all N is shown too.
+    The tables are sized in a run of their own."""
     from pathlib import Path
     monkeypatch.setattr(bench_scale, "CACHED_N", 5)
     monkeypatch.setattr(bench_scale, "SMALL", 4)
@@ -131,7 +132,8 @@ def test_bench_scale_cached_rerun_target_is_over_the_first_cached_n_articles(tmp
             entry.write_bytes(b"entry")
         n = sum(1 for _ in corpus.glob("*.txt"))
         runs.append((out.name, n, entry.stat().st_ino))
-        return dict(_child(n / 10, workers=2, cached=n), stage_ms={})
+        sizing = len(argv) > 4 and "sizing" in argv[4]
+        return dict(_child(n / 10, workers=2, cached=n), stage_ms={}, tables_mem_mb=7.0 if sizing else 0.0)
     raw = {"seconds": 1.0, "startup_s": 0.5, "articles": 4, "words": 900, "rss_main_mb": 400.0}
     monkeypatch.setattr(bench_scale, "_child", child)
     monkeypatch.setattr(bench_scale, "side_by_side", lambda small, out, flags, k: (raw, child(["child-run", small, out])))
@@ -141,3 +143,4 @@ def test_bench_scale_cached_rerun_target_is_over_the_first_cached_n_articles(tmp
     assert inode["out_cached"] == inode["out_full"]                  # hard links to the full run's entries
     assert [n for name, n, _ in runs if name == "out_cached"] == [5, 5, 5]   # its first run, then two re-runs
     assert "over all 12" in bench_scale.render(f)
+    assert f["tables_mem_mb"] == 7.0            # from a run of its own, not the one whose peak RSS counts
