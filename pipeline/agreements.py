@@ -34,9 +34,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import canonical_state, org_index, seat_country, state_index, state_mentions
 from .nlp import sentence_at, text_of
-from .pubdate import lowered, may_contain, written_in_lowercase
 from .records import ActorFinding, AgreementFinding, DateFinding, Mention, Sentence
-from .resources import NotAfter, alternation, load_jsonl
+from .resources import NotAfter, alternation, load_jsonl, lowered, may_contain, written_in_lowercase
 
 KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "trade", "arms-control",
          "nuclear", "peace", "climate", "other")
@@ -195,7 +194,7 @@ def _any_status_cue() -> regex.Pattern:
 
 @lru_cache(maxsize=1)
 def _any_status_cue_lowered() -> re.Pattern | None:
-    """_any_status_cue for lowered text (pubdate.lowered), under re without IGNORECASE: about
+    """_any_status_cue for lowered text (resources.lowered), under re without IGNORECASE: about
     three times faster. None when a cue is not written in lowercase (see written_in_lowercase)."""
     src = _cue_union()
     if not written_in_lowercase(src):
@@ -591,7 +590,7 @@ def _generic_matches(text: str, generic: re.Pattern, lowercase: re.Pattern | Non
     """generic.finditer(text), scanning only the stretches between punctuation that hold a head
     word (the same matches: a match never crosses that punctuation; a test checks that no kind
     or modifier pattern asks for it). lowercase: generic without IGNORECASE, which scans the
-    lowered text (pubdate.lowered) about twice as fast; each match it finds is then matched by
+    lowered text (resources.lowered) about twice as fast; each match it finds is then matched by
     generic at the same place in text, with the same bounds, which takes the same path."""
     low = lowered(text) if lowercase is not None else None
     stops = [m.start() for m in GENERIC_STOPS.finditer(text)]

@@ -25,9 +25,9 @@ import regex
 from spacy.tokens import Doc
 
 from .nlp import sentence_at, text_of
-from .pubdate import MONTH_NAMES, full_dates, lowered, may_contain, month_number
+from .pubdate import MONTH_NAMES, full_dates, month_number
 from .records import DateFinding, Sentence
-from .resources import load_jsonl
+from .resources import load_jsonl, lowered, may_contain
 from .schemas import TIMEX_VALUE
 
 CALENDAR_KINDS = ("DATE", "TIME")       # CLOCK (a time of day alone) and the others are not calendar time
@@ -773,7 +773,7 @@ def _tense(doc: Doc, start: int, end: int) -> str:
 # The candidate rules scan the whole text, which costs most of this stage, so each comes with the
 # words one of which the text must hold for it to match, and is tried only where one is there. They
 # run on the lowered text without IGNORECASE (a quarter faster than IGNORECASE on the text; the same
-# matches where pubdate.lowered gives that text) and with the regex module (about twice as fast as
+# matches where resources.lowered gives that text) and with the regex module (about twice as fast as
 # re). tests/test_dates.py compares these ways with IGNORECASE scans of the text.
 MONTH_STEMS = tuple(m[:3] for m in MONTH_NAMES)
 _RULE_SOURCES = [

@@ -10,6 +10,8 @@ import re
 
 import regex
 
+from .resources import lowered
+
 MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december"]
 
@@ -20,43 +22,6 @@ _MONTH_OF_STEM = {m[:3]: i for i, m in enumerate(MONTH_NAMES, 1)}
 def month_number(name: str) -> int:
     """'Sept.' -> 9, 'june' -> 6 (first three letters decide)."""
     return _MONTH_OF_STEM[name.lower().rstrip(".")[:3]]
-
-
-# Characters that a pattern written in lowercase could take otherwise in text.lower() than
-# IGNORECASE does in text, or the regex module otherwise than re: 'İ' (lowered to two characters),
-# 'ı' (re takes it for i under IGNORECASE) and 'ſ' (taken for s); the controls that re takes for
-# spaces (\x1c-\x1f); the supplementary planes, where the regex module knows digits re does not.
-_SCANNED_APART = re.compile("[\u0130\u0131\u017f\x1c-\x1f\U00010000-\U0010ffff]")
-
-
-def lowered(text: str) -> str | None:
-    """text.lower() for patterns written in lowercase to scan without IGNORECASE, which is faster,
-    under re or the regex module: they find there just what they find in text with IGNORECASE
-    under either (at the same offsets); None for a text with a character scanned apart."""
-    return None if _SCANNED_APART.search(text) else text.lower()
-
-
-def may_contain(low: str | None, words) -> bool:
-    """Could a case-insensitive pattern that needs one of these lowercase ASCII words match in the
-    text that lowered() gave low for? A substring test is far cheaper than a scan; where lowered
-    refused the text (low is None), yes."""
-    return low is None or any(map(low.__contains__, words))
-
-
-_ESCAPE = re.compile(r"\\[^xuUNpP0-9]", re.S)    # not those that can spell a character or a class of them
-_NAMED_GROUP = re.compile(r"\(\?P(?:<\w+>|=\w+\))")
-_FLAG_GROUP = re.compile(r"\(\?(?![:=!(]|<[=!])")
-
-
-def written_in_lowercase(pattern: str) -> bool:
-    """Can pattern, compiled without IGNORECASE, scan lowered text (see lowered) as it scans the
-    text itself with IGNORECASE? Yes when, escapes aside (\\S, \\W, \\B keep their meaning),
-    its letters are lowercase ASCII (literals and class ranges: what tests/test_pubdate.py checks
-    over every code point), and it has no inline flag group and no escape that names a character
-    by its code or a property (\\x41, \\N{...}, \\p{Lu})."""
-    bare = _NAMED_GROUP.sub("(", _ESCAPE.sub("", pattern))
-    return "\\" not in bare and not _FLAG_GROUP.search(bare) and \
-        all(not c.isalpha() or "a" <= c <= "z" for c in bare)
 
 
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"

@@ -8,7 +8,7 @@ import pytest
 import regex
 
 from pipeline import agreements as ag
-from pipeline import actors, dates, pubdate
+from pipeline import actors, dates, resources
 
 
 # ---------------------------------------------------------------- data files
@@ -941,7 +941,7 @@ def test_agreements_cue_starts_on_lowered_text_equal_the_ignorecase_union(text):
 
 
 def test_agreements_truce_gate_lets_through_every_character_re_folds_to_a_letter():
-    """The truce gate (pubdate.may_contain on the lowered text) says yes to a truce word spelt
+    """The truce gate (resources.may_contain on the lowered text) says yes to a truce word spelt
     with any of the non-ASCII characters re.I takes for an ASCII letter."""
     import string
 
@@ -955,7 +955,7 @@ def test_agreements_truce_gate_lets_through_every_character_re_folds_to_a_letter
             if x in word:
                 text = f"They signed a {word.replace(x, c, 1)}."
                 assert re.search(word, text, re.I)          # re.I reads the word there
-                assert pubdate.may_contain(pubdate.lowered(text), ag.TRUCE_WORDS), (c, word)
+                assert resources.may_contain(resources.lowered(text), ag.TRUCE_WORDS), (c, word)
                 tried += 1
     assert tried
 
@@ -967,6 +967,6 @@ def test_agreements_truce_gate_lets_through_every_character_re_folds_to_a_letter
     ("They signed a trade pact.", False),
 ])
 def test_agreements_may_contain_never_rules_out_a_case_insensitive_match(text, expected):
-    assert pubdate.may_contain(pubdate.lowered(text), ag.TRUCE_WORDS) is expected
+    assert resources.may_contain(resources.lowered(text), ag.TRUCE_WORDS) is expected
     if not expected:
         assert not ag.BARE_TRUCE.search(text) and not ag.SUBJECT_TRUCE.search(text)

@@ -311,7 +311,7 @@ def test_dates_no_rule_takes_fall_alone(text):
 def test_dates_rules_match_alike_under_re_and_regex(text):
     import re
 
-    from pipeline.pubdate import lowered
+    from pipeline.resources import lowered
 
     for rule, scanned in [(r, lowered(text)) for r in dates._RULES] + [(r, text) for r, _, _ in _rules_with_words()]:
         plain = re.compile(rule.pattern, re.I if rule.flags & re.I else 0)

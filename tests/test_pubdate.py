@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import pubdate
+from pipeline import pubdate, resources
 
 
 @pytest.mark.parametrize("lines, expected", [
@@ -92,7 +92,7 @@ def test_pubdate_full_date_patterns_on_lowered_text_match_as_ignorecase_under_re
 
     for pattern, plain in zip(pubdate.FULL_DATE_PATTERNS, pubdate._FULL_DATE_PATTERNS_ANY_CASE):
         assert plain.flags & re.I
-        assert [(m.span(), m.groupdict()) for m in pattern.finditer(pubdate.lowered(text))] == \
+        assert [(m.span(), m.groupdict()) for m in pattern.finditer(resources.lowered(text))] == \
             [(m.span(), {k: v and v.lower() for k, v in m.groupdict().items()}) for m in plain.finditer(text)]
 
 
@@ -101,52 +101,9 @@ def test_pubdate_full_date_patterns_on_lowered_text_match_as_ignorecase_under_re
     ("Talks on April 13, 2015 😀", ["2015-04-13"]),
 ])
 def test_pubdate_full_dates_where_lowered_refuses(text, expected):
-    assert pubdate.lowered(text) is None
+    assert resources.lowered(text) is None
     assert [iso for _s, _e, iso in pubdate.full_dates(text)] == expected
 
 
-def test_pubdate_lowered_refuses_every_character_scanned_apart():
-    """Where lowered gives text.lower(), a pattern in lowercase (ASCII letters, \\d, \\s, \\w, \\b,
-    punctuation) scans it without IGNORECASE as it scans the text with IGNORECASE, under re and
-    the regex module alike: checked over every code point."""
-    import re
-    import string
-
-    import regex
-
-    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    kept = pubdate._SCANNED_APART.sub("", every)        # the characters lowered lets through
-    assert pubdate.lowered("Plain text, 2015’s “quotes” — é ü ß") is not None
-    low = kept.lower()
-    assert len(low) == len(kept)                         # each lowers to one character
-    changed = {c: x for c, x in zip(kept, low) if c != x}
-    assert all(x.isalpha() or not x.isascii() for x in changed.values())    # none to ASCII punctuation
-    for engine in (re, regex):
-        # IGNORECASE takes c for an ASCII letter just where c.lower() is that letter
-        taken = set(engine.findall("|".join(string.ascii_lowercase), kept, engine.I))
-        assert taken == set(string.ascii_lowercase) | {c for c, x in changed.items() if x in string.ascii_lowercase}
-        assert all([x for x in string.ascii_lowercase if engine.fullmatch(x, c, engine.I)] == [c.lower()] for c in taken)
-        for cls in (r"\d", r"\s", r"\w"):                # lower() keeps each class, so \b too
-            member = set(engine.findall(cls, kept))
-            assert all((c in member) == (x in member) for c, x in changed.items()), (engine, cls)
-    for cls in (r"\d", r"\s"):                            # the engines agree on the classes the full-date forms use
-        assert set(re.findall(cls, kept)) == set(regex.findall(cls, kept)), cls
-
-
-@pytest.mark.parametrize("pattern, expected", [
-    (r"\bwithdr(?:aw|ew)\b\s+(?:\S+\s+){0,3}?out(?! of)", True),
-    (r"(?P<Year>\d{4})[-./](?P=Year)(?<!x)(?=y)", True),     # group names are not letters of the text
-    (r"parliament[’']s", True),                                # curly apostrophe: not a letter
-    (r"\bTreaty\b", False),
-    (r"[A-Z]{2,4}", False),
-    (r"(?i:pact)", False),
-    (r"caf\u00e9", False),                                    # a character spelt by its code
-    (r"\p{Lu}", False),
-    (r"café", False),                                          # a letter outside ASCII
-])
-def test_pubdate_written_in_lowercase(pattern, expected):
-    assert pubdate.written_in_lowercase(pattern) is expected
-
-
 def test_pubdate_full_date_forms_are_written_in_lowercase():
-    assert all(pubdate.written_in_lowercase(src) for _engine, src in pubdate._FULL_DATE_SOURCES)
+    assert all(resources.written_in_lowercase(src) for _engine, src in pubdate._FULL_DATE_SOURCES)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from pipeline import resources
 from pipeline.resources import alternation, load_jsonl
 
 FORMS = ["US", "U.S.", "USA", "United States", "United Kingdom", "Uganda", "UK"]
@@ -123,3 +124,46 @@ def test_resources_not_after_finds_what_the_lookbehind_regex_finds(core):
         text = NOT_AFTER_TEXT[lo:]
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], lo
     assert len(list(fast.finditer(NOT_AFTER_TEXT))) >= 2     # (the text has matches to compare)
+
+
+def test_resources_lowered_refuses_every_character_scanned_apart():
+    """Where lowered gives text.lower(), a pattern in lowercase (ASCII letters, \\d, \\s, \\w, \\b,
+    punctuation) scans it without IGNORECASE as it scans the text with IGNORECASE, under re and
+    the regex module alike: checked over every code point."""
+    import re
+    import string
+
+    import regex
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    kept = resources._SCANNED_APART.sub("", every)        # the characters lowered lets through
+    assert resources.lowered("Plain text, 2015’s “quotes” — é ü ß") is not None
+    low = kept.lower()
+    assert len(low) == len(kept)                         # each lowers to one character
+    changed = {c: x for c, x in zip(kept, low) if c != x}
+    assert all(x.isalpha() or not x.isascii() for x in changed.values())    # none to ASCII punctuation
+    for engine in (re, regex):
+        # IGNORECASE takes c for an ASCII letter just where c.lower() is that letter
+        taken = set(engine.findall("|".join(string.ascii_lowercase), kept, engine.I))
+        assert taken == set(string.ascii_lowercase) | {c for c, x in changed.items() if x in string.ascii_lowercase}
+        assert all([x for x in string.ascii_lowercase if engine.fullmatch(x, c, engine.I)] == [c.lower()] for c in taken)
+        for cls in (r"\d", r"\s", r"\w"):                # lower() keeps each class, so \b too
+            member = set(engine.findall(cls, kept))
+            assert all((c in member) == (x in member) for c, x in changed.items()), (engine, cls)
+    for cls in (r"\d", r"\s"):                            # the engines agree on the classes the full-date forms use
+        assert set(re.findall(cls, kept)) == set(regex.findall(cls, kept)), cls
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\bwithdr(?:aw|ew)\b\s+(?:\S+\s+){0,3}?out(?! of)", True),
+    (r"(?P<Year>\d{4})[-./](?P=Year)(?<!x)(?=y)", True),     # group names are not letters of the text
+    (r"parliament[’']s", True),                                # curly apostrophe: not a letter
+    (r"\bTreaty\b", False),
+    (r"[A-Z]{2,4}", False),
+    (r"(?i:pact)", False),
+    (r"caf\u00e9", False),                                    # a character spelt by its code
+    (r"\p{Lu}", False),
+    (r"café", False),                                          # a letter outside ASCII
+])
+def test_resources_written_in_lowercase(pattern, expected):
+    assert resources.written_in_lowercase(pattern) is expected
