@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -36,11 +38,14 @@ class Driver:
     """The few W3C WebDriver calls this test needs."""
 
     def __init__(self, browser: str, driver: str, width: int, height: int):
+        # Chromium leaves its profile and singleton-socket folders in TMPDIR: give it one of its
+        # own, removed by quit(), so that no test run leaves folders in /tmp
+        self.tmp = tempfile.mkdtemp(prefix="report-browser-")
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.proc = subprocess.Popen([driver, f"--port={port}"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True, env=dict(os.environ, TMPDIR=self.tmp))
         line = self.proc.stdout.readline()          # blocks until the driver says it listens
         while line and "started successfully" not in line:
             line = self.proc.stdout.readline()
@@ -50,7 +55,8 @@ class Driver:
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": browser,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     f"--window-size={width},{height}", "--hide-scrollbars"]}}}}
+                     f"--window-size={width},{height}", "--hide-scrollbars",
+                     f"--user-data-dir={Path(self.tmp) / 'profile'}"]}}}}
         self.session = self._call("POST", "/session", caps)["sessionId"]
 
     def _call(self, method: str, path: str, body: dict | None = None):
@@ -76,6 +82,7 @@ class Driver:
         finally:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
