@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .config import PACKAGE_DIR, RESOURCES_DIR, settings_hash
+from .config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
 from .records import Article, Extraction, RawArticle
 from .tables import pack, rows_for, rows_version
 
@@ -61,20 +61,12 @@ CLEAN_STAGE_MODULES = ("ingest", "clean", "pubdate", "io", "config", "resources"
 NOT_EXTRACTION_RESOURCES = ("synth_",)
 
 
-def _file_digest(paths: list[Path], root: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths, key=lambda q: q.relative_to(root).as_posix()):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()[:16]
-
-
 def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
     """Hash of the source of every module that can change an Extraction (run.py is left to
     the caller, which passes the source of run.analyse as `extra` to environment_hash)."""
     files = [p for p in package_dir.glob("*.py")
              if p.stem not in NOT_EXTRACTION_MODULES and p.stem != "run" and not p.stem.startswith("bench_")]
-    return _file_digest(files, package_dir)
+    return files_digest(files, package_dir)
 
 
 def clean_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
@@ -85,14 +77,14 @@ def clean_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
     except metadata.PackageNotFoundError:
         traf = ""
     files = [package_dir / f"{m}.py" for m in CLEAN_STAGE_MODULES if (package_dir / f"{m}.py").is_file()]
-    return _file_digest(files, package_dir) + f";trafilatura={traf}"
+    return files_digest(files, package_dir) + f";trafilatura={traf}"
 
 
 def resources_hash(resources_dir: Path = RESOURCES_DIR) -> str:
     """Hash of every resource file (names and contents) that extraction may read."""
     files = [p for p in resources_dir.rglob("*") if p.is_file()
              and not p.name.startswith(NOT_EXTRACTION_RESOURCES) and not p.name.startswith(".")]
-    return _file_digest(files, resources_dir)
+    return files_digest(files, resources_dir)
 
 
 @lru_cache(maxsize=8)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import tomllib
 from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,22 @@ def load_settings(user_file: str | Path | None = None) -> dict[str, Any]:
     if user_file:
         settings = overlay(settings, _read_toml(Path(user_file)), str(user_file))
     return settings
+
+
+def files_digest(paths: list[Path], root: Path = PACKAGE_DIR) -> str:
+    """Short hash of files' names (relative to root) and contents, in name order."""
+    h = hashlib.sha256()
+    for p in sorted(paths, key=lambda q: q.relative_to(root).as_posix()):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=None)
+def modules_digest(*modules: str) -> str:
+    """files_digest of these pipeline modules' source (by name, e.g. "tables"), once per process:
+    what the caches of derived files (rows, pages, written tables) are keyed on."""
+    return files_digest([PACKAGE_DIR / f"{m}.py" for m in modules])
 
 
 def settings_hash(settings: dict[str, Any]) -> str:

@@ -14,11 +14,11 @@ import json
 import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from . import io, report, review
+from .config import modules_digest
 from .errors import PipelineError
 from .schemas import REVIEW_TABLES, TABLES, validate
 
@@ -177,19 +177,10 @@ WRITTEN_MEMO = Path(".cache") / "written.json"     # beside the article cache: s
 def _fingerprint(columns: list[str], rows: list[dict]) -> str:
     """What a file's bytes are made from: its columns, rows and the code that checks and writes
     them (pickled a block of rows at a time, so no whole copy of a table is ever held)."""
-    h = hashlib.sha256(_writer_version().encode())
+    h = hashlib.sha256(modules_digest("io", "schemas").encode())
     h.update(pickle.dumps(columns, protocol=5))
     for i in range(0, len(rows), 2000):
         h.update(pickle.dumps(rows[i:i + 2000], protocol=5))
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _writer_version() -> str:
-    from . import schemas
-    h = hashlib.sha256()
-    for mod in (io, schemas):
-        h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()
 
 

@@ -13,12 +13,12 @@ import hashlib
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
 from . import io
+from .config import modules_digest
 from .records import Extraction
 from .tables import page_name, rows_for
 
@@ -199,20 +199,10 @@ def article_html(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> s
 STAMP_DIR = Path(".cache") / "report_stamps"    # beside the article cache: safe to delete
 
 
-@lru_cache(maxsize=1)
-def _render_version() -> str:
-    """Hash of the code that renders a page (this module and the row builder)."""
-    from . import tables
-    h = hashlib.sha1()
-    for mod in (__file__, tables.__file__):
-        h.update(Path(mod).read_bytes())
-    return h.hexdigest()
-
-
 def page_key(made_from: str) -> str:
     """What a page is rendered from: the code and what names the extraction (its cache key:
     the same key, the same extraction)."""
-    return hashlib.sha1(_render_version().encode() + made_from.encode()).hexdigest()
+    return hashlib.sha1(modules_digest("report", "tables").encode() + made_from.encode()).hexdigest()
 
 
 def _stamp_path(out_dir: Path, page: Path) -> Path:

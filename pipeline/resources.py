@@ -140,7 +140,7 @@ _FLAG_GROUP = re.compile(r"\(\?(?![:=!(]|<[=!])")
 def written_in_lowercase(pattern: str) -> bool:
     """Can pattern, compiled without IGNORECASE, scan lowered text (see lowered) as it scans the
     text itself with IGNORECASE? Yes when, escapes aside (\\S, \\W, \\B keep their meaning),
-    its letters are lowercase ASCII (literals and class ranges: what tests/test_pubdate.py checks
+    its letters are lowercase ASCII (literals and class ranges: what tests/test_resources.py checks
     over every code point), and it has no inline flag group and no escape that names a character
     by its code or a property (\\x41, \\N{...}, \\p{Lu})."""
     bare = _NAMED_GROUP.sub("(", _ESCAPE.sub("", pattern))

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import quote
 
+from .config import modules_digest
 from .records import Extraction
 from .schemas import TABLES
 
@@ -101,12 +100,7 @@ def pack(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
             for name, table in rows.items()}
 
 
-@lru_cache(maxsize=1)
 def rows_version() -> str:
     """Hash of the code that makes packed rows from an Extraction (this module and the column
     order in schemas.py): rows cached under another version are made again from the extraction."""
-    from . import schemas
-    h = hashlib.sha256()
-    for mod in (__file__, schemas.__file__):
-        h.update(Path(mod).read_bytes())
-    return h.hexdigest()[:16]
+    return modules_digest("tables", "schemas")
