@@ -11,13 +11,13 @@ With T = min(N, max(500, N // 10)) (500 for N = 2,000 or 5,000):
      other compare different machines)
   2. the pipeline over the T articles, 1 worker, alone, and twice with 2 workers (the faster of
      the two): the 2-worker speedup; also the peak RSS at T articles
-  4. the whole pipeline over all N articles, 2 workers, empty cache (peak RSS at N)
-  5. the same again: every article is cached (cached re-run time over N, process wall time
+  3. the whole pipeline over all N articles, 2 workers, empty cache (peak RSS at N)
+  4. the same again: every article is cached (cached re-run time over N, process wall time
      included; the faster of two re-runs). The target is over CACHED_N (2,000) articles: for a
      larger N, the first CACHED_N articles are run once more into a folder of their own with
      that cache (hard links: entries are never rewritten in place), then re-run twice, and the
      faster re-run is the figure; for N <= CACHED_N it is the one over N
-  6. 10 new articles added: only they are parsed
+  5. 10 new articles added: only they are parsed
 The size of the tables in memory is taken in one more cached run over N (it holds the same
 tables), never in a run whose peak RSS is a figure: the sizing itself takes tens of MB.
 Both sides of the pipeline / raw ratio count the same start-up: importing spaCy and loading the
@@ -268,7 +268,8 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
     those of raw and one). cached: the re-run over min(n, CACHED_N) articles; cached_full: the
     one over all n (when that is more)."""
     cached_full = cached_full or cached
-    ratios = [pair_ratios(r, o, t) for r, o in (pairs or [(raw, one)])]
+    pairs = pairs or [(raw, one)]
+    ratios = [pair_ratios(r, o, t) for r, o in pairs]
     raw_aps = raw["articles"] / raw["seconds"]
     raw_startup_aps = raw["articles"] / (raw["seconds"] + raw["startup_s"])
     one_aps, two_aps = t / one["seconds"], t / two["seconds"]
@@ -282,7 +283,7 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
         "pipeline_vs_raw": sum(r[0] for r in ratios) / len(ratios),
         "pipeline_vs_raw_steady": sum(r[1] for r in ratios) / len(ratios),
         "pipeline_vs_raw_pairs": [r[0] for r in ratios],
-        "pipeline_beside_articles_per_s": max(t / o["seconds"] for _r, o in (pairs or [(raw, one)])),
+        "pipeline_beside_articles_per_s": max(t / o["seconds"] for _r, o in pairs),
         "pipeline_2w_articles_per_s": two_aps, "pipeline_2w_words_per_s": words_t / two["seconds"],
         "speedup_2_workers": two_aps / one_aps,
         "first_run_s": large["seconds"], "first_run_workers": large["workers"],
