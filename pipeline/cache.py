@@ -37,36 +37,40 @@ from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
-from .records import Article, Extraction, RawArticle
-from .tables import pack, rows_for, rows_version
+from pipeline import __version__
+from pipeline.config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
+from pipeline.records import Article, Extraction, RawArticle
+from pipeline.write.tables import pack, rows_for, rows_version
 
 MAGIC = b"PLC2"
 FORMAT = 2
 KEEP_ENVS = 3               # environment folders kept (the current one and the newest others)
 STALE_TMP_SECONDS = 3600    # leftover temp files of an interrupted run older than this are removed
 
-# Modules that do not change an article's Extraction once its cleaned Article is known: the
-# key is taken after cleaning, rows are derived from the Extraction (under tables.rows_version),
-# and the settings are hashed separately. Every other module (including new ones) is in the
-# code hash.
-NOT_EXTRACTION_MODULES = frozenset({
-    "__init__", "__main__", "cli", "cache", "config", "ingest", "clean", "io", "output",
-    "report", "review", "evaluate", "tables", "schemas", "errors", "synth",
-})
-# Modules of the read/clean stage: they decide the cleaned Article from the raw input.
-CLEAN_STAGE_MODULES = ("ingest", "clean", "pubdate", "io", "config", "resources", "records")
-# Resource files that only feed the synthetic benchmark, not extraction.
-NOT_EXTRACTION_RESOURCES = ("synth_",)
+# The code behind a result is found by area, never by a list of module names: a new module or
+# folder is in the key from the start. Everything in the package but write/ (which turns an
+# Extraction into rows and files, under tables.rows_version) can change an Extraction; the read
+# stage (everything but extract/ and write/) decides the cleaned Article from the raw input.
+# Erring on the side of a re-parse is the point: a stale result must never be served.
+AREAS_AFTER_EXTRACTION = ("write",)
+AREAS_AFTER_CLEANING = ("extract", "write")
+
+
+def _sources(package_dir: Path, leave_out: tuple[str, ...]) -> list[Path]:
+    """Every Python file and resource file under package_dir but the top folders leave_out."""
+    out = []
+    for p in package_dir.rglob("*"):
+        rel = p.relative_to(package_dir).parts
+        if (p.is_file() and rel[0] not in leave_out and "__pycache__" not in rel
+                and not any(part.startswith(".") for part in rel) and p.suffix in (".py", ".toml", ".jsonl", ".json")):
+            out.append(p)
+    return out
 
 
 def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
-    """Hash of the source of every module that can change an Extraction (run.py is left to
-    the caller, which passes the source of run.analyse as `extra` to environment_hash)."""
-    files = [p for p in package_dir.glob("*.py")
-             if p.stem not in NOT_EXTRACTION_MODULES and p.stem != "run" and not p.stem.startswith("bench_")]
-    return files_digest(files, package_dir)
+    """Hash of the source (and data files) of everything that can change an Extraction:
+    resources/ included, so a catalogue edit re-processes what it affects."""
+    return files_digest(_sources(package_dir, AREAS_AFTER_EXTRACTION), package_dir)
 
 
 def clean_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
@@ -76,14 +80,12 @@ def clean_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
         traf = metadata.version("trafilatura")
     except metadata.PackageNotFoundError:
         traf = ""
-    files = [package_dir / f"{m}.py" for m in CLEAN_STAGE_MODULES if (package_dir / f"{m}.py").is_file()]
-    return files_digest(files, package_dir) + f";trafilatura={traf}"
+    return files_digest(_sources(package_dir, AREAS_AFTER_CLEANING), package_dir) + f";trafilatura={traf}"
 
 
 def resources_hash(resources_dir: Path = RESOURCES_DIR) -> str:
     """Hash of every resource file (names and contents) that extraction may read."""
-    files = [p for p in resources_dir.rglob("*") if p.is_file()
-             and not p.name.startswith(NOT_EXTRACTION_RESOURCES) and not p.name.startswith(".")]
+    files = [p for p in resources_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     return files_digest(files, resources_dir)
 
 

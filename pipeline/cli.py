@@ -9,16 +9,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 
 def _settings(args):
-    from .config import load_settings
+    from pipeline.config import load_settings
     return load_settings(args.config)
 
 
 def cmd_run(args) -> int:
-    from .run import run
+    from pipeline.run import run
     settings = _settings(args)
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
@@ -30,8 +30,20 @@ def cmd_run(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import main as evaluate_main
-    return evaluate_main(args)
+    return _evaluation("evaluate").main(args)
+
+
+def _evaluation(module: str):
+    """A module of evaluation/, which lives beside the package in a source checkout and is not
+    installed with the product."""
+    import importlib
+    try:
+        return importlib.import_module(f"evaluation.{module}")
+    except ModuleNotFoundError as e:
+        if e.name not in ("evaluation", f"evaluation.{module}"):
+            raise
+        raise PipelineError("E024", "evaluation/", "the evaluation and benchmark code is not installed with the "
+                            "product; run this command from a source checkout (the folder holding Makefile)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,13 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_review(args) -> int:
-    from . import review
+    from pipeline.write import review
     return review.cli(args)
 
 
 def cmd_bench(args) -> int:
-    import importlib
-    return importlib.import_module(f"pipeline.bench_{args.what}").main(args)
+    return _evaluation(f"bench_{args.what}").main(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULTS_PATH = PACKAGE_DIR / "settings.toml"
@@ -66,8 +66,8 @@ def files_digest(paths: list[Path], root: Path = PACKAGE_DIR) -> str:
 
 @lru_cache(maxsize=None)
 def modules_digest(*modules: str) -> str:
-    """files_digest of these pipeline modules' source (by name, e.g. "tables"), once per process:
-    what the caches of derived files (rows, pages, written tables) are keyed on."""
+    """files_digest of these pipeline modules' source (by path in the package, e.g. "write/tables"),
+    once per process: what the caches of derived files (rows, pages, written tables) are keyed on."""
     return files_digest([PACKAGE_DIR / f"{m}.py" for m in modules])
 
 

@@ -29,6 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E021": ("config file invalid", "fix the TOML syntax"),
     "E022": ("unknown setting", "check the key against pipeline/settings.toml"),
     "E023": ("model not installed", "run `make setup`, or set [model] name to an installed spaCy pipeline"),
+    "E024": ("evaluation code not installed", "run the command from a source checkout (the folder holding Makefile)"),
     "E030": ("output folder not writable", "choose another --output folder"),
     "E031": ("analyst table unreadable", "save it as CSV (UTF-8, comma or semicolon) and run again; nothing was overwritten"),
     "E040": ("gold file unreadable", "check the --gold path"),

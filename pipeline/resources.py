@@ -8,15 +8,16 @@ import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
-from .config import RESOURCES_DIR
-from .errors import PipelineError
+from pipeline.config import RESOURCES_DIR
+from pipeline.errors import PipelineError
 
 
 @lru_cache(maxsize=None)
-def load_jsonl(name: str) -> tuple[dict, ...]:
-    """Rows of resources/<name>; every row must have a unique 'id'."""
-    path = RESOURCES_DIR / name
+def load_jsonl(name: str, folder: Path = RESOURCES_DIR) -> tuple[dict, ...]:
+    """Rows of <folder>/<name> (pipeline/resources/ unless told); every row must have a unique 'id'."""
+    path = folder / name
     rows, ids = [], set()
     with open(path, encoding="utf-8") as f:
         for i, line in enumerate(f, start=1):

@@ -1,37 +1,29 @@
-"""The batch run: ingest -> clean -> (cache | nlp -> extractors) -> tables -> write.
+"""The story of a run: read -> extract (cached) -> tables -> write.
 
-This module wires the stages; it holds no extraction logic. All file writes go through io
-(the cache writes its own entries, see cache.py).
-
-The run streams: articles are read and cleaned one at a time; each is looked up in the
-per-article cache; the misses are parsed in fixed chunks of [model] batch_size articles (with
-nlp.pipe), in this process or in a pool of worker processes that each load the model once.
-Results are taken back in input order, written to the report and turned into table rows at
-once, so memory holds the growing tables and a bounded window of articles, never the corpus.
-Chunks are formed the same way whatever the number of workers, so the output is identical,
-byte for byte, for any --workers.
+Articles are read and cleaned one at a time (pipeline.read); each is looked up in the cache or
+parsed and extracted (pipeline.scheduler runs pipeline.extract.analyse, inline or in workers);
+its rows are added to the tables and its report page written at once; at the end the tables are
+merged with the analysts' reviews and written (pipeline.write). No extraction logic lives here.
 """
 from __future__ import annotations
 
-import gc
-import inspect
-import multiprocessing
 import os
 import sys
 import time
-from sys import intern
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from . import cache as cache_mod, clean, io, output, report
-from .errors import PipelineError
-from .ingest import SIDECAR_SUFFIX, discover, read_inputs
-from .records import Article, Extraction
-from .schemas import TABLES
+from pipeline import cache as cache_mod
+from pipeline.read import clean
+from pipeline.write import output, report
+from pipeline.errors import PipelineError
+from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
+from pipeline.records import Article
+from pipeline import scheduler
+from pipeline.scheduler import Prepared
+from pipeline.schemas import TABLES
+from pipeline.write import files
 
 
 @dataclass
@@ -55,33 +47,6 @@ class RunSummary:
                 f"errors {len(self.errors)}; {self.seconds:.1f} s")
 
 
-def analyse(article: Article, doc, settings: dict) -> Extraction:
-    """All extractors over one parsed article (pure: no I/O)."""
-    from . import actors, agreements, dates, motives, nlp  # here: see process_chunk
-    doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
-    sents = nlp.sentences(doc, article.article_id)
-    ex = Extraction(article=article, sentences=sents)
-    anchor = article.published if settings["dates"]["use_published_anchor"] else ""
-    ex.actors = actors.extract(doc, sents, author=article.author)
-    ex.dates = dates.extract(doc, sents, anchor)
-    ex.agreements = agreements.extract(doc, sents, ex.actors, ex.dates, settings)
-    ex.motives = motives.extract(doc, sents, ex.agreements, ex.actors)
-    return ex
-
-
-_ANALYSE_SOURCE = inspect.getsource(analyse)   # part of the cache environment (see environment)
-
-
-def resolve_workers(workers: int | None) -> int:
-    """0 (or None) = every core this process may use; otherwise at least 1."""
-    if not workers or workers < 0:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not Linux
-            return max(1, os.cpu_count() or 1)
-    return workers
-
-
 def _progress(input_path: Path, settings: dict):
     """A progress bar on a terminal, for runs of at least [run] progress_min_articles files."""
     if not sys.stderr.isatty():
@@ -103,259 +68,6 @@ def _expected_articles(input_path: Path) -> int | None:
     if any(n.endswith(".jsonl") for n in names):
         return None
     return sum(1 for n in names if n.endswith((".txt", ".html", ".htm")))
-
-
-# ---------------------------------------------------------------- parsing (any process)
-CHUNK_SPAN_BATCHES = 4      # see extract_stream
-_Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
-
-
-def _analyse_entry(key: str, article: Article, doc, settings: dict) -> _Result:
-    try:
-        ex = analyse(article, doc, settings)
-        ex.key = key
-        return cache_mod.dumps(key, ex), None
-    except Exception as e:  # one bad article must not stop the batch
-        return None, f"{type(e).__name__}: {e}"
-
-
-GC_FIRST_THRESHOLD = 50_000     # allocations between young collections (Python's default: 700)
-_gc_settled = False
-
-
-def _settle_gc() -> None:
-    """Once per parsing process, after the model is loaded (process_chunk raises the young
-    threshold before it imports spaCy). The extractors, like spaCy's import, make many
-    short-lived acyclic objects that reference counting frees, so a young collection every
-    700 allocations was wasted work; and the model lives as long as the process, so
-    gc.freeze() keeps its objects out of every later collection. (GC took 1.4% of a 1-worker
-    run, 0.4% with these settings.)"""
-    global _gc_settled
-    if not _gc_settled:
-        _gc_settled = True
-        gc.freeze()
-
-
-def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Result]:
-    """Parse a chunk of articles with nlp.pipe and analyse each; runs in a worker or inline.
-
-    Returns, per article in order, the cache entry bytes of its Extraction or an error
-    message. If the model fails on the chunk, each article is parsed alone so that only the
-    article at fault fails."""
-    if not _gc_settled:
-        gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
-    from . import nlp  # imported here: a run served from the cache never imports spaCy
-    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
-    _settle_gc()
-    batch_size = settings["model"]["batch_size"]
-    try:
-        docs = list(model.pipe((a.text for _, a in items), batch_size=batch_size))
-    except Exception:
-        docs = None
-    if docs is not None:
-        return [_analyse_entry(key, a, doc, settings) for (key, a), doc in zip(items, docs)]
-    out: list[_Result] = []
-    for key, a in items:
-        try:
-            doc = model(a.text)
-        except Exception as e:
-            out.append((None, f"{type(e).__name__}: {e}"))
-            continue
-        out.append(_analyse_entry(key, a, doc, settings))
-    return out
-
-
-# ---------------------------------------------------------------- dispatch (main process)
-@dataclass
-class Prepared:
-    """An article ready for extract_stream: its cache key, and its cache Entry when the raw
-    input was found in the cache (then it was neither cleaned nor parsed, and article is None)."""
-
-    article: Article | None
-    key: str
-    entry: cache_mod.Entry | None = None
-
-
-@dataclass
-class _Chunk:
-    items: list[tuple[str, Article]]
-    future: Future | None = None
-
-
-@dataclass
-class _Item:
-    article: Article | None
-    key: str
-    entry: cache_mod.Entry | None = None     # from the cache
-    chunk: _Chunk | None = None      # else the chunk parsing it
-    index: int = 0
-
-
-class _Dispatcher:
-    """Runs chunks inline, or in a process pool once a second chunk shows the work is worth
-    starting workers for (a run with a handful of new articles never pays for a pool)."""
-
-    def __init__(self, settings: dict, workers: int):
-        self.settings = settings
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.held: _Chunk | None = None
-        self.used_workers = 1
-
-    def submit(self, chunk: _Chunk) -> None:
-        if self.workers <= 1:
-            self._inline(chunk)
-        elif self.pool is not None:
-            self._to_pool(chunk)
-        elif self.held is None:
-            self.held = chunk
-        else:
-            self._start_pool()
-            held, self.held = self.held, None
-            self._to_pool(held)
-            self._to_pool(chunk)
-
-    def resolve(self, chunk: _Chunk) -> list[_Result]:
-        """The results of chunk, running it inline if it is still held or its pool broke."""
-        if chunk.future is None:
-            if chunk is self.held:
-                self.held = None
-            self._inline(chunk)
-        try:
-            return chunk.future.result()
-        except BrokenProcessPool:  # a worker died (e.g. out of memory): carry on in this process
-            self.workers, self.pool = 1, None
-            self._inline(chunk)
-            return chunk.future.result()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _inline(self, chunk: _Chunk) -> None:
-        chunk.future = Future()
-        chunk.future.set_result(process_chunk(chunk.items, self.settings))
-
-    def _to_pool(self, chunk: _Chunk) -> None:
-        try:
-            chunk.future = self.pool.submit(process_chunk, chunk.items, self.settings)
-        except BrokenProcessPool:
-            self.workers, self.pool = 1, None
-            self._inline(chunk)
-
-    def _start_pool(self) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-        self.used_workers = self.workers
-
-
-def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
-                   store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
-                   stats: RunSummary | None = None) -> Iterator[cache_mod.Entry]:
-    """Results of articles (cache Entries: rows and Extraction), in input order, streamed.
-    Cached ones come from store (or arrive as a Prepared with their Entry; never with force);
-    the others are parsed in chunks of [model] batch_size, by `workers` processes, and stored.
-    A failure in one article appends an E015 row to errors and skips it."""
-    env = store.env if store is not None else environment(settings)
-    size = max(1, int(settings["model"]["batch_size"]))
-    # A chunk is closed when full, or once SPAN articles have been read since its first one;
-    # both rules depend only on the input and the cache, never on the number of workers.
-    span = CHUNK_SPAN_BATCHES * size
-    window_limit = size * max(CHUNK_SPAN_BATCHES, 2 * workers)  # articles between read and write
-    dispatcher = _Dispatcher(settings, workers)
-    window: deque[_Item] = deque()
-    chunk = _Chunk([])
-    chunk_opened = 0            # articles read when the open chunk got its first item
-    seen = 0
-
-    def ready(item: _Item) -> bool:
-        if item.chunk is None:
-            return True
-        if item.chunk is chunk:  # still collecting: never wait on it
-            return False
-        future = item.chunk.future
-        return len(window) > window_limit or (future is not None and future.done())
-
-    def emit(item: _Item) -> cache_mod.Entry | None:
-        if item.entry is not None:
-            return item.entry
-        data, message = dispatcher.resolve(item.chunk)[item.index]
-        entry = cache_mod.loads(item.key, data) if data is not None else None
-        if entry is None:
-            errors.append(PipelineError("E015", item.article.source_path,
-                                        message or "result could not be read back").row())
-            return None
-        if stats is not None:
-            stats.parsed += 1
-        if store is not None:
-            store.put_bytes(item.key, data)
-        return entry
-
-    try:
-        for entry in articles:
-            seen += 1
-            if isinstance(entry, Prepared):
-                article, key, hit = entry.article, entry.key, entry.entry
-            else:
-                article, key, hit = entry, cache_mod.article_key(entry, env), None
-            if hit is None and store is not None and not force:
-                hit = store.get(key)
-            item = _Item(article, key, hit)
-            if hit is None:
-                if not chunk.items:
-                    chunk_opened = seen
-                item.chunk, item.index = chunk, len(chunk.items)
-                chunk.items.append((key, article))
-            elif stats is not None:
-                stats.cached += 1
-            if chunk.items and (len(chunk.items) == size or seen - chunk_opened >= span):
-                dispatcher.submit(chunk)
-                chunk = _Chunk([])
-            window.append(item)
-            while window and ready(window[0]):
-                result = emit(window.popleft())
-                if result is not None:
-                    yield result
-        if chunk.items:
-            dispatcher.submit(chunk)
-            chunk = _Chunk([])
-        while window:
-            result = emit(window.popleft())
-            if result is not None:
-                yield result
-    finally:
-        dispatcher.close()
-        if stats is not None:
-            stats.workers = dispatcher.used_workers
-
-
-def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]]) -> dict[str, list[dict]]:
-    """Append an article's packed rows (cache.Entry.rows) to the tables as row dicts; returns
-    the article's rows by table.
-
-    Each row dict, in column order, shares its key table with the other rows of its table
-    (CPython keeps instance __dict__s "split"), about a third smaller than a dict literal: the
-    tables are the one thing a run holds for every article. It is filled key by key, since
-    dict.update would copy a key table of its own; short strings are interned."""
-    made: dict[str, list[dict]] = {}
-    for name, values in packed.items():
-        cls = _ROW_CLASSES.get(name)
-        if cls is None:
-            cls = _ROW_CLASSES[name] = type(f"_{name}_row", (), {})
-        columns = TABLES[name].columns
-        rows = made[name] = []
-        for row in values:
-            out = cls().__dict__
-            for key, value in zip(columns, row):
-                out[key] = intern(value) if type(value) is str and len(value) <= INTERN_MAX else value
-            rows.append(out)
-        tables[name].extend(rows)
-    return made
-
-
-_ROW_CLASSES: dict[str, type] = {}
-INTERN_MAX = 64     # short values (ids, names, offsets, statuses) recur across rows: one copy each
 
 
 # ---------------------------------------------------------------- the run
@@ -389,15 +101,9 @@ def read_articles(input_path: Path, settings: dict, summary: RunSummary,
         yield Prepared(article, key)
 
 
-def environment(settings: dict) -> str:
-    """The cache environment: cache.environment_hash plus the source of analyse (the part of
-    this module that decides an Extraction; the rest of run.py does not)."""
-    return cache_mod.environment_hash(settings, extra=_ANALYSE_SOURCE)
-
-
 def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
     root = cache_mod.cache_root(out_dir, settings)
-    env = environment(settings)
+    env = cache_mod.environment_hash(settings)
     try:
         root.mkdir(parents=True, exist_ok=True)
         enabled = os.access(root, os.W_OK)
@@ -412,17 +118,17 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     0 = all cores). force: ignore the cache (fresh results are still stored)."""
     t0 = time.perf_counter()
     summary = RunSummary()
-    io.ensure_writable(out_dir)
+    files.ensure_writable(out_dir)
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
-    n_workers = resolve_workers(settings["run"]["workers"] if workers is None else workers)
+    n_workers = scheduler.resolve_workers(settings["run"]["workers"] if workers is None else workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
     bar = _progress(input_path, settings)
-    stream = extract_stream(read_articles(input_path, settings, summary, store, force), settings,
+    stream = scheduler.extract_stream(read_articles(input_path, settings, summary, store, force), settings,
                             failures, store, n_workers, force, stats=summary)
     for entry in stream:
-        rows = add_packed(tables, entry.rows)
+        rows = scheduler.add_packed(tables, entry.rows)
         report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
                              lambda: report.article_html(entry.extraction, rows))
         if bar:

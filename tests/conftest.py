@@ -19,7 +19,7 @@ def settings() -> dict:
 
 @pytest.fixture(scope="session")
 def nlp(settings):
-    from pipeline.nlp import load_model
+    from pipeline.extract.nlp import load_model
     return load_model(settings["model"]["name"])
 
 
@@ -33,7 +33,7 @@ def shared_dir() -> Path:
 @pytest.fixture
 def parse(nlp):
     """parse(text) -> (doc, sentences) through the real model and our sentence rule."""
-    from pipeline.nlp import sentences
+    from pipeline.extract.nlp import sentences
 
     def _parse(text: str, article_id: str = "t"):
         doc = nlp(text)

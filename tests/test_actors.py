@@ -8,7 +8,7 @@ import re
 import pycountry
 import pytest
 
-from pipeline import actors
+from pipeline.extract import actors
 from pipeline.records import ActorFinding, Mention
 from pipeline.resources import load_jsonl
 

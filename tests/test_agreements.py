@@ -7,8 +7,9 @@ import re
 import pytest
 import regex
 
-from pipeline import agreements as ag
-from pipeline import actors, dates, resources
+from pipeline.extract import agreements as ag
+from pipeline.extract import actors, dates
+from pipeline import resources
 
 
 # ---------------------------------------------------------------- data files

@@ -8,9 +8,9 @@ from argparse import Namespace
 
 import pytest
 
-from pipeline import floors as floors_mod
+from evaluation import floors as floors_mod
 
-from pipeline import bench_dates
+from evaluation import bench_dates
 from pipeline.errors import PipelineError
 
 RES = {"value_f1": 0.80, "calendar_value_f1": 0.75, "strict_f1": 0.85}

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from pipeline import bench_html
+from evaluation import bench_html
 from pipeline.errors import PipelineError
 
 BODY = ("The two coast guards agreed on Tuesday to share radar data along the strait, officials said. "

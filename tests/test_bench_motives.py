@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from pipeline import floors as floors_mod
+from evaluation import floors as floors_mod
 
-from pipeline import bench_motives
+from evaluation import bench_motives
 from pipeline.errors import PipelineError
 
 OWN_ROWS = [

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline import bench_scale, synth
+from evaluation import bench_scale, synth
 
 
 @pytest.mark.parametrize("i,seed", [(0, 0), (17, 3)])

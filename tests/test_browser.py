@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
 from pipeline.config import PROJECT_ROOT
+from pipeline.write import csvio
 
 DATA = Path(__file__).parent / "data" / "review"
 SHOTS = PROJECT_ROOT / "outputs" / "browser"
@@ -123,7 +123,7 @@ def test_browser_source_link_opens_highlighted_span(tmp_path, settings, driver, 
     from pipeline.run import run
     out = tmp_path / "out"
     run(_corpus(tmp_path), out, settings)
-    rows = [r for r in io.read_csv(out / f"{table}.csv") if r["article_id"] == "delta_long_notes"]
+    rows = [r for r in csvio.read_csv(out / f"{table}.csv") if r["article_id"] == "delta_long_notes"]
     assert rows, "the long article must yield an agreement row"
     page, _, anchor = rows[0]["source_link"].partition("#")
     driver.go((out / page).resolve().as_uri() + "#" + anchor)
@@ -147,6 +147,6 @@ def test_browser_index_links_to_every_article(tmp_path, settings, driver, page):
     run(DATA, out, settings)
     driver.go((out / "report" / page).resolve().as_uri())
     hrefs = driver.js("return [...document.querySelectorAll('td a')].map(a => a.href);")
-    assert len(hrefs) == len(io.read_csv(out / "articles.csv"))
+    assert len(hrefs) == len(csvio.read_csv(out / "articles.csv"))
     driver.go(hrefs[0])
     assert driver.js("return document.querySelectorAll('main mark').length;") > 0

@@ -67,7 +67,7 @@ def test_cache_entry_damage_reads_as_miss(damage):
 
 
 def test_cache_entry_gives_rows_without_unpickling_the_extraction():
-    from pipeline.tables import pack, rows_for
+    from pipeline.write.tables import pack, rows_for
     ex = _extraction(_article())
     key = cache.article_key(ex.article, ENV)
     entry = cache.loads(key, cache.dumps(key, ex))
@@ -77,7 +77,7 @@ def test_cache_entry_gives_rows_without_unpickling_the_extraction():
 
 
 def test_cache_rows_of_older_table_code_are_made_again_and_stored(tmp_path, monkeypatch):
-    from pipeline.tables import pack, rows_for
+    from pipeline.write.tables import pack, rows_for
     store = cache.Cache(tmp_path / "c", ENV)
     ex = _extraction(_article())
     key = cache.article_key(ex.article, ENV)
@@ -135,33 +135,60 @@ def test_cache_write_is_atomic_and_leaves_no_temp(tmp_path, n):
 
 def _package(tmp_path, files: dict[str, str]):
     pkg = tmp_path / "pkg"
-    pkg.mkdir(exist_ok=True)
     for name, text in files.items():
+        (pkg / name).parent.mkdir(parents=True, exist_ok=True)
         (pkg / name).write_text(text)
     return pkg
 
 
+PACKAGE = ("__init__.py", "records.py", "run.py", "read/clean.py", "extract/actors.py",
+           "extract/agreements/status.py", "write/report.py", "resources/states.jsonl")
+
+
 @pytest.mark.parametrize("edited,changes", [
-    ("actors.py", True), ("newstage.py", True), ("run.py", False), ("report.py", False),
-    ("cli.py", False), ("bench_scale.py", False), ("clean.py", False),
+    ("extract/actors.py", True), ("extract/newstage.py", True), ("extract/agreements/status.py", True),
+    ("extract/newfolder/stage.py", True), ("resources/states.jsonl", True), ("resources/new.jsonl", True),
+    ("read/clean.py", True), ("records.py", True), ("write/report.py", False), ("write/new.py", False),
 ])
-def test_cache_code_hash_tracks_extraction_modules(tmp_path, edited, changes):
-    files = {n: "x = 1\n" for n in ("actors.py", "newstage.py", "run.py", "report.py", "cli.py",
-                                     "bench_scale.py", "clean.py")}
+def test_cache_code_hash_covers_every_file_but_the_write_area(tmp_path, edited, changes):
+    """No list of module names: a file added anywhere outside write/, in any folder, is in the key."""
+    files = {n: "x = 1\n" for n in PACKAGE}
     before = cache.code_hash(_package(tmp_path, files))
     files[edited] = "x = 2\n"
     assert (cache.code_hash(_package(tmp_path, files)) != before) is changes
 
 
-@pytest.mark.parametrize("edited,changes", [("states.jsonl", True), ("synth_vocab.jsonl", False)])
-def test_cache_resources_hash_tracks_catalogues_not_synth(tmp_path, edited, changes):
+@pytest.mark.parametrize("edited,changes", [
+    ("read/clean.py", True), ("read/language.py", True), ("records.py", True),
+    ("extract/actors.py", False), ("extract/newstage.py", False), ("write/report.py", False),
+])
+def test_cache_clean_code_hash_covers_the_read_stage_and_shared_modules(tmp_path, edited, changes):
+    files = {n: "x = 1\n" for n in PACKAGE}
+    before = cache.clean_code_hash(_package(tmp_path, files))
+    files[edited] = "x = 2\n"
+    assert (cache.clean_code_hash(_package(tmp_path, files)) != before) is changes
+
+
+@pytest.mark.parametrize("edited", ["states.jsonl", "agreements.jsonl"])
+def test_cache_resources_hash_tracks_every_resource(tmp_path, edited):
     res = tmp_path / "res"
     res.mkdir()
-    for n in ("states.jsonl", "synth_vocab.jsonl"):
+    for n in ("states.jsonl", "agreements.jsonl"):
         (res / n).write_text('{"id": "1"}\n')
     before = cache.resources_hash(res)
     (res / edited).write_text('{"id": "2"}\n')
-    assert (cache.resources_hash(res) != before) is changes
+    assert cache.resources_hash(res) != before
+
+
+def test_cache_key_changes_when_a_file_is_added_under_extract(tmp_path):
+    """The installed package: a new stage file under pipeline/extract/ gives a new code hash."""
+    import shutil
+    from pipeline.config import PACKAGE_DIR
+    pkg = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_hash(pkg)
+    (pkg / "extract" / "treaties.py").write_text("STAGE = 1\n")
+    assert cache.code_hash(pkg) != before
 
 
 @pytest.mark.parametrize("section,key,value,changes", [

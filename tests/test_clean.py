@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline import clean as clean_mod
-from pipeline.clean import clean, clean_lines, detect_language, guess_title
+from pipeline.read import clean as clean_mod
+from pipeline.read.clean import clean, clean_lines, detect_language, guess_title
 from pipeline.errors import PipelineError
 from pipeline.records import RawArticle
 

@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from pipeline.clean import clean
+from pipeline.read.clean import clean
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.ingest import read_inputs
+from pipeline.read.ingest import read_inputs
 from pipeline.config import PROJECT_ROOT
-from pipeline.io import read_csv
+from pipeline.write.csvio import read_csv
 from pipeline.schemas import TABLES
 
 pytestmark = pytest.mark.model

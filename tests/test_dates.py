@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import dates
+from pipeline.extract import dates
 from pipeline.resources import load_jsonl
 
 ANCHOR = "2015-04-13"        # a Monday

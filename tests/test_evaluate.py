@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipeline.evaluate import flat, match, score, sim_actor, sim_agreement
-from pipeline.floors import check_floors
+from evaluation.evaluate import flat, match, score, sim_actor, sim_agreement
+from evaluation.floors import check_floors
 
 GOLD = [{
     "article_id": "a1", "published": "2024-05-03",

@@ -23,7 +23,7 @@ def _floors_at(rev: str) -> dict:
 
 def _loosened(section: str, key: str, old: float, new: float) -> bool:
     """A floor goes down, or a ceiling ([scale] maximums such as cached_rerun_s) goes up."""
-    from pipeline.bench_scale import FLOOR_DIRECTIONS
+    from evaluation.bench_scale import FLOOR_DIRECTIONS
     ceiling = section == "scale" and FLOOR_DIRECTIONS.get(key) == "max"
     return new > old if ceiling else new < old
 

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.ingest import discover, read_inputs
+from pipeline.read.ingest import discover, read_inputs
 
 GOOD = "Japan and Chile signed a logistics agreement on Thursday, officials said.\n"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
 from pipeline.errors import PipelineError
+from pipeline.write import csvio
+from pipeline.write import files
 
 ROWS = [{"id": "r1", "text": "Défense pact – signed", "note": "a; b"},
         {"id": "r2", "text": "line one\nline two", "note": '"quoted"'}]
@@ -17,9 +18,9 @@ ROWS = [{"id": "r1", "text": "Défense pact – signed", "note": "a; b"},
 @pytest.mark.parametrize("value", ["=1+1", "+49 30", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''-y",
                                    "'plain", "plain", "", "=HYPERLINK(\"http://x.invalid\",\"go\")"])
 def test_io_neutralise_round_trip(value):
-    written = io.neutralise(value)
-    assert not written.startswith(io.FORMULA_START)
-    assert io.restore(written) == value
+    written = csvio.neutralise(value)
+    assert not written.startswith(csvio.FORMULA_START)
+    assert csvio.restore(written) == value
 
 
 @pytest.mark.parametrize("encoding,delimiter,newline", [
@@ -32,7 +33,7 @@ def test_io_read_csv_spreadsheet_dialects(tmp_path, encoding, delimiter, newline
         w = csv.writer(f, delimiter=delimiter, lineterminator=newline)
         w.writerow(list(ROWS[0]))
         w.writerows([list(r.values()) for r in ROWS])
-    assert io.read_csv(path) == ROWS
+    assert csvio.read_csv(path) == ROWS
 
 
 @pytest.mark.parametrize("data,needle", [
@@ -47,7 +48,7 @@ def test_io_read_csv_refuses_with_e031(tmp_path, data, needle):
     path = tmp_path / "t.csv"
     path.write_bytes(data)
     with pytest.raises(PipelineError) as e:
-        io.read_csv(path, required=("id",))
+        csvio.read_csv(path, required=("id",))
     assert e.value.code == "E031" and needle in str(e.value)
 
 
@@ -55,20 +56,20 @@ def test_io_read_csv_refuses_with_e031(tmp_path, data, needle):
 def test_io_read_csv_tolerates_blank_trailing_cells(tmp_path, tail):
     path = tmp_path / "t.csv"
     path.write_bytes(b"id,text\n" + tail)
-    rows = io.read_csv(path)
+    rows = csvio.read_csv(path)
     assert all(set(r) == {"id", "text"} for r in rows)
 
 
 @pytest.mark.parametrize("name", ["absent.csv"])
 def test_io_read_csv_missing_file_is_empty(tmp_path, name):
-    assert io.read_csv(tmp_path / name) == []
+    assert csvio.read_csv(tmp_path / name) == []
 
 
 @pytest.mark.parametrize("text", ["a,b\n1,2\n"])
 def test_io_write_text_if_changed(tmp_path, text):
     path = tmp_path / "x.csv"
-    assert io.write_text_if_changed(path, text) is True
-    assert io.write_text_if_changed(path, text) is False
+    assert files.write_text_if_changed(path, text) is True
+    assert files.write_text_if_changed(path, text) is False
     assert path.read_text(encoding="utf-8") == text
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]          # no temp file left
 
@@ -96,9 +97,9 @@ def test_io_article_formula_never_reaches_a_spreadsheet(tmp_path, settings, form
     assert files
     for path in files:
         for cell in _cells(path):
-            assert not cell.startswith(io.FORMULA_START), f"{path.name}: {cell[:40]!r}"
-    sentences = io.read_csv(out / "sentences.csv")
+            assert not cell.startswith(csvio.FORMULA_START), f"{path.name}: {cell[:40]!r}"
+    sentences = csvio.read_csv(out / "sentences.csv")
     assert any(s["text"].startswith(formula) for s in sentences)
-    assert io.read_csv(out / "articles.csv")[0]["article_id"] == "=cmd_article"
+    assert csvio.read_csv(out / "articles.csv")[0]["article_id"] == "=cmd_article"
     raw = stdio.StringIO((out / "sentences.csv").read_text(encoding="utf-8"))
     assert any(c.startswith("'=HYPERLINK") for row in csv.reader(raw) for c in row)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from pipeline import motives
-from pipeline.nlp import sentence_at
+from pipeline.extract import motives
+from pipeline.extract.nlp import sentence_at
 from pipeline.records import ActorFinding, AgreementFinding, Mention
 from pipeline.resources import load_jsonl
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.nlp import sentence_at, text_of
+from pipeline.extract.nlp import sentence_at, text_of
 
 
 @pytest.mark.model
@@ -34,7 +34,7 @@ def test_nlp_text_of_is_doc_text_and_computed_once(nlp):
 @pytest.mark.model
 def test_run_analyse_seeds_the_text_from_its_article(nlp, settings):
     from pipeline.records import Article
-    from pipeline.run import analyse
+    from pipeline.extract import analyse
     text = "Oman and Qatar signed a port deal on 3 May 2024."
     doc = nlp(text)
     ex = analyse(Article(article_id="a1", source_path="a1.txt", text=text), doc, settings)

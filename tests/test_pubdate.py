@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import pubdate, resources
+from pipeline.read import pubdate
+from pipeline import resources
 
 
 @pytest.mark.parametrize("lines, expected", [

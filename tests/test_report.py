@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import report
-from pipeline.records import (ActorFinding, AgreementFinding, Article, DateFinding, Extraction, Mention,
-                              MotiveFinding, Sentence)
-from pipeline.tables import rows_for
+from pipeline.write import report
+from pipeline.records import ActorFinding, AgreementFinding, Article, DateFinding, Extraction, Mention, MotiveFinding, Sentence
+from pipeline.write.tables import rows_for
+from pipeline.write import csvio
 
 VOID = {"meta", "br", "img", "link", "input", "hr"}
 
@@ -175,13 +175,12 @@ def test_report_index_lists_articles_with_counts(tmp_path, n_articles):
 @pytest.mark.model
 def test_report_source_links_resolve(tmp_path, settings):
     """Every source_link of every review table points at an existing page and anchor."""
-    from pipeline import io
     from pipeline.run import run
     out = tmp_path / "out"
     run(Path(__file__).parent / "data" / "review", out, settings)
     seen = 0
     for table in ("agreements", "actors", "dates", "motives"):
-        for row in io.read_csv(out / f"{table}.csv"):
+        for row in csvio.read_csv(out / f"{table}.csv"):
             page, _, anchor = row["source_link"].partition("#")
             html_text = (out / page).read_text(encoding="utf-8")
             assert f'id="{anchor}"' in html_text and row[f"{table[:-1]}_id"] in html_text

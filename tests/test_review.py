@@ -1,4 +1,4 @@
-"""Review loop: analysts' decisions survive every re-run (pipeline.review, pipeline.output)."""
+"""Review loop: analysts' decisions survive every re-run (pipeline.write.review, pipeline.write.output)."""
 from __future__ import annotations
 
 import shutil
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io, output, review
+from pipeline.write import output, review
 from pipeline.errors import PipelineError
 from pipeline.schemas import TABLES, SchemaError
+from pipeline.write import csvio
 
 DATA = Path(__file__).parent / "data" / "review"
 TABLE_NAMES = ["agreements", "actors", "dates", "motives"]
@@ -164,11 +165,11 @@ def _run(corpus: Path, out: Path, settings: dict):
 
 
 def _read(out: Path, table: str) -> list[dict]:
-    return io.read_csv(out / f"{table}.csv")
+    return csvio.read_csv(out / f"{table}.csv")
 
 
 def _write(out: Path, table: str, rows: list[dict], header: list[str] | None = None) -> None:
-    io.write_csv_atomic(out / f"{table}.csv", header or list(rows[0]), rows)
+    csvio.write_csv_atomic(out / f"{table}.csv", header or list(rows[0]), rows)
 
 
 def _review_all(out: Path) -> dict[str, dict[str, dict]]:
@@ -216,7 +217,7 @@ def _check_intact(out: Path, expected: dict[str, dict[str, dict]]) -> None:
             if w["review_status"] == "edited":
                 col, value = EDITS[table]
                 assert r[col] == value, (table, col)
-        reviewed = io.read_csv(out / "reviewed" / f"{table}.csv")
+        reviewed = csvio.read_csv(out / "reviewed" / f"{table}.csv")
         assert {r["review_status"] for r in reviewed} == {"accepted", "edited", "added"}
         assert len(reviewed) == sum(r["review_status"] in ("accepted", "edited", "added") for r in rows)
 
@@ -264,16 +265,16 @@ def test_review_removed_article_rows_go_to_orphans(tmp_path, settings):
                     if rid != "added" and r["article_id"] == victim}
     (corpus / f"{victim}.txt").unlink()
     _run(corpus, out, settings)
-    orphans = io.read_csv(out / "review" / "orphans.csv")
+    orphans = csvio.read_csv(out / "review" / "orphans.csv")
     got = {(o["table"], o["row_id"]) for o in orphans}
     assert reviewed_ids and reviewed_ids <= got
     assert {o["reason"] for o in orphans} == {"article removed"}
     assert all(r["article_id"] != victim for t in TABLE_NAMES for r in _read(out, t))
     _run(corpus, out, settings)                              # orphans persist across runs
-    assert {(o["table"], o["row_id"]) for o in io.read_csv(out / "review" / "orphans.csv")} == got
+    assert {(o["table"], o["row_id"]) for o in csvio.read_csv(out / "review" / "orphans.csv")} == got
     shutil.copy(DATA / f"{victim}.txt", corpus / f"{victim}.txt")
     _run(corpus, out, settings)                              # the article is back: so are the decisions
-    assert io.read_csv(out / "review" / "orphans.csv") == []
+    assert csvio.read_csv(out / "review" / "orphans.csv") == []
     _check_intact(out, expected)
 
 
@@ -288,7 +289,7 @@ def test_review_changed_text_reason(tmp_path, settings):
     path.write_text(path.read_text(encoding="utf-8") + "\nA further paragraph was added later today.\n",
                     encoding="utf-8")
     _run(corpus, out, settings)
-    orphans = io.read_csv(out / "review" / "orphans.csv")
+    orphans = csvio.read_csv(out / "review" / "orphans.csv")
     assert [(o["row_id"], o["reason"]) for o in orphans] == [(rows[0]["date_id"], "text changed")]
 
 
@@ -311,7 +312,7 @@ def test_review_spreadsheet_resave_is_merged(tmp_path, settings, encoding, delim
         with open(path, "w", encoding=encoding, newline="") as f:
             w = csv.writer(f, delimiter=delimiter, lineterminator=newline)
             w.writerow(list(rows[0]))
-            w.writerows([[io.neutralise(v) for v in r.values()] for r in rows])
+            w.writerows([[csvio.neutralise(v) for v in r.values()] for r in rows])
     _run(corpus, out, settings)
     _check_intact(out, expected)
     assert (out / "agreements.csv").read_bytes()[:3] != b"\xef\xbb\xbf"   # written back as plain UTF-8
@@ -350,15 +351,15 @@ def test_review_cli_status_and_pending(tmp_path, settings, capsys, table):
     line = next(ln for ln in text.splitlines() if ln.startswith(table))
     assert f"{100 / len(rows):.1f}%" in line
     assert review.cli(Namespace(review_command="pending", output=str(out), table=table)) == 0
-    focused = io.read_csv(out / "review" / f"pending-{table}.csv")
+    focused = csvio.read_csv(out / "review" / f"pending-{table}.csv")
     assert len(focused) == len(rows) - 1 and {r["review_status"] for r in focused} == {"pending"}
     focused[0].update(review_status="rejected", reviewer="kim")      # a focused pass
-    io.write_csv_atomic(out / "review" / f"pending-{table}.csv", list(focused[0]), focused)
+    csvio.write_csv_atomic(out / "review" / f"pending-{table}.csv", list(focused[0]), focused)
     _run(corpus, out, settings)
     by_id = {r["agreement_id"]: r for r in _read(out, table)}
     assert by_id[focused[0]["agreement_id"]]["review_status"] == "rejected"
     assert by_id[rows[0]["agreement_id"]]["review_status"] == "accepted"
-    assert len(io.read_csv(out / "review" / f"pending-{table}.csv")) == len(rows) - 2
+    assert len(csvio.read_csv(out / "review" / f"pending-{table}.csv")) == len(rows) - 2
 
 
 @pytest.mark.parametrize("folder", ["empty"])

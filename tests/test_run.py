@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import run as run_mod
-from pipeline import synth
+from pipeline import extract, run as run_mod, scheduler
+from evaluation import synth
 from pipeline.records import Article, Extraction
 
 
@@ -30,13 +30,13 @@ def _article(i: int) -> Article:
 # ---------------------------------------------------------------- without the model
 @pytest.mark.parametrize("workers,expected", [(3, 3), (1, 1)])
 def test_run_resolve_workers_explicit(workers, expected):
-    assert run_mod.resolve_workers(workers) == expected
+    assert scheduler.resolve_workers(workers) == expected
 
 
 @pytest.mark.parametrize("workers", [0, None])
 def test_run_resolve_workers_zero_means_all_cores(workers):
     import os
-    assert run_mod.resolve_workers(workers) == len(os.sched_getaffinity(0))
+    assert scheduler.resolve_workers(workers) == len(os.sched_getaffinity(0))
 
 
 def _fake_chunks(monkeypatch, record: list):
@@ -46,9 +46,9 @@ def _fake_chunks(monkeypatch, record: list):
     def fake(items, settings):
         record.append([a.article_id for _, a in items])
         return [(cache.dumps(k, Extraction(article=a, sentences=[])), None) for k, a in items]
-    monkeypatch.setattr(run_mod, "process_chunk", fake)
-    monkeypatch.setattr(run_mod._Dispatcher, "_start_pool", lambda self: None)
-    monkeypatch.setattr(run_mod._Dispatcher, "_to_pool", run_mod._Dispatcher._inline)
+    monkeypatch.setattr(scheduler, "process_chunk", fake)
+    monkeypatch.setattr(scheduler._Dispatcher, "_start_pool", lambda self: None)
+    monkeypatch.setattr(scheduler._Dispatcher, "_to_pool", scheduler._Dispatcher._inline)
 
 
 def _mixed(n: int, cached_every: int) -> list:
@@ -58,9 +58,9 @@ def _mixed(n: int, cached_every: int) -> list:
     for i in range(n):
         a, key = _article(i), f"{i:064x}"
         if cached_every and i % cached_every == 0:
-            out.append(run_mod.Prepared(None, key, cache.loads(key, cache.dumps(key, Extraction(article=a, sentences=[])))))
+            out.append(scheduler.Prepared(None, key, cache.loads(key, cache.dumps(key, Extraction(article=a, sentences=[])))))
         else:
-            out.append(run_mod.Prepared(a, key))
+            out.append(scheduler.Prepared(a, key))
     return out
 
 
@@ -68,7 +68,7 @@ def _mixed(n: int, cached_every: int) -> list:
 def test_run_stream_keeps_input_order(monkeypatch, settings, n, cached_every):
     _fake_chunks(monkeypatch, [])
     errors: list = []
-    out = list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 4), errors, workers=1))
+    out = list(scheduler.extract_stream(_mixed(n, cached_every), _settings(settings, 4), errors, workers=1))
     assert [e.extraction.article.article_id for e in out] == [f"a{i}" for i in range(n)] and errors == []
 
 
@@ -77,10 +77,10 @@ def test_run_chunks_do_not_depend_on_workers(monkeypatch, settings, n, cached_ev
     """The same articles go to the model together whatever --workers is (byte-identical output)."""
     one: list = []
     _fake_chunks(monkeypatch, one)
-    list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=1))
+    list(scheduler.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=1))
     many: list = []
     _fake_chunks(monkeypatch, many)
-    list(run_mod.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=workers))
+    list(scheduler.extract_stream(_mixed(n, cached_every), _settings(settings, 5), [], workers=workers))
     assert sorted(one) == sorted(many) and len(one) > 1
 
 
@@ -94,7 +94,7 @@ def test_run_stream_reads_incrementally(monkeypatch, settings, n, batch):
         for i, item in enumerate(_mixed(n, 2)):
             consumed.append(i)
             yield item
-    stream = run_mod.extract_stream(source(), _settings(settings, batch), [], workers=1)
+    stream = scheduler.extract_stream(source(), _settings(settings, batch), [], workers=1)
     next(stream)
     assert len(consumed) <= 2 * batch
     rest = sum(1 for _ in stream)
@@ -130,7 +130,7 @@ def test_run_cache_skips_unchanged_and_parses_only_new(tmp_path, settings, nlp, 
 
     def no_model(name):
         raise AssertionError("the model was loaded on a cached run")
-    from pipeline import nlp as nlp_mod
+    from pipeline.extract import nlp as nlp_mod
     monkeypatch.setattr(nlp_mod, "load_model", no_model)
     again = run_mod.run(src, tmp_path / "o", s, workers=1)
     assert (again.parsed, again.cached, again.exit_code) == (0, n, 0)
@@ -159,14 +159,14 @@ def test_run_force_and_settings_change_reparse(tmp_path, settings, nlp, n):
 def test_run_article_failure_is_e015_and_retried(tmp_path, settings, nlp, monkeypatch, n, bad):
     src = _corpus(tmp_path / "in", n)
     s = _settings(settings, 2)
-    real = run_mod.analyse
+    real = extract.analyse
     bad_id = sorted(p.stem for p in src.glob("*.txt"))[bad]
 
     def flaky(article, doc, settings):
         if article.article_id == bad_id:
             raise ValueError("boom")
         return real(article, doc, settings)
-    monkeypatch.setattr(run_mod, "analyse", flaky)
+    monkeypatch.setattr(extract, "analyse", flaky)
     summary = run_mod.run(src, tmp_path / "o", s, workers=1)
     assert [e["code"] for e in summary.errors] == ["E015"] and bad_id in summary.errors[0]["path"]
     assert (summary.failed, summary.exit_code, summary.rows["articles"]) == (1, 1, n - 1)
@@ -204,9 +204,9 @@ def test_run_interrupted_run_resumes_and_survives_damage(tmp_path, settings, nlp
 def test_run_parsing_process_keeps_the_model_out_of_garbage_collection(settings):
     import gc
     article = Article(article_id="g1", source_path="g1.txt", text="Oman and Qatar signed a port deal.")
-    out = run_mod.process_chunk([("ab" * 32, article)], settings)
+    out = scheduler.process_chunk([("ab" * 32, article)], settings)
     assert out[0][0] is not None and out[0][1] is None
-    assert gc.get_threshold()[0] == run_mod.GC_FIRST_THRESHOLD
+    assert gc.get_threshold()[0] == scheduler.GC_FIRST_THRESHOLD
     assert gc.get_freeze_count() > 0
 
 
@@ -217,9 +217,9 @@ def test_run_table_rows_share_one_copy_of_each_short_value():
     for n in range(3):
         row = dict.fromkeys(columns, "")
         row["name"] = "".join(["Ja", "pan"])          # equal values made separately, as the stages make them
-        row["aliases"] = "x" * (run_mod.INTERN_MAX + 1) + str(n % 1)
+        row["aliases"] = "x" * (scheduler.INTERN_MAX + 1) + str(n % 1)
         row["n_mentions"] = n
-        run_mod.add_packed(tables, {"actors": [tuple(row.values())]})
+        scheduler.add_packed(tables, {"actors": [tuple(row.values())]})
     first, *rest = tables["actors"]
     assert all(list(r) == columns for r in tables["actors"])
     assert all(r["name"] is first["name"] for r in rest)

@@ -17,7 +17,7 @@ def _input(tmp_path: Path) -> Path:
     corpus = PROJECT_ROOT / "corpus"
     if corpus.is_dir() and any(p.suffix in ARTICLE_SUFFIXES for p in corpus.rglob("*")):
         return corpus
-    from pipeline import synth  # corpus/ empty here: a few articles of our own instead
+    from evaluation import synth
     synth.write_corpus(tmp_path / "corpus", 3, seed=11)
     return tmp_path / "corpus"
 

@@ -1,9 +1,8 @@
 import pytest
 
-from pipeline.records import (ActorFinding, AgreementFinding, Article, DateFinding, Extraction,
-                              Mention, MotiveFinding, Sentence)
+from pipeline.records import ActorFinding, AgreementFinding, Article, DateFinding, Extraction, Mention, MotiveFinding, Sentence
 from pipeline.schemas import TABLES, validate
-from pipeline.tables import join_list, pack, rows_for, stable_id
+from pipeline.write.tables import join_list, pack, rows_for, stable_id
 
 TEXT = "Japan and Chile signed a pact on Friday. It aims to ease logistics."
 

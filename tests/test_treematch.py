@@ -7,7 +7,7 @@ import spacy
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
-from pipeline import motives, treematch
+from pipeline.extract import motives, treematch
 
 # verb -> its direct object, and the object's determiner
 VERB_OBJECT = [

@@ -1,0 +1,143 @@
+"""TempEval-3 benchmark of the date stage: `python -m pipeline bench dates --data FILE`.
+
+Each document goes through the same stage as an article (the spaCy model, then dates.find
+with the document creation date as the publication date). The predictions are scored with
+the scorer shipped beside the data (score.py, imported by path), in two views:
+
+- all:      every TIMEX3 type, with the stage also reporting the durations, sets and vague
+            references (PRESENT_REF) it recognises and drops from dates.csv;
+- calendar: what dates.csv would hold (dates.extract) against the DATE/TIME gold only.
+
+Prints strict and relaxed extraction F1, value accuracy, value F1 and documents per second; with
+--baseline also the figures of plain spaCy DATE/TIME entities valued by dateparser.parse.
+With --floors FILE, a [temporal] section (keys like value_f1, calendar_value_f1) is checked and
+the exit code is 1 when a figure is below its floor.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+from pipeline.extract import dates, nlp
+from pipeline.config import load_settings
+from pipeline.errors import PipelineError
+from evaluation.floors import report, require_data
+
+CALENDAR_TYPES = ("DATE", "TIME")
+
+
+def load_scorer(data_path: Path):
+    """The score module shipped beside the benchmark data (score.py), imported by path."""
+    path = data_path.parent / "score.py"
+    if not path.is_file():
+        raise PipelineError("E040", str(path), "the benchmark scorer is missing beside the data; "
+                                               "give --data the train.jsonl of shared/bench/temporal")
+    spec = importlib.util.spec_from_file_location("temporal_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_gold(path: Path) -> dict[str, dict]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as e:
+        raise PipelineError("E040", str(path), f"benchmark data unreadable ({e})")
+    return {r["id"]: r for r in rows}
+
+
+def calendar_gold(gold: dict[str, dict]) -> dict[str, dict]:
+    """The gold restricted to calendar types (DATE, TIME): what dates.csv is meant to hold."""
+    return {k: dict(g, timexes=[t for t in g["timexes"] if t.get("type") in CALENDAR_TYPES])
+            for k, g in gold.items()}
+
+
+def predict(gold: dict[str, dict], model) -> tuple[dict[str, dict], dict[str, dict], float, float]:
+    """(all-types predictions, calendar predictions, seconds in all, seconds in the date rules)."""
+    ids = list(gold)
+    t0 = time.perf_counter()
+    every, calendar = {}, {}
+    in_dates = 0.0
+    docs = model.pipe((gold[i]["text"] for i in ids), batch_size=16)
+    for did, doc in zip(ids, docs):
+        sents = nlp.sentences(doc, did)
+        anchor = gold[did].get("dct") or ""
+        t1 = time.perf_counter()
+        found = dates.find(doc, sents, anchor)
+        in_dates += time.perf_counter() - t1
+        every[did] = {"id": did, "timexes": [
+            {"start": f.start, "end": f.end, "value": f.value, "type": "TIME" if f.kind == "CLOCK" else f.kind} for f in found]}
+        calendar[did] = {"id": did, "timexes": [
+            {"start": f.start, "end": f.end, "value": f.value} for f in dates.calendar_only(found)]}
+    return every, calendar, time.perf_counter() - t0, in_dates
+
+
+def baseline_predict(gold: dict[str, dict], model) -> dict[str, dict]:
+    """The plain baseline the stage is measured against: spaCy DATE/TIME entities as they come,
+    valued by dateparser.parse against the document date (a day, or nothing)."""
+    import datetime as dt
+
+    import dateparser
+
+    ids = list(gold)
+    out = {}
+    for did, doc in zip(ids, model.pipe((gold[i]["text"] for i in ids), batch_size=16)):
+        dct = gold[did].get("dct") or ""
+        base = dt.datetime.fromisoformat(dct[:10]) if len(dct) >= 10 else None
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in CALENDAR_TYPES:
+                continue
+            parsed = dateparser.parse(ent.text, settings={"RELATIVE_BASE": base} if base else None)
+            found.append({"start": ent.start_char, "end": ent.end_char, "type": ent.label_,
+                          "value": parsed.strftime("%Y-%m-%d") if parsed else ""})
+        out[did] = {"id": did, "timexes": found}
+    return out
+
+
+def figures(res: dict) -> dict[str, float]:
+    return {"strict_f1": res["strict"]["F1"], "relaxed_f1": res["relaxed"]["F1"],
+            "value_accuracy": res["value_accuracy"], "value_f1": res["value"]["F1"],
+            "value_p": res["value"]["P"], "value_r": res["value"]["R"]}
+
+
+def run_bench(data: Path, model, baseline: bool = False) -> dict:
+    scorer = load_scorer(data)
+    gold = load_gold(data)
+    every, calendar, seconds, in_dates = predict(gold, model)
+    out = {"docs": len(gold), "seconds": round(seconds, 2),
+           "docs_per_second": round(len(gold) / seconds, 2) if seconds else 0.0,
+           "date_rules_docs_per_second": round(len(gold) / in_dates, 1) if in_dates else 0.0}
+    out.update({k: round(v, 4) for k, v in figures(scorer.score(gold, every)).items()})
+    out.update({f"calendar_{k}": round(v, 4)
+                for k, v in figures(scorer.score(calendar_gold(gold), calendar)).items()})
+    if baseline:
+        plain = baseline_predict(gold, model)
+        out.update({f"baseline_{k}": round(v, 4) for k, v in figures(scorer.score(gold, plain)).items()})
+    return out
+
+
+def format_text(res: dict) -> str:
+    lines = [f"TempEval-3 ({res['docs']} documents, {res['seconds']:.1f} s, {res['docs_per_second']:.1f} docs/s "
+             f"with spaCy; the date rules alone {res['date_rules_docs_per_second']:.0f} docs/s)"]
+    for label, p in (("all TIMEX3 types", ""), ("calendar (DATE/TIME gold, dates.csv rows)", "calendar_")):
+        lines.append(f"  {label}:")
+        lines.append(f"    strict F1 {res[p + 'strict_f1']:.3f}  relaxed F1 {res[p + 'relaxed_f1']:.3f}  "
+                     f"value accuracy {res[p + 'value_accuracy']:.3f}  value F1 {res[p + 'value_f1']:.3f} "
+                     f"(P {res[p + 'value_p']:.3f} R {res[p + 'value_r']:.3f})")
+    if "baseline_value_f1" in res:
+        lines.append(f"  baseline (spaCy DATE/TIME entities valued by dateparser.parse): strict F1 "
+                     f"{res['baseline_strict_f1']:.3f}  relaxed F1 {res['baseline_relaxed_f1']:.3f}  "
+                     f"value F1 {res['baseline_value_f1']:.3f}")
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    data = require_data(args, "../shared/bench/temporal/train.jsonl")
+    settings = load_settings(getattr(args, "config", None))
+    model = nlp.load_model(settings["model"]["name"])
+    res = run_bench(Path(data), model, baseline=getattr(args, "baseline", False))
+    return report(res, args, "temporal", format_text)

@@ -1,0 +1,1 @@
+"""Read: find input files, decode them, clean the text and metadata into Articles."""

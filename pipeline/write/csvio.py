@@ -1,0 +1,232 @@
+"""The CSV codec of the tables: formula-safe cells, atomic table writes, and reading analysts'
+ spreadsheets back (BOM, CRLF, ';' or tab delimiters, cp1252).
+
+CSV cells a spreadsheet would execute (=, +, -, @, tab, CR at the start) are written with a
+leading apostrophe and restored on read, so article text can never become a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.errors import PipelineError
+from pipeline.write.files import discard_temp, write_text_atomic
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---------------------------------------------------------------- writing tables
+def _is_formula(s: str) -> bool:
+    """A spreadsheet would execute s, or s is our escape of such a cell ('=..., ''=..., ...)."""
+    return s.lstrip("'").startswith(FORMULA_START)
+
+
+_RISKY_FIRST = frozenset("".join(FORMULA_START) + "'")
+
+
+def neutralise(value: object) -> str:
+    """Prefix a cell a spreadsheet would execute with an apostrophe (exactly undone by restore)."""
+    s = "" if value is None else str(value)
+    return "'" + s if s[:1] in _RISKY_FIRST and _is_formula(s) else s
+
+
+def restore(value: str) -> str:
+    return value[1:] if value[:1] == "'" and _is_formula(value) else value
+
+
+def csv_text(columns: list[str], rows: Iterable[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(columns)
+    for row in rows:
+        w.writerow(csv_cells(row, columns))
+    return buf.getvalue()
+
+
+class _HashingWriter:
+    """File-like for csv.writer: collects rows, then encodes, hashes and writes them in blocks."""
+
+    BLOCK = 512
+
+    def __init__(self, f) -> None:
+        self.f, self.h, self.parts = f, hashlib.sha256(), []
+
+    def write(self, s: str) -> int:
+        self.parts.append(s)
+        if len(self.parts) >= self.BLOCK:
+            self.flush()
+        return len(s)
+
+    def flush(self) -> None:
+        b = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
+        self.h.update(b)
+        self.f.write(b)
+
+
+# A row holds a cell a spreadsheet would execute when a cell starts with one of these (the
+# cells joined by \x00, which no cell contains: csv_cells checks them one by one only then).
+_RISKY_ROW = re.compile("(?:^|\x00)[" + re.escape("".join(sorted(_RISKY_FIRST))) + "]")
+
+
+def csv_cells(row: dict, columns: list[str]) -> list:
+    """The cells of one CSV row: values in column order, neutralised where needed."""
+    cells = [row.get(c, "") for c in columns]
+    if _RISKY_ROW.search("\x00".join(map(str, cells))):
+        return [neutralise(v) for v in cells]
+    return cells
+
+
+def csv_to_temp(path: Path, columns: list[str], rows: Iterable[dict]) -> tuple[str, str]:
+    """Write the CSV row by row into a temp file beside path (the same bytes csv_text gives);
+    returns (temp path, sha256 of its bytes). Pair with commit_temp or discard_temp."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            hw = _HashingWriter(f)
+            w = csv.writer(hw, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            w.writerow(columns)
+            for row in rows:
+                w.writerow(csv_cells(row, columns))
+            hw.flush()
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    return tmp, hw.h.hexdigest()
+
+
+def write_csv_atomic(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
+    write_text_atomic(path, csv_text(columns, rows))
+
+
+# ---------------------------------------------------------------- reading tables back
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_decode(data: bytes) -> str:
+    """Decode a CSV an analyst saved: UTF-16 with a BOM (Excel "Unicode text"), UTF-8 with or
+    without a BOM, else cp1252 (Excel's Western default). Raises UnicodeDecodeError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict")
+
+
+def _header_line(text: str) -> str:
+    """The first record's text (a quoted header cell may hold a line break)."""
+    quoted, end = False, len(text)
+    for i, c in enumerate(text):
+        if c == '"':
+            quoted = not quoted
+        elif c in "\r\n" and not quoted:
+            end = i
+            break
+    return text[:end]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the most frequent of , ; and tab outside quotes."""
+    header = _header_line(text)
+    outside, quoted = [], False
+    for c in header:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(c)
+    counts = {d: outside.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv_records(path: Path, required: Iterable[str] = (),
+                     keep: Callable[[list[str]], Callable[[list[str]], bool]] | None = None
+                     ) -> list[tuple[int, dict[str, str]]]:
+    """read_csv_table without the header."""
+    return read_csv_table(path, required, keep)[1]
+
+
+def read_csv_table(path: Path, required: Iterable[str] = (),
+                   keep: Callable[[list[str]], Callable[[list[str]], bool]] | None = None
+                   ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (names stripped), and (line number, row) for every data row of a CSV written
+    by us or re-saved by a spreadsheet (BOM, CRLF, cp1252, UTF-16, ';' or tab); with keep, only
+    the rows whose raw cells pass keep(header) (the whole file is still checked). A missing
+    file gives ([], []). Anything that cannot be read with certainty raises E031 (nothing has
+    been overwritten at that point)."""
+    display = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
+    except OSError as e:
+        raise PipelineError("E031", display, f"cannot read table ({e.strerror or e})")
+    if not data.strip():
+        raise PipelineError("E031", display, "the file is empty (no header row); restore it from the "
+                            "history/ folder, or delete it to start the review afresh; nothing was overwritten")
+    try:
+        text = sniff_decode(data)
+    except UnicodeDecodeError as e:
+        raise PipelineError("E031", display, f"text is neither UTF-8 nor cp1252 (byte {e.start})")
+    if "\x00" in text:
+        raise PipelineError("E031", display, "file holds NUL characters (not a CSV text file)")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+        named = [h for h in header if h]
+        dupes = sorted({h for h in named if named.count(h) > 1})
+        if dupes:
+            raise PipelineError("E031", display, f"column(s) {dupes} appear twice in the header; "
+                                "delete the extra column and save again; nothing was overwritten", 1)
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise PipelineError("E031", display, f"header lacks column(s) {missing} (found {named[:6]}...); "
+                                "keep the column names of the first row; nothing was overwritten", 1)
+        out: list[tuple[int, dict[str, str]]] = []
+        wanted = keep(header) if keep is not None else None
+        width = len(header)
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not "".join(cells).strip():         # (joined: one test per row, not per cell)
+                continue
+            if len(cells) > width and "".join(cells[width:]).strip():
+                raise PipelineError("E031", display, f"row has {len(cells)} cells but the header has "
+                                    f"{len(header)}; check the delimiter and quotes on that line", line)
+            # keep only asks whether cells are empty or pending, which restore() never changes
+            if wanted is not None and not wanted(cells):
+                continue
+            row = {h: restore(c) for h, c in zip(header, cells) if h}
+            for h in named[len(cells):]:
+                row.setdefault(h, "")
+            out.append((line, row))
+        return header, out
+    except csv.Error as e:
+        raise PipelineError("E031", display, f"not a well-formed CSV ({e}) near line {reader.line_num}; "
+                            "save it again as CSV; nothing was overwritten")
+    except StopIteration:
+        return [], []
+
+
+def read_csv(path: Path, required: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Read a CSV written by us or re-saved by a spreadsheet (BOM, CRLF, cp1252, ';')."""
+    return [row for _, row in read_csv_records(path, required)]
+
+
+def read_header(path: Path) -> list[str]:
+    """Column names of a CSV on disk ([] when absent or unreadable)."""
+    try:
+        text = sniff_decode(path.read_bytes())
+        return [h.strip() for h in next(csv.reader(io.StringIO(text, newline=""),
+                                                   delimiter=sniff_delimiter(text)))]
+    except (OSError, UnicodeDecodeError, StopIteration, csv.Error):
+        return []

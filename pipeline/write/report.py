@@ -1,0 +1,269 @@
+"""Static HTML report: one page per article with every extracted span highlighted and labelled
+by kind, each sentence anchored (`#s12`), a side list of the article's rows with their IDs; and
+an index. No server, no script, no external asset; every piece of article text is escaped and a
+Content-Security-Policy forbids scripts even if something slipped through.
+
+Overlapping spans are nested: sentences outermost, then motives, agreements, actors, dates; a
+span that crosses the end of an enclosing one is split into pieces (only the first piece carries
+the anchor or ID), so the HTML is always well formed.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from pipeline.config import modules_digest
+from pipeline.records import Extraction
+from pipeline.write.tables import page_name, rows_for
+from pipeline.write import files
+
+REPORT_DIR = "report"
+KINDS = ("motive", "agreement", "actor", "date")          # nesting rank after the sentence
+
+CSS = """
+body{font:15px/1.55 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
+header{padding:.6em 1.2em;background:#24323f;color:#fff}
+header a{color:#cde}
+h1{font-size:1.15em;margin:.2em 0}
+.meta{font-size:.85em;color:#cdd}
+.wrap{display:flex;gap:1.2em;padding:1em 1.2em;align-items:flex-start}
+main{flex:3;min-width:0;background:#fff;padding:1em 1.3em;border:1px solid #ddd;white-space:pre-wrap}
+aside{flex:2;min-width:0;font-size:.85em;position:sticky;top:0;max-height:100vh;overflow:auto}
+aside h2{font-size:1em;margin:.8em 0 .3em}
+aside ol{margin:0;padding-left:1.3em}
+aside code{font-size:.85em;color:#555}
+.sent{scroll-margin-top:40vh}
+.sent:target{background:#fff1b8;outline:2px solid #e0a100}
+.sent[id]::before{content:attr(data-n);font-size:.65em;color:#999;vertical-align:super;margin-right:.15em}
+mark{background:none;color:inherit;border-radius:2px;padding:0 1px}
+mark.k-agreement{background:#ffd6a5}
+mark.k-actor{background:#c7e3ff}
+mark.k-date{background:#c9f2c7}
+mark.k-motive{border-bottom:2px solid #b15dff;background:#f6ecff}
+i.lab::after{content:attr(data-kind);font:normal .6em system-ui,sans-serif;color:#555;vertical-align:super;
+margin-left:1px;font-variant:small-caps}
+.legend mark{margin-right:.5em}
+table{border-collapse:collapse;font-size:.9em;background:#fff}
+td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}
+"""
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    rank: int             # 0 sentence, then 1 + KINDS index
+    kind: str
+    label: str
+    row_id: str = ""
+    anchor: str = ""      # id of the first piece (sentences)
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def page_path(out_dir: Path, article_id: str) -> Path:
+    return Path(out_dir) / REPORT_DIR / page_name(article_id)
+
+
+# ---------------------------------------------------------------- spans
+def spans_for(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> list[Span]:
+    """Every sentence and extracted span of the article, with its row ID (rows: rows_for(ex))."""
+    rows = rows or rows_for(ex)
+    out = [Span(s.start, s.end, 0, "sentence", "", anchor=f"s{s.n}") for s in ex.sentences]
+    rank = {k: i + 1 for i, k in enumerate(KINDS)}
+    for m, row in zip(ex.motives, rows["motives"]):
+        label = "motive" + (f" of {m.agreement}" if m.agreement else "") + (f" ({m.cue})" if m.cue else "")
+        out.append(Span(m.start, m.end, rank["motive"], "motive", label, row["motive_id"]))
+    for ag, row in zip(ex.agreements, rows["agreements"]):
+        for mention in ag.mentions:
+            out.append(Span(mention.start, mention.end, rank["agreement"], "agreement",
+                            f"agreement: {ag.acronym or ag.name}", row["agreement_id"]))
+    for ac, row in zip(ex.actors, rows["actors"]):
+        for mention in ac.mentions:
+            out.append(Span(mention.start, mention.end, rank["actor"], "actor",
+                            f"{ac.type}: {ac.name}", row["actor_id"]))
+    for d, row in zip(ex.dates, rows["dates"]):
+        out.append(Span(d.start, d.end, rank["date"], "date", f"date: {d.value}", row["date_id"]))
+    return out
+
+
+def _open(span: Span, first: bool) -> str:
+    if span.kind == "sentence":
+        return (f'<span class="sent" id="{esc(span.anchor)}" data-n="{esc(span.anchor[1:])}">' if first
+                else '<span class="sent">')
+    cls = f"k-{span.kind}"
+    ident = f' data-id="{esc(span.row_id)}"' if first and span.row_id else ""
+    return (f'<mark class="{cls}" data-kind="{span.kind}"{ident} '
+            f'title="{esc(span.label)} [{esc(span.row_id)}]">')
+
+
+def _close(span: Span, final: bool) -> str:
+    """Close a piece; the final piece of a labelled span ends with its kind label (drawn by CSS
+    from an empty element, so copying the text copies no label)."""
+    if span.kind == "sentence":
+        return "</span>"
+    return (f'<i class="lab" data-kind="{span.kind}"></i>' if final else "") + "</mark>"
+
+
+def render_text(text: str, spans: list[Span]) -> str:
+    """Escaped text with every span as a properly nested element. Spans outside the text or
+    empty are skipped; a span crossing the end of an enclosing one is split into pieces."""
+    n = len(text)
+    good = sorted({s for s in spans if 0 <= s.start < s.end <= n},
+                  key=lambda s: (s.start, -s.end, s.rank, s.row_id, s.label))
+    starts: dict[int, list[Span]] = defaultdict(list)
+    for s in good:
+        starts[s.start].append(s)
+    bounds = sorted({0, n} | {s.start for s in good} | {s.end for s in good})
+    out: list[str] = []
+    stack: list[Span] = []
+    opened: set[Span] = set()
+    pos = 0
+    for b in bounds:
+        out.append(esc(text[pos:b]))
+        pos = b
+        ending = [i for i, s in enumerate(stack) if s.end <= b]
+        if ending:
+            cut = ending[0]
+            popped = stack[cut:]
+            del stack[cut:]
+            out.extend(_close(s, final=s.end <= b) for s in reversed(popped))
+            for s in popped:
+                if s.end > b:              # crossed: continue it in a new piece
+                    out.append(_open(s, first=False))
+                    stack.append(s)
+        for s in starts.get(b, []):
+            # a span longer than an open one would cross it: open it, it is split where needed
+            out.append(_open(s, first=s not in opened))
+            opened.add(s)
+            stack.append(s)
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- pages
+def _side_list(ex: Extraction, rows: dict[str, list[dict]]) -> str:
+
+    def item(label: str, row_id: str, n: int | None, extra: str = "") -> str:
+        link = f' <a href="#s{n}">s{n}</a>' if n is not None else ""
+        return f"<li>{label}{extra} <code>{esc(row_id)}</code>{link}</li>"
+
+    parts = ['<p class="legend"><mark class="k-agreement">agreement</mark><mark class="k-actor">actor</mark>'
+             '<mark class="k-date">date</mark><mark class="k-motive">motive</mark></p>']
+    ags = [item(f"<b>{esc(r['acronym'] or r['name'])}</b> {esc(r['name']) if r['acronym'] else ''}",
+                r["agreement_id"], ag.evidence_n, f" · {esc(r['status'])} · {esc(r['parties'])}")
+           for ag, r in zip(ex.agreements, rows["agreements"])]
+    acs = [item(f"<b>{esc(r['name'])}</b> ({esc(r['type'])})", r["actor_id"],
+                ac.sentence_ns[0] if ac.sentence_ns else None, f" · {len(ac.mentions)}×")
+           for ac, r in zip(ex.actors, rows["actors"])]
+    dts = [item(f"<b>{esc(r['text'])}</b> → {esc(r['value'])}", r["date_id"], d.sentence_n)
+           for d, r in zip(ex.dates, rows["dates"])]
+    mos = [item(f"{esc(r['text'][:90])}{'…' if len(r['text']) > 90 else ''}", r["motive_id"], m.sentence_n,
+                f" · {esc(r['agreement'])}" if r["agreement"] else "")
+           for m, r in zip(ex.motives, rows["motives"])]
+    for title, items in (("Agreements", ags), ("Actors", acs), ("Dates", dts), ("Motives", mos)):
+        body = f"<ol>{''.join(items)}</ol>" if items else "<p>none</p>"
+        parts.append(f"<h2>{title} ({len(items)})</h2>{body}")
+    return "".join(parts)
+
+
+def _page(title: str, head: str, body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>{head}{body}</body></html>\n")
+
+
+def article_html(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> str:
+    """The article's page (rows: rows_for(ex), when the caller has them)."""
+    a = ex.article
+    meta = " · ".join(esc(v) for v in (a.published, a.site, a.author, a.source_path) if v)
+    url = f' · <a href="{esc(a.url)}" rel="noreferrer">source</a>' if a.url.startswith(("http://", "https://")) else ""
+    head = (f'<header><a href="index.html">← all articles</a><h1>{esc(a.title or a.article_id)}</h1>'
+            f'<div class="meta">{esc(a.article_id)} · {meta}{url}</div></header>')
+    rows = rows or rows_for(ex)
+    text = render_text(a.text, spans_for(ex, rows))
+    body = f'<div class="wrap"><main>{text}</main><aside>{_side_list(ex, rows)}</aside></div>'
+    return _page(a.title or a.article_id, head, body)
+
+
+STAMP_DIR = Path(".cache") / "report_stamps"    # beside the article cache: safe to delete
+
+
+def page_key(made_from: str) -> str:
+    """What a page is rendered from: the code and what names the extraction (its cache key:
+    the same key, the same extraction)."""
+    return hashlib.sha1(modules_digest("write/report", "write/tables").encode() + made_from.encode()).hexdigest()
+
+
+def _stamp_path(out_dir: Path, page: Path) -> Path:
+    return Path(out_dir) / STAMP_DIR / f"{page.name}.sha1"
+
+
+def _stamp(page: Path, key: str) -> str:
+    st = page.stat()
+    return f"{key} {st.st_size} {st.st_mtime_ns}"
+
+
+def write_article(out_dir: Path, article_id: str, made_from: str, render: Callable[[], str]) -> None:
+    """Write report/<article_id>.html for one article (untouched when already identical); render()
+    gives the page (article_html), made_from names what it is rendered from (page_key). A small
+    stamp in <output>/.cache/report_stamps/ records that and the page's size and mtime, so an
+    unchanged article on a re-run costs a stat and a tiny read, not a render (nor unpickling
+    its extraction)."""
+    path = page_path(out_dir, article_id)
+    key = page_key(made_from)
+    stamp = _stamp_path(out_dir, path)
+    try:
+        if stamp.read_text(encoding="utf-8") == _stamp(path, key):
+            return
+    except OSError:
+        pass
+    files.write_text_if_changed(path, render(), durable=False)
+    try:
+        files.write_text_atomic(stamp, _stamp(path, key), durable=False)
+    except OSError:
+        pass    # the stamp is only a shortcut: without it the page is rendered next time
+
+
+def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> str:
+    counts: dict[str, Counter] = {}
+    reviewed: Counter = Counter()
+    total: Counter = Counter()
+    for name in ("agreements", "actors", "dates", "motives"):
+        c: Counter = Counter()
+        for r in (tables or {}).get(name, []):
+            c[r.get("article_id", "")] += 1
+            total[r.get("article_id", "")] += 1
+            if (r.get("review_status") or "pending").strip().lower() != "pending":
+                reviewed[r.get("article_id", "")] += 1
+        counts[name] = c
+    rows = []
+    for r in article_rows:
+        aid = r.get("article_id", "")
+        href = quote(page_name(aid))
+        cells = "".join(f"<td>{counts[k][aid]}</td>" for k in counts)
+        share = f"{100 * reviewed[aid] / total[aid]:.0f}%" if total[aid] else "-"
+        rows.append(f'<tr><td><a href="{href}">{esc(r.get("title") or aid)}</a><br><code>{esc(aid)}</code></td>'
+                    f"<td>{esc(r.get('published', ''))}</td><td>{esc(r.get('site', ''))}</td>{cells}"
+                    f"<td>{share}</td></tr>")
+    head = f"<header><h1>Articles ({len(article_rows)})</h1></header>"
+    body = ('<div class="wrap"><table><tr><th>article</th><th>published</th><th>site</th><th>agreements</th>'
+            "<th>actors</th><th>dates</th><th>motives</th><th>reviewed</th></tr>"
+            + "".join(rows) + "</table></div>")
+    return _page("Articles", head, body)
+
+
+def write_index(out_dir: Path, article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> None:
+    """Write report/index.html listing every article (with row counts when tables are given)."""
+    files.write_text_if_changed(Path(out_dir) / REPORT_DIR / "index.html", index_html(article_rows, tables),
+                             durable=False)
