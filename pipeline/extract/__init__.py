@@ -1,23 +1,54 @@
 """Extract: the NLP stages that turn a parsed Article into an Extraction (pure: no I/O).
 
-The stage order is declared here, in one place: each stage reads the Doc, its sentences and the
-findings of the stages before it.
+Every stage has one interface: a class `Stage` in its module, built once per process from its own
+slice of the settings (`settings[<stage name>]`, empty when the stage has none), holding its
+matchers as instance state, and called as `stage(doc, sents, upstream)`, where upstream is the
+Extraction so far (the article and what the stages before it found). It returns the findings for
+the Extraction field of its name.
+
+The stage order is declared here, in one place: adding an extractor is a module in extract/ with
+a `Stage`, its schema and records, and one name in STAGE_ORDER.
 """
 from __future__ import annotations
 
-from pipeline.records import Article, Extraction
+import importlib
+import json
+from functools import lru_cache
+from typing import Protocol
+
+from pipeline.records import Article, Extraction, Sentence
+
+STAGE_ORDER = ("actors", "dates", "agreements", "motives")
+
+
+class Stage(Protocol):
+    """What every extraction stage provides (see the module docstring)."""
+
+    name: str
+
+    def __init__(self, config: dict) -> None: ...
+
+    def __call__(self, doc, sents: list[Sentence], upstream: Extraction) -> list: ...
+
+
+@lru_cache(maxsize=4)
+def _stages(settings_json: str) -> tuple[Stage, ...]:
+    settings = json.loads(settings_json)
+    return tuple(importlib.import_module(f"pipeline.extract.{name}").Stage(settings.get(name, {}))
+                 for name in STAGE_ORDER)
+
+
+def build_stages(settings: dict) -> tuple[Stage, ...]:
+    """The stages in order, built once per process for these settings."""
+    return _stages(json.dumps(settings, sort_keys=True))
 
 
 def analyse(article: Article, doc, settings: dict) -> Extraction:
     """All extractors over one parsed article (pure: no I/O)."""
-    from pipeline.extract import actors, agreements, dates, motives, nlp  # spaCy only when parsing
+    from pipeline.extract import nlp  # spaCy only when parsing
     doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
-    anchor = article.published if settings["dates"]["use_published_anchor"] else ""
-    ex.actors = actors.extract(doc, sents, author=article.author)
-    ex.dates = dates.extract(doc, sents, anchor)
-    ex.agreements = agreements.extract(doc, sents, ex.actors, ex.dates, settings)
-    ex.motives = motives.extract(doc, sents, ex.agreements, ex.actors)
+    for stage in build_stages(settings):
+        setattr(ex, stage.name, stage(doc, sents, ex))
     return ex
-

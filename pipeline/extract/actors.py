@@ -1078,3 +1078,15 @@ def merge_people(actors: list[ActorFinding], links: list[tuple[str, str]] | None
             fold(p, longest)
     out = [a for a in actors if id(a) not in absorbed]
     return sorted(out, key=lambda a: (a.mentions[0].start if a.mentions else 0, a.name))
+
+
+class Stage:
+    """The actors stage (no settings of its own): states, organisations and people."""
+
+    name = "actors"
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[ActorFinding]:
+        return extract(doc, sents, author=upstream.article.author)

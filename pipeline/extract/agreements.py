@@ -1514,3 +1514,16 @@ def _generic_name(name: str, parties: list[str]) -> str:
     if len(parties) == 3:
         return f"Trilateral {name}"
     return name
+
+
+class Stage:
+    """The agreements stage; config: [agreements] (the confidences given to each kind of match).
+    Reads the actors and dates found before it."""
+
+    name = "agreements"
+
+    def __init__(self, config: dict) -> None:
+        self.settings = {"agreements": dict(config)}
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[AgreementFinding]:
+        return extract(doc, sents, upstream.actors, upstream.dates, self.settings)

@@ -1045,3 +1045,15 @@ def extract(doc: Doc, sents: list[Sentence], anchor: str) -> list[DateFinding]:
         if value:
             out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
     return out
+
+
+class Stage:
+    """The dates stage; config: [dates] (use_published_anchor)."""
+
+    name = "dates"
+
+    def __init__(self, config: dict) -> None:
+        self.use_anchor = bool(config.get("use_published_anchor", True))
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[DateFinding]:
+        return extract(doc, sents, upstream.article.published if self.use_anchor else "")

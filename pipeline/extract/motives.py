@@ -742,3 +742,15 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
                 out.append(MotiveFinding(sent.n, a, b, text[a:b], text[h.start_char:h.end_char].lower(),
                                          (ag.acronym or ag.name) if ag else "", frame_holder or holder))
     return drop_repeats(out)
+
+
+class Stage:
+    """The motives stage (no settings of its own). Reads the agreements and actors found before it."""
+
+    name = "motives"
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[MotiveFinding]:
+        return extract(doc, sents, upstream.agreements, upstream.actors)
