@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import dates
+from pipeline.extract.dates import candidates
 from pipeline.resources import load_jsonl
 
 ANCHOR = "2015-04-13"        # a Monday
@@ -247,10 +248,10 @@ RULE_TEXTS = [
 def _rules_with_words():
     """(pattern with IGNORECASE, words one of which the text must hold, where the words are) for
     every candidate rule: in the match, or (for the year naming an instrument) after it."""
-    holidays, holiday_words = dates._holiday_pattern()
-    rules = [(p, words, "match") for p, (_, words) in zip(dates._RULES_ANY_CASE, dates._RULE_SOURCES)]
-    return rules + [(dates._WEEKDAY_RULE, tuple(dates.WEEKDAYS), "match"), (holidays, holiday_words, "match"),
-                    (dates._INSTRUMENT_YEAR_RULE, dates._INSTRUMENT_WORDS, "after")]
+    holidays, holiday_words = dates.Vocabulary.packaged().holiday_pattern
+    rules = [(p, words, "match") for p, (_, words) in zip(candidates.SCANS_ANY_CASE, candidates.SCAN_SOURCES)]
+    return rules + [(candidates.WEEKDAY_SCAN, tuple(dates.WEEKDAYS), "match"), (holidays, holiday_words, "match"),
+                    (candidates.INSTRUMENT_YEAR_SCAN, candidates.INSTRUMENT_WORDS, "after")]
 
 
 def test_dates_rule_words_hold_in_every_match():
@@ -263,13 +264,13 @@ def test_dates_rule_words_hold_in_every_match():
 
 
 def test_dates_holiday_words_are_in_every_name():
-    _, words = dates._holiday_pattern()
-    for name in dates._holidays():
+    _, words = dates.Vocabulary.packaged().holiday_pattern
+    for name in dates.Vocabulary.packaged().holidays:
         assert name.startswith("the ") or any(w in name for w in words), name
 
 
 def test_dates_rules_on_lowered_text_are_written_in_lowercase():
-    for pattern, _ in dates._RULE_SOURCES:
+    for pattern, _ in candidates.SCAN_SOURCES:
         assert pattern == pattern.lower(), pattern
 
 
@@ -282,7 +283,7 @@ def test_dates_rules_on_lowered_text_are_written_in_lowercase():
 def test_dates_rules_put_in_lowercase_match_as_before(before, now):
     import regex
 
-    assert now in [p for p, _ in dates._RULE_SOURCES]
+    assert now in [p for p, _ in candidates.SCAN_SOURCES]
     for text in RULE_TEXTS:
         assert [m.span() for m in regex.finditer(now, text, regex.I)] == [m.span() for m in regex.finditer(before, text, regex.I)]
 
@@ -292,11 +293,11 @@ def test_dates_rules_put_in_lowercase_match_as_before(before, now):
     "İn the past, Q1 2016 closed on Monday 😀.",
 ])
 def test_dates_rule_spans_match_ignorecase_scans_of_every_rule(text, monkeypatch):
-    """_rule_spans (lowered text, rules skipped where their words are absent) finds what every
+    """rule_spans (lowered text, rules skipped where their words are absent) finds what every
     rule finds with IGNORECASE in the text itself, which is what it does where lowered refuses."""
-    found = sorted(dates._rule_spans(text))
-    monkeypatch.setattr(dates, "lowered", lambda text: None)
-    assert found == sorted(dates._rule_spans(text))
+    found = sorted(candidates.rule_spans(text, dates.Vocabulary.packaged()))
+    monkeypatch.setattr(candidates, "lowered", lambda text: None)
+    assert found == sorted(candidates.rule_spans(text, dates.Vocabulary.packaged()))
 
 
 @pytest.mark.parametrize("text", ["In the fall, the Fall of 2015 and a fall in prices.", "THE FALL"])
@@ -304,7 +305,7 @@ def test_dates_no_rule_takes_fall_alone(text):
     """The season rule leaves "fall" out, so no candidate is "fall" or "the fall" alone."""
     import re
 
-    assert not [s for s, e in dates._rule_spans(text) if re.fullmatch(r"(?i)(?:the\s+)?fall", text[s:e])]
+    assert not [s for s, e in candidates.rule_spans(text, dates.Vocabulary.packaged()) if re.fullmatch(r"(?i)(?:the\s+)?fall", text[s:e])]
 
 
 @pytest.mark.parametrize("text", RULE_TEXTS)
@@ -313,7 +314,7 @@ def test_dates_rules_match_alike_under_re_and_regex(text):
 
     from pipeline.resources import lowered
 
-    for rule, scanned in [(r, lowered(text)) for r in dates._RULES] + [(r, text) for r, _, _ in _rules_with_words()]:
+    for rule, scanned in [(r, lowered(text)) for r in candidates.SCANS] + [(r, text) for r, _, _ in _rules_with_words()]:
         plain = re.compile(rule.pattern, re.I if rule.flags & re.I else 0)
         assert [m.span() for m in rule.finditer(scanned)] == [m.span() for m in plain.finditer(scanned)], rule.pattern
 
@@ -326,3 +327,27 @@ def test_dates_rules_match_alike_under_re_and_regex(text):
 def test_dates_year_naming_an_instrument_is_a_date(parse, text, year):
     doc, sents = parse(text)
     assert [(d.text, d.value) for d in dates.extract(doc, sents, "")] == [(year, year)]
+
+
+def _hand_built(text: str):
+    """A Doc and its one sentence, tokenised without the model (no entities, no parse)."""
+    import spacy
+
+    from pipeline.records import Sentence
+    return spacy.blank("en")(text), [Sentence("t", 0, 0, len(text), text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The guild paraded on Lantern Fair 2014 and again on Lantern Fair.", [("Lantern Fair 2014", "2014-06-03"),
+                                                                           ("Lantern Fair", "2015-06-03")]),
+])
+def test_dates_stage_classifies_with_the_vocabulary_it_is_built_on(text, expected):
+    """A Stage built on a tiny vocabulary finds its holiday; the packaged stage does not know it."""
+    from pipeline.records import Article, Extraction
+
+    doc, sents = _hand_built(text)
+    upstream = Extraction(article=Article("t", "t.txt", text, published="2015-04-13"), sentences=sents)
+    holiday = {"id": "lantern", "names": ["lantern fair"], "rule": "fixed", "month": 6, "day": 3}
+    tiny = dates.Stage({}, classifier=dates.Classifier(dates.Vocabulary(words=(), holidays=(holiday,))))
+    assert [(d.text, d.value) for d in tiny(doc, sents, upstream)] == expected
+    assert dates.Stage({})(doc, sents, upstream) == []

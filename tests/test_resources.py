@@ -92,7 +92,7 @@ SAMPLE = ("Seoul and Tokyo signed the third such agreement, following those with
           "2024, amid security concerns over missiles and trade.")
 
 
-@pytest.mark.parametrize("module", ["extract.agreements", "extract.motives", "read.pubdate", "extract.dates"])
+@pytest.mark.parametrize("module", ["extract.agreements", "extract.motives", "read.pubdate", "extract.dates.candidates"])
 def test_resources_patterns_on_the_regex_module_match_as_under_re(module):
     """Hot patterns compiled with the regex module (faster) find exactly what re would."""
     import importlib

@@ -1,0 +1,215 @@
+"""Dates: temporal expressions that point to calendar time, normalised to TIMEX3-style values.
+
+Candidates are spaCy DATE entities (and TIME entities that name a day), widened to the whole
+expression when rule matches or a neighbouring entity continue it, plus rule matches for forms
+the model misses (2015.4.13, Apr.13,2015, the 11th of last month, mid-2024, seasons, quarters,
+fiscal years, "now"). Every candidate is classified (find):
+
+    DATE/TIME  calendar time -> dates.csv        DURATION  "nine years"  -> P9Y
+    SET        "every week"  -> P1W              REF       "now"         -> PRESENT_REF
+
+and extract keeps the calendar ones. Values keep the granularity written (Apr. 12 ->
+2015-04-12, this May -> 2015-05, last week -> 2015-W15) and resolve relative expressions against
+the anchor (the publication date), choosing past or future from the tense of the verb that
+governs the expression. What cannot be known is written with X (late May -> XXXX-05). Without
+an anchor, a bare weekday takes the date the text itself pairs with that weekday, if exactly one.
+
+The package, in the order a text goes through it:
+    candidates.py  where an expression may be (entities, scans, full dates; trimmed and merged)
+    tense.py       past or future, from the verb that governs it
+    classify.py    (kind, value) of one expression: expr.py cleans it, rules.py is the rule table
+    values.py      calendar arithmetic (weeks, quarters, offsets, durations)
+    vocabulary.py  regex fragments and the lexicons kept as data (date_words, date_holidays)
+    __init__.py    find / extract over a parsed text, and the Stage
+A Stage holds its Classifier (vocabulary + rules) as instance state: `Stage(config,
+classifier=Classifier(Vocabulary(words, holidays)))` runs on other lexicons or another rule table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
+from pipeline.extract.dates.classify import Classifier
+from pipeline.extract.dates.tense import tense
+from pipeline.extract.dates.values import weekday_index
+from pipeline.extract.dates.vocabulary import (
+    CALENDAR_KINDS,
+    PART_OF_DAY,
+    WEEKDAY,
+    WEEKDAYS,
+    YEAR,
+    Vocabulary,
+)
+from pipeline.extract.nlp import sentence_at, text_of
+from pipeline.records import DateFinding, Sentence
+from pipeline.schemas import TIMEX_VALUE
+
+__all__ = ["CALENDAR_KINDS", "WEEKDAYS", "YEAR", "Classifier", "Stage", "Timex", "Vocabulary", "calendar_only",
+           "classify", "extract", "find", "is_duration", "normalise", "table_value"]
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+@dataclass(frozen=True)
+class Timex:
+    """One temporal expression found in a text (any kind); extract keeps the calendar ones."""
+
+    sentence_n: int
+    start: int
+    end: int
+    text: str
+    value: str
+    kind: str                   # DATE | TIME | DURATION | SET | REF
+    anchor: str = ""
+
+
+def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> tuple[str, str]:
+    """(kind, value) of a temporal expression with the packaged vocabulary and rules; ('', '')
+    when it is not one. anchor: ISO date (YYYY-MM-DD) for relative and partial expressions; ref:
+    the last calendar value the text mentioned before this expression (for "that year")."""
+    return Classifier.packaged().classify(expr, anchor, tense, ref)
+
+
+def normalise(expr: str, anchor: str = "", tense: str = "past") -> str:
+    """TIMEX3-style value of a calendar date expression; '' if it names no calendar time.
+
+    anchor: ISO date (YYYY-MM-DD) used for relative and partial expressions; tense: 'past' or
+    'future', used to pick the year of a bare month or the week of a bare weekday."""
+    kind, value = classify(expr, anchor, tense)
+    return value if kind in CALENDAR_KINDS and not value.endswith("_REF") else ""
+
+
+def is_duration(expr: str) -> bool:
+    return classify(expr)[0] == "DURATION"
+
+
+_DATED_DAY_VALUE = re.compile(r"[\dX]{4}-\d\d-\d\d")
+_LEADING_WEEKDAY = re.compile(rf"(?i)({WEEKDAY})\b")
+
+
+def _paired_weekdays(found: list[Timex], text: str) -> dict[int, str]:
+    """weekday -> the single day value the text writes with it ('Friday November 30') or whose
+    full date falls on it; only weekdays with exactly one such day are kept."""
+    pairs: dict[int, set[str]] = {}
+    for t in found:
+        if t.kind != "DATE" or not _DATED_DAY_VALUE.fullmatch(t.value):
+            continue
+        m = _LEADING_WEEKDAY.match(t.text)
+        if m:
+            pairs.setdefault(weekday_index(m[1]), set()).add(t.value)
+        elif t.value[:4].isdigit():
+            try:
+                pairs.setdefault(dt.date.fromisoformat(t.value).weekday(), set()).add(t.value)
+            except ValueError:
+                pass
+    return {k: next(iter(v)) for k, v in pairs.items() if len(v) == 1}
+
+
+_DERIVED_WORDS = re.compile(r"(?i)\b(?:year[\s-](?:ago|earlier)|earlier|later|before|after|that|same|the following|the previous)\b")
+
+
+def _derived_from_ref(expr: str) -> bool:
+    return bool(_DERIVED_WORDS.search(expr))
+
+
+def _is_modifier(doc: Doc, s: int, e: int) -> bool:
+    """A frequency adjective before a noun ("quarterly dividend", "daily newspaper")."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span.root.dep_ == "amod"
+
+
+_OLD = re.compile(r"(?i)[\s-]old\b")
+_BARE_WEEKDAY = re.compile(rf"(?i)(?:on\s+)?({WEEKDAY})(?:\s+{PART_OF_DAY})?")
+
+
+def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None) -> list[Timex]:
+    """Every temporal expression of any kind, with its value (see the module doc); classifier:
+    the packaged one unless given."""
+    classifier = classifier or Classifier.packaged()
+    text = text_of(doc)
+    out: list[Timex] = []
+    ref = ""
+    queue = list(candidate_spans(doc, classifier.vocabulary))
+    while queue:
+        s, e = queue.pop(0)
+        if looks_like_count(text, s, e):
+            continue
+        sent = sentence_at(sents, s)
+        if sent is None:
+            continue
+        expr = text[s:e]
+        kind, value = classifier.classify(expr, anchor, tense(doc, s, e), ref)
+        if not kind or not value:
+            split = parts(text, s, e) if not _OLD.search(expr) else []
+            if len(split) > 1:
+                queue[:0] = split
+            continue
+        if kind == "SET" and _is_modifier(doc, s, e):
+            continue
+        if kind == "DATE" and value.endswith("_REF"):
+            kind = "REF"
+        relative = not _FOUR_DIGITS.search(expr)
+        used = anchor if kind in CALENDAR_KINDS and relative and anchor else ""
+        out.append(Timex(sent.n, s, e, expr, value, kind, used))
+        if kind in CALENDAR_KINDS and value[:4].isdigit() and not _derived_from_ref(expr):
+            ref = value[:10]
+    if not anchor:
+        paired = _paired_weekdays(out, text)
+        for i, t in enumerate(out):
+            m = _BARE_WEEKDAY.fullmatch(t.text)
+            if t.value.startswith("XXXX-XX-XX") and m and weekday_index(m[1]) in paired:
+                value = paired[weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
+                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
+    return out
+
+
+def calendar_only(found: list[Timex]) -> list[Timex]:
+    """The timexes that point to calendar time (what dates.csv holds)."""
+    return [t for t in found if t.kind in CALENDAR_KINDS and not t.value.endswith("_REF")]
+
+
+_WEEKEND_SUFFIX = re.compile(r"-WE$")
+_UNKNOWN_QUARTER_SUFFIX = re.compile(r"-QX$")
+_CENTURY_OR_DECADE_VALUE = re.compile(r"\d{2,3}")
+
+
+def table_value(value: str) -> str:
+    """A TIMEX3 value in the vocabulary of dates.csv, or '' when it has none: a time of day
+    keeps its day, a weekend its week, a decade or century is written with X (198 -> 198X),
+    an unknown quarter keeps its year."""
+    v = value.split("T")[0]
+    v = _WEEKEND_SUFFIX.sub("", v)
+    v = _UNKNOWN_QUARTER_SUFFIX.sub("", v)
+    if _CENTURY_OR_DECADE_VALUE.fullmatch(v):
+        v = v.ljust(4, "X")
+    return v if TIMEX_VALUE.match(v) else ""
+
+
+def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None) -> list[DateFinding]:
+    """Calendar dates of the text for dates.csv (values as in table_value)."""
+    out = []
+    for t in calendar_only(find(doc, sents, anchor, classifier)):
+        value = table_value(t.value)
+        if value:
+            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
+    return out
+
+
+class Stage:
+    """The dates stage; config: [dates] (use_published_anchor). classifier: the vocabulary and
+    rule table it classifies with (the packaged ones unless given)."""
+
+    name = "dates"
+
+    def __init__(self, config: dict, classifier: Classifier | None = None) -> None:
+        self.use_anchor = bool(config.get("use_published_anchor", True))
+        self.classifier = classifier or Classifier.packaged()
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[DateFinding]:
+        anchor = upstream.article.published if self.use_anchor else ""
+        return extract(doc, sents, anchor, self.classifier)

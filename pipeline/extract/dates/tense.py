@@ -1,0 +1,55 @@
+"""The tense of the verb that governs a temporal expression, which picks past or future for
+expressions that leave it open ("May", "Friday", "the third quarter")."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "going", "gon"}
+FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "slate", "hope", "prepare", "propose"}
+
+
+def _governor(doc: Doc, start: int, end: int):
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span.root
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+    return None
+
+
+def tense(doc: Doc, start: int, end: int) -> str:
+    """Tense of the verb that governs the expression: 'future' ("will meet", "is expected to
+    sign", "is scheduled for", "is meeting"), 'past' ("met", "has met"), or '' when the
+    sentence does not say (present tense, no verb)."""
+    verb = _governor(doc, start, end)
+    if verb is None:
+        return ""
+    chain = [verb]
+    head = verb
+    while head.dep_ in ("xcomp", "conj") and head.head is not head and len(chain) < 4:
+        head = head.head
+        chain.append(head)
+    for v in chain:
+        kids = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+        low = {c.lower_ for c in kids}
+        if low & FUTURE_AUX:
+            return "future"
+        if v is verb and v.tag_ == "VB" and "to" in low and (v.head.lemma_.lower() in FUTURE_HEADS | {"be"} or v.head is v):
+            return "future"
+        if v.lemma_.lower() in FUTURE_HEADS and (v.tag_ in ("VBZ", "VBP") or low & {"is", "are", "'s", "'re", "am"}) \
+                and v is not verb:
+            return "future"
+        if v.tag_ == "VBN" and v.lemma_.lower() in FUTURE_HEADS and low & {"is", "are", "'s", "'re", "am"}:
+            return "future"
+        if v.tag_ == "VBD" or any(c.tag_ == "VBD" for c in kids) or low & {"has", "have", "had", "'ve"}:
+            return "past"
+        if v.tag_ == "VBG" and low & {"is", "are", "'s", "'re", "am"}:
+            return "future"
+        if v.tag_ in ("VBZ", "VBP") and v is verb:
+            return "present"
+    return ""
