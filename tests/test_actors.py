@@ -9,8 +9,11 @@ import pycountry
 import pytest
 
 from pipeline.extract import actors
+from pipeline.extract.actors import Gazetteer, layout, orgs, people, states
 from pipeline.records import ActorFinding, Mention
-from pipeline.resources import load_jsonl
+from pipeline.resources import alternation, load_jsonl
+
+GZ = Gazetteer.packaged()
 
 RESOURCE_FIELDS = {
     "states.jsonl": {"id": str, "name": str, "alpha3": str, "aliases": list, "demonyms": list, "capitals": list},
@@ -146,7 +149,7 @@ def test_actors_strip_honorifics(name, expected):
 ])
 def test_actors_role_before_a_name(text, role, country):
     name_start = text.rindex(" ", 0, text.rindex(" ")) + 1
-    assert actors._role_before(text, 0, name_start) == (role, country)
+    assert people.role_before(GZ, text, 0, name_start) == (role, country)
 
 
 @pytest.mark.parametrize("after,role,country", [
@@ -157,7 +160,7 @@ def test_actors_role_before_a_name(text, role, country):
     (", a Russia analyst at a think tank, disagreed.", "Russia analyst at a think tank", ""),
 ])
 def test_actors_role_from_apposition(after, role, country):
-    assert actors._role_after(after, 0, len(after)) == (role, country)
+    assert people.role_after(GZ, after, 0, len(after)) == (role, country)
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -165,7 +168,7 @@ def test_actors_role_from_apposition(after, role, country):
     ("RCEP", True), ("Ministry of Defence", False), ("Coast Guard of Peru", False),
 ])
 def test_actors_agreement_names_are_not_actors(name, expected):
-    assert actors._agreement_like(name, "", {}) is expected
+    assert orgs.agreement_like(GZ, name, "", {}) is expected
 
 
 @pytest.mark.parametrize("text,name,expected", [
@@ -174,7 +177,7 @@ def test_actors_agreement_names_are_not_actors(name, expected):
     ("The Pacific Maritime Office (PMO) issued a notice.", "PMO", False),
 ])
 def test_actors_acronyms_of_agreements_are_not_actors(text, name, expected):
-    assert actors._agreement_like(name, text, actors._acronym_definitions(text)) is expected
+    assert orgs.agreement_like(GZ, name, text, orgs.acronym_definitions(text)) is expected
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -182,7 +185,7 @@ def test_actors_acronyms_of_agreements_are_not_actors(text, name, expected):
     ("Raisina Forum", True), ("Ministry of Foreign Affairs", False), ("Coast Guard", False),
 ])
 def test_actors_affiliation_company_and_event_heads(name, expected):
-    assert actors._non_actor_head(name) is expected
+    assert orgs.non_actor_head(GZ, name) is expected
 
 
 @pytest.mark.parametrize("text,inside", [
@@ -193,7 +196,7 @@ def test_actors_affiliation_company_and_event_heads(name, expected):
 ])
 def test_actors_byline_and_credit_spans(text, inside):
     start = text.index(inside)
-    assert any(a <= start < b for a, b in actors._byline_spans(text))
+    assert any(a <= start < b for a, b in layout.byline_spans(GZ, text))
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -201,12 +204,12 @@ def test_actors_byline_and_credit_spans(text, inside):
     ("Pedro de la Cruz", False),
 ])
 def test_actors_stray_lowercase_word_marks_a_tagging_error(name, expected):
-    assert actors._has_stray_lowercase(name) is expected
+    assert people.has_stray_lowercase(GZ, name) is expected
 
 
 @pytest.mark.parametrize("text", ["Leaders met in Rome (in March) to talk."])
 def test_actors_plain_parentheses_are_not_credits(text):
-    assert actors._byline_spans(text) == []
+    assert layout.byline_spans(GZ, text) == []
 
 
 @pytest.mark.parametrize("a,b", [
@@ -328,7 +331,7 @@ def test_actors_people_roles_countries_and_surname_merge(parse, text, name, role
     ("North Atlantic Treaty Organization", "NATO", "NATO"),
 ])
 def test_actors_known_organisation_keeps_the_spelling_as_written(surface, canonical, expected):
-    assert actors._as_written(surface, canonical) == expected
+    assert orgs.as_written(surface, canonical) == expected
 
 
 @pytest.mark.parametrize("text,unit", [
@@ -339,7 +342,7 @@ def test_actors_known_organisation_keeps_the_spelling_as_written(surface, canoni
 def test_actors_acronym_with_unit_words_is_one_named_unit(text, unit):
     start = text.index(unit)
     acronym_end = start + len(unit.split()[0])
-    assert text[start:actors._qualified_org_end(text, acronym_end)] == unit
+    assert text[start:orgs.qualified_org_end(GZ, text, acronym_end)] == unit
 
 
 @pytest.mark.parametrize("text,acronym", [
@@ -348,7 +351,7 @@ def test_actors_acronym_with_unit_words_is_one_named_unit(text, unit):
     ("ASEAN Foreign Ministers met in Hanoi.", "ASEAN"),
 ])
 def test_actors_acronym_before_a_title_or_verb_is_not_extended(text, acronym):
-    assert actors._qualified_org_end(text, text.index(acronym) + len(acronym)) == 0
+    assert orgs.qualified_org_end(GZ, text, text.index(acronym) + len(acronym)) == 0
 
 
 @pytest.mark.parametrize("text,inside,expected", [
@@ -358,7 +361,7 @@ def test_actors_acronym_before_a_title_or_verb_is_not_extended(text, acronym):
     ("The agreement on trade was praised by the Andean Council.", "Andean Council", False),
 ])
 def test_actors_names_inside_an_agreement_title_are_not_organisations(text, inside, expected):
-    assert actors._inside_agreement_name(text, text.index(inside)) is expected
+    assert orgs.inside_agreement_name(GZ, text, text.index(inside)) is expected
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -366,7 +369,7 @@ def test_actors_names_inside_an_agreement_title_are_not_organisations(text, insi
     ("Treaty of Amity and Cooperation", True), ("Pacific Pact Secretariat", False),
 ])
 def test_actors_organisation_named_after_a_treaty_is_an_organisation(name, expected):
-    assert actors._agreement_like(name, "", {}) is expected
+    assert orgs.agreement_like(GZ, name, "", {}) is expected
 
 
 @pytest.mark.parametrize("text,title,body", [
@@ -376,7 +379,7 @@ def test_actors_organisation_named_after_a_treaty_is_an_organisation(name, expec
      "Andean pact stalls again", "Bolivia said"),
 ])
 def test_actors_headline_lines_are_title_spans(text, title, body):
-    spans = actors._title_line_spans(text)
+    spans = layout.title_line_spans(text)
     assert any(a <= text.index(title) < b for a, b in spans)
     assert not any(a <= text.index(body) < b for a, b in spans)
 
@@ -386,7 +389,7 @@ def test_actors_headline_lines_are_title_spans(text, title, body):
     "Foreign Minister of Peru Ana Soto. (Photo credit: Oliver Grant)\nShe met her counterpart.",
 ])
 def test_actors_body_and_caption_lines_are_not_title_spans(text):
-    assert actors._title_line_spans(text)[1:] == []
+    assert layout.title_line_spans(text)[1:] == []
 
 
 @pytest.mark.parametrize("text,agency", [
@@ -397,7 +400,7 @@ def test_actors_body_and_caption_lines_are_not_title_spans(text):
 ])
 def test_actors_dateline_and_its_agency_are_credits(text, agency):
     start = text.index(agency)
-    spans = actors._byline_spans(text)
+    spans = layout.byline_spans(GZ, text)
     assert any(a <= start < b for a, b in spans)
     body = text.index(" - ") + 3 if " - " in text else text.index(" — ") + 3
     assert not any(a <= body < b for a, b in spans)
@@ -410,14 +413,14 @@ def test_actors_dateline_and_its_agency_are_credits(text, agency):
     ("Andean pact stalls\nBy Rosa Quispe and Tomas Lindqvist\nPeru and Chile met.", "tomas lindqvist"),
 ])
 def test_actors_author_names_from_header_bio_and_byline(text, author):
-    assert frozenset(author.split()) in actors._author_names(text)
+    assert frozenset(author.split()) in layout.author_names(GZ, text)
 
 
 @pytest.mark.parametrize("text", [
     "Peace Talks Resume\n\nPeru and Chile met on Monday to resume the talks.\n\nAna Soto is the president of Peru.",
 ])
 def test_actors_closing_line_about_an_official_is_no_author_bio(text):
-    assert actors._author_names(text) == []
+    assert layout.author_names(GZ, text) == []
 
 
 @pytest.mark.parametrize("text,name,expected", [
@@ -426,7 +429,7 @@ def test_actors_closing_line_about_an_official_is_no_author_bio(text):
     ("The Andean Council said it would meet.", "Andean Council", False),
 ])
 def test_actors_name_before_a_place_noun_is_a_place(text, name, expected):
-    assert actors._place_context(text, text.index(name) + len(name)) is expected
+    assert orgs.place_context(GZ, text, text.index(name) + len(name)) is expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -514,14 +517,14 @@ def test_actors_parties_congress_and_particle_names(parse, text, name, kind):
     "NATO - and its partners - met in Brussels.",
 ])
 def test_actors_dash_asides_at_line_start_are_no_datelines(text):
-    assert actors._byline_spans(text) == []
+    assert layout.byline_spans(GZ, text) == []
 
 
 @pytest.mark.parametrize("text", [
     "Pact stalls\nAna Soto\nPeru and Chile met on Monday.\nLater, Soto said the talks would resume.\nIt ended.",
 ])
 def test_actors_name_line_under_headline_that_the_body_uses_is_no_byline(text):
-    assert actors._author_names(text) == []
+    assert layout.author_names(GZ, text) == []
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -552,9 +555,9 @@ EDGE_TEXTS = [
 
 
 def _gazetteer_regexes():
-    names, demonyms, capitals = actors._state_regexes()
-    return [names, demonyms, capitals, actors._bare_regexes()[1], actors._demonym_list_regex(),
-            actors._org_regex(), actors._body_regex()]
+    names, demonyms, capitals = GZ.state_regexes
+    return [names, demonyms, capitals, GZ.bare_regexes[1], GZ.demonym_list_regex,
+            GZ.org_regex, GZ.body_regex]
 
 
 def test_actors_gazetteer_scans_find_what_their_lookbehind_regexes_find():
@@ -572,16 +575,16 @@ def test_actors_gazetteer_scans_find_what_their_lookbehind_regexes_find():
 
 @pytest.mark.parametrize("text", EDGE_TEXTS)
 def test_actors_backwards_window_matches_equal_the_end_anchored_searches(text):
-    venue = {kind: re.compile(r"\b(?:" + actors._alternation(actors.cues(kind)) + r")\s+(?:the\s+)?$", re.I)
+    venue = {kind: re.compile(r"\b(?:" + alternation(actors.cues(kind)) + r")\s+(?:the\s+)?$", re.I)
              for kind in ("venue_preps", "motion_preps")}
     for start in range(len(text) + 1):
         window = text[max(0, start - 40):start]
         word = re.search(r"([\w.’'-]+)\s*$", window)
-        assert actors._word_before(text, start) == (word.group(1) if word else "")
+        assert states.word_before(text, start) == (word.group(1) if word else "")
         for kind, plain in venue.items():
-            assert actors._after_venue_word(text, start, kind) == bool(plain.search(window)), (kind, window)
+            assert states.after_venue_word(GZ, text, start, kind) == bool(plain.search(window)), (kind, window)
         listed = re.search(r"([A-Za-z][\w.'-]*),\s*$", window)
-        back = actors._LISTED_BACKWARDS.match(window[::-1])
+        back = states.LISTED_BACKWARDS.match(window[::-1])
         if listed:
             assert (back.group(1)[::-1], len(back.group(0))) == (listed.group(1), len(listed.group(0)))
         else:
@@ -597,7 +600,7 @@ def test_actors_acronym_definitions_are_those_of_a_scan_of_the_whole_text(text):
     word = r"(?:[A-Z][\w’'-]*|of|and|for|the|on|in|to|&)"
     plain = {m.group(2): re.sub(r"^(?:(?:of|and|for|the|on|in|to|&)\s+)+", "", m.group(1))
              for m in re.finditer(r"(" + word + r"(?:\s+" + word + r")*)\s*\(([A-Z][A-Za-z]{1,9})\)", text)}
-    assert actors._acronym_definitions(text) == plain != {}
+    assert orgs.acronym_definitions(text) == plain != {}
 
 
 @pytest.mark.parametrize("name,text,expected", [
@@ -608,9 +611,9 @@ def test_actors_acronym_definitions_are_those_of_a_scan_of_the_whole_text(text):
     ("NATO", "a non-NATO pact and NATO troops", False),
 ])
 def test_actors_name_before_an_agreement_noun_as_a_regex_per_name_finds(name, text, expected):
-    nouns = actors._alternation(actors.cues("agreement_nouns"))
+    nouns = alternation(actors.cues("agreement_nouns"))
     plain = re.search(r"(?<![\w-])" + re.escape(name) + r"(?:\s+|-)(?:" + nouns + r")\b", text)
-    assert actors._before_agreement_noun(name, text) == bool(plain) == expected
+    assert orgs.before_agreement_noun(GZ, name, text) == bool(plain) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -618,23 +621,43 @@ def test_actors_name_before_an_agreement_noun_as_a_regex_per_name_finds(name, te
     "QUITO\n\n— The talks ended.\nQUITO (Andes Wire) — Peru left.\n  Reporting by Li Wei\nSource: x | y\n",
 ])
 def test_actors_line_start_patterns_tried_at_line_starts_find_what_finditer_finds(text):
-    lines = actors._line_starts(text)
-    patterns = [actors._cue_regex("byline_starts", r"^[ \t(\[]*(?:{alt})\b[:\s]", re.M), actors._OUTLET_LINE,
-                *actors._DATELINES]
+    lines = layout.line_starts(text)
+    patterns = [GZ.cue_regex("byline_starts", r"^[ \t(\[]*(?:{alt})\b[:\s]", re.M), layout.OUTLET_LINE,
+                *layout.DATELINES]
     for pattern in patterns:
         expected = [m.span() for m in pattern.finditer(text)]
-        assert [m.span() for m in actors._at_line_starts(pattern, text, lines)] == expected
-    assert actors._byline_spans(text)
+        assert [m.span() for m in layout.at_line_starts(pattern, text, lines)] == expected
+    assert layout.byline_spans(GZ, text)
 
 
 def test_actors_cue_regex_of_several_lexicons_is_the_regex_of_their_union():
-    union = actors._alternation([*actors.cues("ranks"), *actors.cues("titles")])
-    assert actors._cue_regex("ranks+titles", r"\b(?:{alt})$", 0).pattern == r"\b(?:" + union + r")$"
+    union = alternation([*actors.cues("ranks"), *actors.cues("titles")])
+    assert GZ.cue_regex("ranks+titles", r"\b(?:{alt})$", 0).pattern == r"\b(?:" + union + r")$"
 
 
 @pytest.mark.model
 def test_actors_capital_tokens_are_the_tokens_whose_text_is_a_capital(parse):
     doc, _sents = parse("Washington, which backed the deal, has been patient; it was abandoned by Tokyo. "
                         "Mr Lima met Seoul's envoy in Paris, and Berlin objected.")
-    expected = [tok.i for tok in doc if tok.text in actors.capital_index()]
-    assert [tok.i for tok in actors._capital_tokens(doc)] == expected != []
+    expected = [tok.i for tok in doc if tok.text in GZ.capital_index]
+    assert [tok.i for tok in states.capital_tokens(GZ, doc)] == expected != []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Velmora and the Quill League signed a grain pact.", [("Velmora", "state"), ("Quill League", "organization")]),
+])
+def test_actors_stage_finds_with_the_gazetteer_it_is_built_on(text, expected):
+    """A Stage built on a tiny gazetteer of made-up names finds them; the packaged one does not."""
+    import spacy
+
+    from pipeline.records import Article, Extraction, Sentence
+
+    doc = spacy.blank("en")(text)              # no model: no entities, only the gazetteer's names
+    sents = [Sentence("t", 0, 0, len(text), text)]
+    upstream = Extraction(article=Article("t", "t.txt", text), sentences=sents)
+    tiny = Gazetteer(states=[{"id": "S1", "name": "Velmora", "alpha3": "VLM"}],
+                     organizations=[{"id": "O1", "name": "Quill League", "aliases": ["the Quill League"], "country": ""}],
+                     cues=[], not_actors=[])
+    found = actors.Stage({}, gazetteer=tiny)(doc, sents, upstream)
+    assert [(a.name, a.type) for a in found] == expected
+    assert actors.Stage({})(doc, sents, upstream) == []
