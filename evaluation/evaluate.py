@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from evaluation.floors import gate
+from pipeline.schemas import ACTORS, AGREEMENTS, ARTICLES, DATES, MOTIVES, TABLES
 from pipeline.write.csvio import read_csv
 from evaluation.gold import read_jsonl_gold
 
@@ -114,13 +115,13 @@ def score(outputs: Path, gold: list[dict]) -> dict:
 
     def grouped(table: str) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {i: [] for i in ids}
-        for row in read_csv(outputs / f"{table}.csv"):
+        for row in read_csv(outputs / TABLES[table].file):
             if row.get("article_id") in out:
                 out[row["article_id"]].append(row)
         return out
 
-    arts = {r["article_id"]: r for r in read_csv(outputs / "articles.csv")}
-    ag, ac, da, mo = (grouped(t) for t in ("agreements", "actors", "dates", "motives"))
+    arts = {r["article_id"]: r for r in read_csv(outputs / ARTICLES.file)}
+    ag, ac, da, mo = (grouped(t.name) for t in (AGREEMENTS, ACTORS, DATES, MOTIVES))
     c: Counter = Counter()
     for g in gold:
         aid = g["article_id"]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.schemas import REVIEW_TABLES
 
 
 def _settings(args):
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_review)
     pe = rv_sub.add_parser("pending", help="write only the pending rows of one table",
                            description="Write the pending rows of one table to <output>/review/pending-<table>.csv.")
-    pe.add_argument("--table", required=True, choices=["agreements", "actors", "dates", "motives"])
+    pe.add_argument("--table", required=True, choices=REVIEW_TABLES)
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
 

@@ -26,6 +26,13 @@ class Schema:
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
     required: tuple[str, ...] = ()
     reviewable: bool = False
+    id_prefix: str = ""                          # of the stable ids: 'ag-<digest>' (tables.stable_id)
+    summary_columns: tuple[str, ...] = ()        # a row in one line, for review files and orphans
+    display_name: str = ""                       # how the CLI and the report name the table
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
 
     @property
     def file(self) -> str:
@@ -46,6 +53,7 @@ AGREEMENTS = Schema("agreements", [
     "agreement_id", "article_id", "name", "acronym", "kind", "parties", "status", "status_date",
     "sentence_ids", "evidence", "confidence", *REVIEW_COLUMNS,
 ], key="agreement_id", required=("agreement_id", "article_id", "name"), reviewable=True,
+    id_prefix="ag", summary_columns=("name", "acronym", "status"), display_name="agreements",
     enums={"status": AGREEMENT_STATUSES},
     patterns={"status_date": re.compile(r"^([\dX]{4}(-[\dX]{2}(-[\dX]{2})?)?)?$")})
 
@@ -53,23 +61,28 @@ ACTORS = Schema("actors", [
     "actor_id", "article_id", "name", "type", "country", "role", "aliases", "n_mentions",
     "sentence_ids", *REVIEW_COLUMNS,
 ], key="actor_id", required=("actor_id", "article_id", "name", "type"), reviewable=True,
+    id_prefix="ac", summary_columns=("name", "type"), display_name="actors",
     enums={"type": ACTOR_TYPES})
 
 DATES = Schema("dates", [
     "date_id", "article_id", "sentence_id", "char_start", "char_end", "text", "value", "anchor",
     *REVIEW_COLUMNS,
 ], key="date_id", required=("date_id", "article_id", "text"), reviewable=True,
+    id_prefix="dt", summary_columns=("text", "value"), display_name="dates",
     patterns={"value": TIMEX_VALUE})
 
 MOTIVES = Schema("motives", [
     "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
     "agreement", "actor", *REVIEW_COLUMNS,
-], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True)
+], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True,
+    id_prefix="mo", summary_columns=("text",), display_name="motives")
 
 ERRORS = Schema("errors", ["path", "line", "code", "message"], required=("path", "code", "message"))
 
 TABLES: dict[str, Schema] = {s.name: s for s in (ARTICLES, SENTENCES, AGREEMENTS, ACTORS, DATES, MOTIVES, ERRORS)}
 REVIEW_TABLES = [name for name, s in TABLES.items() if s.reviewable]
+ID_PREFIX = {name: TABLES[name].id_prefix for name in REVIEW_TABLES}               # 'agreements' -> 'ag'
+SUMMARY_COLUMNS = {name: TABLES[name].summary_columns for name in REVIEW_TABLES}
 
 
 class SchemaError(ValueError):

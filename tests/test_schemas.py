@@ -43,3 +43,39 @@ def test_schemas_validate_collects_failures(rows, fragment):
 @pytest.mark.parametrize("value", ["2015-04-13", "XXXX-05", "2015-W15", "2014-SU", "XXXX-XX-XX", "201X"])
 def test_schemas_accept_timex_values(value):
     validate(DATES, [_date_row(value=value)])
+
+
+@pytest.mark.parametrize("table, prefix", [("agreements", "ag"), ("actors", "ac"), ("dates", "dt"), ("motives", "mo")])
+def test_schemas_review_tables_own_prefix_summary_and_name(table, prefix):
+    """Each review table's schema holds its id prefix, summary columns (all its own columns) and
+    display name; rows are made with that prefix."""
+    from pipeline.records import (
+        ActorFinding, AgreementFinding, Article, DateFinding, Extraction, Mention, MotiveFinding, Sentence,
+    )
+    from pipeline.schemas import ID_PREFIX, REVIEW_TABLES, SUMMARY_COLUMNS
+    from pipeline.write.tables import rows_for
+
+    text = "Peru and Ghana signed a fish pact on Tuesday to share catch data."
+    ex = Extraction(article=Article("x1", "x1.txt", text), sentences=[Sentence("x1", 0, 0, len(text), text)],
+                    actors=[ActorFinding("Peru", "state", mentions=[Mention(0, 4, "Peru", 0)])],
+                    dates=[DateFinding(0, 36, 43, "Tuesday", "XXXX-XX-XX")],
+                    agreements=[AgreementFinding("Fish Pact", parties=["Ghana", "Peru"], sentence_ns=[0])],
+                    motives=[MotiveFinding(0, 44, len(text), text[44:], "to", "Fish Pact")])
+
+    schema = TABLES[table]
+    assert table in REVIEW_TABLES and schema.id_prefix == ID_PREFIX[table] == prefix
+    assert schema.label == table
+    assert SUMMARY_COLUMNS[table] and set(SUMMARY_COLUMNS[table]) <= set(schema.columns)
+    assert rows_for(ex)[table][0][schema.key].startswith(f"{prefix}-")
+
+
+def test_schemas_are_where_the_cli_and_review_read_the_review_tables():
+    from pipeline.cli import build_parser
+    from pipeline.schemas import ID_PREFIX, REVIEW_TABLES, SUMMARY_COLUMNS
+    from pipeline.write import review
+
+    args = build_parser().parse_args(["review", "pending", "--table", REVIEW_TABLES[-1]])
+    assert args.table == REVIEW_TABLES[-1]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["review", "pending", "--table", "articles"])
+    assert review.PREFIX == ID_PREFIX and review.SUMMARY_COLUMNS == SUMMARY_COLUMNS

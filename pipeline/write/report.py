@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from pipeline.config import modules_digest
 from pipeline.records import Extraction
+from pipeline.schemas import REVIEW_TABLES, TABLES
 from pipeline.write.tables import page_name, rows_for
 from pipeline.write import files
 
@@ -239,7 +240,7 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
     counts: dict[str, Counter] = {}
     reviewed: Counter = Counter()
     total: Counter = Counter()
-    for name in ("agreements", "actors", "dates", "motives"):
+    for name in REVIEW_TABLES:
         c: Counter = Counter()
         for r in (tables or {}).get(name, []):
             c[r.get("article_id", "")] += 1
@@ -257,9 +258,9 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
                     f"<td>{esc(r.get('published', ''))}</td><td>{esc(r.get('site', ''))}</td>{cells}"
                     f"<td>{share}</td></tr>")
     head = f"<header><h1>Articles ({len(article_rows)})</h1></header>"
-    body = ('<div class="wrap"><table><tr><th>article</th><th>published</th><th>site</th><th>agreements</th>'
-            "<th>actors</th><th>dates</th><th>motives</th><th>reviewed</th></tr>"
-            + "".join(rows) + "</table></div>")
+    tables_th = "".join(f"<th>{esc(TABLES[name].label)}</th>" for name in REVIEW_TABLES)
+    body = ('<div class="wrap"><table><tr><th>article</th><th>published</th><th>site</th>' + tables_th
+            + "<th>reviewed</th></tr>" + "".join(rows) + "</table></div>")
     return _page("Articles", head, body)
 
 

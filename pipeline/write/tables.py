@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from pipeline.config import modules_digest
 from pipeline.records import Extraction
-from pipeline.schemas import TABLES
+from pipeline.schemas import ACTORS, AGREEMENTS, DATES, MOTIVES, TABLES
 
 
 def stable_id(prefix: str, *parts: object) -> str:
@@ -66,7 +66,7 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
                                  "char_start": s.start, "char_end": s.end, "text": s.text})
     for ag in ex.agreements:
         out["agreements"].append({
-            "agreement_id": stable_id("ag", aid, sha, ag.name, ag.acronym, join_list(ag.parties)),
+            "agreement_id": stable_id(AGREEMENTS.id_prefix, aid, sha, ag.name, ag.acronym, join_list(ag.parties)),
             "article_id": aid, "name": ag.name, "acronym": ag.acronym, "kind": ag.kind,
             "parties": join_list(ag.parties), "status": ag.status, "status_date": ag.status_date,
             "sentence_ids": join_list(sid(n) for n in ag.sentence_ns),
@@ -74,19 +74,19 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             **_review(link, ag.evidence_n)})
     for ac in ex.actors:
         out["actors"].append({
-            "actor_id": stable_id("ac", aid, sha, ac.name, ac.type), "article_id": aid,
+            "actor_id": stable_id(ACTORS.id_prefix, aid, sha, ac.name, ac.type), "article_id": aid,
             "name": ac.name, "type": ac.type, "country": ac.country, "role": ac.role,
             "aliases": join_list(ac.aliases), "n_mentions": len(ac.mentions),
             "sentence_ids": join_list(sid(n) for n in ac.sentence_ns),
             **_review(link, ac.sentence_ns[0] if ac.sentence_ns else 0)})
     for d in ex.dates:
         out["dates"].append({
-            "date_id": stable_id("dt", aid, sha, d.start, d.end), "article_id": aid,
+            "date_id": stable_id(DATES.id_prefix, aid, sha, d.start, d.end), "article_id": aid,
             "sentence_id": sid(d.sentence_n), "char_start": d.start, "char_end": d.end,
             "text": d.text, "value": d.value, "anchor": d.anchor, **_review(link, d.sentence_n)})
     for m in ex.motives:
         out["motives"].append({
-            "motive_id": stable_id("mo", aid, sha, m.start, m.end, m.agreement), "article_id": aid,
+            "motive_id": stable_id(MOTIVES.id_prefix, aid, sha, m.start, m.end, m.agreement), "article_id": aid,
             "sentence_id": sid(m.sentence_n), "char_start": m.start, "char_end": m.end,
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
             **_review(link, m.sentence_n)})
