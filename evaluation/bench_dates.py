@@ -80,7 +80,11 @@ def baseline_predict(gold: dict[str, dict], model) -> dict[str, dict]:
     valued by dateparser.parse against the document date (a day, or nothing)."""
     import datetime as dt
 
-    import dateparser
+    try:
+        import dateparser
+    except ModuleNotFoundError as e:
+        raise PipelineError("E051", "pyproject.toml", "bench dates --baseline needs dateparser, "
+                            "declared in the optional extra 'bench'") from e
 
     ids = list(gold)
     out = {}

@@ -35,6 +35,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E040": ("gold file unreadable", "check the --gold path"),
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
+    "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
 }
 
 

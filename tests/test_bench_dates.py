@@ -90,3 +90,13 @@ def test_bench_dates_baseline_scores_plain_entities_below_the_stage(tmp_path, sh
     assert "baseline (spaCy DATE/TIME entities valued by dateparser.parse)" in out
     res = bench_dates.run_bench(data, nlp, baseline=True)
     assert res["baseline_value_f1"] < res["value_f1"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("missing", ["dateparser"])
+def test_bench_dates_baseline_without_the_bench_extra_names_it(monkeypatch, missing):
+    """dateparser is in the optional extra 'bench': without it, --baseline says how to get it."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, missing, None)        # import dateparser now fails
+    with pytest.raises(PipelineError, match=r"\[E051\].*bench"):
+        bench_dates.baseline_predict({"d": {"id": "d", "text": "On Monday."}}, model=None)
