@@ -2,12 +2,16 @@
 
 Each rule reads an Expr (see expr.py) and returns (kind, value), ('', '') for "certainly no
 timex", or None to pass the expression on. The order matters where forms overlap (fixed words
-before sets, sets before named days, a time of day before the day it is on, ...).
+before sets, sets before named days, a time of day before the day it is on, ...). A rule that
+reads one form of x.core is written `@on_core(pattern)` and gets the match: a new form is a
+pattern, a few lines, and one name in RULES.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from functools import wraps
 
 from pipeline.extract.dates import values as v
 from pipeline.extract.dates.expr import SPACES, Answer, Expr, Rule
@@ -26,15 +30,26 @@ from pipeline.extract.dates.vocabulary import (
 )
 from pipeline.read.pubdate import full_dates, month_number
 
+
+def on_core(*patterns: str) -> Callable[[Callable[[Expr, re.Match], Answer | None]], Rule]:
+    """A rule tried only where one of the patterns, in order, matches the whole of x.core: the
+    function gets the expression and that match (the patterns are compiled once, here)."""
+    compiled = tuple(re.compile(p) for p in patterns)
+
+    def bind(fn: Callable[[Expr, re.Match], Answer | None]) -> Rule:
+        @wraps(fn)
+        def rule(x: Expr) -> Answer | None:
+            for pattern in compiled:
+                if m := pattern.fullmatch(x.core):
+                    return fn(x, m)
+            return None
+        return rule
+    return bind
+
+
 # ---------------------------------------------------------------- fixed words, sets, named days
 
 _FUZZY_LEAD = re.compile(rf"^{FUZZY}\b[\s-]*")
-_AGE = re.compile(r"\b(?:years?|months?|weeks?|days?)[\s-]old\b")
-_EVERY_N_UNITS = re.compile(r"(?:every|each|per)\s+(?:(\w+)\s+)?(day|week|month|year|quarter|hour)s?")
-_EVERY_WEEKDAY = re.compile(rf"(?:every|each) ({WEEKDAY})s?")
-_EVERY_MONTH = re.compile(rf"(?:every|each) ({MON})")
-_NAME_AND_YEAR = re.compile(rf"(.+?)(?:,?\s+(?:of\s+)?({YEAR}))?")
-_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 
 
 def fixed_word(x: Expr) -> Answer | None:
@@ -49,9 +64,15 @@ def fixed_word(x: Expr) -> Answer | None:
     return None
 
 
+_AGE = re.compile(r"\b(?:years?|months?|weeks?|days?)[\s-]old\b")
+
+
 def age(x: Expr) -> Answer | None:
     """'a 51-year-old': ages are not dates."""
     return ("", "") if _AGE.search(x.e) else None
+
+
+_EVERY_N_UNITS = re.compile(r"(?:every|each|per)\s+(?:(\w+)\s+)?(day|week|month|year|quarter|hour)s?")
 
 
 def every_n_units(x: Expr) -> Answer | None:
@@ -63,6 +84,10 @@ def every_n_units(x: Expr) -> Answer | None:
     return None
 
 
+_EVERY_WEEKDAY = re.compile(rf"(?:every|each) ({WEEKDAY})s?")
+_EVERY_MONTH = re.compile(rf"(?:every|each) ({MON})")
+
+
 def every_weekday_or_month(x: Expr) -> Answer | None:
     """'each Tuesday' -> XXXX-WXX-2, 'every July' -> XXXX-07."""
     if m := _EVERY_WEEKDAY.fullmatch(x.bare):
@@ -70,6 +95,9 @@ def every_weekday_or_month(x: Expr) -> Answer | None:
     if m := _EVERY_MONTH.fullmatch(x.bare):
         return "SET", f"XXXX-{month_number(m.group(1)):02d}"
     return None
+
+
+_NAME_AND_YEAR = re.compile(rf"(.+?)(?:,?\s+(?:of\s+)?({YEAR}))?")
 
 
 def named_day(x: Expr) -> Answer | None:
@@ -82,6 +110,9 @@ def named_day(x: Expr) -> Answer | None:
     if y:
         return "DATE", holiday_date(rule, y).isoformat()
     return "DATE", f"XXXX-{rule['month']:02d}-{rule['day']:02d}" if rule["rule"] == "fixed" else "XXXX-XX-XX"
+
+
+_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 
 
 def full_date(x: Expr) -> Answer | None:
@@ -128,25 +159,17 @@ def time_of_day(x: Expr) -> Answer | None:
 
 # ---------------------------------------------------------------- told from the reference value
 
-_FOLLOWING_YEAR = re.compile(r"(?:the )?(following|previous|preceding) year")
-_THAT_UNIT = re.compile(r"(?:that|the same|that same) (quarter|day|week|month|year)")
-_FOLLOWING_MONTH_WEEK = re.compile(r"(?:the )?(following|next|previous|preceding) (month|week)")
-_EARLIER_IN_THE_UNIT = re.compile(r"(?:earlier|later) in the (week|month|year)")
-_CURRENT_YEAR = re.compile(r"(?:the )?(?:current|present)(?: fiscal| calendar)? year")
-
-
-def following_year(x: Expr) -> Answer | None:
+@on_core(r"(?:the )?(following|previous|preceding) year")
+def following_year(x: Expr, m: re.Match) -> Answer | None:
     """'the following year' after 2011 -> 2012."""
-    if (m := _FOLLOWING_YEAR.fullmatch(x.core)) and x.ref[:4].isdigit():
+    if x.ref[:4].isdigit():
         return "DATE", f"{int(x.ref[:4]) + (1 if m[1] == 'following' else -1):04d}"
     return None
 
 
-def that_unit(x: Expr) -> Answer | None:
+@on_core(r"(?:that|the same|that same) (quarter|day|week|month|year)")
+def that_unit(x: Expr, m: re.Match) -> Answer | None:
     """'that quarter', 'that same day', 'that year': the reference's."""
-    m = _THAT_UNIT.fullmatch(x.core)
-    if not m:
-        return None
     if m[1] == "quarter":
         value = x.ref if v.QUARTER_VALUE.fullmatch(x.ref) else ""
     elif m[1] == "day":
@@ -156,15 +179,19 @@ def that_unit(x: Expr) -> Answer | None:
     return ("DATE", value) if value else ("", "")
 
 
-def following_month_or_week(x: Expr) -> Answer | None:
+@on_core(r"(?:the )?(following|next|previous|preceding) (month|week)")
+def following_month_or_week(x: Expr, m: re.Match) -> Answer | None:
     """'the following month' after 2011-12-02 -> 2012-01."""
-    m = _FOLLOWING_MONTH_WEEK.fullmatch(x.core)
-    if m and v.MONTH_VALUE.match(x.ref) and m[1] in ("following", "preceding"):
+    if v.MONTH_VALUE.match(x.ref) and m[1] in ("following", "preceding"):
         ref = x.ref
         base = dt.date(int(ref[:4]), int(ref[5:7]), int(ref[8:10]) if len(ref) >= 10 else 1)
         shift = 1 if m[1] == "following" else -1
         return "DATE", v.month_shift(base, shift) if m[2] == "month" else v.iso_week(base + dt.timedelta(weeks=shift))
     return None
+
+
+_EARLIER_IN_THE_UNIT = re.compile(r"(?:earlier|later) in the (week|month|year)")
+_CURRENT_YEAR = re.compile(r"(?:the )?(?:current|present)(?: fiscal| calendar)? year")
 
 
 def current_unit(x: Expr) -> Answer | None:
@@ -178,20 +205,10 @@ def current_unit(x: Expr) -> Answer | None:
 
 # ---------------------------------------------------------------- days and months
 
-_MONTH_DAY = re.compile(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?")
-_DAY_MONTH = re.compile(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
-_DAY_OF_REL_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?(last|this|next) month")
-_MONTH_YEAR = re.compile(rf"({MON}),?\s*(?:of\s+)?({YEAR})")
-_MONTH_OF_REL_YEAR = re.compile(rf"({MON}) (?:of )?(last|this|next|that|the same|the) year")
-_REL_MONTH = re.compile(rf"(last|this|next|this_past|this_coming)?\s*({MON})")
-_REL_SHIFT = {"last": -1, "this": 0, "next": 1}
-
-
-def month_day(x: Expr) -> Answer | None:
+@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?",
+         rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
+def month_day(x: Expr, m: re.Match) -> Answer | None:
     """A month and day without a year ('Apr. 12', '12 April', 'Friday November 30')."""
-    m = _MONTH_DAY.fullmatch(x.core) or _DAY_MONTH.fullmatch(x.core)
-    if not m:
-        return None
     g = m.groups()
     mon, day = (g[0], g[1]) if not g[0][0].isdigit() else (g[1], g[0])
     month, day = month_number(mon), int(day)
@@ -201,36 +218,38 @@ def month_day(x: Expr) -> Answer | None:
     return "DATE", f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
 
 
-def day_of_rel_month(x: Expr) -> Answer | None:
+_REL_SHIFT = {"last": -1, "this": 0, "next": 1}
+
+
+@on_core(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?(last|this|next) month")
+def day_of_rel_month(x: Expr, m: re.Match) -> Answer | None:
     """'the 11th of last month'."""
-    m = _DAY_OF_REL_MONTH.fullmatch(x.core)
-    if not m:
-        return None
     day = int(m[1])
     if not x.a:
         return "DATE", f"XXXX-XX-{day:02d}"
     return "DATE", f"{v.month_shift(x.a, _REL_SHIFT[m[2]])}-{day:02d}"
 
 
-def month_of_year(x: Expr) -> Answer | None:
-    """'March 2023', 'December of last year', 'June of that year'."""
-    if m := _MONTH_YEAR.fullmatch(x.core):
-        return "DATE", f"{int(m[2]):04d}-{month_number(m[1]):02d}"
-    if m := _MONTH_OF_REL_YEAR.fullmatch(x.core):
-        month = month_number(m[1])
-        if m[2] in ("that", "the same", "the"):
-            y = int(x.ref[:4]) if x.ref[:4].isdigit() else x.ay
-        else:
-            y = x.ay + _REL_SHIFT[m[2]] if x.ay else None
-        return "DATE", f"{y:04d}-{month:02d}" if y else f"XXXX-{month:02d}"
-    return None
+@on_core(rf"({MON}),?\s*(?:of\s+)?({YEAR})")
+def month_of_year(x: Expr, m: re.Match) -> Answer | None:
+    """'March 2023'."""
+    return "DATE", f"{int(m[2]):04d}-{month_number(m[1]):02d}"
 
 
-def rel_month(x: Expr) -> Answer | None:
+@on_core(rf"({MON}) (?:of )?(last|this|next|that|the same|the) year")
+def month_of_rel_year(x: Expr, m: re.Match) -> Answer | None:
+    """'December of last year', 'June of that year' (the reference's year)."""
+    month = month_number(m[1])
+    if m[2] in ("that", "the same", "the"):
+        y = int(x.ref[:4]) if x.ref[:4].isdigit() else x.ay
+    else:
+        y = x.ay + _REL_SHIFT[m[2]] if x.ay else None
+    return "DATE", f"{y:04d}-{month:02d}" if y else f"XXXX-{month:02d}"
+
+
+@on_core(rf"(last|this|next|this_past|this_coming)?\s*({MON})")
+def rel_month(x: Expr, m: re.Match) -> Answer | None:
     """'this May', 'last June', 'May' alone (the year from the tense)."""
-    m = _REL_MONTH.fullmatch(x.core)
-    if not m:
-        return None
     month = month_number(m[2])
     rel = (m[1] or "").replace("_", " ")
     a = x.a
@@ -249,28 +268,34 @@ def rel_month(x: Expr) -> Answer | None:
 
 # ---------------------------------------------------------------- years, decades, centuries
 
-_YEAR_FORM = re.compile(rf"(?:the )?(?:year |calendar |fiscal |fiscal year |fy\s?)?({YEAR})(?: (?:period|fiscal year|year))?")
-_FISCAL_SHORT_YEAR = re.compile(r"(?:fiscal |fy\s?)'?(\d\d)")
-_DECADE = re.compile(r"(?:the )?(1[5-9]\d|20\d)0'?s")
-_SHORT_DECADE = re.compile(r"(?:the )?'(\d)0s")
-_CENTURY = re.compile(r"(?:the )?(\d\d)(?:st|nd|rd|th) century")
+@on_core(rf"(?:the )?(?:year |calendar |fiscal |fiscal year |fy\s?)?({YEAR})(?: (?:period|fiscal year|year))?")
+def plain_year(x: Expr, m: re.Match) -> Answer | None:
+    """'2019', 'fiscal 2016', 'the 2015 period'."""
+    return "DATE", m[1]
 
 
-def year_decade_century(x: Expr) -> Answer | None:
-    """'2019', 'fiscal 2016', 'FY16', 'the 1990s' -> 199X ('the early 1980s' -> 198), 'the
-    20th century' -> 19."""
-    core = x.core
-    if m := _YEAR_FORM.fullmatch(core):
-        return "DATE", m[1]
-    if m := _FISCAL_SHORT_YEAR.fullmatch(core):
-        return "DATE", f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}"
-    if m := _DECADE.fullmatch(core):
-        return "DATE", f"{m[1]}X" if core == x.bare.removeprefix("the ") else m[1]
-    if m := _SHORT_DECADE.fullmatch(core):
-        return "DATE", f"19{m[1]}X"
-    if m := _CENTURY.fullmatch(core):
-        return "DATE", f"{int(m[1]) - 1:02d}"
-    return None
+@on_core(r"(?:fiscal |fy\s?)'?(\d\d)")
+def fiscal_short_year(x: Expr, m: re.Match) -> Answer | None:
+    """'FY16' -> 2016, "fiscal '98" -> 1998."""
+    return "DATE", f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}"
+
+
+@on_core(r"(?:the )?(1[5-9]\d|20\d)0'?s")
+def decade(x: Expr, m: re.Match) -> Answer | None:
+    """'the 1990s' -> 199X; 'the early 1980s' -> 198 (a part of the decade)."""
+    return "DATE", f"{m[1]}X" if x.core == x.bare.removeprefix("the ") else m[1]
+
+
+@on_core(r"(?:the )?'(\d)0s")
+def short_decade(x: Expr, m: re.Match) -> Answer | None:
+    """"the '90s" -> 199X."""
+    return "DATE", f"19{m[1]}X"
+
+
+@on_core(r"(?:the )?(\d\d)(?:st|nd|rd|th) century")
+def century(x: Expr, m: re.Match) -> Answer | None:
+    """'the 20th century' -> 19."""
+    return "DATE", f"{int(m[1]) - 1:02d}"
 
 
 # ---------------------------------------------------------------- quarters and halves
@@ -281,15 +306,6 @@ _QUARTER_FORMS = [
     re.compile(rf"q(?P<q>[1-4])(?:\s*,?\s*(?P<y1>{YEAR}))?"),
     re.compile(rf"(?P<y1>{YEAR}) q(?P<q>[1-4])"),
 ]
-_HALF = re.compile(rf"(?:the )?(first|second|last|latter) half(?: of (?:fiscal )?({YEAR}|last year|this year|next year|the year))?")
-_THE_QUARTER = re.compile(r"(?:the )?(?:latest|current|same|most recent|recent|just-ended|just ended)?\s*(?:quarter|period)")
-_LATEST_PERIOD = re.compile(r"(?:the )?(?:latest|most recent) period")
-_REL_QUARTER = re.compile(r"(last|this|next|the previous|the next|the coming|the current) quarter")
-_REL_QUARTER_SHIFT = {"last": -1, "the previous": -1, "next": 1, "the next": 1, "the coming": 1}
-_YEAR_AGO_PERIOD = re.compile(r"(?:the )?(?:comparable |corresponding |same )?(?:a )?year[\s-](?:ago|earlier)(?:[\s-](?:first|second|third|fourth|fiscal|same))*(?:[\s-](?:quarter|period|time|level|results?))?")
-_A_YEAR_AGO = re.compile(r"a year (?:ago|earlier|before)")
-_PERIOD_A_YEAR_AGO = re.compile(r"(?:the )?(?:comparable |corresponding |same )?(?:quarter|period) (?:a year (?:ago|earlier)|(?:of )?(?:last year|a year (?:ago|earlier)))")
-_YEAR_QUARTER = re.compile(rf"(?:the )?({YEAR})(?: fiscal)? (?:quarter|period)")
 
 
 def _quarter_match(core: str) -> tuple[str, str | None] | None:
@@ -314,16 +330,20 @@ def numbered_quarter(x: Expr) -> Answer | None:
     return "DATE", f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}"
 
 
-def half(x: Expr) -> Answer | None:
+@on_core(rf"(?:the )?(first|second|last|latter) half(?: of (?:fiscal )?({YEAR}|last year|this year|next year|the year))?")
+def half(x: Expr, m: re.Match) -> Answer | None:
     """'the first half of 2012' -> 2012-H1."""
-    m = _HALF.fullmatch(x.core)
-    if not m:
-        return None
     h = 1 if m[1] == "first" else 2
     y = v.rel_year(m[2], x.ay, x.ref)
     if y is None and x.a:
         y = x.a.year - 1 if x.tense == "past" and h == 2 and x.a.month <= 6 else x.a.year
     return "DATE", f"{y:04d}-H{h}" if y else f"XXXX-H{h}"
+
+
+_THE_QUARTER = re.compile(r"(?:the )?(?:latest|current|same|most recent|recent|just-ended|just ended)?\s*(?:quarter|period)")
+_LATEST_PERIOD = re.compile(r"(?:the )?(?:latest|most recent) period")
+_REL_QUARTER = re.compile(r"(last|this|next|the previous|the next|the coming|the current) quarter")
+_REL_QUARTER_SHIFT = {"last": -1, "the previous": -1, "next": 1, "the next": 1, "the coming": 1}
 
 
 def the_quarter(x: Expr) -> Answer | None:
@@ -345,11 +365,19 @@ def the_quarter(x: Expr) -> Answer | None:
     return None
 
 
+_YEAR_AGO_FORMS = (          # 'the year-ago quarter', 'a year earlier', 'the same period a year ago'
+    re.compile(r"(?:the )?(?:comparable |corresponding |same )?(?:a )?year[\s-](?:ago|earlier)(?:[\s-](?:first|second|third|fourth|fiscal|same))*(?:[\s-](?:quarter|period|time|level|results?))?"),
+    re.compile(r"a year (?:ago|earlier|before)"),
+    re.compile(r"(?:the )?(?:comparable |corresponding |same )?(?:quarter|period) (?:a year (?:ago|earlier)|(?:of )?(?:last year|a year (?:ago|earlier)))"),
+)
+_YEAR_QUARTER = re.compile(rf"(?:the )?({YEAR})(?: fiscal)? (?:quarter|period)")
+
+
 def year_ago_period(x: Expr) -> Answer | None:
     """'the year-ago quarter', 'a year earlier': the period one year before the last one
     mentioned; 'the 2013 quarter': the reference's quarter of that year."""
     core = x.core
-    if _YEAR_AGO_PERIOD.fullmatch(core) or _A_YEAR_AGO.fullmatch(core) or _PERIOD_A_YEAR_AGO.fullmatch(core):
+    if any(form.fullmatch(core) for form in _YEAR_AGO_FORMS):
         return "DATE", v.year_back(x.ref, x.ay, x.a if "quarter" in core or "period" in core else None)
     if m := _YEAR_QUARTER.fullmatch(core):
         q = x.ref[-1] if v.QUARTER_VALUE.fullmatch(x.ref) else (str((v.quarter(x.a) + 2) % 4 + 1) if x.a else "X")
@@ -358,9 +386,6 @@ def year_ago_period(x: Expr) -> Answer | None:
 
 
 # ---------------------------------------------------------------- seasons
-
-_SEASON = re.compile(rf"(last|this|next|this_past|this_coming|past|coming)?\s*(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?({YEAR}|last year|this year|next year))?")
-
 
 def _season_year(s: str, rel: str, a: dt.date, tense: str) -> int:
     """The year of a season told without one, from the anchor, rel and tense."""
@@ -381,11 +406,9 @@ def _season_year(s: str, rel: str, a: dt.date, tense: str) -> int:
     return y
 
 
-def season(x: Expr) -> Answer | None:
+@on_core(rf"(last|this|next|this_past|this_coming|past|coming)?\s*(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?({YEAR}|last year|this year|next year))?")
+def season(x: Expr, m: re.Match) -> Answer | None:
     """'last summer' -> 2014-SU, 'the winter of 2009' -> 2009-WI."""
-    m = _SEASON.fullmatch(x.core)
-    if not m:
-        return None
     s = SEASON[m[2]]
     y = v.rel_year(m[3], x.ay, x.ref)
     if y is None and x.a:
@@ -398,12 +421,6 @@ def season(x: Expr) -> Answer | None:
 _REL_UNIT = re.compile(r"(?:(earlier|later|early|late)\s+)?(last|this|next|the current|the previous|the next|the following|the coming|this_past|this_coming|that|the same|the)\s+(week|month|year|weekend|decade|century)")
 _REL_UNIT_SHIFT = {"last": -1, "the previous": -1, "this past": -1, "next": 1, "the next": 1,
                    "the following": 1, "the coming": 1, "this coming": 1}
-_WEEK_OF = re.compile(r"(?:the )?week (?:of|beginning|starting|from) (.+)")
-_UNIT_WORD = re.compile(r"(week|month|year|weekend)")
-_UNIT_END = re.compile(r"(week|month|year)[\s-](?:end|start)")
-_OFFSET = re.compile(r"(?:about |nearly |almost |some |more than |less than |over |just |only )?(.+?)\s+(years?|months?|weeks?|days?|decades?)\s+(ago|earlier|before|later|after|from now|hence|back)")
-_YEAR_OR_PART_VALUE = re.compile(r"\d{4}(-Q\d|-H\d)?")
-_REL_WEEKDAY = re.compile(rf"(last|this|next|this_past|this_coming|past|coming)?\s*({WEEKDAY})")
 
 
 def rel_unit(x: Expr) -> Answer | None:
@@ -429,15 +446,17 @@ def year_words(x: Expr) -> Answer | None:
     return None
 
 
-def week_of(x: Expr) -> Answer | None:
+@on_core(r"(?:the )?week (?:of|beginning|starting|from) (.+)")
+def week_of(x: Expr, m: re.Match) -> Answer | None:
     """'the week of April 27' -> that day's ISO week."""
-    m = _WEEK_OF.fullmatch(x.core)
-    if not m:
-        return None
     kind, value = x.again(m[1])
     if kind == "DATE" and v.ISO_DAY.fullmatch(value):
         return "DATE", v.iso_week(dt.date.fromisoformat(value))
     return ("DATE", "XXXX-WXX") if kind == "DATE" else ("", "")
+
+
+_UNIT_WORD = re.compile(r"(week|month|year|weekend)")
+_UNIT_END = re.compile(r"(week|month|year)[\s-](?:end|start)")
 
 
 def unit_word(x: Expr) -> Answer | None:
@@ -456,6 +475,10 @@ def unit_word(x: Expr) -> Answer | None:
     return None
 
 
+_OFFSET = re.compile(r"(?:about |nearly |almost |some |more than |less than |over |just |only )?(.+?)\s+(years?|months?|weeks?|days?|decades?)\s+(ago|earlier|before|later|after|from now|hence|back)")
+_YEAR_OR_PART_VALUE = re.compile(r"\d{4}(-Q\d|-H\d)?")
+
+
 def offset(x: Expr) -> Answer | None:
     """'three weeks ago', 'two years earlier' (from the reference year), 'a month from now'."""
     m = _OFFSET.fullmatch(x.core)
@@ -472,11 +495,9 @@ def offset(x: Expr) -> Answer | None:
     return "DATE", v.offset(x.a, unit, sign * int(n))
 
 
-def rel_weekday(x: Expr) -> Answer | None:
+@on_core(rf"(last|this|next|this_past|this_coming|past|coming)?\s*({WEEKDAY})")
+def rel_weekday(x: Expr, m: re.Match) -> Answer | None:
     """'Friday' (past or future from the tense), 'next Monday', 'last Monday'."""
-    m = _REL_WEEKDAY.fullmatch(x.core)
-    if not m:
-        return None
     if not x.a:
         return "DATE", "XXXX-XX-XX"
     rel = (m[1] or "").replace("_", " ")
@@ -512,8 +533,8 @@ RULES: tuple[Rule, ...] = (
     fixed_word, age, every_n_units, every_weekday_or_month, named_day, full_date,
     time_of_day,
     following_year, that_unit, following_month_or_week, current_unit,
-    month_day, day_of_rel_month, month_of_year, rel_month,
-    year_decade_century,
+    month_day, day_of_rel_month, month_of_year, month_of_rel_year, rel_month,
+    plain_year, fiscal_short_year, decade, short_decade, century,
     numbered_quarter, half, the_quarter, year_ago_period,
     season,
     rel_unit, year_words, week_of, unit_word,

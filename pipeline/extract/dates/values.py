@@ -7,12 +7,13 @@ import re
 
 from pipeline.extract.dates.vocabulary import NUM_WORDS, UNIT_CODE, WEEKDAYS
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_WORD_GAP = re.compile(r"[\s-]+")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MONTH_VALUE = re.compile(r"\d{4}-\d\d")
 QUARTER_VALUE = re.compile(r"\d{4}-Q\d")
-_QUARTER_OR_HALF_VALUE = re.compile(r"\d{4}-(Q\d|H\d)")
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WORD_GAP = re.compile(r"[\s-]+")
 
 
 def num(word: str) -> float | None:
@@ -107,6 +108,9 @@ def rel_year(word: str | None, ay: int | None, ref: str) -> int | None:
     if word == "the year":
         return int(ref[:4]) if ref[:4].isdigit() else ay
     return ay + {"last year": -1, "this year": 0, "next year": 1}[word] if ay else None
+
+
+_QUARTER_OR_HALF_VALUE = re.compile(r"\d{4}-(Q\d|H\d)")
 
 
 def year_back(ref: str, ay: int | None, quarter_of: dt.date | None = None) -> str:
