@@ -1,0 +1,46 @@
+"""The data flows one way: read -> extract -> write (shared/spec/STYLE.md). A module may import
+from its own area and the areas before it, never from one after it; imports inside functions
+count too."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+
+
+def _imports(path: Path, source: str | None = None) -> set[str]:
+    """Absolute names of the modules a file imports (anywhere in it), relative imports resolved."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = parts if path.name == "__init__.py" else parts[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if source is None else source)):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[:len(package) - node.level + 1]) if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            out.add(module)
+            out.update(f"{module}.{a.name}" for a in node.names)
+    return out
+
+
+@pytest.mark.parametrize("area, later", [("read", ("pipeline.extract", "pipeline.write")),
+                                         ("extract", ("pipeline.write",))])
+def test_layers_no_area_imports_a_later_one(area, later):
+    files = sorted((PACKAGE / area).rglob("*.py"))
+    assert files
+    bad = [f"{f.relative_to(PACKAGE.parent)} imports {name}" for f in files for name in sorted(_imports(f))
+           if any(name == a or name.startswith(a + ".") for a in later)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("from pipeline.write import files\n", {"pipeline.write", "pipeline.write.files"}),
+    ("def f():\n    from ..write.csvio import read_csv\n", {"pipeline.write.csvio", "pipeline.write.csvio.read_csv"}),
+])
+def test_layers_imports_are_read_in_every_form(source, expected):
+    """The check sees absolute, relative and function-level imports (so it can fail)."""
+    assert _imports(PACKAGE / "extract" / "probe.py", source) == expected
