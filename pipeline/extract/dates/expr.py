@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.dates import values as v
@@ -70,43 +69,32 @@ def clean_expr(expr: str) -> str:
     return e.strip()
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=8192)
+def core_of(bare: str) -> str:
+    """bare without a fuzzy lead ("early", "the end of"), with "this past" written "this_past"."""
+    core = _FUZZY_CORE.sub("", bare).strip() or bare
+    core = _EARLIER_LATER_WEEKDAY.sub("", core)
+    return sub_groups(_THIS_PAST_COMING, r"this_\1 ", core)
+
+
 class Expr:
     """One expression as the rules read it, with its anchor, tense and reference value.
 
     expr: as written; e: cleaned (clean_expr); bare: e without a leading "the"; core: bare
-    without a fuzzy lead ("early", "the end of") and with "this past" written "this_past";
-    a / ay: the anchor day / year (None when unknown); ref: the last calendar value the text
-    mentioned before (for "that year", "a year earlier")."""
+    without a fuzzy lead and with "this past" written "this_past" (core_of); a / ay: the anchor
+    day / year (None when unknown); ref: the last calendar value the text mentioned before (for
+    "that year", "a year earlier"). Plain slots, set once: the rules read them many times."""
 
-    expr: str
-    e: str
-    anchor: str
-    tense: str
-    ref: str
-    classifier: Classifier
+    __slots__ = ("expr", "e", "bare", "core", "anchor", "tense", "ref", "a", "ay", "classifier", "vocabulary")
 
-    @cached_property
-    def a(self) -> dt.date | None:
-        return v.anchor_date(self.anchor)
-
-    @cached_property
-    def ay(self) -> int | None:
-        return self.a.year if self.a else (int(self.anchor[:4]) if self.anchor[:4].isdigit() else None)
-
-    @cached_property
-    def bare(self) -> str:
-        return self.e.removeprefix("the ")
-
-    @cached_property
-    def core(self) -> str:
-        core = _FUZZY_CORE.sub("", self.bare).strip() or self.bare
-        core = _EARLIER_LATER_WEEKDAY.sub("", core)
-        return sub_groups(_THIS_PAST_COMING, r"this_\1 ", core)
-
-    @property
-    def vocabulary(self) -> Vocabulary:
-        return self.classifier.vocabulary
+    def __init__(self, expr: str, e: str, anchor: str, tense: str, ref: str, classifier: Classifier) -> None:
+        self.expr, self.e, self.anchor, self.tense, self.ref = expr, e, anchor, tense, ref
+        self.classifier: Classifier = classifier
+        self.vocabulary: Vocabulary = classifier.vocabulary
+        self.bare = e.removeprefix("the ")
+        self.core = core_of(self.bare)
+        self.a: dt.date | None = v.anchor_date(anchor)
+        self.ay: int | None = self.a.year if self.a else (int(anchor[:4]) if anchor[:4].isdigit() else None)
 
     def again(self, expr: str) -> Answer:
         """Classify another expression with the same anchor, tense and reference."""
