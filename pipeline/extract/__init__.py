@@ -5,6 +5,8 @@ slice of the settings (`settings[<stage name>]`, empty when the stage has none),
 matchers as instance state, and called as `stage(doc, sents, upstream)`, where upstream is the
 Extraction so far (the article and what the stages before it found). It returns the findings for
 the Extraction field of its name.
+A stage whose matchers come from data files also takes that data as a keyword, for tests and
+other catalogues: actors.Stage(config, gazetteer=...), dates.Stage(config, classifier=...).
 
 The stage order is declared here, in one place: adding an extractor is a module in extract/ with
 a `Stage`, its schema and records, and one name in STAGE_ORDER.
