@@ -63,7 +63,7 @@ DATES = Schema("dates", [
 
 MOTIVES = Schema("motives", [
     "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
-    "agreement", "actor", *REVIEW_COLUMNS,
+    "agreement", "actor", *REVIEW_COLUMNS, "agreement_id",
 ], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True)
 
 ERRORS = Schema("errors", ["path", "line", "code", "message"], required=("path", "code", "message"))

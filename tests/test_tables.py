@@ -53,3 +53,16 @@ def test_tables_ids_change_when_the_text_changes(edit):
     a, b = rows_for(_extraction()), rows_for(_extraction(edit))
     assert a["actors"][0]["actor_id"] != b["actors"][0]["actor_id"]
     assert rows_for(_extraction())["actors"][0]["actor_id"] == a["actors"][0]["actor_id"]
+
+
+def test_tables_motive_agreement_id_is_the_row_id_of_the_linked_agreement_object():
+    ex = _extraction()
+    twin = AgreementFinding("Logistics Pact", parties=["Chile", "Peru"], sentence_ns=[1], evidence_n=1)
+    ex.agreements.append(twin)   # same name, other parties: a name alone cannot tell the two apart
+    ex.motives = [MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact", agreement_n=1),
+                  MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact"),
+                  MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact", agreement_n=5)]
+    rows = rows_for(ex)
+    ids = [a["agreement_id"] for a in rows["agreements"]]
+    assert [m["agreement_id"] for m in rows["motives"]] == [ids[1], "", ""]
+    assert rows["motives"][0]["agreement_id"] != ids[0]

@@ -172,8 +172,14 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             ag = link_agreement(text, sents, sent, h.start_char, agreements)
             for a, b, frame_holder in split_frames(text, s, e, actors):
                 out.append(MotiveFinding(sent.n, a, b, text[a:b], text[h.start_char:h.end_char].lower(),
-                                         (ag.acronym or ag.name) if ag else "", frame_holder or holder))
+                                         (ag.acronym or ag.name) if ag else "", frame_holder or holder,
+                                         _index(agreements, ag)))
     return drop_repeats(out)
+
+
+def _index(agreements: list[AgreementFinding], ag: AgreementFinding | None) -> int:
+    """Position of the linked agreement object in the stage's input (-1: none)."""
+    return next((i for i, x in enumerate(agreements) if x is ag), -1)
 
 
 class Stage:
