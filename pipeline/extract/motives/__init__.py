@@ -39,6 +39,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from pipeline.extract import treematch
+from pipeline.extract.motives import learned
 from pipeline.extract.motives.cues import (
     ARTICLE_SCOPES,
     CUE_FILES,
@@ -55,6 +56,7 @@ from pipeline.extract.motives.cues import (
     phrase_pattern,
 )
 from pipeline.extract.motives.filters import argued_reason, dead_range, spurious
+from pipeline.extract.motives.learned import SentenceInfo
 from pipeline.extract.motives.links import (
     REFERS_BACK,
     REPORTING,
@@ -125,55 +127,118 @@ __all__ = [
 ]
 
 
+def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], text: str,
+             agreements: list[AgreementFinding], actors: list[ActorFinding],
+             info: SentenceInfo) -> list[tuple[int, int, CueHit | None, str]]:
+    """The cue clauses of one sentence: (start, end, hit, holder), the rules' dismissals in info."""
+    why = {h: spurious(doc, h, agreements, actors, text) for h in hits}
+    bad = [h for h in hits if why[h]]
+    info.dismissed = [why[h] for h in bad]
+    dead = [r for h in bad for r in [dead_range(doc[h.start], why[h])] if r]
+    clauses = []
+    for h in hits:
+        if h in bad or any(lo <= h.start <= hi for lo, hi in dead):
+            continue
+        node = clause_node(doc[h.start])
+        holder = holder_of(doc, node, actors, span, sent.n)
+        # a weak cue needs a sentence about the agreement, or an actor stating a need, fear or grievance
+        if h.weak and not here and not (holder and h.type in HELD_TYPES):
+            info.dismissed.append("weak")
+            continue
+        if h.type in ("purpose", "benefit") and negated(node):
+            info.dismissed.append("negated")
+            continue
+        reason = argued_reason(doc, span, node) if h.type == "resistance" else None
+        if reason and not (reason[0] <= h.start < reason[1]):
+            s, e = trim(text, doc[reason[0]].idx, doc[reason[1] - 1].idx + len(doc[reason[1] - 1].text))
+        else:
+            s, e = clause_chars(doc, h, span, text)
+        if len(text[s:e].split()) >= 3:
+            clauses.append((s, e, h, holder))
+            info.kept.append(h.type)
+            info.cues.append(h.cue.lower())
+            info.ties.append(f"{h.type}:{'actor' if holder else 'none'}:{learned.tie(node, agreements)}")
+    return clauses
+
+
+def _whole(doc: Doc, sent: Sentence, span, text: str, actors: list[ActorFinding]) -> tuple[int, int, None, str]:
+    """A sentence the classifier reads as a motive with no cue clause: the complement of its
+    reporting verb ("X said that ..."), else the sentence, with the holder of its main clause."""
+    root = span.root
+    comp = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in learned.SAY else []
+    lo, hi = (comp[0].left_edge, comp[0].right_edge) if comp else (span[0], span[-1])
+    s, e = trim(text, lo.idx, hi.idx + len(hi.text))
+    if e - s < 3:
+        s, e = trim(text, sent.start, sent.end)
+    return s, e, None, holder_of(doc, comp[0] if comp else root, actors, span, sent.n)
+
+
+def _findings(doc: Doc, text: str, sents: list[Sentence], sent: Sentence, clauses: list,
+              agreements: list[AgreementFinding], actors: list[ActorFinding]) -> list[MotiveFinding]:
+    """One motive per group of clauses (per holder), cut at "For A, ...; for B, ..." frames."""
+    out = []
+    for group in group_clauses(clauses):
+        s, e, h = _union([(a, b, c) for a, b, c, _d in group])
+        holder = next((x[3] for x in group if x[2] is h), "") or next((x[3] for x in group if x[3]), "")
+        at, cue = (h.start_char, text[h.start_char:h.end_char].lower()) if h else (s, "")
+        ag = link_agreement(text, sents, sent, at, agreements)
+        for a, b, frame_holder in split_frames(text, s, e, actors):
+            out.append(MotiveFinding(sent.n, a, b, text[a:b], cue, (ag.acronym or ag.name) if ag else "",
+                                     frame_holder or holder, _index(agreements, ag)))
+    return out
+
+
+def _covered(doc: Doc, spans) -> set[int]:
+    """Token indices inside any (start, end) character range."""
+    out: set[int] = set()
+    for lo, hi in spans:
+        got = doc.char_span(lo, hi, alignment_mode="expand")
+        if got is not None:
+            out.update(range(got.start, got.end))
+    return out
+
+
 def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
-            actors: list[ActorFinding], detector: Detector | None = None) -> list[MotiveFinding]:
-    """The motives of a parsed article (see the package docstring)."""
+            actors: list[ActorFinding], detector: Detector | None = None,
+            classifier: learned.Classifier | None = None, trace: list | None = None) -> list[MotiveFinding]:
+    """The motives of a parsed article (see the package docstring). With a classifier, its score
+    gates each sentence (learned.py); trace, when given, gets (sentence n, features, rule clauses,
+    fallback (start, end)) per sentence, for training."""
     find = detector or Detector(ARTICLE_SCOPES)
     text = text_of(doc)
     agreement_ns = {n for ag in agreements for n in ag.sentence_ns}
     opening = headline_zone(text, sents)
     arr = treematch.arrays(doc)
+    learn = classifier is not None or trace is not None
+    if learn:
+        mention_toks = _covered(doc, [(m.start, m.end) for ag in agreements for m in ag.mentions])
+        actor_toks = _covered(doc, [(m.start, m.end) for a in actors for m in a.mentions])
     out: list[MotiveFinding] = []
     for sent in sents:
-        if sent.n in opening:
-            continue
+        info = learned.SentenceInfo()
+        span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         here = topical(sent, agreement_ns) or bool(
             ANAPHOR.search(sent.text) and near_topic(sents, sent, agreement_ns, window=6))
-        if not here and not near_topic(sents, sent, agreement_ns):
-            continue
-        span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
-        if span is None:
-            continue
-        hits = [h for h in find(span, arr) if h.type in MOTIVE_TYPES]
-        why = {h: spurious(doc, h, agreements, actors, text) for h in hits}
-        bad = [h for h in hits if why[h]]
-        dead = [r for h in bad for r in [dead_range(doc[h.start], why[h])] if r]
-        clauses = []
-        for h in hits:
-            if h in bad or any(lo <= h.start <= hi for lo, hi in dead):
-                continue
-            node = clause_node(doc[h.start])
-            holder = holder_of(doc, node, actors, span, sent.n)
-            # a weak cue needs a sentence about the agreement, or an actor stating a need, fear or grievance
-            if h.weak and not here and not (holder and h.type in HELD_TYPES):
-                continue
-            if h.type in ("purpose", "benefit") and negated(node):
-                continue
-            reason = argued_reason(doc, span, node) if h.type == "resistance" else None
-            if reason and not (reason[0] <= h.start < reason[1]):
-                s, e = trim(text, doc[reason[0]].idx, doc[reason[1] - 1].idx + len(doc[reason[1] - 1].text))
-            else:
-                s, e = clause_chars(doc, h, span, text)
-            if len(text[s:e].split()) >= 3:
-                clauses.append((s, e, h, holder))
-        for group in group_clauses(clauses):
-            s, e, h = _union([(a, b, c) for a, b, c, _d in group])
-            holder = next((x[3] for x in group if x[2] is h), "") or next((x[3] for x in group if x[3]), "")
-            ag = link_agreement(text, sents, sent, h.start_char, agreements)
-            for a, b, frame_holder in split_frames(text, s, e, actors):
-                out.append(MotiveFinding(sent.n, a, b, text[a:b], text[h.start_char:h.end_char].lower(),
-                                         (ag.acronym or ag.name) if ag else "", frame_holder or holder,
-                                         _index(agreements, ag)))
+        clauses: list = []
+        if sent.n in opening:
+            info.skipped = "opening"
+        elif not here and not near_topic(sents, sent, agreement_ns):
+            info.skipped = "off_topic"
+        elif span is not None:
+            hits = [h for h in find(span, arr) if h.type in MOTIVE_TYPES]
+            clauses = _clauses(doc, sent, span, here, hits, text, agreements, actors, info)
+        if learn and span is not None:
+            feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks)
+            whole = _whole(doc, sent, span, text, actors)
+            if trace is not None:
+                trace.append((sent.n, feats, bool(clauses), whole[:2]))
+            if classifier is not None:
+                p = classifier.score(feats)
+                if clauses and p < classifier.keep:
+                    clauses = []
+                elif not clauses and p >= classifier.add:
+                    clauses = [whole]
+        out += _findings(doc, text, sents, sent, clauses, agreements, actors)
     return drop_repeats(out)
 
 
@@ -190,6 +255,7 @@ class Stage:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.detector = Detector(ARTICLE_SCOPES)   # matchers compiled on the first doc, then kept
+        self.classifier = learned.load()            # the learned sentence gate (learned.py)
 
     def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[MotiveFinding]:
-        return extract(doc, sents, upstream.agreements, upstream.actors, self.detector)
+        return extract(doc, sents, upstream.agreements, upstream.actors, self.detector, self.classifier)
