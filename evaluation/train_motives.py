@@ -1,6 +1,6 @@
 """Train the motive sentence classifier (pipeline/extract/motives/learned.py) on studied gold.
 
-usage: python -m evaluation.train_motives [--set ARTICLES_DIR:GOLD.jsonl ...] [--out FILE] [--dry-run]
+usage: python -m evaluation.train_motives [--set NAME=ARTICLES_DIR:GOLD.jsonl ...] [--out FILE] [--dry-run]
 
 Only studied sets (default: ../shared/corpus/dev, ../splits/train-studied, eval/heldout,
 eval/heldout2) are read. Each article goes through the pipeline's own read, parse and extraction
@@ -12,10 +12,13 @@ most like it).
 scikit-learn (training only): logistic regression, fixed seed, over binary features; a word
 feature (lem=, root=, cue=, ...) is kept only when it occurs in at least MIN_ARTICLES training
 articles, so no feature stands for a single article. Cross-validation holds out whole articles
-(GroupKFold): the regularisation C and the two thresholds (keep, add) are chosen to maximise the
-motive F1 of the shared scorer (../shared/tools/score.py: greedy match, motive_sim >= 0.5) on the
-out-of-fold scores; then the model is fitted on all articles and its non-zero weights written as
-JSON (resources/motive_classifier.json), applied at run time in plain Python.
+(GroupKFold): the regularisation C and the two thresholds (keep, add) are chosen on the
+out-of-fold scores, by the motive F1 of the shared scorer (../shared/tools/score.py: greedy match,
+motive_sim >= 0.5). The rules were written while reading dev, so there they already find nearly
+every motive while on unseen articles they find half: the choice maximises the F1 over the sets
+other than dev, among the settings that keep dev at DEV_FLOOR or above. Then the model is fitted
+on all articles and its non-zero weights written as JSON (resources/motive_classifier.json),
+applied at run time in plain Python.
 """
 from __future__ import annotations
 
@@ -32,16 +35,17 @@ from pipeline.read.clean import clean
 from pipeline.read.ingest import read_inputs
 from pipeline.records import Extraction
 
-DEFAULT_SETS = ("../shared/corpus/dev:../shared/gold/dev.jsonl",
-                "../splits/train-studied:../splits/train-studied.jsonl",
-                "eval/heldout/articles:eval/heldout/gold.jsonl",
-                "eval/heldout2/articles:eval/heldout2/gold.jsonl")
+DEFAULT_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
+                "train-studied=../splits/train-studied:../splits/train-studied.jsonl",
+                "heldout=eval/heldout/articles:eval/heldout/gold.jsonl",
+                "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl")
+DEV_FLOOR = 0.79
 SCORER = "../shared/tools/score.py"
 SEED = 0
 FOLDS = 5
 MIN_ARTICLES = 3
 WORD_PREFIXES = ("lem=", "root=", "cue=", "subj_agreement_verb=", "mark=", "vprep=")
-C_GRID = (0.05, 0.1, 0.2, 0.5, 1.0)
+C_GRID = (0.1, 0.3, 1.0)
 KEEP_GRID = tuple(x / 100 for x in range(0, 45, 5))
 ADD_GRID = tuple(x / 100 for x in range(30, 100, 5))
 
@@ -58,7 +62,8 @@ def _scorer():
 def read_set(spec: str, settings: dict, model) -> list[dict]:
     """Per article of the set that has gold: its sentences' traces, rule motives and gold motives."""
     from pipeline.extract import motives, nlp  # noqa: PLC0415
-    articles_dir, gold_file = (PROJECT_ROOT / p for p in spec.split(":"))
+    name, _, paths = spec.partition("=")
+    articles_dir, gold_file = (PROJECT_ROOT / p for p in paths.split(":"))
     gold = {g["article_id"]: g for g in map(json.loads, gold_file.read_text(encoding="utf-8").splitlines())}
     articles = []
     for item in read_inputs(articles_dir, settings):
@@ -82,7 +87,7 @@ def read_set(spec: str, settings: dict, model) -> list[dict]:
             setattr(ex, stage.name, stage(doc, sents, ex))
         trace: list = []
         rules = motives.extract(doc, sents, ex.agreements, ex.actors, detector, None, trace)
-        out.append({"id": art.article_id, "text": art.text, "sents": sents, "trace": trace, "rules": rules,
+        out.append({"set": name, "id": art.article_id, "text": art.text, "sents": sents, "trace": trace, "rules": rules,
                     "gold": [m["text"] for m in gold[art.article_id].get("motives", [])]})
     return out
 
@@ -163,7 +168,7 @@ def out_of_fold(arts: list[dict], c: float, score) -> list[list[float]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", action="append", dest="sets", help="ARTICLES_DIR:GOLD.jsonl (studied sets only)")
+    ap.add_argument("--set", action="append", dest="sets", help="NAME=ARTICLES_DIR:GOLD.jsonl (studied sets only; the one named dev keeps DEV_FLOOR)")
     ap.add_argument("--out", default=str(RESOURCES_DIR / "motive_classifier.json"))
     ap.add_argument("--dry-run", action="store_true", help="cross-validate and report; write nothing")
     args = ap.parse_args(argv)
@@ -175,21 +180,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(arts)} articles, {sum(len(a['trace']) for a in arts)} sentences, "
           f"{sum(len(a['gold']) for a in arts)} gold motives")
     print("rules only: F1 %.3f (tp %d fp %d fn %d)" % f1(arts, [[1.0] * len(a["trace"]) for a in arts], 0, 2, score))
+    dev = [i for i, a in enumerate(arts) if a["set"] == "dev"]
+    rest = [i for i, a in enumerate(arts) if a["set"] != "dev"]
     best = None
     for c in C_GRID:
         probs = out_of_fold(arts, c, score)
         for keep in KEEP_GRID:
             for add in ADD_GRID:
-                got = f1(arts, probs, keep, add, score)
+                on = lambda ix: f1([arts[i] for i in ix], [probs[i] for i in ix], keep, add, score)  # noqa: E731
+                if dev and on(dev)[0] < DEV_FLOOR:
+                    continue
+                got = on(rest or dev)
                 if best is None or got[0] > best[0][0]:
-                    best = (got, c, keep, add)
-        print(f"C={c}: best so far F1 {best[0][0]:.3f} (C={best[1]}, keep={best[2]}, add={best[3]})")
-    (cv, tp, fp, fn), c, keep, add = best
-    print(f"cross-validated (whole articles held out): F1 {cv:.3f} tp {tp} fp {fp} fn {fn}; C={c} keep={keep} add={add}")
+                    best = (got, c, keep, add, {n: round(on([i for i, a in enumerate(arts) if a["set"] == n])[0], 3)
+                                                for n in dict.fromkeys(a["set"] for a in arts)})
+        print(f"C={c}: best so far F1 {best[0][0]:.3f} (C={best[1]}, keep={best[2]}, add={best[3]}) {best[4]}")
+    (cv, tp, fp, fn), c, keep, add, per_set = best
+    print(f"cross-validated (whole articles held out), sets other than dev: F1 {cv:.3f} tp {tp} fp {fp} fn {fn}; "
+          f"C={c} keep={keep} add={add}; per set {per_set}")
     weights, bias = fit(arts, c, score)
     kept = {f: round(w, 4) for f, w in sorted(weights.items()) if abs(w) >= 1e-4}
     data = {"about": "motive sentence classifier: logistic regression weights (evaluation/train_motives.py)",
-            "seed": SEED, "C": c, "folds": FOLDS, "min_articles": MIN_ARTICLES, "cv_f1": round(cv, 4),
+            "seed": SEED, "C": c, "folds": FOLDS, "min_articles": MIN_ARTICLES, "cv_f1": round(cv, 4), "cv_per_set": per_set,
             "keep": keep, "add": add, "bias": round(bias, 4), "weights": kept}
     if not args.dry_run:
         Path(args.out).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")

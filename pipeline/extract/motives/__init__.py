@@ -213,7 +213,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     if learn:
         mention_toks = _covered(doc, [(m.start, m.end) for ag in agreements for m in ag.mentions])
         actor_toks = _covered(doc, [(m.start, m.end) for a in actors for m in a.mentions])
-    out: list[MotiveFinding] = []
+    read: list[tuple[Sentence, object, learned.SentenceInfo, list]] = []
     for sent in sents:
         info = learned.SentenceInfo()
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -227,8 +227,14 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         elif span is not None:
             hits = [h for h in find(span, arr) if h.type in MOTIVE_TYPES]
             clauses = _clauses(doc, sent, span, here, hits, text, agreements, actors, info)
+        read.append((sent, span, info, clauses))
+    # how much the rules found in the whole article: where they found little, a cueless statement
+    # is more likely the motive they missed
+    article = learned.article_features(sum(1 for *_x, c in read if c), len(sents))
+    out: list[MotiveFinding] = []
+    for sent, span, info, clauses in read:
         if learn and span is not None:
-            feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks)
+            feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks) | article
             whole = _whole(doc, sent, span, text, actors)
             if trace is not None:
                 trace.append((sent.n, feats, bool(clauses), whole[:2]))

@@ -106,8 +106,8 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         f.add("quote")
     for tok in span:
         low = tok.lemma_.lower()
-        if tok.pos_ in CONTENT_POS and tok.is_alpha:
-            f.add("lem=" + low)
+        if tok.pos_ in CONTENT_POS and tok.is_alpha and not tok.ent_type_:
+            f.add("lem=" + low)   # names and nationalities stay out: they stand for one topic
         if tok.dep_ == "mark":
             f.add("mark=" + tok.lower_)
         elif tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX"):
@@ -136,6 +136,14 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         if a in f and b in f:
             f.add(f"{a}&{b}")
     return f
+
+
+def article_features(n_rule_sentences: int, n_sentences: int) -> set[str]:
+    """What the rules found in the whole article: the number of sentences with cue clauses and
+    their share of the sentences (bucketed), alone and with each other."""
+    share = _bucket(100 * n_rule_sentences // max(1, n_sentences), (0, 5, 10, 15, 20, 30))
+    count = _bucket(n_rule_sentences, (0, 1, 2, 3, 5, 8))
+    return {"art_rules=" + count, "art_share=" + share}
 
 
 @dataclass(frozen=True)
