@@ -155,8 +155,9 @@ def _matrix(arts: list[dict], index: dict[str, int]):
 
 
 def out_of_fold(arts: list[dict], c: float, score) -> list[list[float]]:
-    from pipeline.extract.motives.learned import Classifier  # noqa: PLC0415
     from sklearn.model_selection import GroupKFold  # noqa: PLC0415
+
+    from pipeline.extract.motives.learned import Classifier  # noqa: PLC0415
     probs: list[list[float]] = [[] for _ in arts]
     for train, test in GroupKFold(n_splits=FOLDS).split(arts, groups=[a["id"] for a in arts]):
         weights, bias = fit([arts[i] for i in train], c, score)

@@ -36,7 +36,7 @@ Pure functions: no I/O beyond the cached lexicons.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipeline.extract import treematch
 from pipeline.extract.motives import learned
@@ -161,16 +161,16 @@ def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], tex
     return clauses
 
 
-def _whole(doc: Doc, sent: Sentence, span, text: str, actors: list[ActorFinding]) -> tuple[int, int, None, str]:
+def _whole(sent: Sentence, span, text: str) -> tuple[int, int, Token]:
     """A sentence the classifier reads as a motive with no cue clause: the complement of its
-    reporting verb ("X said that ..."), else the sentence, with the holder of its main clause."""
+    reporting verb ("X said that ..."), else the sentence; and the head of that clause."""
     root = span.root
     comp = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in learned.SAY else []
     lo, hi = (comp[0].left_edge, comp[0].right_edge) if comp else (span[0], span[-1])
     s, e = trim(text, lo.idx, hi.idx + len(hi.text))
     if e - s < 3:
         s, e = trim(text, sent.start, sent.end)
-    return s, e, None, holder_of(doc, comp[0] if comp else root, actors, span, sent.n)
+    return s, e, comp[0] if comp else root
 
 
 def _findings(doc: Doc, text: str, sents: list[Sentence], sent: Sentence, clauses: list,
@@ -235,15 +235,15 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     for sent, span, info, clauses in read:
         if learn and span is not None:
             feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks) | article
-            whole = _whole(doc, sent, span, text, actors)
             if trace is not None:
-                trace.append((sent.n, feats, bool(clauses), whole[:2]))
+                trace.append((sent.n, feats, bool(clauses), _whole(sent, span, text)[:2]))
             if classifier is not None:
                 p = classifier.score(feats)
                 if clauses and p < classifier.keep:
                     clauses = []
                 elif not clauses and p >= classifier.add:
-                    clauses = [whole]
+                    s, e, head = _whole(sent, span, text)
+                    clauses = [(s, e, None, holder_of(doc, head, actors, span, sent.n))]
         out += _findings(doc, text, sents, sent, clauses, agreements, actors)
     return drop_repeats(out)
 
