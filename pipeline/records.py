@@ -110,6 +110,7 @@ class MotiveFinding:
     cue: str = ""
     agreement: str = ""
     actor: str = ""
+    agreement_n: int = -1   # index of the linked agreement in Extraction.agreements (-1: none)
 
 
 @dataclass

@@ -73,7 +73,7 @@ DATES = Schema("dates", [
 
 MOTIVES = Schema("motives", [
     "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
-    "agreement", "actor", *REVIEW_COLUMNS,
+    "agreement", "actor", *REVIEW_COLUMNS, "agreement_id",
 ], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True,
     id_prefix="mo", summary_columns=("text",), display_name="motives")
 

@@ -89,3 +89,17 @@ def _cleaned_texts(corpus, settings):
             except PipelineError:
                 pass
     return texts
+
+
+def test_contract_motives_end_with_agreement_id_after_the_review_columns(run_dir):
+    _, out, _ = run_dir
+    header = (out / "motives.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    assert header[-5:] == ["review_status", "reviewer", "review_note", "source_link", "agreement_id"]
+
+
+def test_contract_motive_agreement_ids_name_an_agreement_row_of_the_same_article(run_dir):
+    _, out, _ = run_dir
+    agreements = {(a["article_id"], a["agreement_id"]) for a in read_csv(out / "agreements.csv")}
+    linked = [m for m in read_csv(out / "motives.csv") if m["agreement_id"]]
+    assert linked, "no motive of the sample corpus is linked to an agreement"
+    assert all((m["article_id"], m["agreement_id"]) in agreements for m in linked)

@@ -530,3 +530,88 @@ def test_motives_next_procedural_step_is_no_motive(parse, text):
 ])
 def test_motives_detect_finds_more_cue_wordings(nlp, sentence, kind):
     assert kind in {h.type for h in motives.detect(nlp(sentence))}
+
+
+# ----------------------------------------------------------------------------- learned sentence classifier
+
+from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.extract.motives import learned  # noqa: E402
+
+
+def _classifier(weights, bias=-5.0, keep=0.5, add=0.5):
+    return learned.Classifier(weights, bias, keep, add)
+
+
+def test_motives_classifier_scores_the_sigmoid_of_the_features_present():
+    clf = _classifier({"a": 2.0, "b": 3.0}, bias=-5.0)
+    assert clf.score({"a", "b", "unknown"}) == pytest.approx(0.5)
+    assert clf.score({"a"}) < 0.05 < 0.95 < clf.score({"a", "b", "c"} | {"b"}) + 0.9
+
+
+@pytest.mark.parametrize("data", [{}, {"weights": [], "bias": 0, "keep": 0, "add": 1},
+                                  {"weights": {"a": "x"}, "bias": 0, "keep": 0, "add": 1}])
+def test_motives_classifier_weights_malformed_is_a_coded_error(data):
+    with pytest.raises(PipelineError) as e:
+        learned.from_json(data)
+    assert e.value.code == "E050"
+
+
+def test_motives_shipped_classifier_loads_with_sane_thresholds():
+    clf = learned.load()
+    assert clf.weights and 0.0 <= clf.keep <= 1.0 and 0.0 < clf.add <= 1.0
+    assert motives.Stage({}).classifier is clf
+
+
+@pytest.mark.model
+def test_motives_classifier_adds_a_cueless_sentence_as_its_reported_clause_linked_to_the_agreement(parse):
+    text = ("Norway and Chile signed the Harbour Accord on Tuesday. "
+            "The minister said the Harbour Accord opens new routes for salmon exporters.")
+    doc, sents = parse(text)
+    ag = agreement(text, sents, "Harbour Accord", "", ["Harbour Accord"])
+    rules = motives.extract(doc, sents, [ag], [])
+    assert [m for m in rules if m.sentence_n == 1] == []          # no cue: the lexicon finds nothing
+    clf = _classifier({"mention_here": 4.0, "root_say": 2.0}, bias=-5.0, keep=0.0, add=0.6)
+    found = [m for m in motives.extract(doc, sents, [ag], [], classifier=clf) if m.sentence_n == 1]
+    assert [m.text for m in found] == ["the Harbour Accord opens new routes for salmon exporters"]
+    assert found[0].agreement == "Harbour Accord" and found[0].agreement_n == 0 and found[0].cue == ""
+
+
+@pytest.mark.model
+def test_motives_classifier_drops_cue_clauses_of_a_sentence_it_scores_low(parse):
+    text = ("Peru and Ghana signed a fisheries pact in May. "
+            "Peru postponed the ceremony due to heavy fog.")
+    doc, sents = parse(text)
+    ag = agreement(text, sents, "fisheries pact", "", ["fisheries pact"])
+    assert any(m.sentence_n == 1 for m in motives.extract(doc, sents, [ag], []))
+    clf = _classifier({"tie=none": -3.0}, bias=1.0, keep=0.4, add=0.99)
+    assert not any(m.sentence_n == 1 for m in motives.extract(doc, sents, [ag], [], classifier=clf))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,cue,expected", [
+    ("Chile acted quickly to protect the pact.", "protect", "self"),
+    ("Chile joined the pact to protect its fishing fleet.", "protect", "head"),
+    ("The ferry sailed slowly to protect its passengers.", "protect", "none"),
+])
+def test_motives_tie_reads_whether_a_cue_clause_bears_on_an_agreement(nlp, sentence, cue, expected):
+    doc = nlp(sentence)
+    node = motives.clause_node(next(t for t in doc if t.text == cue))
+    assert learned.tie(node, []) == expected
+
+
+def test_motives_training_keeps_word_features_of_several_articles_only():
+    from evaluation import train_motives as tm
+    arts = [{"trace": [(0, {"bias", "lem=harbour", "mention_here"}, False, (0, 1))]},
+            {"trace": [(0, {"bias", "lem=harbour", "lem=salmon"}, False, (0, 1))]},
+            {"trace": [(0, {"bias", "lem=harbour"}, False, (0, 1))]}]
+    assert tm.vocabulary(arts) == {"bias", "lem=harbour", "mention_here"}
+
+
+def test_motives_training_predicts_what_extract_would_keep_and_add():
+    from evaluation import train_motives as tm
+    from pipeline.records import MotiveFinding
+    text = "Alpha. Beta gamma delta."
+    art = {"text": text, "rules": [MotiveFinding(0, 0, 5, "Alpha")],
+           "trace": [(0, set(), True, (0, 5)), (1, set(), False, (7, 23))]}
+    assert tm.predicted(art, [0.9, 0.9], keep=0.5, add=0.5) == ["Alpha", "Beta gamma delta"]
+    assert tm.predicted(art, [0.1, 0.2], keep=0.5, add=0.5) == []

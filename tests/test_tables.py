@@ -16,7 +16,7 @@ def _extraction(text=TEXT):
         dates=[DateFinding(0, 31, 37, "Friday", "2024-05-03", "2024-05-03")],
         agreements=[AgreementFinding("Logistics Pact", parties=["Chile", "Japan"], status="signed",
                                      sentence_ns=[0, 1], evidence_n=0)],
-        motives=[MotiveFinding(1, 44, 66, text[44:66], "aims to", "Logistics Pact")])
+        motives=[MotiveFinding(1, 44, 66, text[44:66], "aims to", "Logistics Pact", agreement_n=0)])
 
 
 @pytest.mark.parametrize("values,expected", [(["b", "a", "b", ""], "a; b"), ([], "")])
@@ -53,3 +53,28 @@ def test_tables_ids_change_when_the_text_changes(edit):
     a, b = rows_for(_extraction()), rows_for(_extraction(edit))
     assert a["actors"][0]["actor_id"] != b["actors"][0]["actor_id"]
     assert rows_for(_extraction())["actors"][0]["actor_id"] == a["actors"][0]["actor_id"]
+
+
+def test_tables_motive_agreement_id_is_the_row_id_of_the_linked_agreement_object():
+    ex = _extraction()
+    twin = AgreementFinding("Logistics Pact", parties=["Chile", "Peru"], sentence_ns=[1], evidence_n=1)
+    ex.agreements.append(twin)   # same name, other parties: a name alone cannot tell the two apart
+    ex.motives = [MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact", agreement_n=1),
+                  MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact"),
+                  MotiveFinding(1, 44, 66, TEXT[44:66], "aims to", "Logistics Pact", agreement_n=5)]
+    rows = rows_for(ex)
+    ids = [a["agreement_id"] for a in rows["agreements"]]
+    assert [m["agreement_id"] for m in rows["motives"]] == [ids[1], "", ""]
+    assert rows["motives"][0]["agreement_id"] != ids[0]
+
+
+def test_tables_motives_written_before_agreement_id_existed_keep_their_review_and_gain_the_column():
+    from pipeline.write.review import merge
+    fresh = rows_for(_extraction())["motives"]
+    assert fresh[0]["agreement_id"] == rows_for(_extraction())["agreements"][0]["agreement_id"]
+    old = {c: v for c, v in fresh[0].items() if c != "agreement_id"}      # a table of an older run
+    old.update(review_status="accepted", reviewer="ana", review_note="clear purpose")
+    rows, orphans = merge("motives", fresh, [old])
+    assert orphans == [] and len(rows) == 1
+    assert (rows[0]["review_status"], rows[0]["reviewer"]) == ("accepted", "ana")
+    assert rows[0]["agreement_id"] == fresh[0]["agreement_id"]

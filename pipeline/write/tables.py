@@ -64,9 +64,10 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
     for s in ex.sentences:
         out["sentences"].append({"sentence_id": s.sentence_id, "article_id": aid, "n": s.n,
                                  "char_start": s.start, "char_end": s.end, "text": s.text})
-    for ag in ex.agreements:
+    ag_ids = [stable_id(AGREEMENTS.id_prefix, aid, sha, ag.name, ag.acronym, join_list(ag.parties)) for ag in ex.agreements]
+    for ag, ag_id in zip(ex.agreements, ag_ids):
         out["agreements"].append({
-            "agreement_id": stable_id(AGREEMENTS.id_prefix, aid, sha, ag.name, ag.acronym, join_list(ag.parties)),
+            "agreement_id": ag_id,
             "article_id": aid, "name": ag.name, "acronym": ag.acronym, "kind": ag.kind,
             "parties": join_list(ag.parties), "status": ag.status, "status_date": ag.status_date,
             "sentence_ids": join_list(sid(n) for n in ag.sentence_ns),
@@ -89,7 +90,8 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             "motive_id": stable_id(MOTIVES.id_prefix, aid, sha, m.start, m.end, m.agreement), "article_id": aid,
             "sentence_id": sid(m.sentence_n), "char_start": m.start, "char_end": m.end,
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
-            **_review(link, m.sentence_n)})
+            **_review(link, m.sentence_n),
+            "agreement_id": ag_ids[m.agreement_n] if 0 <= m.agreement_n < len(ag_ids) else ""})
     return out
 
 
