@@ -157,9 +157,9 @@ def _corpus(tmp_path: Path) -> Path:
     return corpus
 
 
-def _run(corpus: Path, out: Path, settings: dict):
+def _run(corpus: Path, out: Path, settings: dict, **kw):
     from pipeline.run import run
-    s = run(corpus, out, settings)
+    s = run(corpus, out, settings, **kw)
     assert s.errors == [], s.errors
     return s
 
@@ -264,7 +264,7 @@ def test_review_removed_article_rows_go_to_orphans(tmp_path, settings):
     reviewed_ids = {(t, rid) for t, rows in expected.items() for rid, r in rows.items()
                     if rid != "added" and r["article_id"] == victim}
     (corpus / f"{victim}.txt").unlink()
-    _run(corpus, out, settings)
+    _run(corpus, out, settings, others="drop")     # without it the run refuses (E033): see the issue-16 tests
     orphans = csvio.read_csv(out / "review" / "orphans.csv")
     got = {(o["table"], o["row_id"]) for o in orphans}
     assert reviewed_ids and reviewed_ids <= got
@@ -286,8 +286,10 @@ def test_review_changed_text_reason(tmp_path, settings):
     rows[0].update(review_status="accepted", reviewer="ana")
     _write(out, "dates", rows)
     path = corpus / f"{rows[0]['article_id']}.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nA further paragraph was added later today.\n",
-                    encoding="utf-8")
+    # the date itself is edited out (a finding extracted again from a changed text keeps its
+    # decision since issue 16: the issue-16 tests below, item 5)
+    text = path.read_text(encoding="utf-8").replace(rows[0]["text"], "at an unknown time")
+    path.write_text(text + "\nA further paragraph was added later today.\n", encoding="utf-8")
     _run(corpus, out, settings)
     orphans = csvio.read_csv(out / "review" / "orphans.csv")
     assert [(o["row_id"], o["reason"]) for o in orphans] == [(rows[0]["date_id"], "text changed")]
@@ -315,7 +317,11 @@ def test_review_spreadsheet_resave_is_merged(tmp_path, settings, encoding, delim
             w.writerows([[csvio.neutralise(v) for v in r.values()] for r in rows])
     _run(corpus, out, settings)
     _check_intact(out, expected)
-    assert (out / "agreements.csv").read_bytes()[:3] != b"\xef\xbb\xbf"   # written back as plain UTF-8
+    # written back in the dialect it was saved in (issue 16 item 10; this assertion used to
+    # require plain UTF-8): a BOM whenever the file was not plain UTF-8, the same line ends
+    data = (out / "agreements.csv").read_bytes()
+    assert data[:3] == b"\xef\xbb\xbf" and b"\r\n" in data and data.decode("utf-8-sig").startswith(
+        "agreement_id" + delimiter)
 
 
 @pytest.mark.model
@@ -417,3 +423,257 @@ def test_review_finalise_validates_only_the_tables_it_writes_again(tmp_path, mon
     with pytest.raises(SchemaError):
         output.finalise(tmp_path, tables)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.csv")} == before
+
+
+# ---------------------------------------------------------------- issue 16: no decision lost silently
+# Each test starts from a reviewed output folder (the pipeline run once, every table reviewed by
+# _review_all), makes one mistake an analyst makes, runs again, and asserts the decision is kept
+# or the run stops with the coded error and every output file byte-identical to before.
+
+def _files(out: Path) -> dict[str, bytes]:
+    """Every output file but the cache (which a refused run may still fill)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(out).parts}
+
+
+@pytest.fixture(scope="module")
+def reviewed_once(tmp_path_factory, settings):
+    base = tmp_path_factory.mktemp("reviewed")
+    corpus, out = _corpus(base), base / "out"
+    _run(corpus, out, settings)
+    expected = _review_all(out)
+    _run(corpus, out, settings)          # the analyst's save merged once: the tables as we write them
+    return corpus, out, expected
+
+
+@pytest.fixture
+def reviewed(reviewed_once, tmp_path):
+    corpus, out, expected = reviewed_once
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(out, tmp_path / "out")
+    import copy
+    return tmp_path / "corpus", tmp_path / "out", copy.deepcopy(expected)
+
+
+def _refused(corpus: Path, out: Path, settings: dict, code: str, *needles: str, **kw) -> str:
+    from pipeline.run import run
+    before = _files(out)
+    with pytest.raises(PipelineError) as e:
+        run(corpus, out, settings, **kw)
+    assert e.value.code == code, str(e.value)
+    for n in needles:
+        assert n in str(e.value), (n, str(e.value))
+    assert _files(out) == before
+    assert not [p for p in out.rglob("*.tmp")]
+    return str(e.value)
+
+
+def _decided(out: Path, table: str) -> dict[str, tuple[str, str, str]]:
+    key = TABLES[table].key
+    return {r[key]: (r["review_status"], r["reviewer"], r["review_note"]) for r in _read(out, table)
+            if r["review_status"] != "pending"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("change", ["rename", "delete"])
+def test_issue16_1_review_status_column_renamed_or_deleted(reviewed, settings, change):
+    corpus, out, _ = reviewed
+    rows = _read(out, "agreements")
+    if change == "rename":
+        header = ["Review Status" if c == "review_status" else c for c in rows[0]]
+        rows = [{("Review Status" if k == "review_status" else k): v for k, v in r.items()} for r in rows]
+    else:
+        header = [c for c in rows[0] if c != "review_status"]
+    _write(out, "agreements", rows, header)
+    msg = _refused(corpus, out, settings, "E031", "agreements.csv:1", "'review_status'")
+    if change == "rename":
+        assert "'Review Status'" in msg and "rename" in msg
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("table", ["agreements", "dates"])
+@pytest.mark.parametrize("which", [0, 1])          # the accepted row, the edited row
+def test_issue16_2_deleted_id_cell_keeps_the_decision(reviewed, settings, table, which):
+    corpus, out, expected = reviewed
+    before = _decided(out, table)
+    rows = _read(out, table)
+    rows[which][TABLES[table].key] = ""
+    _write(out, table, rows)
+    _run(corpus, out, settings)
+    assert _decided(out, table) == before
+    assert csvio.read_csv(out / "review" / "orphans.csv") == []
+    _check_intact(out, expected)
+
+
+@pytest.mark.model
+def test_issue16_2_deleted_id_cell_without_a_match_is_refused(reviewed, settings):
+    corpus, out, _ = reviewed
+    rows = _read(out, "agreements")
+    rows[0].update(agreement_id="", name="A name no row has", acronym="ZZZ", parties="Atlantis; Lemuria",
+                   evidence="No sentence says this.", sentence_ids="x:99")
+    _write(out, "agreements", rows)
+    _refused(corpus, out, settings, "E031", "agreements.csv line 2", "agreement_id cell is empty")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("how", ["duplicate", "pasted_id", "pending_file"])
+def test_issue16_3_conflicting_decisions_are_refused(reviewed, settings, how):
+    corpus, out, _ = reviewed
+    rows = _read(out, "agreements")
+    if how == "duplicate":
+        rows.append(dict(rows[0], review_status="rejected", reviewer="ben"))
+        _write(out, "agreements", rows)
+        _refused(corpus, out, settings, "E031", "appears twice", "'rejected'", "line 2")
+    elif how == "pasted_id":                     # another row's ID pasted over a reviewed row's
+        rows[2]["agreement_id"] = rows[0]["agreement_id"]
+        _write(out, "agreements", rows)
+        _refused(corpus, out, settings, "E031", "appears twice", rows[0]["agreement_id"])
+    else:
+        focused = [dict(rows[0], review_status="rejected", reviewer="ben")]
+        csvio.write_csv_atomic(review.pending_path(out, "agreements"), list(focused[0]), focused)
+        _refused(corpus, out, settings, "E031", "review/pending-agreements.csv line 2", "'accepted'")
+
+
+@pytest.mark.model
+def test_issue16_4_new_batch_refused_kept_or_dropped(reviewed, settings):
+    corpus, out, expected = reviewed
+    victim = _read(out, "agreements")[0]["article_id"]
+    theirs = {t: {k: v for k, v in _decided(out, t).items()
+                  if any(r["article_id"] == victim for r in _read(out, t) if r[TABLES[t].key] == k)}
+              for t in TABLE_NAMES}
+    n_theirs = sum(len(v) for v in theirs.values())
+    (corpus / f"{victim}.txt").unlink()           # a new batch without that article
+    _refused(corpus, out, settings, "E033", victim, "--keep-others", "--drop-others")
+    def by_id(t):
+        return sorted(_read(out, t), key=lambda r: r[TABLES[t].key])
+    before = {t: by_id(t) for t in TABLE_NAMES}
+    s = _run(corpus, out, settings, others="keep")
+    assert {t: by_id(t) for t in TABLE_NAMES} == before
+    assert f"decisions kept {sum(len(_decided(out, t)) for t in TABLE_NAMES)}" in s.line()
+    assert "moved to orphans 0" in s.line()
+    _check_intact(out, expected)
+    s = _run(corpus, out, settings, others="drop")
+    orphans = csvio.read_csv(out / "review" / "orphans.csv")
+    assert len(orphans) == n_theirs and {o["reason"] for o in orphans} == {"article removed"}
+    assert f"moved to orphans {n_theirs}" in s.line() and "history " + str(out / "history") in s.line()
+
+
+@pytest.mark.model
+def test_issue16_5_one_line_added_to_an_article_keeps_its_decisions(reviewed, settings):
+    corpus, out, expected = reviewed
+    aid = _read(out, "agreements")[0]["article_id"]
+    before = {t: _decided(out, t) for t in TABLE_NAMES}
+    path = corpus / f"{aid}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAdditional reporting by Jane Roe.\n", encoding="utf-8")
+    s = _run(corpus, out, settings)
+    assert csvio.read_csv(out / "review" / "orphans.csv") == []
+    for t in TABLE_NAMES:
+        mine = [v for k, v in before[t].items()]
+        assert sorted(_decided(out, t).values()) == sorted(mine), t
+    assert "carried across a text change" in s.line()
+
+
+@pytest.mark.model
+def test_issue16_6_value_changed_on_accepted_row_is_reverted_with_a_warning(reviewed, settings):
+    corpus, out, _ = reviewed
+    rows = _read(out, "agreements")
+    old = rows[0]["name"]
+    rows[0]["name"] = "My Better Name"
+    _write(out, "agreements", rows)
+    s = _run(corpus, out, settings)
+    assert _read(out, "agreements")[0]["name"] == old
+    assert _read(out, "agreements")[0]["review_status"] == "accepted"
+    assert any("agreements.csv line 2" in w and "'My Better Name'" in w and "edited" in w for w in s.warnings)
+    assert "E035" in s.warnings[0]
+
+
+@pytest.mark.model
+def test_issue16_7_added_row_with_mistyped_article_id_is_refused(reviewed, settings):
+    corpus, out, _ = reviewed
+    rows = _read(out, "actors")
+    rows.append(dict(rows[-1], actor_id="", article_id="alpah_port_pact", name="Another Typed Actor",
+                     review_status="added"))
+    _write(out, "actors", rows)
+    _refused(corpus, out, settings, "E031", f"actors.csv line {len(rows) + 1}", "'alpah_port_pact'",
+             "articles.csv")
+
+
+def test_issue16_8_make_clean_keeps_reviewed_work(tmp_path):
+    import subprocess
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    for rel in ["agreements.csv", "sentences.csv", "reviewed/agreements.csv", "history/r1/agreements.csv",
+                "review/orphans.csv", "report/a.html", ".cache/x.pkl", "README.md"]:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x\n", encoding="utf-8")
+    done = subprocess.run(["make", "-s", "-C", str(root), "clean", f"OUTPUT={out}"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    left = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert left == {"agreements.csv", "reviewed/agreements.csv", "history/r1/agreements.csv",
+                    "review/orphans.csv", "README.md"}
+    assert "kept" in done.stdout
+    done = subprocess.run(["make", "-s", "-C", str(root), "clean-all", f"OUTPUT={out}"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in out.rglob("*")} == {"README.md"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("target", ["reviewed/agreements.csv", "agreements.csv"])
+def test_issue16_9_unwritable_table_is_a_coded_error(reviewed, settings, capsys, target):
+    import os
+    from pipeline.cli import main
+    corpus, out, _ = reviewed
+    rows = _read(out, "agreements")
+    rows[3].update(review_status="rejected", reviewer="ana")     # reviewed/ and the table change
+    rows.append(dict(rows[0], agreement_id="", name="Typed Pact Name", review_status="added"))
+    _write(out, "agreements", rows)
+    os.chmod(out / target, 0o444)
+    before = _files(out)
+    code = main(["run", "--input", str(corpus), "--output", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "[E032]" in err and target in err and "Traceback" not in err
+    assert _files(out) == before
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+@pytest.mark.model
+def test_issue16_10_bom_and_crlf_are_kept(reviewed, settings):
+    import csv
+    corpus, out, _ = reviewed
+    rows = _read(out, "actors")
+    rows[0]["review_note"] = "Peña Nieto checked"
+    with open(out / "actors.csv", "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(list(rows[0]))
+        w.writerows([[csvio.neutralise(v) for v in r.values()] for r in rows])
+    rows[1]["review_status"] = "rejected"                  # something for the run to write back
+    _run(corpus, out, settings)
+    data = (out / "actors.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") >= len(rows) + 1
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert "Peña Nieto checked" in data.decode("utf-8-sig")
+    assert (out / "reviewed" / "actors.csv").read_bytes()[:3] != b"\xef\xbb\xbf"   # ours: plain
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("table,change,needles", [
+    ("dates", {"review_status": "edited", "value": "05/01/2024"}, ["YYYY-MM-DD", "'05/01/2024'"]),
+    ("agreements", {"review_status": "edited", "parties": "Japan, United Kingdom"},
+     ["'; '", "'Japan; United Kingdom'"]),
+    ("agreements", {"agreement_id": "", "article_id": "", "review_status": "added", "name": "Typed Pact"},
+     ["article_id is empty", "articles.csv"]),
+    ("agreements", {"agreement_id": "", "review_status": "added", "status": "", "name": "Typed Pact"},
+     ["status is empty", "needs status", "signed"]),
+])
+def test_issue16_11_messages_say_what_was_expected(reviewed, settings, table, change, needles):
+    corpus, out, _ = reviewed
+    rows = _read(out, table)
+    rows[3].update(change)
+    _write(out, table, rows)
+    msg = _refused(corpus, out, settings, "E031", f"{table}.csv line 5", *needles)
+    assert "^(" not in msg and "row 0" not in msg and "does not match" not in msg
