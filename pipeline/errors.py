@@ -36,6 +36,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E033": ("output folder holds reviews of other articles", "run again with --keep-others or --drop-others, or choose another --output folder"),
     "E034": ("output folder in use by another run", "wait for that run to end, or stop it, and run again"),
     "E035": ("review value changed on a row not marked edited (warning)", "mark the row 'edited' and type the value again"),
+    "E036": ("input field ignored", "fix the field; the article was read without it"),
+    "E037": ("article too long for the model", "split it into several articles of under 1,000,000 characters"),
     "E040": ("gold file unreadable", "check the --gold path"),
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),

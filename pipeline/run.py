@@ -87,12 +87,12 @@ def read_articles(input_path: Path, settings: dict, summary: RunSummary,
     for item in read_inputs(input_path, settings):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
-            if item.code != "E014":  # a broken sidecar still lets its article be read
+            if item.code not in ("E014", "E036"):  # the article is still read without the field
                 summary.failed += 1
             continue
         summary.read += 1
         rkey = cache_mod.raw_key(item, store.raw_env) if store is not None else ""
-        hit = store.get_raw(rkey) if store is not None and not force else None
+        hit = store.get_raw(rkey, item.article_id) if store is not None and not force else None
         if hit is not None:
             yield Prepared(None, hit[0], hit[1])
             continue

@@ -549,12 +549,14 @@ def test_issue16_4_new_batch_refused_kept_or_dropped(reviewed, settings):
     before = {t: by_id(t) for t in TABLE_NAMES}
     s = _run(corpus, out, settings, others="keep")
     assert {t: by_id(t) for t in TABLE_NAMES} == before
+    assert (out / "report" / f"{victim}.html").exists()
     assert f"decisions kept {sum(len(_decided(out, t)) for t in TABLE_NAMES)}" in s.line()
     assert "moved to orphans 0" in s.line()
     _check_intact(out, expected)
     s = _run(corpus, out, settings, others="drop")
     orphans = csvio.read_csv(out / "review" / "orphans.csv")
     assert len(orphans) == n_theirs and {o["reason"] for o in orphans} == {"article removed"}
+    assert not (out / "report" / f"{victim}.html").exists()
     assert f"moved to orphans {n_theirs}" in s.line() and "history " + str(out / "history") in s.line()
 
 
@@ -677,3 +679,30 @@ def test_issue16_11_messages_say_what_was_expected(reviewed, settings, table, ch
     _write(out, table, rows)
     msg = _refused(corpus, out, settings, "E031", f"{table}.csv line 5", *needles)
     assert "^(" not in msg and "row 0" not in msg and "does not match" not in msg
+
+
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "https://example.invalid/x"])
+def test_issue16_added_row_source_link_is_ours(typed):
+    fresh = _fresh("actors", 1)
+    added = dict(fresh[0], actor_id="", name="Typed Actor", review_status="added", source_link=typed)
+    rows, _ = review.merge("actors", fresh, [dict(fresh[0]), added], current_articles={"a1": "x"})
+    got = [r for r in rows if r["review_status"] == "added"]
+    assert got and got[0]["source_link"].startswith("report/a1.html")
+    assert all(r["source_link"] != typed for r in review.vetted(rows))
+
+
+def test_issue16_missing_input_makes_no_output_folder(tmp_path, settings):
+    from pipeline.run import run
+    with pytest.raises(PipelineError) as e:
+        run(tmp_path / "no-such-input", tmp_path / "out", settings)
+    assert e.value.code == "E001" and not (tmp_path / "out").exists()
+
+
+def test_issue16_broken_pending_file_names_its_line(tmp_path):
+    (tmp_path / "agreements.csv").write_bytes(b"agreement_id,name,review_status\nag-1,x,accepted\n")
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "pending-agreements.csv").write_bytes(
+        b"agreement_id,name,review_status\nag-2,y,accepted\nag-3,z,looks fine\n")
+    with pytest.raises(PipelineError) as e:
+        output.check_reviews(tmp_path)
+    assert "review/pending-agreements.csv line 3" in str(e.value) and "orphans.csv" not in str(e.value)

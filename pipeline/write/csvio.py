@@ -41,6 +41,7 @@ class Dialect:
 
 
 PLAIN = Dialect()
+csv.field_size_limit(1 << 24)      # read back files written before cells were capped
 
 
 # ---------------------------------------------------------------- writing tables

@@ -315,7 +315,7 @@ def _read_memo(out_dir: Path) -> dict:
 def _write_memo(out_dir: Path, memo: dict) -> None:
     try:
         files.write_text_atomic(out_dir / WRITTEN_MEMO, json.dumps(memo, sort_keys=True), durable=False)
-    except OSError:
+    except (OSError, PipelineError):
         pass    # only a shortcut: without it every file is formatted next time
 
 
@@ -381,6 +381,7 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
     written = changed
     _write_memo(out_dir, memo)
     report.write_index(out_dir, tables.get("articles", []), tables)
+    report.prune_pages(out_dir, [r.get("article_id", "") for r in tables.get("articles", [])])
     return {"run_id": run_id, "history": history, "orphans": len(orphans),
             "new_orphans": sum(o.get("orphaned_run") == run_id for o in orphans),
             "written": [str(p.relative_to(out_dir)) for p in written],

@@ -228,7 +228,7 @@ def _combine(table: str, fresh: dict, old: dict, warnings: list[str] | None = No
             if c in ANALYST_COLUMNS or c not in schema.columns:
                 row[c] = v
             elif (warnings is not None and c not in (schema.key, *PIPELINE_ONLY)
-                  and (v or "").strip() != str(fresh.get(c, "")).strip()):
+                  and (v or "").strip() != csvio.cap(str(fresh.get(c, ""))).strip()):
                 changed.append(f"{c} {v!r} -> {fresh.get(c, '')!r}")
         if changed and warnings is not None and is_reviewed(old):
             warnings.append(f"{_where(table, old['_line'])}: row marked {status!r} (not 'edited') has "
