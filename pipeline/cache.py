@@ -40,6 +40,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
 from pipeline.records import Article, Extraction, RawArticle
+from pipeline.write.files import trace
 from pipeline.write.tables import pack, rows_for, rows_version
 
 MAGIC = b"PLC2"
@@ -217,6 +218,7 @@ def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
     """Write data to path via a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    trace(f"cache {tmp}")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -342,7 +344,8 @@ class Cache:
         os.utime(self.dir)
         for f in self.dir.glob("[xr]/*/*"):
             try:
-                stale_tmp = f.suffix == ".tmp" and now - f.stat().st_mtime > STALE_TMP_SECONDS
+                # the default cache belongs to one output folder, which the run holds locked
+                stale_tmp = f.suffix == ".tmp" and (drop_unused or now - f.stat().st_mtime > STALE_TMP_SECONDS)
             except OSError:
                 continue
             unused = drop_unused and f.suffix in (".pkl", ".key") and f.stem not in self.used

@@ -11,6 +11,16 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 
+_TRACE = os.environ.get("PIPELINE_TRACE") == "1"
+
+
+def trace(event: str) -> None:
+    """With PIPELINE_TRACE=1, one line per file step on stderr (the kill test stops a run at
+    these moments; nothing else reads them)."""
+    if _TRACE:
+        os.write(2, f"trace: {event}\n".encode("utf-8", "replace"))
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -18,8 +28,8 @@ def _umask() -> int:
 
 
 def temp_beside(path: Path) -> str:
-    """A new temp file beside path (hidden, .tmp), with the mode the file has now, or the
-    umask's for a new file (mkstemp alone would leave every table 0600 after a run).
+    """A new temp file beside path (hidden, .tmp); replace() gives it the mode the file has
+    now, or the umask's for a new file (mkstemp alone would leave every table 0600).
     A folder that cannot be written gives E030 (exit 2) and leaves nothing behind."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +38,7 @@ def temp_beside(path: Path) -> str:
         raise PipelineError("E030", str(path.parent), f"cannot write {path.name} here "
                             f"({e.strerror or e}); make the folder writable or choose another --output")
     os.close(fd)
+    trace(f"temp {tmp}")
     return tmp
 
 
@@ -53,6 +64,7 @@ def check_replaceable(path: Path) -> None:
 def replace(tmp: str, path: Path) -> None:
     """os.replace with a coded error (the temp file removed) when the target cannot be replaced.
     The new file keeps the old one's mode (or the umask's for a new file)."""
+    trace(f"replace {path}")
     try:
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
@@ -125,6 +137,7 @@ def discard_temp(tmp: str) -> None:
 def copy_file(src: Path, dest: Path) -> None:
     """Byte-for-byte copy (metadata kept), for the history snapshots."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    trace(f"copy {dest}")
     shutil.copy2(src, dest)
 
 
