@@ -706,3 +706,169 @@ def test_issue16_broken_pending_file_names_its_line(tmp_path):
     with pytest.raises(PipelineError) as e:
         output.check_reviews(tmp_path)
     assert "review/pending-agreements.csv line 3" in str(e.value) and "orphans.csv" not in str(e.value)
+
+
+# ---------------------------------------------------------------- issue 16: property test
+# Random sequences of analyst edits (accept, reject, edit a cell, add a row, delete a row,
+# reorder columns, re-save in another dialect) interleaved with re-runs (output.finalise over
+# simulated extractions: no model) and article additions, removals and text changes. Every
+# decision made (a unique reviewer token) must stay in the tables or in review/orphans.csv with
+# its reason, and each run's summary figures must count what it kept and orphaned.
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+from pipeline.write.tables import stable_id  # noqa: E402
+
+ARTS = ["a1", "a2", "a3"]
+EDIT_TO = {"agreements": ("status", "in_force"), "actors": ("role", "Envoy"),
+           "dates": ("value", "2023-XX"), "motives": ("cue", "in order to")}
+
+
+def _sim_tables(state: dict[str, int]) -> dict[str, list[dict]]:
+    """What a run would extract from articles at these text versions (two rows per table)."""
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for aid, v in sorted(state.items()):
+        sha = f"{aid}-v{v}"
+        tables["articles"].append({**{c: "" for c in TABLES["articles"].columns}, "article_id": aid,
+                                   "source_path": f"{aid}.txt", "text_sha256": sha})
+        for i in range(2):
+            rv = {"review_status": "pending", "reviewer": "", "review_note": "",
+                  "source_link": f"report/{aid}.html#s{i}"}
+            sid = f"{aid}:{i}"
+            tables["agreements"].append({"agreement_id": stable_id("ag", aid, sha, i), "article_id": aid,
+                                         "name": f"Pact {aid} {i}", "acronym": "", "kind": "defense",
+                                         "parties": "Chile; Japan", "status": "signed", "status_date": "",
+                                         "sentence_ids": sid, "evidence": f"Evidence {i}.", "confidence": "0.9",
+                                         **rv})
+            tables["actors"].append({"actor_id": stable_id("ac", aid, sha, i), "article_id": aid,
+                                     "name": f"Actor {aid} {i}", "type": "state", "country": "", "role": "",
+                                     "aliases": "", "n_mentions": "1", "sentence_ids": sid, **rv})
+            tables["dates"].append({"date_id": stable_id("dt", aid, sha, i), "article_id": aid,
+                                    "sentence_id": sid, "char_start": str(10 * i), "char_end": str(10 * i + 5),
+                                    "text": f"May {i + 1}", "value": f"2024-05-0{i + 1}", "anchor": "", **rv})
+            tables["motives"].append({"motive_id": stable_id("mo", aid, sha, i), "article_id": aid,
+                                      "sentence_id": sid, "char_start": "0", "char_end": "9",
+                                      "text": f"to deter {aid} {i}", "cue": "to", "agreement": "",
+                                      "actor": "", **rv})
+    return tables
+
+
+_table = st.sampled_from(TABLE_NAMES)
+OPS = st.one_of(
+    st.tuples(st.sampled_from(["accept", "reject", "edit", "delete"]), _table, st.integers(0, 20)),
+    st.tuples(st.just("add"), _table, st.sampled_from(ARTS)),
+    st.tuples(st.just("reorder"), _table, st.randoms(use_true_random=False)),
+    st.tuples(st.just("resave"), _table, st.sampled_from([("utf-8-sig", ";", "\r\n"), ("cp1252", ",", "\r\n"),
+                                                           ("utf-16", "\t", "\r\n"), ("utf-8", ",", "\n")])),
+    st.tuples(st.just("run"), st.sampled_from([None, "keep", "drop"]), st.just(0)),
+    st.tuples(st.sampled_from(["new_article", "remove_article", "change_text"]), st.sampled_from(ARTS),
+              st.just(0)),
+)
+
+
+class _Analyst:
+    def __init__(self, out: Path):
+        self.out, self.state, self.ledger, self.n = out, {"a1": 0, "a2": 0}, {}, 0
+
+    def rows(self, table):
+        return csvio.read_csv(self.out / f"{table}.csv")
+
+    def save(self, table, rows, header=None, dialect=("utf-8", ",", "\n")):
+        import csv
+        header = header or list(csvio.read_header(self.out / f"{table}.csv"))
+        encoding, delimiter, newline = dialect
+        with open(self.out / f"{table}.csv", "w", encoding=encoding, newline="") as f:
+            w = csv.writer(f, delimiter=delimiter, lineterminator=newline)
+            w.writerow(header)
+            w.writerows([[csvio.neutralise(r.get(h, "")) for h in header] for r in rows])
+
+    def decide(self, table, rows, i, status, **cells):
+        old = rows[i].get("reviewer", "")
+        self.ledger.pop(old, None)
+        self.n += 1
+        token = f"tok{self.n}"
+        rows[i].update(review_status=status, reviewer=token, **cells)
+        self.ledger[token] = (table, status)
+
+    def where(self, token):
+        for table in TABLE_NAMES:
+            for r in self.rows(table):
+                if r.get("reviewer") == token:
+                    return "table", review.norm_status(r["review_status"])
+        for o in csvio.read_csv(self.out / "review" / "orphans.csv"):
+            if o.get("reviewer") == token and o.get("reason"):
+                return "orphans", review.norm_status(o["review_status"])
+        return None, None
+
+    def check(self):
+        for token, (table, status) in self.ledger.items():
+            assert self.where(token) == ("table", status) or self.where(token)[0] == "orphans", (token, status)
+
+    def step(self, op):
+        kind, a, b = op
+        if kind == "run":
+            return self.run(a)
+        if kind in ("new_article", "remove_article", "change_text"):
+            if kind == "new_article":
+                self.state.setdefault(a, 0)
+            elif kind == "remove_article" and len(self.state) > 1:
+                self.state.pop(a, None)
+            elif kind == "change_text" and a in self.state:
+                self.state[a] += 1
+            return
+        if not (self.out / f"{a}.csv").exists():
+            return
+        rows, table = self.rows(a), a
+        header = list(csvio.read_header(self.out / f"{table}.csv"))
+        if kind in ("accept", "reject", "edit", "delete") and rows:
+            i = b % len(rows)
+            if kind == "delete":
+                self.ledger.pop(rows[i].get("reviewer", ""), None)
+                del rows[i]
+            elif kind == "edit":
+                col, value = EDIT_TO[table]
+                self.decide(table, rows, i, "edited", **{col: value})
+            else:
+                self.decide(table, rows, i, "accepted" if kind == "accept" else "rejected")
+        elif kind == "add":
+            known = {r["article_id"] for r in csvio.read_csv(self.out / "articles.csv")}
+            if b not in known:
+                return
+            typed = {h: "" for h in header}
+            self.n += 1
+            typed.update(article_id=b, name=f"Typed {self.n}", text=f"typed text {self.n}", type="person",
+                         status="proposed")
+            rows.append(typed)
+            self.decide(table, rows, len(rows) - 1, "added")
+        elif kind == "reorder":
+            b.shuffle(header)
+        elif kind == "resave":
+            self.save(table, rows, header, b)
+            return
+        self.save(table, rows, header)
+
+    def run(self, others):
+        before = {p: p.read_bytes() for p in self.out.rglob("*.csv")}
+        try:
+            done = output.finalise(self.out, _sim_tables(self.state), others=others)
+        except PipelineError as e:
+            assert e.code == "E033" and others is None, str(e)
+            assert {p: p.read_bytes() for p in self.out.rglob("*.csv")} == before
+            return
+        reviewed = sum(review.is_reviewed(r) for t in TABLE_NAMES for r in self.rows(t))
+        assert done["kept"] == reviewed
+        orphans = csvio.read_csv(self.out / "review" / "orphans.csv")
+        assert done["new_orphans"] == sum(o["orphaned_run"] == done["run_id"] for o in orphans)
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(OPS, min_size=1, max_size=14))
+def test_issue16_property_no_decision_is_ever_lost(ops):
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        analyst = _Analyst(Path(d))
+        analyst.run(None)
+        for op in ops:
+            analyst.step(op)
+            analyst.check()
+        analyst.run("drop")
+        analyst.check()
