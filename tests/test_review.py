@@ -535,7 +535,7 @@ def test_issue16_3_conflicting_decisions_are_refused(reviewed, settings, how):
 
 
 @pytest.mark.model
-def test_issue16_4_new_batch_refused_kept_or_dropped(reviewed, settings):
+def test_issue16_4_new_batch_refused_kept_or_dropped(reviewed, settings, capsys):
     corpus, out, expected = reviewed
     victim = _read(out, "agreements")[0]["article_id"]
     theirs = {t: {k: v for k, v in _decided(out, t).items()
@@ -553,11 +553,13 @@ def test_issue16_4_new_batch_refused_kept_or_dropped(reviewed, settings):
     assert f"decisions kept {sum(len(_decided(out, t)) for t in TABLE_NAMES)}" in s.line()
     assert "moved to orphans 0" in s.line()
     _check_intact(out, expected)
-    s = _run(corpus, out, settings, others="drop")
+    from pipeline.cli import main
+    assert main(["run", "--input", str(corpus), "--output", str(out), "--drop-others"]) == 0
+    line = capsys.readouterr().err.strip().splitlines()[-1]
     orphans = csvio.read_csv(out / "review" / "orphans.csv")
     assert len(orphans) == n_theirs and {o["reason"] for o in orphans} == {"article removed"}
     assert not (out / "report" / f"{victim}.html").exists()
-    assert f"moved to orphans {n_theirs}" in s.line() and "history " + str(out / "history") in s.line()
+    assert f"moved to orphans {n_theirs}" in line and "history " + str(out / "history") in line
 
 
 @pytest.mark.model
@@ -781,13 +783,14 @@ class _Analyst:
             w.writerow(header)
             w.writerows([[csvio.neutralise(r.get(h, "")) for h in header] for r in rows])
 
-    def decide(self, table, rows, i, status, **cells):
+    def decide(self, table, rows, i, decision, **cells):
         old = rows[i].get("reviewer", "")
         self.ledger.pop(old, None)
         self.n += 1
         token = f"tok{self.n}"
-        rows[i].update(review_status=status, reviewer=token, **cells)
-        self.ledger[token] = (table, status)
+        rows[i].update(cells)
+        rows[i].update(review_status=decision, reviewer=token)
+        self.ledger[token] = (table, decision)
 
     def where(self, token):
         for table in TABLE_NAMES:
@@ -819,8 +822,10 @@ class _Analyst:
             return
         rows, table = self.rows(a), a
         header = list(csvio.read_header(self.out / f"{table}.csv"))
-        if kind in ("accept", "reject", "edit", "delete") and rows:
-            i = b % len(rows)
+        key = TABLES[table].key
+        with_id = [j for j, r in enumerate(rows) if r[key]]    # a row typed in stays 'added' until run
+        if kind in ("accept", "reject", "edit", "delete") and with_id:
+            i = with_id[b % len(with_id)]
             if kind == "delete":
                 self.ledger.pop(rows[i].get("reviewer", ""), None)
                 del rows[i]

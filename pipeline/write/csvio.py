@@ -152,12 +152,17 @@ DELIMITERS = (",", ";", "\t")
 def sniff_decode(data: bytes) -> str:
     """Decode a CSV an analyst saved: UTF-16 with a BOM (Excel "Unicode text"), UTF-8 with or
     without a BOM, else cp1252 (Excel's Western default). Raises UnicodeDecodeError."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of sniff_decode."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "utf-16"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict")
+        return data.decode("cp1252", errors="strict"), "cp1252"
 
 
 def _header_line(text: str) -> str:
@@ -193,15 +198,10 @@ def read_csv_records(path: Path, required: Iterable[str] = (),
     return read_csv_table(path, required, keep)[1]
 
 
-def dialect_of(data: bytes, text: str) -> Dialect:
-    """The dialect a CSV was saved in (data: its bytes, text: decoded)."""
-    utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if utf8:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            utf8 = False
-    bom = not utf8 or data.startswith(b"\xef\xbb\xbf")
+def dialect_of(data: bytes, text: str, encoding: str | None = None) -> Dialect:
+    """The dialect a CSV was saved in (data: its bytes, text: decoded, encoding: as decoded)."""
+    encoding = encoding or _decode(data)[1]
+    bom = encoding != "utf-8" or data.startswith(b"\xef\xbb\xbf")
     head = _header_line(text)
     crlf = text[len(head):len(head) + 2] == "\r\n"
     return Dialect(bom=bom, newline="\r\n" if crlf else "\n", delimiter=sniff_delimiter(text))
@@ -241,13 +241,13 @@ def read_csv_table(path: Path, required: Iterable[str] = (),
         raise PipelineError("E031", display, "the file is empty (no header row); restore it from the "
                             "history/ folder, or delete it to start the review afresh; nothing was overwritten")
     try:
-        text = sniff_decode(data)
+        text, encoding = _decode(data)
     except UnicodeDecodeError as e:
         raise PipelineError("E031", display, f"text is neither UTF-8 nor cp1252 (byte {e.start})")
     if "\x00" in text:
         raise PipelineError("E031", display, "file holds NUL characters (not a CSV text file)")
     if info is not None:
-        info["dialect"] = dialect_of(data, text)
+        info["dialect"] = dialect_of(data, text, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     try:
         header = [h.strip() for h in next(reader)]

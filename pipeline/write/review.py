@@ -428,12 +428,14 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
         if o[key] in fresh_ids or o.get("_noid"):
             continue
         aid = (o.get("article_id") or "").strip()
-        if o["review_status"] == "added" and (current_articles is None or aid in current_articles):
+        typed = o["review_status"] == "added" or (o["review_status"] in ("accepted", "edited")
+                                                   and o[key].startswith(f"{PREFIX[table]}-added-"))
+        if typed and (current_articles is None or aid in current_articles):
             row = {c: o.get(c, "") for c in TABLES[table].columns}
             row.update({c: v for c, v in o.items()})
             row["source_link"] = link_from(row)          # ours, never the analyst's
             kept_added.append(row)
-        elif o["review_status"] == "added" and aid and aid not in known:
+        elif typed and aid and aid not in known:
             own_problems.append(f"{_where(table, o['_line'])}: added row's article_id {aid!r} is not an "
                                 "article of this run or the last; copy the article's ID from articles.csv")
         elif is_reviewed(o):
