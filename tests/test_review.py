@@ -877,3 +877,20 @@ def test_issue16_property_no_decision_is_ever_lost(ops):
             analyst.check()
         analyst.run("drop")
         analyst.check()
+
+
+def test_issue16_second_run_into_a_held_folder_is_refused(tmp_path, settings):
+    import os
+
+    from pipeline.run import run
+    from pipeline.write import files
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out"
+    lock, _ = files.acquire_lock(out)          # a run holding the folder (this process)
+    try:
+        with pytest.raises(PipelineError) as e:
+            run(tmp_path / "in", out, settings)
+        assert e.value.code == "E034" and f"PID {os.getpid()}" in str(e.value)
+        assert [p.name for p in out.iterdir()] == [files.LOCK]
+    finally:
+        files.release_lock(lock)
