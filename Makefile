@@ -12,7 +12,7 @@ N      ?= 2000
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test eval bench bench-dates bench-motives bench-html browser-setup lock clean
+.PHONY: help setup run test eval bench bench-dates bench-motives bench-html browser-setup lock clean clean-all
 
 help: ## Print this help
 	@echo "Usage: make TARGET   (variables: INPUT=$(INPUT) OUTPUT=$(OUTPUT) SHARED=$(SHARED) N=$(N) ARGS=...)"
@@ -59,6 +59,17 @@ browser-setup: ## Install headless Chromium + chromedriver (Debian packages) for
 lock: $(STAMP) ## Re-pin constraints.txt from the current .venv (after a deliberate upgrade)
 	$(PY) -m pip freeze --exclude-editable | grep -v -i 'en.core.web' > constraints.txt.new && mv constraints.txt.new constraints.txt
 
-clean: ## Remove outputs and caches (keeps .venv)
-	find $(OUTPUT) -mindepth 1 ! -name README.md -exec rm -rf {} +
-	rm -rf .pytest_cache .cache
+# What `make clean` keeps in OUTPUT: the analysts' work (review tables, reviewed/, review/,
+# history/) and articles.csv, which words the reasons of orphaned rows.
+KEEP := agreements.csv actors.csv dates.csv motives.csv articles.csv reviewed review history README.md
+
+clean: ## Remove derived outputs (sentences, errors, report, caches); keep reviewed work (clean-all removes it)
+	@if [ -d "$(OUTPUT)" ]; then find "$(OUTPUT)" -mindepth 1 -maxdepth 1 $(foreach k,$(KEEP),! -name $(k)) \
+		-printf 'removed %p\n' -exec rm -rf {} +; fi
+	@echo "kept the reviewed work in $(OUTPUT)/ (review tables, articles.csv, reviewed/, review/, history/); make clean-all removes everything"
+	@rm -rf .pytest_cache .cache
+
+clean-all: ## Remove everything in OUTPUT but its README, reviewed tables and history included, and test caches
+	@if [ -d "$(OUTPUT)" ]; then find "$(OUTPUT)" -mindepth 1 -maxdepth 1 ! -name README.md \
+		-printf 'removed %p\n' -exec rm -rf {} +; fi
+	@rm -rf .pytest_cache .cache

@@ -40,6 +40,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
 from pipeline.records import Article, Extraction, RawArticle
+from pipeline.write.files import trace
 from pipeline.write.tables import pack, rows_for, rows_version
 
 MAGIC = b"PLC2"
@@ -217,6 +218,7 @@ def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
     """Write data to path via a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    trace(f"cache {tmp}")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -252,19 +254,30 @@ class Cache:
     def raw_path(self, rkey: str) -> Path:
         return self.dir / "r" / rkey[:2] / f"{rkey}.key"
 
-    def get_raw(self, rkey: str) -> tuple[str, Entry] | None:
-        """(article key, Entry) for a raw input seen before, if its entry is still here."""
+    def get_raw(self, rkey: str, article_id: str | None = None) -> tuple[str, Entry] | None:
+        """(article key, Entry) for a raw input seen before, if its entry is still here. The
+        pointer must name its own raw key (a pointer file moved or swapped is a miss) and, with
+        article_id, the entry's article row must be that article's."""
         if not self.enabled:
             return None
         try:
-            key = self.raw_path(rkey).read_text(encoding="ascii").strip()
+            parts = self.raw_path(rkey).read_text(encoding="ascii").split()
         except (OSError, UnicodeDecodeError):
             return None
-        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        key = parts[0] if parts else ""
+        if len(parts) != 2 or parts[1] != rkey or len(key) != 64 or \
+                any(c not in "0123456789abcdef" for c in key):
             return None
         entry = self._load(key)
         if entry is None:  # the article is cleaned and looked up again by its own key
             return None
+        if article_id is not None:
+            try:
+                proof = entry.rows["articles"][0][0]
+            except (KeyError, IndexError, TypeError):
+                return None
+            if proof != article_id:
+                return None
         self.hits += 1
         self.used.update((rkey, key))
         return key, entry
@@ -275,13 +288,14 @@ class Cache:
         if not self.enabled:
             return
         path = self.raw_path(rkey)
+        text = f"{key}\n{rkey}\n"
         try:
-            if path.read_text(encoding="ascii").strip() == key:
+            if path.read_text(encoding="ascii") == text:
                 return
         except (OSError, UnicodeDecodeError):
             pass
         try:
-            write_bytes_atomic(path, key.encode("ascii") + b"\n")
+            write_bytes_atomic(path, text.encode("ascii"))
         except OSError:
             self.enabled = False
 
@@ -330,7 +344,8 @@ class Cache:
         os.utime(self.dir)
         for f in self.dir.glob("[xr]/*/*"):
             try:
-                stale_tmp = f.suffix == ".tmp" and now - f.stat().st_mtime > STALE_TMP_SECONDS
+                # the default cache belongs to one output folder, which the run holds locked
+                stale_tmp = f.suffix == ".tmp" and (drop_unused or now - f.stat().st_mtime > STALE_TMP_SECONDS)
             except OSError:
                 continue
             unused = drop_unused and f.suffix in (".pkl", ".key") and f.stem not in self.used

@@ -23,9 +23,12 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
-    summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force)
+    others = "keep" if args.keep_others else "drop" if args.drop_others else None
+    summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force, others=others)
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(summary.line(), file=sys.stderr)
     return summary.exit_code
 
@@ -61,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
     r.add_argument("--workers", type=int, help="worker processes (default: [run] workers; 0 = all cores)")
     r.add_argument("--force", action="store_true", help="ignore the per-article cache and process everything")
+    others = r.add_mutually_exclusive_group()
+    others.add_argument("--keep-others", action="store_true",
+                        help="the output folder holds reviewed rows of articles not in --input: keep them as they are")
+    others.add_argument("--drop-others", action="store_true",
+                        help="the output folder holds reviewed rows of articles not in --input: move them to "
+                             "review/orphans.csv")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("evaluate", help="score output tables against a gold file",

@@ -36,6 +36,8 @@ class RunSummary:
     cached: int = 0             # articles whose extraction came from the cache
     parsed: int = 0             # articles that went through the model
     workers: int = 1            # worker processes used for parsing (1 = this process)
+    review: dict = field(default_factory=dict)      # finalise's figures (kept, new_pending, ...)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -43,8 +45,15 @@ class RunSummary:
 
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.rows.items() if k not in ("articles", "errors"))
+        r = self.review
+        review = ""
+        if r:
+            carried = f" ({r.get('carried', 0)} carried across a text change)" if r.get("carried") else ""
+            review = (f"; review: decisions kept {r.get('kept', 0)}{carried}, new pending rows "
+                      f"{r.get('new_pending', 0)}, moved to orphans {r.get('new_orphans', 0)}, "
+                      f"history {r.get('history') or 'none (nothing changed)'}")
         return (f"articles read {self.read}, failed {self.failed}; rows: {counts}; "
-                f"errors {len(self.errors)}; {self.seconds:.1f} s")
+                f"errors {len(self.errors)}{review}; {self.seconds:.1f} s")
 
 
 def _progress(input_path: Path, settings: dict):
@@ -78,12 +87,12 @@ def read_articles(input_path: Path, settings: dict, summary: RunSummary,
     for item in read_inputs(input_path, settings):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
-            if item.code != "E014":  # a broken sidecar still lets its article be read
+            if item.code not in ("E014", "E036"):  # the article is still read without the field
                 summary.failed += 1
             continue
         summary.read += 1
         rkey = cache_mod.raw_key(item, store.raw_env) if store is not None else ""
-        hit = store.get_raw(rkey) if store is not None and not force else None
+        hit = store.get_raw(rkey, item.article_id) if store is not None and not force else None
         if hit is not None:
             yield Prepared(None, hit[0], hit[1])
             continue
@@ -113,12 +122,28 @@ def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
 
 
 def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = None,
-        force: bool = False) -> RunSummary:
+        force: bool = False, others: str | None = None) -> RunSummary:
     """Process input_path into out_dir. workers: processes for parsing (None = [run] workers,
-    0 = all cores). force: ignore the cache (fresh results are still stored)."""
+    0 = all cores). force: ignore the cache (fresh results are still stored). others: what to do
+    with reviewed rows of articles not in the input: None refuses (E033), "keep" or "drop".
+    The output folder is locked for the run (E034 when another live run holds it)."""
     t0 = time.perf_counter()
     summary = RunSummary()
+    if not Path(input_path).exists():          # before the output folder is made
+        raise PipelineError("E001", str(input_path), "input path does not exist")
     files.ensure_writable(out_dir)
+    lock, note = files.acquire_lock(out_dir)
+    try:
+        if note:
+            summary.warnings.append(note)
+        output.remove_leftovers(Path(out_dir))
+        return _run_locked(input_path, out_dir, settings, workers, force, others, summary, t0)
+    finally:
+        files.release_lock(lock)
+
+
+def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
+                others: str | None, summary: RunSummary, t0: float) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
     n_workers = scheduler.resolve_workers(settings["run"]["workers"] if workers is None else workers)
     store = open_cache(out_dir, settings)
@@ -140,7 +165,9 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     tables["errors"] = summary.errors
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
-    output.finalise(out_dir, tables, prev=previous)
+    done = output.finalise(out_dir, tables, prev=previous, others=others)
+    summary.review = done
+    summary.warnings.extend(f"[E035] {w}" for w in done.get("warnings", []))
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -178,8 +178,22 @@ class _Dispatcher:
     def _start_pool(self) -> None:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                        initializer=_die_with_parent, initargs=(os.getpid(),))
         self.used_workers = self.workers
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker is killed when the run's process dies (kill -9, SIGTERM): Linux's
+    PR_SET_PDEATHSIG; elsewhere nothing (the pool ends its workers on a normal exit)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))    # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        return
+    if os.getppid() != parent:          # the parent died before prctl took effect
+        os._exit(1)
 
 
 def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],

@@ -232,3 +232,28 @@ def test_cache_prune_drops_unused_entries_and_old_environments(tmp_path, n_old):
     envs = sorted(d.name for d in root.iterdir())
     assert len(envs) == cache.KEEP_ENVS and ENV in envs
     assert f"{0:016x}" in envs  # the newest older environment is kept
+
+
+# ---------------------------------------------------------------- issue 16: an entry proves its article
+@pytest.mark.parametrize("damage", ["points_at_other_article", "pointers_swapped"])
+def test_cache_raw_pointer_must_prove_its_article(tmp_path, damage):
+    store = cache.Cache(tmp_path / "c", ENV)
+    a, b = _article(), _article(article_id="a2", source_path="a2.txt", text="Other text.\nMore.")
+    ka, kb = cache.article_key(a, ENV), cache.article_key(b, ENV)
+    ra = cache.raw_key(RawArticle("a1", "a1.txt", "text", "raw a"), store.raw_env)
+    rb = cache.raw_key(RawArticle("a2", "a2.txt", "text", "raw b"), store.raw_env)
+    store.put(ka, _extraction(a))
+    store.put(kb, _extraction(b))
+    store.put_raw(ra, ka)
+    store.put_raw(rb, kb)
+    assert store.get_raw(ra, "a1")[0] == ka and store.get_raw(rb, "a2")[0] == kb
+    if damage == "points_at_other_article":          # a pointer (its own key kept) names b's entry
+        store.raw_path(ra).write_text(f"{kb}\n{ra}\n")
+    else:                                            # the two pointer files swapped
+        pa, pb = store.raw_path(ra), store.raw_path(rb)
+        da, db = pa.read_bytes(), pb.read_bytes()
+        pa.write_bytes(db)
+        pb.write_bytes(da)
+    assert store.get_raw(ra, "a1") is None
+    if damage == "pointers_swapped":
+        assert store.get_raw(rb, "a2") is None

@@ -109,3 +109,65 @@ def test_ingest_missing_input_raises(tmp_path, missing):
     with pytest.raises(PipelineError) as e:
         discover(tmp_path / missing)
     assert e.value.code == "E001"
+
+
+# ---------------------------------------------------------------- issue 16 reliability audit
+def test_ingest_dangling_symlink_and_unreadable_folder_are_reported(tmp_path, settings, monkeypatch):
+    import os
+    (tmp_path / "good.txt").write_text(GOOD)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(GOOD)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = _items(tmp_path, settings)
+    errs = {(e.code, e.path.split("/")[-1]) for e in _errors(items)}
+    assert ("E002", "gone.txt") in errs and ("E002", "locked") in errs
+    assert [a.article_id for a in _articles(items)] == ["good"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16"])
+def test_ingest_utf16_with_bom_is_text(tmp_path, settings, encoding):
+    (tmp_path / "u.txt").write_bytes(GOOD.encode(encoding))
+    items = _items(tmp_path, settings)
+    assert _errors(items) == [] and _articles(items)[0].content == GOOD
+
+
+@pytest.mark.parametrize("sidecar,bad", [
+    ({"title": 5, "author": {"a": 1}, "site": "Kept Site"}, ["title", "author"]),
+    ({"published": "sometime last spring", "site": "Kept Site"}, ["published"]),
+])
+def test_ingest_sidecar_fields_of_the_wrong_kind_are_reported(tmp_path, settings, sidecar, bad):
+    (tmp_path / "a.txt").write_text(GOOD)
+    (tmp_path / "a.meta.json").write_text(json.dumps(sidecar))
+    items = _items(tmp_path, settings)
+    errs = _errors(items)
+    assert [e.code for e in errs] == ["E036"] * len(bad)
+    assert all(f"'{b}'" in str(e) for e, b in zip(errs, bad))
+    art = _articles(items)[0]
+    assert art.meta == {"site": "Kept Site"}
+
+
+def test_ingest_jsonl_text_and_html_and_nul_characters(tmp_path, settings):
+    recs = [{"id": "a\u0000b", "text": GOOD.replace(" on ", " on\u0000 "), "html": "<p>other</p>"}]
+    (tmp_path / "x.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n")
+    items = _items(tmp_path, settings)
+    errs = _errors(items)
+    assert [(e.code, e.line) for e in errs] == [("E036", 1)] and "'html'" in str(errs[0])
+    art = _articles(items)[0]
+    assert art.article_id == "ab" and "\x00" not in art.content and art.content.strip() == GOOD.strip()
+
+
+def test_ingest_article_over_the_model_limit_is_refused(settings):
+    from pipeline.read.clean import MAX_CHARS, clean
+    from pipeline.records import RawArticle
+    line = "Officials in both capitals said the talks on the pact would go on next week.\n"
+    raw = RawArticle("big", "big.txt", "text", line * (MAX_CHARS // len(line) + 2))
+    with pytest.raises(PipelineError) as e:
+        clean(raw, settings)
+    assert e.value.code == "E037" and "1,000,000" in str(e.value)

@@ -103,3 +103,81 @@ def test_io_article_formula_never_reaches_a_spreadsheet(tmp_path, settings, form
     assert csvio.read_csv(out / "articles.csv")[0]["article_id"] == "=cmd_article"
     raw = stdio.StringIO((out / "sentences.csv").read_text(encoding="utf-8"))
     assert any(c.startswith("'=HYPERLINK") for row in csv.reader(raw) for c in row)
+
+
+# ---------------------------------------------------------------- issue 16
+@pytest.mark.parametrize("size", [200_000])
+def test_io_long_and_nul_cells_are_written_so_they_read_back(tmp_path, size):
+    path = tmp_path / "t.csv"
+    tmp, _ = csvio.csv_to_temp(path, ["id", "text"], [{"id": "r\x001", "text": "x" * size}])
+    files.commit_temp(tmp, path)
+    (row,) = csvio.read_csv(path)
+    assert row["id"] == "r1" and len(row["text"]) == csvio.MAX_CELL and row["text"].endswith(csvio.CUT_MARK)
+
+
+@pytest.mark.parametrize("encoding,delimiter,newline,bom", [
+    ("utf-8-sig", ";", "\r\n", True), ("utf-8", ",", "\n", False), ("cp1252", ",", "\r\n", True),
+    ("utf-16", "\t", "\r\n", True),
+])
+def test_io_dialect_read_is_written_back(tmp_path, encoding, delimiter, newline, bom):
+    path = tmp_path / "t.csv"
+    rows = [{"id": "r1", "text": "Peña Nieto"}]
+    with open(path, "w", encoding=encoding, newline="") as f:
+        csv.writer(f, delimiter=delimiter, lineterminator=newline).writerows([["id", "text"], ["r1", "Peña Nieto"]])
+    info: dict = {}
+    csvio.read_csv_table(path, info=info)
+    assert info["dialect"] == csvio.Dialect(bom, newline, delimiter)
+    tmp, _ = csvio.csv_to_temp(path, ["id", "text"], rows, info["dialect"])
+    files.commit_temp(tmp, path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == bom and (b"\r\n" in data) == (newline == "\r\n")
+    assert csvio.read_csv(path) == rows
+
+
+def test_io_written_files_keep_their_mode(tmp_path):
+    import os
+    shared = tmp_path / "shared.csv"
+    shared.write_text("a\n")
+    os.chmod(shared, 0o664)
+    files.write_text_atomic(shared, "b\n")
+    assert shared.stat().st_mode & 0o777 == 0o664
+    new = tmp_path / "new.csv"
+    files.write_text_atomic(new, "c\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_io_read_only_file_is_a_coded_error_and_leaves_no_temp(tmp_path):
+    import os
+    path = tmp_path / "t.csv"
+    path.write_text("a\n")
+    os.chmod(path, 0o444)
+    with pytest.raises(PipelineError) as e:
+        files.check_replaceable(path)
+    assert e.value.code == "E032" and "read-only" in str(e.value)
+    with pytest.raises(PipelineError) as e:        # a rename refused by the system
+        tmp = files.temp_beside(tmp_path / "u.csv")
+        files.replace(tmp, tmp_path / "missing-folder" / "u.csv")
+    assert e.value.code == "E032"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_io_output_lock_refuses_a_live_holder_and_takes_over_a_dead_one(tmp_path):
+    import os
+    import subprocess
+    import sys
+    lock, note = files.acquire_lock(tmp_path)
+    assert note is None and lock.read_text().split()[0] == str(os.getpid())
+    with pytest.raises(PipelineError) as e:
+        files.acquire_lock(tmp_path)
+    assert e.value.code == "E034" and f"PID {os.getpid()}" in str(e.value)
+    files.release_lock(lock)
+    assert not lock.exists()
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()                                   # reaped: its PID is no process now
+    lock.write_text(f"{child.pid}\n")
+    lock2, note = files.acquire_lock(tmp_path)
+    assert lock2 == lock and f"PID {child.pid}" in note and "stale" in note
+    files.release_lock(lock2)
+    assert [p.name for p in tmp_path.iterdir()] == []

@@ -186,3 +186,22 @@ def test_report_source_links_resolve(tmp_path, settings):
             assert f'id="{anchor}"' in html_text and row[f"{table[:-1]}_id"] in html_text
             seen += 1
     assert seen > 10 and (out / "report" / "index.html").exists()
+
+
+@pytest.mark.parametrize("aid", ["index", "INDEX", "Index"])
+def test_report_article_named_index_keeps_off_the_index(tmp_path, aid):
+    path = report.page_path(tmp_path, aid)
+    assert path.name.lower() != "index.html" and path.parent == tmp_path / "report"
+
+
+def test_report_unwritable_folder_is_a_coded_error(tmp_path, monkeypatch):
+    import tempfile
+
+    from pipeline.errors import PipelineError
+
+    def refuse(*a, **kw):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(PipelineError) as e:
+        report.write_index(tmp_path, [])
+    assert e.value.code == "E030" and "report" in str(e.value)

@@ -132,6 +132,9 @@ def _from_html(raw: RawArticle) -> tuple[str, dict]:
     return doc.text, meta
 
 
+MAX_CHARS = 1_000_000      # spaCy's default nlp.max_length: a longer text fails in the parser (E088)
+
+
 def clean(raw: RawArticle, settings: dict) -> Article:
     """RawArticle -> Article (pure). Raises PipelineError E008/E009/E010."""
     html_meta: dict = {}
@@ -141,6 +144,9 @@ def clean(raw: RawArticle, settings: dict) -> Article:
     raw_lines = body.splitlines()
     lines = clean_lines(body, settings["clean"]["short_line_words"])
     text = "\n".join(lines)
+    if len(text) > MAX_CHARS:
+        raise PipelineError("E037", raw.source_path, f"article text is {len(text):,} characters after cleaning, "
+                            f"over the model's limit of {MAX_CHARS:,}; split it into several articles", raw.line)
     # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
     # (a foreign-script article loses every line as 'non-English interface').
     language = detect_language(text or body, settings)

@@ -46,6 +46,11 @@ def decode_text(data: bytes, display: str, fallbacks: Iterable[str]) -> tuple[st
 
     cp949 is accepted only when what it yields is mostly Hangul (it would otherwise turn
     Western 8-bit text into Korean syllables). Returns (text, encoding)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):       # UTF-16 with a BOM ("Unicode text")
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     if looks_binary(data):
         raise PipelineError("E004", display, "file looks binary (NUL or control bytes)")
     try:

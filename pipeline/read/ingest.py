@@ -6,10 +6,12 @@ either a RawArticle or a PipelineError naming the file (and line) and what to do
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import PipelineError
+from pipeline.read import pubdate
 from pipeline.read.decode import decode_text, read_bytes, read_json_file
 from pipeline.records import RawArticle
 
@@ -20,33 +22,81 @@ SIDECAR_SUFFIX = ".meta.json"
 META_FIELDS = ("url", "title", "published", "site", "author")
 
 
-def discover(root: Path) -> list[Path]:
-    """Every candidate input under root (or root itself), sorted; hidden files skipped."""
+def discover(root: Path, problems: list[PipelineError] | None = None) -> list[Path]:
+    """Every candidate input under root (or root itself), sorted; hidden files skipped. With
+    problems, a folder that cannot be read and a broken symbolic link each add an E002 there
+    (they are never skipped without a word)."""
     if not root.exists():
         raise PipelineError("E001", str(root), "input path does not exist")
     if root.is_file():
         return [root]
-    files = [p for p in root.rglob("*") if p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    found: list[Path] = []
+
+    def unreadable(e: OSError) -> None:
+        if problems is not None:
+            where = Path(e.filename or root)
+            rel = where.relative_to(root.parent).as_posix() if where.is_relative_to(root.parent) else str(where)
+            problems.append(PipelineError("E002", rel, f"cannot read folder ({e.strerror or e}); its articles "
+                                          "were not read: check its permissions"))
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for n in names:
+            if n.startswith("."):
+                continue
+            p = here / n
+            if p.is_file():
+                found.append(p)
+            elif p.is_symlink() and problems is not None:
+                problems.append(PipelineError("E002", p.relative_to(root.parent).as_posix(),
+                                              "symbolic link points at nothing; fix or remove the link"))
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _meta_from(record: dict) -> dict:
-    return {k: str(record[k]).strip() for k in META_FIELDS if record.get(k) not in (None, "")}
+def _strip_nul(s: str) -> str:
+    return s.replace("\x00", "") if "\x00" in s else s
 
 
-def _read_sidecar(path: Path, display: str) -> tuple[dict, PipelineError | None]:
+def _meta_from(record: dict, where: str = "", line: int | None = None,
+               problems: list[PipelineError] | None = None) -> dict:
+    """The metadata fields of a sidecar or JSONL record. A field that is not text (a number, an
+    object) or a publication date that is no date is left out, with an E036 in problems."""
+    out = {}
+    for k in META_FIELDS:
+        v = record.get(k)
+        if v in (None, ""):
+            continue
+        if not isinstance(v, str):
+            if problems is not None:
+                problems.append(PipelineError("E036", where, f"field '{k}' is {type(v).__name__} {json.dumps(v)[:40]}, "
+                                              "not text; it was ignored: write it as a JSON string", line))
+            continue
+        v = _strip_nul(v).strip()
+        if k == "published" and v and not pubdate.normalise_published(v):
+            if problems is not None:
+                problems.append(PipelineError("E036", where, f"field 'published' {v!r} is not a date; it was "
+                                              "ignored: write it YYYY-MM-DD (or YYYY-MM, YYYY)", line))
+            continue
+        if v:
+            out[k] = v
+    return out
+
+
+def _read_sidecar(path: Path, display: str) -> tuple[dict, list[PipelineError]]:
     side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
     if not side.exists():
-        return {}, None
+        return {}, []
     side_display = str(Path(display).with_name(side.name))
     try:
         data = read_json_file(side)
         if not isinstance(data, dict):
             raise ValueError("top level is not a JSON object")
     except (OSError, ValueError) as e:
-        return {}, PipelineError("E014", side_display, f"sidecar is not a JSON object ({e})")
-    return _meta_from(data), None
+        return {}, [PipelineError("E014", side_display, f"sidecar is not a JSON object ({e})")]
+    problems: list[PipelineError] = []
+    meta = _meta_from(data, side_display, None, problems)
+    return meta, problems
 
 
 def read_inputs(root: Path, settings: dict) -> Iterator[RawArticle | PipelineError]:
@@ -65,7 +115,10 @@ def read_inputs(root: Path, settings: dict) -> Iterator[RawArticle | PipelineErr
         seen[article.article_id] = where
         return article
 
-    for path in discover(root):
+    problems: list[PipelineError] = []
+    paths = discover(root, problems)
+    yield from problems
+    for path in paths:
         rel = path.relative_to(base).as_posix()
         name = path.name.lower()
         if name.endswith(SIDECAR_SUFFIX):
@@ -88,12 +141,11 @@ def read_inputs(root: Path, settings: dict) -> Iterator[RawArticle | PipelineErr
             for item in _jsonl_records(text, rel):
                 yield claim(item) if isinstance(item, RawArticle) else item
             continue
-        meta, side_error = _read_sidecar(path, rel)
-        if side_error:
-            yield side_error
+        meta, side_errors = _read_sidecar(path, rel)
+        yield from side_errors
         yield claim(RawArticle(
             article_id=path.name[: -len(path.suffix)], source_path=rel,
-            fmt="html" if suffix in HTML_EXT else "text", content=text,
+            fmt="html" if suffix in HTML_EXT else "text", content=_strip_nul(text),
             meta=meta, meta_source="sidecar" if meta else ""))
 
 
@@ -111,11 +163,16 @@ def _jsonl_records(text: str, rel: str) -> Iterator[RawArticle | PipelineError]:
             continue
         body_key = "text" if isinstance(rec.get("text"), str) and rec["text"].strip() else \
             "html" if isinstance(rec.get("html"), str) and rec["html"].strip() else None
-        rid = str(rec.get("id") or "").strip()
+        rid = _strip_nul(str(rec.get("id") or "")).strip()
         if not rid or body_key is None:
             lacking = [k for k, ok in (("id", bool(rid)), ("text or html", body_key is not None)) if not ok]
             yield PipelineError("E013", rel, f"record lacks {' and '.join(lacking)}", i)
             continue
-        meta = _meta_from(rec)
+        if body_key == "text" and isinstance(rec.get("html"), str) and rec["html"].strip():
+            yield PipelineError("E036", rel, "record has both 'text' and 'html'; 'text' was read and 'html' "
+                                "ignored: keep only one of them", i)
+        problems: list[PipelineError] = []
+        meta = _meta_from(rec, rel, i, problems)
+        yield from problems
         yield RawArticle(article_id=rid, source_path=rel, fmt=body_key if body_key == "html" else "text",
-                         content=rec[body_key], meta=meta, meta_source="jsonl" if meta else "", line=i)
+                         content=_strip_nul(rec[body_key]), meta=meta, meta_source="jsonl" if meta else "", line=i)

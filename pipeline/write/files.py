@@ -11,23 +11,86 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 
+_TRACE = os.environ.get("PIPELINE_TRACE") == "1"
+
+
+def trace(event: str) -> None:
+    """With PIPELINE_TRACE=1, one line per file step on stderr (the kill test stops a run at
+    these moments; nothing else reads them)."""
+    if _TRACE:
+        os.write(2, f"trace: {event}\n".encode("utf-8", "replace"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_beside(path: Path) -> str:
+    """A new temp file beside path (hidden, .tmp); replace() gives it the mode the file has
+    now, or the umask's for a new file (mkstemp alone would leave every table 0600).
+    A folder that cannot be written gives E030 (exit 2) and leaves nothing behind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise PipelineError("E030", str(path.parent), f"cannot write {path.name} here "
+                            f"({e.strerror or e}); make the folder writable or choose another --output")
+    os.close(fd)
+    trace(f"temp {tmp}")
+    return tmp
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def check_replaceable(path: Path) -> None:
+    """E032 when path exists but is read-only (its write bits cleared): a run replaces no file
+    the analyst or another program protected. Called for every file before the first write."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not mode & 0o222 or not os.access(path.parent, os.W_OK):
+        raise PipelineError("E032", str(path), "the file (or its folder) is read-only; make it writable, "
+                            "or close the program that locks it, and run again; nothing was overwritten")
+
+
+def replace(tmp: str, path: Path) -> None:
+    """os.replace with a coded error (the temp file removed) when the target cannot be replaced.
+    The new file keeps the old one's mode (or the umask's for a new file)."""
+    trace(f"replace {path}")
+    try:
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except OSError as e:
+        discard_temp(tmp)
+        raise PipelineError("E032", str(path), f"cannot replace the file ({e.strerror or e}); it may be "
+                            "read-only or open in another program: close it or make it writable and run "
+                            "again; the earlier files are unchanged where not yet replaced") from None
+
+
 def write_text_atomic(path: Path, text: str, durable: bool = True) -> None:
     """Temp file in the same folder, then rename; durable=False skips the fsync (derived files)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temp_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    replace(tmp, path)
 
 
 def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:
@@ -61,7 +124,7 @@ def commit_temp(tmp: str, path: Path, durable: bool = True) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-    os.replace(tmp, path)
+    replace(tmp, path)
 
 
 def discard_temp(tmp: str) -> None:
@@ -74,6 +137,7 @@ def discard_temp(tmp: str) -> None:
 def copy_file(src: Path, dest: Path) -> None:
     """Byte-for-byte copy (metadata kept), for the history snapshots."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    trace(f"copy {dest}")
     shutil.copy2(src, dest)
 
 
@@ -93,3 +157,60 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
+
+
+LOCK = ".run.lock"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def acquire_lock(folder: Path) -> tuple[Path, str | None]:
+    """Hold the output folder for this run: a file with our PID, created whole (linked from a
+    temp file) so no one ever reads it half written. A lock whose PID is alive gives E034 naming
+    it; a stale one (dead PID) is taken over. Returns (lock path, message about a takeover)."""
+    lock = Path(folder) / LOCK
+    note = None
+    for _ in range(3):
+        tmp = temp_beside(lock)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(f"{os.getpid()}\n")
+            os.link(tmp, lock)
+            return lock, note
+        except FileExistsError:
+            pass
+        except OSError as e:
+            raise PipelineError("E030", str(folder), f"cannot lock the folder ({e.strerror or e})") from None
+        finally:
+            discard_temp(tmp)
+        try:
+            holder = int(lock.read_text(encoding="utf-8").split()[0])
+        except (OSError, ValueError, IndexError):
+            holder = -1
+        if holder > 0 and _alive(holder):
+            raise PipelineError("E034", str(lock), f"another run (PID {holder}) is writing to this output "
+                                f"folder; wait for it to end or stop it (kill {holder}), then run again")
+        note = (f"[E034] {lock}: took over a stale lock of PID {holder if holder > 0 else '?'} "
+                "(that run is no longer alive).")
+        discard_temp(str(lock))
+    raise PipelineError("E034", str(lock), "cannot take the output folder's lock; remove the file if no "
+                        "run is going")
+
+
+def release_lock(lock: Path) -> None:
+    """Remove the lock if it is still ours."""
+    try:
+        if lock.read_text(encoding="utf-8").split()[0] == str(os.getpid()):
+            lock.unlink()
+    except (OSError, IndexError):
+        pass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from pipeline.config import modules_digest
+from pipeline.errors import PipelineError
 from pipeline.records import Extraction
 from pipeline.schemas import REVIEW_TABLES, TABLES
 from pipeline.write.tables import page_name, rows_for
@@ -232,7 +234,7 @@ def write_article(out_dir: Path, article_id: str, made_from: str, render: Callab
     files.write_text_if_changed(path, render(), durable=False)
     try:
         files.write_text_atomic(stamp, _stamp(path, key), durable=False)
-    except OSError:
+    except (OSError, PipelineError):
         pass    # the stamp is only a shortcut: without it the page is rendered next time
 
 
@@ -268,3 +270,18 @@ def write_index(out_dir: Path, article_rows: list[dict], tables: dict[str, list[
     """Write report/index.html listing every article (with row counts when tables are given)."""
     files.write_text_if_changed(Path(out_dir) / REPORT_DIR / "index.html", index_html(article_rows, tables),
                              durable=False)
+
+
+def prune_pages(out_dir: Path, article_ids: list[str]) -> int:
+    """Remove the pages (and stamps) of articles no longer in the tables: a removed or dropped
+    article's page does not stay behind. Returns how many pages were removed."""
+    keep = {page_name(a) for a in article_ids} | {"index.html"}
+    folder = Path(out_dir) / REPORT_DIR
+    try:
+        pages = [e for e in os.scandir(folder) if e.name.endswith(".html") and e.name not in keep]
+    except OSError:
+        return 0
+    for e in pages:
+        files.discard_temp(e.path)
+        files.discard_temp(str(_stamp_path(out_dir, Path(e.path))))
+    return len(pages)

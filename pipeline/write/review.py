@@ -96,8 +96,14 @@ def link_from(row: dict) -> str:
     return f"report/{quote(page_name(aid))}" + (f"#s{n}" if n.isdigit() else "")
 
 
-def _where(table: str, line: int) -> str:
-    return f"{table}.csv line {line}" if line else f"{table} row from review/pending-{table}.csv or orphans.csv"
+def _where(table: str, line: int | str) -> str:
+    """Where an analyst row came from: 'agreements.csv line 7', 'review/pending-agreements.csv
+    line 3' (lines from the focused file are kept as 'p<line>'), or review/orphans.csv."""
+    if isinstance(line, str) and line.startswith("p"):
+        return f"review/pending-{table}.csv line {line[1:]}"
+    if isinstance(line, str) and line.startswith("o"):
+        return f"review/orphans.csv line {line[1:]} ({table} row)"
+    return f"{table}.csv line {line}" if line else f"{table} row from review/orphans.csv"
 
 
 def summary(table: str, row: dict) -> str:
@@ -105,12 +111,45 @@ def summary(table: str, row: dict) -> str:
 
 
 # ---------------------------------------------------------------- the merge
-def _prepare(table: str, previous: list[dict], lines: list[int] | None,
+# What a row found, without the article text: carries a decision across a text change (the
+# row IDs hash the article text, so a one-line edit of an article changes all of them).
+FINDING = {"agreements": ("article_id", "name", "acronym", "kind", "parties"),
+           "actors": ("article_id", "name", "type"),
+           "dates": ("article_id", "text", "value"),
+           "motives": ("article_id", "text", "cue", "agreement", "actor")}
+LIST_COLUMNS = {"agreements": ("parties", "sentence_ids"), "actors": ("aliases", "sentence_ids")}
+PATTERN_WORDS = {
+    "status_date": "a date written YYYY-MM-DD, YYYY-MM or YYYY (X for an unknown digit, e.g. 2024-05-XX)",
+    "value": "a date written YYYY-MM-DD, YYYY-MM or YYYY (X for an unknown digit), or YYYY-Wnn, "
+             "YYYY-Qn, YYYY-H1/H2, YYYY-SP/SU/FA/WI",
+}
+REQUIRED_HINT = {"article_id": "copy the article's ID from articles.csv",
+                 "name": "type the name", "text": "type the text as it appears in the article"}
+
+
+def decision(row: dict) -> tuple[str, str, str]:
+    """What an analyst decided on a row: (status, reviewer, note), normalised."""
+    return (norm_status(row.get("review_status")), (row.get("reviewer") or "").strip(),
+            (row.get("review_note") or "").strip())
+
+
+def _values(table: str, row: dict) -> dict:
+    """The pipeline-made cells of a row (no ID, no analyst columns, no source_link)."""
+    schema = TABLES[table]
+    return {c: (row.get(c) or "").strip() for c in schema.columns
+            if c != schema.key and c not in ANALYST_COLUMNS and c not in PIPELINE_ONLY and c in row}
+
+
+def _prepare(table: str, previous: list[dict], lines: list | None,
              problems: list[str]) -> list[dict]:
     """Normalise the analyst rows: status words, IDs for added rows, duplicate IDs.
 
-    Rows typed in without an ID become `added`; a later row repeating an ID is dropped when it is
-    an exact copy and otherwise treated as an added row with its own content ID."""
+    Rows typed in without an ID become `added`; a row marked accepted/rejected/edited whose ID
+    cell is empty keeps its decision and is matched to this run's rows by its cells in merge
+    (`_noid`). A later row repeating an ID is dropped when it is an exact copy, replaces the
+    first when only it holds a decision on the same values, becomes an added row when it holds
+    no decision, and is refused (E031) when both hold different decisions or it holds a
+    decision on other values (an ID pasted over another row's)."""
     key = TABLES[table].key
     out: list[dict] = []
     seen: dict[str, dict] = {}
@@ -124,43 +163,78 @@ def _prepare(table: str, previous: list[dict], lines: list[int] | None,
             problems.append(f"{_where(table, line)}: review_status {row.get('review_status')!r} is not "
                             f"one of {', '.join(REVIEW_STATUSES)}")
         if rid and rid in seen:
+            first = seen[rid]
             if {k: v for k, v in row.items() if k != "_line"} == \
-                    {k: v for k, v in seen[rid].items() if k != "_line"}:
+                    {k: v for k, v in first.items() if k != "_line"}:
                 continue
-            rid = ""
-            if status == "pending":
-                status = "added"
+            mine, theirs = decision(row), decision(first)
+            same_values = _values(table, row) == _values(table, first)
+            if not is_reviewed(row):
+                rid = ""
+                if status == "pending":
+                    status = "added"
+            elif status == "added":
+                rid = ""
+            elif same_values and not is_reviewed(first):
+                row[key], row["review_status"] = rid, status
+                out[out.index(first)] = row
+                seen[rid] = row
+                continue
+            elif same_values and mine == theirs:
+                continue
+            else:
+                what = (f"holds decision {mine[0]!r} where line {first['_line']} holds {theirs[0]!r}"
+                        if mine != theirs else "holds other values than line "
+                        f"{first['_line']} under the same ID")
+                problems.append(f"{_where(table, line)}: {key} {rid} appears twice and this row {what}; "
+                                f"keep one of the two rows, or clear the ID cell of a row you typed in "
+                                f"and mark it 'added'")
+                continue
         if not rid:
             if status == "pending":
                 if not any((row.get(c) or "").strip() for c in row if c not in ("_line", key)):
                     continue                # an empty line with only separators
                 status = "added"
-            rid = added_id(table, row)
+            if status == "added":
+                rid = added_id(table, row)
+            else:
+                row["_noid"] = True         # a decision whose ID cell was deleted: matched in merge
         row[key] = rid
         row["review_status"] = status
-        if rid in seen:                     # two identical added rows typed twice
+        if rid and rid in seen:             # two identical added rows typed twice
             continue
-        seen[rid] = row
+        if rid:
+            seen[rid] = row
         out.append(row)
     return out
 
 
-def _combine(table: str, fresh: dict, old: dict) -> dict:
+def _combine(table: str, fresh: dict, old: dict, warnings: list[str] | None = None) -> dict:
     """One row still extracted: pipeline columns from fresh, analyst columns from old; for
-    edited/added rows every value the analyst has wins (ID and source_link stay ours)."""
+    edited/added rows every value the analyst has wins (ID and source_link stay ours). A value
+    changed on a row not marked edited is replaced by this run's, with a warning."""
     schema = TABLES[table]
     status = old["review_status"]
     row = dict(fresh)
     if status in ("edited", "added"):
         for c, v in old.items():
-            if c not in (schema.key, "_line", *PIPELINE_ONLY):
+            if c not in (schema.key, "_line", "_noid", *PIPELINE_ONLY):
                 row[c] = v
     else:
+        changed = []
         for c, v in old.items():
-            if c == "_line":
+            if c.startswith("_"):
                 continue
             if c in ANALYST_COLUMNS or c not in schema.columns:
                 row[c] = v
+            elif (warnings is not None and c not in (schema.key, *PIPELINE_ONLY)
+                  and (v or "").strip() != csvio.cap(str(fresh.get(c, ""))).strip()):
+                changed.append(f"{c} {v!r} -> {fresh.get(c, '')!r}")
+        if changed and warnings is not None and is_reviewed(old):
+            warnings.append(f"{_where(table, old['_line'])}: row marked {status!r} (not 'edited') has "
+                            f"value(s) that differ from this run's, which are kept: {', '.join(changed)}; "
+                            "mark the row 'edited' and type your value again to keep it (the file as "
+                            "you saved it is in history/)")
     row["review_status"] = status
     row["_line"] = old["_line"]
     return row
@@ -191,50 +265,179 @@ def relink(link: str) -> str:
     return f"../{link}" if link.startswith("report/") else link
 
 
+def row_problems(table: str, row: dict) -> list[str]:
+    """What is wrong with the values of an edited or added row, in words."""
+    schema = TABLES[table]
+    out: list[str] = []
+    for col in schema.required:
+        if col != schema.key and not (row.get(col) or "").strip():
+            hint = REQUIRED_HINT.get(col) or (f"one of {', '.join(schema.enums[col])}" if col in schema.enums
+                                              else "fill it in")
+            out.append(f"{col} is empty ({hint})")
+    for col, allowed in schema.enums.items():
+        v = row.get(col, "")
+        if col in schema.required and not (v or "").strip():
+            continue
+        if v not in allowed:
+            shown = [a for a in allowed if a]
+            what = "is empty" if not (v or "").strip() else f"{v!r} is not one of the words allowed"
+            need = f"an {row.get('review_status')} {table[:-1]} row needs {col}" if not (v or "").strip() else col
+            out.append(f"{col} {what}; {need}: one of {', '.join(shown)}" if not (v or "").strip()
+                       else f"{col} {what}: {', '.join(shown)}")
+    for col, pat in schema.patterns.items():
+        v = row.get(col, "")
+        if v not in ("", None) and not pat.match(str(v)):
+            out.append(f"{col} {v!r} is not {PATTERN_WORDS.get(col, 'in the expected format')}; "
+                       "a spreadsheet may have reformatted the cell: type it as text")
+    for col in LIST_COLUMNS.get(table, ()):
+        v = row.get(col, "") or ""
+        if "," in v and ";" not in v:
+            items = [x.strip() for x in v.split(",") if x.strip()]
+            out.append(f"{col} {v!r} looks like a list separated by commas; separate the items with "
+                       f"'; ' as in {'; '.join(sorted(items))!r}")
+    return out
+
+
 def check_rows(table: str, rows: list[dict], problems: list[str]) -> None:
-    """Schema checks on the rows the analyst's values went into, with their CSV line numbers."""
+    """Checks on the rows the analyst's values went into, with their CSV line numbers."""
     schema = TABLES[table]
     for row in rows:
         if "_line" not in row or row.get("review_status") not in ("edited", "added"):
             continue
-        try:
-            validate(schema, [{c: row.get(c, "") for c in schema.columns}])
-        except SchemaError as e:
-            detail = str(e).split("row 0: ", 1)[-1]
-            problems.append(f"{_where(table, row['_line'])}: {detail}")
+        found = row_problems(table, row)
+        if not found:
+            try:
+                validate(schema, [{c: row.get(c, "") for c in schema.columns}])
+            except SchemaError as e:
+                found = [str(e).split("row 0: ", 1)[-1]]
+        problems.extend(f"{_where(table, row['_line'])}: {p}" for p in found)
+
+
+def _match_blank_ids(table: str, old: list[dict], fresh: list[dict], claimed: set[str],
+                     problems: list[str]) -> None:
+    """Give a row whose ID cell was emptied the ID of the one fresh row it matches: every
+    pipeline cell it has equal, else the same finding, else (edited rows) the one row that
+    differs in at most two cells; refuse when none or many."""
+    key = TABLES[table].key
+    for o in old:
+        if not o.get("_noid"):
+            continue
+        mine = _values(table, o)
+        pool = [f for f in fresh if f[key] not in claimed and f.get("article_id") == o.get("article_id")]
+        exact = [f for f in pool if all(str(f.get(c, "")).strip() == v for c, v in mine.items())]
+        found = [f for f in pool if _finding(table, f) == _finding(table, o)]
+        pick = exact if len(exact) == 1 else found
+        if len(pick) != 1 and pool:            # an edited row: the one row nearest in its cells
+            score = {id(f): sum(str(f.get(c, "")).strip() == v for c, v in mine.items()) for f in pool}
+            best = max(score.values())
+            pick = [f for f in pool if score[id(f)] == best] if best >= len(mine) - 2 else []
+        if len(pick) == 1:
+            o[key] = pick[0][key]
+            claimed.add(o[key])
+            del o["_noid"]
+            continue
+        problems.append(f"{_where(table, o['_line'])}: the {key} cell is empty on a row marked "
+                        f"{o['review_status']!r} and no single row of this run has its values; paste the "
+                        "ID back (the file as it was is in history/), or mark the row 'added' if you "
+                        "typed it in")
+
+
+def _finding(table: str, row: dict) -> tuple:
+    return tuple((str(row.get(c, "")) or "").strip() for c in FINDING[table])
+
+
+def _carry_across_text_change(table: str, old: list[dict], fresh: list[dict], claimed: set[str],
+                              current: dict[str, str] | None) -> int:
+    """Reviewed rows whose ID is gone but whose article is still read take the ID of the fresh
+    row that found the same thing (same finding key, same article), paired in order when the
+    key repeats the same number of times on both sides. Returns how many were carried."""
+    key = TABLES[table].key
+    fresh_ids = {f[key] for f in fresh}
+    lost: dict[tuple, list[dict]] = {}
+    for o in old:
+        if (o[key] and o[key] not in fresh_ids and o["review_status"] != "added" and is_reviewed(o)
+                and current is not None and o.get("article_id") in current):
+            lost.setdefault(_finding(table, o), []).append(o)
+    if not lost:
+        return 0
+    found: dict[tuple, list[dict]] = {}
+    for f in fresh:
+        k = _finding(table, f)
+        if k in lost and f[key] not in claimed:
+            found.setdefault(k, []).append(f)
+    n = 0
+    left: list[dict] = []
+    for k, olds in lost.items():
+        news = found.get(k, [])
+        if news and len(news) == len(olds):
+            for o, f in zip(olds, news):
+                o[key] = f[key]
+                claimed.add(f[key])
+                n += 1
+        else:
+            left.extend(olds)
+    for o in left:                  # an edited row's finding holds its own values: nearest row
+        mine = _values(table, o)
+        pool = [f for f in fresh if f[key] not in claimed and f.get("article_id") == o.get("article_id")]
+        if not pool:
+            continue
+        score = {id(f): sum(str(f.get(c, "")).strip() == v for c, v in mine.items()) for f in pool}
+        best = max(score.values())
+        pick = [f for f in pool if score[id(f)] == best]
+        if len(pick) == 1 and best >= len(mine) - 2:
+            o[key] = pick[0][key]
+            claimed.add(o[key])
+            n += 1
+    return n
 
 
 def merge(table: str, fresh: list[dict], previous: list[dict], *,
           current_articles: dict[str, str] | None = None,
           previous_articles: dict[str, str] | None = None,
-          lines: list[int] | None = None, run_id: str = "",
-          problems: list[str] | None = None) -> tuple[list[dict], list[dict]]:
+          lines: list | None = None, run_id: str = "",
+          problems: list[str] | None = None, warnings: list[str] | None = None,
+          stats: Counter | None = None, precheck: bool = False) -> tuple[list[dict], list[dict]]:
     """(rows to write, orphans) for one review table.
 
     fresh: this run's rows; previous: the rows on disk (as an analyst left them); lines: their
     CSV line numbers; current_articles / previous_articles: article_id -> text_sha256 now and
     before (for the orphan reason). Analyst rows that cannot be kept as they are (unknown status,
-    a value outside the contract) are listed in `problems` when given, else raise E031."""
+    a value outside the contract, conflicting duplicates, an emptied ID that matches no row, an
+    added row for an article never read) are listed in `problems` when given, else raise E031.
+    precheck: only the checks that need no fresh rows (before the NLP stage).
+    warnings: values reverted on rows not marked edited. stats: counts for the run summary."""
     own_problems: list[str] = [] if problems is None else problems
     key = TABLES[table].key
     old = _prepare(table, previous, lines, own_problems)
-    by_id = {r[key]: r for r in old}
+    if precheck:
+        old = [o for o in old if not o.get("_noid")]
+        fresh = []
     fresh_ids = {r[key] for r in fresh}
+    claimed = {o[key] for o in old if o[key] in fresh_ids}
+    _match_blank_ids(table, old, fresh, claimed, own_problems)
+    carried = _carry_across_text_change(table, old, fresh, claimed, current_articles)
+    by_id = {r[key]: r for r in old if r[key]}
     rows: list[dict] = []
     for f in fresh:
         o = by_id.get(f[key])
-        rows.append(_combine(table, f, o) if o else f)
+        rows.append(_combine(table, f, o, warnings) if o else f)
     orphans: list[dict] = []
     kept_added: list[dict] = []
+    known = set(current_articles or ()) | set(previous_articles or ())
     for o in old:
-        if o[key] in fresh_ids:
+        if o[key] in fresh_ids or o.get("_noid"):
             continue
-        if o["review_status"] == "added" and (current_articles is None
-                                              or o.get("article_id", "") in current_articles):
+        aid = (o.get("article_id") or "").strip()
+        typed = o["review_status"] == "added" or (o["review_status"] in ("accepted", "edited")
+                                                   and o[key].startswith(f"{PREFIX[table]}-added-"))
+        if typed and (current_articles is None or aid in current_articles):
             row = {c: o.get(c, "") for c in TABLES[table].columns}
             row.update({c: v for c, v in o.items()})
-            row["source_link"] = row.get("source_link") or link_from(row)
+            row["source_link"] = link_from(row)          # ours, never the analyst's
             kept_added.append(row)
+        elif typed and aid and aid not in known:
+            own_problems.append(f"{_where(table, o['_line'])}: added row's article_id {aid!r} is not an "
+                                "article of this run or the last; copy the article's ID from articles.csv")
         elif is_reviewed(o):
             orphans.append(orphan_row(table, o, _orphan_reason(o, current_articles, previous_articles),
                                       run_id))
@@ -242,6 +445,10 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
     check_rows(table, rows, own_problems)
     if problems is None and own_problems:
         raise analyst_error(table, own_problems)
+    if stats is not None:
+        stats["kept"] += sum(1 for r in rows if "_line" in r and is_reviewed(r))
+        stats["carried"] += carried
+        stats["orphaned"] += len(orphans)
     return [_strip(r) for r in rows], orphans
 
 
@@ -275,23 +482,35 @@ def analyst_error(where: str, problems: list[str]) -> PipelineError:
                          "fix them in the spreadsheet and run again; nothing was overwritten")
 
 
-def apply_pending_file(table: str, main: list[dict], focused: list[dict]) -> list[dict]:
+def apply_pending_file(table: str, main: list[dict], focused: list[dict],
+                       problems: list[str] | None = None, main_lines: list | None = None,
+                       focused_lines: list | None = None, lines_out: list | None = None) -> list[dict]:
     """Fold the decisions taken in review/pending-<table>.csv into the main table's rows: a
-    focused row wins where the main row is still untouched; rows added there are appended."""
+    focused row wins where the main row is still untouched; rows added there are appended.
+    The same row decided differently in both files is a problem (E031), never a silent pick."""
     key = TABLES[table].key
     index = {(r.get(key) or "").strip(): i for i, r in enumerate(main)}
     out = list(main)
-    for row in focused:
+    for j, row in enumerate(focused):
         if not is_reviewed(row):
             continue
         rid = (row.get(key) or "").strip()
         row = {k: v for k, v in row.items() if k != "source_link"}
-        if rid in index:
+        if rid and rid in index:
             i = index[rid]
             if not is_reviewed(out[i]):
                 out[i] = {**out[i], **row}
+            elif decision(out[i]) != decision(row) and problems is not None:
+                at = main_lines[i] if main_lines else i + 2
+                fl = focused_lines[j] if focused_lines else j + 2
+                problems.append(f"{_where(table, fl)}: {key} {rid} has decision {decision(row)[0]!r} "
+                                f"(reviewer {decision(row)[1]!r}) but {table}.csv line {at} has "
+                                f"{decision(out[i])[0]!r} (reviewer {decision(out[i])[1]!r}); make the two "
+                                f"agree or delete review/pending-{table}.csv")
         else:
             out.append(row)
+            if lines_out is not None:
+                lines_out.append(focused_lines[j] if focused_lines else 0)
     return out
 
 

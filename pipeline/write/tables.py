@@ -31,9 +31,10 @@ UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$")
 
 def page_name(article_id: str) -> str:
     """File name of an article's report page: the ID itself unless it cannot be one file name
-    (a JSONL id may hold '/', a leading dot, control characters): then a slug plus a hash, so
-    no ID can write outside report/."""
-    if not UNSAFE_NAME.search(article_id) and len(article_id.encode("utf-8")) <= 200:
+    (a JSONL id may hold '/', a leading dot, control characters) or would be the index's: then a
+    slug plus a hash, so no ID can write outside report/ or over report/index.html."""
+    if not UNSAFE_NAME.search(article_id) and len(article_id.encode("utf-8")) <= 200 \
+            and article_id.lower() != "index":            # report/index.html is the index's
         return f"{article_id}.html"
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
     return f"{slug}-{stable_id('p', article_id)[2:12]}.html"
