@@ -750,7 +750,7 @@ def _sim_tables(state: dict[str, int]) -> dict[str, list[dict]]:
             tables["motives"].append({"motive_id": stable_id("mo", aid, sha, i), "article_id": aid,
                                       "sentence_id": sid, "char_start": "0", "char_end": "9",
                                       "text": f"to deter {aid} {i}", "cue": "to", "agreement": "",
-                                      "actor": "", **rv})
+                                      "actor": "", **rv, "agreement_id": ""})
     return tables
 
 

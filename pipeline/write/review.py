@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.schemas import REVIEW_STATUSES, REVIEW_TABLES, TABLES, SchemaError, validate
+from pipeline.schemas import ID_PREFIX as PREFIX, REVIEW_STATUSES, REVIEW_TABLES, SUMMARY_COLUMNS, TABLES, SchemaError, validate
 from pipeline.write.tables import stable_id
 from pipeline.write import csvio
 
@@ -29,9 +29,6 @@ ORPHAN_COLUMNS = ["table", "row_id", "article_id", "reason", "orphaned_run", "re
 REASON_REMOVED = "article removed"
 REASON_CHANGED = "text changed"
 REASON_GONE = "no longer extracted"
-SUMMARY_COLUMNS = {"agreements": ("name", "acronym", "status"), "actors": ("name", "type"),
-                   "dates": ("text", "value"), "motives": ("text",)}
-PREFIX = {"agreements": "ag", "actors": "ac", "dates": "dt", "motives": "mo"}
 
 
 # ---------------------------------------------------------------- small pieces
