@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pipeline import cache as cache_mod
 from pipeline.read import clean
-from pipeline.write import output, report
+from pipeline.write import exports, output, report
 from pipeline.errors import PipelineError
 from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
 from pipeline.records import Article
@@ -41,9 +41,14 @@ class RunSummary:
     def exit_code(self) -> int:
         return 1 if self.errors else 0
 
+    @property
+    def ok(self) -> int:
+        """Articles that made it into articles.csv."""
+        return self.rows.get("articles", 0)
+
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.rows.items() if k not in ("articles", "errors"))
-        return (f"articles read {self.read}, failed {self.failed}; rows: {counts}; "
+        return (f"articles {self.ok + self.failed} (ok {self.ok}, failed {self.failed}); rows: {counts}; "
                 f"errors {len(self.errors)}; {self.seconds:.1f} s")
 
 
@@ -112,15 +117,37 @@ def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
     return cache_mod.Cache(root, env, enabled=enabled)
 
 
+def check_input(input_path: Path) -> None:
+    """E064 when input_path holds no file at all to read (an empty folder, or sidecars only):
+    before anything is written, so an emptied corpus never empties the tables."""
+    found = [p for p in discover(input_path) if not p.name.lower().endswith(SIDECAR_SUFFIX)]
+    if not found:
+        raise PipelineError("E064", str(input_path), "no input files here (.txt, .html, .htm, .jsonl); "
+                            "put articles in the folder or give another --input; nothing was written")
+
+
+def check_workers(workers, source: str) -> int:
+    """A worker count of 0 (all cores) or more; E063 otherwise."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise PipelineError("E063", source, f"workers = {workers!r} is not a number of processes; "
+                            "give 0 (all cores) or a positive number")
+    return workers
+
+
 def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = None,
-        force: bool = False) -> RunSummary:
+        force: bool = False, formats: list[str] | None = None) -> RunSummary:
     """Process input_path into out_dir. workers: processes for parsing (None = [run] workers,
-    0 = all cores). force: ignore the cache (fresh results are still stored)."""
+    0 = all cores). force: ignore the cache (fresh results are still stored). formats: copies
+    written after the CSVs (None = [output] formats; see write/exports)."""
     t0 = time.perf_counter()
     summary = RunSummary()
+    workers = check_workers(settings["run"]["workers"] if workers is None else workers,
+                            "[run] workers" if workers is None else "--workers")
+    formats = exports.check_formats(settings["output"]["formats"] if formats is None else formats)
+    check_input(Path(input_path))
     files.ensure_writable(out_dir)
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
-    n_workers = scheduler.resolve_workers(settings["run"]["workers"] if workers is None else workers)
+    n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
@@ -141,6 +168,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
     output.finalise(out_dir, tables, prev=previous)
+    exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -1,0 +1,218 @@
+"""Copies of the finished tables for other tools, written at the end of a run after the CSVs
+(which stay the review surface): read back from disk through pipeline.frames, so each copy
+holds exactly what the CSVs hold, analysts' decisions and columns included.
+
+- `sqlite`: outputs/extractions.db (sqlite-utils), one table per CSV with its primary key,
+  foreign keys to articles / sentences / agreements, list cells as JSON arrays, empty cells as
+  NULL, full-text search on sentences, agreement evidence and motives; and
+  outputs/extractions.metadata.json for Datasette (`make browse`): titles, descriptions, facets.
+- `parquet`: outputs/parquet/<table>.parquet (pyarrow), the dtypes of load_tables.
+
+Each file is written atomically (temp file + rename). A copy whose CSVs have not changed since
+it was written is left alone (a small memo under .cache/ records what it was made from).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pipeline.config import modules_digest
+from pipeline.errors import PipelineError
+from pipeline.schemas import TABLES, column_type
+from pipeline.write import files
+
+FORMATS = ("sqlite", "parquet")
+DB_FILE = "extractions.db"
+METADATA_FILE = "extractions.metadata.json"
+PARQUET_DIR = "parquet"
+MEMO = Path(".cache") / "exports.json"
+
+SQL_TYPES = {"str": str, "int": int, "float": float, "list": str}
+FTS_COLUMNS = {"sentences": ["text"], "agreements": ["name", "evidence"], "motives": ["text"]}
+FACETS = ("status", "kind", "type", "review_status", "code", "published_source", "language")
+ARRAY_FACETS = ("parties",)
+LABELS = {"articles": "title", "sentences": "text", "agreements": "name", "actors": "name",
+          "dates": "text", "motives": "text"}
+DESCRIPTIONS = {
+    "articles": "One row per article read: metadata, publication date and where it came from.",
+    "sentences": "Every sentence of the cleaned text; char_start:char_end index the article text. "
+                 "Full-text search on text.",
+    "agreements": "One row per distinct agreement per article: name, kind, parties, status, the "
+                  "evidence sentence and the analyst's review. Full-text search on name and evidence.",
+    "actors": "One row per distinct actor (state, organisation, person) per article.",
+    "dates": "Temporal expressions with their TIMEX value and the date they were resolved against.",
+    "motives": "Stated motives (reason, trigger, purpose, threat, benefit), with their cue and agreement. "
+               "Full-text search on text.",
+    "errors": "Inputs that could not be read or processed, with the coded message.",
+}
+
+
+def check_formats(formats, source: str = "[output] formats") -> list[str]:
+    """The export formats asked for, known and without repeats (E067 otherwise)."""
+    if isinstance(formats, str) or not all(isinstance(f, str) for f in formats):
+        raise PipelineError("E067", source, f"formats must be a list of names from {list(FORMATS)}, "
+                            f'e.g. formats = ["sqlite"]')
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise PipelineError("E067", source, f"unknown output format(s) {unknown}; known: {list(FORMATS)} "
+                            "(the CSVs are always written)")
+    return list(dict.fromkeys(formats))
+
+
+def _require(module: str, extra: str, what: str):
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise PipelineError("E068", what, f"needs the Python package {module.split('.')[0]}, which is not "
+                            f"installed; run `.venv/bin/python -m pip install -e '.[{extra}]'` (or "
+                            f"`make setup`), or drop {what!r} from [output] formats / --format")
+
+
+# ---------------------------------------------------------------- what a copy is made from
+def _made_from(out_dir: Path, fmt: str) -> str:
+    h = hashlib.sha256(modules_digest("write/exports", "frames", "schemas").encode() + fmt.encode())
+    for name, schema in TABLES.items():
+        h.update(f"{name}:{files.file_sha256(out_dir / schema.file)}\n".encode())
+    return h.hexdigest()
+
+
+def _targets(out_dir: Path, fmt: str) -> list[Path]:
+    if fmt == "sqlite":
+        return [out_dir / DB_FILE, out_dir / METADATA_FILE]
+    return [out_dir / PARQUET_DIR / f"{name}.parquet" for name in TABLES]
+
+
+def _read_memo(out_dir: Path) -> dict:
+    try:
+        memo = json.loads((out_dir / MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def write_exports(out_dir: Path, formats) -> list[str]:
+    """Write each format asked for whose CSVs changed since its last write (or whose files are
+    gone); returns the formats written."""
+    out_dir = Path(out_dir)
+    formats = check_formats(formats)
+    memo = _read_memo(out_dir)
+    done = []
+    for fmt in formats:
+        made_from = _made_from(out_dir, fmt)
+        if memo.get(fmt) == made_from and all(p.exists() for p in _targets(out_dir, fmt)):
+            continue
+        (write_sqlite if fmt == "sqlite" else write_parquet)(out_dir)
+        memo[fmt] = made_from
+        done.append(fmt)
+    if done:
+        try:
+            files.write_text_atomic(out_dir / MEMO, json.dumps(memo, sort_keys=True), durable=False)
+        except OSError:
+            pass    # only a shortcut: without it the copies are written again next time
+    return done
+
+
+# ---------------------------------------------------------------- SQLite
+def _sql_value(kind: str, value):
+    """A typed cell as SQLite stores it: "" and NA as NULL, lists as JSON arrays."""
+    if kind == "list":
+        return json.dumps(list(value), ensure_ascii=False) if len(value) else None
+    if kind == "str":
+        return value if isinstance(value, str) and value else None
+    if isinstance(value, (int, float)) or hasattr(value, "__index__"):
+        return int(value) if kind == "int" else float(value)
+    return None                 # pd.NA
+
+
+def _unique_key(df, key: str | None) -> bool:
+    return bool(key) and key in df.columns and (df[key] != "").all() and df[key].is_unique
+
+
+def write_sqlite(out_dir: Path) -> Path:
+    """outputs/extractions.db and its Datasette metadata, from the CSVs on disk."""
+    sqlite_utils = _require("sqlite_utils", "sqlite", "sqlite")
+    from pipeline.frames import load_tables
+
+    out_dir = Path(out_dir)
+    tables = load_tables(out_dir, validate=False)
+    keyed = {name: TABLES[name].key for name, df in tables.items() if _unique_key(df, TABLES[name].key)}
+    dest = out_dir / DB_FILE
+    with files.atomic_path(dest) as tmp:
+        db = sqlite_utils.Database(tmp)
+        try:
+            for name, df in tables.items():
+                kinds = {c: column_type(c) if c in TABLES[name].columns else "str" for c in df.columns}
+                fks = []
+                for col, other in (("article_id", "articles"), ("sentence_id", "sentences"),
+                                   ("agreement_id", "agreements")):
+                    if col in df.columns and other != name and other in keyed and keyed[other] == col:
+                        fks.append((col, other, col))
+                table = db[name]
+                table.create({c: SQL_TYPES[k] for c, k in kinds.items()}, pk=keyed.get(name),
+                             foreign_keys=fks or None, not_null=None)
+                cols = list(df.columns)
+                records = ({c: _sql_value(kinds[c], v) for c, v in zip(cols, row)}
+                           for row in df.itertuples(index=False, name=None))
+                table.insert_all(records, batch_size=1000)
+                for col, other, _ in fks:
+                    table.create_index([col], if_not_exists=True)
+                if name in FTS_COLUMNS and len(df):
+                    table.enable_fts(FTS_COLUMNS[name], create_triggers=False)
+            db.vacuum()
+        finally:
+            db.close()
+    files.write_text_atomic(out_dir / METADATA_FILE,
+                            json.dumps(datasette_metadata(tables), indent=2, ensure_ascii=False) + "\n")
+    return dest
+
+
+def datasette_metadata(tables) -> dict:
+    """Datasette metadata (`datasette serve extractions.db -m extractions.metadata.json`):
+    title, table descriptions from the contract, facets on status / kind / parties / review."""
+    db_name = Path(DB_FILE).stem
+    out: dict = {}
+    for name, df in tables.items():
+        facets: list = [c for c in FACETS if c in df.columns]
+        facets += [{"array": c} for c in ARRAY_FACETS if c in df.columns]
+        meta: dict = {"title": f"{name}.csv",
+                      "description": DESCRIPTIONS.get(name, f"The rows of {name}.csv.")
+                      + f" Columns as in {name}.csv (README, Tables); list cells are JSON arrays."}
+        if facets:
+            meta["facets"] = facets
+        if name in LABELS and LABELS[name] in df.columns:
+            meta["label_column"] = LABELS[name]
+        if name in FTS_COLUMNS:
+            meta["fts_table"] = f"{name}_fts"
+        out[name] = meta
+    return {
+        "title": "Agreement pipeline: extracted tables",
+        "description": "The tables of one run (the CSVs in this folder are the review surface; this "
+                       "database is rebuilt from them at the end of every run).",
+        "databases": {db_name: {"tables": out}},
+    }
+
+
+# ---------------------------------------------------------------- Parquet
+def arrow_schema(name: str, columns: list[str]):
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "list": pa.list_(pa.string())}
+    return pa.schema([(c, types[column_type(c) if c in TABLES[name].columns else "str"]) for c in columns])
+
+
+def write_parquet(out_dir: Path) -> Path:
+    """outputs/parquet/<table>.parquet for every table, from the CSVs on disk."""
+    pa = _require("pyarrow", "parquet", "parquet")
+    import pyarrow.parquet as pq
+
+    from pipeline.frames import load_tables
+
+    out_dir = Path(out_dir)
+    folder = out_dir / PARQUET_DIR
+    for name, df in load_tables(out_dir, validate=False).items():
+        table = pa.Table.from_pandas(df, schema=arrow_schema(name, list(df.columns)), preserve_index=False)
+        with files.atomic_path(folder / f"{name}.parquet") as tmp:
+            pq.write_table(table, tmp)
+    return folder
