@@ -44,12 +44,13 @@ def extractions() -> list[Extraction]:
     mo = TEXT_A.index("to deter smugglers")
     ex_a.motives = [MotiveFinding(0, mo, mo + len("to deter smugglers"), "to deter smugglers", "to deter", "FPA",
                                   "Norway")]
-    b = Article("port_logistics", "port_logistics.txt", TEXT_B, url="https://news.example/2024/05/chile-peru-port-logistics-talks.html")
+    b = Article("port_logistics", "port_logistics.txt", TEXT_B,
+                url="https://news.example/2024/05/chile-peru-port-logistics-talks.html")
     ex_b = Extraction(article=b, sentences=_sentences(b.article_id, TEXT_B))
-    p = TEXT_B.index("Port Logistics Agreement")
-    ex_b.agreements = [AgreementFinding("Port Logistics Agreement", "", "logistics", ["Chile", "Peru"],
-                                        "under_negotiation", "", [0], 0, 0.7,
-                                        [Mention(p, p + len("Port Logistics Agreement"), "Port Logistics Agreement", 0)])]
+    name = "Port Logistics Agreement"
+    p = TEXT_B.index(name)
+    ex_b.agreements = [AgreementFinding(name, "", "logistics", ["Chile", "Peru"], "under_negotiation", "", [0], 0,
+                                        0.7, [Mention(p, p + len(name), name, 0)])]
     ex_b.actors = [ActorFinding("Chile", "state", mentions=[Mention(0, 5, "Chile", 0)])]
     return [ex_a, ex_b]
 

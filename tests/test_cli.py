@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -99,7 +98,8 @@ def test_cli_empty_input_folder_is_an_error(tmp_path, files, capsys):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("ok,failed,expected", [(5, 4, "articles 9 (ok 5, failed 4)"), (3, 0, "articles 3 (ok 3, failed 0)")])
+@pytest.mark.parametrize("ok,failed,expected", [(5, 4, "articles 9 (ok 5, failed 4)"),
+                                                (3, 0, "articles 3 (ok 3, failed 0)")])
 def test_cli_summary_line_cannot_be_misread(ok, failed, expected):
     s = RunSummary(read=ok + 1, failed=failed, rows={"articles": ok, "sentences": 7, "errors": failed})
     assert s.line().startswith(expected + "; rows: sentences 7")

@@ -327,6 +327,9 @@ def _first_line(text: str, limit: int = 90) -> str:
     return line[:limit].rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
 
 
+FALLBACK_FROM = {"url": "URL", "text": "text", "id": "ID"}
+
+
 def display_title(article: dict, first_sentence: str = "") -> tuple[str, str]:
     """(what the index shows for an article, where it came from: "title", "url", "text" or "id").
     Display only: articles.csv keeps its title column as extracted."""
@@ -371,7 +374,7 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
         href = quote(page_name(aid))
         title, origin = display_title(r, first.get(aid, ""))
         shown = esc(title) if origin == "title" else (
-            f'<span class="fallback" title="no title found: shown from the {"URL" if origin == "url" else "text" if origin == "text" else "ID"}">'
+            f'<span class="fallback" title="no title found: shown from the {FALLBACK_FROM[origin]}">'
             f"{esc(title)}</span>")
         ags = agreements.get(aid, [])
         ag_status = sorted({(a.get("status") or "").strip() for a in ags} - {""})
@@ -382,21 +385,24 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
         share = 100 * reviewed[aid] / total[aid] if total[aid] else None
         review = "-" if share is None else "none" if share == 0 else "all" if share == 100 else "some"
         text = " ".join([title, aid, r.get("site", ""), r.get("published", ""),
-                         *(f"{a.get('name', '')} {a.get('acronym', '')} {a.get('status', '')} {a.get('parties', '')}"
+                         *(" ".join(a.get(k, "") for k in ("name", "acronym", "status", "parties"))
                            for a in ags)]).lower()
-        cells = "".join(f'<td data-sort="{counts[k][aid]}">{counts[k][aid]}</td>' for k in ("actors", "dates", "motives"))
+        cells = "".join(f'<td data-sort="{counts[k][aid]}">{counts[k][aid]}</td>'
+                        for k in ("actors", "dates", "motives"))
         rows.append(
             f'<tr data-text="{esc(text)}" data-status="{esc(" ".join(ag_status))}" data-review="{review}">'
             f'<td data-sort="{esc(title.lower())}"><a href="{href}">{shown}</a><br><code>{esc(aid)}</code></td>'
             f'<td data-sort="{esc(r.get("published", ""))}">{esc(r.get("published", ""))}</td>'
             f'<td data-sort="{esc((r.get("site") or "").lower())}">{esc(r.get("site", ""))}</td>'
             f'<td data-sort="{counts["agreements"][aid]}">{counts["agreements"][aid]}{ag_cell}</td>{cells}'
-            f'<td data-sort="{"" if share is None else f"{share:.0f}"}">{"-" if share is None else f"{share:.0f}%"}</td></tr>')
+            f'<td data-sort="{"" if share is None else f"{share:.0f}"}">'
+            f'{"-" if share is None else f"{share:.0f}%"}</td></tr>')
     options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in sorted(statuses))
     head = f"<header><h1>Articles ({len(article_rows)})</h1></header><style>{INDEX_CSS}</style>"
-    controls = ('<div class="controls"><input type="search" id="q" placeholder="search titles, sites, agreements, parties" '
-                'aria-label="search">'
-                f'<select id="status" aria-label="agreement status"><option value="">any agreement status</option>{options}</select>'
+    controls = ('<div class="controls"><input type="search" id="q" aria-label="search" '
+                'placeholder="search titles, sites, agreements, parties">'
+                '<select id="status" aria-label="agreement status"><option value="">any agreement status</option>'
+                f'{options}</select>'
                 '<select id="review" aria-label="review"><option value="">any review state</option>'
                 '<option value="none">not started</option><option value="some">partly reviewed</option>'
                 '<option value="all">fully reviewed</option><option value="-">nothing to review</option></select>'
