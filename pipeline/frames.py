@@ -170,8 +170,6 @@ def load_tables(path: str | Path = "outputs", validate: bool = True, source: str
     A table whose file is absent comes back empty with its columns; a folder without
     articles.csv is E060. validate=False skips the pandera checks (a half-reviewed file).
     source="parquet" reads <path>/parquet/*.parquet (written with --format parquet) instead."""
-    from pipeline.write import csvio
-
     folder = Path(path)
     if source not in ("csv", "parquet"):
         raise PipelineError("E060", str(folder), f"source={source!r}; give \"csv\" or \"parquet\"")
@@ -182,17 +180,26 @@ def load_tables(path: str | Path = "outputs", validate: bool = True, source: str
                                                                        else "") + "), e.g. load_tables(\"outputs\")")
     out = Tables()
     out.folder = folder
-    for name, schema in TABLES.items():
-        file = folder / schema.file if source == "csv" else folder / "parquet" / f"{name}.parquet"
-        if not file.is_file():
-            df = empty_frame(schema)
-        elif source == "csv":
-            header, records = csvio.read_csv_table(file)
-            df = frame(schema, header, records, str(file))
-        else:
-            df = _from_parquet(file)
-        out[name] = validate_frame(schema, df, str(file)) if validate and len(df) else df
+    for name in TABLES:
+        out[name] = load_table(folder, name, validate, source)
     return out
+
+
+def load_table(folder: str | Path, name: str, validate: bool = True, source: str = "csv") -> "pd.DataFrame":
+    """One table of an output folder (load_tables reads them all), empty when its file is absent."""
+    from pipeline.write import csvio
+
+    schema = TABLES[name]
+    folder = Path(folder)
+    file = folder / schema.file if source == "csv" else folder / "parquet" / f"{name}.parquet"
+    if not file.is_file():
+        return empty_frame(schema)
+    if source == "csv":
+        header, records = csvio.read_csv_table(file)
+        df = frame(schema, header, records, str(file))
+    else:
+        df = _from_parquet(file)
+    return validate_frame(schema, df, str(file)) if validate and len(df) else df
 
 
 def _from_parquet(file: Path) -> "pd.DataFrame":

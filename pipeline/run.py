@@ -168,7 +168,8 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
     output.finalise(out_dir, tables, prev=previous)
-    exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
+    tables.clear()                              # the copies read the CSVs back, a table at a time
+    exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
     summary.seconds = time.perf_counter() - t0
     return summary

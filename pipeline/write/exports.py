@@ -133,55 +133,56 @@ def _unique_key(df, key: str | None) -> bool:
 def write_sqlite(out_dir: Path) -> Path:
     """outputs/extractions.db and its Datasette metadata, from the CSVs on disk."""
     sqlite_utils = _require("sqlite_utils", "sqlite", "sqlite")
-    from pipeline.frames import load_tables
+    from pipeline.frames import load_table
 
     out_dir = Path(out_dir)
-    tables = load_tables(out_dir, validate=False)
-    keyed = {name: TABLES[name].key for name, df in tables.items() if _unique_key(df, TABLES[name].key)}
     dest = out_dir / DB_FILE
+    columns: dict[str, list[str]] = {}
+    keyed: dict[str, str] = {}
     with files.atomic_path(dest) as tmp:
         db = sqlite_utils.Database(tmp)
         try:
-            for name, df in tables.items():
+            for name in TABLES:             # one table in memory at a time
+                df = load_table(out_dir, name, validate=False)
+                columns[name] = list(df.columns)
+                if _unique_key(df, TABLES[name].key):
+                    keyed[name] = TABLES[name].key
                 kinds = {c: column_type(c) if c in TABLES[name].columns else "str" for c in df.columns}
-                fks = []
-                for col, other in (("article_id", "articles"), ("sentence_id", "sentences"),
-                                   ("agreement_id", "agreements")):
-                    if col in df.columns and other != name and other in keyed and keyed[other] == col:
-                        fks.append((col, other, col))
+                fks = [(col, other, col) for col, other in (("article_id", "articles"), ("sentence_id", "sentences"),
+                                                            ("agreement_id", "agreements"))
+                       if col in df.columns and other != name and keyed.get(other) == col]
                 table = db[name]
-                table.create({c: SQL_TYPES[k] for c, k in kinds.items()}, pk=keyed.get(name),
-                             foreign_keys=fks or None, not_null=None)
+                table.create({c: SQL_TYPES[k] for c, k in kinds.items()}, pk=keyed.get(name), foreign_keys=fks or None)
                 cols = list(df.columns)
-                records = ({c: _sql_value(kinds[c], v) for c, v in zip(cols, row)}
-                           for row in df.itertuples(index=False, name=None))
-                table.insert_all(records, batch_size=1000)
-                for col, other, _ in fks:
+                table.insert_all(({c: _sql_value(kinds[c], v) for c, v in zip(cols, row)}
+                                  for row in df.itertuples(index=False, name=None)), batch_size=1000)
+                for col, _, _ in fks:
                     table.create_index([col], if_not_exists=True)
                 if name in FTS_COLUMNS and len(df):
                     table.enable_fts(FTS_COLUMNS[name], create_triggers=False)
+                del df
             db.vacuum()
         finally:
             db.close()
     files.write_text_atomic(out_dir / METADATA_FILE,
-                            json.dumps(datasette_metadata(tables), indent=2, ensure_ascii=False) + "\n")
+                            json.dumps(datasette_metadata(columns), indent=2, ensure_ascii=False) + "\n")
     return dest
 
 
-def datasette_metadata(tables) -> dict:
-    """Datasette metadata (`datasette serve extractions.db -m extractions.metadata.json`):
-    title, table descriptions from the contract, facets on status / kind / parties / review."""
+def datasette_metadata(columns: dict[str, list[str]]) -> dict:
+    """Datasette metadata (`datasette serve extractions.db -m extractions.metadata.json`) for
+    tables with these columns: title, descriptions, facets on status / kind / parties / review."""
     db_name = Path(DB_FILE).stem
     out: dict = {}
-    for name, df in tables.items():
-        facets: list = [c for c in FACETS if c in df.columns]
-        facets += [{"array": c} for c in ARRAY_FACETS if c in df.columns]
+    for name, cols in columns.items():
+        facets: list = [c for c in FACETS if c in cols]
+        facets += [{"array": c} for c in ARRAY_FACETS if c in cols]
         meta: dict = {"title": f"{name}.csv",
                       "description": DESCRIPTIONS.get(name, f"The rows of {name}.csv.")
                       + f" Columns as in {name}.csv (README, Tables); list cells are JSON arrays."}
         if facets:
             meta["facets"] = facets
-        if name in LABELS and LABELS[name] in df.columns:
+        if name in LABELS and LABELS[name] in cols:
             meta["label_column"] = LABELS[name]
         if name in FTS_COLUMNS:
             meta["fts_table"] = f"{name}_fts"
@@ -207,12 +208,14 @@ def write_parquet(out_dir: Path) -> Path:
     pa = _require("pyarrow", "parquet", "parquet")
     import pyarrow.parquet as pq
 
-    from pipeline.frames import load_tables
+    from pipeline.frames import load_table
 
     out_dir = Path(out_dir)
     folder = out_dir / PARQUET_DIR
-    for name, df in load_tables(out_dir, validate=False).items():
+    for name in TABLES:                     # one table in memory at a time
+        df = load_table(out_dir, name, validate=False)
         table = pa.Table.from_pandas(df, schema=arrow_schema(name, list(df.columns)), preserve_index=False)
         with files.atomic_path(folder / f"{name}.parquet") as tmp:
             pq.write_table(table, tmp)
+        del df, table
     return folder
