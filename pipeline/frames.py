@@ -70,7 +70,9 @@ def frame(schema: Schema, header: list[str], records: list[tuple[int, dict]], di
     if problems:
         raise PipelineError("E061", display, f"{len(problems)} cells have the wrong type: "
                             + "; ".join(problems[:10]) + "; fix them in the spreadsheet, or run the pipeline again")
-    return pd.DataFrame(data, columns=columns)
+    df = pd.DataFrame(data, columns=columns)
+    df.attrs["csv_lines"] = lines           # row i came from line lines[i] of the file
+    return df
 
 
 def empty_frame(schema: Schema) -> "pd.DataFrame":
@@ -119,7 +121,12 @@ def validate_frame(schema: Schema, df: "pd.DataFrame", display: str) -> "pd.Data
         return pandera_schema(schema).validate(df, lazy=True)
     except pe.SchemaErrors as e:
         cases = e.failure_cases
-        shown = [f"{r.column}: {r.check} (row {r.index}, value {r.failure_case!r})"
+        lines = df.attrs.get("csv_lines") or []
+
+        def where(i) -> str:
+            return f"line {lines[i]}" if isinstance(i, int) and 0 <= i < len(lines) else f"row {i}"
+
+        shown = [f"{where(r.index)}: {r.column} {r.check}, value {r.failure_case!r}"
                  for r in cases.head(10).itertuples()]
         more = f" (+{len(cases) - 10} more)" if len(cases) > 10 else ""
         raise PipelineError("E061", display, f"{len(cases)} values break the contract: " + "; ".join(shown)

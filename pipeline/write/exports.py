@@ -61,13 +61,15 @@ def check_formats(formats, source: str = "[output] formats") -> list[str]:
 
 
 def _require(module: str, extra: str, what: str):
+    """Import module, or E068 naming what to install (extra: the pyproject extra, "" for core)."""
     import importlib
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError:
-        raise PipelineError("E068", what, f"needs the Python package {module.split('.')[0]}, which is not "
-                            f"installed; run `.venv/bin/python -m pip install -e '.[{extra}]'` (or "
-                            f"`make setup`), or drop {what!r} from [output] formats / --format")
+        target = f"'.[{extra}]'" if extra else "."
+        raise PipelineError("E068", what, f"needs the Python package {module}, which is not installed; "
+                            f"run `.venv/bin/python -m pip install -e {target}` (or `make setup`), or drop "
+                            f"{what!r} from [output] formats / --format")
 
 
 # ---------------------------------------------------------------- what a copy is made from
@@ -132,7 +134,7 @@ def _unique_key(df, key: str | None) -> bool:
 
 def write_sqlite(out_dir: Path) -> Path:
     """outputs/extractions.db and its Datasette metadata, from the CSVs on disk."""
-    sqlite_utils = _require("sqlite_utils", "sqlite", "sqlite")
+    sqlite_utils = _require("sqlite_utils", "", "sqlite")
     from pipeline.frames import load_table
 
     out_dir = Path(out_dir)
