@@ -34,45 +34,56 @@ def split_list(cell: str) -> list[str]:
     return [v.strip() for v in (cell or "").split(LIST_SEPARATOR.strip()) if v.strip()]
 
 
-def _typed(name: str, column: str, values: list[str], lines: list[int], problems: list[str]):
-    import pandas as pd
-
-    kind = column_type(column)
-    if kind == "str":
-        return pd.array(values, dtype="string")
-    if kind == "list":
-        return pd.Series([split_list(v) for v in values], dtype="object").array
-    parse = int if kind == "int" else float
-    out = []
-    for v, line in zip(values, lines):
-        v = v.strip()
-        if not v:
-            out.append(pd.NA)
-            continue
-        try:
-            out.append(parse(v))
-        except ValueError:
-            problems.append(f"line {line}: {column}={v!r} is not {'an integer' if kind == 'int' else 'a number'}")
-            out.append(pd.NA)
-    return pd.array(out, dtype=PANDAS_DTYPES[kind])
+def kind_of(schema: Schema, column: str) -> str:
+    """The type of a table's column: by schemas.column_type for the contract's columns; a column
+    an analyst added is text."""
+    return column_type(column) if column in schema.columns else "str"
 
 
-def frame(schema: Schema, header: list[str], records: list[tuple[int, dict]], display: str) -> "pd.DataFrame":
-    """A typed DataFrame of one table's CSV records ((line, row) pairs from csvio.read_csv_table):
-    the contract columns in order, then any column the analyst added."""
-    import pandas as pd
-
+def typed_columns(schema: Schema, header: list[str], records: list[tuple[int, dict]],
+                  display: str) -> dict[str, tuple[str, list]]:
+    """column -> (kind, Python values) of one table's CSV records ((line, row) pairs from
+    csvio.read_csv_table): the contract columns in order, then any column the analyst added.
+    Text stays str ("" when empty), numbers are int/float or None, list cells are lists. A cell
+    that is not a number where one is due is E061 (naming the file, line and column)."""
     columns = list(schema.columns) + [h for h in header if h and h not in schema.columns]
-    lines = [n for n, _ in records]
     problems: list[str] = []
-    data = {c: _typed(schema.name, c, [r.get(c, "") or "" for _, r in records], lines, problems)
-            for c in columns}
+    out: dict[str, tuple[str, list]] = {}
+    for c in columns:
+        kind = kind_of(schema, c)
+        values = [r.get(c) or "" for _, r in records]
+        if kind == "list":
+            values = [split_list(v) for v in values]
+        elif kind in ("int", "float"):
+            parse, typed = (int if kind == "int" else float), []
+            for v, (line, _) in zip(values, records):
+                v = v.strip()
+                try:
+                    typed.append(parse(v) if v else None)
+                except ValueError:
+                    problems.append(f"line {line}: {c}={v!r} is not {'an integer' if kind == 'int' else 'a number'}")
+                    typed.append(None)
+            values = typed
+        out[c] = (kind, values)
     if problems:
         raise PipelineError("E061", display, f"{len(problems)} cells have the wrong type: "
                             + "; ".join(problems[:10]) + "; fix them in the spreadsheet, or run the pipeline again")
-    df = pd.DataFrame(data, columns=columns)
-    df.attrs["csv_lines"] = lines           # row i came from line lines[i] of the file
-    return df
+    return out
+
+
+def frame(schema: Schema, header: list[str], records: list[tuple[int, dict]], display: str) -> "pd.DataFrame":
+    """A typed DataFrame of one table's CSV records (see typed_columns)."""
+    import pandas as pd
+
+    data = {}
+    for c, (kind, values) in typed_columns(schema, header, records, display).items():
+        if kind == "list":
+            data[c] = pd.Series(values, dtype="object").array
+        elif kind == "str":
+            data[c] = pd.array(values, dtype="string")
+        else:
+            data[c] = pd.array([pd.NA if v is None else v for v in values], dtype=PANDAS_DTYPES[kind])
+    return pd.DataFrame(data, columns=list(data))
 
 
 def empty_frame(schema: Schema) -> "pd.DataFrame":
@@ -113,15 +124,17 @@ def pandera_schema(schema: Schema):
     return pa.DataFrameSchema(columns, name=schema.name, strict=False, ordered=False)
 
 
-def validate_frame(schema: Schema, df: "pd.DataFrame", display: str) -> "pd.DataFrame":
-    """pandera validate(lazy=True): every failing cell collected, then one E061 naming them."""
+def validate_frame(schema: Schema, df: "pd.DataFrame", display: str, lines: list[int] | None = None
+                   ) -> "pd.DataFrame":
+    """pandera validate(lazy=True): every failing cell collected, then one E061 naming them (by
+    file line when lines, the line of each row, is given)."""
     import pandera.errors as pe
 
     try:
         return pandera_schema(schema).validate(df, lazy=True)
     except pe.SchemaErrors as e:
         cases = e.failure_cases
-        lines = df.attrs.get("csv_lines") or []
+        lines = lines or []
 
         def where(i) -> str:
             return f"line {lines[i]}" if isinstance(i, int) and 0 <= i < len(lines) else f"row {i}"
@@ -201,12 +214,14 @@ def load_table(folder: str | Path, name: str, validate: bool = True, source: str
     file = folder / schema.file if source == "csv" else folder / "parquet" / f"{name}.parquet"
     if not file.is_file():
         return empty_frame(schema)
+    lines = None
     if source == "csv":
         header, records = csvio.read_csv_table(file)
         df = frame(schema, header, records, str(file))
+        lines = [n for n, _ in records]
     else:
         df = _from_parquet(file)
-    return validate_frame(schema, df, str(file)) if validate and len(df) else df
+    return validate_frame(schema, df, str(file), lines) if validate and len(df) else df
 
 
 def _from_parquet(file: Path) -> "pd.DataFrame":
@@ -214,7 +229,7 @@ def _from_parquet(file: Path) -> "pd.DataFrame":
 
     df = pd.read_parquet(file)
     for c in df.columns:
-        kind = column_type(c)
+        kind = column_type(c)       # (an analyst's column named like a contract one is typed like it)
         if kind == "list":
             df[c] = pd.Series([list(v) for v in df[c]], index=df.index, dtype="object")
         else:

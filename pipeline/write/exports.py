@@ -117,25 +117,27 @@ def write_exports(out_dir: Path, formats) -> list[str]:
 
 
 # ---------------------------------------------------------------- SQLite
-def _sql_value(kind: str, value):
-    """A typed cell as SQLite stores it: "" and NA as NULL, lists as JSON arrays."""
+def _sql_column(kind: str, values: list) -> list:
+    """A typed column (frames.typed_columns) as SQLite stores it: "" as NULL, lists as JSON arrays."""
     if kind == "list":
-        return json.dumps(list(value), ensure_ascii=False) if len(value) else None
+        return [json.dumps(v, ensure_ascii=False) if v else None for v in values]
     if kind == "str":
-        return value if isinstance(value, str) and value else None
-    if isinstance(value, (int, float)) or hasattr(value, "__index__"):
-        return int(value) if kind == "int" else float(value)
-    return None                 # pd.NA
+        return [v or None for v in values]
+    return values
 
 
-def _unique_key(df, key: str | None) -> bool:
-    return bool(key) and key in df.columns and (df[key] != "").all() and df[key].is_unique
+def _unique_key(columns: dict[str, tuple[str, list]], key: str | None) -> bool:
+    if not key or key not in columns:
+        return False
+    values = columns[key][1]
+    return all(values) and len(set(values)) == len(values)
 
 
 def write_sqlite(out_dir: Path) -> Path:
     """outputs/extractions.db and its Datasette metadata, from the CSVs on disk."""
     sqlite_utils = _require("sqlite_utils", "", "sqlite")
-    from pipeline.frames import load_table
+    from pipeline.frames import typed_columns
+    from pipeline.write import csvio
 
     out_dir = Path(out_dir)
     dest = out_dir / DB_FILE
@@ -143,27 +145,33 @@ def write_sqlite(out_dir: Path) -> Path:
     keyed: dict[str, str] = {}
     with files.atomic_path(dest) as tmp:
         db = sqlite_utils.Database(tmp)
+        # a temp file, fsynced once when renamed into place: no journal syncs while it is built
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         try:
-            for name in TABLES:             # one table in memory at a time
-                df = load_table(out_dir, name, validate=False)
-                columns[name] = list(df.columns)
-                if _unique_key(df, TABLES[name].key):
-                    keyed[name] = TABLES[name].key
-                kinds = {c: column_type(c) if c in TABLES[name].columns else "str" for c in df.columns}
+            for name, schema in TABLES.items():     # one table in memory at a time
+                header, records = csvio.read_csv_table(out_dir / schema.file)
+                typed = typed_columns(schema, header, records, str(out_dir / schema.file))
+                del records
+                cols = list(typed)
+                columns[name] = cols
+                if _unique_key(typed, schema.key):
+                    keyed[name] = schema.key
                 fks = [(col, other, col) for col, other in (("article_id", "articles"), ("sentence_id", "sentences"),
                                                             ("agreement_id", "agreements"))
-                       if col in df.columns and other != name and keyed.get(other) == col]
+                       if col in typed and other != name and keyed.get(other) == col]
                 table = db[name]
-                table.create({c: SQL_TYPES[k] for c, k in kinds.items()}, pk=keyed.get(name), foreign_keys=fks or None)
-                cols = list(df.columns)
-                table.insert_all(({c: _sql_value(kinds[c], v) for c, v in zip(cols, row)}
-                                  for row in df.itertuples(index=False, name=None)), batch_size=1000)
+                table.create({c: SQL_TYPES[kind] for c, (kind, _) in typed.items()}, pk=keyed.get(name),
+                             foreign_keys=fks or None)
+                values = zip(*(_sql_column(kind, v) for kind, v in typed.values()))
+                with db.conn:       # one transaction per table, the values bound as they are
+                    db.conn.executemany(f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in cols)}) "
+                                        f"VALUES ({', '.join('?' * len(cols))})", values)
                 for col, _, _ in fks:
                     table.create_index([col], if_not_exists=True)
-                if name in FTS_COLUMNS and len(df):
+                if name in FTS_COLUMNS and table.count:
                     table.enable_fts(FTS_COLUMNS[name], create_triggers=False)
-                del df
-            db.vacuum()
+                del typed, values
         finally:
             db.close()
     files.write_text_atomic(out_dir / METADATA_FILE,
