@@ -138,3 +138,14 @@ def test_cli_readme_config_example_runs_here(tmp_path, example):
     if name:      # an example that names a model names one make setup installs
         assert importlib.util.find_spec(name) is not None, f"README's --config example names {name}, not installed"
     assert settings["run"]["workers"] >= 0
+
+
+@pytest.mark.parametrize("formats", ['["xlsx"]', '"sqlite"'])
+def test_cli_unknown_output_format_in_settings_refused(tmp_path, formats, capsys):
+    cfg = tmp_path / "my.toml"
+    cfg.write_text(f"[output]\nformats = {formats}\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Norway and Iceland signed an accord.\n", encoding="utf-8")
+    assert main(["run", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"), "--config", str(cfg)]) == 2
+    assert "[E067] [output] formats" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -142,3 +142,23 @@ def test_frames_readme_snippet_runs(outputs, tmp_path, monkeypatch):
     scope: dict = {}
     exec(compile(snippet, "README.md", "exec"), scope)
     assert set(TABLES) <= set(scope["t"])
+
+
+@pytest.mark.parametrize("column,cell", [("char_start", "twelve")])
+def test_frames_wrong_number_cell_names_line_and_column(tmp_path, column, cell):
+    out = write_outputs(tmp_path / "outputs")
+    rows = csvio.read_csv(out / "dates.csv")
+    rows[1][column] = cell
+    csvio.write_csv_atomic(out / "dates.csv", csvio.read_header(out / "dates.csv"), rows)
+    with pytest.raises(PipelineError) as e:
+        load_tables(out, validate=False)
+    assert e.value.code == "E061" and f"line 3: {column}='{cell}'" in str(e.value)
+
+
+@pytest.mark.parametrize("extra", ["n_checked"])
+def test_frames_analyst_column_is_kept_as_text(tmp_path, extra):
+    out = write_outputs(tmp_path / "outputs")
+    rows = [dict(r, **{extra: "2"}) for r in csvio.read_csv(out / "actors.csv")]
+    csvio.write_csv_atomic(out / "actors.csv", csvio.read_header(out / "actors.csv") + [extra], rows)
+    df = load_tables(out).actors
+    assert df.columns[-1] == extra and df[extra].dtype == pd.StringDtype() and (df[extra] == "2").all()
