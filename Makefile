@@ -29,10 +29,10 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies and the spaCy model
 	@echo "setup ok: $(VENV)"
 
-run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs and the report
+run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs, the report and extractions.db
 	$(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) $(ARGS)
 
-browse: $(STAMP) ## Browse OUTPUT's tables in Datasette at http://127.0.0.1:PORT (runs the pipeline first if there is no database)
+browse: $(STAMP) ## Browse the tables in Datasette on 127.0.0.1:PORT (OUTPUT/extractions.db; runs the pipeline first if absent)
 	@test -f $(OUTPUT)/extractions.db || $(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) --format sqlite
 	$(PY) -m datasette serve $(OUTPUT)/extractions.db --metadata $(OUTPUT)/extractions.metadata.json --host 127.0.0.1 --port $(PORT) $(ARGS)
 

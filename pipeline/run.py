@@ -3,7 +3,8 @@
 Articles are read and cleaned one at a time (pipeline.read); each is looked up in the cache or
 parsed and extracted (pipeline.scheduler runs pipeline.extract.analyse, inline or in workers);
 its rows are added to the tables and its report page written at once; at the end the tables are
-merged with the analysts' reviews and written (pipeline.write). No extraction logic lives here.
+merged with the analysts' reviews and written (pipeline.write), then copied from the CSVs into
+SQLite / Parquet ([output] formats, write/exports). No extraction logic lives here.
 """
 from __future__ import annotations
 
