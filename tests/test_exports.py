@@ -140,3 +140,15 @@ def test_exports_run_writes_the_copies_after_the_csvs(tmp_path, fmt):
     s = t.sentences
     assert ((s.char_end - s.char_start) == s.text.str.len()).all()
     assert len(t.with_sentences("motives")) == len(t.motives)
+
+
+@pytest.mark.parametrize("first,then,gone", [(["sqlite", "parquet"], ["sqlite"], "parquet")])
+def test_exports_copy_no_longer_asked_for_is_removed(outputs, first, then, gone):
+    if "parquet" in first:
+        pytest.importorskip("pyarrow", reason="pyarrow is the `parquet` extra (make setup installs it)")
+    exports.write_exports(outputs, first)
+    assert (outputs / exports.PARQUET_DIR / "articles.parquet").exists()
+    (outputs / exports.PARQUET_DIR / "notes.txt").write_text("mine", encoding="utf-8")   # not ours: kept
+    assert exports.write_exports(outputs, then) == []
+    assert not (outputs / exports.PARQUET_DIR / "articles.parquet").exists()
+    assert (outputs / exports.PARQUET_DIR / "notes.txt").exists() and (outputs / exports.DB_FILE).exists()

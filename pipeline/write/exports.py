@@ -96,11 +96,19 @@ def _read_memo(out_dir: Path) -> dict:
 
 def write_exports(out_dir: Path, formats) -> list[str]:
     """Write each format asked for whose CSVs changed since its last write (or whose files are
-    gone); returns the formats written."""
+    gone); returns the formats written. A copy a run wrote earlier but this run does not write
+    is removed (its files only), so no copy ever disagrees with the CSVs beside it."""
     out_dir = Path(out_dir)
     formats = check_formats(formats)
     memo = _read_memo(out_dir)
     done = []
+    for fmt in [f for f in FORMATS if f not in formats and f in memo]:
+        for p in _targets(out_dir, fmt):
+            p.unlink(missing_ok=True)
+        if fmt == "parquet" and (out_dir / PARQUET_DIR).is_dir() and not any((out_dir / PARQUET_DIR).iterdir()):
+            (out_dir / PARQUET_DIR).rmdir()
+        del memo[fmt]
+        done.append(f"-{fmt}")
     for fmt in formats:
         made_from = _made_from(out_dir, fmt)
         if memo.get(fmt) == made_from and all(p.exists() for p in _targets(out_dir, fmt)):
@@ -113,7 +121,7 @@ def write_exports(out_dir: Path, formats) -> list[str]:
             files.write_text_atomic(out_dir / MEMO, json.dumps(memo, sort_keys=True), durable=False)
         except OSError:
             pass    # only a shortcut: without it the copies are written again next time
-    return done
+    return [f for f in done if not f.startswith("-")]
 
 
 # ---------------------------------------------------------------- SQLite
