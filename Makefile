@@ -9,10 +9,11 @@ SHARED ?= ../shared
 INPUT  ?= corpus
 OUTPUT ?= outputs
 N      ?= 2000
+PORT   ?= 8001
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test eval bench bench-dates bench-motives bench-html browser-setup lock clean clean-all
+.PHONY: help setup run browse test eval bench bench-dates bench-motives bench-html browser-setup lock clean clean-all
 
 help: ## Print this help
 	@echo "Usage: make TARGET   (variables: INPUT=$(INPUT) OUTPUT=$(OUTPUT) SHARED=$(SHARED) N=$(N) ARGS=...)"
@@ -22,14 +23,18 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench,browse,parquet]"
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies and the spaCy model
 	@echo "setup ok: $(VENV)"
 
-run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs and the report
+run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs, the report and extractions.db
 	$(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) $(ARGS)
+
+browse: $(STAMP) ## Browse the tables in Datasette on 127.0.0.1:PORT (OUTPUT/extractions.db; runs the pipeline first if absent)
+	@test -f $(OUTPUT)/extractions.db || $(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) --format sqlite
+	$(PY) -m datasette serve $(OUTPUT)/extractions.db --metadata $(OUTPUT)/extractions.metadata.json --host 127.0.0.1 --port $(PORT) $(ARGS)
 
 test: $(STAMP) ## Run the test suite (pytest)
 	$(PY) -m pytest -q $(ARGS)

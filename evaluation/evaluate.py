@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evaluation.floors import gate
 from pipeline.schemas import ACTORS, AGREEMENTS, ARTICLES, DATES, MOTIVES, TABLES
+from pipeline.errors import format_error
 from pipeline.write.csvio import read_csv
 from evaluation.gold import read_jsonl_gold
 
@@ -194,5 +195,11 @@ def main(args) -> int:
     else:
         outputs = Path(args.outputs)
     res = score(outputs, gold)
+    if gold and res["articles_missing"] == res["articles"]:
+        # nothing to score: all zeros would read as a (very) bad result rather than a wrong folder
+        print(format_error("E065", str(outputs), f"none of the {len(gold)} gold articles of {args.gold} is "
+                           "in these outputs (articles.csv); score the outputs of a run over the gold's "
+                           "articles, or use --run INPUT"), file=sys.stderr)
+        return 1
     print(json.dumps(res) if args.json else report(res))
     return gate(flat(res), args.floors, args.section)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
+from pathlib import Path
 
 from pipeline.errors import PipelineError
 
@@ -44,9 +45,14 @@ def gate(scores: dict[str, float], path: str | None, section: str) -> int:
 
 
 def require_data(args, hint: str) -> str:
-    """The --data path of a benchmark command, or E040 saying what to pass."""
+    """The --data path of a benchmark command: E040 when none is given, E066 when it is not there
+    (the data, not its scorer, is what is missing: typically ../shared is absent)."""
     if not getattr(args, "data", None):
         raise PipelineError("E040", "--data", f"no benchmark data given; pass --data {hint}")
+    if not Path(args.data).is_file():
+        raise PipelineError("E066", str(args.data), f"benchmark data not found ({hint} is part of the "
+                            "shared folder, expected beside the project as ../shared); put it there, or "
+                            "pass --data (make: SHARED=path)")
     return args.data
 
 

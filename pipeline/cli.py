@@ -6,11 +6,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline import __version__
+from pipeline.errors import PipelineError, format_error
 from pipeline.schemas import REVIEW_TABLES
+
+CONSOLE_SCRIPT = "agreement-pipeline"        # [project.scripts] in pyproject.toml
+MODULE_PROG = "python -m pipeline"
+SIGPIPE_EXIT = 141                           # 128 + SIGPIPE: what a shell tool cut off by `head` exits with
 
 
 def _settings(args):
@@ -24,7 +30,11 @@ def cmd_run(args) -> int:
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
     others = "keep" if args.keep_others else "drop" if args.drop_others else None
-    summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force, others=others)
+    formats = None
+    if args.format:
+        formats = list(dict.fromkeys([*settings["output"]["formats"], *args.format]))
+    summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force, others=others,
+                  formats=formats)
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
     for warning in summary.warnings:
@@ -50,10 +60,23 @@ def _evaluation(module: str):
                             "product; run this command from a source checkout (the folder holding Makefile)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipeline", description=(
+def worker_count(text: str) -> int:
+    """--workers: 0 (all cores) or a positive number; anything else is a usage error (exit 2)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(format_error(
+            "E063", "--workers", f"{text!r} is not a number of processes; give 0 (all cores) or a positive number"))
+    return n
+
+
+def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=(
         "Extract agreements, actors, dates and stated motives from news articles into "
         "source-linked CSV tables."))
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser("run", help="process articles into the output tables",
@@ -62,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--input", help="folder or file of articles (default: [run] input = corpus)")
     r.add_argument("--output", help="folder for the tables (default: [run] output = outputs)")
     r.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
-    r.add_argument("--workers", type=int, help="worker processes (default: [run] workers; 0 = all cores)")
+    r.add_argument("--workers", type=worker_count, help="worker processes (default: [run] workers; 0 = all cores)")
+    r.add_argument("--format", action="append", choices=["sqlite", "parquet"], metavar="{sqlite,parquet}",
+                   help="also write this copy of the tables (repeatable; added to [output] formats, "
+                        "default sqlite): parquet = outputs/parquet/<table>.parquet")
     r.add_argument("--force", action="store_true", help="ignore the per-article cache and process everything")
     others = r.add_mutually_exclusive_group()
     others.add_argument("--keep-others", action="store_true",
@@ -122,13 +148,34 @@ def cmd_bench(args) -> int:
     return _evaluation(f"bench_{args.what}").main(args)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = CONSOLE_SCRIPT) -> int:
+    """The console script `agreement-pipeline` (and `python -m pipeline`, which passes its prog)."""
     try:
-        return args.func(args)
-    except PipelineError as e:
-        print(str(e), file=sys.stderr)
-        return 2
+        args = build_parser(prog).parse_args(argv)
+        try:
+            code = args.func(args)
+        except PipelineError as e:
+            print(str(e), file=sys.stderr)
+            code = 2
+        sys.stdout.flush()          # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _pipe_closed()
+    except SystemExit:              # --help, --version, usage errors: argparse printed them
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _pipe_closed()
+        raise
+
+
+def _pipe_closed() -> int:
+    """The reader of our stdout went away (`... | head`): stop quietly, as a shell tool does.
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return SIGPIPE_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,5 +73,5 @@ def modules_digest(*modules: str) -> str:
 
 def settings_hash(settings: dict[str, Any]) -> str:
     """Hash of the settings that change extraction results (not paths or worker counts)."""
-    relevant = {k: v for k, v in settings.items() if k not in ("run",)}
+    relevant = {k: v for k, v in settings.items() if k not in ("run", "output")}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]

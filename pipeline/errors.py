@@ -42,6 +42,15 @@ CODES: dict[str, tuple[str, str]] = {
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
     "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
+    "E060": ("no tables to load", "give load_tables the folder a run wrote, e.g. outputs"),
+    "E061": ("table breaks its schema", "fix the cells in the spreadsheet, or run the pipeline again"),
+    "E062": ("join key missing", "run the pipeline again to write the table with its current columns"),
+    "E063": ("invalid worker count", "give --workers 0 (all cores) or a positive number"),
+    "E064": ("no input files", "put articles (.txt, .html, .htm, .jsonl) in the input folder or give another --input"),
+    "E065": ("no gold article in the outputs", "score the outputs of a run over the gold's articles (or use --run)"),
+    "E066": ("benchmark data missing", "put the shared folder beside the project (../shared) or pass --data"),
+    "E067": ("unknown output format", "use formats from sqlite, parquet in [output] formats or --format"),
+    "E068": ("optional package missing", "install the extra named in the message (`make setup` installs them all)"),
 }
 
 

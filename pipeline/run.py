@@ -3,7 +3,8 @@
 Articles are read and cleaned one at a time (pipeline.read); each is looked up in the cache or
 parsed and extracted (pipeline.scheduler runs pipeline.extract.analyse, inline or in workers);
 its rows are added to the tables and its report page written at once; at the end the tables are
-merged with the analysts' reviews and written (pipeline.write). No extraction logic lives here.
+merged with the analysts' reviews and written (pipeline.write), then copied from the CSVs into
+SQLite / Parquet ([output] formats, write/exports). No extraction logic lives here.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Iterator
 
 from pipeline import cache as cache_mod
 from pipeline.read import clean
-from pipeline.write import output, report
+from pipeline.write import exports, output, report
 from pipeline.errors import PipelineError
 from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
 from pipeline.records import Article
@@ -43,6 +44,11 @@ class RunSummary:
     def exit_code(self) -> int:
         return 1 if self.errors else 0
 
+    @property
+    def ok(self) -> int:
+        """Articles that made it into articles.csv."""
+        return self.rows.get("articles", 0)
+
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.rows.items() if k not in ("articles", "errors"))
         r = self.review
@@ -52,7 +58,7 @@ class RunSummary:
             review = (f"; review: decisions kept {r.get('kept', 0)}{carried}, new pending rows "
                       f"{r.get('new_pending', 0)}, moved to orphans {r.get('new_orphans', 0)}, "
                       f"history {r.get('history') or 'none (nothing changed)'}")
-        return (f"articles read {self.read}, failed {self.failed}; rows: {counts}; "
+        return (f"articles {self.ok + self.failed} (ok {self.ok}, failed {self.failed}); rows: {counts}; "
                 f"errors {len(self.errors)}{review}; {self.seconds:.1f} s")
 
 
@@ -121,31 +127,54 @@ def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
     return cache_mod.Cache(root, env, enabled=enabled)
 
 
+def check_input(input_path: Path) -> None:
+    """E064 when input_path holds no file at all to read (an empty folder, or sidecars only):
+    before anything is written, so an emptied corpus never empties the tables."""
+    found = [p for p in discover(input_path) if not p.name.lower().endswith(SIDECAR_SUFFIX)]
+    if not found:
+        raise PipelineError("E064", str(input_path), "no input files here (.txt, .html, .htm, .jsonl); "
+                            "put articles in the folder or give another --input; nothing was written")
+
+
+def check_workers(workers, source: str) -> int:
+    """A worker count of 0 (all cores) or more; E063 otherwise."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise PipelineError("E063", source, f"workers = {workers!r} is not a number of processes; "
+                            "give 0 (all cores) or a positive number")
+    return workers
+
+
 def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = None,
-        force: bool = False, others: str | None = None) -> RunSummary:
+        force: bool = False, others: str | None = None,
+        formats: list[str] | None = None) -> RunSummary:
     """Process input_path into out_dir. workers: processes for parsing (None = [run] workers,
     0 = all cores). force: ignore the cache (fresh results are still stored). others: what to do
     with reviewed rows of articles not in the input: None refuses (E033), "keep" or "drop".
-    The output folder is locked for the run (E034 when another live run holds it)."""
+    The output folder is locked for the run (E034 when another live run holds it). formats:
+    copies written after the CSVs (None = [output] formats; see write/exports)."""
     t0 = time.perf_counter()
     summary = RunSummary()
     if not Path(input_path).exists():          # before the output folder is made
         raise PipelineError("E001", str(input_path), "input path does not exist")
+    workers = check_workers(settings["run"]["workers"] if workers is None else workers,
+                            "[run] workers" if workers is None else "--workers")
+    formats = exports.check_formats(settings["output"]["formats"] if formats is None else formats)
+    check_input(Path(input_path))
     files.ensure_writable(out_dir)
     lock, note = files.acquire_lock(out_dir)
     try:
         if note:
             summary.warnings.append(note)
         output.remove_leftovers(Path(out_dir))
-        return _run_locked(input_path, out_dir, settings, workers, force, others, summary, t0)
+        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0)
     finally:
         files.release_lock(lock)
 
 
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                others: str | None, summary: RunSummary, t0: float) -> RunSummary:
+                others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
-    n_workers = scheduler.resolve_workers(settings["run"]["workers"] if workers is None else workers)
+    n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
@@ -169,5 +198,7 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
     summary.review = done
     summary.warnings.extend(f"[E035] {w}" for w in done.get("warnings", []))
     summary.rows = {name: len(rows) for name, rows in tables.items()}
+    tables.clear()                              # the copies read the CSVs back, a table at a time
+    exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
     summary.seconds = time.perf_counter() - t0
     return summary

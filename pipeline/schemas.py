@@ -119,3 +119,25 @@ def validate(schema: Schema, rows: list[dict]) -> None:
         shown = "; ".join(problems[:20])
         more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
         raise SchemaError(f"{schema.file}: {len(problems)} invalid rows: {shown}{more}")
+
+
+# ---------------------------------------------------------------- column types
+# The CSVs are text; typed readers (pipeline.frames for pandas and pandera, write/database for
+# SQLite, write/parquet) give these columns their type, by column name in every table. Any other
+# column (an analyst's own column too) is text. Dates stay text: TIMEX values such as `XXXX-05`
+# or `2024-W12` are not timestamps (pipeline.frames.to_timestamp converts the full dates).
+INTEGER_COLUMNS = frozenset({"n", "char_start", "char_end", "n_sentences", "n_mentions", "line", "n_articles"})
+FLOAT_COLUMNS = frozenset({"confidence"})
+LIST_COLUMNS = frozenset({"parties", "sentence_ids", "aliases", "agreement_ids"})   # `; `-joined cells
+LIST_SEPARATOR = "; "
+
+
+def column_type(column: str) -> str:
+    """'int', 'float', 'list' or 'str': the type a typed reader gives a column of any table."""
+    if column in INTEGER_COLUMNS:
+        return "int"
+    if column in FLOAT_COLUMNS:
+        return "float"
+    if column in LIST_COLUMNS:
+        return "list"
+    return "str"

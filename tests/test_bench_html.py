@@ -51,8 +51,9 @@ def test_bench_html_main_prints_and_gates(bench_dir, tmp_path, capsys, floor, co
     assert "pipeline cleaning:" in out and "trafilatura alone:" in out
 
 
-@pytest.mark.parametrize("data", [None, "missing/gold.jsonl"])
-def test_bench_html_needs_the_benchmark_folder(data):
+@pytest.mark.parametrize("data,code", [(None, "E040"), ("missing/gold.jsonl", "E066")])
+def test_bench_html_needs_the_benchmark_folder(data, code):
+    """No --data: E040 says what to pass; a --data that is not there: E066 says the data is missing."""
     with pytest.raises(PipelineError) as e:
         bench_html.main(argparse.Namespace(data=data, json=True, floors=None, config=None))
-    assert e.value.code == "E040"
+    assert e.value.code == code

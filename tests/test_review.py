@@ -885,6 +885,7 @@ def test_issue16_second_run_into_a_held_folder_is_refused(tmp_path, settings):
     from pipeline.run import run
     from pipeline.write import files
     (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Chile and Peru signed a port logistics agreement on Monday.\n")
     out = tmp_path / "out"
     lock, _ = files.acquire_lock(out)          # a run holding the folder (this process)
     try:

@@ -6,7 +6,9 @@ import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.errors import PipelineError
 
@@ -132,6 +134,21 @@ def discard_temp(tmp: str) -> None:
         os.unlink(tmp)
     except OSError:
         pass
+
+
+@contextmanager
+def atomic_path(path: Path, durable: bool = True) -> Iterator[Path]:
+    """For writers that want a file name (SQLite, Parquet): an empty temp file beside path,
+    renamed onto path when the block ends, removed when it raises."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        commit_temp(tmp, path, durable)
+    except BaseException:
+        discard_temp(tmp)
+        raise
 
 
 def copy_file(src: Path, dest: Path) -> None:

@@ -1,7 +1,8 @@
 """Static HTML report: one page per article with every extracted span highlighted and labelled
 by kind, each sentence anchored (`#s12`), a side list of the article's rows with their IDs; and
-an index. No server, no script, no external asset; every piece of article text is escaped and a
-Content-Security-Policy forbids scripts even if something slipped through.
+an index. No server, no external asset; every piece of article text is escaped. Article pages
+carry no script and a Content-Security-Policy forbids any; the index has one fixed inline script
+(search, sort, filter) and its CSP allows that script alone, by its hash.
 
 Overlapping spans are nested: sentences outermost, then motives, agreements, actors, dates; a
 span that crosses the end of an enclosing one is split into pieces (only the first piece carries
@@ -9,19 +10,21 @@ the anchor or ID), so the HTML is always well formed.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pipeline.config import modules_digest
 from pipeline.errors import PipelineError
 from pipeline.records import Extraction
-from pipeline.schemas import REVIEW_TABLES, TABLES
+from pipeline.schemas import REVIEW_TABLES
 from pipeline.write.tables import page_name, rows_for
 from pipeline.write import files
 
@@ -179,11 +182,19 @@ def _side_list(ex: Extraction, rows: dict[str, list[dict]]) -> str:
     return "".join(parts)
 
 
-def _page(title: str, head: str, body: str) -> str:
+def _page(title: str, head: str, body: str, script: str = "") -> str:
+    """A page; with script, that one inline script (and only it: its hash joins the CSP)."""
+    csp = CSP + (f"; script-src '{script_hash(script)}'" if script else "")
+    tail = f"<script>{script}</script>" if script else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>{head}{body}</body></html>\n")
+            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>{head}{body}{tail}</body></html>\n")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source allowing exactly this inline script ('sha256-<base64>')."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
 def article_html(ex: Extraction, rows: dict[str, list[dict]] | None = None) -> str:
@@ -238,32 +249,173 @@ def write_article(out_dir: Path, article_id: str, made_from: str, render: Callab
         pass    # the stamp is only a shortcut: without it the page is rendered next time
 
 
+INDEX_CSS = """
+.controls{display:flex;flex-wrap:wrap;gap:.6em;align-items:center;padding:.6em 1.2em 0}
+.controls input[type=search]{min-width:18em;padding:.25em .4em}
+th[data-sort-key]{cursor:pointer;user-select:none;white-space:nowrap}
+th[aria-sort=ascending]::after{content:" ▲";font-size:.7em}
+th[aria-sort=descending]::after{content:" ▼";font-size:.7em}
+.fallback{font-style:italic;color:#555}
+ul.ags{margin:0;padding-left:1.1em;font-size:.9em}
+.st{font-size:.8em;color:#555}
+"""
+
+# The index's only script: search, sort and filter over the rows already in the page (works
+# from file://, loads nothing). Fixed text: the rows carry their data in data-* attributes, so
+# the CSP hash never changes with the corpus.
+INDEX_SCRIPT = """(function () {
+  var table = document.getElementById("articles"), body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows), heads = table.tHead.rows[0].cells;
+  var q = document.getElementById("q"), status = document.getElementById("status");
+  var review = document.getElementById("review"), shown = document.getElementById("shown");
+  function apply() {
+    var words = q.value.toLowerCase().split(/\\s+/).filter(Boolean), n = 0;
+    rows.forEach(function (tr) {
+      var text = tr.getAttribute("data-text");
+      var ok = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
+        (!status.value || (" " + tr.getAttribute("data-status") + " ").indexOf(" " + status.value + " ") >= 0) &&
+        (!review.value || tr.getAttribute("data-review") === review.value);
+      tr.hidden = !ok;
+      if (ok) { n++; }
+    });
+    shown.textContent = n + " of " + rows.length + " articles";
+  }
+  function sortBy(th) {
+    var i = th.cellIndex, numeric = th.getAttribute("data-sort-key") === "number";
+    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    Array.prototype.forEach.call(heads, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    rows.sort(function (a, b) {
+      var x = a.cells[i].getAttribute("data-sort"), y = b.cells[i].getAttribute("data-sort");
+      if (numeric) { x = parseFloat(x); y = parseFloat(y); x = isNaN(x) ? -1 : x; y = isNaN(y) ? -1 : y;
+        return dir * ((x > y) - (x < y)); }
+      return dir * x.localeCompare(y);
+    });
+    rows.forEach(function (tr) { body.appendChild(tr); });
+  }
+  Array.prototype.forEach.call(heads, function (th) {
+    th.tabIndex = 0;
+    th.addEventListener("click", function () { sortBy(th); });
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortBy(th); } });
+  });
+  [q, status, review].forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  apply();
+  document.documentElement.setAttribute("data-ready", "1");
+})();"""
+
+URL_NOISE = re.compile(r"\.(s?html?|php|aspx?)$|^(index|article|news|story|amp)$", re.I)
+
+
+def _words_from_url(url: str) -> str:
+    """A title-like phrase from a URL's path (`/2021/10/japan-uk-sign-pact.html` -> `Japan uk
+    sign pact`), or "" when no segment reads as words."""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    for seg in reversed([p for p in urlsplit(url).path.split("/") if p]):
+        seg = URL_NOISE.sub("", unquote(seg))
+        words = [w for w in re.split(r"[-_+\s]+", seg) if w]
+        if len(words) >= 3 and sum(w.isalpha() for w in words) >= 3:
+            phrase = " ".join(w for w in words if not (w.isdigit() or re.fullmatch(r"[0-9a-f]{8,}", w)))
+            return phrase[:1].upper() + phrase[1:]
+    return ""
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    line = (text or "").strip().split("\n", 1)[0].strip()
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
+
+
+FALLBACK_FROM = {"url": "URL", "text": "text", "id": "ID"}
+
+
+def display_title(article: dict, first_sentence: str = "") -> tuple[str, str]:
+    """(what the index shows for an article, where it came from: "title", "url", "text" or "id").
+    Display only: articles.csv keeps its title column as extracted."""
+    if (article.get("title") or "").strip():
+        return article["title"].strip(), "title"
+    from_url = _words_from_url(article.get("url") or "")
+    if from_url:
+        return from_url, "url"
+    line = _first_line(first_sentence)
+    if line:
+        return line, "text"
+    return article.get("article_id", ""), "id"
+
+
 def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> str:
+    """The index: one row per article with its agreements (name and status), row counts and the
+    share reviewed; search, sort and filter by a small inline script (allowed by its hash)."""
+    tables = tables or {}
     counts: dict[str, Counter] = {}
     reviewed: Counter = Counter()
     total: Counter = Counter()
     for name in REVIEW_TABLES:
         c: Counter = Counter()
-        for r in (tables or {}).get(name, []):
+        for r in tables.get(name, []):
             c[r.get("article_id", "")] += 1
             total[r.get("article_id", "")] += 1
             if (r.get("review_status") or "pending").strip().lower() != "pending":
                 reviewed[r.get("article_id", "")] += 1
         counts[name] = c
+    agreements: dict[str, list[dict]] = defaultdict(list)
+    for r in tables.get("agreements", []):
+        if (r.get("review_status") or "").strip().lower() != "rejected":
+            agreements[r.get("article_id", "")].append(r)
+    first: dict[str, str] = {}
+    for s in tables.get("sentences", []):
+        if str(s.get("n", "")) == "0":
+            first[s.get("article_id", "")] = s.get("text", "")
+    statuses: set[str] = set()
     rows = []
     for r in article_rows:
         aid = r.get("article_id", "")
         href = quote(page_name(aid))
-        cells = "".join(f"<td>{counts[k][aid]}</td>" for k in counts)
-        share = f"{100 * reviewed[aid] / total[aid]:.0f}%" if total[aid] else "-"
-        rows.append(f'<tr><td><a href="{href}">{esc(r.get("title") or aid)}</a><br><code>{esc(aid)}</code></td>'
-                    f"<td>{esc(r.get('published', ''))}</td><td>{esc(r.get('site', ''))}</td>{cells}"
-                    f"<td>{share}</td></tr>")
-    head = f"<header><h1>Articles ({len(article_rows)})</h1></header>"
-    tables_th = "".join(f"<th>{esc(TABLES[name].label)}</th>" for name in REVIEW_TABLES)
-    body = ('<div class="wrap"><table><tr><th>article</th><th>published</th><th>site</th>' + tables_th
-            + "<th>reviewed</th></tr>" + "".join(rows) + "</table></div>")
-    return _page("Articles", head, body)
+        title, origin = display_title(r, first.get(aid, ""))
+        shown = esc(title) if origin == "title" else (
+            f'<span class="fallback" title="no title found: shown from the {FALLBACK_FROM[origin]}">'
+            f"{esc(title)}</span>")
+        ags = agreements.get(aid, [])
+        ag_status = sorted({(a.get("status") or "").strip() for a in ags} - {""})
+        statuses.update(ag_status)
+        items = "".join(f'<li title="{esc(a.get("name", ""))}">{esc(a.get("acronym") or a.get("name") or "")} '
+                        f'<span class="st">{esc(a.get("status", ""))}</span></li>' for a in ags)
+        ag_cell = f'<ul class="ags">{items}</ul>' if items else ""
+        share = 100 * reviewed[aid] / total[aid] if total[aid] else None
+        review = "-" if share is None else "none" if share == 0 else "all" if share == 100 else "some"
+        text = " ".join([title, aid, r.get("site", ""), r.get("published", ""),
+                         *(" ".join(a.get(k, "") for k in ("name", "acronym", "status", "parties"))
+                           for a in ags)]).lower()
+        cells = "".join(f'<td data-sort="{counts[k][aid]}">{counts[k][aid]}</td>'
+                        for k in ("actors", "dates", "motives"))
+        rows.append(
+            f'<tr data-text="{esc(text)}" data-status="{esc(" ".join(ag_status))}" data-review="{review}">'
+            f'<td data-sort="{esc(title.lower())}"><a href="{href}">{shown}</a><br><code>{esc(aid)}</code></td>'
+            f'<td data-sort="{esc(r.get("published", ""))}">{esc(r.get("published", ""))}</td>'
+            f'<td data-sort="{esc((r.get("site") or "").lower())}">{esc(r.get("site", ""))}</td>'
+            f'<td data-sort="{counts["agreements"][aid]}">{counts["agreements"][aid]}{ag_cell}</td>{cells}'
+            f'<td data-sort="{"" if share is None else f"{share:.0f}"}">'
+            f'{"-" if share is None else f"{share:.0f}%"}</td></tr>')
+    options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in sorted(statuses))
+    head = f"<header><h1>Articles ({len(article_rows)})</h1></header><style>{INDEX_CSS}</style>"
+    controls = ('<div class="controls"><input type="search" id="q" aria-label="search" '
+                'placeholder="search titles, sites, agreements, parties">'
+                '<select id="status" aria-label="agreement status"><option value="">any agreement status</option>'
+                f'{options}</select>'
+                '<select id="review" aria-label="review"><option value="">any review state</option>'
+                '<option value="none">not started</option><option value="some">partly reviewed</option>'
+                '<option value="all">fully reviewed</option><option value="-">nothing to review</option></select>'
+                '<span id="shown"></span></div>')
+    th = lambda label, key: f'<th data-sort-key="{key}">{label}</th>'  # noqa: E731
+    body = (controls + '<div class="wrap"><table id="articles"><thead><tr>'
+            + th("article", "text") + th("published", "text") + th("site", "text") + th("agreements", "number")
+            + th("actors", "number") + th("dates", "number") + th("motives", "number") + th("reviewed", "number")
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+    return _page("Articles", head, body, script=INDEX_SCRIPT)
 
 
 def write_index(out_dir: Path, article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> None:
