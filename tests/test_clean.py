@@ -193,3 +193,32 @@ def test_clean_reads_the_text_for_a_date_only_without_a_sidecar_date(settings, m
     raw = RawArticle("a2", "a2.txt", "text", f"{BODY}\n", {})
     art = clean(raw, settings)
     assert (art.published, art.published_source) == ("2024-03-05", "text") and len(calls) == 1
+
+
+@pytest.mark.parametrize("key, value", [("html_favour", "precise"), ("html_line_rules", "some")])
+def test_clean_html_setting_out_of_its_choices_is_e016(settings, key, value):
+    mine = {**settings, "clean": {**settings["clean"], key: value}}
+    page = "<html><body><article><p>" + BODY + "</p></article></body></html>"
+    with pytest.raises(PipelineError) as e:
+        clean(RawArticle("h", "h.html", "html", page), mine)
+    assert e.value.code == "E016" and value in str(e.value) and "make" not in str(e.value)
+
+
+def test_clean_language_identifier_missing_is_e017(settings, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_langid(name, *a, **kw):
+        if name.startswith("py3langid"):
+            raise ImportError("No module named 'py3langid'")
+        return real_import(name, *a, **kw)
+    language_mod._identifier.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_langid)
+    try:
+        with pytest.raises(PipelineError) as e:
+            detect_language(BODY, settings)
+    finally:
+        monkeypatch.undo()
+        language_mod._identifier.cache_clear()
+    assert e.value.code == "E017" and "make setup" in str(e.value)

@@ -120,7 +120,7 @@ def _from_html(raw: RawArticle, c: dict) -> tuple[str, dict]:
     html_fallback_share of the balanced one (the favoured setting then cut the article itself)."""
     favour, tables, share = c["html_favour"], bool(c["html_tables"]), float(c["html_fallback_share"])
     if favour not in FAVOUR:
-        raise PipelineError("E022", "settings", f"[clean] html_favour must be one of {sorted(FAVOUR)}, not {favour!r}")
+        raise PipelineError("E016", "settings", f"[clean] html_favour is {favour!r}, not one of {sorted(FAVOUR)}")
     try:
         doc = _bare(raw.content, favour, tables)
         if favour != "balanced" and (not _text(doc) or share > 0):
@@ -149,8 +149,8 @@ def clean(raw: RawArticle, settings: dict) -> Article:
         body, html_meta = _from_html(raw, c)
         rules = c["html_line_rules"]
         if rules not in LINE_RULE_SETS:
-            raise PipelineError("E022", "settings", f"[clean] html_line_rules must be one of {list(LINE_RULE_SETS)}, "
-                                                    f"not {rules!r}")
+            raise PipelineError("E016", "settings", f"[clean] html_line_rules is {rules!r}, "
+                                                    f"not one of {list(LINE_RULE_SETS)}")
     raw_lines = body.splitlines()
     lines = clean_lines(body, c["short_line_words"], rules)
     text = "\n".join(lines)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipeline.errors import PipelineError
+
 WORD = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError as e:
+        raise PipelineError("E017", "py3langid", f"the language identifier cannot be imported ({e})")
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
