@@ -13,7 +13,7 @@ PORT   ?= 8001
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run browse test eval bench bench-dates bench-motives bench-html browser-setup lock clean clean-all
+.PHONY: help setup run browse test eval bench bench-dates bench-motives bench-html bench-language browser-setup lock clean clean-all
 
 help: ## Print this help
 	@echo "Usage: make TARGET   (variables: INPUT=$(INPUT) OUTPUT=$(OUTPUT) SHARED=$(SHARED) N=$(N) ARGS=...)"
@@ -51,8 +51,11 @@ bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, 
 bench-motives: $(STAMP) ## Causal News Corpus benchmark of the motive detector (P/R/F1 on dev)
 	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl --floors eval/floors.toml $(ARGS)
 
-bench-html: $(STAMP) ## Article-body benchmark of the HTML cleaning against trafilatura alone (F1 on the pages it reads)
+bench-html: $(STAMP) ## Article-body benchmark of the HTML cleaning against trafilatura alone (F1 on the pages it reads; held-out folds)
 	$(PY) -m pipeline bench html --data $(SHARED)/bench/boilerplate/gold.jsonl --floors eval/floors.toml $(ARGS)
+
+bench-language: $(STAMP) ## The English check on the article-body pages, windows of their text and written snippets (threshold sweep, ms/article)
+	$(PY) -m pipeline bench language --data $(SHARED)/bench/boilerplate/gold.jsonl --floors eval/floors.toml $(ARGS)
 
 bench: $(STAMP) ## Throughput, parallel speedup, cache and memory on a synthetic corpus of N articles
 	$(PY) -m pipeline bench scale --n $(N) $(ARGS)

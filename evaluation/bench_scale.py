@@ -88,7 +88,9 @@ def deep_size_mb(tables: dict[str, list[dict]]) -> float:
     return total / 1e6
 
 
-STAGES = (("clean", "read.clean", "clean"), ("actors", "extract.actors", "extract"),
+# (label, module under pipeline/, function); "language" (the English check) is timed inside "clean"
+STAGES = (("clean", "read.clean", "clean"), ("language", "read.language", "detect_language"),
+          ("actors", "extract.actors", "extract"),
           ("dates", "extract.dates", "extract"), ("agreements", "extract.agreements", "extract"),
           ("motives", "extract.motives", "extract"), ("serialise", "cache", "dumps"),
           ("rows", "scheduler", "add_packed"), ("report pages", "write.report", "write_article"),

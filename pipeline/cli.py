@@ -126,14 +126,17 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
 
-    b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), scale",
+    b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
+                       "language (the English check), scale",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
-    b.add_argument("what", choices=["dates", "motives", "html", "scale"], help="which benchmark")
-    b.add_argument("--data", help="benchmark data file (dates, motives, html)")
+    b.add_argument("what", choices=["dates", "motives", "html", "language", "scale"], help="which benchmark")
+    b.add_argument("--data", help="benchmark data file (dates, motives, html, language)")
+    b.add_argument("--folds", type=int, default=5, help="html: choose the HTML settings on K-1 of K folds of "
+                   "pages and score the held-out fold (default 5; 0 skips)")
     b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "
-                   "valued by dateparser (slower)")
+                   "valued by dateparser (slower); language: also measure lingua-language-detector")
     b.add_argument("--floors", help="TOML file of pinned floors; fail if a figure is below")
     b.set_defaults(func=cmd_bench)
     return p

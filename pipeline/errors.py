@@ -25,6 +25,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E013": ("JSONL record lacks fields", "give each line an 'id' and a 'text' or 'html'"),
     "E014": ("broken sidecar", "fix the JSON in the .meta.json file or delete it; the article was read without it"),
     "E015": ("article failed in processing", "report it with the file attached; the other articles were written"),
+    "E016": ("HTML cleaning setting invalid", "set [clean] html_favour to precision, balanced or recall and "
+                                              "html_line_rules to all, patterns, furniture or none"),
+    "E017": ("language identifier not installed", "run `make setup` (py3langid is a core dependency)"),
     "E020": ("config file not found", "check the --config path"),
     "E021": ("config file invalid", "fix the TOML syntax"),
     "E022": ("unknown setting", "check the key against pipeline/settings.toml"),

@@ -38,14 +38,33 @@ def bench_dir(tmp_path, shared_dir):
 def test_bench_html_scores_the_pages_it_reads_against_trafilatura(bench_dir, settings):
     res = bench_html.run_bench(bench_dir / "gold.jsonl", settings)
     assert (res["pages"], res["read"], res["refused"], res["refused_codes"]) == (2, 1, 1, ["E009"])
+    assert res["refused_pages"] == ["p2"] and "folds_f1" not in res
     assert res["f1"] > 0.9 and res["vs_trafilatura"] == pytest.approx(res["f1"] - res["trafilatura_f1"], abs=1e-3)
+
+
+def test_bench_html_folds_choose_on_the_other_folds_and_score_the_held_out_one(bench_dir, settings):
+    # a second English page, so that each of 2 folds has a page to learn from and one to score
+    (bench_dir / "pages" / "p3.html").write_text(PAGE.replace("radar data", "sonar data"), encoding="utf-8")
+    with open(bench_dir / "gold.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "p3", "url": "", "body": BODY.replace("radar data", "sonar data")}) + "\n")
+    res = bench_html.run_bench(bench_dir / "gold.jsonl", settings, k=2)
+    assert res["folds"] == 2 and res["folds_read"] == 2
+    assert sum(f["pages"] for f in res["folds_per_fold"]) == 2
+    assert res["folds_vs_trafilatura"] == pytest.approx(res["folds_f1"] - res["folds_trafilatura_f1"], abs=1e-3)
+    assert res["folds_majority"] in bench_html.GRID
+
+
+def test_bench_html_grid_holds_every_balance_and_line_rule_set():
+    assert {g["html_favour"] for g in bench_html.GRID} == {"precision", "balanced", "recall"}
+    assert {g["html_line_rules"] for g in bench_html.GRID} == {"all", "patterns", "furniture", "none"}
+    assert len({bench_html.label(g) for g in bench_html.GRID}) == len(bench_html.GRID)
 
 
 @pytest.mark.parametrize("floor, code", [(0.5, 0), (1.01, 1)])
 def test_bench_html_main_prints_and_gates(bench_dir, tmp_path, capsys, floor, code):
     floors = tmp_path / "floors.toml"
     floors.write_text(f"[boilerplate]\nf1 = {floor}\n")
-    args = argparse.Namespace(data=str(bench_dir / "gold.jsonl"), json=False, floors=str(floors), config=None)
+    args = argparse.Namespace(data=str(bench_dir / "gold.jsonl"), json=False, floors=str(floors), config=None, folds=0)
     assert bench_html.main(args) == code
     out = capsys.readouterr().out
     assert "pipeline cleaning:" in out and "trafilatura alone:" in out
@@ -55,5 +74,5 @@ def test_bench_html_main_prints_and_gates(bench_dir, tmp_path, capsys, floor, co
 def test_bench_html_needs_the_benchmark_folder(data, code):
     """No --data: E040 says what to pass; a --data that is not there: E066 says the data is missing."""
     with pytest.raises(PipelineError) as e:
-        bench_html.main(argparse.Namespace(data=data, json=True, floors=None, config=None))
+        bench_html.main(argparse.Namespace(data=data, json=True, floors=None, config=None, folds=0))
     assert e.value.code == code

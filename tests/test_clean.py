@@ -1,7 +1,9 @@
 import pytest
 
 from pipeline.read import clean as clean_mod
-from pipeline.read.clean import clean, clean_lines, detect_language, guess_title
+from pipeline.read import language as language_mod
+from pipeline.read.clean import clean, clean_lines, guess_title
+from pipeline.read.language import detect_language
 from pipeline.errors import PipelineError
 from pipeline.records import RawArticle
 
@@ -88,9 +90,49 @@ def test_clean_refuses_empty_or_non_english(content, fmt, code, settings):
     assert e.value.code == code and "x.txt" in str(e.value)
 
 
-@pytest.mark.parametrize("text,lang", [(BODY, "en"), ("Правительство России подписало соглашение.", "ru")])
+@pytest.mark.parametrize("text,lang", [
+    (BODY, "en"), ("Правительство России подписало соглашение.", "ru"),
+    ("Die Regierung hat am Dienstag ein neues Abkommen mit den Nachbarländern unterzeichnet.", "de"),
+    ("O governo assinou nesta terça-feira um acordo de cooperação com os países vizinhos.", "pt"),
+    ("1,356 | 2,048", "und"), ("— · —", "und"),
+])
 def test_clean_detect_language(text, lang, settings):
     assert detect_language(text, settings) == lang
+
+
+# English the old stop-word share refused: short, or made of names, numbers and headings
+@pytest.mark.parametrize("text", [
+    "GIRLS BASKETBALL\nEastside d. Westview 55-40\nLakeland d. Hilltop 47-45",
+    "Warm up for five minutes. Then do three rounds of twenty jumping jacks and a plank.",
+    "Ingredients\n2 ripe pears\n1 cup sugar\n1 tsp cinnamon",
+    "Kim and Park met Tanaka in Busan; Lee spoke to Suzuki by phone.",
+])
+def test_clean_detect_language_keeps_short_english(text, settings):
+    assert detect_language(text, settings) == "en"
+
+
+@pytest.mark.parametrize("threshold,lang", [(0.01, "en"), (1.01, "fr")])
+def test_clean_detect_language_refusal_threshold_is_the_setting(threshold, lang, settings):
+    mine = {**settings, "language": {**settings["language"], "min_english_probability": threshold}}
+    # English everywhere but one French clause: English at the shipped threshold, refused at
+    # a threshold no probability reaches (then the best other language is named)
+    text = BODY + " Les deux pays ont signé un accord."
+    assert detect_language(text, mine) == lang
+
+
+def test_clean_language_sample_takes_start_middle_and_end():
+    text = " ".join(f"w{i}" for i in range(3000))
+    start, middle, end = language_mod.sample(text, 300).split("\n")
+    assert start.startswith("w0 ") and end.endswith("w2999") and max(map(len, (start, middle, end))) <= 100
+    assert 1000 < int(middle.split()[0][1:]) < 2000
+    assert language_mod.sample("short text", 300) == "short text"
+
+
+def test_clean_short_english_html_body_is_read(settings):
+    page = ("<html><body><article><h1>Scores</h1><p>GIRLS BASKETBALL</p><p>Eastside d. Westview 55-40</p>"
+            "<p>Lakeland d. Hilltop 47-45</p><p>Northgate d. Southpoint 38-30</p></article></body></html>")
+    a = clean(RawArticle("s", "s.html", "html", page), settings)
+    assert a.language == "en" and "Eastside d. Westview 55-40" in a.text
 
 
 @pytest.mark.parametrize("lines,title", [
@@ -101,24 +143,46 @@ def test_clean_guess_title(lines, title):
     assert guess_title(lines) == title
 
 
-@pytest.mark.parametrize("precise_finds_text", [True, False])
-def test_clean_html_falls_back_when_the_precise_extraction_finds_nothing(settings, monkeypatch, precise_finds_text):
+LONG = ("The two navies agreed on Tuesday to share radar data along the strait, officials said, in a step "
+        "meant to speed up rescues at sea. ")
+SHORT = "The two navies agreed on Tuesday to share radar data along the strait, officials said."
+
+
+@pytest.mark.parametrize("precise, share, calls, kept", [
+    (LONG, 0.0, [True], LONG),                 # no fallback asked: the precise text alone
+    ("", 0.0, [True, False], LONG + SHORT),    # the precise extraction found nothing
+    (LONG, 0.5, [True, False], LONG),          # over half the balanced text: the precise one is kept
+    (SHORT, 0.5, [True, False], LONG + SHORT),  # under half of it: the precise setting cut the article
+])
+def test_clean_html_falls_back_to_the_balanced_extraction(settings, monkeypatch, precise, share, calls, kept):
     import trafilatura
 
-    real = trafilatura.bare_extraction
-    calls = []
+    seen = []
+
+    class Doc:
+        def __init__(self, text):
+            self.text, self.title, self.author, self.sitename, self.url, self.date = text, "", "", "", "", ""
 
     def fake(content, **kw):
-        calls.append(kw["favor_precision"])
-        if kw["favor_precision"] and not precise_finds_text:
-            return None
-        return real(content, **kw)
+        seen.append(kw.get("favor_precision", False))
+        return Doc(precise if kw.get("favor_precision") else LONG + SHORT)
     monkeypatch.setattr(trafilatura, "bare_extraction", fake)
-    page = ("<html><body><article><p>The two navies agreed on Tuesday to share radar data along the strait, "
-            "officials said, in a step meant to speed up rescues at sea.</p></article></body></html>")
-    a = clean(RawArticle("a", "a.html", "html", page), settings)
-    assert "share radar data" in a.text
-    assert calls == ([True] if precise_finds_text else [True, False])
+    mine = {**settings, "clean": {**settings["clean"], "html_favour": "precision", "html_fallback_share": share,
+                                  "html_line_rules": "none"}}
+    a = clean(RawArticle("a", "a.html", "html", "<html><body><p>page</p></body></html>"), mine)
+    assert seen == calls and a.text == kept.strip()
+
+
+@pytest.mark.parametrize("rules, kept", [
+    ("all", ["Ministers sign port deal at dawn.", BODY]),
+    ("patterns", ["Ministers sign port deal at dawn.", "Pier Four", BODY]),
+    ("furniture", ["Ministers sign port deal at dawn.", "Share this article", "Pier Four", BODY]),
+    ("none", ["Ministers sign port deal at dawn.", "Share this article", "Read more", "Pier Four", BODY]),
+])
+def test_clean_html_line_rules_setting(rules, kept):
+    # furniture: a line that is nothing but a menu word; patterns: also share prompts; all: also short labels
+    text = f"Ministers sign port deal at dawn.\nShare this article\nRead more\nPier Four\n{BODY}"
+    assert clean_lines(text, 4, rules) == kept
 
 
 def test_clean_reads_the_text_for_a_date_only_without_a_sidecar_date(settings, monkeypatch):
@@ -129,3 +193,32 @@ def test_clean_reads_the_text_for_a_date_only_without_a_sidecar_date(settings, m
     raw = RawArticle("a2", "a2.txt", "text", f"{BODY}\n", {})
     art = clean(raw, settings)
     assert (art.published, art.published_source) == ("2024-03-05", "text") and len(calls) == 1
+
+
+@pytest.mark.parametrize("key, value", [("html_favour", "precise"), ("html_line_rules", "some")])
+def test_clean_html_setting_out_of_its_choices_is_e016(settings, key, value):
+    mine = {**settings, "clean": {**settings["clean"], key: value}}
+    page = "<html><body><article><p>" + BODY + "</p></article></body></html>"
+    with pytest.raises(PipelineError) as e:
+        clean(RawArticle("h", "h.html", "html", page), mine)
+    assert e.value.code == "E016" and value in str(e.value) and "make" not in str(e.value)
+
+
+def test_clean_language_identifier_missing_is_e017(settings, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_langid(name, *a, **kw):
+        if name.startswith("py3langid"):
+            raise ImportError("No module named 'py3langid'")
+        return real_import(name, *a, **kw)
+    language_mod._identifier.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_langid)
+    try:
+        with pytest.raises(PipelineError) as e:
+            detect_language(BODY, settings)
+    finally:
+        monkeypatch.undo()
+        language_mod._identifier.cache_clear()
+    assert e.value.code == "E017" and "make setup" in str(e.value)

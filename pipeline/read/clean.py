@@ -3,24 +3,25 @@
 Text files are cleaned line by line: boilerplate lines (menu crumbs, counters, share/login
 prompts, contact e-mail lines, bare URLs, non-English interface lines, short label lines) are
 dropped; the article's own lines are kept verbatim with whitespace normalised. HTML goes
-through trafilatura first (body + metadata), then the same line cleaning.
+through trafilatura first (body + metadata: [clean] html_favour, html_tables,
+html_fallback_share), then the line rules chosen by [clean] html_line_rules (trafilatura has
+already left most page furniture out; the settings were chosen on held-out folds of the
+article-body benchmark, `python -m pipeline bench html --folds`). The language is judged by
+read/language.py.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from pipeline.read import pubdate
+from pipeline.read import language as _language, pubdate
 from pipeline.errors import PipelineError
 from pipeline.records import Article, RawArticle
-from pipeline.resources import compiled_patterns
+from pipeline.resources import compiled_patterns, load_jsonl
 
 WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SENT_END = re.compile(r"[.!?:\"'”’)\]]\s*$")
 BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'\- ]+?)(?:\s*(?:\||,| in | and [A-Z]|$))", re.I)
-ENGLISH_WORDS = frozenset("""the of and to a in is that for on with as by at from it be was were are has have
-had will would said not this which or an its their his her they he she but also after who
-been more than about over into two new other could can one".""".split())
 _LINE_RULES = "boilerplate.jsonl"
 
 
@@ -42,16 +43,26 @@ def letters_share_latin(text: str) -> float:
     return latin / (ascii_letters + len(others))
 
 
-def english_share(text: str) -> float:
-    words = re.findall(r"[A-Za-z]+", text.lower())
-    return sum(1 for w in words if w in ENGLISH_WORDS) / len(words) if words else 0.0
+def _furniture_ids() -> frozenset[str]:
+    return frozenset(r["id"] for r in load_jsonl(_LINE_RULES) if r.get("furniture"))
 
 
-def is_boilerplate(line: str, short_words: int) -> str | None:
-    """The id of the rule that calls this (whitespace-normalised) line boilerplate, else None."""
+LINE_RULE_SETS = ("all", "patterns", "furniture", "none")
+
+
+def is_boilerplate(line: str, short_words: int, rules: str = "all") -> str | None:
+    """The id of the rule that calls this (whitespace-normalised) line boilerplate, else None.
+    rules: "all" (the data-file rules, then lines without letters, in another script or short
+    labels), "patterns" (the data-file rules only), "furniture" (only the data-file rules marked
+    furniture: a line that is nothing but a menu word, counter, address or separator), "none"."""
+    if rules == "none":
+        return None
+    furniture = _furniture_ids() if rules == "furniture" else None
     for rule_id, pat in compiled_patterns(_LINE_RULES):
-        if pat.fullmatch(line):
+        if (furniture is None or rule_id in furniture) and pat.fullmatch(line):
             return rule_id
+    if rules != "all":
+        return None
     if not any(c.isalpha() for c in line):
         # Numbers and punctuation only: a timestamp dateline stays, counters and rules go.
         return None if pubdate.full_dates(line) else "no-letters"
@@ -63,11 +74,11 @@ def is_boilerplate(line: str, short_words: int) -> str | None:
     return None
 
 
-def clean_lines(text: str, short_words: int) -> list[str]:
+def clean_lines(text: str, short_words: int, rules: str = "all") -> list[str]:
     kept = []
     for raw in text.splitlines():
         line = normalise_ws(raw)
-        if line and not is_boilerplate(line, short_words):
+        if line and not is_boilerplate(line, short_words, rules):
             kept.append(line)
     return kept
 
@@ -87,45 +98,41 @@ def guess_author(raw_lines: list[str]) -> str:
     return ""
 
 
-def detect_language(text: str, settings: dict) -> str:
-    """'en' for English; otherwise a best guess ('ko', 'zh', 'ja', 'ru', 'ar', 'und')."""
-    c = settings["clean"]
-    if letters_share_latin(text) >= c["min_latin_share"]:
-        return "en" if english_share(text) >= c["min_english_share"] else "und"
-    counts = {"ko": 0, "zh": 0, "ja": 0, "ru": 0, "ar": 0}
-    for ch in text:
-        name = unicodedata.name(ch, "")
-        if "HANGUL" in name:
-            counts["ko"] += 1
-        elif "HIRAGANA" in name or "KATAKANA" in name:
-            counts["ja"] += 1
-        elif "CJK" in name:
-            counts["zh"] += 1
-        elif "CYRILLIC" in name:
-            counts["ru"] += 1
-        elif "ARABIC" in name:
-            counts["ar"] += 1
-    best = max(counts, key=counts.get)
-    return best if counts[best] else "und"
+FAVOUR = {"precision": {"favor_precision": True}, "balanced": {}, "recall": {"favor_recall": True}}
 
 
-def _from_html(raw: RawArticle) -> tuple[str, dict]:
+def _bare(content: str, favour: str, tables: bool):
+    """trafilatura's extraction of one page (None when it finds nothing)."""
     import trafilatura  # imported here: text-only runs never pay for it
 
-    # favour precision (page furniture left out), and fall back to the default balance when that
-    # finds no text at all (measured on the boilerplate benchmark: tests/test_clean.py)
-    doc = None
-    for precise in (True, False):
-        try:
-            doc = trafilatura.bare_extraction(
-                raw.content, with_metadata=True, include_comments=False, include_tables=False,
-                favor_precision=precise, date_extraction_params={"extensive_search": False, "original_date": True})
-        except Exception as e:  # trafilatura raises many types on broken markup
-            raise PipelineError("E010", raw.source_path, f"HTML could not be parsed ({type(e).__name__}: {e})",
-                                raw.line)
-        if doc is not None and (doc.text or "").strip():
-            break
-    if doc is None or not (doc.text or "").strip():
+    return trafilatura.bare_extraction(
+        content, with_metadata=True, include_comments=False, include_tables=tables, **FAVOUR[favour],
+        date_extraction_params={"extensive_search": False, "original_date": True})
+
+
+def _text(doc) -> str:
+    return (doc.text or "").strip() if doc is not None else ""
+
+
+def _from_html(raw: RawArticle, c: dict) -> tuple[str, dict]:
+    """Body and metadata of a page. With html_favour "precision" (or "recall"), the balanced
+    extraction is used instead when the favoured one finds no text, or a text shorter than
+    html_fallback_share of the balanced one (the favoured setting then cut the article itself)."""
+    favour, tables, share = c["html_favour"], bool(c["html_tables"]), float(c["html_fallback_share"])
+    if favour not in FAVOUR:
+        raise PipelineError("E016", "settings", f"[clean] html_favour is {favour!r}, not one of {sorted(FAVOUR)}")
+    try:
+        doc = _bare(raw.content, favour, tables)
+        if favour != "balanced" and (not _text(doc) or share > 0):
+            balanced = _bare(raw.content, "balanced", tables)
+            if len(_text(doc)) < max(share * len(_text(balanced)), 1):
+                doc = balanced
+    except PipelineError:
+        raise
+    except Exception as e:  # trafilatura raises many types on broken markup
+        raise PipelineError("E010", raw.source_path, f"HTML could not be parsed ({type(e).__name__}: {e})",
+                            raw.line)
+    if not _text(doc):
         raise PipelineError("E008", raw.source_path, "no article text found in the HTML (0 chars)", raw.line)
     meta = {"title": doc.title or "", "author": doc.author or "", "site": doc.sitename or "",
             "url": doc.url or "", "published": pubdate.normalise_published(doc.date or "")}
@@ -137,19 +144,25 @@ MAX_CHARS = 1_000_000      # spaCy's default nlp.max_length: a longer text fails
 
 def clean(raw: RawArticle, settings: dict) -> Article:
     """RawArticle -> Article (pure). Raises PipelineError E008/E009/E010."""
+    c = settings["clean"]
     html_meta: dict = {}
     body = raw.content
+    rules = "all"
     if raw.fmt == "html":
-        body, html_meta = _from_html(raw)
+        body, html_meta = _from_html(raw, c)
+        rules = c["html_line_rules"]
+        if rules not in LINE_RULE_SETS:
+            raise PipelineError("E016", "settings", f"[clean] html_line_rules is {rules!r}, "
+                                                    f"not one of {list(LINE_RULE_SETS)}")
     raw_lines = body.splitlines()
-    lines = clean_lines(body, settings["clean"]["short_line_words"])
+    lines = clean_lines(body, c["short_line_words"], rules)
     text = "\n".join(lines)
     if len(text) > MAX_CHARS:
         raise PipelineError("E037", raw.source_path, f"article text is {len(text):,} characters after cleaning, "
                             f"over the model's limit of {MAX_CHARS:,}; split it into several articles", raw.line)
     # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
     # (a foreign-script article loses every line as 'non-English interface').
-    language = detect_language(text or body, settings)
+    language = _language.detect_language(text or body, settings)
     if language != "en" and (text or sum(c.isalpha() for c in body) >= 20):
         raise PipelineError("E009", raw.source_path, f"text is not English (detected '{language}')", raw.line)
     if not text.strip():
