@@ -34,6 +34,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E031": ("analyst table unreadable", "save it as CSV (UTF-8, comma or semicolon) and run again; nothing was overwritten"),
     "E040": ("gold file unreadable", "check the --gold path"),
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
+    "E042": ("no article in that split", "pass the train corpus and its gold (names t01_..., rule in eval/SPLITS.md)"),
+    "E043": ("per-article figures of sealed articles refused", "drop --per-article; sealed articles give totals only"),
+    "E044": ("calibration file invalid", "run `make train` to write pipeline/resources/calibration.json again"),
+    "E045": ("training needs scikit-learn", "install the train extra: pip install -e '.[train]'"),
+    "E046": ("training set missing", "pass --shared pointing at the shared folder (corpus/ and gold/)"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
 }
 

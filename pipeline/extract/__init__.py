@@ -10,7 +10,7 @@ from pipeline.records import Article, Extraction
 
 def analyse(article: Article, doc, settings: dict) -> Extraction:
     """All extractors over one parsed article (pure: no I/O)."""
-    from pipeline.extract import actors, agreements, dates, motives, nlp  # spaCy only when parsing
+    from pipeline.extract import actors, agreements, calibration, dates, motives, nlp  # spaCy only when parsing
     doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
@@ -19,5 +19,7 @@ def analyse(article: Article, doc, settings: dict) -> Extraction:
     ex.dates = dates.extract(doc, sents, anchor)
     ex.agreements = agreements.extract(doc, sents, ex.actors, ex.dates, settings)
     ex.motives = motives.extract(doc, sents, ex.agreements, ex.actors)
+    # last: the raw agreement score becomes a calibrated probability (motives rank by the raw score)
+    ex.agreements = calibration.Stage(settings["calibration"])(doc, sents, ex)
     return ex
 
