@@ -18,9 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from evaluation.floors import gate
-from pipeline.write.csvio import read_csv
 from evaluation.gold import read_jsonl_gold
 from pipeline.errors import PipelineError
+from pipeline.write.csvio import read_csv
 
 STOP = frozenset("the of and on for a an between in to".split())
 STATE_ALIASES = {
@@ -275,9 +275,9 @@ def report(res: dict) -> str:
 def calibration_report(cal: dict | None) -> list[str]:
     if not cal or not cal["n"]:
         return ["calibration of agreements.confidence: no rows"]
-    lines = [f"calibration of agreements.confidence ({cal['n']} rows, right = matches a gold agreement; "
-             f"share right {cal['right']}):",
-             "  bin        rows  mean confidence  share right"]
+    title = (f"calibration of agreements.confidence ({cal['n']} rows, right = matches a gold agreement; "
+             f"share right {cal['right']}):")
+    lines = [title, "  bin        rows  mean confidence  share right"]
     for b in cal["bins"]:
         lines.append(f"  {b['lo']:.1f}-{b['hi']:.1f}  {b['n']:6d}  {b['confidence']:15.3f}  {b['right']:11.3f}")
     lines.append(f"  expected calibration error (ECE): {cal['ece']:.3f}")

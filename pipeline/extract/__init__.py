@@ -10,7 +10,14 @@ from pipeline.records import Article, Extraction
 
 def analyse(article: Article, doc, settings: dict) -> Extraction:
     """All extractors over one parsed article (pure: no I/O)."""
-    from pipeline.extract import actors, agreements, calibration, dates, motives, nlp  # spaCy only when parsing
+    from pipeline.extract import (  # spaCy only when parsing
+        actors,
+        agreements,
+        calibration,
+        dates,
+        motives,
+        nlp,
+    )
     doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
