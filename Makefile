@@ -40,24 +40,25 @@ test: $(STAMP) ## Run the test suite (pytest)
 # $(SHARED); every eval/heldout*/ with a gold.jsonl and a [section] of the same name in
 # $(FLOORS) is run (heldout4, heldout5... join by adding their floors). Sealed: totals only.
 eval: $(STAMP) ## Score the shared dev and train sets (studied, sealed) and our held-out sets against gold; fail if a pinned floor is crossed
-	@status=0; \
+	@status=0; skipped=""; \
 	if [ -d $(SHARED)/corpus/dev ] && [ -f $(SHARED)/gold/dev.jsonl ]; then \
 	  echo "== dev: $(SHARED)/corpus/dev (studied)"; \
 	  $(PY) -m pipeline evaluate --run $(SHARED)/corpus/dev --gold $(SHARED)/gold/dev.jsonl --floors $(FLOORS) --section dev $(ARGS) || status=1; \
-	else echo "== dev: SKIPPED ($(SHARED)/corpus/dev or $(SHARED)/gold/dev.jsonl not found; set SHARED=...)"; fi; \
+	else echo "== dev: SKIPPED ($(SHARED)/corpus/dev or $(SHARED)/gold/dev.jsonl not found; set SHARED=...)"; skipped="$$skipped dev"; fi; \
 	for split in studied sealed; do \
 	  if [ -d $(SHARED)/corpus/train ] && [ -f $(SHARED)/gold/train.jsonl ]; then \
 	    echo "== train_$$split: $(SHARED)/corpus/train, $$split split (eval/SPLITS.md)"; \
 	    $(PY) -m pipeline evaluate --run $(SHARED)/corpus/train --split $$split --gold $(SHARED)/gold/train.jsonl --floors $(FLOORS) --section train_$$split $(ARGS) || status=1; \
-	  else echo "== train_$$split: SKIPPED ($(SHARED)/corpus/train or $(SHARED)/gold/train.jsonl not found; set SHARED=...)"; fi; \
+	  else echo "== train_$$split: SKIPPED ($(SHARED)/corpus/train or $(SHARED)/gold/train.jsonl not found; set SHARED=...)"; skipped="$$skipped train_$$split"; fi; \
 	done; \
 	for dir in eval/heldout*/; do \
 	  set=$$(basename $$dir); \
 	  if [ -f $$dir/gold.jsonl ] && grep -q "^\[$$set\]" $(FLOORS); then \
 	    echo "== $$set: $${dir}articles"; \
 	    $(PY) -m pipeline evaluate --run $${dir}articles --gold $${dir}gold.jsonl --floors $(FLOORS) --section $$set $(ARGS) || status=1; \
-	  else echo "== $$set: SKIPPED (needs $${dir}gold.jsonl and a [$$set] section in $(FLOORS))"; fi; \
+	  else echo "== $$set: SKIPPED (needs $${dir}gold.jsonl and a [$$set] section in $(FLOORS))"; skipped="$$skipped $$set"; fi; \
 	done; \
+	if [ -n "$$skipped" ]; then echo "eval: skipped:$$skipped"; fi; \
 	if [ $$status = 0 ]; then echo "eval: every set scored met its floors"; else echo "eval: FAILED (see the [E041] lines above)"; fi; \
 	exit $$status
 
