@@ -1,7 +1,8 @@
 """Command line: thin wrappers over run, evaluate, review and bench. Every command has --help.
 
     python -m pipeline run --input DIR_OR_FILE --output DIR [--config FILE]
-    python -m pipeline evaluate --outputs DIR --gold FILE [--floors FILE]
+    python -m pipeline evaluate --outputs DIR --gold FILE [--floors FILE] [--split studied|sealed]
+    python -m pipeline train [--shared DIR]
 """
 from __future__ import annotations
 
@@ -111,7 +112,26 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     e.add_argument("--section", default="dev", help="section of the floors file to check (default: dev)")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--config", help="settings overlay used with --run")
+    e.add_argument("--split", choices=["studied", "sealed"], help="score one part of the train set "
+                   "(eval/SPLITS.md): only its gold records and, with --run, only its articles; sealed prints totals only")
+    e.add_argument("--per-article", action="store_true", help="also print each article's figures "
+                   "(refused for sealed articles)")
     e.set_defaults(func=cmd_evaluate)
+
+    t = sub.add_parser("train", help="re-fit the calibrated confidence of agreements from the studied gold",
+                       description="Run the pipeline (raw scores) over the studied gold sets (shared dev, the "
+                                   "studied train split, eval/heldout, eval/heldout2), label each agreement row "
+                                   "right when it matches gold, fit a logistic model (scikit-learn, the 'train' "
+                                   "extra) with a fixed seed, print its cross-validation by whole articles and "
+                                   "write pipeline/resources/calibration.json.")
+    t.add_argument("--shared", default="../shared", help="the shared folder (corpus/, gold/; default ../shared)")
+    t.add_argument("--output", help="calibration file to write (default: pipeline/resources/calibration.json)")
+    t.add_argument("--work", help="folder for the runs' outputs and cache (default: a temporary folder)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds (default 0)")
+    t.add_argument("--folds", type=int, default=5, help="cross-validation folds, by whole articles (default 5)")
+    t.add_argument("--check", action="store_true", help="fit and print, but do not write the file")
+    t.add_argument("--json", action="store_true", help="print the cross-validation figures as JSON")
+    t.set_defaults(func=cmd_train)
 
     rv = sub.add_parser("review", help="review progress and focused review files",
                         description="Analysts' review of the agreements, actors, dates and motives tables.")
@@ -145,6 +165,10 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
 def cmd_review(args) -> int:
     from pipeline.write import review
     return review.cli(args)
+
+
+def cmd_train(args) -> int:
+    return _evaluation("calibrate").main(args)
 
 
 def cmd_bench(args) -> int:

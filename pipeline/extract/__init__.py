@@ -20,7 +20,9 @@ from typing import Protocol
 
 from pipeline.records import Article, Extraction, Sentence
 
-STAGE_ORDER = ("actors", "dates", "agreements", "motives")
+STAGE_ORDER = ("actors", "dates", "agreements", "motives", "calibration")
+# calibration comes last: it turns the agreements' raw score into a calibrated probability (its
+# Stage fills the agreements field again), and the motive stage ranks agreements by the raw score
 
 
 class Stage(Protocol):

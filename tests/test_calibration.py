@@ -1,0 +1,144 @@
+"""Calibrated confidence: the shipped model applied with plain Python (pipeline/extract/calibration.py)
+and its fitting (evaluation/calibrate.py, `python -m pipeline train`)."""
+import json
+import math
+import sys
+from dataclasses import asdict
+
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.extract import calibration
+from pipeline.records import AgreementFinding, Extraction
+
+SCORES = {"catalogue": 0.9, "named": 0.7, "generic": 0.5}
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (0.9, ("catalogue", "clear")), (0.8, ("catalogue", "fallback")), (0.75, ("catalogue", "weak")),
+    (0.7, ("named", "clear")), (0.55, ("named", "weak")), (0.4, ("generic", "fallback")),
+    (0.35, ("generic", "weak")), (0.33, ("unknown", "unknown")),
+])
+def test_calibration_reads_source_and_parties_from_the_raw_score(raw, expected):
+    assert calibration.source_of(raw, SCORES) == expected
+
+
+def _finding(**kw) -> AgreementFinding:
+    base = {"name": "Harbour Pilots Agreement", "acronym": "HPA", "kind": "logistics", "parties": ["Chile", "Peru"],
+            "status": "signed", "sentence_ns": [0, 3], "confidence": 0.7}
+    return AgreementFinding(**{**base, **kw})
+
+
+def test_calibration_features_of_a_finding_equal_those_of_its_csv_row():
+    ag = _finding()
+    row = {"confidence": "0.70", "kind": "logistics", "acronym": "HPA", "parties": "Chile; Peru",
+           "status": "signed", "sentence_ids": "a:0; a:3"}
+    assert calibration.finding_features(ag, SCORES) == calibration.row_features(row, SCORES)
+    assert calibration.finding_features(ag, SCORES)["source=named"] == 1.0
+
+
+MODEL = {"id": "CAL-test", "intercept": -1.0, "weights": {"acronym": 2.0, "status=signed": 1.5},
+         "raw_scores": SCORES, "clip": [0.01, 0.99]}
+
+
+def test_calibration_probability_is_the_logistic_of_the_weighted_features():
+    feats = calibration.finding_features(_finding(), SCORES)
+    assert calibration.probability(MODEL, feats) == round(1 / (1 + math.exp(-(-1.0 + 2.0 + 1.5))), 2)
+    feats = calibration.finding_features(_finding(acronym="", status="proposed"), SCORES)
+    assert calibration.probability(MODEL, feats) == round(1 / (1 + math.exp(1.0)), 2)
+
+
+def test_calibration_probability_never_claims_certainty():
+    model = {**MODEL, "intercept": 40.0}
+    assert calibration.probability(model, {}) == 0.99
+    assert calibration.probability({**MODEL, "intercept": -400.0}, {}) == 0.01
+
+
+def test_calibration_stage_changes_only_the_confidence(tmp_path):
+    (tmp_path / "cal.json").write_text(json.dumps(MODEL))
+    ex = Extraction(article=None, sentences=[], agreements=[_finding(), _finding(acronym="", status="proposed")])
+    stage = calibration.Stage({"file": ""})
+    stage.model = calibration.load_model("cal.json", tmp_path)     # a model of our own, not the shipped one
+    out = stage(None, [], ex)
+    assert [a.confidence for a in out] == [0.92, 0.27]
+    for before, after in zip(ex.agreements, out):
+        assert {**asdict(before), "confidence": None} == {**asdict(after), "confidence": None}
+
+
+def test_calibration_switched_off_keeps_the_raw_score():
+    ex = Extraction(article=None, sentences=[], agreements=[_finding()])
+    assert calibration.Stage({"file": ""})(None, [], ex) == ex.agreements
+
+
+def test_calibration_shipped_file_is_valid_and_named_in_the_settings(settings):
+    model = calibration.load_model(settings["calibration"]["file"])
+    assert model["id"].startswith("CAL-") and model["raw_scores"] == calibration.raw_scores(settings["agreements"])
+    p = calibration.probability(model, calibration.finding_features(_finding(), model["raw_scores"]))
+    assert 0.0 < p < 1.0
+
+
+@pytest.mark.parametrize("text", ["{not json", json.dumps({"id": "x", "intercept": "high", "weights": {}}),
+                                  json.dumps({"id": "x", "intercept": 0, "weights": {}})])
+def test_calibration_broken_file_is_e044(tmp_path, text):
+    (tmp_path / "bad.json").write_text(text)
+    with pytest.raises(PipelineError) as e:
+        calibration.load_model("bad.json", tmp_path)
+    assert e.value.code == "E044" and "make train" in str(e.value)
+
+
+# ---------------------------------------------------------------- fitting (scikit-learn, the train extra)
+
+def _records(n_articles=20):
+    """Rows of our own making where an acronym and several mentions make a row right more often."""
+    recs = []
+    for a in range(n_articles):
+        for k in range(4):
+            acronym, mentions = k % 2 == 0, 1 + (k + a) % 3
+            right = acronym or (mentions >= 2 and a % 3 != 0)
+            row = {"confidence": "0.90" if acronym else "0.50", "kind": "trade", "acronym": "FTA" if acronym else "",
+                   "parties": "Chile; Peru", "status": "signed",
+                   "sentence_ids": "; ".join(f"x:{i}" for i in range(mentions))}
+            recs.append({"set": "dev" if a < 10 else "train_studied", "article": f"x{a}", "right": right,
+                         "raw": float(row["confidence"]), "features": calibration.row_features(row, SCORES)})
+    return recs
+
+
+def test_calibrate_fit_is_deterministic_and_learns_the_signal():
+    pytest.importorskip("sklearn")
+    import numpy as np
+
+    from evaluation.calibrate import _fit, _matrix, _model, cross_validate
+    recs = _records()
+    names = sorted({k for r in recs for k in r["features"]})
+    x, y = _matrix(recs, names), np.array([r["right"] for r in recs])
+    first, again = _model(_fit(x, y), names), _model(_fit(x, y), names)
+    assert first == again and first["weights"]["acronym"] > 0
+    assert cross_validate(recs, names, 4, 0) == cross_validate(recs, names, 4, 0)
+
+
+def test_calibrate_without_scikit_learn_is_e045(monkeypatch):
+    from evaluation import calibrate
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(PipelineError) as e:
+        calibrate.main(type("Args", (), {"shared": "../shared"})())
+    assert e.value.code == "E045"
+
+
+@pytest.mark.model
+def test_calibration_in_a_run_changes_only_the_confidence_column(tmp_path, settings):
+    """corpus/ (articles written for this project) run with and without calibration: the tables are
+    byte-identical but for agreements.confidence, which is the shipped model's probability."""
+    from pipeline.config import PROJECT_ROOT
+    from pipeline.run import run
+    from pipeline.write.csvio import read_csv
+    raw = {**settings, "calibration": {"file": ""}}
+    run(PROJECT_ROOT / "corpus", tmp_path / "raw", raw)
+    run(PROJECT_ROOT / "corpus", tmp_path / "cal", settings)
+    for name in ("articles", "sentences", "actors", "dates", "motives"):
+        assert (tmp_path / "raw" / f"{name}.csv").read_bytes() == (tmp_path / "cal" / f"{name}.csv").read_bytes()
+    model = calibration.load_model(settings["calibration"]["file"])
+    before, after = read_csv(tmp_path / "raw" / "agreements.csv"), read_csv(tmp_path / "cal" / "agreements.csv")
+    assert before and len(before) == len(after)
+    for b, a in zip(before, after):
+        assert {**b, "confidence": ""} == {**a, "confidence": ""}
+        assert a["confidence"] == f"{calibration.probability(model, calibration.row_features(b, model['raw_scores'])):.2f}"
