@@ -22,6 +22,10 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
+    if args.engine:
+        settings["run"]["engine"] = args.engine
+    if args.scheduler:
+        settings["run"]["engine"], settings["run"]["scheduler"] = "dask", args.scheduler
     summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force)
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
@@ -60,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
     r.add_argument("--workers", type=int, help="worker processes (default: [run] workers; 0 = all cores)")
     r.add_argument("--force", action="store_true", help="ignore the per-article cache and process everything")
+    r.add_argument("--engine", choices=["local", "dask"], help="where parsing runs (default: [run] engine = local); "
+                   "dask: a LocalCluster of --workers processes, or the cluster of --scheduler")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+                   "(implies --engine dask)")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("evaluate", help="score output tables against a gold file",

@@ -34,6 +34,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E031": ("analyst table unreadable", "save it as CSV (UTF-8, comma or semicolon) and run again; nothing was overwritten"),
     "E040": ("gold file unreadable", "check the --gold path"),
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
+    "E080": ("Dask not installed", "install the extra with `pip install .[dask]` (make setup does) or use --engine local"),
+    "E081": ("article crashed its worker", "the article killed a Dask worker twice; check its size and content, or run it with --engine local to see the error"),
+    "E082": ("Dask scheduler unreachable", "check the --scheduler address and that dask-scheduler is running"),
+    "E083": ("unknown engine", "use --engine local or --engine dask"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
 }
 

@@ -36,6 +36,8 @@ class RunSummary:
     cached: int = 0             # articles whose extraction came from the cache
     parsed: int = 0             # articles that went through the model
     workers: int = 1            # worker processes used for parsing (1 = this process)
+    engine: str = "local"       # where parsing ran ([run] engine)
+    dashboard: str = ""         # the Dask dashboard's address, when there is one
 
     @property
     def exit_code(self) -> int:
@@ -44,7 +46,14 @@ class RunSummary:
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.rows.items() if k not in ("articles", "errors"))
         return (f"articles read {self.read}, failed {self.failed}; rows: {counts}; "
-                f"errors {len(self.errors)}; {self.seconds:.1f} s")
+                f"errors {len(self.errors)}; {self.seconds:.1f} s{self.engine_note()}")
+
+    def engine_note(self) -> str:
+        """"; engine dask, 2 workers, dashboard http://..." when parsing ran on Dask."""
+        if self.engine == "local":
+            return ""
+        board = f", dashboard {self.dashboard}" if self.dashboard else ", no dashboard (install bokeh for one)"
+        return f"; engine {self.engine}, {self.workers} workers{board}"
 
 
 def _progress(input_path: Path, settings: dict):
