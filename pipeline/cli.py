@@ -34,6 +34,10 @@ def cmd_run(args) -> int:
     formats = None
     if args.format:
         formats = list(dict.fromkeys([*settings["output"]["formats"], *args.format]))
+    if args.engine:
+        settings["run"]["engine"] = args.engine
+    if args.scheduler:
+        settings["run"]["engine"], settings["run"]["scheduler"] = "dask", args.scheduler
     summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force, others=others,
                   formats=formats)
     for err in summary.errors:
@@ -97,6 +101,10 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     others.add_argument("--drop-others", action="store_true",
                         help="the output folder holds reviewed rows of articles not in --input: move them to "
                              "review/orphans.csv")
+    r.add_argument("--engine", choices=["local", "dask"], help="where parsing runs (default: [run] engine = local); "
+                   "dask: a LocalCluster of --workers processes, or the cluster of --scheduler")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+                   "(implies --engine dask)")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("evaluate", help="score output tables against a gold file",

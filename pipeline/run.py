@@ -39,6 +39,8 @@ class RunSummary:
     workers: int = 1            # worker processes used for parsing (1 = this process)
     review: dict = field(default_factory=dict)      # finalise's figures (kept, new_pending, ...)
     warnings: list[str] = field(default_factory=list)
+    engine: str = "local"       # where parsing ran ([run] engine)
+    dashboard: str = ""         # the Dask dashboard's address, when there is one
 
     @property
     def exit_code(self) -> int:
@@ -59,7 +61,14 @@ class RunSummary:
                       f"{r.get('new_pending', 0)}, moved to orphans {r.get('new_orphans', 0)}, "
                       f"history {r.get('history') or 'none (nothing changed)'}")
         return (f"articles {self.ok + self.failed} (ok {self.ok}, failed {self.failed}); rows: {counts}; "
-                f"errors {len(self.errors)}{review}; {self.seconds:.1f} s")
+                f"errors {len(self.errors)}{review}; {self.seconds:.1f} s{self.engine_note()}")
+
+    def engine_note(self) -> str:
+        """"; engine dask, 2 workers, dashboard http://..." when parsing ran on Dask."""
+        if self.engine == "local":
+            return ""
+        board = f", dashboard {self.dashboard}" if self.dashboard else ", no dashboard (install bokeh for one)"
+        return f"; engine {self.engine}, {self.workers} workers{board}"
 
 
 def _progress(input_path: Path, settings: dict):

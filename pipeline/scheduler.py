@@ -38,6 +38,7 @@ def resolve_workers(workers: int | None) -> int:
 
 
 # ---------------------------------------------------------------- parsing (any process)
+WORKER_CRASH = "it crashed a Dask worker twice (killed, out of memory or a native crash)"
 CHUNK_SPAN_BATCHES = 4      # see extract_stream
 _Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
 
@@ -127,9 +128,13 @@ class _Dispatcher:
     """Runs chunks inline, or in a process pool once a second chunk shows the work is worth
     starting workers for (a run with a handful of new articles never pays for a pool)."""
 
+    engine = "local"
+    dashboard = ""
+
     def __init__(self, settings: dict, workers: int):
         self.settings = settings
         self.workers = workers
+        self.capacity = workers     # processes that may parse at once (sizes the read-ahead window)
         self.pool: ProcessPoolExecutor | None = None
         self.held: _Chunk | None = None
         self.used_workers = 1
@@ -196,6 +201,18 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def make_dispatcher(settings: dict, workers: int):
+    """The engine of [run] engine: "local" (this process or a local pool) or "dask" (a Dask
+    cluster: a LocalCluster of `workers` processes, or the one at [run] scheduler)."""
+    engine = settings["run"].get("engine", "local")
+    if engine == "dask":
+        from pipeline.engines.dask_engine import DaskDispatcher
+        return DaskDispatcher(settings, workers, settings["run"].get("scheduler", ""))
+    if engine != "local":
+        raise PipelineError("E083", "[run] engine", f"unknown engine {engine!r}; use \"local\" or \"dask\"")
+    return _Dispatcher(settings, workers)
+
+
 def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
                    store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
                    stats=None) -> Iterator[cache_mod.Entry]:
@@ -208,8 +225,8 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
     # A chunk is closed when full, or once SPAN articles have been read since its first one;
     # both rules depend only on the input and the cache, never on the number of workers.
     span = CHUNK_SPAN_BATCHES * size
-    window_limit = size * max(CHUNK_SPAN_BATCHES, 2 * workers)  # articles between read and write
-    dispatcher = _Dispatcher(settings, workers)
+    dispatcher = make_dispatcher(settings, workers)
+    window_limit = size * max(CHUNK_SPAN_BATCHES, 2 * dispatcher.capacity)  # articles between read and write
     window: deque[_Item] = deque()
     chunk = _Chunk([])
     chunk_opened = 0            # articles read when the open chunk got its first item
@@ -229,7 +246,8 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         data, message = dispatcher.resolve(item.chunk)[item.index]
         entry = cache_mod.loads(item.key, data) if data is not None else None
         if entry is None:
-            errors.append(PipelineError("E015", item.article.source_path,
+            code = "E081" if message == WORKER_CRASH else "E015"
+            errors.append(PipelineError(code, item.article.source_path,
                                         message or "result could not be read back").row())
             return None
         if stats is not None:
@@ -274,6 +292,7 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         dispatcher.close()
         if stats is not None:
             stats.workers = dispatcher.used_workers
+            stats.engine, stats.dashboard = dispatcher.engine, dispatcher.dashboard
 
 
 def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]]) -> dict[str, list[dict]]:

@@ -1,0 +1,86 @@
+"""The Dask engine: a LocalCluster of worker processes gives the local engine's outputs byte for
+byte and survives a worker killed mid-run. (An article that kills every worker it runs on is
+handled in dask_engine._one_by_one, but its test hung in Dask's rescheduling of lost results on
+this 2-core VM and is not part of the suite yet: see the closing note of the stop.)"""
+from __future__ import annotations
+
+import copy
+import csv
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed", reason="Dask is an optional extra: pip install .[dask] (make setup installs it)")
+
+import dask_faults  # noqa: E402  (tests/ is on sys.path, and the workers get the same sys.path)
+
+from evaluation import synth  # noqa: E402
+from pipeline import run as run_mod, scheduler  # noqa: E402
+
+SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not {".cache", "history"} & set(p.relative_to(folder).parts)}
+
+
+def _settings(settings: dict, engine: str, batch_size: int = 3) -> dict:
+    s = copy.deepcopy(settings)
+    s["run"]["engine"] = engine
+    s["model"]["batch_size"] = batch_size
+    return s
+
+
+def _corpus(folder: Path, n: int) -> Path:
+    synth.write_corpus(folder, n)
+    return folder
+
+
+def _errors(out: Path) -> list[dict]:
+    with open(out / "errors.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("n,workers", [(12, 2)])
+def test_dask_engine_gives_the_local_engines_outputs(tmp_path, settings, monkeypatch, n, workers):
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.fake_chunk)
+    src = _corpus(tmp_path / "in", n)
+    local = run_mod.run(src, tmp_path / "local", _settings(settings, "local"), workers=1)
+    dask = run_mod.run(src, tmp_path / "dask", _settings(settings, "dask"), workers=workers)
+    assert (dask.engine, dask.workers, dask.parsed) == ("dask", workers, n)
+    assert "engine dask, 2 workers" in dask.line()
+    assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("n", [12])
+def test_dask_worker_killed_mid_run_has_its_chunk_run_elsewhere(tmp_path, settings, monkeypatch, n):
+    src = _corpus(tmp_path / "in", n)
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.fake_chunk)
+    run_mod.run(src, tmp_path / "local", _settings(settings, "local"), workers=1)
+    marker = tmp_path / "died"
+    monkeypatch.setenv(dask_faults.DIE_ONCE_MARKER, str(marker))
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.die_once)
+    summary = run_mod.run(src, tmp_path / "dask", _settings(settings, "dask"), workers=2)
+    assert marker.exists()                      # a worker did die
+    assert summary.exit_code == 0 and summary.parsed == n and not summary.errors
+    assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("engine,code", [("spark", "E083")])
+def test_dask_unknown_engine_is_a_coded_error(tmp_path, settings, engine, code):
+    from pipeline.errors import PipelineError
+    s = copy.deepcopy(settings)
+    s["run"]["engine"] = engine
+    with pytest.raises(PipelineError) as e:
+        list(scheduler.extract_stream([], s, []))
+    assert e.value.code == code
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not SHARED_DEV.is_dir(), reason="../shared/corpus/dev is absent (CI always has it)")
+def test_dask_engine_on_dev_is_byte_identical_to_local(tmp_path, settings):
+    local = run_mod.run(SHARED_DEV, tmp_path / "local", _settings(settings, "local", 32), workers=1)
+    dask = run_mod.run(SHARED_DEV, tmp_path / "dask", _settings(settings, "dask", 32), workers=2)
+    assert dask.parsed == local.parsed == 23
+    assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
