@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies and the spaCy model
 	@echo "setup ok: $(VENV)"
 
-run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs and the report
+run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the nine CSVs (with the agreement register) and the report
 	$(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) $(ARGS)
 
 test: $(STAMP) ## Run the test suite (pytest)

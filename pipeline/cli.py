@@ -25,6 +25,8 @@ def cmd_run(args) -> int:
     summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force)
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
+    for warning in summary.warnings:
+        print(warning, file=sys.stderr)
     print(summary.line(), file=sys.stderr)
     return summary.exit_code
 
@@ -90,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
 
+    rg = sub.add_parser("register", help="rebuild the agreement register from the tables",
+                        description="Rebuild register.csv (one row per real agreement across the articles), "
+                                    "status_events.csv and the register pages under report/register/ from "
+                                    "agreements.csv and articles.csv of --output, keeping the analysts' decisions. "
+                                    "No NLP; `run` does this at its end.")
+    rg.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
+    rg.set_defaults(func=cmd_register)
+
     b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), scale",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
     b.add_argument("what", choices=["dates", "motives", "html", "scale"], help="which benchmark")
@@ -106,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_review(args) -> int:
     from pipeline.write import review
     return review.cli(args)
+
+
+def cmd_register(args) -> int:
+    from pipeline.write import register
+    return register.cli(args)
 
 
 def cmd_bench(args) -> int:

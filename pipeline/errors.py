@@ -35,6 +35,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E040": ("gold file unreadable", "check the --gold path"),
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
+    "E070": ("register review value invalid", "fix the cell in register.csv and run again; nothing was overwritten"),
+    "E071": ("register merge target not found", "set merge_into to a register_id of register.csv; the decision is kept "
+             "in review/register-decisions.csv and applied once its target exists"),
+    "E072": ("register decisions file invalid", "fix or delete the line in review/register-decisions.csv"),
+    "E073": ("no tables to build the register from", "run `python -m pipeline run --output DIR` first"),
 }
 
 

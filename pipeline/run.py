@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pipeline import cache as cache_mod
 from pipeline.read import clean
-from pipeline.write import output, report
+from pipeline.write import output, register, report
 from pipeline.errors import PipelineError
 from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
 from pipeline.records import Article
@@ -36,6 +36,7 @@ class RunSummary:
     cached: int = 0             # articles whose extraction came from the cache
     parsed: int = 0             # articles that went through the model
     workers: int = 1            # worker processes used for parsing (1 = this process)
+    warnings: list[str] = field(default_factory=list)   # not failures: e.g. E071, a merge waiting for its target
 
     @property
     def exit_code(self) -> int:
@@ -120,6 +121,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     summary = RunSummary()
     files.ensure_writable(out_dir)
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
+    register.check(out_dir)                    # E070/E072 on the register's review: likewise
     n_workers = scheduler.resolve_workers(settings["run"]["workers"] if workers is None else workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -140,7 +142,8 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     tables["errors"] = summary.errors
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
-    output.finalise(out_dir, tables, prev=previous)
+    written = output.finalise(out_dir, tables, prev=previous)
+    summary.warnings.extend(register.build(out_dir, tables, run_id=written["run_id"]).warnings)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     summary.seconds = time.perf_counter() - t0
     return summary

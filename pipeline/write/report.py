@@ -256,7 +256,8 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
         rows.append(f'<tr><td><a href="{href}">{esc(r.get("title") or aid)}</a><br><code>{esc(aid)}</code></td>'
                     f"<td>{esc(r.get('published', ''))}</td><td>{esc(r.get('site', ''))}</td>{cells}"
                     f"<td>{share}</td></tr>")
-    head = f"<header><h1>Articles ({len(article_rows)})</h1></header>"
+    head = (f"<header><h1>Articles ({len(article_rows)})</h1>"
+            '<a href="register/index.html">the agreement register →</a></header>')
     body = ('<div class="wrap"><table><tr><th>article</th><th>published</th><th>site</th><th>agreements</th>'
             "<th>actors</th><th>dates</th><th>motives</th><th>reviewed</th></tr>"
             + "".join(rows) + "</table></div>")
