@@ -122,7 +122,8 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]]) -> str:
     import matplotlib
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "register", "font.size": 9}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "register", "font.size": 9,
+                                 "text.parse_math": False}):      # names are text, never mathtext
         height = 0.9 + 0.3 * len(lanes)
         fig = Figure(figsize=(9, height))
         left = min(0.5, 0.03 + 0.0095 * max(len(label) for label, _ in lanes))     # room for the lane labels
