@@ -34,6 +34,7 @@ main.reg{white-space:normal;flex:1}
 th{cursor:pointer;background:#eef1f4;position:sticky;top:0}
 th[data-dir=asc]::after{content:" \\25B2"}th[data-dir=desc]::after{content:" \\25BC"}
 tr.conflict td{background:#fff4f2}
+#register td:nth-child(5),#register td:nth-child(6),#register td:nth-child(7){white-space:nowrap}
 .conflict-box{border-left:4px solid #c0392b;background:#fff4f2;padding:.4em .8em;margin:.6em 0}
 .timeline svg{max-width:100%;height:auto}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{color:#555}
@@ -156,8 +157,8 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]]) -> str:
 
 # ---------------------------------------------------------------- pages
 def _header(title: str, back: str = "index.html", back_label: str = "← the register") -> str:
-    return (f'<header><a href="{back}">{back_label}</a> · <a href="../index.html">articles</a>'
-            f"<h1>{esc(title)}</h1></header>")
+    articles = ' · <a href="../index.html">articles</a>' if back != "../index.html" else ""
+    return f'<header><a href="{back}">{back_label}</a>{articles}<h1>{esc(title)}</h1></header>'
 
 
 def index_html(rows: list[dict]) -> str:
@@ -175,7 +176,7 @@ def index_html(rows: list[dict]) -> str:
             ("first reported", ""), ("last reported", ""), ("articles", "num"), ("conflict", ""), ("review", "")]
     head = "".join(f'<th data-type="{t}">{esc(c)}</th>' if t else f"<th>{esc(c)}</th>" for c, t in cols)
     trs = []
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (r["name"].lower(), r["parties"], r["register_id"])):
         ps = [p for p in r["parties"].split("; ") if p]
         party_links = ", ".join(f'<a href="{party_page(p)}">{esc(p)}</a>' for p in ps)
         label = esc(r["name"]) + (f" ({esc(r['acronym'])})" if r["acronym"] else "")
