@@ -31,10 +31,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pipeline.errors import PipelineError, format_error
-from pipeline.schemas import AGREEMENT_STATUSES, CORPUS_TABLES, REGISTER, REGISTER_REVIEW_STATUSES, \
+from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
     STATUS_EVENTS, TABLES, validate
 from pipeline.write import csvio, files, review
-from pipeline.write.tables import join_list, page_name, stable_id
+from pipeline.write.tables import join_list, stable_id
 
 REGISTER_FILE = REGISTER.file
 EVENTS_FILE = STATUS_EVENTS.file
@@ -590,7 +590,7 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
         out_dir / DECISIONS: (DECISION_COLUMNS, reg.decisions),
         out_dir / ORPHANS: (ORPHAN_COLUMNS, reg.orphans),
     }
-    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}
+    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a few MB at most
     main = out_dir / REGISTER_FILE
     if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
         dest = out_dir / "history" / run_id
@@ -622,6 +622,3 @@ def cli(args) -> int:
           f"{time.perf_counter() - t0:.2f} s", file=sys.stderr)
     return 0
 
-
-__all__ = ["build", "assemble", "check", "cli", "canonical", "cluster", "conflicts", "current_status",
-           "CORPUS_TABLES", "page_name"]
