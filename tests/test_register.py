@@ -284,11 +284,12 @@ def test_register_command_without_tables_says_what_to_do(tmp_path, capsys):
 def test_register_agreement_page_links_each_timeline_point_to_its_sentence(tmp_path):
     out = tmp_path / "out"
     rows = [_ag("g1", "a1", "Harbour Pilotage Agreement", "Chile; Peru", "signed", "2019-05-02", n=3),
-            _ag("g2", "a2", "Harbour Pilotage Agreement", "Chile; Peru", "ratified", "2020-01", n=5)]
+            _ag("g2", "a2", "Harbour Pilotage Agreement", "Chile; Peru", "ratified", "2020-01", n=5),
+            _ag("g3", "a3", "Harbour Pilotage Agreement", "Chile; Peru", "in_force", "2020-06-01", n=1)]
     reg = register.build(out, _tables(*rows))
     page = (out / "report" / "register" / f"{reg.rows[0]['register_id']}.html").read_text(encoding="utf-8")
     svg = page[page.index("<svg"):page.index("</svg>")]
-    assert 'xlink:href="../a1.html#s3"' in svg and 'xlink:href="../a2.html#s5"' in svg
+    assert all(f'xlink:href="../{a}.html#s{n}"' in svg for a, n in (("a1", 3), ("a2", 5), ("a3", 1)))
 
 
 # ---------------------------------------------------------------- our own articles, whole pipeline

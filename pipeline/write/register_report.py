@@ -23,8 +23,11 @@ from pipeline.write.report import CSS, esc
 from pipeline.write.tables import page_name, stable_id
 
 STAMPS = Path(".cache") / "register_pages.json"
-MIN_DRAWN = 2           # dated events an agreement needs for its timeline to be drawn
-MAX_LANES = 40          # agreements drawn on a party's timeline (those with the latest events)
+ALL = "*"               # the stamp of everything the pages show
+# Drawing is the register step's main cost (tens of ms a picture, against a budget of 5% of a run):
+# a picture is drawn where there is a history to see, and the event table below it holds the rest.
+MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be drawn (or a conflict)
+MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
 STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
                  "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
                  "unspecified": "#cccccc"}
@@ -113,7 +116,7 @@ def _day(value: str) -> date | None:
 
 
 # ---------------------------------------------------------------- timelines (matplotlib)
-def timeline_svg(lanes: list[tuple[str, list[dict]]]) -> str:
+def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> str:
     """An SVG timeline: one lane per label, each dated event a dot coloured by status and linked
     (ev["href"]) to its source; '' when no event has a date."""
     from pipeline.write.register import when
@@ -121,7 +124,7 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]]) -> str:
     if not points:
         return ""
     import matplotlib
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, YearLocator
     from matplotlib.figure import Figure
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "register", "font.size": 9,
                                  "text.parse_math": False}):      # names are text, never mathtext
@@ -140,15 +143,21 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]]) -> str:
         ax.set_yticks(range(len(lanes)), [label for label, _ in lanes])
         ax.set_ylim(len(lanes) - 0.5, -0.5)
         days = [d for _, d, _ in points]
-        if min(days) == max(days):
-            ax.set_xlim(date(min(days).year - 1, 1, 1), date(max(days).year + 1, 12, 31))
-        loc = AutoDateLocator()
-        ax.xaxis.set_major_locator(loc)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
+        first, last = min(days).year, max(days).year
+        if first == last:
+            ax.set_xlim(date(first - 1, 1, 1), date(last + 1, 12, 31))
+        if last - first >= 3:           # whole years: few ticks, cheap to lay out
+            ax.xaxis.set_major_locator(YearLocator(base=max(1, -(-(last - first) // 6))))
+            ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+        else:
+            loc = AutoDateLocator()
+            ax.xaxis.set_major_locator(loc)
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
         ax.grid(axis="x", color="#e4e4e4", zorder=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        if legend:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
@@ -215,10 +224,10 @@ def agreement_html(row: dict, events: list[dict], parties: dict[str, list[str]],
     svg = ""
     if len(dated) >= MIN_DRAWN or row["conflict"]:     # a history to see (one point says no more than its row)
         svg = timeline_svg([(s.replace("_", " "), [e for e in dated if e["status"] == s])
-                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)])
+                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], legend=False)
     timeline = (f'<div class="timeline">{svg}</div>' if svg else
                 f"<p>{len(dated) or 'No'} status event{'' if len(dated) == 1 else 's'} with a date: "
-                "see the table below (a timeline is drawn from two).</p>")
+                f"see the table below (a timeline is drawn from {MIN_DRAWN}).</p>")
     ev_rows = "".join(
         f'<tr><td>{esc(e["status"])}</td><td>{esc(e["event_date"])}</td><td>{esc(e["published"])}</td>'
         f'<td>{art(e["article_id"])}</td><td><a class="src" href="{e["href"]}">{esc(e["evidence"])}</a></td></tr>'
@@ -250,7 +259,7 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
                     for r in rows)
     body = (f'<div class="wrap"><main class="reg"><p><a href="index.html#party={quote(party)}">filter the register by '
             f"{esc(party)}</a></p><h2>Timeline of its agreements</h2>"
-            f'{f"<div class=timeline>{svg}</div>" if svg else "<p>Fewer than two status events with a date: see the list.</p>"}'
+            f'{f"<div class=timeline>{svg}</div>" if svg else "<p>Too few status events with a date to draw: see the list.</p>"}'
             f'{f"<p>The {MAX_LANES} agreements with the latest events are drawn.</p>" if len(drawn) == MAX_LANES else ""}'
             f"<h2>Agreements ({len(rows)})</h2><ul>{items}</ul></main></div>")
     return page(party, _header(f"{party}: agreements"), body)
@@ -268,6 +277,12 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
         stamps = stamps if isinstance(stamps, dict) else {}
     except (OSError, ValueError):
         stamps = {}
+    whole = hashlib.sha1((code + json.dumps([
+        reg.rows, reg.events, sorted((a["agreement_id"], a.get("article_id", ""), a.get("parties", ""))
+                                     for m in reg.members.values() for a in m),
+        sorted((k, v.get("title", "")) for k, v in articles.items())], sort_keys=True)).encode("utf-8")).hexdigest()
+    if stamps.get(ALL) == whole and (folder / "index.html").exists():
+        return 0                        # nothing any page shows has changed (a re-run): no page is looked at
     by_rid: dict[str, list[dict]] = {}
     for e in reg.events:
         by_rid.setdefault(e["register_id"], []).append(e)
@@ -290,7 +305,7 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
         wanted[party_page(p)] = (json.dumps([p, rows, evs], sort_keys=True),
                                  lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs))
     rendered = 0
-    new_stamps = {}
+    new_stamps = {ALL: whole}
     for name, (content, render) in wanted.items():
         key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
         new_stamps[name] = key
