@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies and the spaCy model
 	@echo "setup ok: $(VENV)"
 
-run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the seven CSVs, the report and extractions.db
+run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the nine CSVs (with the agreement register), the report and extractions.db
 	$(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) $(ARGS)
 
 browse: $(STAMP) ## Browse the tables in Datasette on 127.0.0.1:PORT (OUTPUT/extractions.db; runs the pipeline first if absent)

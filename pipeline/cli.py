@@ -154,6 +154,14 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
 
+    rg = sub.add_parser("register", help="rebuild the agreement register from the tables",
+                        description="Rebuild register.csv (one row per real agreement across the articles), "
+                                    "status_events.csv and the register pages under report/register/ from "
+                                    "agreements.csv and articles.csv of --output, keeping the analysts' decisions. "
+                                    "No NLP; `run` does this at its end.")
+    rg.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
+    rg.set_defaults(func=cmd_register)
+
     b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
                        "language (the English check), scale",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
@@ -177,6 +185,11 @@ def cmd_review(args) -> int:
 
 def cmd_train(args) -> int:
     return _evaluation("calibrate").main(args)
+
+
+def cmd_register(args) -> int:
+    from pipeline.write import register
+    return register.cli(args)
 
 
 def cmd_bench(args) -> int:

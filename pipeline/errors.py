@@ -63,6 +63,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E066": ("benchmark data missing", "put the shared folder beside the project (../shared) or pass --data"),
     "E067": ("unknown output format", "use formats from sqlite, parquet in [output] formats or --format"),
     "E068": ("optional package missing", "install the extra named in the message (`make setup` installs them all)"),
+    "E070": ("register review value invalid", "fix the cell in register.csv and run again; nothing was overwritten"),
+    "E071": ("register merge target not found", "set merge_into to a register_id of register.csv; the decision is kept "
+             "in review/register-decisions.csv and applied once its target exists"),
+    "E072": ("register decisions file invalid", "fix or delete the line in review/register-decisions.csv"),
+    "E073": ("no tables to build the register from", "run `python -m pipeline run --output DIR` first"),
 }
 
 

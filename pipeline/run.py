@@ -17,7 +17,7 @@ from typing import Iterator
 
 from pipeline import cache as cache_mod
 from pipeline.read import clean
-from pipeline.write import exports, output, report
+from pipeline.write import exports, output, register, report
 from pipeline.errors import PipelineError
 from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
 from pipeline.records import Article
@@ -183,6 +183,7 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
                 others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
+    register.check(out_dir)                    # E070/E072 on the register's review: likewise
     n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -206,6 +207,7 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
     done = output.finalise(out_dir, tables, prev=previous, others=others)
     summary.review = done
     summary.warnings.extend(f"[E035] {w}" for w in done.get("warnings", []))
+    summary.warnings.extend(register.build(out_dir, tables, run_id=done["run_id"]).warnings)
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     tables.clear()                              # the copies read the CSVs back, a table at a time
     exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)

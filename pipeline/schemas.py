@@ -84,6 +84,28 @@ REVIEW_TABLES = [name for name, s in TABLES.items() if s.reviewable]
 ID_PREFIX = {name: TABLES[name].id_prefix for name in REVIEW_TABLES}               # 'agreements' -> 'ag'
 SUMMARY_COLUMNS = {name: TABLES[name].summary_columns for name in REVIEW_TABLES}
 
+# The register (write/register.py): corpus-level tables built from the per-article ones above, once
+# per run, never per article; kept out of TABLES, whose tables are made article by article.
+REGISTER_REVIEW_COLUMNS = ["review_status", "reviewer", "review_note", "merge_into", "split", "source_link"]
+REGISTER_REVIEW_STATUSES = ("pending", "accepted", "rejected", "edited")
+LOOSE_DATE = re.compile(r"^([\dX]{4}(-[\dX]{2}(-[\dX]{2})?)?)?$")
+
+REGISTER = Schema("register", [
+    "register_id", "name", "acronym", "kind", "parties", "status", "status_date", "first_reported",
+    "last_reported", "n_articles", "agreement_ids", "conflict", *REGISTER_REVIEW_COLUMNS,
+], key="register_id", required=("register_id", "name"), reviewable=True,
+    enums={"status": AGREEMENT_STATUSES, "review_status": REGISTER_REVIEW_STATUSES},
+    patterns={"status_date": LOOSE_DATE, "first_reported": LOOSE_DATE, "last_reported": LOOSE_DATE,
+              "merge_into": re.compile(r"^(reg-[0-9a-f]{16})?$")})
+
+STATUS_EVENTS = Schema("status_events", [
+    "register_id", "status", "event_date", "published", "article_id", "agreement_id", "sentence_id",
+    "evidence",
+], required=("register_id", "article_id", "agreement_id"), enums={"status": AGREEMENT_STATUSES},
+    patterns={"event_date": LOOSE_DATE, "published": LOOSE_DATE})
+
+CORPUS_TABLES: dict[str, Schema] = {s.name: s for s in (REGISTER, STATUS_EVENTS)}
+
 
 class SchemaError(ValueError):
     pass

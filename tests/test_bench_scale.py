@@ -43,15 +43,16 @@ def test_bench_scale_synth_corpus_prefix_and_sidecars(tmp_path, small, large):
         assert (tmp_path / "l" / p.name.replace(".meta.json", ".txt")).exists()
 
 
-def _child(seconds, workers=1, rss=500.0, tables=1.0, parsed=0, cached=0, wall=None):
+def _child(seconds, workers=1, rss=500.0, tables=1.0, parsed=0, cached=0, wall=None, register=0.0):
     return {"seconds": seconds, "workers": workers, "rss_main_mb": rss, "rss_worker_mb": 400.0,
-            "tables_mb": tables, "parsed": parsed, "cached": cached, "wall_s": wall or seconds}
+            "tables_mb": tables, "parsed": parsed, "cached": cached, "wall_s": wall or seconds,
+            "register_s": register}
 
 
 def _figures(**over):
     raw = {"seconds": 10.0, "startup_s": 1.0, "articles": 100, "words": 40000, "rss_main_mb": 400.0}
     runs = dict(one=_child(12.0), two=_child(6.0, workers=2, rss=150),
-                large=_child(60.0, workers=2, rss=170, tables=9.0),
+                large=_child(60.0, workers=2, rss=170, tables=9.0, register=1.5),
                 cached=_child(1.0, cached=1000, wall=2.5), added=_child(3.0, parsed=10))
     runs.update(over)
     return bench_scale.figures(raw, runs["one"], runs["two"], runs["two"], runs["large"],
@@ -63,6 +64,7 @@ def _figures(**over):
     ("speedup_2_workers", 12.0 / 6.0), ("cached_rerun_s", 2.5),
     ("rss_small_mb", 150 + 2 * 400.0), ("rss_large_mb", 170 + 2 * 400.0),
     ("rss_budget_used", (170 + 800) / (1.2 * 950 + 9.0)), ("raw_words_per_s", 4000.0),
+    ("register_s", 1.5), ("register_share", 1.5 / 60.0),
 ])
 def test_bench_scale_figures(key, expected):
     assert _figures()[key] == pytest.approx(expected)
@@ -72,6 +74,8 @@ def test_bench_scale_figures(key, expected):
     ({"pipeline_vs_raw": 0.8, "speedup_2_workers": 1.6, "cached_rerun_s": 5.0, "rss_budget_used": 1.0}, 0),
     ({"pipeline_vs_raw": 0.95}, 1),
     ({"cached_rerun_s": 2.0}, 1),
+    ({"register_share": 0.05}, 0),
+    ({"register_share": 0.01}, 1),
     ({"no_such_figure": 1.0}, 1),
 ])
 def test_bench_scale_floors(floors, n_problems):
@@ -87,7 +91,7 @@ def test_bench_scale_main_exit_code_follows_floors(tmp_path, monkeypatch, capsys
     args = argparse.Namespace(n=1000, json=False, floors=str(floors))
     assert bench_scale.main(args) == code
     out = capsys.readouterr().out
-    for label in ("articles/s", "words/s", "pipeline / raw", "speedup", "cached re-run", "peak RSS"):
+    for label in ("articles/s", "words/s", "pipeline / raw", "speedup", "cached re-run", "peak RSS", "register step"):
         assert label in out
 
 

@@ -150,3 +150,42 @@ def test_browser_index_links_to_every_article(tmp_path, settings, driver, page):
     assert len(hrefs) == len(csvio.read_csv(out / "articles.csv"))
     driver.go(hrefs[0])
     assert driver.js("return document.querySelectorAll('main mark').length;") > 0
+
+
+@pytest.mark.parametrize("party", ["Finland"])
+def test_browser_register_filters_by_party_and_timeline_links_to_the_sentence(tmp_path, settings, driver, party):
+    """The register page filters its rows by a party in the browser (from file://, its script
+    allowed by the page's CSP hash); an agreement page's timeline point opens its source sentence,
+    highlighted."""
+    from pipeline.run import run
+    from test_register import DOUBT, OWN, write_own
+    corpus = write_own(tmp_path / "corpus", {**OWN, DOUBT[0]: DOUBT[1:]})
+    shutil.copytree(DATA, corpus, dirs_exist_ok=True)
+    out = tmp_path / "out"
+    run(corpus, out, settings)
+    rows = csvio.read_csv(out / "register.csv")
+    with_party = sorted(r["register_id"] for r in rows if party in r["parties"].split("; "))
+    assert with_party and len(with_party) < len(rows), "the corpus must hold rows with and without the party"
+    driver.go((out / "report" / "register" / "index.html").resolve().as_uri())
+    shown = driver.js("""const s = document.getElementById('f-party'); s.value = arguments[0];
+        s.dispatchEvent(new Event('change'));
+        return [...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).map(r => r.id).sort();""",
+                      party)
+    assert shown == with_party
+    assert driver.js("return document.getElementById('shown').textContent;") == str(len(with_party))
+    conflicted = [r for r in rows if r["conflict"]]
+    assert conflicted, "the fourth article must set a conflict"
+    driver.go((out / conflicted[0]["source_link"]).resolve().as_uri())
+    links = driver.js("""return [...document.querySelectorAll('.timeline svg a')].map(
+        a => new URL(a.getAttribute('xlink:href') || a.getAttribute('href'), location.href).href);""")
+    assert links and all("#s" in link for link in links)
+    driver.go(links[0])
+    anchor = links[0].rsplit("#", 1)[1]
+    got = driver.js(PROBE, anchor, "agreement")
+    driver.screenshot(out / "register-link.png")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(out / "register-link.png", SHOTS / "register-link.png")
+    assert got is not None and got["target"] == f"#{anchor}"
+    top, bottom, _, _ = got["sent"]
+    assert 0 <= top < bottom <= got["vh"], got                                       # sentence on screen
+    assert got["targetBg"] not in ("rgba(0, 0, 0, 0)", "transparent")               # and highlighted

@@ -11,7 +11,7 @@ from pipeline.errors import PipelineError
 from pipeline.read.ingest import read_inputs
 from pipeline.config import PROJECT_ROOT
 from pipeline.write.csvio import read_csv
-from pipeline.schemas import TABLES
+from pipeline.schemas import CORPUS_TABLES, TABLES
 
 pytestmark = pytest.mark.model
 
@@ -53,6 +53,23 @@ def test_contract_tables_have_contract_columns(run_dir, table):
     _, out, _ = run_dir
     header = (out / TABLES[table].file).read_text(encoding="utf-8").split("\n", 1)[0]
     assert header.split(",") == TABLES[table].columns
+
+
+@pytest.mark.parametrize("table", sorted(CORPUS_TABLES))
+def test_contract_register_tables_have_contract_columns(run_dir, table):
+    _, out, _ = run_dir
+    header = (out / CORPUS_TABLES[table].file).read_text(encoding="utf-8").split("\n", 1)[0]
+    assert header.split(",") == CORPUS_TABLES[table].columns
+    assert read_csv(out / CORPUS_TABLES[table].file), f"no {table} rows from the sample corpus"
+
+
+def test_contract_register_holds_every_agreement_row_once(run_dir):
+    _, out, _ = run_dir
+    agreements = {r["agreement_id"] for r in read_csv(out / "agreements.csv")}
+    held = [a for r in read_csv(out / "register.csv") for a in r["agreement_ids"].split("; ")]
+    assert sorted(held) == sorted(agreements)
+    events = read_csv(out / "status_events.csv")
+    assert sorted(e["agreement_id"] for e in events) == sorted(agreements)
 
 
 @pytest.mark.parametrize("table", ["sentences", "dates", "motives"])

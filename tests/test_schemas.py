@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.schemas import DATES, TABLES, SchemaError, validate
+from pipeline.schemas import CORPUS_TABLES, DATES, TABLES, SchemaError, validate
 
 SPEC_COLUMNS = {
     "articles": "article_id source_path title url site author published published_source language n_sentences text_sha256",
@@ -23,6 +23,19 @@ def test_schemas_columns_follow_the_contract(table):
     if TABLES[table].reviewable:
         assert cols[len(spec):] == ["review_status", "reviewer", "review_note", "source_link",
                                     *AFTER_REVIEW.get(table, [])]
+
+
+REGISTER_SPEC = {
+    "register": "register_id name acronym kind parties status status_date first_reported last_reported n_articles "
+                "agreement_ids conflict review_status reviewer review_note merge_into split source_link",
+    "status_events": "register_id status event_date published article_id agreement_id sentence_id evidence",
+}
+
+
+@pytest.mark.parametrize("table", sorted(REGISTER_SPEC))
+def test_schemas_register_tables_follow_the_contract(table):
+    assert CORPUS_TABLES[table].columns[:len(REGISTER_SPEC[table].split())] == REGISTER_SPEC[table].split()
+    assert table not in TABLES      # built once per run from the others, never per article
 
 
 def _date_row(**kw):

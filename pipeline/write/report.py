@@ -401,7 +401,8 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
             f'<td data-sort="{"" if share is None else f"{share:.0f}"}">'
             f'{"-" if share is None else f"{share:.0f}%"}</td></tr>')
     options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in sorted(statuses))
-    head = f"<header><h1>Articles ({len(article_rows)})</h1></header><style>{INDEX_CSS}</style>"
+    head = (f"<header><h1>Articles ({len(article_rows)})</h1>"
+            f'<a href="register/index.html">the agreement register →</a></header><style>{INDEX_CSS}</style>')
     controls = ('<div class="controls"><input type="search" id="q" aria-label="search" '
                 'placeholder="search titles, sites, agreements, parties">'
                 '<select id="status" aria-label="agreement status"><option value="">any agreement status</option>'

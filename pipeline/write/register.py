@@ -1,0 +1,624 @@
+"""The agreement register: one row per real-world agreement across the corpus (register.csv), its
+dated history (status_events.csv), and where sources disagree (the `conflict` column).
+
+Built from the tables alone (agreements.csv after the analysts' review, articles.csv): no NLP, no
+model. Steps, each a pure function over rows:
+1. key every per-article agreement row (`canonical`): a catalogued named treaty by its catalogue
+   entry alone (the parties of the rows are united); a catalogued kind of instrument signed pair by
+   pair (`bilateral`, e.g. ACSA) by entry + party set; anything else (generic instruments,
+   uncatalogued names) by kind + party set + the descriptive words of its name;
+2. cluster (`cluster`): rows of one key; generic names of one kind and party set whose descriptive
+   words overlap (one contains the other, or Jaccard >= 0.5); a row naming only some of the parties
+   of exactly one other group of its key (e.g. only "United States") joins that group;
+3. apply the analysts' merge_into / split decisions (kept in review/register-decisions.csv, so a
+   decision outlives the row it was written on);
+4. order each row's status claims by date (the event date, else the publication date), take the
+   latest dated one as the status and flag claims that cannot both hold (`conflicts`);
+5. carry the analysts' review columns over (by register_id; a row whose ID changed because a new
+   article re-keyed it is found again by the agreement rows it holds).
+`build` reads and writes the files; run.py calls it at the end of a run, `python -m pipeline
+register` on its own.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from pipeline.errors import PipelineError, format_error
+from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
+    STATUS_EVENTS, TABLES, validate
+from pipeline.write import csvio, files, review
+from pipeline.write.tables import join_list, stable_id
+
+REGISTER_FILE = REGISTER.file
+EVENTS_FILE = STATUS_EVENTS.file
+DECISIONS = Path("review") / "register-decisions.csv"
+ORPHANS = Path("review") / "register-orphans.csv"
+DECISION_COLUMNS = ["decided_run", "decision", "register_id", "target", "agreement_ids", "reviewer", "review_note"]
+ORPHAN_COLUMNS = ["register_id", "reason", "orphaned_run", "review_status", "reviewer", "review_note",
+                  "name", "parties", "agreement_ids", "row_json"]
+EDITABLE = ("name", "acronym", "kind", "parties", "status", "status_date")
+ANALYST = ("review_status", "reviewer", "review_note")
+YES = ("yes", "y", "true", "1", "x", "split")
+NO = ("", "no", "n", "false", "0")
+PAGE_DIR = "report/register"
+
+# lifecycle order: the most advanced status of undated claims; which claims contradict which
+RANK = {"unspecified": 0, "proposed": 1, "under_negotiation": 2, "signed": 3, "ratified": 4, "in_force": 5,
+        "existing": 5, "suspended": 6, "terminated": 7}
+BEFORE_SIGNING = ("proposed", "under_negotiation")
+SIGNED_OR_LATER = ("signed", "ratified", "in_force", "existing")
+ENDED = ("terminated", "suspended")
+REVIVED = ("in_force", "existing", "ratified")
+
+STOP = {"the", "of", "and", "on", "for", "a", "an", "between", "in", "to", "with", "new", "bilateral",
+        "trilateral", "joint", "eu", "uk", "us", "usa", "u", "s", "k"}
+HEADS = {"agreement", "agreements", "treaty", "pact", "deal", "accord", "accords", "arrangement", "convention",
+         "protocol", "protocols", "memorandum", "understanding", "mou"}
+WORD = re.compile(r"[a-z0-9]+")
+FULL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+
+
+# ---------------------------------------------------------------- small pieces
+def split_list(cell: str | None) -> list[str]:
+    return [x.strip() for x in (cell or "").split(";") if x.strip()]
+
+
+def date_key(value: str | None) -> str:
+    """The known leading part of a date ('2021-03-02', '2021-03', '2021'); '' when the year is
+    unknown ('XXXX-09-15') or there is none. '2021-XX-05' -> '2021'."""
+    m = FULL_DATE.match((value or "").strip())
+    return m.group(0) if m else ""
+
+
+def same_or_later(a: str, b: str) -> bool:
+    """a >= b on the precision both share ('2021-03' vs '2021-03-02' count as the same)."""
+    n = min(len(a), len(b))
+    return a[:n] >= b[:n]
+
+
+def strictly_later(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] > b[:n]
+
+
+def sentence_of(row: dict) -> str:
+    """The evidence sentence of an agreements row: from its source_link (#s<n>), else its first
+    sentence."""
+    link = row.get("source_link") or ""
+    n = link.rsplit("#s", 1)[-1] if "#s" in link else ""
+    if n.isdigit():
+        return f"{row.get('article_id', '')}:{n}"
+    ids = split_list(row.get("sentence_ids"))
+    return ids[0] if ids else ""
+
+
+# ---------------------------------------------------------------- 1. keys
+@dataclass(frozen=True)
+class Catalogue:
+    by_name: dict
+    by_acronym: dict
+
+    @staticmethod
+    def load() -> "Catalogue":
+        from pipeline.resources import load_jsonl
+        by_name: dict[str, dict] = {}
+        acr: dict[str, list[dict]] = defaultdict(list)
+        for entry in load_jsonl("agreements.jsonl"):
+            if entry.get("generic"):
+                continue            # a type of instrument: keyed as generic, by its name and parties
+            by_name[_norm(entry["name"])] = entry
+            if entry.get("acronym"):
+                acr[entry["acronym"]].append(entry)
+        return Catalogue(by_name, {a: e[0] for a, e in acr.items() if len(e) == 1})
+
+    def entry(self, row: dict) -> dict | None:
+        return self.by_name.get(_norm(row.get("name"))) or self.by_acronym.get((row.get("acronym") or "").strip())
+
+
+def _norm(s: str | None) -> str:
+    return " ".join(WORD.findall((s or "").lower()))
+
+
+def descriptive_words(name: str, parties) -> frozenset[str]:
+    """The words of a name that describe the instrument: not party names, not stop words, not
+    instrument heads (unless nothing else is left)."""
+    party_words = {w for p in parties for w in WORD.findall(p.lower())}
+    words = [w for w in WORD.findall((name or "").lower()) if w not in STOP and w not in party_words]
+    desc = frozenset(w for w in words if w not in HEADS)
+    return desc or frozenset(words)
+
+
+def canonical(row: dict, catalogue: Catalogue) -> tuple:
+    """The merge key of one agreements row (see the module docstring)."""
+    parties = frozenset(split_list(row.get("parties")))
+    entry = catalogue.entry(row)
+    if entry is not None:
+        if entry.get("bilateral"):
+            return ("cat", entry["id"], parties)
+        return ("cat", entry["id"])
+    return ("gen", (row.get("kind") or "").strip(), parties, descriptive_words(row.get("name", ""), parties))
+
+
+# ---------------------------------------------------------------- 2. clusters
+class _Union:
+    def __init__(self, n: int):
+        self.up = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.up[i] != i:
+            self.up[i] = self.up[self.up[i]]
+            i = self.up[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.up[max(a, b)] = min(a, b)
+
+
+def _similar(a: frozenset, b: frozenset) -> bool:
+    if not a or not b:
+        return False
+    return a <= b or b <= a or len(a & b) / len(a | b) >= 0.5
+
+
+def cluster(keys: list[tuple]) -> list[list[int]]:
+    """Groups of row indexes that are one agreement (steps 2 of the module docstring), in the
+    order of their first row."""
+    u = _Union(len(keys))
+    first: dict[tuple, int] = {}
+    for i, k in enumerate(keys):
+        if k in first:
+            u.join(first[k], i)
+        else:
+            first[k] = i
+    # generic names of one kind and party set that describe the same instrument
+    by_kind_parties: dict[tuple, list[tuple]] = defaultdict(list)
+    for k, i in first.items():
+        if k[0] == "gen":
+            by_kind_parties[(k[1], k[2])].append(k)
+    for group in by_kind_parties.values():
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                if _similar(group[x][3], group[y][3]):
+                    u.join(first[group[x]], first[group[y]])
+    # a party set naming only some parties of exactly one larger set of the same base key
+    by_base: dict[tuple, list[frozenset]] = defaultdict(list)
+    for k in first:
+        if len(k) > 2:
+            by_base[_base(k)].append(_parties(k))
+    for base, sets in by_base.items():
+        for s in sets:
+            wider = [t for t in sets if s < t]
+            tops = {t for t in wider if not any(t < o for o in wider)}
+            if len(tops) == 1:
+                (t,) = tops
+                u.join(first[_with_parties(base, s)], first[_with_parties(base, t)])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(keys)):
+        groups.setdefault(u.find(i), []).append(i)
+    return list(groups.values())
+
+
+def _base(k: tuple) -> tuple:
+    return (k[0], k[1]) if k[0] == "cat" else (k[0], k[1], k[3])
+
+
+def _parties(k: tuple) -> frozenset:
+    return k[2]
+
+
+def _with_parties(base: tuple, parties: frozenset) -> tuple:
+    return (base[0], base[1], parties) if base[0] == "cat" else (base[0], base[1], parties, base[2])
+
+
+def register_id(keys: list[tuple]) -> str:
+    """Stable ID of a cluster from its keys (content, never an article): the catalogue entry (and
+    the widest party set of a pairwise instrument), or kind + widest party set + the most common
+    descriptive words."""
+    cat = sorted({k for k in keys if k[0] == "cat"}, key=lambda k: (len(k), str(k[1])))
+    if cat:
+        k = cat[0]
+        if len(k) == 2:
+            return stable_id("reg", "cat", k[1])
+        widest = max((kk[2] for kk in keys if kk[0] == "cat" and kk[1] == k[1]), key=lambda p: (len(p), sorted(p)))
+        return stable_id("reg", "cat", k[1], join_list(widest))
+    widest = max((k[2] for k in keys), key=lambda p: (len(p), sorted(p)))
+    kinds = Counter(k[1] for k in keys)
+    kind = min(kinds, key=lambda x: (-kinds[x], x))
+    words = Counter(keys_words for keys_words in (" ".join(sorted(k[3])) for k in keys))
+    desc = min(words, key=lambda w: (-words[w], -len(w), w))
+    return stable_id("reg", "gen", kind, join_list(widest), desc)
+
+
+# ---------------------------------------------------------------- 3. decisions
+def truthy_split(value: str | None) -> bool:
+    return (value or "").strip().lower() in YES
+
+
+def apply_decisions(groups: dict[str, list[int]], rows: list[dict], decisions: list[dict]
+                    ) -> tuple[dict[str, list[int]], list[str]]:
+    """Apply the ledger in order: split (each recorded agreement row becomes a row of its own),
+    merge_into (the source row's agreement rows join the target). Returns the groups and one
+    warning per merge whose target does not exist this run."""
+    warnings: list[str] = []
+    where = {i: rid for rid, members in groups.items() for i in members}
+    by_agreement = {r["agreement_id"]: i for i, r in enumerate(rows)}
+    groups = {rid: list(m) for rid, m in groups.items()}
+    merged_into = {d["register_id"]: d["target"] for d in decisions if d["decision"] == "merge_into"}
+
+    def move(i: int, dest: str) -> None:
+        src = where[i]
+        groups[src].remove(i)
+        if not groups[src]:
+            del groups[src]
+        groups.setdefault(dest, []).append(i)
+        where[i] = dest
+
+    for d in decisions:
+        recorded = [by_agreement[a] for a in split_list(d.get("agreement_ids")) if a in by_agreement]
+        if d["decision"] == "split":
+            for i in recorded:
+                move(i, stable_id("reg", "split", rows[i]["agreement_id"]))
+        elif d["decision"] == "merge_into":
+            target, seen = d["target"], {d["register_id"]}
+            while target not in groups and target in merged_into and target not in seen:
+                seen.add(target)            # the target was itself merged into another row since
+                target = merged_into[target]
+            if target not in groups:
+                warnings.append(format_error("E071", str(DECISIONS), f"{d['register_id']} is to merge into "
+                                             f"{target}, which is not a register row this run"))
+                continue
+            if d["register_id"] in groups:
+                source = set(groups[d["register_id"]])
+            else:                           # re-keyed since (a new article): the rows it held
+                source = {j for i in recorded for j in groups.get(where[i], [])}
+            for i in sorted(source):
+                if where[i] != target:
+                    move(i, target)
+    return groups, warnings
+
+
+# ---------------------------------------------------------------- 4. history and status
+def events_for(rid: str, members: list[dict], published: dict[str, str]) -> list[dict]:
+    """The status claims of one register row, in date order (the event date, else the
+    publication date; claims with neither first)."""
+    evs = [{"register_id": rid, "status": r.get("status") or "unspecified", "event_date": r.get("status_date", ""),
+            "published": published.get(r.get("article_id", ""), ""), "article_id": r.get("article_id", ""),
+            "agreement_id": r["agreement_id"], "sentence_id": sentence_of(r), "evidence": r.get("evidence", "")}
+           for r in members]
+    return sorted(evs, key=_order)
+
+
+def when(ev: dict) -> str:
+    """When a claim holds: its event date, else the date the article was published."""
+    return date_key(ev.get("event_date")) or date_key(ev.get("published"))
+
+
+def _order(ev: dict) -> tuple:
+    w = when(ev)
+    return (w != "", w, date_key(ev.get("published")), ev["article_id"], ev["agreement_id"])
+
+
+def current_status(events: list[dict]) -> tuple[str, str]:
+    """(status, status_date): the latest dated claim (ties: the later publication, then the more
+    advanced status); with no dated claim, the most advanced one, undated."""
+    claims = [e for e in events if e["status"] != "unspecified"]
+    dated = [e for e in claims if when(e)]
+    if dated:
+        last = max(dated, key=lambda e: (when(e), date_key(e["published"]), RANK.get(e["status"], 0)))
+        return last["status"], when(last)
+    if claims:
+        return max(claims, key=lambda e: (RANK.get(e["status"], 0), e["article_id"]))["status"], ""
+    return "unspecified", ""
+
+
+def conflicts(events: list[dict]) -> list[str]:
+    """Claims that cannot both hold, each as a short reason naming both sources:
+    - signed or later on a date, then (published on the same or a later date, about no earlier
+      date) not yet signed, with no termination or suspension between;
+    - terminated, then in force (or ratified, existing) with no dated event between."""
+    out: list[str] = []
+    for a in events:
+        wa = when(a)
+        if not wa:
+            continue
+        if a["status"] in SIGNED_OR_LATER:
+            for b in events:
+                pb, eb = date_key(b["published"]), date_key(b["event_date"])
+                if b["status"] not in BEFORE_SIGNING or b["article_id"] == a["article_id"] or not pb:
+                    continue
+                if not same_or_later(pb, wa) or (eb and not same_or_later(eb, wa)):
+                    continue
+                wb = when(b)
+                if any(e["status"] in ENDED and when(e) and same_or_later(when(e), wa) and same_or_later(wb, when(e))
+                       for e in events):
+                    continue
+                out.append(f"{b['status']} in {b['article_id']} ({pb}) after {a['status']} "
+                           f"in {a['article_id']} ({wa})")
+        if a["status"] == "terminated":
+            for b in events:
+                wb = when(b)
+                if b["status"] not in REVIVED or not wb or not strictly_later(wb, wa) or date_key(b["event_date"]):
+                    continue
+                if any(date_key(e["event_date"]) and strictly_later(when(e), wa) and strictly_later(wb, when(e))
+                       for e in events):
+                    continue
+                out.append(f"{b['status']} in {b['article_id']} ({wb}) after terminated "
+                           f"in {a['article_id']} ({wa}) with no dated event between")
+    return sorted(set(out))
+
+
+def _most_common(values: list[str]) -> str:
+    c = Counter(v for v in values if v)
+    return min(c, key=lambda v: (-c[v], -len(v), v)) if c else ""
+
+
+def register_row(rid: str, members: list[dict], events: list[dict], published: dict[str, str]) -> dict:
+    status, status_date = current_status(events)
+    dates = sorted(d for d in (date_key(published.get(r.get("article_id", ""), "")) for r in members) if d)
+    return {
+        "register_id": rid, "name": _most_common([r.get("name", "") for r in members]),
+        "acronym": _most_common([r.get("acronym", "") for r in members]),
+        "kind": _most_common([r.get("kind", "") for r in members]),
+        "parties": join_list(p for r in members for p in split_list(r.get("parties"))),
+        "status": status, "status_date": status_date,
+        "first_reported": dates[0] if dates else "", "last_reported": dates[-1] if dates else "",
+        "n_articles": len({r.get("article_id", "") for r in members}),
+        "agreement_ids": join_list(r["agreement_id"] for r in members),
+        "conflict": "; ".join(conflicts(events)),
+        "review_status": "pending", "reviewer": "", "review_note": "", "merge_into": "", "split": "",
+        "source_link": f"{PAGE_DIR}/{quote(rid)}.html",
+    }
+
+
+def party_articles(members: list[dict]) -> dict[str, list[str]]:
+    """Each party with the articles that name it (a treaty named with different subsets)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in members:
+        for p in split_list(r.get("parties")):
+            out[p].add(r.get("article_id", ""))
+    return {p: sorted(a) for p, a in sorted(out.items())}
+
+
+# ---------------------------------------------------------------- 5. review
+def check_previous(records: list[tuple[int, dict]], path: str) -> list[str]:
+    """Problems in the analysts' register rows (E070), each naming the line."""
+    problems = []
+    for line, row in records:
+        status = review.norm_status(row.get("review_status"))
+        where = f"line {line}"
+        if status not in REGISTER_REVIEW_STATUSES:
+            problems.append(f"{where}: review_status {row.get('review_status')!r} is not one of "
+                            f"{', '.join(REGISTER_REVIEW_STATUSES)}")
+        target = (row.get("merge_into") or "").strip()
+        if target and (not re.fullmatch(r"reg-[0-9a-f]{16}", target) or target == row.get("register_id")):
+            problems.append(f"{where}: merge_into {target!r} is not the register_id of another row")
+        if (row.get("split") or "").strip().lower() not in YES + NO:
+            problems.append(f"{where}: split {row.get('split')!r} is not yes or empty")
+        if target and truthy_split(row.get("split")):
+            problems.append(f"{where}: merge_into and split on one row; choose one")
+        if status == "edited":
+            if (row.get("status") or "") not in AGREEMENT_STATUSES:
+                problems.append(f"{where}: status {row.get('status')!r} is not one of {', '.join(AGREEMENT_STATUSES)}")
+            if not re.fullmatch(r"([\dX]{4}(-[\dX]{2}(-[\dX]{2})?)?)?", (row.get("status_date") or "").strip()):
+                problems.append(f"{where}: status_date {row.get('status_date')!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return problems
+
+
+def new_decisions(records: list[tuple[int, dict]], ledger: list[dict], run_id: str) -> list[dict]:
+    """merge_into / split written in register.csv that the ledger does not hold yet."""
+    have = {(d["decision"], d["register_id"], d.get("target", "")) for d in ledger}
+    out = []
+    for _, row in records:
+        rid = (row.get("register_id") or "").strip()
+        target = (row.get("merge_into") or "").strip()
+        if target:
+            d = ("merge_into", rid, target)
+        elif truthy_split(row.get("split")):
+            d = ("split", rid, "")
+        else:
+            continue
+        if d in have:
+            continue
+        have.add(d)
+        out.append({"decided_run": run_id, "decision": d[0], "register_id": rid, "target": d[2],
+                    "agreement_ids": row.get("agreement_ids", ""), "reviewer": row.get("reviewer", ""),
+                    "review_note": row.get("review_note", "")})
+    return out
+
+
+def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orphans_before: list[dict],
+                  run_id: str) -> tuple[list[dict], list[dict]]:
+    """Analyst columns from the previous register onto this run's rows (by ID, else by the agreement
+    rows the old row held); edited rows keep the analyst's values. Returns (rows, orphans)."""
+    by_id = {r["register_id"]: r for r in rows}
+    holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
+    old = [p for p in previous if review.is_reviewed(p) and p["register_id"] not in decided]
+    back = {o["register_id"]: o for o in orphans_before}
+    for rid, o in back.items():
+        if rid in by_id and not any(p["register_id"] == rid for p in old):
+            try:
+                old.append(json.loads(o.get("row_json") or "{}"))
+            except ValueError:
+                pass
+    taken: set[str] = set()
+    lost: list[dict] = []
+    for p in sorted(old, key=lambda p: p.get("register_id") not in by_id):
+        rid = p.get("register_id", "")
+        if rid not in by_id:
+            votes = Counter(holder[a] for a in split_list(p.get("agreement_ids")) if a in holder)
+            rid = next((r for r, _ in votes.most_common() if r not in taken and
+                        not any(q.get("register_id") == r for q in old)), "")
+        if not rid or rid in taken:
+            lost.append(p)
+            continue
+        taken.add(rid)
+        row = by_id[rid]
+        for c in ANALYST:
+            row[c] = p.get(c, "")
+        row["review_status"] = review.norm_status(p.get("review_status"))
+        for c, v in p.items():
+            if c not in REGISTER.columns and not c.startswith("_"):
+                row[c] = v              # a column the analyst added
+        if row["review_status"] == "edited":
+            for c in EDITABLE:
+                if c in p:
+                    row[c] = p[c]
+    orphans = [o for rid, o in back.items() if rid not in by_id]
+    orphans += [{"register_id": p.get("register_id", ""), "reason": "no longer in the register",
+                 "orphaned_run": run_id, "review_status": p.get("review_status", ""),
+                 "reviewer": p.get("reviewer", ""), "review_note": p.get("review_note", ""),
+                 "name": p.get("name", ""), "parties": p.get("parties", ""),
+                 "agreement_ids": p.get("agreement_ids", ""),
+                 "row_json": json.dumps({k: v for k, v in p.items() if not k.startswith("_")},
+                                        ensure_ascii=False, sort_keys=True)} for p in lost]
+    return rows, orphans
+
+
+# ---------------------------------------------------------------- the whole build (pure)
+@dataclass
+class Register:
+    rows: list[dict]
+    events: list[dict]
+    members: dict[str, list[dict]]            # register_id -> its agreements rows
+    decisions: list[dict]
+    orphans: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def assemble(agreements: list[dict], articles: list[dict], previous: list[tuple[int, dict]] | None = None,
+             decisions: list[dict] | None = None, orphans_before: list[dict] | None = None,
+             run_id: str = "", catalogue: Catalogue | None = None) -> Register:
+    """The register from the agreements rows (rejected rows left out) and the articles rows."""
+    previous = previous or []
+    catalogue = catalogue or Catalogue.load()
+    rows = [r for r in agreements if review.norm_status(r.get("review_status")) != "rejected"]
+    published = {a.get("article_id", ""): a.get("published", "") for a in articles}
+    keys = [canonical(r, catalogue) for r in rows]
+    groups: dict[str, list[int]] = {}
+    for members in cluster(keys):
+        groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
+    ledger = list(decisions or []) + new_decisions(previous, list(decisions or []), run_id)
+    groups, warnings = apply_decisions(groups, rows, ledger)
+    out, events, by_rid = [], [], {}
+    for rid in sorted(groups):
+        members = sorted((rows[i] for i in groups[rid]), key=lambda r: (r.get("article_id", ""), r["agreement_id"]))
+        evs = events_for(rid, members, published)
+        out.append(register_row(rid, members, evs, published))
+        events.extend(evs)
+        by_rid[rid] = members
+    # rows a decision took apart or away: their old review is not carried onto what is left
+    decided = {d["register_id"] for d in ledger if d["decision"] == "split" or d["register_id"] not in groups}
+    out, orphans = carry_reviews(out, [r for _, r in previous], decided, orphans_before or [], run_id)
+    return Register(out, events, by_rid, ledger, orphans, warnings)
+
+
+# ---------------------------------------------------------------- files
+def read_ledger(out_dir: Path) -> list[dict]:
+    path = out_dir / DECISIONS
+    rows = csvio.read_csv_records(path, required=("decision", "register_id"))
+    out = []
+    for line, d in rows:
+        d["decision"] = (d.get("decision") or "").strip()
+        d["register_id"] = (d.get("register_id") or "").strip()
+        d["target"] = (d.get("target") or "").strip()
+        if d["decision"] not in ("merge_into", "split") or (d["decision"] == "merge_into" and not d["target"]):
+            raise PipelineError("E072", str(path), f"decision {d['decision']!r} with target {d['target']!r} is "
+                                "not merge_into (with a target) or split", line)
+        out.append(d)
+    return out
+
+
+def read_previous(out_dir: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The register as analysts left it (E031 when unreadable, E070 when a decision is invalid)."""
+    path = out_dir / REGISTER_FILE
+    header, records = csvio.read_csv_table(path, required=("register_id",))
+    problems = check_previous(records, str(path))
+    if problems:
+        shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else "")
+        raise PipelineError("E070", str(path), f"{len(problems)} reviewed cell(s) cannot be kept: {shown}; "
+                            "fix them in the spreadsheet and run again; nothing was overwritten")
+    return header, records
+
+
+def check(out_dir: Path) -> None:
+    """Fail fast, before a run's NLP, on a register or decisions file that cannot be merged."""
+    read_previous(Path(out_dir))
+    read_ledger(Path(out_dir))
+
+
+def _columns(header: list[str]) -> list[str]:
+    cols = list(REGISTER.columns)
+    return cols + [h for h in header if h and h not in cols]
+
+
+def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: str | None = None,
+          pages: bool = True) -> Register:
+    """Rebuild the register of out_dir: from `tables` (a run's final agreements and articles rows)
+    or, without, from agreements.csv and articles.csv on disk. Writes register.csv,
+    status_events.csv, reviewed/register.csv, the decisions and orphans files (each only when
+    changed; the previous register.csv goes to history/<run-id>/ first) and the register pages."""
+    out_dir = Path(out_dir)
+    if tables is None:
+        tables = {}
+        for name in ("agreements", "articles"):
+            path = out_dir / TABLES[name].file
+            if not path.exists():
+                raise PipelineError("E073", str(path), "the register is built from agreements.csv and articles.csv, "
+                                    "and this folder has none")
+            tables[name] = csvio.read_csv(path, required=(TABLES[name].key,))
+    header, previous = read_previous(out_dir)
+    ledger = read_ledger(out_dir)
+    orphans_before = csvio.read_csv(out_dir / ORPHANS)
+    run_id = run_id or f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-register"
+    reg = assemble(tables.get("agreements", []), tables.get("articles", []), previous, ledger, orphans_before, run_id)
+    validate(REGISTER, reg.rows)
+    validate(STATUS_EVENTS, reg.events)
+    cols = _columns(header)
+    outputs = {
+        out_dir / REGISTER_FILE: (cols, reg.rows),
+        out_dir / EVENTS_FILE: (STATUS_EVENTS.columns, reg.events),
+        out_dir / "reviewed" / REGISTER_FILE: (cols, [r for r in review.vetted(reg.rows)]),
+        out_dir / DECISIONS: (DECISION_COLUMNS, reg.decisions),
+        out_dir / ORPHANS: (ORPHAN_COLUMNS, reg.orphans),
+    }
+    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a few MB at most
+    main = out_dir / REGISTER_FILE
+    if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
+        dest = out_dir / "history" / run_id
+        for p in (main, out_dir / DECISIONS):
+            if p.exists():
+                files.copy_file(p, dest / p.relative_to(out_dir))
+    for p, text in texts.items():
+        if p in (out_dir / DECISIONS, out_dir / ORPHANS) and not p.exists() and not (
+                reg.decisions if p == out_dir / DECISIONS else reg.orphans):
+            continue                    # no empty review files before there is anything to keep
+        files.write_text_if_changed(p, text)
+    if pages:
+        from pipeline.write import register_report
+        register_report.write_pages(out_dir, reg, {a.get("article_id", ""): a for a in tables.get("articles", [])})
+    return reg
+
+
+# ---------------------------------------------------------------- command
+def cli(args) -> int:
+    """`python -m pipeline register --output DIR`."""
+    import time
+    t0 = time.perf_counter()
+    reg = build(Path(args.output))
+    for w in reg.warnings:
+        print(w, file=sys.stderr)
+    n_conflicts = sum(1 for r in reg.rows if r["conflict"])
+    print(f"register: {len(reg.rows)} agreements from {sum(len(m) for m in reg.members.values())} agreement rows; "
+          f"{len(reg.events)} status events; {n_conflicts} with conflicting sources; "
+          f"{time.perf_counter() - t0:.2f} s", file=sys.stderr)
+    return 0
+

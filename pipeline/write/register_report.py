@@ -1,0 +1,323 @@
+"""The register's pages in outputs/report/register/: the register (a table sortable and filterable
+by party, kind, status and conflict, in the browser, from file://), one page per agreement (facts,
+parties with the articles naming them, conflicts, a timeline of its status events, each a link to
+its source sentence) and one page per party (a timeline of all its agreements).
+
+Timelines are drawn by matplotlib (SVG, inlined, so their links work); the one script, on the
+register page, is allowed by its hash in the page's Content-Security-Policy. A page is rendered
+again only when what it shows changed (a key per page in .cache/register_pages.json)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from pipeline.config import modules_digest
+from pipeline.write import files
+from pipeline.write.report import CSS, esc
+from pipeline.write.tables import page_name, stable_id
+
+STAMPS = Path(".cache") / "register_pages.json"
+ALL = "*"               # the stamp of everything the pages show
+# Drawing is the register step's main cost (tens of ms a picture, against a budget of 5% of a run):
+# a picture is drawn where there is a history to see, and the event table below it holds the rest.
+MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be drawn (or a conflict)
+MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
+STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
+                 "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
+                 "unspecified": "#cccccc"}
+EXTRA_CSS = """
+main.reg{white-space:normal;flex:1}
+.filters{display:flex;gap:.8em;flex-wrap:wrap;margin:.3em 0 .8em;font-size:.9em}
+th{cursor:pointer;background:#eef1f4;position:sticky;top:0}
+th[data-dir=asc]::after{content:" \\25B2"}th[data-dir=desc]::after{content:" \\25BC"}
+tr.conflict td{background:#fff4f2}
+#register td:nth-child(5),#register td:nth-child(6),#register td:nth-child(7){white-space:nowrap}
+.conflict-box{border-left:4px solid #c0392b;background:#fff4f2;padding:.4em .8em;margin:.6em 0}
+.timeline svg{max-width:100%;height:auto}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{color:#555}
+"""
+
+SCRIPT = """(function () {
+  var table = document.getElementById('register'), body = table.tBodies[0];
+  var f = {party: document.getElementById('f-party'), kind: document.getElementById('f-kind'),
+           status: document.getElementById('f-status'), conflict: document.getElementById('f-conflict'),
+           text: document.getElementById('f-text')};
+  function apply() {
+    var shown = 0, q = f.text.value.toLowerCase();
+    for (var i = 0; i < body.rows.length; i++) {
+      var r = body.rows[i], d = r.dataset;
+      var ok = (!f.party.value || d.parties.indexOf('|' + f.party.value + '|') >= 0) &&
+               (!f.kind.value || d.kind === f.kind.value) && (!f.status.value || d.status === f.status.value) &&
+               (!f.conflict.checked || d.conflict === '1') && (!q || r.textContent.toLowerCase().indexOf(q) >= 0);
+      r.hidden = !ok;
+      if (ok) shown++;
+    }
+    document.getElementById('shown').textContent = shown;
+  }
+  Object.keys(f).forEach(function (k) { f[k].addEventListener('input', apply); f[k].addEventListener('change', apply); });
+  table.tHead.addEventListener('click', function (ev) {
+    var th = ev.target.closest('th'); if (!th) return;
+    var i = th.cellIndex, num = th.dataset.type === 'num', dir = th.dataset.dir === 'asc' ? -1 : 1;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { delete h.dataset.dir; });
+    th.dataset.dir = dir > 0 ? 'asc' : 'desc';
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[i].textContent, y = b.cells[i].textContent;
+      return dir * (num ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y));
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+  var h = new URLSearchParams(location.hash.slice(1));
+  ['party', 'kind', 'status'].forEach(function (k) { if (h.get(k)) f[k].value = h.get(k); });
+  if (h.get('conflict')) f.conflict.checked = true;
+  apply();
+})();"""
+
+
+def script_hash(script: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+
+
+def page(title: str, head: str, body: str, script: str = "") -> str:
+    """A report page; with a script, inlined and allowed by its hash (and nothing else)."""
+    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    tail = ""
+    if script:
+        csp += f"; script-src '{script_hash(script)}'"
+        tail = f"<script>{script}</script>"
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{esc(title)}</title><style>{CSS}{EXTRA_CSS}</style></head>\n<body>{head}{body}{tail}</body></html>\n")
+
+
+def party_page(party: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", party).strip("-")[:40] or "party"
+    return f"party-{slug}-{stable_id('p', party)[2:8]}.html"
+
+
+def sentence_href(sentence_id: str) -> str:
+    """From a page in report/register/ to the sentence on its article's page."""
+    aid, _, n = sentence_id.rpartition(":")
+    return f"../{quote(page_name(aid))}" + (f"#s{n}" if n.isdigit() else "")
+
+
+def _day(value: str) -> date | None:
+    parts = [int(p) for p in value.split("-")] if value else []
+    if not parts:
+        return None
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+# ---------------------------------------------------------------- timelines (matplotlib)
+def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> str:
+    """An SVG timeline: one lane per label, each dated event a dot coloured by status and linked
+    (ev["href"]) to its source; '' when no event has a date."""
+    from pipeline.write.register import when
+    points = [(y, _day(when(e)), e) for y, (_, evs) in enumerate(lanes) for e in evs if when(e)]
+    if not points:
+        return ""
+    import matplotlib
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, YearLocator
+    from matplotlib.figure import Figure
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "register", "font.size": 9,
+                                 "text.parse_math": False}):      # names are text, never mathtext
+        height = 0.9 + 0.3 * len(lanes)
+        fig = Figure(figsize=(9, height))
+        left = min(0.5, 0.03 + 0.0095 * max(len(label) for label, _ in lanes))     # room for the lane labels
+        fig.subplots_adjust(left=left, right=0.84, top=1 - 0.2 / height, bottom=0.55 / height)
+        ax = fig.add_subplot()
+        for status, color in STATUS_COLORS.items():
+            mine = [(y, d, e) for y, d, e in points if e["status"] == status]
+            if not mine:
+                continue
+            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60, color=color, label=status,
+                            zorder=3, edgecolors="white", linewidths=0.8)
+            sc.set_urls([e.get("href", "") for _, _, e in mine])
+        ax.set_yticks(range(len(lanes)), [label for label, _ in lanes])
+        ax.set_ylim(len(lanes) - 0.5, -0.5)
+        days = [d for _, d, _ in points]
+        first, last = min(days).year, max(days).year
+        if first == last:
+            ax.set_xlim(date(first - 1, 1, 1), date(last + 1, 12, 31))
+        if last - first >= 3:           # whole years: few ticks, cheap to lay out
+            ax.xaxis.set_major_locator(YearLocator(base=max(1, -(-(last - first) // 6))))
+            ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+        else:
+            loc = AutoDateLocator()
+            ax.xaxis.set_major_locator(loc)
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
+        ax.grid(axis="x", color="#e4e4e4", zorder=0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if legend:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+# ---------------------------------------------------------------- pages
+def _header(title: str, back: str = "index.html", back_label: str = "← the register") -> str:
+    articles = ' · <a href="../index.html">articles</a>' if back != "../index.html" else ""
+    return f'<header><a href="{back}">{back_label}</a>{articles}<h1>{esc(title)}</h1></header>'
+
+
+def index_html(rows: list[dict]) -> str:
+    parties = sorted({p for r in rows for p in r["parties"].split("; ") if p})
+    kinds = sorted({r["kind"] for r in rows if r["kind"]})
+    statuses = sorted({r["status"] for r in rows})
+    opt = lambda values: "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)  # noqa: E731
+    filters = (f'<div class="filters"><label>party <select id="f-party"><option value="">any</option>{opt(parties)}'
+               f'</select></label><label>kind <select id="f-kind"><option value="">any</option>{opt(kinds)}</select>'
+               f'</label><label>status <select id="f-status"><option value="">any</option>{opt(statuses)}</select>'
+               '</label><label><input type="checkbox" id="f-conflict"> conflicting sources only</label>'
+               '<label>text <input type="search" id="f-text"></label>'
+               f'<span><b id="shown">{len(rows)}</b> of {len(rows)}</span></div>')
+    cols = [("agreement", ""), ("kind", ""), ("parties", ""), ("status", ""), ("status date", ""),
+            ("first reported", ""), ("last reported", ""), ("articles", "num"), ("conflict", ""), ("review", "")]
+    head = "".join(f'<th data-type="{t}">{esc(c)}</th>' if t else f"<th>{esc(c)}</th>" for c, t in cols)
+    trs = []
+    for r in sorted(rows, key=lambda r: (r["name"].lower(), r["parties"], r["register_id"])):
+        ps = [p for p in r["parties"].split("; ") if p]
+        party_links = ", ".join(f'<a href="{party_page(p)}">{esc(p)}</a>' for p in ps)
+        label = esc(r["name"]) + (f" ({esc(r['acronym'])})" if r["acronym"] else "")
+        trs.append(
+            f'<tr id="{esc(r["register_id"])}" data-parties="|{esc("|".join(ps))}|" data-kind="{esc(r["kind"])}" '
+            f'data-status="{esc(r["status"])}" data-conflict="{1 if r["conflict"] else 0}"'
+            f'{" class=conflict" if r["conflict"] else ""}>'
+            f'<td><a href="{quote(r["register_id"])}.html">{label}</a></td><td>{esc(r["kind"])}</td>'
+            f'<td>{party_links}</td><td>{esc(r["status"])}</td><td>{esc(r["status_date"])}</td>'
+            f'<td>{esc(r["first_reported"])}</td><td>{esc(r["last_reported"])}</td><td>{esc(r["n_articles"])}</td>'
+            f'<td>{esc(r["conflict"])}</td><td>{esc(r["review_status"])}</td></tr>')
+    body = (f'<div class="wrap"><main class="reg">{filters}<table id="register"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(trs)}</tbody></table></main></div>')
+    return page("Agreement register", _header(f"Agreement register ({len(rows)})", "../index.html", "← articles"),
+                body, SCRIPT)
+
+
+def agreement_html(row: dict, events: list[dict], parties: dict[str, list[str]], articles: dict[str, dict]) -> str:
+    from pipeline.write.register import when
+    title = row["name"] + (f" ({row['acronym']})" if row["acronym"] else "")
+    facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(row[c])}</dd>" for k, c in (
+        ("register id", "register_id"), ("kind", "kind"), ("status", "status"), ("status date", "status_date"),
+        ("first reported", "first_reported"), ("last reported", "last_reported"), ("articles", "n_articles"),
+        ("review", "review_status")))
+    conflict = (f'<div class="conflict-box"><b>Sources disagree:</b> {esc(row["conflict"])}</div>'
+                if row["conflict"] else "")
+
+    def art(aid: str) -> str:
+        a = articles.get(aid, {})
+        return f'<a href="../{quote(page_name(aid))}">{esc(a.get("title") or aid)}</a>'
+    party_items = "".join(f'<li><a href="{party_page(p)}">{esc(p)}</a>: named in {", ".join(art(a) for a in arts)}</li>'
+                          for p, arts in parties.items())
+    for e in events:
+        e["href"] = sentence_href(e["sentence_id"])
+    dated = [e for e in events if when(e)]
+    svg = ""
+    if len(dated) >= MIN_DRAWN or row["conflict"]:     # a history to see (one point says no more than its row)
+        svg = timeline_svg([(s.replace("_", " "), [e for e in dated if e["status"] == s])
+                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], legend=False)
+    timeline = (f'<div class="timeline">{svg}</div>' if svg else
+                f"<p>{len(dated) or 'No'} status event{'' if len(dated) == 1 else 's'} with a date: "
+                f"see the table below (a timeline is drawn from {MIN_DRAWN}).</p>")
+    ev_rows = "".join(
+        f'<tr><td>{esc(e["status"])}</td><td>{esc(e["event_date"])}</td><td>{esc(e["published"])}</td>'
+        f'<td>{art(e["article_id"])}</td><td><a class="src" href="{e["href"]}">{esc(e["evidence"])}</a></td></tr>'
+        for e in events)
+    body = (f'<div class="wrap"><main class="reg"><dl>{facts}</dl>{conflict}<h2>Parties</h2><ul>{party_items}</ul>'
+            f"<h2>Timeline</h2>{timeline}<h2>Status events ({len(events)})</h2><table><tr><th>status</th>"
+            f"<th>event date</th><th>published</th><th>article</th><th>source sentence</th></tr>{ev_rows}</table>"
+            "</main></div>")
+    return page(title, _header(title), body)
+
+
+def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> str:
+    from pipeline.write.register import when
+    lanes = []
+    last = {r["register_id"]: max((when(e) for e in events.get(r["register_id"], []) if when(e)), default="")
+            for r in rows}
+    drawn = sorted((r for r in rows if last[r["register_id"]]), key=lambda r: last[r["register_id"]],
+                   reverse=True)[:MAX_LANES]
+    rows = sorted(rows, key=lambda r: (min((when(e) for e in events.get(r["register_id"], []) if when(e)),
+                                           default="9999"), r["name"], r["parties"]))
+    for r in sorted(drawn, key=rows.index):
+        evs = [dict(e, href=f'{quote(r["register_id"])}.html') for e in events.get(r["register_id"], [])]
+        others = [p for p in r["parties"].split("; ") if p and p != party]
+        label = (r["acronym"] or r["name"])[:34] + (f" · {', '.join(others)[:24]}" if others else "")
+        lanes.append((label, evs))
+    svg = timeline_svg(lanes) if sum(1 for _, evs in lanes for e in evs if when(e)) >= MIN_DRAWN else ""
+    items = "".join(f'<li><a href="{quote(r["register_id"])}.html">{esc(r["name"])}</a> '
+                    f'{esc(r["acronym"])} · {esc(r["parties"])} · {esc(r["status"])} {esc(r["status_date"])}</li>'
+                    for r in rows)
+    body = (f'<div class="wrap"><main class="reg"><p><a href="index.html#party={quote(party)}">filter the register by '
+            f"{esc(party)}</a></p><h2>Timeline of its agreements</h2>"
+            f'{f"<div class=timeline>{svg}</div>" if svg else "<p>Too few status events with a date to draw: see the list.</p>"}'
+            f'{f"<p>The {MAX_LANES} agreements with the latest events are drawn.</p>" if len(drawn) == MAX_LANES else ""}'
+            f"<h2>Agreements ({len(rows)})</h2><ul>{items}</ul></main></div>")
+    return page(party, _header(f"{party}: agreements"), body)
+
+
+def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
+    """Write every register page whose content changed; remove pages of rows that are gone.
+    Returns how many pages were rendered."""
+    from pipeline.write.register import party_articles
+    folder = Path(out_dir) / "report" / "register"
+    folder.mkdir(parents=True, exist_ok=True)
+    code = modules_digest("write/register_report", "write/register")
+    try:
+        stamps = json.loads((Path(out_dir) / STAMPS).read_text(encoding="utf-8"))
+        stamps = stamps if isinstance(stamps, dict) else {}
+    except (OSError, ValueError):
+        stamps = {}
+    whole = hashlib.sha1((code + json.dumps([
+        reg.rows, reg.events, sorted((a["agreement_id"], a.get("article_id", ""), a.get("parties", ""))
+                                     for m in reg.members.values() for a in m),
+        sorted((k, v.get("title", "")) for k, v in articles.items())], sort_keys=True)).encode("utf-8")).hexdigest()
+    if stamps.get(ALL) == whole and (folder / "index.html").exists():
+        return 0                        # nothing any page shows has changed (a re-run): no page is looked at
+    by_rid: dict[str, list[dict]] = {}
+    for e in reg.events:
+        by_rid.setdefault(e["register_id"], []).append(e)
+    wanted: dict[str, tuple[str, object]] = {}
+    wanted["index.html"] = (json.dumps(reg.rows, sort_keys=True), lambda: index_html(reg.rows))
+    for r in reg.rows:
+        rid = r["register_id"]
+        parties = party_articles(reg.members.get(rid, []))
+        titles = {a: articles.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
+        evs = by_rid.get(rid, [])
+        wanted[f"{rid}.html"] = (json.dumps([r, evs, parties, titles], sort_keys=True),
+                                 lambda r=r, evs=evs, parties=parties: agreement_html(r, evs, parties, articles))
+    by_party: dict[str, list[dict]] = {}
+    for r in reg.rows:
+        for p in r["parties"].split("; "):
+            if p:
+                by_party.setdefault(p, []).append(r)
+    for p, rows in by_party.items():
+        evs = {r["register_id"]: by_rid.get(r["register_id"], []) for r in rows}
+        wanted[party_page(p)] = (json.dumps([p, rows, evs], sort_keys=True),
+                                 lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs))
+    rendered = 0
+    new_stamps = {ALL: whole}
+    for name, (content, render) in wanted.items():
+        key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
+        new_stamps[name] = key
+        if stamps.get(name) == key and (folder / name).exists():
+            continue
+        files.write_text_if_changed(folder / name, render(), durable=False)
+        rendered += 1
+    for stale in folder.glob("*.html"):
+        if stale.name not in wanted:
+            stale.unlink()
+    try:
+        files.write_text_atomic(Path(out_dir) / STAMPS, json.dumps(new_stamps, sort_keys=True), durable=False)
+    except OSError:
+        pass
+    return rendered
