@@ -8,6 +8,7 @@ import pytest
 import regex
 
 from pipeline.extract import agreements as ag
+from pipeline.extract.agreements import lexicon, mentions
 from pipeline.extract import actors, dates
 from pipeline import resources
 
@@ -38,7 +39,7 @@ def test_agreements_catalogue_covers_recurring_instruments(acronym):
 def test_agreements_catalogue_aliases_point_to_one_entry():
     seen: dict[str, str] = {}
     for r in ag.catalogue():
-        for form in {ag._fold(f) for f in [r["name"], *r.get("aliases", [])]}:
+        for form in {lexicon._fold(f) for f in [r["name"], *r.get("aliases", [])]}:
             assert seen.setdefault(form, r["id"]) == r["id"], f"{form!r} in {seen[form]} and {r['id']}"
 
 
@@ -366,11 +367,11 @@ def test_agreements_kind_lexicon_is_valid():
 ])
 def test_agreements_generic_scan_between_punctuation_finds_what_a_full_scan_finds(text):
     """Also on the lowered text without IGNORECASE: the same spans and groups, as written."""
-    _mod, generic, _exclude, lowercase = ag._generic_regexes()
+    _mod, generic, _exclude, lowercase = lexicon._generic_regexes()
     assert lowercase is not None
     full = [(m.span(), m.groups()) for m in generic.finditer(text)]
-    assert [(m.span(), m.groups()) for m in ag._generic_matches(text, generic)] == full
-    assert [(m.span(), m.groups()) for m in ag._generic_matches(text, generic, lowercase)] == full
+    assert [(m.span(), m.groups()) for m in mentions._generic_matches(text, generic)] == full
+    assert [(m.span(), m.groups()) for m in mentions._generic_matches(text, generic, lowercase)] == full
 
 
 @pytest.mark.parametrize("text", [
@@ -713,7 +714,7 @@ def test_agreements_conditional_aliases_have_a_context():
         assert r.get("context_any") or r.get("context_all") or r.get("parties"), r["id"]
         assert r.get("context_scope", "article") in ("article", "sentence"), r["id"]
         assert all(f == f.lower() for f in forms), r["id"]
-        assert not {ag._fold(f) for f in forms} & {ag._fold(f) for f in r["aliases"]}, r["id"]
+        assert not {lexicon._fold(f) for f in forms} & {lexicon._fold(f) for f in r["aliases"]}, r["id"]
 
 
 @pytest.mark.parametrize("text, phrase, name, expected", [
@@ -747,7 +748,7 @@ def test_agreements_generic_phrase_names_an_instance_only_in_its_context(text, p
 ])
 def test_agreements_context_of_a_catalogue_row(row_id, text, expected):
     row = next(r for r in ag.catalogue() if r["id"] == row_id)
-    assert ag._context_ok(row, text, 0) is expected
+    assert lexicon._context_ok(row, text, 0) is expected
 
 
 @pytest.mark.model
@@ -817,7 +818,7 @@ def test_agreements_cue_matches_equal_finditer_from_any_start(text):
     for lo in range(0, len(text), 7):
         window = text[lo:]
         starts = ag.cue_starts(window)
-        assert starts == [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)]
+        assert starts == [m.start() for m in lexicon._any_status_cue().finditer(window, overlapped=True)]
         for typ, _status, pattern, _near in ag.status_cues():
             if typ == "cue":
                 assert [m.span() for m in ag.cue_matches(pattern, window, starts)] == \
@@ -933,12 +934,12 @@ def test_agreements_guidelines_are_named_instruments(text, names):
 def test_agreements_cue_starts_on_lowered_text_equal_the_ignorecase_union(text):
     """cue_starts scans the lowered window under re (the cues are written in lowercase); where
     lowered refuses the text (long s, dotless i, emoji) it runs the union with IGNORECASE."""
-    assert ag._any_status_cue_lowered() is not None
+    assert lexicon._any_status_cue_lowered() is not None
     for lo in range(0, len(text), 5):
         for hi in (len(text), lo + 40):
             window = text[lo:hi]
             assert ag.cue_starts(window) == \
-                [m.start() for m in ag._any_status_cue().finditer(window, overlapped=True)], (lo, hi)
+                [m.start() for m in lexicon._any_status_cue().finditer(window, overlapped=True)], (lo, hi)
 
 
 def test_agreements_truce_gate_lets_through_every_character_re_folds_to_a_letter():
