@@ -972,3 +972,53 @@ def test_agreements_may_contain_never_rules_out_a_case_insensitive_match(text, e
     assert resources.may_contain(resources.lowered(text), ag.TRUCE_WORDS) is expected
     if not expected:
         assert not ag.BARE_TRUCE.search(text) and not ag.SUBJECT_TRUCE.search(text)
+
+
+# ---------------------------------------------------------------- descriptive instruments (dependency parse)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words, parties", [
+    ("The parliament of Chile ratified the lithium deal with Peru on Monday.", {"lithium"}, ("Chile", "Peru")),
+    ("Norway and Sweden signed an agreement on the joint management of salmon stocks.",
+     {"management", "salmon"}, ("Norway", "Sweden")),
+    ("Ghana and Togo signed a joint declaration on good-neighbourly relations on Friday.",
+     {"relations"}, ("Ghana", "Togo")),
+])
+def test_agreements_descriptive_instrument_named_by_its_topic(parse, settings, text, words, parties):
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1
+    assert words <= set(found[0].name.lower().replace("-", " ").split()) and tuple(found[0].parties) == parties
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Negotiators for Chile and Peru reached agreement on most tariff lines in May.",
+    "Chile and Peru said there was still no agreement on the text of a settlement.",
+    "Spain signed an arms deal with France for forty tanks.",
+])
+def test_agreements_consensus_or_sale_is_no_descriptive_instrument(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert found == []
+
+
+@pytest.mark.model
+def test_agreements_description_in_apposition_is_the_named_instrument(parse, settings):
+    text = "Chile and Peru signed the Andes Water Treaty, a landmark pact on river sharing, on Monday."
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == ["Andes Water Treaty"]
+
+
+@pytest.mark.model
+def test_agreements_definite_generic_mention_joins_the_named_instrument(parse, settings):
+    text = ("Chile and Peru signed the Pacific Fisheries Treaty on Monday. Lima said the fisheries pact would "
+            "protect stocks. Peru later ratified the maritime pact with Chile.")
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == ["Pacific Fisheries Treaty"]
+    assert len(found[0].sentence_ns) == 3
+
+
+@pytest.mark.model
+def test_agreements_potential_descriptive_instrument_is_proposed(parse, settings):
+    text = "The visit produced a potential agreement on the joint production of patrol boats between Chile and Peru."
+    found, _ = _extract(parse, settings, text)
+    assert [(f.status, tuple(f.parties)) for f in found] == [("proposed", ("Chile", "Peru"))]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.instances import (
     _dedupe,
     _finding,
@@ -107,6 +108,8 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
                                            others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
                                            tied=tied)
         h.cue = (c_s, c_e)
+        if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:
+            h.status = "proposed"
         with_list: list[str] = []
         parties = role_parties(span, idx, text, with_list, topics) if span is not None else []
         h.with_list = [p for p in with_list if p not in prior]
@@ -122,7 +125,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     conf = settings["agreements"]
     text = text_of(doc)
     idx = party_index(text, actors)
-    hits = find_mentions(text, sents)
+    hits = with_descriptive(find_mentions(text, sents), doc)
     by_sent: dict[int, list[_Hit]] = {}
     for h in hits:
         sent = sentence_at(sents, h.start)

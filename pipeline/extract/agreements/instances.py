@@ -316,6 +316,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
         if target is not None:
             _merge(target, g)
             out.remove(g)
+    _fold_definite_descriptions(out)
     for inst in out:
         two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
         if two_sided and len(inst.parties) < 2:
@@ -331,6 +332,22 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
     return out
+
+
+def _fold_definite_descriptions(out: list[_Instance]) -> None:
+    """'the lithium deal' in an article that names one instrument of those parties: a definite
+    description refers to the instrument already given, so it joins that row (an indefinite one, 'a
+    pact on fisheries', is an instrument of its own)."""
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
+              and not _own_instrument(i)]:
+        if not all(h.definite for h, _n in g.hits if h.key == g.key):
+            continue
+        cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and not i.from_list
+                 and _compatible(i.parties, g.parties) and (not g.parties or set(i.parties) & set(g.parties))
+                 and g.kind in (i.kind, "other") and not _replaces(g, i)]
+        if len(cands) == 1:
+            _merge(cands[0], g)
+            out.remove(g)
 
 
 # "the Lombok Treaty, formally the Agreement on the Framework for Security Cooperation", "a logistics

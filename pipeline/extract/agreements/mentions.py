@@ -71,6 +71,8 @@ class _Hit:
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
     own: bool = False           # a generic instrument given its own acronym: never folded into another
     also: bool = False          # "..., and another on X": in the clause of the hit before it
+    definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
+    prospect: bool = False      # 'a potential agreement on ...': at least proposed
 
 
 
@@ -287,7 +289,8 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
         kind = kind_of(phrase)
         hits.append(_Hit(s, e, f"generic:{kind}" if kind != "other" else "generic:" + _fold(phrase),
                          title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3))),
-                         new=bool(re.search(r"\bnew\s+$", text[max(0, s - 12):s], re.I))))
+                         new=bool(re.search(r"\bnew\s+$", text[max(0, s - 12):s], re.I)),
+                         definite=bool(re.search(r"\b(?:the|this|that)\s+$", text[max(0, s - 8):s], re.I))))
         taken.append((s, e))
     return hits
 

@@ -1,0 +1,203 @@
+"""Descriptive instruments read from the dependency parse: an instrument noun named by its topic
+rather than by a title ("the lithium deal", "an agreement on the demarcation of the river border",
+"a joint declaration on good-neighbourly relations"), whatever words the topic uses.
+
+A head noun from INSTRUMENT_HEADS written in lower case, not already inside another mention, gives
+a mention when it has a topic (a lower-case noun compound before it, or an on/concerning/regarding/
+over/for phrase with a lower-case object) and is anchored as an instrument: a treaty-event verb
+governs it (sign, ratify, approve, suspend ...), or it has a between/with phrase. Its key is its
+folded topic name, so a later "the lithium deal" joins the same row; a definite reference whose
+topic fits an instrument already named is folded by instances.consolidate like any generic one.
+
+Reuses the Doc the stage is given (no second parse); the scan is one pass over the tokens.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from pipeline.extract.agreements.lexicon import (
+    _fold,
+    _generic_regexes,
+    kind_of,
+    title_name,
+)
+from pipeline.extract.agreements.mentions import _Hit
+
+# Lemmas of nouns that name an instrument (lower case: a title-case one is a name, read elsewhere)
+INSTRUMENT_HEADS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum",
+                              "protocol", "annex", "arrangement", "convention"})
+# Verbs whose object or subject is an instrument as such (not a topic of talk)
+EVENT_VERBS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "ratify", "approve", "adopt",
+                         "finalize", "finalise", "initial", "endorse", "negotiate", "renegotiate", "suspend",
+                         "terminate", "renounce", "denounce", "abrogate", "scrap", "implement", "extend", "renew",
+                         "publish", "agree", "violate", "breach", "revoke", "cancel", "quit", "exit", "enter",
+                         "shelve", "freeze", "broker", "mediate", "draft", "propose", "hail", "welcome", "back"})
+TOPIC_PREPS = frozenset({"on", "concerning", "regarding", "over", "for", "covering"})
+# Pre-modifiers that describe an instrument without giving its topic
+NOT_TOPIC = frozenset({"new", "final", "potential", "possible", "historic", "landmark", "bilateral", "trilateral",
+                       "multilateral", "draft", "formal", "first", "second", "third", "similar", "such", "separate",
+                       "comprehensive", "joint", "interim", "preliminary", "initial", "proposed", "last", "previous",
+                       "earlier", "original", "current", "existing", "latest", "broader", "wider", "major",
+                       "key", "big", "long", "short", "major", "important", "controversial", "secret",
+                       "informal", "tentative", "overall", "framework", "reciprocal", "revised", "so-called",
+                       "same", "other", "whole", "entire", "full", "further", "additional", "only", "main",
+                       "today", "yesterday", "year", "month", "week", "day", "time", "peace-time"})
+# Objects of "an agreement on ..." that are no topic of an instrument ("agreement on the need to ...")
+NOT_TOPIC_OBJECT = frozenset({"need", "issue", "issues", "way", "ways", "terms", "details", "matter", "matters",
+                              "text", "principle", "principles", "basis", "side", "sidelines", "part", "future",
+                              "time", "number", "point", "points", "content", "contents", "substance", "question", "questions", "subject", "it", "them",
+                              "this", "that", "what", "which", "whether", "how", "anything", "something",
+                              "everything", "nothing", "all", "both", "date", "timeline", "wording", "name",
+                              "arms", "weapons", "sale", "sales", "purchase", "purchases"})
+# Compound topics that make a commercial or domestic deal, not an instrument between parties
+NOT_TOPIC_COMPOUND = frozenset({"arms", "weapons", "weapon", "jet", "jets", "fighter", "aircraft", "helicopter",
+                                "submarine", "tank", "drone", "contract", "business", "record", "book", "plea",
+                                "budget", "coalition", "government", "merger", "tv", "media", "sponsorship",
+                                "property", "land", "rights", "player", "club", "transfer", "sale", "purchase"})
+MAX_TOPIC_WORDS = 6
+# "a potential agreement on ...": an instrument under consideration
+PROSPECT = frozenset({"potential", "possible", "proposed", "planned", "prospective", "draft", "future"})
+
+
+def _governing_event(tok: Token) -> bool:
+    """A treaty-event verb takes the instrument as subject, object or prepositional object (at
+    most two steps up: 'signed the deal', 'withdrew from the pact', 'approval of the deal')."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("dobj", "nsubjpass", "nsubj", "pobj", "prep", "attr", "appos", "conj", "oprd") \
+                or cur.head is cur:
+            return False
+        cur = cur.head
+        lemma = cur.lemma_.lower()
+        if lemma in EVENT_VERBS or (cur.pos_ == "NOUN" and lemma in ("signing", "signature", "ratification",
+                                                                       "approval", "adoption", "conclusion",
+                                                                       "suspension", "termination")):
+            return True
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "pcomp"):
+            return False
+    return False
+
+
+def _with_phrase(tok: Token) -> bool:
+    """'a fishing pact between X and Y', 'a potential agreement on ...': parties or a prospect written
+    on the noun itself."""
+    return any((c.dep_ == "prep" and c.lower_ in ("between", "with", "among"))
+               or (c.dep_ == "amod" and c.lower_ in PROSPECT) for c in tok.children)
+
+
+def _lower_word(t: Token) -> bool:
+    return t.text[:1].islower() and t.is_alpha or ("-" in t.text and t.text[:1].islower())
+
+
+def _compound_topic(tok: Token) -> list[Token]:
+    """'the lithium deal', 'a natural gas export pact': the lower-case nouns written right before the
+    head and joined to it as compounds (with an adjective of one of them: 'natural gas')."""
+    out: list[Token] = []
+    i = tok.i - 1
+    while i >= tok.sent.start:
+        t = tok.doc[i]
+        inside = t.head.i == tok.i or t.head in out
+        if not inside or not _lower_word(t) or t.lower_ in NOT_TOPIC:
+            break
+        if t.dep_ in ("compound", "nmod") and t.pos_ == "NOUN":
+            out.insert(0, t)
+        elif t.dep_ == "amod" and t.pos_ == "ADJ" and t.head in out:
+            out.insert(0, t)
+        else:
+            break
+        i -= 1
+    return out
+
+
+def _phrase_words(obj: Token) -> list[Token]:
+    """The words of a prepositional object's phrase, without determiners, possessives, numbers,
+    names, and the clauses or appositions hung on it."""
+    words: list[Token] = []
+    for t in obj.subtree:
+        path, cur = [], t
+        while cur.i != obj.i:
+            path.append(cur.dep_)
+            cur = cur.head
+        if any(d in ("relcl", "acl", "appos", "punct", "advcl", "parataxis") for d in path):
+            continue
+        if t.dep_ in ("det", "poss", "nummod", "case", "advmod") and t.i != obj.i:
+            continue
+        if t.pos_ in ("PROPN", "NUM", "PRON", "VERB", "AUX", "PUNCT") and t.dep_ != "amod":
+            continue
+        words.append(t)
+    while words and words[-1].pos_ in ("ADP", "CCONJ"):
+        words.pop()
+    return words
+
+
+def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
+    """'an agreement on the joint production of patrol boats': the preposition and the words of its
+    object's phrase, at most MAX_TOPIC_WORDS."""
+    for c in tok.rights:
+        if c.dep_ != "prep" or c.lower_ not in TOPIC_PREPS:
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
+            return None
+        words = _phrase_words(obj)
+        if not words or len(words) > MAX_TOPIC_WORDS:
+            return None
+        return c, words
+    return None
+
+
+def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
+    """The descriptive instruments of the article (see the module docstring), leftmost first."""
+    _modifier, _generic, exclude, _low = _generic_regexes()
+    hits: list[_Hit] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in INSTRUMENT_HEADS or not tok.text[:1].islower():
+            continue
+        if any(s < tok.idx + len(tok) and tok.idx < e for s, e in taken) or tok.dep_ == "appos":
+            continue        # (in apposition: 'the BECA, a pact on mapping', a description of a named one)
+        dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss", "nummod")]
+        compound = _compound_topic(tok)
+        if any(d in ("no", "any", "every") for d in dets) or (not dets and not compound and tok.tag_ == "NN"):
+            continue        # 'no agreement on the text', 'reached agreement on most lines': consensus
+        prep = None if compound else _prep_topic(tok)
+        if not compound and prep is None:
+            continue
+        if compound and any(c.lower_ in NOT_TOPIC_COMPOUND for c in compound):
+            continue
+        if not (_governing_event(tok) or _with_phrase(tok)):
+            continue
+        head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
+        if compound:
+            topic = " ".join(c.lower_ for c in compound)
+            name = title_name(f"{topic} {head_word}")
+            start, end = compound[0].idx, tok.idx + len(tok)
+        else:
+            p, words = prep
+            topic = " ".join(w.lower_ for w in words)
+            name = title_name(f"{head_word} {p.lower_} {topic}")
+            start, end = tok.idx, words[-1].idx + len(words[-1])
+        if exclude.search(topic):
+            continue
+        kind = kind_of(topic)
+        hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
+                         plural=tok.tag_ == "NNS", new=any(c.lower_ == "new" for c in tok.lefts),
+                         definite=any(d in ("the", "this", "that", "these", "those") for d in dets),
+                         prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children)))
+        taken.append((start, end))
+    return hits
+
+
+def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
+    """hits plus the descriptive instruments; an anaphor or indefinite reference ('an agreement')
+    whose head is a descriptive one gives way to it."""
+    refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
+    taken = [(h.start, h.end) for h in hits if h not in refs]
+    found = descriptive_hits(doc, taken)
+    if not found:
+        return hits
+    drop = {id(r) for r in refs for d in found if r.start < d.end and d.start < r.end}
+    out = [h for h in hits if id(h) not in drop] + found
+    return sorted(out, key=lambda h: (h.start, -h.end))
+
+
+__all__ = ["descriptive_hits", "with_descriptive", "INSTRUMENT_HEADS", "EVENT_VERBS"]
