@@ -305,10 +305,11 @@ def test_agreements_unnamed_deals_get_a_kind(parse, settings, text, expected_nam
 
 
 @pytest.mark.parametrize("sentence, status", [
-    ("The bloc concluded negotiations on the accord after six years.", "under_negotiation"),
+    # GOLD.md: "Agreed, reached, adopted or concluded (even with no signatures) -> signed"
+    ("The bloc concluded negotiations on the accord after six years.", "signed"),
     ("The bloc concluded the accord after six years.", "signed"),
 ])
-def test_agreements_concluding_talks_is_not_signing(sentence, status):
+def test_agreements_concluding_talks_is_signing(sentence, status):
     m = re.search(r"the accord", sentence, re.I)
     assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
 
@@ -1022,3 +1023,36 @@ def test_agreements_potential_descriptive_instrument_is_proposed(parse, settings
     text = "The visit produced a potential agreement on the joint production of patrol boats between Chile and Peru."
     found, _ = _extract(parse, settings, text)
     assert [(f.status, tuple(f.parties)) for f in found] == [("proposed", ("Chile", "Peru"))]
+
+
+# ---------------------------------------------------------------- status read on the dependency path
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a prospect frame over the cue: not done
+    ("Chile and Peru signed the Andes Water Treaty in 2021 and are aiming for the treaty to enter into force "
+     "in May.", "signed"),
+    ("Chile made an attempt to sign the Andes Water Treaty with Peru, but it fell flat.", "proposed"),
+    ("The Andes Water Treaty was ratified by the parliament of Chile. Nothing stands in the way of the Andes "
+     "Water Treaty entering into force.", "ratified"),
+    # a cue of another event in the same sentence is not the agreement's
+    ("Chile and Peru have kept the Andes Water Treaty, which they signed in 2001, since Bolivia quit the "
+     "regional bloc.", "signed"),
+])
+def test_agreements_status_from_the_clause_that_governs_the_mention(parse, settings, text, status):
+    found, _ = _extract(parse, settings, text)
+    assert [f.status for f in found if f.name == "Andes Water Treaty"] == [status]
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The two blocs concluded negotiations on the accord in June.", "signed"),
+    ("The cabinet approved the accord on Monday.", "signed"),
+    ("The accord must still be approved by parliament before it can apply.", "proposed"),
+    ("The junta denounced the accord with immediate effect.", "terminated"),
+    ("The government sent its notice of withdrawal from the accord.", "terminated"),
+    ("Moscow is pausing its part in the accord.", "suspended"),
+    ("The accord was shelved after the election.", "suspended"),
+])
+def test_agreements_status_lexicon_conclusion_approval_termination_suspension(sentence, status):
+    m = re.search(r"the accord", sentence, re.I)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status

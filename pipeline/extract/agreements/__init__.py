@@ -106,7 +106,7 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         tied = governing_verbs(span) if span is not None else ()
         h.status, c_s, c_e = status_cue_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
                                            others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
-                                           tied=tied)
+                                           tied=tied, span=span)
         h.cue = (c_s, c_e)
         if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:
             h.status = "proposed"

@@ -29,10 +29,11 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
 
 def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
                   context_lo: int | None = None, others: tuple[int, ...] = (),
-                  tied: tuple[tuple[int, int], ...] = ()) -> tuple[str, int, int]:
+                  tied: tuple[tuple[int, int], ...] = (), span: Span | None = None) -> tuple[str, int, int]:
     """status_at with the character span of the cue that gave it ((status, -1, -1) when none).
     tied: spans of words syntactically tied to the mention (its governing verbs): a cue there
-    counts whatever its distance from the mention."""
+    counts whatever its distance from the mention. span: the mention in the parse, when there is
+    one: a cue verb is then read on its dependency path (see cue_reading)."""
     best, best_at = "unspecified", (-1, -1)
     window = text[lo:hi]
     starts = cue_starts(window)
@@ -59,9 +60,73 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
                 continue
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
+            if span is not None:
+                got = cue_reading(span, cs, ce, got)
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at = got, (cs, ce)
     return best, best_at[0], best_at[1]
+
+
+# Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
+# "an attempt to sign the pact", "nothing stands in the way of it entering into force"
+FRAME_PROPOSED = frozenset({"aim", "attempt", "try", "seek", "hope", "want", "wish", "need", "threaten", "weigh",
+                            "consider", "push", "urge", "call", "ask", "propose", "demand", "insist", "strive", "bid",
+                            "effort", "hope", "chance", "possibility", "prospect", "idea", "offer", "plea", "able"})
+FRAME_PENDING = frozenset({"expect", "plan", "intend", "prepare", "schedule", "set", "due", "likely", "poised",
+                           "ready", "way", "move", "step", "path", "process", "procedure", "timetable"})
+# Auxiliaries of a cue verb: the event is not asserted as done
+AUX_PROPOSED = frozenset({"would", "could", "may", "might", "must", "should"})
+AUX_PENDING = frozenset({"will", "shall"})
+FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl", "advcl", "csubj"})
+DONE = ("signed", "ratified", "in_force", "standing", "restored")
+INSTRUMENT_WORDS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum", "protocol",
+                              "annex", "arrangement", "convention", "truce", "ceasefire", "cease-fire", "armistice",
+                              "it", "which", "that", "this", "they", "them", "framework", "charter", "partnership"})
+
+
+def _theme(verb: Token) -> Token | None:
+    """What the event happens to: the object, else the passive subject, else the subject of a verb
+    without an object ('talks began')."""
+    by = {c.dep_: c for c in verb.children}
+    return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
+
+
+def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
+    """A cue verb read on its dependency path to the mention: another event's cue ('since the
+    country quit the bloc', 'talks began') counts for nothing ("unspecified"); an event under a
+    prospect frame ('aiming for it to enter into force', 'an attempt to sign it') or a modal or
+    future auxiliary is proposed or under negotiation, not done; a negated one counts for nothing."""
+    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return status
+    verb, root = cue.root, span.root
+    if verb.pos_ not in ("VERB", "AUX") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
+        return status       # (the instrument noun parsed as a verb: no path to read)
+    inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
+        or root.left_edge.i <= verb.i <= root.right_edge.i
+    theme = _theme(verb)
+    if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
+            and theme.lemma_.lower() not in INSTRUMENT_WORDS and not theme.text.isupper():
+        return "unspecified"
+    if status not in DONE:
+        return status
+    if any(c.dep_ == "neg" for c in verb.children):
+        return "unspecified"
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & AUX_PROPOSED:
+        return "proposed"
+    cur, steps = verb, 0
+    while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
+            "pobj", "dobj", "nsubj", "nsubjpass"))):
+        cur, steps = cur.head, steps + 1
+        lemma = cur.lemma_.lower()
+        if lemma in FRAME_PROPOSED:
+            return "proposed"
+        if lemma in FRAME_PENDING:
+            return "under_negotiation"
+    if auxes & AUX_PENDING:
+        return "under_negotiation"
+    return status
 
 
 def cue_matches(pat: regex.Pattern, window: str, starts: list[int]) -> list:
