@@ -1056,3 +1056,27 @@ def test_agreements_status_from_the_clause_that_governs_the_mention(parse, setti
 def test_agreements_status_lexicon_conclusion_approval_termination_suspension(sentence, status):
     m = re.search(r"the accord", sentence, re.I)
     assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+# ---------------------------------------------------------------- names
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # two states and a head make a bilateral name; one state and a head do not
+    ("The Chile-Peru Treaty has been ratified by both parliaments.", "Chile-Peru Treaty", "ratified"),
+    # head-first names with Declaration and Code of Conduct heads; a call for signing is a proposal
+    ("Leaders called for the early signing of a Code of Conduct for the Andes Region.",
+     "Code of Conduct for the Andes Region", "proposed"),
+    ("Both governments upheld the Declaration on the Conduct of Parties at the summit.",
+     "Declaration on the Conduct of Parties", "existing"),
+])
+def test_agreements_name_patterns(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.status) for f in found] == [(name, status)]
+
+
+@pytest.mark.model
+def test_agreements_named_instrument_does_not_take_the_headline_line_above(parse, settings):
+    text = "Chile Moves Closer\nLima Water Agreement Signed\nChile and Peru signed the Lima Water Agreement on Monday."
+    found, _ = _extract(parse, settings, text)
+    assert {f.name for f in found} == {"Lima Water Agreement"}

@@ -57,7 +57,8 @@ NAMED = re.compile(
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
 NAMED_HEAD_FIRST = NotAfter(
-    r"[\w-]", r"((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines) (?:of|on|for) (?:the )?"
+    r"[\w-]", r"((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines|Declaration|Memorandum|"
+    r"Code of Conduct|Compact|Framework|Annex) (?:of|on|for) (?:the )?"
     r"(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*)")
 # "Framework Agreement on Water Cooperation": a name whose head comes before its topic
 HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"

@@ -168,8 +168,9 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
         if len(core) < 2 or _overlaps(taken, start, end):
             return
-        if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core):
-            return                 # "Japan Agreement": a party, not a name
+        if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core) \
+                and len({canonical_state(w) or w for w in core if w in state_index()}) < 2:
+            return                 # "Japan Agreement": a party, not a name ("Chile-Peru Treaty" is one)
         phrases = _catalogue_regex()[2]
         as_agreement = re.sub(r"(?i)\b(?:deal|pact|accord)s?$", "agreement", name)
         row = (phrases.get(_fold(name)) or phrases.get(_fold(as_agreement))
@@ -204,6 +205,9 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
     for m in NAMED.finditer(text):
         name = m.group(1)
         start = m.start(1)
+        if "\n" in name:       # a headline line above: the name starts on the head's line
+            start += name.rindex("\n") + 1
+            name = name[name.rindex("\n") + 1:]
         cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
         if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
             start += cut[-1].end()

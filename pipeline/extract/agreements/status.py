@@ -100,11 +100,11 @@ def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
     if cue is None:
         return status
     verb, root = cue.root, span.root
-    if verb.pos_ not in ("VERB", "AUX") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
+    if verb.pos_ not in ("VERB", "AUX", "NOUN") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
         return status       # (the instrument noun parsed as a verb: no path to read)
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or root.left_edge.i <= verb.i <= root.right_edge.i
-    theme = _theme(verb)
+    theme = _theme(verb) if verb.pos_ != "NOUN" else None
     if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS and not theme.text.isupper():
         return "unspecified"
