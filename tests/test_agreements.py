@@ -1080,3 +1080,14 @@ def test_agreements_named_instrument_does_not_take_the_headline_line_above(parse
     text = "Chile Moves Closer\nLima Water Agreement Signed\nChile and Peru signed the Lima Water Agreement on Monday."
     found, _ = _extract(parse, settings, text)
     assert {f.name for f in found} == {"Lima Water Agreement"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words", [
+    ("Norway and Sweden signed a joint declaration on Friday after the summit in Oslo.", {"joint", "declaration"}),
+    ("Norway and Sweden adopted a joint roadmap on energy at the summit.", {"roadmap", "energy"}),
+])
+def test_agreements_outcome_documents_a_summit_adopts_are_agreements(parse, settings, text, words):
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and words <= set(found[0].name.lower().split())
+    assert (tuple(found[0].parties), found[0].status) == (("Norway", "Sweden"), "signed")

@@ -23,9 +23,12 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _Hit
 
+# Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
+OUTCOME_HEADS = frozenset({"declaration", "memorandum", "roadmap", "communique", "communiqué", "charter"})
 # Lemmas of nouns that name an instrument (lower case: a title-case one is a name, read elsewhere)
 INSTRUMENT_HEADS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum",
-                              "protocol", "annex", "arrangement", "convention"})
+                              "protocol", "annex", "arrangement", "convention", "roadmap", "communique",
+                              "communiqué", "charter"})
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
 EVENT_VERBS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "ratify", "approve", "adopt",
                          "finalize", "finalise", "initial", "endorse", "negotiate", "renegotiate", "suspend",
@@ -133,8 +136,9 @@ def _phrase_words(obj: Token) -> list[Token]:
 def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
     """'an agreement on the joint production of patrol boats': the preposition and the words of its
     object's phrase, at most MAX_TOPIC_WORDS."""
+    preps = TOPIC_PREPS | {"of"} if tok.lemma_.lower() in OUTCOME_HEADS else TOPIC_PREPS
     for c in tok.rights:
-        if c.dep_ != "prep" or c.lower_ not in TOPIC_PREPS:
+        if c.dep_ != "prep" or c.lower_ not in preps:
             continue
         obj = next((g for g in c.children if g.dep_ == "pobj"), None)
         if obj is None or obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
@@ -160,8 +164,9 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
         if any(d in ("no", "any", "every") for d in dets) or (not dets and not compound and tok.tag_ == "NN"):
             continue        # 'no agreement on the text', 'reached agreement on most lines': consensus
         prep = None if compound else _prep_topic(tok)
-        if not compound and prep is None:
-            continue
+        joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
+        if not compound and prep is None and not joint:
+            continue        # ('a joint declaration' signed or adopted is an outcome document of its own)
         if compound and any(c.lower_ in NOT_TOPIC_COMPOUND for c in compound):
             continue
         if not (_governing_event(tok) or _with_phrase(tok)):
@@ -171,12 +176,15 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
             topic = " ".join(c.lower_ for c in compound)
             name = title_name(f"{topic} {head_word}")
             start, end = compound[0].idx, tok.idx + len(tok)
+        elif prep is None:
+            topic, name = "", title_name(f"joint {head_word}")
+            start, end = min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok)
         else:
             p, words = prep
             topic = " ".join(w.lower_ for w in words)
             name = title_name(f"{head_word} {p.lower_} {topic}")
             start, end = tok.idx, words[-1].idx + len(words[-1])
-        if exclude.search(topic):
+        if topic and exclude.search(topic):
             continue
         kind = kind_of(topic)
         hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
