@@ -1091,3 +1091,11 @@ def test_agreements_outcome_documents_a_summit_adopts_are_agreements(parse, sett
     found, _ = _extract(parse, settings, text)
     assert len(found) == 1 and words <= set(found[0].name.lower().split())
     assert (tuple(found[0].parties), found[0].status) == (("Norway", "Sweden"), "signed")
+
+
+@pytest.mark.model
+def test_agreements_british_and_american_spellings_are_one_instrument(parse, settings):
+    text = ("Chile and Peru signed the Andes Mutual Defence Agreement on Monday. Under the Andes Mutual Defense "
+            "Agreement, each will aid the other.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and len(found[0].sentence_ns) == 2

@@ -272,9 +272,19 @@ def _conditional_row(form: str, text: str, start: int, sents: list[Sentence] | N
     return next((r for r in _conditional_phrases().get(_fold(form), ()) if _context_ok(r, text, start, sents)), None)
 
 
+# British and American spellings of one name fold to one key ('Mutual Defence' == 'Mutual Defense')
+SPELLINGS = ((re.compile(r"defence"), "defense"), (re.compile(r"(?<=[a-z])is(ation|ed|ing)\b"), r"iz\1"),
+             (re.compile(r"programme"), "program"), (re.compile(r"centre"), "center"),
+             (re.compile(r"labour"), "labor"), (re.compile(r"harbour"), "harbor"))
+
+
 def _fold(s: str) -> str:
-    """Lookup key: lower case, letters and digits only ('Cross-Servicing' == 'cross servicing')."""
-    return re.sub(r"[^a-z0-9]+", "", s.lower())
+    """Lookup key: lower case, letters and digits only ('Cross-Servicing' == 'cross servicing'),
+    British spellings as American ones."""
+    low = s.lower()
+    for pat, rep in SPELLINGS:
+        low = pat.sub(rep, low)
+    return re.sub(r"[^a-z0-9]+", "", low)
 
 
 def kind_of(name: str) -> str:
