@@ -13,6 +13,8 @@ Reuses the Doc the stage is given (no second parse); the scan is one pass over t
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from pipeline.extract.agreements.lexicon import (
@@ -29,6 +31,9 @@ OUTCOME_HEADS = frozenset({"declaration", "memorandum", "roadmap", "communique",
 INSTRUMENT_HEADS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum",
                               "protocol", "annex", "arrangement", "convention", "roadmap", "communique",
                               "communiqué", "charter"})
+# Lower-case written forms of those nouns (a first pass over the text)
+HEAD_FORMS = re.compile(r"(?<![\w-])(?:agreements?|deals?|pacts?|treat(?:y|ies)|accords?|declarations?|memorand(?:um|a|ums)|"
+                        r"protocols?|annex(?:es)?|arrangements?|conventions?|roadmaps?|communiqu[eé]s?|charters?)(?![\w-])")
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
 EVENT_VERBS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "ratify", "approve", "adopt",
                          "finalize", "finalise", "initial", "endorse", "negotiate", "renegotiate", "suspend",
@@ -154,8 +159,12 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
     """The descriptive instruments of the article (see the module docstring), leftmost first."""
     _modifier, _generic, exclude, _low = _generic_regexes()
     hits: list[_Hit] = []
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in INSTRUMENT_HEADS or not tok.text[:1].islower():
+    for m in HEAD_FORMS.finditer(doc.user_data.get("text") or doc.text):   # (only tokens that can be a head)
+        span = doc.char_span(m.start(), m.end())
+        if span is None or len(span) != 1:
+            continue
+        tok = span[0]
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in INSTRUMENT_HEADS:
             continue
         if any(s < tok.idx + len(tok) and tok.idx < e for s, e in taken) or tok.dep_ == "appos":
             continue        # (in apposition: 'the BECA, a pact on mapping', a description of a named one)
