@@ -1099,3 +1099,15 @@ def test_agreements_british_and_american_spellings_are_one_instrument(parse, set
             "Agreement, each will aid the other.")
     found, _ = _extract(parse, settings, text)
     assert len(found) == 1 and len(found[0].sentence_ns) == 2
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "The European Free Trade Association of Switzerland, Norway, Liechtenstein and Iceland signed a free trade "
+    "agreement with Chile on Monday.",
+    "Canada signed a free trade agreement with the Pacific Alliance, which includes Chile, Colombia, Mexico and Peru.",
+])
+def test_agreements_bloc_and_its_named_members_sign_one_instrument(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    fta = [f for f in found if f.acronym == "FTA"]
+    assert len(fta) == 1 and len(fta[0].parties) == 6

@@ -19,7 +19,7 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
-from pipeline.extract.agreements.parties import _PartyIndex, _unique
+from pipeline.extract.agreements.parties import _PartyIndex, _unique, written_members
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import AgreementFinding, DateFinding, Mention, Sentence
 from pipeline.resources import load_jsonl
@@ -133,6 +133,8 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             hub_parties = [others[0], *h.with_list]
     if h.source == "generic" and h.plural and len(h.with_list) >= 2:
         bilateral = True      # "the partnerships the EU signed with Japan and Chile": one per partner
+    if bilateral and len(hub_parties) > 2 and written_members(sent.start, sent.end, text, idx) & set(hub_parties):
+        bilateral = False     # "the bloc of A, B and C signed a pact with D": one instrument, all named
     if bilateral and len(hub_parties) > 2:
         hub = _hub([p for p in hub_parties if p not in h.with_list] or hub_parties, idx)
         for p in hub_parties:

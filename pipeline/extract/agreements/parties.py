@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from pipeline.extract.actors import org_index, seat_country, state_index, state_mentions
+from pipeline.extract.actors import (
+    canonical_state,
+    org_index,
+    seat_country,
+    state_index,
+    state_mentions,
+)
 from pipeline.extract.agreements.lexicon import (
     BROKER_VERBS,
     COPULA_SUBJECTS,
@@ -205,3 +211,27 @@ def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str],
             out.append(c)
         pos = e
     return out, lo
+
+
+# "<Org> of A, B and C", "<Org> (A, B, C)", "<Org>, which includes A and B": its members, named after it
+MEMBERS_AFTER = re.compile(r"\s*(?:\(|,?\s+(?:of|which (?:includes?|comprises?)|comprising|grouping|made up of|"
+                           r"whose members are)\s+(?:the\s+)?)", re.I)
+
+
+def written_members(lo: int, hi: int, text: str, idx: _PartyIndex) -> set[str]:
+    """The parties written in text[lo:hi] as the members of an organisation named just before them
+    (a bloc and its members sign one instrument with a partner, not one each)."""
+    spans = idx.within(lo, hi)
+    out: set[str] = set()
+    for k, (_s, e, c) in enumerate(spans):
+        if canonical_state(c) or not (m := MEMBERS_AFTER.match(text, e)):
+            continue
+        pos = m.end()
+        for s2, e2, c2 in spans[k + 1:]:
+            if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?", text[pos:s2]):
+                break
+            if canonical_state(c2):
+                out.add(c2)
+            pos = e2
+    return out
+
