@@ -1111,3 +1111,19 @@ def test_agreements_bloc_and_its_named_members_sign_one_instrument(parse, settin
     found, _ = _extract(parse, settings, text)
     fta = [f for f in found if f.acronym == "FTA"]
     assert len(fta) == 1 and len(fta[0].parties) == 6
+
+
+@pytest.mark.model
+def test_agreements_body_suspension_beats_a_headline_pull_out(parse, settings):
+    text = ("Chile Pulls Out of Andes Water Treaty\nChile suspended its participation in the Andes Water Treaty on "
+            "Monday, officials said. Peru called the suspension of the Andes Water Treaty regrettable.")
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.status) for f in found] == [("Andes Water Treaty", "suspended")]
+
+
+@pytest.mark.model
+def test_agreements_title_case_headline_is_cut_at_its_verbs(parse, settings):
+    text = ("Chile Reportedly Intends to Sign Lima Port Agreement With Peru\n"
+            "Chile and Peru are negotiating the Lima Port Agreement.")
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == ["Lima Port Agreement"]

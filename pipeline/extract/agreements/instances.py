@@ -320,6 +320,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             out.remove(g)
     _fold_definite_descriptions(out)
     for inst in out:
+        _body_over_headline(inst)
+    for inst in out:
         two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
         if two_sided and len(inst.parties) < 2:
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
@@ -334,6 +336,17 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
     return out
+
+
+def _body_over_headline(inst: _Instance) -> None:
+    """A headline's 'pulls out of' against the body's 'suspended': the body says what happened, so a
+    termination read only in the first sentence (the headline) gives way to a suspension in the body."""
+    if inst.status != "terminated":
+        return
+    ended = {n for h, n in inst.hits if h.status == "terminated"}
+    paused = [n for h, n in inst.hits if h.status == "suspended" and n > 0]
+    if ended == {0} and paused:
+        inst.status, inst.evidence_n = "suspended", paused[0]
 
 
 def _fold_definite_descriptions(out: list[_Instance]) -> None:

@@ -208,6 +208,11 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         if "\n" in name:       # a headline line above: the name starts on the head's line
             start += name.rindex("\n") + 1
             name = name[name.rindex("\n") + 1:]
+        verbs = list(HEADLINE_VERB.finditer(name))
+        if verbs:               # "Chile Pulls Out of Andes Water Treaty": a title-case headline, not one name
+            cut = verbs[-1].end()
+            cut += re.match(r"(?:(?:of|on|and|for|the|between|to|in|de)\s+)*", name[cut:]).end()
+            start, name = start + cut, name[cut:]
         cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
         if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
             start += cut[-1].end()
@@ -236,6 +241,15 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             continue
         add(m.start(1), m.end(), f"{place} {m.group(2).capitalize()}")
     return hits
+
+
+# Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")
+HEADLINE_VERB = re.compile(
+    r"\b(?:Pulls?|Signs?|Signed|Inks?|Quits?|Exits?|Suspends?|Ends?|Seeks?|Says?|Said|Intends?|Agrees?|Approves?|"
+    r"Ratifies|Rejects?|Joins?|Leaves?|Hails?|Backs?|Wants?|Plans?|Reaches|Strikes?|Nears?|Moves?|Out|Reportedly|"
+    r"Will|Could|Would|Should|May|Might|Must|Over|With|After|Amid|Against|Into|Renews?|Extends?|Scraps?|Withdraws?|"
+    r"Terminates?|Revives?|Restores?|Eyes|Mulls|Weighs|Considers|Welcomes|Slams|Warns|Urges|Calls|Is|Are|Was|Were|"
+    r"Has|Have|Set|To Sign|Begins?|Launch(?:es)?|Unveils?|Announces?|Adopts?|Clinch(?:es)?|Seals?)\s+")
 
 
 # Punctuation no generic reference can hold (its words, modifiers and head are letters, digits,
