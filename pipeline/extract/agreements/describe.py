@@ -46,7 +46,7 @@ NOT_TOPIC = frozenset({"new", "final", "potential", "possible", "historic", "lan
                        "multilateral", "draft", "formal", "first", "second", "third", "similar", "such", "separate",
                        "comprehensive", "joint", "interim", "preliminary", "initial", "proposed", "last", "previous",
                        "earlier", "original", "current", "existing", "latest", "broader", "wider", "major",
-                       "key", "big", "long", "short", "major", "important", "controversial", "secret",
+                       "key", "big", "long", "short", "important", "controversial", "secret",
                        "informal", "tentative", "overall", "framework", "reciprocal", "revised", "so-called",
                        "same", "other", "whole", "entire", "full", "further", "additional", "only", "main",
                        "today", "yesterday", "year", "month", "week", "day", "time", "peace-time"})
@@ -217,4 +217,4 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     return sorted(out, key=lambda h: (h.start, -h.end))
 
 
-__all__ = ["descriptive_hits", "with_descriptive", "INSTRUMENT_HEADS", "EVENT_VERBS"]
+__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "descriptive_hits", "with_descriptive"]

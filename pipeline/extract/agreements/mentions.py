@@ -157,6 +157,43 @@ def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
                 tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural)
 
 
+def _title_case_names(text: str, add, defined: dict[str, str]) -> None:
+    """'the Gulf Boundary Agreement (GBA)': title-case runs ending in a head, cut at a sentence end,
+    a line break or a headline verb, with a topic tail and a parenthesised acronym; add(start, end,
+    name, acronym) takes each."""
+    for m in NAMED.finditer(text):
+        name = m.group(1)
+        start = m.start(1)
+        if "\n" in name:       # a headline line above: the name starts on the head's line
+            start += name.rindex("\n") + 1
+            name = name[name.rindex("\n") + 1:]
+        verbs = list(HEADLINE_VERB.finditer(name))
+        if verbs:               # "Chile Pulls Out of Andes Water Treaty": a title-case headline, not one name
+            cut = verbs[-1].end()
+            cut += re.match(r"(?:(?:of|on|and|for|the|between|to|in|de)\s+)*", name[cut:]).end()
+            start, name = start + cut, name[cut:]
+        cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
+        if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
+            start += cut[-1].end()
+            name = name[cut[-1].end():]
+        tail = HEAD_TAIL.match(text, m.end())
+        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
+                            for w in tail.group(0).split()):
+            name += tail.group(0)
+            m_end = tail.end()
+        else:
+            m_end = m.end()
+        # drop a sentence-initial determiner / state prefix ("US-Japan Defense Pact" keeps its parties apart)
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
+        if lead:
+            start += lead.end()
+            name = name[lead.end():]
+        acr = ACRONYM_DEF.match(text, m_end + 1) if text[m_end:m_end + 2] == " (" else None
+        add(start, m_end, name, acr.group(1) if acr else "")
+        if acr:
+            defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
+
+
 def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str],
                 sents: list[Sentence] | None = None) -> list[_Hit]:
     """Capitalised instrument names not in the catalogue, quoted names, 'the Pretoria agreement',
@@ -202,37 +239,7 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         name = name[lead.end():] if lead else name
         add(start, m.end(), f"{name} {m.group(3)}", m.group(2))
         defined.setdefault(m.group(2), "named:" + _fold(f"{name} {m.group(3)}"))
-    for m in NAMED.finditer(text):
-        name = m.group(1)
-        start = m.start(1)
-        if "\n" in name:       # a headline line above: the name starts on the head's line
-            start += name.rindex("\n") + 1
-            name = name[name.rindex("\n") + 1:]
-        verbs = list(HEADLINE_VERB.finditer(name))
-        if verbs:               # "Chile Pulls Out of Andes Water Treaty": a title-case headline, not one name
-            cut = verbs[-1].end()
-            cut += re.match(r"(?:(?:of|on|and|for|the|between|to|in|de)\s+)*", name[cut:]).end()
-            start, name = start + cut, name[cut:]
-        cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
-        if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
-            start += cut[-1].end()
-            name = name[cut[-1].end():]
-        tail = HEAD_TAIL.match(text, m.end())
-        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
-                            for w in tail.group(0).split()):
-            name += tail.group(0)
-            m_end = tail.end()
-        else:
-            m_end = m.end()
-        # drop a sentence-initial determiner / state prefix ("US-Japan Defense Pact" keeps its parties apart)
-        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
-        if lead:
-            start += lead.end()
-            name = name[lead.end():]
-        acr = ACRONYM_DEF.match(text, m_end + 1) if text[m_end:m_end + 2] == " (" else None
-        add(start, m_end, name, acr.group(1) if acr else "")
-        if acr:
-            defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
+    _title_case_names(text, add, defined)
     for m in PLACE_DEAL.finditer(text):
         place = m.group(1)
         if place in state_index() or place in org_index() or re.fullmatch(

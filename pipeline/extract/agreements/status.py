@@ -71,7 +71,7 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
 # "an attempt to sign the pact", "nothing stands in the way of it entering into force"
 FRAME_PROPOSED = frozenset({"aim", "attempt", "try", "seek", "hope", "want", "wish", "need", "threaten", "weigh",
                             "consider", "push", "urge", "call", "ask", "propose", "demand", "insist", "strive", "bid",
-                            "effort", "hope", "chance", "possibility", "prospect", "idea", "offer", "plea", "able"})
+                            "effort", "chance", "possibility", "prospect", "idea", "offer", "plea", "able"})
 FRAME_PENDING = frozenset({"expect", "plan", "intend", "prepare", "schedule", "set", "due", "likely", "poised",
                            "ready", "way", "move", "step", "path", "process", "procedure", "timetable"})
 # Auxiliaries of a cue verb: the event is not asserted as done
