@@ -979,7 +979,8 @@ def test_agreements_may_contain_never_rules_out_a_case_insensitive_match(text, e
 
 @pytest.mark.model
 @pytest.mark.parametrize("text, words, parties", [
-    ("The parliament of Chile ratified the lithium deal with Peru on Monday.", {"lithium"}, ("Chile", "Peru")),
+    ("The parliament of Chile ratified the agreement on lithium exports with Peru on Monday.", {"lithium"},
+     ("Chile", "Peru")),
     ("Norway and Sweden signed an agreement on the joint management of salmon stocks.",
      {"management", "salmon"}, ("Norway", "Sweden")),
     ("Ghana and Togo signed a joint declaration on good-neighbourly relations on Friday.",
