@@ -1,0 +1,164 @@
+"""Agreements: catalogue matches, named instruments not in the catalogue, generic references
+and anaphors; one row per (agreement, parties) instance, with status, status date and evidence.
+
+Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFinding].
+
+Modules: lexicon (kind and status words, catalogue loaders, name and reference patterns), mentions
+(find_mentions), describe (instruments named by their topic, read from the dependency parse),
+status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
+dependency roles), instances (mentions grouped into rows, consolidated, written as findings); this
+module reads each mention in its sentence and holds the Stage.
+
+Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
+anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
+pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
+like "the three countries") -> group mentions into instances (a bilateral instrument written
+with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
+adds existing rows; "a comparable pact with X" adds X's row) -> status per mention from the cue
+lexicon with modality, cues counted near the mention or on its governing verb -> generic mentions
+fold into the named agreement they stand for (broad words, or a lead mention before the name) ->
+most advanced status per instance ("is in force" becomes existing for an agreement mentioned in
+passing; a named agreement with no status exists), its sentence as evidence and the date written
+next to the status cue as status_date (never a dateline, never a sentence shared with another
+agreement).
+
+Data (analysts extend these without touching code; every row has a unique "id"):
+  resources/agreements.jsonl       catalogue: name, acronym, kind, aliases, fixed parties, bilateral
+  resources/agreement_kinds.jsonl  kind words, generic modifiers, domestic-deal exclusions
+  resources/status_cues.jsonl      status cues, modal words, conditions
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from pipeline.extract.agreements.describe import with_descriptive
+from pipeline.extract.agreements.instances import (
+    _dedupe,
+    _finding,
+    _has_parties,
+    _Instance,
+    _keep,
+    _open_unnamed,
+    _place,
+    consolidate,
+)
+from pipeline.extract.agreements.lexicon import (
+    ACRONYM_INSIDE,
+    DATED,
+    KINDS,
+    NAMED,
+    PARTICIPATION,
+    PRIOR_LIST,
+    STATUS_RANK,
+    STATUSES,
+    STRONG,
+    catalogue,
+    cue_starts,
+    kind_of,
+    modal_rows,
+    status_cues,
+    title_name,
+)
+from pipeline.extract.agreements.mentions import (
+    BARE_TRUCE,
+    SUBJECT_TRUCE,
+    TRUCE_WORDS,
+    _Hit,
+    find_mentions,
+)
+from pipeline.extract.agreements.parties import (
+    _PartyIndex,
+    _prior_list,
+    party_index,
+    role_parties,
+)
+from pipeline.extract.agreements.status import (
+    _windows,
+    clause_window,
+    cue_matches,
+    governing_verbs,
+    status_at,
+    status_cue_at,
+)
+from pipeline.extract.nlp import sentence_at, text_of
+from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Sentence
+
+__all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPATION", "PRIOR_LIST", "STATUSES",
+           "STATUS_RANK", "STRONG", "SUBJECT_TRUCE", "TRUCE_WORDS", "Stage", "catalogue", "clause_window",
+           "cue_matches", "cue_starts", "extract", "find_mentions", "governing_verbs", "kind_of", "modal_rows",
+           "party_index", "role_parties", "status_at", "status_cue_at", "status_cues", "title_name"]
+
+
+def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, idx: _PartyIndex,
+                   topics: list[list[str]]) -> list[str]:
+    """Read each mention of one sentence in the clause that governs it: sets its status and cue, its
+    parties (from the dependency roles; "the two countries" resolved against topics, the party lists
+    of the instances opened so far) and its with-list. Returns the sentence's prior list ("the third
+    such agreement, after X and Y")."""
+    prior, _prior_at = _prior_list(sent, text, idx)
+    windows = _windows(sent_hits, sent)
+    clause = (sent.start, sent.end)
+    for h, win in zip(sent_hits, windows):
+        lo, hi = win
+        span = doc.char_span(h.start, h.end, alignment_mode="expand")
+        if not h.also:      # "and another on X" is read in the clause before it
+            clause = clause_window(span) if span is not None else (sent.start, sent.end)
+        lo, hi = max(lo, clause[0]), min(hi, clause[1])
+        tied = governing_verbs(span) if span is not None else ()
+        h.status, c_s, c_e = status_cue_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
+                                           others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
+                                           tied=tied, span=span)
+        h.cue = (c_s, c_e)
+        if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:
+            h.status = "proposed"
+        with_list: list[str] = []
+        parties = role_parties(span, idx, text, with_list, topics) if span is not None else []
+        h.with_list = [p for p in with_list if p not in prior]
+        if prior:
+            parties = [p for p in parties if p not in prior]
+            h.prior = prior
+        h.parties, h.party_source = parties, "role" if parties else ""
+    return prior
+
+
+def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
+            settings: dict) -> list[AgreementFinding]:
+    conf = settings["agreements"]
+    text = text_of(doc)
+    idx = party_index(text, actors)
+    hits = with_descriptive(find_mentions(text, sents), doc)
+    by_sent: dict[int, list[_Hit]] = {}
+    for h in hits:
+        sent = sentence_at(sents, h.start)
+        if sent is not None:
+            by_sent.setdefault(sent.n, []).append(h)
+    instances: list[_Instance] = []
+    topics: list[list[str]] = []             # party lists of the instances opened so far, in order
+    pending: list[tuple[_Hit, int]] = []     # "signed a pact" before the pact is named
+    for n in sorted(by_sent):
+        sent = sents[n]
+        prior = _read_sentence(doc, sent, by_sent[n], text, idx, topics)
+        for h in by_sent[n]:
+            _place(h, n, sent, instances, idx, text, prior, pending, topics)
+    for p_hit, p_n in pending:
+        _open_unnamed(p_hit, p_n, sents[p_n], text, instances, topics)
+    instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]
+    owners: dict[int, set[int]] = {}
+    for k, inst in enumerate(instances):
+        for _h, n in inst.hits:
+            owners.setdefault(n, set()).add(k)
+    shared = {n for n, ks in owners.items() if len(ks) > 1}
+    return _dedupe([_finding(inst, sents, dates, conf, text, shared) for inst in instances])
+
+
+class Stage:
+    """The agreements stage; config: [agreements] (the confidences given to each kind of match).
+    Reads the actors and dates found before it."""
+
+    name = "agreements"
+
+    def __init__(self, config: dict) -> None:
+        self.settings = {"agreements": dict(config)}
+
+    def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[AgreementFinding]:
+        return extract(doc, sents, upstream.actors, upstream.dates, self.settings)

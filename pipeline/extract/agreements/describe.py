@@ -1,0 +1,194 @@
+"""Descriptive instruments read from the dependency parse: an instrument noun named by its topic
+rather than by a title ("an agreement on the demarcation of the river border", "a declaration of
+respect for sovereignty", "a joint declaration"), whatever words the topic uses.
+
+A head noun from INSTRUMENT_HEADS written in lower case, not already inside another mention, gives
+a mention when it has a topic (an on/concerning/regarding/over/for phrase with a lower-case object;
+"of" too for outcome documents) or is a joint declaration, and is anchored as an instrument: a
+treaty-event verb governs it (sign, ratify, approve, suspend ...), or it has a between/with phrase
+or a prospect modifier ('a potential agreement on ...'). Its key is its folded topic name, so a
+later mention with the same topic joins the same row; a definite one that fits an instrument
+already named is folded by instances.consolidate like any generic one.
+
+A bare noun compound ('the lithium deal') is no topic here: tried, it added more false rows than
+rows on the sets read by totals only (heldout3, heldout4, sealed train), so compounds stay with the
+kind lexicon (mentions._generic_hits).
+
+Reuses the Doc the stage is given (no second parse): one regex pass over the text finds the few
+tokens that can be a head.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from pipeline.extract.agreements.lexicon import (
+    _fold,
+    _generic_regexes,
+    kind_of,
+    title_name,
+)
+from pipeline.extract.agreements.mentions import _Hit
+
+# Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
+OUTCOME_HEADS = frozenset({"declaration", "memorandum", "roadmap", "communique", "communiqué", "charter"})
+# Lemmas of nouns that name an instrument (lower case: a title-case one is a name, read elsewhere)
+INSTRUMENT_HEADS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum",
+                              "protocol", "annex", "arrangement", "convention", "roadmap", "communique",
+                              "communiqué", "charter"})
+# Lower-case written forms of those nouns (a first pass over the text)
+HEAD_FORMS = re.compile(r"(?<![\w-])(?:agreements?|deals?|pacts?|treat(?:y|ies)|accords?|declarations?|memorand(?:um|a|ums)|"
+                        r"protocols?|annex(?:es)?|arrangements?|conventions?|roadmaps?|communiqu[eé]s?|charters?)(?![\w-])")
+# Verbs whose object or subject is an instrument as such (not a topic of talk)
+EVENT_VERBS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "ratify", "approve", "adopt",
+                         "finalize", "finalise", "initial", "endorse", "negotiate", "renegotiate", "suspend",
+                         "terminate", "renounce", "denounce", "abrogate", "scrap", "implement", "extend", "renew",
+                         "publish", "agree", "violate", "breach", "revoke", "cancel", "quit", "exit", "enter",
+                         "shelve", "freeze", "broker", "mediate", "draft", "propose", "hail", "welcome", "back"})
+TOPIC_PREPS = frozenset({"on", "concerning", "regarding", "over", "for", "covering"})
+# Pre-modifiers that describe an instrument without giving its topic
+NOT_TOPIC = frozenset({"new", "final", "potential", "possible", "historic", "landmark", "bilateral", "trilateral",
+                       "multilateral", "draft", "formal", "first", "second", "third", "similar", "such", "separate",
+                       "comprehensive", "joint", "interim", "preliminary", "initial", "proposed", "last", "previous",
+                       "earlier", "original", "current", "existing", "latest", "broader", "wider", "major",
+                       "key", "big", "long", "short", "important", "controversial", "secret",
+                       "informal", "tentative", "overall", "framework", "reciprocal", "revised", "so-called",
+                       "same", "other", "whole", "entire", "full", "further", "additional", "only", "main",
+                       "today", "yesterday", "year", "month", "week", "day", "time", "peace-time"})
+# Objects of "an agreement on ..." that are no topic of an instrument ("agreement on the need to ...")
+NOT_TOPIC_OBJECT = frozenset({"need", "issue", "issues", "way", "ways", "terms", "details", "matter", "matters",
+                              "text", "principle", "principles", "basis", "side", "sidelines", "part", "future",
+                              "time", "number", "point", "points", "content", "contents", "substance", "question", "questions", "subject", "it", "them",
+                              "this", "that", "what", "which", "whether", "how", "anything", "something",
+                              "everything", "nothing", "all", "both", "date", "timeline", "wording", "name",
+                              "arms", "weapons", "sale", "sales", "purchase", "purchases"})
+MAX_TOPIC_WORDS = 6
+# "a potential agreement on ...": an instrument under consideration
+PROSPECT = frozenset({"potential", "possible", "proposed", "planned", "prospective", "draft", "future"})
+
+
+def _governing_event(tok: Token) -> bool:
+    """A treaty-event verb takes the instrument as subject, object or prepositional object (at
+    most two steps up: 'signed the deal', 'withdrew from the pact', 'approval of the deal')."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("dobj", "nsubjpass", "nsubj", "pobj", "prep", "attr", "appos", "conj", "oprd") \
+                or cur.head is cur:
+            return False
+        cur = cur.head
+        lemma = cur.lemma_.lower()
+        if lemma in EVENT_VERBS or (cur.pos_ == "NOUN" and lemma in ("signing", "signature", "ratification",
+                                                                       "approval", "adoption", "conclusion",
+                                                                       "suspension", "termination")):
+            return True
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "pcomp"):
+            return False
+    return False
+
+
+def _with_phrase(tok: Token) -> bool:
+    """'a fishing pact between X and Y', 'a potential agreement on ...': parties or a prospect written
+    on the noun itself."""
+    return any((c.dep_ == "prep" and c.lower_ in ("between", "with", "among"))
+               or (c.dep_ == "amod" and c.lower_ in PROSPECT) for c in tok.children)
+
+
+def _lower_word(t: Token) -> bool:
+    return t.text[:1].islower() and t.is_alpha or ("-" in t.text and t.text[:1].islower())
+
+
+def _phrase_words(obj: Token) -> list[Token]:
+    """The words of a prepositional object's phrase, without determiners, possessives, numbers,
+    names, and the clauses or appositions hung on it."""
+    words: list[Token] = []
+    for t in obj.subtree:
+        path, cur = [], t
+        while cur.i != obj.i:
+            path.append(cur.dep_)
+            cur = cur.head
+        if any(d in ("relcl", "acl", "appos", "punct", "advcl", "parataxis") for d in path):
+            continue
+        if t.dep_ in ("det", "poss", "nummod", "case", "advmod") and t.i != obj.i:
+            continue
+        if t.pos_ in ("PROPN", "NUM", "PRON", "VERB", "AUX", "PUNCT") and t.dep_ != "amod":
+            continue
+        words.append(t)
+    while words and words[-1].pos_ in ("ADP", "CCONJ"):
+        words.pop()
+    return words
+
+
+def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
+    """'an agreement on the joint production of patrol boats': the preposition and the words of its
+    object's phrase, at most MAX_TOPIC_WORDS."""
+    preps = TOPIC_PREPS | {"of"} if tok.lemma_.lower() in OUTCOME_HEADS else TOPIC_PREPS
+    for c in tok.rights:
+        if c.dep_ != "prep" or c.lower_ not in preps:
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
+            return None
+        words = _phrase_words(obj)
+        if not words or len(words) > MAX_TOPIC_WORDS:
+            return None
+        return c, words
+    return None
+
+
+def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
+    """The descriptive instruments of the article (see the module docstring), leftmost first."""
+    _modifier, _generic, exclude, _low = _generic_regexes()
+    hits: list[_Hit] = []
+    for m in HEAD_FORMS.finditer(doc.user_data.get("text") or doc.text):   # (only tokens that can be a head)
+        span = doc.char_span(m.start(), m.end())
+        if span is None or len(span) != 1:
+            continue
+        tok = span[0]
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in INSTRUMENT_HEADS:
+            continue
+        if any(s < tok.idx + len(tok) and tok.idx < e for s, e in taken) or tok.dep_ == "appos":
+            continue        # (in apposition: 'the BECA, a pact on mapping', a description of a named one)
+        dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss", "nummod")]
+        if any(d in ("no", "any", "every") for d in dets) or (not dets and tok.tag_ == "NN"):
+            continue        # 'no agreement on the text', 'reached agreement on most lines': consensus
+        prep = _prep_topic(tok)
+        joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
+        if prep is None and not joint:
+            continue        # ('a joint declaration' signed or adopted is an outcome document of its own)
+        if not (_governing_event(tok) or _with_phrase(tok)):
+            continue
+        head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
+        if prep is None:
+            topic, name = "", title_name(f"joint {head_word}")
+            start, end = min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok)
+        else:
+            p, words = prep
+            topic = " ".join(w.lower_ for w in words)
+            name = title_name(f"{head_word} {p.lower_} {topic}")
+            start, end = tok.idx, words[-1].idx + len(words[-1])
+        if topic and exclude.search(topic):
+            continue
+        kind = kind_of(topic)
+        hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
+                         plural=tok.tag_ == "NNS", new=any(c.lower_ == "new" for c in tok.lefts),
+                         definite=any(d in ("the", "this", "that", "these", "those") for d in dets),
+                         prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children)))
+        taken.append((start, end))
+    return hits
+
+
+def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
+    """hits plus the descriptive instruments; an anaphor or indefinite reference ('an agreement')
+    whose head is a descriptive one gives way to it."""
+    refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
+    taken = [(h.start, h.end) for h in hits if h not in refs]
+    found = descriptive_hits(doc, taken)
+    if not found:
+        return hits
+    drop = {id(r) for r in refs for d in found if r.start < d.end and d.start < r.end}
+    out = [h for h in hits if id(h) not in drop] + found
+    return sorted(out, key=lambda h: (h.start, -h.end))
+
+
+__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "descriptive_hits", "with_descriptive"]

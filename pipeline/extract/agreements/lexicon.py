@@ -1,0 +1,310 @@
+"""Agreements lexicon: kind and status vocabularies, catalogue loaders, name and reference patterns
+(data in resources/agreements.jsonl, agreement_kinds.jsonl, status_cues.jsonl)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import regex
+
+from pipeline.extract.actors import state_mentions
+from pipeline.extract.nlp import sentence_at
+from pipeline.records import Sentence
+from pipeline.resources import (
+    NotAfter,
+    alternation,
+    load_jsonl,
+    lowered,
+    written_in_lowercase,
+)
+
+KINDS = ("logistics", "intelligence-sharing", "access", "basing", "defense", "trade", "arms-control",
+         "nuclear", "peace", "climate", "other")
+STATUSES = ("proposed", "under_negotiation", "signed", "ratified", "in_force", "suspended", "terminated",
+            "existing", "unspecified")
+# Most advanced wins; "existing" (mentioned in passing) only when nothing more is asserted.
+# "standing" (internal): "is in force", "remains in force" -- a state, not an event; written as in_force
+# for an agreement the article is about, as existing for one mentioned in passing (one sentence).
+STATUS_RANK = {"unspecified": 0, "existing": 1, "proposed": 2, "under_negotiation": 3, "signed": 4,
+               "ratified": 5, "standing": 6, "in_force": 7, "suspended": 8, "terminated": 9, "restored": 10}
+DATE_VALUE = re.compile(r"[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?")
+DATED = {"signed", "ratified", "in_force", "suspended", "terminated", "standing"}
+STRONG = {"signed", "ratified", "in_force", "suspended", "terminated", "restored", "standing"}
+
+HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memorand(?:um|a|ums) of understanding|protocols?|alliance|partnerships?)"
+# Kind words, generic modifiers and exclusions are data (resources/agreement_kinds.jsonl), compiled
+# on first use by _kind_words() and _generic_regexes().
+FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
+                  r"be|been|has|have|had|not|no|as|at|by|from|over|under|any|such|new|would|will|could|should)")
+ANAPHOR = re.compile(
+    r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
+    r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
+    r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
+    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
+PLURAL_WITH = re.compile(r"(?<![\w-])(?:similar\s+|such\s+|other\s+)?(pacts|agreements|accords|treaties|deals|arrangements)\s+with\b", re.I)
+INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
+                        r"comprehensive|bilateral|trilateral|comparable|similar|parallel|equivalent)\s+)*)"
+                        r"(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
+LIKE = re.compile(r"\b(?:comparable|similar|parallel|equivalent)\b", re.I)
+# "Moscow was suspending its participation": the agreement in focus, named by what is done to it
+PARTICIPATION = regex.compile(r"\b(?:suspend(?:s|ed|ing)?|halt(?:s|ed|ing)?|end(?:s|ed|ing)?|freez(?:e|es|ing)|froze|"
+                           r"resum(?:e|es|ed|ing)|restor(?:e|es|ed|ing))\s+(?:its|their|his|her)\s+(participation)"
+                           r"(?!\s+in\s+(?:the|a|an)\b)", re.I)
+NAMED = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
+    r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
+    r"Convention|Partnership|Declaration|Charter|Alliance|Guidelines))(?![\w-])")
+CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+                 r"July|August|September|October|November|December)\b")
+NAMED_HEAD_FIRST = NotAfter(
+    r"[\w-]", r"((?:Treaty|Agreement|Accords?|Convention|Protocol|Pact|Charter|Guidelines|Declaration|Memorandum|"
+    r"Code of Conduct|Compact|Framework|Annex) (?:of|on|for) (?:the )?"
+    r"(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*)")
+# "Framework Agreement on Water Cooperation": a name whose head comes before its topic
+HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+"
+                       r"(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*")
+# "a memorandum of understanding on semiconductor supply chains": a generic instrument named by its
+# lower-case topic, up to where the clause goes on; "..., and another on disaster response" names a second.
+TOPIC_WORD = r"[a-z][\w'’-]*"
+TOPIC_TAIL = re.compile(
+    r"\s+(?P<prep>on|for|concerning|regarding)\s+(?:the\s+)?"
+    r"(?P<topic>" + TOPIC_WORD + r"(?:\s+(?:(?:and|of|in|for)\s+)?" + TOPIC_WORD + r"){0,5})"
+    r"(?=\s*[,.;:)!?]|\s*$|\s+(?:(?:to|that|which|who|with|after|before|at|between|by|under|signed|was|were|is|are|"
+    r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
+ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
+SENTENCE_STOP = re.compile(r"[.;!?]")
+TOPIC_STOP = frozenset({"how", "what", "whether", "which", "when", "where", "why", "it", "its", "their", "his", "her",
+                        "a", "an", "this", "that", "these", "those", "each", "both", "all", "any", "such"})
+# "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
+ACRONYM_INSIDE = regex.compile(
+    r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
+    r"(treaty|agreement|pact|accord|arrangement|convention|memorandum of understanding)(?![\w-])")
+# "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
+# name inside a longer title
+TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
+AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
+AGREEMENT_ON_NP = re.compile(
+    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign|have|has|had)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
+    r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
+    r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
+QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
+QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
+ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
+PLACE_DEAL = NotAfter(r"[\w-]", r"the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
+ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
+PRIOR_LIST = regex.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
+COUNT = regex.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
+NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
+COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
+LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
+# Verbs whose subject comments on an agreement rather than being party to it.
+NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain", "criticize", "criticise",
+                   "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
+                   "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
+                   "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+# "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.
+REPORTING_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "note", "state"}
+# "the pacts the EU signed with X": the subject of these verbs in a relative clause on the mention is a party.
+RELCL_SIGNING = {"sign", "conclude", "negotiate", "reach", "ink", "strike", "seal", "agree", "ratify", "forge", "clinch"}
+# "Qatar brokered the truce": the subject is a mediator, not a party.
+BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
+# "a truce brokered by Qatar": the agent is a mediator, not a party.
+MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
+                  "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
+# "a framework agreement (FA)": a generic instrument given its own acronym
+OWN_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z]{1,7}\s*\)")
+
+
+# ---------------------------------------------------------------- resources
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[dict, ...]:
+    return load_jsonl("agreements.jsonl")
+
+
+@lru_cache(maxsize=1)
+def status_cues() -> tuple[tuple[str, str, regex.Pattern, int], ...]:
+    """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl; near < 0 means
+    the cue must come before the mention, within -near characters. Compiled with the regex module:
+    they run over every mention's clause, about twice as fast as with re (same matches: see
+    tests/test_agreements.py)."""
+    out = []
+    for row in load_jsonl("status_cues.jsonl"):
+        near = int(row.get("near", 0))
+        out.append((row["type"], row.get("status") or row.get("effect", ""), regex.compile(row["pattern"], regex.I),
+                    -near if row.get("before") else near))
+    return tuple(out)
+
+
+def _cue_union() -> str:
+    return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
+
+
+@lru_cache(maxsize=1)
+def _any_status_cue() -> regex.Pattern:
+    """Matches where any status cue does: a window without a match has no status to read."""
+    return regex.compile(_cue_union(), regex.I)
+
+
+@lru_cache(maxsize=1)
+def _any_status_cue_lowered() -> re.Pattern | None:
+    """_any_status_cue for lowered text (resources.lowered), under re without IGNORECASE: about
+    three times faster. None when a cue is not written in lowercase (see written_in_lowercase)."""
+    src = _cue_union()
+    if not written_in_lowercase(src):
+        return None
+    try:
+        return re.compile(src)
+    except re.error:            # a construct only the regex module knows
+        return None
+
+
+def cue_starts(window: str) -> list[int]:
+    """Every offset in window where some status cue matches (overlapping matches included)."""
+    fast = _any_status_cue_lowered()
+    low = lowered(window) if fast is not None else None
+    if low is None:
+        return [m.start() for m in _any_status_cue().finditer(window, overlapped=True)]
+    out, pos = [], 0
+    while (m := fast.search(low, pos)) is not None:
+        out.append(m.start())
+        pos = m.start() + 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> tuple[tuple[str, re.Pattern], ...]:
+    """(kind, whole-word pattern) in priority order."""
+    return tuple((r["kind"], re.compile(r"\b(?:" + r["pattern"] + r")\b", re.I))
+                 for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "kind")
+
+
+@lru_cache(maxsize=1)
+def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
+    """(modifier alternation, generic-reference regex, exclusion regex, the generic regex without
+    IGNORECASE for lowered text: None when the kind rows are not written in lowercase)."""
+    rows = load_jsonl("agreement_kinds.jsonl")
+    modifier = "(?:" + "|".join(r["pattern"] for r in rows if r["type"] in ("kind", "modifier")) + ")"
+    generic = re.compile(
+        r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|"
+        r"wider|formal|joint|comprehensive|permanent|draft|proposed|long-term)\s+)*)"
+        r"((?:[\w-]+\s+){0,2}?" + modifier + r"(?:\s+(?:and\s+)?" + modifier + r")?"
+        r"(?:\s+(?!" + FUNCTION_WORDS + r"\b)[a-z][\w-]*){0,2}?)\s+(" + HEAD + r")(?![\w-])", re.I)
+    exclude = re.compile(r"\b(?:" + "|".join(r["pattern"] for r in rows if r["type"] == "exclude") + r")\b", re.I)
+    return modifier, generic, exclude, re.compile(generic.pattern) if written_in_lowercase(generic.pattern) else None
+
+
+@lru_cache(maxsize=1)
+def modal_rows() -> tuple[tuple[str, regex.Pattern, frozenset], ...]:
+    """(effect, pattern, statuses it applies to) for the modal rows of resources/status_cues.jsonl."""
+    return tuple((row["effect"], regex.compile(row["pattern"], regex.I),
+                  frozenset(row.get("applies_to") or STRONG))
+                 for row in load_jsonl("status_cues.jsonl") if row["type"] == "modal")
+
+
+def _surface_unit(ch: str) -> str:
+    """A catalogue form's character as a regex: hyphens may be dashes, spaces or nothing, a space
+    any run of white space, an apostrophe straight or curly."""
+    return {"-": r"[-–\s]?", " ": r"\s+", "'": "['’]"}.get(ch) or re.escape(ch)
+
+
+@lru_cache(maxsize=1)
+def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[str, dict]]:
+    """(phrase regex, acronym regex, lower phrase -> row, acronym -> row)."""
+    phrases: dict[str, dict] = {}
+    acronyms: dict[str, dict] = {}
+    surfaces: set[str] = set()
+    for row in catalogue():
+        conditional = {_fold(f) for f in row.get("conditional_aliases", [])}
+        for form in [row["name"], *row.get("aliases", [])]:
+            if _fold(form) not in conditional:      # a generic name ('Trilateral ... Arrangement') is conditional too
+                phrases.setdefault(_fold(form), row)
+            surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
+        for form in row.get("conditional_aliases", []):
+            surfaces.add(form.lower().replace("–", "-").replace("’", "'"))
+        if row.get("acronym"):
+            acronyms.setdefault(row["acronym"], row)
+    phrase_re = re.compile(r"(?<![\w-])(" + alternation(surfaces, _surface_unit) + r")(?:e?s)?(?![\w-])", re.I)
+    acronym_re = NotAfter(r"[\w-]", r"(" + alternation(acronyms, _surface_unit) + r")(s)?(?![\w-])")
+    return phrase_re, acronym_re, phrases, acronyms
+
+
+@lru_cache(maxsize=1)
+def _conditional_phrases() -> dict[str, tuple[dict, ...]]:
+    """lower folded phrase -> catalogue rows that list it under conditional_aliases: a generic phrase
+    ('armistice agreement', 'civil nuclear deal') that names one catalogued instrument only when the
+    row's context is present (see _context_ok); otherwise it is read as any other generic reference."""
+    out: dict[str, list[dict]] = {}
+    for row in catalogue():
+        for form in row.get("conditional_aliases", []):
+            out.setdefault(_fold(form), []).append(row)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _context_ok(row: dict, text: str, start: int, sents: list[Sentence] | None = None) -> bool:
+    """Is the context of a catalogue row present for a conditional alias written at start?
+    context_any: at least one of these; context_all: every one of these (default, when neither is
+    given: every fixed party). An item is a state (any surface form: 'Washington', 'U.S.') or a word
+    matched at a word start ('Korea' also matches 'Korean'; lower-case items ignore case).
+    context_scope 'sentence' looks in the mention's sentence (when sentences are known), else the article."""
+    lo, hi = 0, len(text)
+    if row.get("context_scope") == "sentence" and sents:
+        sent = sentence_at(sents, start)
+        if sent is not None:
+            lo, hi = sent.start, sent.end
+    scope = text[lo:hi]
+    states = {c for _s, _e, _surface, c in state_mentions(scope)}
+
+    def present(item: str) -> bool:
+        return item in states or re.search(r"(?<![\w])" + re.escape(item), scope,
+                                           re.I if item.islower() else 0) is not None
+
+    any_of = row.get("context_any", [])
+    all_of = row.get("context_all") or ([] if any_of else row.get("parties", []))
+    if not any_of and not all_of:
+        return False
+    return (not any_of or any(present(i) for i in any_of)) and all(present(i) for i in all_of)
+
+
+def _conditional_row(form: str, text: str, start: int, sents: list[Sentence] | None = None) -> dict | None:
+    """The first row whose conditional alias is form and whose context holds here."""
+    return next((r for r in _conditional_phrases().get(_fold(form), ()) if _context_ok(r, text, start, sents)), None)
+
+
+# British and American spellings of one name fold to one key ('Mutual Defence' == 'Mutual Defense')
+SPELLINGS = ((re.compile(r"defence"), "defense"), (re.compile(r"(?<=[a-z])is(ation|ed|ing)\b"), r"iz\1"),
+             (re.compile(r"programme"), "program"), (re.compile(r"centre"), "center"),
+             (re.compile(r"labour"), "labor"), (re.compile(r"harbour"), "harbor"))
+
+
+def _fold(s: str) -> str:
+    """Lookup key: lower case, letters and digits only ('Cross-Servicing' == 'cross servicing'),
+    British spellings as American ones."""
+    low = s.lower()
+    for pat, rep in SPELLINGS:
+        low = pat.sub(rep, low)
+    return re.sub(r"[^a-z0-9]+", "", low)
+
+
+def kind_of(name: str) -> str:
+    for kind, pat in _kind_words():
+        if pat.search(name):
+            return kind
+    return "other"
+
+
+def title_name(phrase: str) -> str:
+    """'bilateral security deal' -> 'Bilateral Security Agreement' (deal/pact read as agreement)."""
+    words = re.sub(r"[\"“”]", "", phrase).split()
+    small = {"of", "on", "and", "for", "the", "to", "in", "a", "an"}
+    out = []
+    for i, w in enumerate(words):
+        if re.fullmatch(r"deals?|pacts?", w, re.I):
+            w = "Agreement"
+        out.append(w if (w.lower() in small and i) or any(c.isupper() for c in w[1:]) else
+                   "-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------- status

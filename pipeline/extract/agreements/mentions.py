@@ -1,0 +1,394 @@
+"""Mentions: spans that name or refer to an agreement (catalogue, acronyms, named instruments,
+generic kinds, truces, anaphors)."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.extract.actors import canonical_state, org_index, state_index
+from pipeline.extract.agreements.lexicon import (
+    ACRONYM_DEF,
+    ACRONYM_INSIDE,
+    AGREEMENT_ON,
+    AGREEMENT_ON_NP,
+    ANAPHOR,
+    ANOTHER_TOPIC,
+    HEAD,
+    HEAD_TAIL,
+    INDEFINITE,
+    LEADING,
+    LIKE,
+    NAMED,
+    NAMED_HEAD_FIRST,
+    OWN_ACRONYM,
+    PARTICIPATION,
+    PLACE_DEAL,
+    PLURAL_WITH,
+    QUOTED,
+    QUOTED_LEADING,
+    SENTENCE_STOP,
+    TITLE_BEFORE,
+    TOPIC_STOP,
+    TOPIC_TAIL,
+    _catalogue_regex,
+    _conditional_row,
+    _fold,
+    _generic_regexes,
+    catalogue,
+    kind_of,
+    title_name,
+)
+from pipeline.records import Sentence
+from pipeline.resources import lowered, may_contain
+
+
+@dataclass
+class _Hit:
+    """One span that names or refers to an agreement."""
+
+    start: int
+    end: int
+    key: str                    # catalogue id, "named:<name>", "generic:<kind>" or "anaphor"
+    name: str
+    acronym: str = ""
+    kind: str = "other"
+    source: str = "catalogue"   # catalogue | named | generic | anaphor | indefinite
+    fixed: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    bilateral: bool = False
+    plural: bool = False
+    parties: list[str] = field(default_factory=list)
+    party_source: str = ""      # role | fallback | inherited | fixed
+    status: str = "unspecified"
+    prior: list[str] = field(default_factory=list)   # parties of earlier instances ("the third, after X and Y")
+    new: bool = False           # "a new deal": a further instrument of the kind being discussed
+    like: bool = False          # "a comparable pact with X": the instrument in focus, with another partner
+    draft: bool = False         # "the draft agreement": refers to an unsigned instrument
+    cue: tuple[int, int] = (-1, -1)   # character span of the status cue
+    with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
+    own: bool = False           # a generic instrument given its own acronym: never folded into another
+    also: bool = False          # "..., and another on X": in the clause of the hit before it
+    definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
+    prospect: bool = False      # 'a potential agreement on ...': at least proposed
+
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
+    phrase_re, acronym_re, phrases, acronyms = _catalogue_regex()
+    hits: list[_Hit] = []
+    for m in phrase_re.finditer(text):
+        surface = m.group(1)
+        row = _conditional_row(surface, text, m.start(), sents) or phrases.get(_fold(surface))
+        if row is None:
+            continue         # a generic phrase out of its entry's context: left to the generic readers
+        if surface[:1].isupper() and _inside_longer_title(text, m.start()):
+            continue
+        tail = HEAD_TAIL.match(text, m.end()) if row.get("generic") else None
+        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
+                            for w in tail.group(0).split()):
+            # "a memorandum of understanding on the Harbour Link": named by its topic
+            name = title_name(row["name"] + tail.group(0))
+            hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
+                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named"))
+            continue
+        topical = _topic_hits(row, text, m.start(), m.end()) if row.get("topic_tail") and m.end() == m.end(1) else []
+        if topical:
+            hits.extend(topical)
+            continue
+        hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
+                             or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
+    taken = [(h.start, h.end) for h in hits]
+    for m in acronym_re.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            hits.append(_row_hit(acronyms[m.group(1)], m.start(), m.end(), plural=bool(m.group(2))))
+    return hits
+
+
+def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
+    """'a memorandum of understanding on trade and investment, and another on disaster response':
+    one named instrument per lower-case topic after a generic catalogue form ([] when none)."""
+    hits: list[_Hit] = []
+    at, pattern, lo = end, TOPIC_TAIL, start
+    while (m := pattern.match(text, at)) is not None:
+        words = m.group("topic").split()
+        while words and words[-1] in ("and", "of", "in", "for"):
+            words.pop()
+        if not words or words[0] in TOPIC_STOP or words[-1] in TOPIC_STOP:
+            break
+        kept = re.match(r"\S+(?:\s+\S+){%d}" % (len(words) - 1), m.group("topic"))
+        topic = " ".join(words)
+        name = title_name(f"{row['name']} {m.group('prep')} {topic}")
+        kind = kind_of(topic)
+        if hits:
+            lo = m.start("lead")
+        hits.append(_Hit(lo, m.start("topic") + kept.end(), "named:" + _fold(name), name, "",
+                         kind if kind != "other" else row["kind"], "named", also=bool(hits)))
+        stop = SENTENCE_STOP.search(text, hits[-1].end)
+        nxt = ANOTHER_TOPIC.search(text, hits[-1].end, stop.start() if stop else len(text))
+        if nxt is None:
+            break
+        at, pattern = nxt.start(), ANOTHER_TOPIC
+    return hits
+
+
+def _inside_longer_title(text: str, start: int) -> bool:
+    """'Status of | Visiting Forces Agreement': capitalised words other than states, months or
+    sentence openers joined to the catalogue name by of/and/for/on."""
+    m = TITLE_BEFORE.search(text[max(0, start - 60):start])
+    if not m:
+        return False
+    words = m.group(1).split()
+    return not any(w in state_index() or w in org_index() or canonical_state(w.rstrip("'’s")) or re.fullmatch(
+        r"The|A|An|In|Under|After|Following|New|This|That|Both|Between|January|February|March|April|May|June|"
+        r"July|August|September|October|November|December", w) for w in words)
+
+
+def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
+    generic = bool(row.get("generic"))
+    return _Hit(start, end, row["id"], row["name"], row.get("acronym", ""), row["kind"],
+                "generic" if generic else "catalogue", tuple(row.get("parties", [])),
+                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural)
+
+
+def _title_case_names(text: str, add, defined: dict[str, str]) -> None:
+    """'the Gulf Boundary Agreement (GBA)': title-case runs ending in a head, cut at a sentence end,
+    a line break or a headline verb, with a topic tail and a parenthesised acronym; add(start, end,
+    name, acronym) takes each."""
+    for m in NAMED.finditer(text):
+        name = m.group(1)
+        start = m.start(1)
+        if "\n" in name:       # a headline line above: the name starts on the head's line
+            start += name.rindex("\n") + 1
+            name = name[name.rindex("\n") + 1:]
+        verbs = list(HEADLINE_VERB.finditer(name))
+        if verbs:               # "Chile Pulls Out of Andes Water Treaty": a title-case headline, not one name
+            cut = verbs[-1].end()
+            cut += re.match(r"(?:(?:of|on|and|for|the|between|to|in|de)\s+)*", name[cut:]).end()
+            start, name = start + cut, name[cut:]
+        cut = [c for c in re.finditer(r"\b[A-Za-z][a-z]{2,}\.\s+", name)]
+        if cut:                 # "on Friday. The Gulf Boundary Agreement": not across a sentence end
+            start += cut[-1].end()
+            name = name[cut[-1].end():]
+        tail = HEAD_TAIL.match(text, m.end())
+        if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
+                            for w in tail.group(0).split()):
+            name += tail.group(0)
+            m_end = tail.end()
+        else:
+            m_end = m.end()
+        # drop a sentence-initial determiner / state prefix ("US-Japan Defense Pact" keeps its parties apart)
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
+        if lead:
+            start += lead.end()
+            name = name[lead.end():]
+        acr = ACRONYM_DEF.match(text, m_end + 1) if text[m_end:m_end + 2] == " (" else None
+        add(start, m_end, name, acr.group(1) if acr else "")
+        if acr:
+            defined[acr.group(1)] = "named:" + _fold(LEADING.sub("", name))
+
+
+def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str],
+                sents: list[Sentence] | None = None) -> list[_Hit]:
+    """Capitalised instrument names not in the catalogue, quoted names, 'the Pretoria agreement',
+    acronyms defined in parentheses after them."""
+    hits: list[_Hit] = []
+
+    def add(start: int, end: int, name: str, acronym: str = "") -> None:
+        name = LEADING.sub("", name.strip(" \"“”,.")).strip()
+        core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
+        if len(core) < 2 or _overlaps(taken, start, end):
+            return
+        if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core) \
+                and len({canonical_state(w) or w for w in core if w in state_index()}) < 2:
+            return                 # "Japan Agreement": a party, not a name ("Chile-Peru Treaty" is one)
+        phrases = _catalogue_regex()[2]
+        as_agreement = re.sub(r"(?i)\b(?:deal|pact|accord)s?$", "agreement", name)
+        row = (phrases.get(_fold(name)) or phrases.get(_fold(as_agreement))
+               or _conditional_row(name, text, start, sents) or _conditional_row(as_agreement, text, start, sents))
+        if row:                    # "the Paris deal" is the Paris Agreement
+            hits.append(_row_hit(row, start, end))
+            taken.append((start, end))
+            return
+        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
+        taken.append((start, end))
+
+    for m in AGREEMENT_ON.finditer(text):
+        add(m.start(), m.end(), f"{m.group(2).strip(' .,;:!?')} {m.group(1)}")
+    for m in AGREEMENT_ON_NP.finditer(text):
+        name = f"{m.group(1)} {m.group(2)} the {m.group(3)}"
+        if kind_of(m.group(3)) != "other":      # "an agreement on the transfer of defence equipment"
+            add(m.start(1) - 0, m.end(3), name)
+    for m in NAMED_HEAD_FIRST.finditer(text):          # "the Treaty of Aachen", "Convention on Cluster Munitions"
+        add(m.start(1), m.end(1), m.group(1))
+    for m in QUOTED_LEADING.finditer(text):
+        add(m.start(), m.end(), m.group(1))
+    for m in QUOTED.finditer(text):
+        if m.group(1)[0].isupper() and not _overlaps(taken, m.start(), m.end()):
+            add(m.start(), m.end(), m.group(1))
+    for m in ACRONYM_INSIDE.finditer(text):
+        name = m.group(1).strip()
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", name)
+        start = m.start(1) + (lead.end() if lead else 0)
+        name = name[lead.end():] if lead else name
+        add(start, m.end(), f"{name} {m.group(3)}", m.group(2))
+        defined.setdefault(m.group(2), "named:" + _fold(f"{name} {m.group(3)}"))
+    _title_case_names(text, add, defined)
+    for m in PLACE_DEAL.finditer(text):
+        place = m.group(1)
+        if place in state_index() or place in org_index() or re.fullmatch(
+                r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|New|Final|Historic|Landmark)", place):
+            continue
+        add(m.start(1), m.end(), f"{place} {m.group(2).capitalize()}")
+    return hits
+
+
+# Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")
+HEADLINE_VERB = re.compile(
+    r"\b(?:Pulls?|Signs?|Signed|Inks?|Quits?|Exits?|Suspends?|Ends?|Seeks?|Says?|Said|Intends?|Agrees?|Approves?|"
+    r"Ratifies|Rejects?|Joins?|Leaves?|Hails?|Backs?|Wants?|Plans?|Reaches|Strikes?|Nears?|Moves?|Out|Reportedly|"
+    r"Will|Could|Would|Should|May|Might|Must|Over|With|After|Amid|Against|Into|Renews?|Extends?|Scraps?|Withdraws?|"
+    r"Terminates?|Revives?|Restores?|Eyes|Mulls|Weighs|Considers|Welcomes|Slams|Warns|Urges|Calls|Is|Are|Was|Were|"
+    r"Has|Have|Set|To Sign|Begins?|Launch(?:es)?|Unveils?|Announces?|Adopts?|Clinch(?:es)?|Seals?)\s+")
+
+
+# Punctuation no generic reference can hold (its words, modifiers and head are letters, digits,
+# hyphens and spaces): the text between two of these is scanned only when it has a head word.
+GENERIC_STOPS = re.compile(r"[.,;:!?()\[\]\"“”]")
+HEAD_WORD = re.compile(r"(?<![\w-])" + HEAD + r"(?![\w-])", re.I)
+
+
+def _generic_matches(text: str, generic: re.Pattern, lowercase: re.Pattern | None = None):
+    """generic.finditer(text), scanning only the stretches between punctuation that hold a head
+    word (the same matches: a match never crosses that punctuation; a test checks that no kind
+    or modifier pattern asks for it). lowercase: generic without IGNORECASE, which scans the
+    lowered text (resources.lowered) about twice as fast; each match it finds is then matched by
+    generic at the same place in text, with the same bounds, which takes the same path."""
+    low = lowered(text) if lowercase is not None else None
+    stops = [m.start() for m in GENERIC_STOPS.finditer(text)]
+    scanned = -1
+    for h in HEAD_WORD.finditer(text):
+        i = bisect.bisect_left(stops, h.start())
+        hi = stops[i] if i < len(stops) else len(text)
+        if hi == scanned:
+            continue
+        scanned = hi
+        lo = stops[i - 1] + 1 if i else 0
+        if low is None:
+            yield from generic.finditer(text, lo, hi)
+        else:
+            for m in lowercase.finditer(low, lo, hi):
+                yield generic.match(text, m.start(), hi)
+
+
+HYPOTHETICAL = re.compile(r"\b(?:any|no)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+    hits = []
+    modifier, generic, not_between_states, lowercase = _generic_regexes()
+    for m in _generic_matches(text, generic, lowercase):
+        s, e = m.start(2), m.end()
+        if _overlaps(taken, s, e):
+            continue
+        phrase = f"{m.group(2)} {m.group(3)}"
+        if not_between_states.search(phrase):
+            continue                 # "a defence budget deal", "a plea deal"
+        words = phrase.split()
+        # keep the kind words only ("signed a policing cooperation agreement" -> Policing Cooperation Agreement)
+        while words and not re.fullmatch(modifier + r"|bilateral|trilateral|" + HEAD, words[0], re.I) \
+                and not re.match(modifier, " ".join(words), re.I):
+            words.pop(0)
+            s = text.index(words[0], s) if words else s
+        if len(words) < 2 or HYPOTHETICAL.search(text, max(0, s - 16), s):
+            continue                 # (too short; "any defence deal must ...", "no trade deal": no instrument)
+        mods = m.group(1).lower().split()
+        phrase = " ".join(w for w in mods if w in ("bilateral", "trilateral")) + " " + " ".join(words)
+        kind = kind_of(phrase)
+        hits.append(_Hit(s, e, f"generic:{kind}" if kind != "other" else "generic:" + _fold(phrase),
+                         title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3))),
+                         new=bool(re.search(r"\bnew\s+$", text[max(0, s - 12):s], re.I)),
+                         definite=bool(re.search(r"\b(?:the|this|that)\s+$", text[max(0, s - 8):s], re.I))))
+        taken.append((s, e))
+    return hits
+
+
+TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
+
+
+BARE_TRUCE = regex.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|declared|announced|accepted|"
+                        r"violated|broke|extended|negotiated|sought)\s+(?:an?|the)\s+((?:[a-z-]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\b",
+                        re.I)
+
+
+SUBJECT_TRUCE = re.compile(r"(?<![\w-])(?:an?|the)\s+((?:[a-z]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\s+"
+                           r"(?=(?:agreed|announced|brokered|signed|reached|declared|collapsed|broke|held|had|has|was|"
+                           r"between|that|took|came|went|began|ended)\b)", re.I)
+
+
+def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+    """'agreed to a ceasefire', 'brokered a truce', 'a truce agreed by X and Y broke down': a ceasefire
+    agreement without the word agreement."""
+    row = next((r for r in catalogue() if r["name"] == "Ceasefire Agreement"), None)
+    if row is None or not may_contain(lowered(text), TRUCE_WORDS):
+        return []
+    hits = []
+    for m in [*BARE_TRUCE.finditer(text), *SUBJECT_TRUCE.finditer(text)]:
+        if not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_row_hit(row, m.start(1), m.end(1)))
+            taken.append((m.start(1), m.end(1)))
+    return hits
+
+
+def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]) -> list[_Hit]:
+    """Anaphors ('the pact', 'such an agreement'), indefinite bare references ('signed a pact') and
+    later uses of acronyms defined in parentheses."""
+    hits = []
+    for acr, key in defined.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"s?(?![\w-])", text):
+            if not _overlaps(taken, m.start(), m.end()):
+                hits.append(_Hit(m.start(), m.end(), key, "", acr, source="anaphor"))
+                taken.append((m.start(), m.end()))
+    for m in ANAPHOR.finditer(text):
+        if not _overlaps(taken, m.start(3), m.end()):
+            hits.append(_Hit(m.start(), m.end(), "anaphor", "", source="anaphor",
+                             plural=m.group(3).lower().endswith("s"),
+                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I))))
+            taken.append((m.start(), m.end()))
+    for m in PLURAL_WITH.finditer(text):
+        if not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor", plural=True,
+                             like=bool(re.match(r"(?:similar|such|comparable)\b", m.group(0), re.I))))
+            taken.append((m.start(1), m.end(1)))
+    for m in INDEFINITE.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite",
+                             new=bool(re.search(r"\bnew\b", m.group(2), re.I)), like=bool(LIKE.search(m.group(2)))))
+            taken.append((m.start(), m.end()))
+    for m in PARTICIPATION.finditer(text):
+        if not _overlaps(taken, m.start(1), m.end(1)):
+            hits.append(_Hit(m.start(1), m.end(1), "anaphor", "", source="anaphor"))
+            taken.append((m.start(1), m.end(1)))
+    return hits
+
+
+def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
+    """Every agreement mention in text, leftmost first (no parties or status yet). sents (optional)
+    lets a conditional catalogue alias check its context in the mention's own sentence."""
+    hits = _catalogue_hits(text, sents)
+    taken = [(h.start, h.end) for h in hits]
+    defined: dict[str, str] = {}
+    hits += _named_hits(text, taken, defined, sents)
+    hits += _generic_hits(text, taken)
+    hits += _truce_hits(text, taken)
+    hits += _reference_hits(text, taken, defined)
+    for h in hits:      # 'a Defence Cooperation Agreement (DCA)': an instrument of its own
+        h.own = h.source == "generic" and OWN_ACRONYM.match(text, h.end) is not None
+    return sorted(hits, key=lambda h: (h.start, -h.end))

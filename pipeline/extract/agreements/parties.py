@@ -1,0 +1,237 @@
+"""Parties of a mention: the article's party spans and the dependency roles around the mention."""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from pipeline.extract.actors import (
+    canonical_state,
+    org_index,
+    seat_country,
+    state_index,
+    state_mentions,
+)
+from pipeline.extract.agreements.lexicon import (
+    BROKER_VERBS,
+    COPULA_SUBJECTS,
+    COUNT,
+    MEDIATOR_VERBS,
+    NOT_PARTY_VERBS,
+    NUMBERS,
+    PRIOR_LIST,
+    RELCL_SIGNING,
+    REPORTING_VERBS,
+)
+from pipeline.extract.agreements.mentions import _overlaps
+from pipeline.records import ActorFinding, Sentence
+
+# ---------------------------------------------------------------- parties
+
+@dataclass
+class _PartyIndex:
+    """Character spans of party references in the article: states, organisations, people (-> country)."""
+
+    spans: list[tuple[int, int, str]]       # sorted
+    frequency: Counter
+
+    def __post_init__(self) -> None:
+        self._starts = [s for s, _e, _c in self.spans]
+        self._latest_first = sorted(self.spans, key=lambda x: -x[0])
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """The spans inside lo..hi, in order (found by bisection: they are asked for per mention)."""
+        out = []
+        for k in range(bisect.bisect_left(self._starts, lo), len(self.spans)):
+            s, e, c = self.spans[k]
+            if s >= hi:
+                break
+            if e <= hi:
+                out.append((s, e, c))
+        return out
+
+    def inside(self, lo: int, hi: int) -> list[str]:
+        return _unique(c for _s, _e, c in self.within(lo, hi))
+
+    def before(self, pos: int, n: int, states_only: bool = False) -> list[str]:
+        out: list[str] = []
+        for s, e, c in self._latest_first:
+            if states_only and c not in state_index():
+                continue
+            if e <= pos and c not in out:
+                out.append(c)
+            if len(out) == n:
+                break
+        return out
+
+
+def _unique(items) -> list[str]:
+    out: list[str] = []
+    for x in items:
+        if x and x not in out:
+            out.append(x)
+    return out
+
+
+def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
+    spans = [(s, e, c) for s, e, _surf, c in state_mentions(text)]
+    taken = [(s, e) for s, e, _ in spans]
+    for a in actors:
+        if a.type == "state":
+            continue
+        target = (seat_country(a.name) or a.name) if a.type == "organization" else a.country
+        if not target or (a.type == "organization" and target == a.name and not _party_org(a.name)):
+            continue       # (a seat of government stands for its state: 'the Kremlin refused to extend the deal')
+        for m in a.mentions:
+            if not _overlaps(taken, m.start, m.end):
+                spans.append((m.start, m.end, target))
+    spans.sort()
+    return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+def _party_org(name: str) -> bool:
+    """Organisations that can be party to an agreement: those in the gazetteer, blocs, armed groups."""
+    return name in org_index() or bool(re.search(
+        r"\b(?:Union|Bloc|Alliance|Organi[sz]ation|Community|Council|Forces|Front|Movement|Army|Rebels|"
+        r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?|Jihad|Brigades?|Militias?)\b", name))
+
+
+def _subtree_span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
+def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[list[str]]) -> list[str]:
+    """"the two countries": the parties of the last instance opened with that many (topics: the party
+    lists of the instances opened so far, in order), else the most mentioned parties just before."""
+    m = COUNT.search(text, lo, hi)
+    if not m:
+        return []
+    states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
+    n = NUMBERS[m.group(1).lower()]
+    for topic in reversed(topics):       # "the two governments": the pair the article is about
+        members = [p for p in topic if not states_only or p in state_index()]
+        if len(members) == n:
+            return members
+    recent = idx.before(m.start(), n + 3, states_only)    # the most mentioned of the parties just before
+    keep = sorted(recent, key=lambda p: (-idx.frequency[p], recent.index(p)))[:n]
+    return [p for p in recent if p in keep]
+
+
+def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
+    """Parties written inside tok's subtree (outside the mention itself); counts resolved."""
+    lo, hi = _subtree_span(tok)
+    found = [c for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
+    return _unique(found + _count_parties(text, lo, hi, idx, topics))
+
+
+def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] | None = None,
+                 topics: list[list[str]] | None = None) -> list[str]:
+    """Parties of the agreement named by span from the parse around it: pre-modifiers
+    ('US-Japan ACSA', 'China security deal'), possessives, with/between/among phrases, and the
+    subject, agent and object of the verbs that govern it."""
+    topics = [] if topics is None else topics
+    found: list[str] = []
+    root = span.root
+    # inside the noun phrase, before the mention: "the Japan-Australia RAA", "Japan's ACSAs"
+    np_start = min(root.left_edge.idx, span.start_char)
+    found += idx.inside(np_start, span.start_char)
+    found += idx.inside(span.start_char, span.end_char)      # "Japan-Philippines Visiting Forces Agreement"
+    tok, path = root, set()
+    skip = (span.start_char, span.end_char)
+    inner = [t for t in span if t.i != root.i]    # the parser may not make the head noun the root
+    while tok is not None and tok.i not in path:
+        path.add(tok.i)
+        children = [c for t in [tok, *inner] for c in t.children]
+        inner = []
+        for child in children:
+            if child.i in path or span.start <= child.i < span.end:
+                continue
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "amongst", "by")) \
+                    or (child.dep_ == "prep" and child.lower_ == "for" and tok.i == root.i):
+                got = _collect(child, idx, text, skip, topics)
+                found += got
+                if with_list is not None and child.lower_ == "with":
+                    with_list += got
+            elif child.dep_ in ("acl", "relcl") and tok.i == root.i and child.lemma_.lower() not in MEDIATOR_VERBS:
+                # "a memorandum reached between the three countries", "the pact signed by X and Y",
+                # "the partnerships the EU signed with Japan and Chile"
+                for g in child.children:
+                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")) \
+                            or (g.dep_ == "nsubj" and child.dep_ == "relcl" and child.lemma_.lower() in RELCL_SIGNING):
+                        got = _collect(g, idx, text, skip, topics)
+                        found += got
+                        if with_list is not None and g.lower_ == "with":
+                            with_list += got
+            elif child.dep_ == "agent":
+                found += _collect(child, idx, text, skip, topics)
+            elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
+                    and tok.lemma_.lower() not in NOT_PARTY_VERBS \
+                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS):
+                if child.lower_ in COPULA_SUBJECTS or child.pos_ == "PRON":
+                    if child.lower_ in ("they", "both", "we"):
+                        found += idx.before(child.idx, 2)
+                    continue
+                if child.dep_ == "dobj" and tok.lemma_ not in ("ask", "urge", "press", "invite", "join", "persuade"):
+                    continue
+                found += _collect(child, idx, text, skip, topics)
+        if tok.pos_ in ("VERB", "AUX"):
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            own = subj and all(span.start <= c.i < span.end for c in subj)
+            climb = tok.dep_ in ("xcomp", "conj") or (tok.dep_ in ("ccomp", "advcl") and (
+                not subj or all(s.pos_ == "PRON" for s in subj))) \
+                or (own and tok.dep_ in ("pcomp", "acl", "advcl", "ccomp", "parataxis")) \
+                or (tok.dep_ == "parataxis" and tok.lemma_.lower() in REPORTING_VERBS)
+            if not climb:
+                break
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return _unique(found)
+
+
+
+def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str], int]:
+    """'the third such agreement Japan has concluded, following Australia and the UK' ->
+    (['Australia', 'United Kingdom'], offset where the list starts)."""
+    m = PRIOR_LIST.search(sent.text)
+    if not m:
+        return [], -1
+    lo = sent.start + m.end()
+    out: list[str] = []
+    pos = lo
+    for s, e, c in idx.spans:
+        if s < lo or e > sent.end:
+            continue
+        if not re.fullmatch(r"[\s,]*(?:and|or|as well as)?\s*(?:the\s+|those\s+with\s+(?:the\s+)?)?", text[pos:s]):
+            break
+        if c not in out:
+            out.append(c)
+        pos = e
+    return out, lo
+
+
+# "<Org> of A, B and C", "<Org> (A, B, C)", "<Org>, which includes A and B": its members, named after it
+MEMBERS_AFTER = re.compile(r"\s*(?:\(|,?\s+(?:of|which (?:includes?|comprises?)|comprising|grouping|made up of|"
+                           r"whose members are)\s+(?:the\s+)?)", re.I)
+
+
+def written_members(lo: int, hi: int, text: str, idx: _PartyIndex) -> set[str]:
+    """The parties written in text[lo:hi] as the members of an organisation named just before them
+    (a bloc and its members sign one instrument with a partner, not one each)."""
+    spans = idx.within(lo, hi)
+    out: set[str] = set()
+    for k, (_s, e, c) in enumerate(spans):
+        if canonical_state(c) or not (m := MEMBERS_AFTER.match(text, e)):
+            continue
+        pos = m.end()
+        for s2, e2, c2 in spans[k + 1:]:
+            if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?", text[pos:s2]):
+                break
+            if canonical_state(c2):
+                out.add(c2)
+            pos = e2
+    return out
+

@@ -1,0 +1,236 @@
+"""Status of one agreement mention: cues of resources/status_cues.jsonl read in the clause that
+governs the mention, with modality."""
+from __future__ import annotations
+
+import re
+
+import regex
+from spacy.tokens import Span, Token
+
+from pipeline.extract.agreements.lexicon import (
+    REPORTING_VERBS,
+    STATUS_RANK,
+    cue_starts,
+    modal_rows,
+    status_cues,
+)
+from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.parties import _subtree_span
+from pipeline.records import Sentence
+
+
+def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
+              context_lo: int | None = None, others: tuple[int, ...] = ()) -> str:
+    """The most advanced status asserted in text[lo:hi] about the mention at m_start..m_end, each
+    cue checked for modality in the words just before it (must / would / expected to / unless / not).
+    'restored' is returned for restorations (written as in_force)."""
+    return status_cue_at(text, lo, hi, m_start, m_end, context_lo, others)[0]
+
+
+def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
+                  context_lo: int | None = None, others: tuple[int, ...] = (),
+                  tied: tuple[tuple[int, int], ...] = (), span: Span | None = None) -> tuple[str, int, int]:
+    """status_at with the character span of the cue that gave it ((status, -1, -1) when none).
+    tied: spans of words syntactically tied to the mention (its governing verbs): a cue there
+    counts whatever its distance from the mention. span: the mention in the parse, when there is
+    one: a cue verb is then read on its dependency path (see cue_reading)."""
+    best, best_at = "unspecified", (-1, -1)
+    window = text[lo:hi]
+    starts = cue_starts(window)
+    if not starts:
+        return best, -1, -1
+    m_start = lo if m_start is None else m_start
+    m_end = hi if m_end is None else m_end
+    modals = modal_rows()
+    conditions = [pat for typ, _eff, pat, _near in status_cues() if typ == "condition"]
+    for typ, status, pat, near in status_cues():
+        if typ != "cue":
+            continue
+        for m in cue_matches(pat, window, starts):
+            cs, ce = lo + m.start(), lo + m.end()
+            bound = any(a < ce and cs < b for a, b in tied)
+            if near > 0 and not bound and not (m_start - near <= ce <= m_start or m_end <= cs <= m_end + near
+                                               or (cs <= m_start and ce >= m_end)):
+                continue
+            if near < 0 and not m_start + near <= ce <= m_start:
+                continue
+            if any(0 <= o - ce <= 6 and o != m_start for o in others):
+                continue    # "the conclusion of the RAA": the cue belongs to the next mention
+            if status in ("terminated", "suspended") and any(c.search(text[ce:ce + 80]) for c in conditions):
+                continue
+            ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
+            got = _apply_modality(status, ctx, modals)
+            if span is not None:
+                got = cue_reading(span, cs, ce, got)
+            if STATUS_RANK[got] > STATUS_RANK[best]:
+                best, best_at = got, (cs, ce)
+    return best, best_at[0], best_at[1]
+
+
+# Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
+# "an attempt to sign the pact", "nothing stands in the way of it entering into force"
+FRAME_PROPOSED = frozenset({"aim", "attempt", "try", "seek", "hope", "want", "wish", "need", "threaten", "weigh",
+                            "consider", "push", "urge", "call", "ask", "propose", "demand", "insist", "strive", "bid",
+                            "effort", "chance", "possibility", "prospect", "idea", "offer", "plea", "able"})
+FRAME_PENDING = frozenset({"expect", "plan", "intend", "prepare", "schedule", "set", "due", "likely", "poised",
+                           "ready", "way", "move", "step", "path", "process", "procedure", "timetable"})
+# Auxiliaries of a cue verb: the event is not asserted as done
+AUX_PROPOSED = frozenset({"would", "could", "may", "might", "must", "should"})
+AUX_PENDING = frozenset({"will", "shall"})
+FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl", "advcl", "csubj"})
+DONE = ("signed", "ratified", "in_force", "standing", "restored")
+INSTRUMENT_WORDS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum", "protocol",
+                              "annex", "arrangement", "convention", "truce", "ceasefire", "cease-fire", "armistice",
+                              "it", "which", "that", "this", "they", "them", "framework", "charter", "partnership"})
+
+
+def _theme(verb: Token) -> Token | None:
+    """What the event happens to: the object, else the passive subject, else the subject of a verb
+    without an object ('talks began')."""
+    by = {c.dep_: c for c in verb.children}
+    return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
+
+
+def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
+    """A cue verb read on its dependency path to the mention: another event's cue ('since the
+    country quit the bloc', 'talks began') counts for nothing ("unspecified"); an event under a
+    prospect frame ('aiming for it to enter into force', 'an attempt to sign it') or a modal or
+    future auxiliary is proposed or under negotiation, not done; a negated one counts for nothing."""
+    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return status
+    verb, root = cue.root, span.root
+    if verb.pos_ not in ("VERB", "AUX", "NOUN") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
+        return status       # (the instrument noun parsed as a verb: no path to read)
+    inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
+        or root.left_edge.i <= verb.i <= root.right_edge.i
+    theme = _theme(verb) if verb.pos_ != "NOUN" else None
+    if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
+            and theme.lemma_.lower() not in INSTRUMENT_WORDS and not theme.text.isupper():
+        return "unspecified"
+    if status not in DONE:
+        return status
+    if any(c.dep_ == "neg" for c in verb.children):
+        return "unspecified"
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & AUX_PROPOSED:
+        return "proposed"
+    cur, steps = verb, 0
+    while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
+            "pobj", "dobj", "nsubj", "nsubjpass"))):
+        cur, steps = cur.head, steps + 1
+        lemma = cur.lemma_.lower()
+        if lemma in FRAME_PROPOSED:
+            return "proposed"
+        if lemma in FRAME_PENDING:
+            return "under_negotiation"
+    if auxes & AUX_PENDING:
+        return "under_negotiation"
+    return status
+
+
+def cue_matches(pat: regex.Pattern, window: str, starts: list[int]) -> list:
+    """pat.finditer(window), trying pat only at starts: every position where the union of the
+    cues matches (a cue can start nowhere else), skipping those inside its previous match."""
+    out, last_end = [], 0
+    for at in starts:
+        if at >= last_end and (m := pat.match(window, at)) is not None:
+            out.append(m)
+            last_end = max(m.end(), at + 1)
+    return out
+
+
+def _apply_modality(status: str, before: str, modals) -> str:
+    before = " ".join(before.split()[-6:])
+    effects = {eff for eff, pat, applies in modals if status in applies and pat.search(before)}
+    if not effects:
+        return status
+    if "none" in effects:
+        return "unspecified"
+    if status in ("terminated", "suspended", "restored"):
+        # "will withdraw" announces a withdrawal; "should revive", "plans to withdraw" do not
+        plain = re.sub(r"\b(?:will|shall|going to)\b", " ", before, flags=re.I)
+        if any(status in applies and pat.search(plain) for _e, pat, applies in modals):
+            return "unspecified"
+        return status
+    if "proposed" in effects:
+        return "proposed"
+    if "under_negotiation" in effects:
+        return "under_negotiation"
+    return status
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def _windows(hits: list[_Hit], sent: Sentence) -> list[tuple[int, int]]:
+    """Status window of each hit in one sentence: from the previous hit group to the next one;
+    coordinated hits ('the RAA and the ACSA', '... on trade, and another on energy') share one window."""
+    groups: list[list[int]] = []
+    for i, h in enumerate(hits):
+        if groups and (h.also or re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
+                                              sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start])):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[tuple[int, int]] = [(0, 0)] * len(hits)
+    for g_i, g in enumerate(groups):
+        lo = hits[groups[g_i - 1][-1]].end if g_i else sent.start
+        hi = hits[groups[g_i + 1][0]].start if g_i + 1 < len(groups) else sent.end
+        for i in g:
+            out[i] = (lo, hi)
+    return out
+
+
+def clause_window(span: Span) -> tuple[int, int]:
+    """Character range of the clause the mention belongs to: the subtree of its governing verb,
+    without coordinated or parenthetical clauses that do not contain it."""
+    tok = span.root
+    if tok.pos_ in ("VERB", "AUX"):     # the head noun parsed as a verb ("a new fisheries deal"): no clause
+        return span.sent.start_char, span.sent.end_char
+    seen = set()
+    while (tok.pos_ not in ("VERB", "AUX") or (tok.dep_ in ("pcomp", "xcomp", "acl") and tok.tag_ in ("VBG", "VB")
+                                               and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADP"))) \
+            and tok.head is not tok and tok.i not in seen:
+        seen.add(tok.i)     # climb over "on renewing", "to sign" to the clause they complete
+        tok = tok.head
+    if tok.dep_ == "parataxis" and tok.lemma_.lower() in REPORTING_VERBS and tok.head is not tok:
+        tok = tok.head      # "X proposed a pact with Y, a diplomat said" parsed with the pact under "said"
+    if tok.pos_ not in ("VERB", "AUX"):
+        return span.sent.start_char, span.sent.end_char
+    lo, hi = _subtree_span(tok)
+    for child in tok.children:
+        if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
+                and not (child.left_edge.i <= span.root.i <= child.right_edge.i) \
+                and not _refers_back(child, span):
+            c_lo, c_hi = _subtree_span(child)
+            if c_lo > span.end_char:
+                hi = min(hi, c_lo)
+            elif c_hi < span.start_char:
+                lo = max(lo, c_hi)
+    return lo, hi
+
+
+def _refers_back(clause: Token, span: Span) -> bool:
+    """'X and Y signed the pact in 1994, but it collapsed in 1998': a following clause whose subject
+    'it' is the agreement, when the agreement is the subject or object of the first clause."""
+    return clause.i > span.root.i and span.root.dep_ in ("dobj", "nsubj", "nsubjpass") \
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children)
+
+
+def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:
+    """Character spans of the verb the mention is subject or object of ('the treaty ... has been
+    abandoned', 'suspended the pact'), with its particle ('broke down'); at most three steps up
+    through prepositions and appositions."""
+    tok, steps = span.root, 0
+    if tok.pos_ in ("VERB", "AUX"):
+        return ()
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and steps < 3:
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "appos", "compound", "conj", "attr"):
+            return ()
+        tok, steps = tok.head, steps + 1
+    if tok.pos_ not in ("VERB", "AUX"):
+        return ()
+    out = [(tok.idx, tok.idx + len(tok))]
+    out += [(c.idx, c.idx + len(c)) for c in tok.children if c.dep_ == "prt"]
+    return tuple(out)
