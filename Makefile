@@ -92,7 +92,7 @@ browser-setup: ## Install headless Chromium + chromedriver (Debian packages) for
 	@chromium --version
 
 lock: $(STAMP) ## Re-pin constraints.txt from the current .venv (after a deliberate upgrade)
-	$(PY) -m pip freeze --exclude-editable | grep -v -i 'en.core.web' > constraints.txt.new && mv constraints.txt.new constraints.txt
+	(sed -n "1,2p" constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i "en.core.web") > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 # What `make clean` keeps in OUTPUT: the analysts' work (review tables, reviewed/, review/,
 # history/) and articles.csv, which words the reasons of orphaned rows.

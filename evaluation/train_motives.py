@@ -2,7 +2,7 @@
 
 usage: python -m evaluation.train_motives [--set NAME=ARTICLES_DIR:GOLD.jsonl ...] [--out FILE] [--dry-run]
 
-Only studied sets (default: ../shared/corpus/dev, ../splits/train-studied, eval/heldout,
+Only studied sets (default: ../shared/corpus/dev, the studied split of ../shared/corpus/train, eval/heldout,
 eval/heldout2) are read. Each article goes through the pipeline's own read, parse and extraction
 stages; the motive stage runs without a classifier and records every sentence's features, whether
 its rules found cue clauses, and its fallback span (learned.py). A sentence is labelled 1 when a
@@ -29,6 +29,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from evaluation.splits import gold_in_split
 from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
 from pipeline.errors import PipelineError
 from pipeline.read.clean import clean
@@ -36,7 +37,7 @@ from pipeline.read.ingest import read_inputs
 from pipeline.records import Extraction
 
 DEFAULT_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
-                "train-studied=../splits/train-studied:../splits/train-studied.jsonl",
+                "train-studied=../shared/corpus/train:../shared/gold/train.jsonl@studied",
                 "heldout=eval/heldout/articles:eval/heldout/gold.jsonl",
                 "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl")
 DEV_FLOOR = 0.79
@@ -63,11 +64,15 @@ def read_set(spec: str, settings: dict, model) -> list[dict]:
     """Per article of the set that has gold: its sentences' traces, rule motives and gold motives."""
     from pipeline.extract import motives, nlp  # noqa: PLC0415
     name, _, paths = spec.partition("=")
+    paths, _, split = paths.partition("@")          # "...train.jsonl@studied": one part of eval/SPLITS.md
     articles_dir, gold_file = (PROJECT_ROOT / p for p in paths.split(":"))
-    gold = {g["article_id"]: g for g in map(json.loads, gold_file.read_text(encoding="utf-8").splitlines())}
+    records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if split:
+        records = gold_in_split(records, split)     # sealed articles are never read
+    gold = {g["article_id"]: g for g in records}
     articles = []
     for item in read_inputs(articles_dir, settings):
-        if isinstance(item, PipelineError):
+        if isinstance(item, PipelineError) or item.article_id not in gold:
             continue
         try:
             art = clean(item, settings)
