@@ -84,6 +84,13 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    for add in (_add_run, _add_evaluate, _add_train, _add_review, _add_bench):
+        add(sub)
+    return p
+
+
+def _add_run(sub) -> None:
+    """The run command."""
     r = sub.add_parser("run", help="process articles into the output tables",
                        description="Read articles (.txt, .html, .htm, .jsonl; folders recursively) and "
                                    "write articles, sentences, agreements, actors, dates, motives and errors CSVs.")
@@ -107,6 +114,9 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
                    "(implies --engine dask)")
     r.set_defaults(func=cmd_run)
 
+
+def _add_evaluate(sub) -> None:
+    """The evaluate command."""
     e = sub.add_parser("evaluate", help="score output tables against a gold file",
                        description="Score an outputs folder against gold JSONL (shared/spec/GOLD.md): "
                                    "per-field precision, recall and F1, status and publication-date accuracy. "
@@ -126,6 +136,9 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
                    "(refused for sealed articles)")
     e.set_defaults(func=cmd_evaluate)
 
+
+def _add_train(sub) -> None:
+    """The train command."""
     t = sub.add_parser("train", help="re-fit the calibrated confidence of agreements from the studied gold",
                        description="Run the pipeline (raw scores) over the studied gold sets (shared dev, the "
                                    "studied train split, eval/heldout, eval/heldout2), label each agreement row "
@@ -141,6 +154,9 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print the cross-validation figures as JSON")
     t.set_defaults(func=cmd_train)
 
+
+def _add_review(sub) -> None:
+    """The review commands and the register command."""
     rv = sub.add_parser("review", help="review progress and focused review files",
                         description="Analysts' review of the agreements, actors, dates and motives tables.")
     rv_sub = rv.add_subparsers(dest="review_command", required=True, metavar="SUBCOMMAND")
@@ -162,6 +178,9 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     rg.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     rg.set_defaults(func=cmd_register)
 
+
+def _add_bench(sub) -> None:
+    """The bench command."""
     b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
                        "language (the English check), scale",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
@@ -175,7 +194,6 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
                    "valued by dateparser (slower); language: also measure lingua-language-detector")
     b.add_argument("--floors", help="TOML file of pinned floors; fail if a figure is below")
     b.set_defaults(func=cmd_bench)
-    return p
 
 
 def cmd_review(args) -> int:

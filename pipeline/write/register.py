@@ -34,6 +34,8 @@ from pipeline.errors import PipelineError, format_error
 from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
     STATUS_EVENTS, TABLES, validate
 from pipeline.write import csvio, files, review
+from pipeline.write.register_keys import (  # noqa: F401  (re-exported: register.cluster, ...)
+    split_list, Catalogue, HEADS, STOP, WORD, _Union, _base, _norm, _parties, _similar, _with_parties, canonical, cluster, descriptive_words, register_id)
 from pipeline.write.tables import join_list, stable_id
 
 REGISTER_FILE = REGISTER.file
@@ -57,19 +59,10 @@ SIGNED_OR_LATER = ("signed", "ratified", "in_force", "existing")
 ENDED = ("terminated", "suspended")
 REVIVED = ("in_force", "existing", "ratified")
 
-STOP = {"the", "of", "and", "on", "for", "a", "an", "between", "in", "to", "with", "new", "bilateral",
-        "trilateral", "joint", "eu", "uk", "us", "usa", "u", "s", "k"}
-HEADS = {"agreement", "agreements", "treaty", "pact", "deal", "accord", "accords", "arrangement", "convention",
-         "protocol", "protocols", "memorandum", "understanding", "mou"}
-WORD = re.compile(r"[a-z0-9]+")
 FULL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 
 # ---------------------------------------------------------------- small pieces
-def split_list(cell: str | None) -> list[str]:
-    return [x.strip() for x in (cell or "").split(";") if x.strip()]
-
-
 def date_key(value: str | None) -> str:
     """The known leading part of a date ('2021-03-02', '2021-03', '2021'); '' when the year is
     unknown ('XXXX-09-15') or there is none. '2021-XX-05' -> '2021'."""
@@ -99,143 +92,6 @@ def sentence_of(row: dict) -> str:
     return ids[0] if ids else ""
 
 
-# ---------------------------------------------------------------- 1. keys
-@dataclass(frozen=True)
-class Catalogue:
-    by_name: dict
-    by_acronym: dict
-
-    @staticmethod
-    def load() -> "Catalogue":
-        from pipeline.resources import load_jsonl
-        by_name: dict[str, dict] = {}
-        acr: dict[str, list[dict]] = defaultdict(list)
-        for entry in load_jsonl("agreements.jsonl"):
-            if entry.get("generic"):
-                continue            # a type of instrument: keyed as generic, by its name and parties
-            by_name[_norm(entry["name"])] = entry
-            if entry.get("acronym"):
-                acr[entry["acronym"]].append(entry)
-        return Catalogue(by_name, {a: e[0] for a, e in acr.items() if len(e) == 1})
-
-    def entry(self, row: dict) -> dict | None:
-        return self.by_name.get(_norm(row.get("name"))) or self.by_acronym.get((row.get("acronym") or "").strip())
-
-
-def _norm(s: str | None) -> str:
-    return " ".join(WORD.findall((s or "").lower()))
-
-
-def descriptive_words(name: str, parties) -> frozenset[str]:
-    """The words of a name that describe the instrument: not party names, not stop words, not
-    instrument heads (unless nothing else is left)."""
-    party_words = {w for p in parties for w in WORD.findall(p.lower())}
-    words = [w for w in WORD.findall((name or "").lower()) if w not in STOP and w not in party_words]
-    desc = frozenset(w for w in words if w not in HEADS)
-    return desc or frozenset(words)
-
-
-def canonical(row: dict, catalogue: Catalogue) -> tuple:
-    """The merge key of one agreements row (see the module docstring)."""
-    parties = frozenset(split_list(row.get("parties")))
-    entry = catalogue.entry(row)
-    if entry is not None:
-        if entry.get("bilateral"):
-            return ("cat", entry["id"], parties)
-        return ("cat", entry["id"])
-    return ("gen", (row.get("kind") or "").strip(), parties, descriptive_words(row.get("name", ""), parties))
-
-
-# ---------------------------------------------------------------- 2. clusters
-class _Union:
-    def __init__(self, n: int):
-        self.up = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.up[i] != i:
-            self.up[i] = self.up[self.up[i]]
-            i = self.up[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        a, b = self.find(a), self.find(b)
-        if a != b:
-            self.up[max(a, b)] = min(a, b)
-
-
-def _similar(a: frozenset, b: frozenset) -> bool:
-    if not a or not b:
-        return False
-    return a <= b or b <= a or len(a & b) / len(a | b) >= 0.5
-
-
-def cluster(keys: list[tuple]) -> list[list[int]]:
-    """Groups of row indexes that are one agreement (steps 2 of the module docstring), in the
-    order of their first row."""
-    u = _Union(len(keys))
-    first: dict[tuple, int] = {}
-    for i, k in enumerate(keys):
-        if k in first:
-            u.join(first[k], i)
-        else:
-            first[k] = i
-    # generic names of one kind and party set that describe the same instrument
-    by_kind_parties: dict[tuple, list[tuple]] = defaultdict(list)
-    for k, i in first.items():
-        if k[0] == "gen":
-            by_kind_parties[(k[1], k[2])].append(k)
-    for group in by_kind_parties.values():
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                if _similar(group[x][3], group[y][3]):
-                    u.join(first[group[x]], first[group[y]])
-    # a party set naming only some parties of exactly one larger set of the same base key
-    by_base: dict[tuple, list[frozenset]] = defaultdict(list)
-    for k in first:
-        if len(k) > 2:
-            by_base[_base(k)].append(_parties(k))
-    for base, sets in by_base.items():
-        for s in sets:
-            wider = [t for t in sets if s < t]
-            tops = {t for t in wider if not any(t < o for o in wider)}
-            if len(tops) == 1:
-                (t,) = tops
-                u.join(first[_with_parties(base, s)], first[_with_parties(base, t)])
-    groups: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        groups.setdefault(u.find(i), []).append(i)
-    return list(groups.values())
-
-
-def _base(k: tuple) -> tuple:
-    return (k[0], k[1]) if k[0] == "cat" else (k[0], k[1], k[3])
-
-
-def _parties(k: tuple) -> frozenset:
-    return k[2]
-
-
-def _with_parties(base: tuple, parties: frozenset) -> tuple:
-    return (base[0], base[1], parties) if base[0] == "cat" else (base[0], base[1], parties, base[2])
-
-
-def register_id(keys: list[tuple]) -> str:
-    """Stable ID of a cluster from its keys (content, never an article): the catalogue entry (and
-    the widest party set of a pairwise instrument), or kind + widest party set + the most common
-    descriptive words."""
-    cat = sorted({k for k in keys if k[0] == "cat"}, key=lambda k: (len(k), str(k[1])))
-    if cat:
-        k = cat[0]
-        if len(k) == 2:
-            return stable_id("reg", "cat", k[1])
-        widest = max((kk[2] for kk in keys if kk[0] == "cat" and kk[1] == k[1]), key=lambda p: (len(p), sorted(p)))
-        return stable_id("reg", "cat", k[1], join_list(widest))
-    widest = max((k[2] for k in keys), key=lambda p: (len(p), sorted(p)))
-    kinds = Counter(k[1] for k in keys)
-    kind = min(kinds, key=lambda x: (-kinds[x], x))
-    words = Counter(keys_words for keys_words in (" ".join(sorted(k[3])) for k in keys))
-    desc = min(words, key=lambda w: (-words[w], -len(w), w))
-    return stable_id("reg", "gen", kind, join_list(widest), desc)
 
 
 # ---------------------------------------------------------------- 3. decisions
