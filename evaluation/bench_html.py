@@ -174,10 +174,16 @@ def format_text(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(args) -> int:
+def boilerplate_gold(args) -> Path:
+    """The --data gold file of shared/bench/boilerplate, with its pages/ folder beside it."""
     path = Path(require_data(args, "../shared/bench/boilerplate/gold.jsonl"))
     if not (path.parent / "pages").is_dir():
         raise PipelineError("E040", str(path), "no pages/ folder beside the gold file; "
                                                "give --data the gold.jsonl of shared/bench/boilerplate")
+    return path
+
+
+def main(args) -> int:
+    path = boilerplate_gold(args)
     k = getattr(args, "folds", 0) or 0
     return report(run_bench(path, load_settings(getattr(args, "config", None)), k), args, "boilerplate", format_text)

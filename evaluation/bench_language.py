@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from evaluation.bench_dates import load_scorer
-from evaluation.floors import report, require_data
+from evaluation.bench_html import boilerplate_gold
+from evaluation.floors import report
 from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 from pipeline.read import clean, language
@@ -145,9 +146,6 @@ def format_text(res: dict) -> str:
 
 
 def main(args) -> int:
-    path = Path(require_data(args, "../shared/bench/boilerplate/gold.jsonl"))
-    if not (path.parent / "pages").is_dir():
-        raise PipelineError("E040", str(path), "no pages/ folder beside the gold file; "
-                                               "give --data the gold.jsonl of shared/bench/boilerplate")
+    path = boilerplate_gold(args)
     res = run_bench(path, load_settings(getattr(args, "config", None)), getattr(args, "baseline", False))
     return report(res, args, "language", format_text)

@@ -31,7 +31,6 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from dataclasses import fields as dataclass_fields
 from functools import lru_cache
@@ -40,7 +39,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import PACKAGE_DIR, RESOURCES_DIR, files_digest, settings_hash
 from pipeline.records import Article, Extraction, RawArticle
-from pipeline.write.files import trace
+from pipeline.errors import PipelineError
+from pipeline.write import files
 from pipeline.write.tables import pack, rows_for, rows_version
 
 MAGIC = b"PLC2"
@@ -215,23 +215,12 @@ def loads(key: str, data: bytes) -> Entry | None:
 
 
 def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
-    """Write data to path via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    trace(f"cache {tmp}")
+    """An entry written atomically (files.write_bytes_atomic); a folder or file that cannot be
+    written is an OSError here, which turns the cache off for the run instead of stopping it."""
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if fsync:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        files.write_bytes_atomic(path, data, durable=fsync)
+    except PipelineError as e:
+        raise OSError(str(e)) from None
 
 
 class Cache:

@@ -147,3 +147,11 @@ def written_in_lowercase(pattern: str) -> bool:
     bare = _NAMED_GROUP.sub("(", _ESCAPE.sub("", pattern))
     return "\\" not in bare and not _FLAG_GROUP.search(bare) and \
         all(not c.isalpha() or "a" <= c <= "z" for c in bare)
+
+
+def read_json(path: Path, code: str, fix: str) -> object:
+    """A JSON data file (a learned model's weights), or the coded error naming it and the fix."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise PipelineError(code, str(path), f"cannot read it ({e}); {fix}")

@@ -13,12 +13,12 @@ resource to apply; "" writes the raw score).
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.resources import read_json
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.records import AgreementFinding
@@ -90,11 +90,7 @@ def probability(model: dict, feats: dict[str, float]) -> float:
 def load_model(name: str, folder: Path = RESOURCES_DIR) -> dict:
     """The calibration file pipeline/resources/<name>: {"id", "intercept", "weights", ...}."""
     path = folder / name
-    try:
-        model = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PipelineError("E044", str(path), f"cannot read the calibration ({e}); run `make train`, "
-                            "or set [calibration] file = \"\" to keep the raw score")
+    model = read_json(path, "E044", "run `make train`, or set [calibration] file = \"\" to keep the raw score")
     ok = (isinstance(model, dict) and model.get("id") and isinstance(model.get("intercept"), (int, float))
           and isinstance(model.get("weights"), dict)
           and all(isinstance(v, (int, float)) for v in model["weights"].values())

@@ -77,22 +77,24 @@ def replace(tmp: str, path: Path) -> None:
                             "again; the earlier files are unchanged where not yet replaced") from None
 
 
-def write_text_atomic(path: Path, text: str, durable: bool = True) -> None:
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Temp file in the same folder, then rename; durable=False skips the fsync (derived files)."""
     tmp = temp_beside(path)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(data)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        discard_temp(tmp)
         raise
     replace(tmp, path)
+
+
+def write_text_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """write_bytes_atomic of text as UTF-8."""
+    write_bytes_atomic(path, text.encode("utf-8"), durable)
 
 
 def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:

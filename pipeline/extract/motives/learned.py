@@ -20,13 +20,13 @@ Python: score = sigmoid(bias + sum of the weights of the features present).
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from pipeline.resources import read_json
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.extract.motives.filters import AGREEMENT_EVENTS, AGREEMENT_NOUNS
@@ -173,9 +173,5 @@ def from_json(data: dict, where: str = WEIGHTS_FILE) -> Classifier:
 def load() -> Classifier:
     """The shipped classifier (resources/motive_classifier.json)."""
     path = RESOURCES_DIR / WEIGHTS_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PipelineError("E050", str(path), f"motive classifier unreadable ({e}); "
-                                               "rebuild it with evaluation/train_motives.py")
+    data = read_json(path, "E050", "rebuild the motive classifier with `make train`")
     return from_json(data, str(path))
