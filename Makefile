@@ -41,7 +41,7 @@ eval: $(STAMP) ## Score the shared dev set and our held-out sets against gold; f
 	$(PY) -m pipeline evaluate --run eval/heldout3/articles --gold eval/heldout3/gold.jsonl --floors eval/floors.toml --section heldout3 $(ARGS)
 
 bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, value F1, docs/s)
-	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --floors eval/floors.toml $(ARGS)
+	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --folds 5 --floors eval/floors.toml $(ARGS)
 
 bench-motives: $(STAMP) ## Causal News Corpus benchmark of the motive detector (P/R/F1 on dev)
 	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl --floors eval/floors.toml $(ARGS)

@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "
                    "valued by dateparser (slower)")
+    b.add_argument("--folds", type=int, default=0, help="dates: also choose the parts of TimeML mode on K-1 "
+                   "document folds and score the held-out one, K times (mean held-out figures)")
     b.add_argument("--floors", help="TOML file of pinned floors; fail if a figure is below")
     b.set_defaults(func=cmd_bench)
     return p

@@ -36,6 +36,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E041": ("quality floor crossed", "fix the regression, or lower the floor in eval/floors.toml and say why in the commit"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
     "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
+    "E056": ("unknown dates mode", "set [dates] mode to \"calendar\" or \"timeml\" in pipeline/settings.toml"),
+    "E057": ("bad fold count", "give bench dates --folds a number from 2 to the number of documents"),
 }
 
 

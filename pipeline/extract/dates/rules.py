@@ -274,6 +274,25 @@ def plain_year(x: Expr, m: re.Match) -> Answer | None:
     return "DATE", m[1]
 
 
+_YEAR_VALUE = re.compile(r"\d{4}")
+
+
+@on_core(r"(\d\d)")
+def range_second_year(x: Expr, m: re.Match) -> Answer | None:
+    """The second year of a range written short ('1998-99' split in two): '99' after the
+    reference year 1998 -> 1999, '1910-45' -> 1945; across a century only within ten years
+    ('1999-01' -> 2001)."""
+    if not _YEAR_VALUE.fullmatch(x.ref):
+        return None
+    start = int(x.ref)
+    year = start - start % 100 + int(m[1])
+    if year <= start:
+        year += 100
+        if year - start > 10:
+            return None
+    return "DATE", f"{year:04d}"
+
+
 @on_core(r"(?:fiscal |fy\s?)'?(\d\d)")
 def fiscal_short_year(x: Expr, m: re.Match) -> Answer | None:
     """'FY16' -> 2016, "fiscal '98" -> 1998."""
@@ -534,7 +553,7 @@ RULES: tuple[Rule, ...] = (
     time_of_day,
     following_year, that_unit, following_month_or_week, current_unit,
     month_day, day_of_rel_month, month_of_year, month_of_rel_year, rel_month,
-    plain_year, fiscal_short_year, decade, short_decade, century,
+    plain_year, range_second_year, fiscal_short_year, decade, short_decade, century,
     numbered_quarter, half, the_quarter, year_ago_period,
     season,
     rel_unit, year_words, week_of, unit_word,
