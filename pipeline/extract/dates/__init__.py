@@ -30,11 +30,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier
+from pipeline.extract.dates.rules import TIMEML_RULES
 from pipeline.extract.dates.tense import tense
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
@@ -45,7 +48,6 @@ from pipeline.extract.dates.vocabulary import (
     YEAR,
     Vocabulary,
 )
-from pipeline.errors import PipelineError
 from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.records import DateFinding, Sentence
 from pipeline.schemas import TIMEX_VALUE
@@ -84,15 +86,24 @@ class TimeML:
     part_of_day:     a part of day on a day keeps its TimeML code ('Friday night' ->
                      YYYY-MM-DDTNI); off gives the day alone
     year_ranges:     a range of years written with a dash ('1998-99') is two years, 1998 and
-                     1999 (calendar mode leaves it out: analysts' gold does not count it)"""
+                     1999 (calendar mode leaves it out: analysts' gold does not count it)
+    recent_units:    'recent years' -> PAST_REF (calendar mode: a vague duration)
+    the_year:        'the year', 'the fiscal year' -> the year the text is about (calendar
+                     mode: a period, P1Y)"""
 
     refs: bool = True
-    ref_adverbs: bool = True
-    ref_adjectives: bool = False
+    ref_adverbs: bool = False
+    ref_adjectives: bool = True
     part_of_day: bool = True
     year_ranges: bool = True
+    recent_units: bool = False
+    the_year: bool = False
 
-    PARTS = ("refs", "ref_adverbs", "ref_adjectives", "part_of_day", "year_ranges")
+    PARTS = ("refs", "ref_adverbs", "ref_adjectives", "part_of_day", "year_ranges", "recent_units", "the_year")
+
+    def rules(self) -> tuple[str, ...]:
+        """The names of the TimeML-only rules (rules.TIMEML_RULES) this mode classifies with."""
+        return tuple(name for name in TIMEML_RULES if getattr(self, name))
 
     def scans(self) -> tuple[str, ...]:
         """The extra candidate scans (candidates.TIMEML_SCAN_SOURCES) this mode runs."""
@@ -180,6 +191,8 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
     the packaged one unless given; timeml: the parts of TimeML mode to report (see TimeML), or
     None for the calendar mode's findings (what dates.csv is drawn from)."""
     classifier = classifier or Classifier.packaged()
+    if timeml and timeml.rules():
+        classifier = _with_timeml_rules(classifier, timeml.rules())
     text = text_of(doc)
     out: list[Timex] = []
     ref = ""
@@ -215,6 +228,12 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
                 value = paired[weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
                 out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
     return as_timeml(out, timeml) if timeml else out
+
+
+@lru_cache(maxsize=64)
+def _with_timeml_rules(classifier: Classifier, names: tuple[str, ...]) -> Classifier:
+    """The classifier with the named TimeML-only rules run first (built once per combination)."""
+    return Classifier(classifier.vocabulary, tuple(TIMEML_RULES[n] for n in names) + classifier.rules)
 
 
 def as_timeml(found: list[Timex], timeml: TimeML) -> list[Timex]:

@@ -195,7 +195,7 @@ _SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bthrough\b|\buntil\b|\btill\b
                     r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
 
 
-_SPLIT_YEAR_RANGE = re.compile(r"(?<=\b(?:19|20)\d\d)[-\u2013/](?=(?:(?:19|20)\d\d|\d\d)\b)|" + _SPLIT.pattern, re.I)
+_SPLIT_YEAR_RANGE = re.compile(r"(?<=\b(?:19|20)\d\d)[-\u2013/](?=(?:(?:19|20)\d\d|\d\d)\b)|" + _SPLIT.pattern, re.IGNORECASE)
 
 
 def parts(text: str, s: int, e: int, year_ranges: bool = False) -> list[tuple[int, int]]:

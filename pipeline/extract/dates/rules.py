@@ -560,3 +560,29 @@ RULES: tuple[Rule, ...] = (
     offset, rel_weekday,
     duration,
 )
+
+
+# ---------------------------------------------------------------- TimeML mode only (dates.TimeML)
+
+@on_core(r"(?:the )?(?:most )?recent (years|months|weeks|decades)")
+def recent_units(x: Expr, m: re.Match) -> Answer | None:
+    """'recent years', 'in recent months': TimeML values them PAST_REF (calendar mode: a vague
+    duration, left out of dates.csv)."""
+    return "DATE", "PAST_REF"
+
+
+_THE_YEAR = re.compile(r"the (?:fiscal |calendar |current )?year")
+
+
+def the_year(x: Expr) -> Answer | None:
+    """'the year', 'the fiscal year' written with 'the': the year the text is about (the
+    reference's, else the anchor's), where calendar mode reads a period (P1Y)."""
+    if not _THE_YEAR.fullmatch(x.e):
+        return None
+    if x.ref[:4].isdigit():
+        return "DATE", x.ref[:4]
+    return "DATE", f"{x.ay:04d}" if x.ay else "XXXX"
+
+
+# rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on
+TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year}
