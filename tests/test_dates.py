@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import dates
-from pipeline.extract.dates import candidates
+from pipeline.extract.dates import candidates, rules
 from pipeline.resources import load_jsonl
 
 ANCHOR = "2015-04-13"        # a Monday
@@ -441,3 +441,27 @@ def test_dates_stage_in_timeml_mode_writes_only_calendar_values(parse, text):
     upstream = Extraction(article=Article("t", "t.txt", text, published=ANCHOR), sentences=sents)
     rows = dates.Stage({"mode": "timeml"})(doc, sents, upstream)
     assert rows and all(TIMEX_VALUE.match(r.value) for r in rows)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("Jun. 20", "2015-06-20"),      # within three months after the anchor: the coming one
+    ("Apr. 2", "2015-04-02"),       # before the anchor: as in calendar mode
+    ("Dec. 1", "2014-12-01"),       # more than three months after: last year's, as in calendar mode
+])
+def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(),
+                              (rules.TIMEML_RULES["near_future_day"],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past")[1] == expected
+    if expr == "Jun. 20":
+        assert dates.classify(expr, ANCHOR, "past")[1] == "2014-06-20"
+
+
+@pytest.mark.parametrize("name, expr, ref, expected", [
+    ("recent_units", "in recent years", "", ("DATE", "PAST_REF")),
+    ("the_year", "the fiscal year", "2013-Q2", ("DATE", "2013")),
+    ("the_year", "the year", "", ("DATE", "2015")),
+])
+def test_dates_timeml_rules_value_what_calendar_mode_reads_as_a_period(name, expr, ref, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (rules.TIMEML_RULES[name],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past", ref) == expected
+    assert dates.classify(expr, ANCHOR, "past", ref) != expected

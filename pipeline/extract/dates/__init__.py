@@ -89,7 +89,10 @@ class TimeML:
                      1999 (calendar mode leaves it out: analysts' gold does not count it)
     recent_units:    'recent years' -> PAST_REF (calendar mode: a vague duration)
     the_year:        'the year', 'the fiscal year' -> the year the text is about (calendar
-                     mode: a period, P1Y)"""
+                     mode: a period, P1Y)
+    near_future_day: a month and day in a past-tense sentence within three months after the
+                     anchor is the coming one ('was extended to Nov. 16'; calendar mode: the
+                     one before)"""
 
     refs: bool = True
     ref_adverbs: bool = False
@@ -98,8 +101,10 @@ class TimeML:
     year_ranges: bool = True
     recent_units: bool = False
     the_year: bool = False
+    near_future_day: bool = True
 
-    PARTS = ("refs", "ref_adverbs", "ref_adjectives", "part_of_day", "year_ranges", "recent_units", "the_year")
+    PARTS = ("refs", "ref_adverbs", "ref_adjectives", "part_of_day", "year_ranges", "recent_units", "the_year",
+             "near_future_day")
 
     def rules(self) -> tuple[str, ...]:
         """The names of the TimeML-only rules (rules.TIMEML_RULES) this mode classifies with."""

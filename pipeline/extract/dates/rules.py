@@ -584,5 +584,23 @@ def the_year(x: Expr) -> Answer | None:
     return "DATE", f"{x.ay:04d}" if x.ay else "XXXX"
 
 
+_NEAR_DAYS = 92
+
+
+@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?")
+def near_future_day(x: Expr, m: re.Match) -> Answer | None:
+    """A month and day in a past-tense sentence that fall within three months after the anchor
+    ('the offer was extended to Nov. 16', 'payable Dec. 7' after 'declared'): the coming one,
+    where calendar mode reads the one before the anchor."""
+    if x.tense != "past" or not x.a or not 1 <= int(m[2]) <= 31:
+        return None
+    month = month_number(m[1])
+    try:
+        day = dt.date(x.a.year + (1 if month < x.a.month else 0), month, int(m[2]))
+    except ValueError:
+        return None
+    return ("DATE", day.isoformat()) if 0 < (day - x.a).days <= _NEAR_DAYS else None
+
+
 # rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on
-TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year}
+TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day}
