@@ -73,7 +73,7 @@ train: $(STAMP) ## Re-fit the learned parts from the studied gold: the motive cl
 	$(PY) -m pipeline train --shared $(SHARED) $(ARGS)
 
 bench-dates: $(STAMP) ## TempEval-3 benchmark of the date stage (extraction F1, value F1, docs/s)
-	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --floors eval/floors.toml $(ARGS)
+	$(PY) -m pipeline bench dates --data $(SHARED)/bench/temporal/train.jsonl --folds 5 --floors eval/floors.toml $(ARGS)
 
 bench-motives: $(STAMP) ## Causal News Corpus benchmark of the motive detector (P/R/F1 on dev)
 	$(PY) -m pipeline bench motives --data $(SHARED)/bench/causal/subtask1_dev.jsonl --floors eval/floors.toml $(ARGS)

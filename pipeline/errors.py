@@ -54,6 +54,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E083": ("unknown engine", "use --engine local or --engine dask"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
     "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
+    "E056": ("unknown dates mode", "set [dates] mode to \"calendar\" or \"timeml\" in pipeline/settings.toml"),
+    "E057": ("bad fold count", "give bench dates --folds a number from 2 to the number of documents"),
     "E060": ("no tables to load", "give load_tables the folder a run wrote, e.g. outputs"),
     "E061": ("table breaks its schema", "fix the cells in the spreadsheet, or run the pipeline again"),
     "E062": ("join key missing", "run the pipeline again to write the table with its current columns"),

@@ -11,6 +11,7 @@ import pytest
 from evaluation import floors as floors_mod
 
 from evaluation import bench_dates
+from pipeline.extract import dates
 from pipeline.errors import PipelineError
 
 RES = {"value_f1": 0.80, "calendar_value_f1": 0.75, "strict_f1": 0.85}
@@ -100,3 +101,46 @@ def test_bench_dates_baseline_without_the_bench_extra_names_it(monkeypatch, miss
     monkeypatch.setitem(sys.modules, missing, None)        # import dateparser now fails
     with pytest.raises(PipelineError, match=r"\[E051\].*bench"):
         bench_dates.baseline_predict({"d": {"id": "d", "text": "On Monday."}}, model=None)
+
+
+@pytest.mark.parametrize("n, k", [(7, 3), (10, 5), (4, 4)])
+def test_bench_dates_folds_split_documents_once_each(n, k):
+    ids = [f"doc{i}" for i in range(n)]
+    folds = bench_dates.folds_of(ids, k)
+    assert len(folds) == k and sorted(i for fold in folds for i in fold) == sorted(ids)
+    assert max(map(len, folds)) - min(map(len, folds)) <= 1
+
+
+def _two_docs(tmp_path, shared_dir):
+    docs = [
+        _doc("a", "2011-05-04", "The envoys met on Monday and now plan a second round.",
+             [("Monday", "DATE", "2011-05-02"), ("now", "DATE", "PRESENT_REF")]),
+        _doc("b", "2012-01-20", "Exports rose until March 2011 and currently stall.",
+             [("March 2011", "DATE", "2011-03"), ("currently", "DATE", "PRESENT_REF")]),
+        _doc("c", "2012-02-01", "The drought of 1986-87 ended on Friday.",
+             [("1986", "DATE", "1986"), ("87", "DATE", "1987"), ("Friday", "DATE", "2012-01-27")]),
+    ]
+    data = tmp_path / "train.jsonl"
+    data.write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    shutil.copy(shared_dir / "bench" / "temporal" / "score.py", tmp_path / "score.py")
+    return data
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("folds", [3])
+def test_bench_dates_folds_choose_timeml_parts_on_training_documents(tmp_path, shared_dir, nlp, folds):
+    res = bench_dates.run_bench(_two_docs(tmp_path, shared_dir), nlp, folds=folds)
+    assert res["folds"] == folds and len(res["fold_choices"]) == folds
+    assert all("refs" in c.split("+") for c in res["fold_choices"])   # every training pair holds a REF
+    # the fold holding the only range is scored on parts chosen without seeing one: the tie
+    # keeps the packaged choice
+    assert ("year_ranges" in res["fold_choices"][2].split("+")) == dates.TIMEML.year_ranges
+    assert res["noref_value_f1"] < res["value_f1"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("folds", [1, 4])
+def test_bench_dates_impossible_fold_count_is_a_coded_error(tmp_path, shared_dir, nlp, folds):
+    with pytest.raises(PipelineError) as e:
+        bench_dates.run_bench(_two_docs(tmp_path, shared_dir), nlp, folds=folds)
+    assert e.value.code == "E057"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import dates
-from pipeline.extract.dates import candidates
+from pipeline.extract.dates import candidates, rules
 from pipeline.resources import load_jsonl
 
 ANCHOR = "2015-04-13"        # a Monday
@@ -351,3 +351,117 @@ def test_dates_stage_classifies_with_the_vocabulary_it_is_built_on(text, expecte
     tiny = dates.Stage({}, classifier=dates.Classifier(dates.Vocabulary(words=(), holidays=(holiday,))))
     assert [(d.text, d.value) for d in tiny(doc, sents, upstream)] == expected
     assert dates.Stage({})(doc, sents, upstream) == []
+
+
+# ---------------------------------------------------------------- TimeML mode and year ranges
+
+@pytest.mark.parametrize("expr, ref, expected", [
+    ("87", "1986", ("DATE", "1987")),          # 1986-87
+    ("62", "1939", ("DATE", "1962")),          # 1939-62
+    ("03", "1997", ("DATE", "2003")),          # 1997-03 crosses the century within ten years
+])
+def test_dates_second_year_of_a_short_range_follows_the_reference_year(expr, ref, expected):
+    assert dates.classify(expr, ANCHOR, "past", ref) == expected
+
+
+@pytest.mark.parametrize("expr, ref", [("11", "2013"), ("64", ""), ("64", "2013-05")])
+def test_dates_two_digits_are_no_year_without_a_year_just_before(expr, ref):
+    assert dates.classify(expr, ANCHOR, "past", ref)[0] != "DATE"
+
+
+def test_dates_timeml_parts_combine_every_way():
+    every = dates.TimeML.every()
+    assert len(set(every)) == 2 ** len(dates.TimeML.PARTS) == len(every)
+    assert dates.TimeML(refs=False, ref_adverbs=True).scans() == ("year_ranges",)
+
+
+@pytest.mark.parametrize("mode", ["iso", "TimeML", ""])
+def test_dates_stage_refuses_an_unknown_mode(mode):
+    from pipeline.errors import PipelineError
+
+    with pytest.raises(PipelineError) as e:
+        dates.Stage({"mode": mode})
+    assert e.value.code == "E056"
+
+
+def _found(parse, text, timeml):
+    doc, sents = parse(text)
+    return [(t.text, t.value) for t in dates.find(doc, sents, ANCHOR, timeml=timeml)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The harvest of 1986-87 was the worst in memory.", [("1986", "1986"), ("87", "1987")]),
+    ("The program ran in 2006-2009 under two governors.", [("2006", "2006"), ("2009", "2009")]),
+])
+def test_dates_timeml_mode_splits_a_dash_written_range_of_years(parse, text, expected):
+    assert _found(parse, text, dates.TIMEML) == expected
+    doc, sents = parse(text)
+    assert dates.extract(doc, sents, ANCHOR) == []          # calendar mode leaves it out, as before
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The ferry used to sail twice a day, and the port will soon reopen.", [("soon", "FUTURE_REF")]),
+    ("The mayor formerly ran a bakery.", [("formerly", "PAST_REF")]),
+])
+def test_dates_timeml_mode_values_vague_adverbs_as_references(parse, text, expected):
+    assert _found(parse, text, dates.TimeML(ref_adverbs=True)) == expected
+    assert _found(parse, text, dates.TimeML(refs=False)) == []
+    assert _found(parse, text, None) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The current dispute began over fishing rights.", [("current", "PRESENT_REF")]),
+])
+def test_dates_timeml_mode_may_value_current_as_the_present(parse, text, expected):
+    assert _found(parse, text, dates.TimeML(ref_adjectives=True)) == expected
+    assert _found(parse, text, dates.TimeML(ref_adjectives=False)) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, with_part, without", [
+    ("The guards changed shifts on Monday evening.", ("Monday evening", "2015-04-13TEV"), ("Monday evening", "2015-04-13")),
+])
+def test_dates_timeml_mode_keeps_or_drops_the_part_of_day(parse, text, with_part, without):
+    assert _found(parse, text, dates.TimeML(part_of_day=True)) == [with_part]
+    assert _found(parse, text, dates.TimeML(part_of_day=False)) == [without]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["Right now the ferry runs on Tuesday, as it did in 1986-87.",
+                                  "The town currently plans a fair for Monday evening."])
+def test_dates_stage_in_timeml_mode_writes_only_calendar_values(parse, text):
+    """dates.csv holds calendar values in either mode: no REF, no part-of-day code."""
+    from pipeline.records import Article, Extraction
+    from pipeline.schemas import TIMEX_VALUE
+
+    doc, sents = parse(text)
+    upstream = Extraction(article=Article("t", "t.txt", text, published=ANCHOR), sentences=sents)
+    rows = dates.Stage({"mode": "timeml"})(doc, sents, upstream)
+    assert rows and all(TIMEX_VALUE.match(r.value) for r in rows)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("Jun. 20", "2015-06-20"),      # within three months after the anchor: the coming one
+    ("Apr. 2", "2015-04-02"),       # before the anchor: as in calendar mode
+    ("Dec. 1", "2014-12-01"),       # more than three months after: last year's, as in calendar mode
+])
+def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(),
+                              (rules.TIMEML_RULES["near_future_day"],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past")[1] == expected
+    if expr == "Jun. 20":
+        assert dates.classify(expr, ANCHOR, "past")[1] == "2014-06-20"
+
+
+@pytest.mark.parametrize("name, expr, ref, expected", [
+    ("recent_units", "in recent years", "", ("DATE", "PAST_REF")),
+    ("the_year", "the fiscal year", "2013-Q2", ("DATE", "2013")),
+    ("the_year", "the year", "", ("DATE", "2015")),
+])
+def test_dates_timeml_rules_value_what_calendar_mode_reads_as_a_period(name, expr, ref, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (rules.TIMEML_RULES[name],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past", ref) == expected
+    assert dates.classify(expr, ANCHOR, "past", ref) != expected

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier
+from pipeline.extract.dates.rules import TIMEML_RULES
 from pipeline.extract.dates.tense import tense
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
@@ -49,7 +52,7 @@ from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.records import DateFinding, Sentence
 from pipeline.schemas import TIMEX_VALUE
 
-__all__ = ["CALENDAR_KINDS", "WEEKDAYS", "YEAR", "Classifier", "Stage", "Timex", "Vocabulary", "calendar_only",
+__all__ = ["CALENDAR_KINDS", "MODES", "TIMEML", "WEEKDAYS", "YEAR", "Classifier", "Stage", "TimeML", "Timex", "Vocabulary", "as_timeml", "calendar_only",
            "classify", "extract", "find", "is_duration", "normalise", "table_value"]
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -66,6 +69,66 @@ class Timex:
     value: str
     kind: str                   # DATE | TIME | DURATION | SET | REF
     anchor: str = ""
+
+
+MODES = ("calendar", "timeml")
+
+
+@dataclass(frozen=True)
+class TimeML:
+    """What find reports in TimeML mode (the TempEval benchmark's annotation) beyond the calendar
+    view of dates.csv; each part can be chosen on training folds (bench dates --folds).
+
+    refs:            vague references as TimeML values ('now', 'currently', 'the past' ->
+                     PRESENT_REF, PAST_REF; 'the future' -> FUTURE_REF); off drops every REF
+    ref_adverbs:     also 'soon', 'previously', 'formerly', 'lately'
+    ref_adjectives:  also 'current' and 'recent' before a noun ('the current talks')
+    part_of_day:     a part of day on a day keeps its TimeML code ('Friday night' ->
+                     YYYY-MM-DDTNI); off gives the day alone
+    year_ranges:     a range of years written with a dash ('1998-99') is two years, 1998 and
+                     1999 (calendar mode leaves it out: analysts' gold does not count it)
+    recent_units:    'recent years' -> PAST_REF (calendar mode: a vague duration)
+    the_year:        'the year', 'the fiscal year' -> the year the text is about (calendar
+                     mode: a period, P1Y)
+    near_future_day: a month and day in a past-tense sentence within three months after the
+                     anchor is the coming one ('was extended to Nov. 16'; calendar mode: the
+                     one before)"""
+
+    refs: bool = True
+    ref_adverbs: bool = False
+    ref_adjectives: bool = True
+    part_of_day: bool = True
+    year_ranges: bool = True
+    recent_units: bool = False
+    the_year: bool = False
+    near_future_day: bool = True
+
+    PARTS = ("refs", "ref_adverbs", "ref_adjectives", "part_of_day", "year_ranges", "recent_units", "the_year",
+             "near_future_day")
+
+    def rules(self) -> tuple[str, ...]:
+        """The names of the TimeML-only rules (rules.TIMEML_RULES) this mode classifies with."""
+        return tuple(name for name in TIMEML_RULES if getattr(self, name))
+
+    def scans(self) -> tuple[str, ...]:
+        """The extra candidate scans (candidates.TIMEML_SCAN_SOURCES) this mode runs."""
+        refs = tuple(name for name in ("ref_adverbs", "ref_adjectives") if self.refs and getattr(self, name))
+        return refs + (("year_ranges",) if self.year_ranges else ())
+
+    def name(self) -> str:
+        return "+".join(p for p in self.PARTS if getattr(self, p)) or "none"
+
+    @classmethod
+    def every(cls) -> list[TimeML]:
+        """Every combination of the parts (what the benchmark chooses among on training folds)."""
+        out = [cls(**{p: False for p in cls.PARTS})]
+        for name in cls.PARTS:
+            out += [replace(t, **{name: True}) for t in out]
+        return out
+
+
+TIMEML = TimeML()   # the packaged choice; see the benchmark's --folds for how it was chosen
+_PART_CODE_SUFFIX = re.compile(r"T(?:MO|AF|EV|NI|DT|MI)$")
 
 
 def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> tuple[str, str]:
@@ -127,14 +190,18 @@ _OLD = re.compile(r"(?i)[\s-]old\b")
 _BARE_WEEKDAY = re.compile(rf"(?i)(?:on\s+)?({WEEKDAY})(?:\s+{PART_OF_DAY})?")
 
 
-def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None) -> list[Timex]:
+def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None,
+         timeml: TimeML | None = None) -> list[Timex]:
     """Every temporal expression of any kind, with its value (see the module doc); classifier:
-    the packaged one unless given."""
+    the packaged one unless given; timeml: the parts of TimeML mode to report (see TimeML), or
+    None for the calendar mode's findings (what dates.csv is drawn from)."""
     classifier = classifier or Classifier.packaged()
+    if timeml and timeml.rules():
+        classifier = _with_timeml_rules(classifier, timeml.rules())
     text = text_of(doc)
     out: list[Timex] = []
     ref = ""
-    queue = list(candidate_spans(doc, classifier.vocabulary))
+    queue = list(candidate_spans(doc, classifier.vocabulary, timeml.scans() if timeml else ()))
     while queue:
         s, e = queue.pop(0)
         if looks_like_count(text, s, e):
@@ -145,7 +212,7 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
         expr = text[s:e]
         kind, value = classifier.classify(expr, anchor, tense(doc, s, e), ref)
         if not kind or not value:
-            split = parts(text, s, e) if not _OLD.search(expr) else []
+            split = parts(text, s, e, bool(timeml and timeml.year_ranges)) if not _OLD.search(expr) else []
             if len(split) > 1:
                 queue[:0] = split
             continue
@@ -165,6 +232,24 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             if t.value.startswith("XXXX-XX-XX") and m and weekday_index(m[1]) in paired:
                 value = paired[weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
                 out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
+    return as_timeml(out, timeml) if timeml else out
+
+
+@lru_cache(maxsize=64)
+def _with_timeml_rules(classifier: Classifier, names: tuple[str, ...]) -> Classifier:
+    """The classifier with the named TimeML-only rules run first (built once per combination)."""
+    return Classifier(classifier.vocabulary, tuple(TIMEML_RULES[n] for n in names) + classifier.rules)
+
+
+def as_timeml(found: list[Timex], timeml: TimeML) -> list[Timex]:
+    """The findings as TimeML mode reports them (see TimeML)."""
+    out = []
+    for t in found:
+        if t.kind == "REF" and not timeml.refs:
+            continue
+        if t.kind == "TIME" and not timeml.part_of_day and _PART_CODE_SUFFIX.search(t.value):
+            t = Timex(t.sentence_n, t.start, t.end, t.text, _PART_CODE_SUFFIX.sub("", t.value), "DATE", t.anchor)
+        out.append(t)
     return out
 
 
@@ -190,10 +275,12 @@ def table_value(value: str) -> str:
     return v if TIMEX_VALUE.match(v) else ""
 
 
-def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None) -> list[DateFinding]:
-    """Calendar dates of the text for dates.csv (values as in table_value)."""
+def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | None = None,
+            timeml: TimeML | None = None) -> list[DateFinding]:
+    """Calendar dates of the text for dates.csv (values as in table_value); timeml: draw them
+    from TimeML mode's findings (see Stage) instead of the calendar mode's."""
     out = []
-    for t in calendar_only(find(doc, sents, anchor, classifier)):
+    for t in calendar_only(find(doc, sents, anchor, classifier, timeml)):
         value = table_value(t.value)
         if value:
             out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
@@ -201,15 +288,25 @@ def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier
 
 
 class Stage:
-    """The dates stage; config: [dates] (use_published_anchor). classifier: the vocabulary and
-    rule table it classifies with (the packaged ones unless given)."""
+    """The dates stage; config: [dates] (use_published_anchor, mode). classifier: the vocabulary
+    and rule table it classifies with (the packaged ones unless given).
+
+    mode "calendar" (the default) writes the calendar dates analysts read; "timeml" draws them
+    from TimeML mode's findings (TIMEML). dates.csv holds calendar values only (TABLES.md), so
+    the vague references and the time-of-day codes TimeML mode adds stay out of it in either
+    mode; the TempEval benchmark reads them through find."""
 
     name = "dates"
 
     def __init__(self, config: dict, classifier: Classifier | None = None) -> None:
         self.use_anchor = bool(config.get("use_published_anchor", True))
+        mode = config.get("mode", "calendar")
+        if mode not in MODES:
+            raise PipelineError("E056", "pipeline/settings.toml", f"[dates] mode = {mode!r} is not one of "
+                                f"{', '.join(MODES)}; write mode = \"calendar\" or mode = \"timeml\"")
+        self.timeml = TIMEML if mode == "timeml" else None
         self.classifier = classifier or Classifier.packaged()
 
     def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[DateFinding]:
         anchor = upstream.article.published if self.use_anchor else ""
-        return extract(doc, sents, anchor, self.classifier)
+        return extract(doc, sents, anchor, self.classifier, self.timeml)

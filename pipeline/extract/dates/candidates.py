@@ -63,6 +63,15 @@ SCAN_SOURCES = [
 ]
 SCANS = [regex.compile(p) for p, _ in SCAN_SOURCES]                        # on the lowered text
 SCANS_ANY_CASE = [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]      # on a text lowered refuses
+# TimeML mode only: vague references TimeML annotates (PAST_REF, FUTURE_REF, PRESENT_REF) that
+# dates.csv never holds, one group per name so the benchmark can choose them on training folds.
+TIMEML_SCAN_SOURCES = {
+    "ref_adverbs": (r"\b(?:soon|previously|formerly|lately)\b", ("soon", "previously", "formerly", "lately")),
+    "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)", ("current", "recent")),
+    # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years
+    "year_ranges": (r"(?<![\d./-])(?:19|20)\d\d[-\u2013/](?:(?:19|20)\d\d|\d\d)\b(?![-./]\d)", ("19", "20")),
+}
+TIMEML_SCANS = {k: (regex.compile(p), regex.compile(p, regex.I), words) for k, (p, words) in TIMEML_SCAN_SOURCES.items()}
 # Rules with case-sensitive parts run on the text itself.
 WEEKDAY_SCAN = regex.compile(r"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
                            r"(?:\s+(?:morning|afternoon|evening|night))?")
@@ -75,8 +84,9 @@ INSTRUMENT_WORDS = ("agreement", "treaty", "treaties", "accord", "pact", "conven
 _NOT_NOW = re.compile(r"\b(?:just now|from now|now[,]? (?:owned|known|called))\b", re.I)
 
 
-def rule_spans(text: str, vocabulary: Vocabulary) -> list[tuple[int, int]]:
-    """(start, end) of every match of the candidate rules in text."""
+def rule_spans(text: str, vocabulary: Vocabulary, extra: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """(start, end) of every match of the candidate rules in text; extra: names of
+    TIMEML_SCAN_SOURCES to scan as well."""
     low = lowered(text)
     rules, scanned = (SCANS, low) if low is not None else (SCANS_ANY_CASE, text)
 
@@ -94,6 +104,10 @@ def rule_spans(text: str, vocabulary: Vocabulary) -> list[tuple[int, int]]:
             if m.group(0).lower() == "now" and _NOT_NOW.search(text[max(0, s - 6):e + 12]):
                 continue
             out.append((s, e))
+    for name in extra:
+        lowered_scan, any_case_scan, words = TIMEML_SCANS[name]
+        if may_contain(low, words):
+            out += [m.span() for m in (lowered_scan if low is not None else any_case_scan).finditer(scanned)]
     return out
 
 
@@ -151,10 +165,10 @@ def _joinable(text: str, left: list[int], right: tuple[int, int]) -> bool:
     return False
 
 
-def candidate_spans(doc: Doc, vocabulary: Vocabulary) -> list[tuple[int, int]]:
+def candidate_spans(doc: Doc, vocabulary: Vocabulary, extra: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     text = text_of(doc)
     spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
-    spans += rule_spans(text, vocabulary)
+    spans += rule_spans(text, vocabulary, extra)
     spans += [(a, b) for a, b, _iso in full_dates(text)]
     trimmed = [trim(text, s, e) for s, e in spans]
     return merge([(s, e) for s, e in trimmed if e > s], text)
@@ -181,11 +195,15 @@ _SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bthrough\b|\buntil\b|\btill\b
                     r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
 
 
-def parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
+_SPLIT_YEAR_RANGE = re.compile(r"(?<=\b(?:19|20)\d\d)[-\u2013/](?=(?:(?:19|20)\d\d|\d\d)\b)|" + _SPLIT.pattern, re.IGNORECASE)
+
+
+def parts(text: str, s: int, e: int, year_ranges: bool = False) -> list[tuple[int, int]]:
     """Sub-spans of a span that joins several expressions ("from Aug. 26 to Oct. 20",
-    "the quarter ended Sept. 30", "between 1994 and 1997")."""
+    "the quarter ended Sept. 30", "between 1994 and 1997"); year_ranges: also split a range
+    of years at its dash or slash ("1998-99", "2003-2005")."""
     out, pos = [], s
-    for m in _SPLIT.finditer(text, s, e):
+    for m in (_SPLIT_YEAR_RANGE if year_ranges else _SPLIT).finditer(text, s, e):
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.end()

@@ -274,6 +274,25 @@ def plain_year(x: Expr, m: re.Match) -> Answer | None:
     return "DATE", m[1]
 
 
+_YEAR_VALUE = re.compile(r"\d{4}")
+
+
+@on_core(r"(\d\d)")
+def range_second_year(x: Expr, m: re.Match) -> Answer | None:
+    """The second year of a range written short ('1998-99' split in two): '99' after the
+    reference year 1998 -> 1999, '1910-45' -> 1945; across a century only within ten years
+    ('1999-01' -> 2001)."""
+    if not _YEAR_VALUE.fullmatch(x.ref):
+        return None
+    start = int(x.ref)
+    year = start - start % 100 + int(m[1])
+    if year <= start:
+        year += 100
+        if year - start > 10:
+            return None
+    return "DATE", f"{year:04d}"
+
+
 @on_core(r"(?:fiscal |fy\s?)'?(\d\d)")
 def fiscal_short_year(x: Expr, m: re.Match) -> Answer | None:
     """'FY16' -> 2016, "fiscal '98" -> 1998."""
@@ -534,10 +553,54 @@ RULES: tuple[Rule, ...] = (
     time_of_day,
     following_year, that_unit, following_month_or_week, current_unit,
     month_day, day_of_rel_month, month_of_year, month_of_rel_year, rel_month,
-    plain_year, fiscal_short_year, decade, short_decade, century,
+    plain_year, range_second_year, fiscal_short_year, decade, short_decade, century,
     numbered_quarter, half, the_quarter, year_ago_period,
     season,
     rel_unit, year_words, week_of, unit_word,
     offset, rel_weekday,
     duration,
 )
+
+
+# ---------------------------------------------------------------- TimeML mode only (dates.TimeML)
+
+@on_core(r"(?:the )?(?:most )?recent (years|months|weeks|decades)")
+def recent_units(x: Expr, m: re.Match) -> Answer | None:
+    """'recent years', 'in recent months': TimeML values them PAST_REF (calendar mode: a vague
+    duration, left out of dates.csv)."""
+    return "DATE", "PAST_REF"
+
+
+_THE_YEAR = re.compile(r"the (?:fiscal |calendar |current )?year")
+
+
+def the_year(x: Expr) -> Answer | None:
+    """'the year', 'the fiscal year' written with 'the': the year the text is about (the
+    reference's, else the anchor's), where calendar mode reads a period (P1Y)."""
+    if not _THE_YEAR.fullmatch(x.e):
+        return None
+    if x.ref[:4].isdigit():
+        return "DATE", x.ref[:4]
+    return "DATE", f"{x.ay:04d}" if x.ay else "XXXX"
+
+
+_NEAR_DAYS = 92
+
+
+@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?")
+def near_future_day(x: Expr, m: re.Match) -> Answer | None:
+    """A month and day in a past-tense sentence that fall within three months after the anchor
+    ('the offer was extended to Nov. 16', 'payable Dec. 7' after 'declared'): the coming one,
+    where calendar mode reads the one before the anchor."""
+    if x.tense != "past" or not x.a or not 1 <= int(m[2]) <= 31:
+        return None
+    month = month_number(m[1])
+    try:
+        day = dt.date(x.a.year + (1 if month < x.a.month else 0), month, int(m[2]))
+    except ValueError:
+        return None
+    return ("DATE", day.isoformat()) if 0 < (day - x.a).days <= _NEAR_DAYS else None
+
+
+# rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on
+TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day}
