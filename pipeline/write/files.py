@@ -154,10 +154,16 @@ def atomic_path(path: Path, durable: bool = True) -> Iterator[Path]:
 
 
 def copy_file(src: Path, dest: Path) -> None:
-    """Byte-for-byte copy (metadata kept), for the history snapshots."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Byte-for-byte copy (metadata kept), for the history snapshots: through a temp file beside
+    dest, so a kill never leaves a half copy under dest's name."""
     trace(f"copy {dest}")
-    shutil.copy2(src, dest)
+    tmp = temp_beside(dest)
+    try:
+        shutil.copy2(src, tmp)
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    os.replace(tmp, dest)
 
 
 def ensure_writable(folder: Path) -> None:

@@ -261,11 +261,19 @@ def _snapshot_existing(out_dir: Path, existing: list[Path], run_id: str) -> Path
     return dest
 
 
+def _subfolders(folder: Path) -> list:
+    try:
+        return [e for e in os.scandir(folder) if e.is_dir()]
+    except OSError:
+        return []
+
+
 def remove_leftovers(out_dir: Path) -> int:
     """Temp files and half snapshots a killed run left behind (call while holding the lock)."""
     n = 0
+    history = [e.path for e in _subfolders(out_dir / HISTORY)]       # the register's snapshot copies
     for folder in (out_dir, out_dir / "review", out_dir / "reviewed", out_dir / report.REPORT_DIR,
-                   out_dir / ".cache"):
+                   out_dir / report.REPORT_DIR / "register", out_dir / ".cache", *history):
         try:
             names = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(".tmp")]
         except OSError:
