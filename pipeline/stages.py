@@ -170,18 +170,22 @@ def explain_file(path: Path, settings: dict, out=None) -> int:
             continue
         try:
             body, _meta, rules = clean.body_and_rules(raw, settings)
-            article = clean.clean(raw, settings)
         except PipelineError as e:
             print(str(e), file=sys.stderr)
             code = 1
             continue
         judged = list(clean.judge_lines(body, settings["clean"]["short_line_words"], rules))
-        print(f"== {article.article_id} ({article.source_path}): cleaned text", file=out)
-        print(article.text, file=out)
-        print(f"== {article.article_id}: dropped lines (rule<TAB>line)", file=out)
+        print(f"== {raw.article_id} ({raw.source_path}): cleaned text", file=out)
+        print("\n".join(line for line, rule in judged if not rule), file=out)
+        print(f"== {raw.article_id}: dropped lines (rule<TAB>line)", file=out)
         for line, rule in judged:
             if rule:
                 print(f"{rule}\t{line}", file=out)
+        try:                    # the checks after the line rules: length, language, empty text
+            clean.clean(raw, settings)
+        except PipelineError as e:
+            print(str(e), file=sys.stderr)
+            code = 1
     return code
 
 

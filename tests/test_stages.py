@@ -72,6 +72,14 @@ def test_stages_clean_file_stdout_names_the_rule_of_each_dropped_line(tmp_path, 
     assert "Estonia" not in dropped
 
 
+def test_stages_clean_file_stdout_shows_the_drops_of_a_file_that_fails(tmp_path, capsys):
+    src = _corpus(tmp_path)
+    assert main(["clean", str(src / "menu_only.txt"), "--stdout"]) == 1
+    printed = capsys.readouterr()
+    assert "BP001\tHome" in printed.out and "BP001\tMenu" in printed.out
+    assert "[E008]" in printed.err
+
+
 def test_stages_clean_needs_an_output_or_stdout(tmp_path, capsys):
     assert main(["clean", "--input", str(_corpus(tmp_path))]) == 2
     assert "[E093]" in capsys.readouterr().err
