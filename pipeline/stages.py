@@ -135,7 +135,7 @@ def clean_stage(input_path: Path, out_dir: Path, settings: dict) -> RunSummary:
             articles.append({**meta, "file": f"{stem}.txt"})
             written.add(f"{stem}.txt")
             shas.append(text_sha256(article.text))
-        rows = [{**a, "n_sentences": "", "text_sha256": sha} for a, sha in zip(articles, shas)]
+        rows = [{**a, "n_sentences": "", "text_sha256": sha} for a, sha in zip(articles, shas, strict=True)]
         csvio.write_csv_atomic(folder / "articles.csv", TABLES["articles"].columns, rows)
         _prune(folder, written | {"articles.csv"})
         write_index(folder, CLEAN_DIR, articles, summary)

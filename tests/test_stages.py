@@ -126,7 +126,7 @@ def _write_extract(out: Path) -> list[Extraction]:
 
 def test_stages_extraction_json_round_trips_exactly(tmp_path):
     exs = _write_extract(tmp_path)
-    for ex, item in zip(exs, _index(tmp_path / "extract")["articles"]):
+    for ex, item in zip(exs, _index(tmp_path / "extract")["articles"], strict=True):
         data = json.loads((tmp_path / "extract" / item["file"]).read_text(encoding="utf-8"))
         assert stages.from_data(Extraction, data["extraction"]) == ex
 
