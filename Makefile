@@ -14,7 +14,7 @@ ARGS   ?=
 FLOORS ?= eval/floors.toml
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run browse test eval train bench bench-dates bench-motives bench-html bench-language browser-setup lock clean clean-all
+.PHONY: help setup run clean-text extract tables browse test eval train bench bench-dates bench-motives bench-html bench-language browser-setup lock clean clean-all
 
 help: ## Print this help
 	@echo "Usage: make TARGET   (variables: INPUT=$(INPUT) OUTPUT=$(OUTPUT) SHARED=$(SHARED) N=$(N) ARGS=...)"
@@ -32,6 +32,17 @@ setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies an
 
 run: $(STAMP) ## Process INPUT (corpus/) into OUTPUT (outputs/): the nine CSVs (with the agreement register), the report and extractions.db
 	$(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) $(ARGS)
+
+# The run in three stages, one at a time (each reads the previous one's folder in OUTPUT);
+# `make clean-text extract tables` writes the tables and report pages `make run` writes.
+clean-text: $(STAMP) ## Stage 1: read and clean INPUT into OUTPUT/clean/ (cleaned texts, their metadata, articles.csv; no model)
+	$(PY) -m pipeline clean --input $(INPUT) --output $(OUTPUT) $(ARGS)
+
+extract: $(STAMP) ## Stage 2: parse and extract OUTPUT/clean/ into OUTPUT/extract/ (one JSON per article; cached, with workers)
+	$(PY) -m pipeline extract --output $(OUTPUT) $(ARGS)
+
+tables: $(STAMP) ## Stage 3: the tables, reviews, register, report and copies from OUTPUT/extract/ alone (no model)
+	$(PY) -m pipeline tables --output $(OUTPUT) $(ARGS)
 
 browse: $(STAMP) ## Browse the tables in Datasette on 127.0.0.1:PORT (OUTPUT/extractions.db; runs the pipeline first if absent)
 	@test -f $(OUTPUT)/extractions.db || $(PY) -m pipeline run --input $(INPUT) --output $(OUTPUT) --format sqlite

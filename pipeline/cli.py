@@ -31,21 +31,59 @@ def cmd_run(args) -> int:
     input_path = Path(args.input or settings["run"]["input"])
     out_dir = Path(args.output or settings["run"]["output"])
     others = "keep" if args.keep_others else "drop" if args.drop_others else None
-    formats = None
-    if args.format:
-        formats = list(dict.fromkeys([*settings["output"]["formats"], *args.format]))
+    formats = _formats(args, settings)
     if args.engine:
         settings["run"]["engine"] = args.engine
     if args.scheduler:
         settings["run"]["engine"], settings["run"]["scheduler"] = "dask", args.scheduler
     summary = run(input_path, out_dir, settings, workers=args.workers, force=args.force, others=others,
                   formats=formats)
+    return _finish(summary)
+
+
+def _finish(summary, line: str | None = None) -> int:
+    """Print a run's (or a stage's) errors, warnings and summary line; its exit code."""
     for err in summary.errors:
         print(err["message"], file=sys.stderr)
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(summary.line(), file=sys.stderr)
+    print(line or summary.line(), file=sys.stderr)
     return summary.exit_code
+
+
+def cmd_clean(args) -> int:
+    from pipeline import stages
+    settings = _settings(args)
+    if args.stdout:
+        if not args.file:
+            raise PipelineError("E093", "clean --stdout", "no FILE given")
+        return stages.explain_file(Path(args.file), settings)
+    if args.file or not args.output:
+        raise PipelineError("E093", "clean", "no --output folder given (a FILE is read only with --stdout)")
+    summary = stages.clean_stage(Path(args.input or settings["run"]["input"]), Path(args.output), settings)
+    return _finish(summary, stages.stage_line(stages.CLEAN_DIR, summary, Path(args.output) / stages.CLEAN_DIR))
+
+
+def cmd_extract(args) -> int:
+    from pipeline import stages
+    settings = _settings(args)
+    out_dir = Path(args.output or settings["run"]["output"])
+    summary = stages.extract_stage(out_dir, settings, workers=args.workers, force=args.force)
+    return _finish(summary, stages.stage_line(stages.EXTRACT_DIR, summary, out_dir / stages.EXTRACT_DIR))
+
+
+def cmd_tables(args) -> int:
+    from pipeline import stages
+    settings = _settings(args)
+    out_dir = Path(args.output or settings["run"]["output"])
+    others = "keep" if args.keep_others else "drop" if args.drop_others else None
+    return _finish(stages.tables_stage(out_dir, others, _formats(args, settings), settings))
+
+
+def _formats(args, settings: dict) -> list[str] | None:
+    if not args.format:
+        return None
+    return list(dict.fromkeys([*settings["output"]["formats"], *args.format]))
 
 
 def cmd_evaluate(args) -> int:
@@ -84,7 +122,7 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for add in (_add_run, _add_evaluate, _add_train, _add_review, _add_bench):
+    for add in (_add_run, _add_stages, _add_evaluate, _add_train, _add_review, _add_bench):
         add(sub)
     return p
 
@@ -98,21 +136,57 @@ def _add_run(sub) -> None:
     r.add_argument("--output", help="folder for the tables (default: [run] output = outputs)")
     r.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
     r.add_argument("--workers", type=worker_count, help="worker processes (default: [run] workers; 0 = all cores)")
-    r.add_argument("--format", action="append", choices=["sqlite", "parquet"], metavar="{sqlite,parquet}",
-                   help="also write this copy of the tables (repeatable; added to [output] formats, "
-                        "default sqlite): parquet = outputs/parquet/<table>.parquet")
+    _add_format_and_others(r)
     r.add_argument("--force", action="store_true", help="ignore the per-article cache and process everything")
-    others = r.add_mutually_exclusive_group()
-    others.add_argument("--keep-others", action="store_true",
-                        help="the output folder holds reviewed rows of articles not in --input: keep them as they are")
-    others.add_argument("--drop-others", action="store_true",
-                        help="the output folder holds reviewed rows of articles not in --input: move them to "
-                             "review/orphans.csv")
     r.add_argument("--engine", choices=["local", "dask"], help="where parsing runs (default: [run] engine = local); "
                    "dask: a LocalCluster of --workers processes, or the cluster of --scheduler")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
                    "(implies --engine dask)")
     r.set_defaults(func=cmd_run)
+
+
+def _add_format_and_others(r) -> None:
+    """--format, --keep-others and --drop-others (run and tables)."""
+    r.add_argument("--format", action="append", choices=["sqlite", "parquet"], metavar="{sqlite,parquet}",
+                   help="also write this copy of the tables (repeatable; added to [output] formats, "
+                        "default sqlite): parquet = outputs/parquet/<table>.parquet")
+    others = r.add_mutually_exclusive_group()
+    others.add_argument("--keep-others", action="store_true",
+                        help="the output folder holds reviewed rows of articles not in the input: keep them as they are")
+    others.add_argument("--drop-others", action="store_true",
+                        help="the output folder holds reviewed rows of articles not in the input: move them to "
+                             "review/orphans.csv")
+
+
+def _add_stages(sub) -> None:
+    """The clean, extract and tables commands: `run` in three stages, one at a time."""
+    c = sub.add_parser("clean", help="stage 1: read and clean the articles into OUTPUT/clean/",
+                       description="Read and clean the articles of --input (no model): OUTPUT/clean/<id>.txt (the "
+                                   "cleaned text every offset indexes), index.json (metadata and errors) and "
+                                   "articles.csv. With FILE --stdout, print one file's cleaned text and each line "
+                                   "it dropped with the id of the rule that dropped it.")
+    c.add_argument("file", nargs="?", metavar="FILE", help="with --stdout: the file to clean and print")
+    c.add_argument("--stdout", action="store_true", help="print FILE's cleaning instead of writing a folder")
+    c.add_argument("--input", help="folder or file of articles (default: [run] input = corpus)")
+    c.add_argument("--output", help="folder of the stages and tables (OUTPUT/clean/ is written)")
+    c.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
+    c.set_defaults(func=cmd_clean)
+    e = sub.add_parser("extract", help="stage 2: extract from OUTPUT/clean/ into OUTPUT/extract/",
+                       description="Parse and extract the cleaned articles of OUTPUT/clean/ (cached per article, "
+                                   "in worker processes as `run`): OUTPUT/extract/<id>.json, one article's "
+                                   "findings (versioned), and index.json.")
+    e.add_argument("--output", help="folder of the stages and tables (default: [run] output = outputs)")
+    e.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
+    e.add_argument("--workers", type=worker_count, help="worker processes (default: [run] workers; 0 = all cores)")
+    e.add_argument("--force", action="store_true", help="ignore the per-article cache and parse everything")
+    e.set_defaults(func=cmd_extract)
+    t = sub.add_parser("tables", help="stage 3: the tables, reviews, register and report from OUTPUT/extract/",
+                       description="Write the tables, merge the analysts' reviews (reviewed/, history/), build the "
+                                   "register and the report and the copies, from OUTPUT/extract/ alone (no model).")
+    t.add_argument("--output", help="folder of the stages and tables (default: [run] output = outputs)")
+    t.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
+    _add_format_and_others(t)
+    t.set_defaults(func=cmd_tables)
 
 
 def _add_evaluate(sub) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -169,29 +170,44 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
                             "[run] workers" if workers is None else "--workers")
     formats = exports.check_formats(settings["output"]["formats"] if formats is None else formats)
     check_input(Path(input_path))
+    with locked_output(out_dir, summary):
+        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0)
+
+
+@contextmanager
+def locked_output(out_dir: Path, summary: RunSummary) -> Iterator[None]:
+    """Hold out_dir's lock (E034 when another live run holds it) with its leftovers removed."""
     files.ensure_writable(out_dir)
     lock, note = files.acquire_lock(out_dir)
     try:
         if note:
             summary.warnings.append(note)
         output.remove_leftovers(Path(out_dir))
-        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0)
+        yield
     finally:
         files.release_lock(lock)
 
 
-def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
-    previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
-    register.check(out_dir)                    # E070/E072 on the register's review: likewise
+def extract_entries(articles, out_dir: Path, settings: dict, workers: int | None, force: bool,
+                    summary: RunSummary) -> Iterator[cache_mod.Entry]:
+    """The cache Entries of articles(store) (an iterable of Article or Prepared made with the
+    run's cache), in input order, parsed by `workers` processes where the cache misses. E015
+    rows follow the errors already in summary; the cache is pruned at the end."""
     n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
-    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
-    bar = _progress(input_path, settings)
-    stream = scheduler.extract_stream(read_articles(input_path, settings, summary, store, force), settings,
-                            failures, store, n_workers, force, stats=summary)
-    for entry in stream:
+    yield from scheduler.extract_stream(articles(store), settings, failures, store, n_workers, force,
+                                        stats=summary)
+    summary.failed += len(failures)
+    summary.errors.extend(failures)
+    default_root = not str(settings["run"].get("cache_dir") or "").strip()
+    store.prune(drop_unused=default_root)
+
+
+def add_entries(out_dir: Path, tables: dict[str, list[dict]], entries, bar=None) -> None:
+    """Each entry's rows added to tables and its report page written (entries: objects with
+    key, rows (packed) and extraction, as a cache Entry)."""
+    for entry in entries:
         rows = scheduler.add_packed(tables, entry.rows)
         report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
                              lambda: report.article_html(entry.extraction, rows))
@@ -199,11 +215,29 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
             bar.update(1)
     if bar:
         bar.close()
-    summary.failed += len(failures)
-    summary.errors.extend(failures)
+
+
+def new_tables() -> dict[str, list[dict]]:
+    return {name: [] for name in TABLES}
+
+
+def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
+                others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
+    previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
+    register.check(out_dir)                    # E070/E072 on the register's review: likewise
+    tables = new_tables()
+    bar = _progress(input_path, settings)
+    entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
+                              out_dir, settings, workers, force, summary)
+    add_entries(out_dir, tables, entries, bar)
+    return write_tables(out_dir, tables, summary, previous, others, formats, t0)
+
+
+def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSummary, previous, others: str | None,
+                 formats: list[str], t0: float) -> RunSummary:
+    """The end of a run: the tables merged with the reviews (previous: output.check_reviews)
+    and written, the register built, the copies exported; summary completed."""
     tables["errors"] = summary.errors
-    default_root = not str(settings["run"].get("cache_dir") or "").strip()
-    store.prune(drop_unused=default_root)
     done = output.finalise(out_dir, tables, prev=previous, others=others)
     summary.review = done
     summary.warnings.extend(f"[E035] {w}" for w in done.get("warnings", []))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterator
 
 from pipeline.read import language as _language, pubdate
 from pipeline.errors import PipelineError
@@ -74,13 +75,17 @@ def is_boilerplate(line: str, short_words: int, rules: str = "all") -> str | Non
     return None
 
 
-def clean_lines(text: str, short_words: int, rules: str = "all") -> list[str]:
-    kept = []
+def judge_lines(text: str, short_words: int, rules: str = "all") -> Iterator[tuple[str, str | None]]:
+    """Each non-blank (whitespace-normalised) line of text with the id of the rule that drops
+    it (None: kept)."""
     for raw in text.splitlines():
         line = normalise_ws(raw)
-        if line and not is_boilerplate(line, short_words, rules):
-            kept.append(line)
-    return kept
+        if line:
+            yield line, is_boilerplate(line, short_words, rules)
+
+
+def clean_lines(text: str, short_words: int, rules: str = "all") -> list[str]:
+    return [line for line, rule in judge_lines(text, short_words, rules) if not rule]
 
 
 def guess_title(lines: list[str]) -> str:
@@ -142,18 +147,24 @@ def _from_html(raw: RawArticle, c: dict) -> tuple[str, dict]:
 MAX_CHARS = 1_000_000      # spaCy's default nlp.max_length: a longer text fails in the parser (E088)
 
 
+def body_and_rules(raw: RawArticle, settings: dict) -> tuple[str, dict, str]:
+    """(body, metadata from the HTML, line rules to apply): the content itself and "all" for
+    text; trafilatura's body and [clean] html_line_rules for HTML (E008/E010/E016)."""
+    if raw.fmt != "html":
+        return raw.content, {}, "all"
+    c = settings["clean"]
+    body, html_meta = _from_html(raw, c)
+    rules = c["html_line_rules"]
+    if rules not in LINE_RULE_SETS:
+        raise PipelineError("E016", "settings", f"[clean] html_line_rules is {rules!r}, "
+                                                f"not one of {list(LINE_RULE_SETS)}")
+    return body, html_meta, rules
+
+
 def clean(raw: RawArticle, settings: dict) -> Article:
     """RawArticle -> Article (pure). Raises PipelineError E008/E009/E010."""
     c = settings["clean"]
-    html_meta: dict = {}
-    body = raw.content
-    rules = "all"
-    if raw.fmt == "html":
-        body, html_meta = _from_html(raw, c)
-        rules = c["html_line_rules"]
-        if rules not in LINE_RULE_SETS:
-            raise PipelineError("E016", "settings", f"[clean] html_line_rules is {rules!r}, "
-                                                    f"not one of {list(LINE_RULE_SETS)}")
+    body, html_meta, rules = body_and_rules(raw, settings)
     raw_lines = body.splitlines()
     lines = clean_lines(body, c["short_line_words"], rules)
     text = "\n".join(lines)
