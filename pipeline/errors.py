@@ -52,6 +52,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E081": ("article crashed its worker", "the article killed a Dask worker twice; check its size and content, or run it with --engine local to see the error"),
     "E082": ("Dask scheduler unreachable", "check the --scheduler address and that dask-scheduler is running"),
     "E083": ("unknown engine", "use --engine local or --engine dask"),
+    "E095": ("row not found", "copy the row's ID from agreements.csv, actors.csv, dates.csv or motives.csv of that --output"),
+    "E096": ("no review tables", "run `python -m pipeline run --output DIR` first, or point --output at the folder holding the tables"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
     "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
     "E060": ("no tables to load", "give load_tables the folder a run wrote, e.g. outputs"),

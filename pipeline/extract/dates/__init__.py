@@ -66,6 +66,7 @@ class Timex:
     value: str
     kind: str                   # DATE | TIME | DURATION | SET | REF
     anchor: str = ""
+    rule: str = ""              # the rule that read it ('dates:<function>', see classify.rule_name)
 
 
 def classify(expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> tuple[str, str]:
@@ -90,6 +91,10 @@ def is_duration(expr: str) -> bool:
 
 _DATED_DAY_VALUE = re.compile(r"[\dX]{4}-\d\d-\d\d")
 _LEADING_WEEKDAY = re.compile(rf"(?i)({WEEKDAY})\b")
+
+
+# The `why` of a bare weekday dated by the one day the text pairs with it (see README, "why")
+PAIRED_WEEKDAY_RULE = "dates:paired_weekday"
 
 
 def _paired_weekdays(found: list[Timex], text: str) -> dict[int, str]:
@@ -143,7 +148,8 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
         if sent is None:
             continue
         expr = text[s:e]
-        kind, value = classifier.classify(expr, anchor, tense(doc, s, e), ref)
+        when = tense(doc, s, e)
+        kind, value, rule = classifier.read(expr, anchor, when, ref)
         if not kind or not value:
             split = parts(text, s, e) if not _OLD.search(expr) else []
             if len(split) > 1:
@@ -155,7 +161,7 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             kind = "REF"
         relative = not _FOUR_DIGITS.search(expr)
         used = anchor if kind in CALENDAR_KINDS and relative and anchor else ""
-        out.append(Timex(sent.n, s, e, expr, value, kind, used))
+        out.append(Timex(sent.n, s, e, expr, value, kind, used, rule))
         if kind in CALENDAR_KINDS and value[:4].isdigit() and not _derived_from_ref(expr):
             ref = value[:10]
     if not anchor:
@@ -164,7 +170,8 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             m = _BARE_WEEKDAY.fullmatch(t.text)
             if t.value.startswith("XXXX-XX-XX") and m and weekday_index(m[1]) in paired:
                 value = paired[weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
-                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
+                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "",
+                               t.rule + " " + PAIRED_WEEKDAY_RULE)
     return out
 
 
@@ -196,7 +203,7 @@ def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier
     for t in calendar_only(find(doc, sents, anchor, classifier)):
         value = table_value(t.value)
         if value:
-            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
+            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor, why=t.rule.split()))
     return out
 
 
