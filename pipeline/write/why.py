@@ -133,6 +133,14 @@ def explain_lines(table: str, row: dict, sentences: dict[str, dict]) -> list[str
         s = sentences.get(row.get("sentence_id", ""))
         if s:
             lines.append(f"sentence {s['sentence_id']}: {_mark(s, int(row['char_start']), int(row['char_end']))}")
+    elif table == "agreements":
+        n = (row.get("source_link") or "").rpartition("#s")[2]
+        s = sentences.get(f"{aid}:{n}")
+        if s:
+            shown = _mark_words(s["text"], row.get("name", ""))
+            if "[[" not in shown and row.get("acronym"):
+                shown = _mark_words(s["text"], row["acronym"])
+            lines.append(f"evidence sentence {s['sentence_id']}: {shown}")
     elif table == "actors":
         first = split_why(row.get("sentence_ids", "").replace("; ", ";"))
         s = sentences.get(first[0]) if first else None
@@ -156,7 +164,6 @@ def explain_lines(table: str, row: dict, sentences: dict[str, dict]) -> list[str
             s = sentences.get(f"{aid}:{n}")
             if s:
                 lines.append(f"     in sentence {s['sentence_id']}: {_mark_words(s['text'], words)}")
-        lines.append(f"     evidence: {row.get('evidence', '')}")
     else:
         for i, w in enumerate(why, start=1):
             lines.append(f"  {i}. {describe(w)}")

@@ -15,6 +15,7 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     STRONG,
     _fold,
+    catalogue,
     kind_of,
     title_name,
 )
@@ -55,6 +56,11 @@ def _compatible(a: list[str], b: list[str]) -> bool:
 NEW_INSTRUMENT_RULE = "agreements:new_instrument"   # 'negotiate a new deal' after one ended: proposed
 PRIOR_LIST_RULE = "agreements:prior_list"           # 'the third such pact, after X and Y': existing rows
 NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
+
+
+@lru_cache(maxsize=1)
+def _catalogue_ids() -> frozenset[str]:
+    return frozenset(row["id"] for row in catalogue())
 
 
 def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
@@ -524,7 +530,8 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         status_date=status_date, sentence_ns=ns,
         evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
         mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits],
-        why=list(dict.fromkeys([*(hit_rule(h) for h, _n in inst.hits), *([by] if by and status_cue else [])])),
+        why=list(dict.fromkeys([*([inst.key] if inst.key in _catalogue_ids() else []),
+                                *(hit_rule(h) for h, _n in inst.hits), *([by] if by and status_cue else [])])),
         status_cue=status_cue)
 
 
