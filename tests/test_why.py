@@ -15,7 +15,13 @@ from pipeline.extract.dates.classify import Classifier
 from pipeline.extract.dates.vocabulary import Vocabulary
 from pipeline.schemas import REVIEW_TABLES, TABLES
 from pipeline.write import csvio, review
-from pipeline.write.why import RULE_NAMES, dates_rule_names, known_ids, resource_ids, rule_counts, split_why
+from pipeline.write.why import (
+    RULE_NAMES,
+    dates_rule_names,
+    known_ids,
+    resource_ids,
+    split_why,
+)
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 README = PACKAGE.parent / "README.md"
