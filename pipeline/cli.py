@@ -122,7 +122,7 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for add in (_add_run, _add_stages, _add_evaluate, _add_train, _add_review, _add_bench):
+    for add in (_add_run, _add_stages, _add_evaluate, _add_train, _add_review, _add_explain, _add_bench):
         add(sub)
     return p
 
@@ -243,6 +243,11 @@ def _add_review(sub) -> None:
     pe.add_argument("--table", required=True, choices=REVIEW_TABLES)
     pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     pe.set_defaults(func=cmd_review)
+    ru = rv_sub.add_parser("rules", help="per rule id in `why`: rows produced, accepted, rejected, edited",
+                           description="Count, per id in the why column of the review tables, the rows it produced "
+                                       "and the analysts' decisions on them; the most rejected first.")
+    ru.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
+    ru.set_defaults(func=cmd_review_rules)
 
     rg = sub.add_parser("register", help="rebuild the agreement register from the tables",
                         description="Rebuild register.csv (one row per real agreement across the articles), "
@@ -251,6 +256,17 @@ def _add_review(sub) -> None:
                                     "No NLP; `run` does this at its end.")
     rg.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
     rg.set_defaults(func=cmd_register)
+
+
+def _add_explain(sub) -> None:
+    """The explain command."""
+    ex = sub.add_parser("explain", help="why a row exists: its sentence and the chain of decisions",
+                        description="Print a row of agreements, actors, dates or motives, its sentence with the "
+                                    "span marked, and the rules, catalogue entries and cues (the why column) "
+                                    "that produced it and set its status, in words.")
+    ex.add_argument("row_id", metavar="ROW_ID", help="agreement_id, actor_id, date_id or motive_id")
+    ex.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
+    ex.set_defaults(func=cmd_explain)
 
 
 def _add_bench(sub) -> None:
@@ -274,6 +290,16 @@ def _add_bench(sub) -> None:
 def cmd_review(args) -> int:
     from pipeline.write import review
     return review.cli(args)
+
+
+def cmd_review_rules(args) -> int:
+    from pipeline.write import why
+    return why.cli_rules(args)
+
+
+def cmd_explain(args) -> int:
+    from pipeline.write import why
+    return why.cli_explain(args)
 
 
 def cmd_train(args) -> int:

@@ -56,6 +56,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E091": ("stage index unreadable", "run the stage that writes it again"),
     "E092": ("stage artifact missing or damaged", "run the stage that writes it again"),
     "E093": ("clean needs an output", "give --output DIR, or FILE --stdout to print one file's cleaning"),
+    "E095": ("row not found", "copy the row's ID from agreements.csv, actors.csv, dates.csv or motives.csv of that --output"),
+    "E096": ("no review tables", "run `python -m pipeline run --output DIR` first, or point --output at the folder holding the tables"),
     "E050": ("resource file invalid", "fix the data file under pipeline/resources/"),
     "E051": ("benchmark extra not installed", "install it with `pip install -e \".[bench]\"` (make setup does)"),
     "E056": ("unknown dates mode", "set [dates] mode to \"calendar\" or \"timeml\" in pipeline/settings.toml"),

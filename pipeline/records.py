@@ -67,6 +67,7 @@ class ActorFinding:
     country: str = ""
     role: str = ""
     mentions: list[Mention] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)    # ids of the rules and entries that produced it
 
     @property
     def aliases(self) -> list[str]:
@@ -85,6 +86,7 @@ class DateFinding:
     text: str
     value: str                  # TIMEX3-style
     anchor: str = ""
+    why: list[str] = field(default_factory=list)    # the rule that read it (dates:<rule function>)
 
 
 @dataclass
@@ -99,6 +101,8 @@ class AgreementFinding:
     evidence_n: int = 0         # sentence that best supports name + parties + status
     confidence: float = 0.5
     mentions: list[Mention] = field(default_factory=list)   # spans naming it (for the report)
+    why: list[str] = field(default_factory=list)    # catalogue ids / rule names of its mentions, its status cue
+    status_cue: str = ""        # what set the status: '<cue id> <words> @<start>-<end>' or a rule name
 
 
 @dataclass
@@ -111,6 +115,7 @@ class MotiveFinding:
     agreement: str = ""
     actor: str = ""
     agreement_n: int = -1   # index of the linked agreement in Extraction.agreements (-1: none)
+    why: list[str] = field(default_factory=list)    # cue ids, or learned:motive_classifier
 
 
 @dataclass

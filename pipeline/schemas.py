@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 REVIEW_COLUMNS = ["review_status", "reviewer", "review_note", "source_link"]
+# Why a finding exists (README, "why"): `; `-joined ids of the resource rows and rule names that made
+# it, and for agreements what set the status; the pipeline's own, refreshed on every run.
+WHY_COLUMNS = ("why", "status_cue")
 REVIEW_STATUSES = ("pending", "accepted", "rejected", "edited", "added")
 AGREEMENT_STATUSES = ("proposed", "under_negotiation", "signed", "ratified", "in_force",
                       "suspended", "terminated", "existing", "unspecified")
@@ -51,7 +54,7 @@ SENTENCES = Schema("sentences", ["sentence_id", "article_id", "n", "char_start",
 
 AGREEMENTS = Schema("agreements", [
     "agreement_id", "article_id", "name", "acronym", "kind", "parties", "status", "status_date",
-    "sentence_ids", "evidence", "confidence", *REVIEW_COLUMNS,
+    "sentence_ids", "evidence", "confidence", *REVIEW_COLUMNS, "why", "status_cue",
 ], key="agreement_id", required=("agreement_id", "article_id", "name"), reviewable=True,
     id_prefix="ag", summary_columns=("name", "acronym", "status"), display_name="agreements",
     enums={"status": AGREEMENT_STATUSES},
@@ -59,21 +62,21 @@ AGREEMENTS = Schema("agreements", [
 
 ACTORS = Schema("actors", [
     "actor_id", "article_id", "name", "type", "country", "role", "aliases", "n_mentions",
-    "sentence_ids", *REVIEW_COLUMNS,
+    "sentence_ids", *REVIEW_COLUMNS, "why",
 ], key="actor_id", required=("actor_id", "article_id", "name", "type"), reviewable=True,
     id_prefix="ac", summary_columns=("name", "type"), display_name="actors",
     enums={"type": ACTOR_TYPES})
 
 DATES = Schema("dates", [
     "date_id", "article_id", "sentence_id", "char_start", "char_end", "text", "value", "anchor",
-    *REVIEW_COLUMNS,
+    *REVIEW_COLUMNS, "why",
 ], key="date_id", required=("date_id", "article_id", "text"), reviewable=True,
     id_prefix="dt", summary_columns=("text", "value"), display_name="dates",
     patterns={"value": TIMEX_VALUE})
 
 MOTIVES = Schema("motives", [
     "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
-    "agreement", "actor", *REVIEW_COLUMNS, "agreement_id",
+    "agreement", "actor", *REVIEW_COLUMNS, "agreement_id", "why",
 ], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True,
     id_prefix="mo", summary_columns=("text",), display_name="motives")
 
@@ -150,7 +153,7 @@ def validate(schema: Schema, rows: list[dict]) -> None:
 # or `2024-W12` are not timestamps (pipeline.frames.to_timestamp converts the full dates).
 INTEGER_COLUMNS = frozenset({"n", "char_start", "char_end", "n_sentences", "n_mentions", "line", "n_articles"})
 FLOAT_COLUMNS = frozenset({"confidence"})
-LIST_COLUMNS = frozenset({"parties", "sentence_ids", "aliases", "agreement_ids"})   # `; `-joined cells
+LIST_COLUMNS = frozenset({"parties", "sentence_ids", "aliases", "agreement_ids", "why"})   # `; `-joined cells
 LIST_SEPARATOR = "; "
 
 

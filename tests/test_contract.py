@@ -111,7 +111,7 @@ def _cleaned_texts(corpus, settings):
 def test_contract_motives_end_with_agreement_id_after_the_review_columns(run_dir):
     _, out, _ = run_dir
     header = (out / "motives.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
-    assert header[-5:] == ["review_status", "reviewer", "review_note", "source_link", "agreement_id"]
+    assert header[-6:] == ["review_status", "reviewer", "review_note", "source_link", "agreement_id", "why"]
 
 
 def test_contract_motive_agreement_ids_name_an_agreement_row_of_the_same_article(run_dir):

@@ -740,17 +740,18 @@ def _sim_tables(state: dict[str, int]) -> dict[str, list[dict]]:
                                          "name": f"Pact {aid} {i}", "acronym": "", "kind": "defense",
                                          "parties": "Chile; Japan", "status": "signed", "status_date": "",
                                          "sentence_ids": sid, "evidence": f"Evidence {i}.", "confidence": "0.9",
-                                         **rv})
+                                         **rv, "why": "AG001; SC010", "status_cue": f'SC010: "signed" (sentence {i})'})
             tables["actors"].append({"actor_id": stable_id("ac", aid, sha, i), "article_id": aid,
                                      "name": f"Actor {aid} {i}", "type": "state", "country": "", "role": "",
-                                     "aliases": "", "n_mentions": "1", "sentence_ids": sid, **rv})
+                                     "aliases": "", "n_mentions": "1", "sentence_ids": sid, **rv, "why": "ST001"})
             tables["dates"].append({"date_id": stable_id("dt", aid, sha, i), "article_id": aid,
                                     "sentence_id": sid, "char_start": str(10 * i), "char_end": str(10 * i + 5),
-                                    "text": f"May {i + 1}", "value": f"2024-05-0{i + 1}", "anchor": "", **rv})
+                                    "text": f"May {i + 1}", "value": f"2024-05-0{i + 1}", "anchor": "", **rv,
+                                    "why": "dates:month_day"})
             tables["motives"].append({"motive_id": stable_id("mo", aid, sha, i), "article_id": aid,
                                       "sentence_id": sid, "char_start": "0", "char_end": "9",
                                       "text": f"to deter {aid} {i}", "cue": "to", "agreement": "",
-                                      "actor": "", **rv, "agreement_id": ""})
+                                      "actor": "", **rv, "agreement_id": "", "why": "MC002"})
     return tables
 
 

@@ -11,8 +11,10 @@ SPEC_COLUMNS = {
     "motives": "motive_id article_id sentence_id char_start char_end text cue agreement actor",
     "errors": "path line code message",
 }
-# Columns the contract adds after the review columns (TABLES.md: motives end with agreement_id).
-AFTER_REVIEW = {"motives": ["agreement_id"]}
+# Columns the contract adds after the review columns (TABLES.md: motives end with agreement_id; then
+# every review table ends with `why`, agreements with `why, status_cue`: README, "Why a row exists").
+AFTER_REVIEW = {"motives": ["agreement_id", "why"], "agreements": ["why", "status_cue"], "actors": ["why"],
+                "dates": ["why"]}
 
 
 @pytest.mark.parametrize("table", sorted(SPEC_COLUMNS))

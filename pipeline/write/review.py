@@ -22,7 +22,7 @@ from pipeline.write.tables import stable_id
 from pipeline.write import csvio
 
 ANALYST_COLUMNS = ("review_status", "reviewer", "review_note")
-PIPELINE_ONLY = ("source_link",)             # refreshed even for edited rows
+PIPELINE_ONLY = ("source_link", "why", "status_cue")             # refreshed even for edited rows
 VETTED = ("accepted", "edited", "added")     # what outputs/reviewed/ holds
 ORPHAN_COLUMNS = ["table", "row_id", "article_id", "reason", "orphaned_run", "review_status",
                   "reviewer", "review_note", "summary", "source_link", "row_json"]
@@ -492,7 +492,7 @@ def apply_pending_file(table: str, main: list[dict], focused: list[dict],
         if not is_reviewed(row):
             continue
         rid = (row.get(key) or "").strip()
-        row = {k: v for k, v in row.items() if k != "source_link"}
+        row = {k: v for k, v in row.items() if k not in PIPELINE_ONLY}
         if rid and rid in index:
             i = index[rid]
             if not is_reviewed(out[i]):

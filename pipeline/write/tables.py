@@ -50,6 +50,12 @@ def _review(link_base: str, n: int) -> dict:
     return {"review_status": "pending", "reviewer": "", "review_note": "", "source_link": f"{link_base}{n}"}
 
 
+def _why(finding) -> str:
+    """The `why` cell: the finding's ids in the order they were found, `; `-joined (a finding
+    pickled before the field existed has none)."""
+    return "; ".join(dict.fromkeys(getattr(finding, "why", None) or ()))
+
+
 def rows_for(ex: Extraction) -> dict[str, list[dict]]:
     """All table rows for one article (errors excluded)."""
     a = ex.article
@@ -73,26 +79,26 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             "parties": join_list(ag.parties), "status": ag.status, "status_date": ag.status_date,
             "sentence_ids": join_list(sid(n) for n in ag.sentence_ns),
             "evidence": ex.sentences[ag.evidence_n].text, "confidence": f"{ag.confidence:.2f}",
-            **_review(link, ag.evidence_n)})
+            **_review(link, ag.evidence_n), "why": _why(ag), "status_cue": getattr(ag, "status_cue", "")})
     for ac in ex.actors:
         out["actors"].append({
             "actor_id": stable_id(ACTORS.id_prefix, aid, sha, ac.name, ac.type), "article_id": aid,
             "name": ac.name, "type": ac.type, "country": ac.country, "role": ac.role,
             "aliases": join_list(ac.aliases), "n_mentions": len(ac.mentions),
             "sentence_ids": join_list(sid(n) for n in ac.sentence_ns),
-            **_review(link, ac.sentence_ns[0] if ac.sentence_ns else 0)})
+            **_review(link, ac.sentence_ns[0] if ac.sentence_ns else 0), "why": _why(ac)})
     for d in ex.dates:
         out["dates"].append({
             "date_id": stable_id(DATES.id_prefix, aid, sha, d.start, d.end), "article_id": aid,
             "sentence_id": sid(d.sentence_n), "char_start": d.start, "char_end": d.end,
-            "text": d.text, "value": d.value, "anchor": d.anchor, **_review(link, d.sentence_n)})
+            "text": d.text, "value": d.value, "anchor": d.anchor, **_review(link, d.sentence_n), "why": _why(d)})
     for m in ex.motives:
         out["motives"].append({
             "motive_id": stable_id(MOTIVES.id_prefix, aid, sha, m.start, m.end, m.agreement), "article_id": aid,
             "sentence_id": sid(m.sentence_n), "char_start": m.start, "char_end": m.end,
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
             **_review(link, m.sentence_n),
-            "agreement_id": ag_ids[m.agreement_n] if 0 <= m.agreement_n < len(ag_ids) else ""})
+            "agreement_id": ag_ids[m.agreement_n] if 0 <= m.agreement_n < len(ag_ids) else "", "why": _why(m)})
     return out
 
 

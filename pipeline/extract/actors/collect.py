@@ -26,6 +26,14 @@ from pipeline.extract.actors.states import (
 from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.records import ActorFinding, Mention, Sentence
 
+# Names of the rules in code that find actors, for the `why` column (README, "why"); a catalogue
+# match is named by its states.jsonl / organizations.jsonl id instead.
+PYCOUNTRY_STATE = "actors:pycountry_state"     # a state known from pycountry, not from states.jsonl
+STATE_BODY = "actors:state_body"               # 'the Japanese Defence Ministry' (a state + a body word)
+ORG_ENTITY = "actors:org_entity"               # a spaCy ORG entity kept as an organisation
+PERSON_ENTITY = "actors:person_entity"         # a spaCy PERSON entity
+PERSON_IN_ORG = "actors:person_in_org"         # a person the model tagged ORG, after a title
+
 
 class Collector:
     """The findings of one article so far, merged under a key (an organisation's org_key, a
@@ -44,7 +52,8 @@ class Collector:
         return any(a <= start < b for a, b in self.credits)
 
     def add(self, name: str, kind: str, start: int, end: int, country: str = "", role: str = "",
-            actor: bool = True, key: str | None = None) -> None:
+            actor: bool = True, key: str | None = None, why: str = "") -> None:
+        """why: the catalogue id or rule name (README, "why") that found this mention."""
         sent = sentence_at(self.sents, start)
         if sent is None or not name or any(s < end and start < e for s, e in self.taken):
             return
@@ -56,6 +65,8 @@ class Collector:
         finding.country = finding.country or country
         finding.role = finding.role or role
         finding.mentions.append(Mention(start, end, self.text[start:end], sent.n))
+        if why and why not in finding.why:
+            finding.why.append(why)
         self.actor_use[k] = self.actor_use.get(k, False) or actor
 
     def actors(self) -> list[ActorFinding]:
@@ -75,12 +86,13 @@ def add_catalogue_orgs(c: Collector) -> None:
             continue
         unit_end = orgs.qualified_org_end(gz, text, e)
         if unit_end:                                # 'OSCE Minsk Group': a named unit, as written
-            c.add(text[s:unit_end], "organization", s, unit_end, country)
+            c.add(text[s:unit_end], "organization", s, unit_end, country,
+                  why=gz.entry_ids.get(("organization", name), ORG_ENTITY))
             continue
         venue = ((name in gz.seat_names and not orgs.acts_as_subject(c.doc, s, e, text))
                  or gz.cue_regex("event_words", r"^\s+(?:{alt})\b", 0).search(text[e:e + 20]))
         c.add(orgs.as_written(m.group(1), name), "organization", s, e, country, actor=not venue,
-              key=orgs.org_key(name))
+              key=orgs.org_key(name), why=gz.entry_ids.get(("organization", name), ORG_ENTITY))
 
 
 def add_state_bodies(c: Collector) -> None:
@@ -88,7 +100,8 @@ def add_state_bodies(c: Collector) -> None:
         body = orgs.state_body(c.gz, c.doc, m)
         if body:
             canonical = c.gz.canonical_state(m.group(1)) or ""
-            c.add(body, "organization", m.start(), m.end(), canonical, key=f"{canonical}|{m.group(2).lower()}")
+            c.add(body, "organization", m.start(), m.end(), canonical, key=f"{canonical}|{m.group(2).lower()}",
+                  why=STATE_BODY)
 
 
 def add_states(c: Collector) -> None:
@@ -99,7 +112,8 @@ def add_states(c: Collector) -> None:
     for start, end, _surface, canonical in states:
         if not c.in_credit(start, end):
             actor = not location_use(c.gz, c.doc, c.text, start, end, state_ends)
-            c.add(canonical, "state", start, end, actor=actor)
+            c.add(canonical, "state", start, end, actor=actor,
+                  why=c.gz.entry_ids.get(("state", canonical), PYCOUNTRY_STATE))
 
 
 @dataclass(frozen=True)
@@ -196,7 +210,8 @@ def _add_org_entity(c: Collector, ctx: _Context, ent: Span, sent: Sentence, s: i
         name = gz.org_index.get(long, (long,))[0]
     if name != raw and (orgs.non_actor_head(gz, name) or name.lower() in ctx.skip):
         return
-    c.add(name, "organization", s, e, orgs.org_country(gz, name))
+    c.add(name, "organization", s, e, orgs.org_country(gz, name),
+          why=gz.entry_ids.get(("organization", name), ORG_ENTITY))
 
 
 def _add_person_in_org(c: Collector, sent: Sentence, s: int, e: int, raw: str, name: str) -> bool:
@@ -207,17 +222,17 @@ def _add_person_in_org(c: Collector, sent: Sentence, s: int, e: int, raw: str, n
     if person and not orgs.non_actor_head(gz, person.group(1)):
         p_start = s + person.start(1)
         role, country = people.role_before(gz, text, sent.start, p_start)
-        c.add(person.group(1).strip(), "person", p_start, e, country, role)
+        c.add(person.group(1).strip(), "person", p_start, e, country, role, why=PERSON_IN_ORG)
         return True
     lead = gz.state_led_name_regex.match(raw)
     if lead and gz.cue_regex("titles", r"\b(?:{alt})\s+(?:of|for)\s+(?:the\s+)?$", 0).search(text[max(0, s - 40):s]):
         role, _country = people.role_before(gz, text, sent.start, s)
         c.add(lead.group(2).strip(), "person", s + lead.start(2), e, gz.state_index[lead.group(1)],
-              re.sub(r"\s+(?:of|for)(?:\s+the)?$", "", role))
+              re.sub(r"\s+(?:of|for)(?:\s+the)?$", "", role), why=PERSON_IN_ORG)
         return True
     if gz.cue_regex("titles", r"(?:^|[\s(])(?:{alt})\.?\s+$", 0).search(text[max(0, s - 40):s]):
         role, country = people.role_before(gz, text, sent.start, s)
-        c.add(people.strip_honorifics(gz, name), "person", s, e, country, role)
+        c.add(people.strip_honorifics(gz, name), "person", s, e, country, role, why=PERSON_IN_ORG)
         return True
     return False
 
@@ -242,4 +257,4 @@ def _add_person_entity(c: Collector, ctx: _Context, sent: Sentence, s: int, e: i
         role, country = people.role_after(gz, text, e, sent.end)
     if not role:
         role, country = ctx.distributive.get(person, ("", ""))
-    c.add(person, "person", s, e, country, role)
+    c.add(person, "person", s, e, country, role, why=PERSON_ENTITY)

@@ -239,6 +239,13 @@ class Gazetteer:
         return idx
 
     @cached_property
+    def entry_ids(self) -> dict[tuple[str, str], str]:
+        """(type, canonical name) -> the id of its states.jsonl / organizations.jsonl row."""
+        out = {("state", r["name"]): r["id"] for r in self.state_rows if r.get("id")}
+        out.update({("organization", r["name"]): r["id"] for r in self.org_rows if r.get("id")})
+        return out
+
+    @cached_property
     def seat_names(self) -> frozenset[str]:
         """Seats of government ('the Kremlin', 'the White House'): actors unless only a venue."""
         return frozenset(r["name"] for r in self.org_rows if r.get("seat"))

@@ -181,6 +181,7 @@ def merge_people(actors: list[ActorFinding], links: list[tuple[str, str]] | None
         dst.mentions.sort(key=lambda m: m.start)
         dst.role = dst.role or src.role
         dst.country = dst.country or src.country
+        dst.why.extend(w for w in src.why if w not in dst.why)
         absorbed.add(id(src))
 
     for alias, real in links or []:

@@ -79,6 +79,7 @@ from pipeline.extract.agreements.status import (
     governing_verbs,
     status_at,
     status_cue_at,
+    status_cue_read,
 )
 from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Sentence
@@ -87,6 +88,10 @@ __all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPA
            "STATUS_RANK", "STRONG", "SUBJECT_TRUCE", "TRUCE_WORDS", "Stage", "catalogue", "clause_window",
            "cue_matches", "cue_starts", "extract", "find_mentions", "governing_verbs", "kind_of", "modal_rows",
            "party_index", "role_parties", "status_at", "status_cue_at", "status_cues", "title_name"]
+
+
+# Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
+PROSPECT_RULE = "agreements:prospect"       # 'a potential agreement on ...': at least proposed
 
 
 def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, idx: _PartyIndex,
@@ -105,12 +110,12 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
             clause = clause_window(span) if span is not None else (sent.start, sent.end)
         lo, hi = max(lo, clause[0]), min(hi, clause[1])
         tied = governing_verbs(span) if span is not None else ()
-        h.status, c_s, c_e = status_cue_at(text, lo, hi, h.start, h.end, context_lo=sent.start,
-                                           others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
-                                           tied=tied, span=span)
+        h.status, c_s, c_e, h.cue_id = status_cue_read(text, lo, hi, h.start, h.end, context_lo=sent.start,
+                                             others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
+                                             tied=tied, span=span)
         h.cue = (c_s, c_e)
         if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:
-            h.status = "proposed"
+            h.status, h.cue_id = "proposed", PROSPECT_RULE
         with_list: list[str] = []
         parties = role_parties(span, idx, text, with_list, topics) if span is not None else []
         h.with_list = [p for p in with_list if p not in prior]

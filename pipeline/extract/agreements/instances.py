@@ -15,10 +15,11 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     STRONG,
     _fold,
+    catalogue,
     kind_of,
     title_name,
 )
-from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.mentions import _Hit, hit_rule
 from pipeline.extract.agreements.parties import _PartyIndex, _unique, written_members
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import AgreementFinding, DateFinding, Mention, Sentence
@@ -42,12 +43,24 @@ class _Instance:
     evidence_rank: tuple = ()
     last: int = 0
     from_list: bool = False     # opened by "the third such agreement, after X and Y"
+    status_by: tuple[str, int, int, int] = ("", -1, -1, -1)  # what set status: (cue id or rule, cue start, end, sentence)
 
 
 def _compatible(a: list[str], b: list[str]) -> bool:
     sa, sb = set(a), set(b)
     return not sa or not sb or sa <= sb or sb <= sa
 
+
+
+# Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
+NEW_INSTRUMENT_RULE = "agreements:new_instrument"   # 'negotiate a new deal' after one ended: proposed
+PRIOR_LIST_RULE = "agreements:prior_list"           # 'the third such pact, after X and Y': existing rows
+NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
+
+
+@lru_cache(maxsize=1)
+def _catalogue_ids() -> frozenset[str]:
+    return frozenset(row["id"] for row in catalogue())
 
 
 def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
@@ -61,8 +74,10 @@ def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
         g = out[key]
         g.sentence_ns = sorted(set(g.sentence_ns) | set(f.sentence_ns))
         g.mentions += f.mentions
+        g.why += [w for w in f.why if w not in g.why]
         if STATUS_RANK[f.status] > STATUS_RANK[g.status]:
             g.status, g.status_date, g.evidence_n = f.status, f.status_date, f.evidence_n
+            g.status_cue = f.status_cue
     return list(out.values())
 
 
@@ -98,7 +113,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             h.parties = h.parties or list(target.parties)
             h.party_source = h.party_source or "inherited"
             if STATUS_RANK[h.status] < STATUS_RANK["proposed"] or h.status in STRONG:
-                h.status = "proposed"
+                h.status, h.cue_id = "proposed", NEW_INSTRUMENT_RULE
             h.source = "generic"
     else:
         key, name, acronym, kind = h.key, h.name, h.acronym, h.kind
@@ -279,6 +294,7 @@ def _attach(inst: _Instance, h: _Hit, n: int, status: str | None = None) -> None
     rank = (STATUS_RANK[st], len(h.parties), -n)
     if STATUS_RANK[st] > STATUS_RANK[inst.status]:
         inst.status = st
+        inst.status_by = (PRIOR_LIST_RULE, -1, -1, n) if status else (h.cue_id, *h.cue, n)
     if not inst.evidence_rank or rank > inst.evidence_rank:
         inst.evidence_rank, inst.evidence_n = rank, n
 
@@ -293,7 +309,7 @@ def _merge(into: _Instance, other: _Instance) -> None:
     if len(other.parties) > len(into.parties) and _compatible(into.parties, other.parties):
         into.parties, into.party_source = other.parties, other.party_source
     if STATUS_RANK[other.status] > STATUS_RANK[into.status]:
-        into.status = other.status
+        into.status, into.status_by = other.status, other.status_by
     if other.evidence_rank > into.evidence_rank:
         into.evidence_rank, into.evidence_n = other.evidence_rank, other.evidence_n
 
@@ -498,6 +514,8 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
                 status_date = ds[0]
     parties = [p for p in inst.parties if not (_fold(name) in _fold(p) and _fold(name) != _fold(p))]
     status = inst.status
+    by, cs, ce, by_n = inst.status_by
+    status_cue = f'{by}: "{text[cs:ce]}" (sentence {by_n})' if ":" not in by and cs >= 0 and text else by
     if status == "restored":
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
@@ -505,12 +523,16 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     elif status == "unspecified" and inst.source in ("catalogue", "named") and not inst.from_list \
             and not any(h.plural for h, _n in inst.hits):
         status = "existing"         # a named agreement mentioned with no status asserted: it exists
+        status_cue = NAMED_EXISTS_RULE
     return AgreementFinding(
         name=name, acronym=inst.acronym, kind=inst.kind if inst.kind in KINDS else "other",
         parties=sorted(parties), status=status,
         status_date=status_date, sentence_ns=ns,
         evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
-        mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits])
+        mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits],
+        why=list(dict.fromkeys([*([inst.key] if inst.key in _catalogue_ids() else []),
+                                *(hit_rule(h) for h, _n in inst.hits), *([by] if by and status_cue else [])])),
+        status_cue=status_cue)
 
 
 def _calendar(value: str) -> bool:

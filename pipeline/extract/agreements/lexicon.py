@@ -137,6 +137,12 @@ def status_cues() -> tuple[tuple[str, str, regex.Pattern, int], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def status_cue_ids() -> tuple[str, ...]:
+    """The id of each row of status_cues(), in the same order."""
+    return tuple(row["id"] for row in load_jsonl("status_cues.jsonl"))
+
+
 def _cue_union() -> str:
     return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
 

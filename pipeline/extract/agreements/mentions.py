@@ -73,7 +73,17 @@ class _Hit:
     also: bool = False          # "..., and another on X": in the clause of the hit before it
     definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
+    rule: str = ""              # the catalogue id it came from ('' for other sources: see hit_rule)
+    cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
 
+
+
+def hit_rule(h: _Hit) -> str:
+    """The id that names where a mention came from, for the `why` column: its catalogue entry's id,
+    else agreements:<source> (named, generic, described, anaphor, indefinite; README, "why")."""
+    if h.rule:
+        return h.rule
+    return "agreements:described" if h.key.startswith("described:") else f"agreements:{h.source}"
 
 
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -96,7 +106,8 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
             # "a memorandum of understanding on the Harbour Link": named by its topic
             name = title_name(row["name"] + tail.group(0))
             hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
-                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named"))
+                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named",
+                             rule=row["id"]))
             continue
         topical = _topic_hits(row, text, m.start(), m.end()) if row.get("topic_tail") and m.end() == m.end(1) else []
         if topical:
@@ -129,7 +140,7 @@ def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
         if hits:
             lo = m.start("lead")
         hits.append(_Hit(lo, m.start("topic") + kept.end(), "named:" + _fold(name), name, "",
-                         kind if kind != "other" else row["kind"], "named", also=bool(hits)))
+                         kind if kind != "other" else row["kind"], "named", also=bool(hits), rule=row["id"]))
         stop = SENTENCE_STOP.search(text, hits[-1].end)
         nxt = ANOTHER_TOPIC.search(text, hits[-1].end, stop.start() if stop else len(text))
         if nxt is None:
@@ -154,7 +165,7 @@ def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
     generic = bool(row.get("generic"))
     return _Hit(start, end, row["id"], row["name"], row.get("acronym", ""), row["kind"],
                 "generic" if generic else "catalogue", tuple(row.get("parties", [])),
-                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural)
+                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural, rule=row["id"])
 
 
 def _title_case_names(text: str, add, defined: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     cue_starts,
     modal_rows,
+    status_cue_ids,
     status_cues,
 )
 from pipeline.extract.agreements.mentions import _Hit
@@ -30,20 +31,27 @@ def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: in
 def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
                   context_lo: int | None = None, others: tuple[int, ...] = (),
                   tied: tuple[tuple[int, int], ...] = (), span: Span | None = None) -> tuple[str, int, int]:
-    """status_at with the character span of the cue that gave it ((status, -1, -1) when none).
+    """status_at with the character span of the cue that gave it ((status, -1, -1) when none)."""
+    return status_cue_read(text, lo, hi, m_start, m_end, context_lo, others, tied, span)[:3]
+
+
+def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
+                    context_lo: int | None = None, others: tuple[int, ...] = (),
+                    tied: tuple[tuple[int, int], ...] = (), span: Span | None = None) -> tuple[str, int, int, str]:
+    """status_cue_at plus the id of the status_cues.jsonl row of the cue ('' when none).
     tied: spans of words syntactically tied to the mention (its governing verbs): a cue there
     counts whatever its distance from the mention. span: the mention in the parse, when there is
     one: a cue verb is then read on its dependency path (see cue_reading)."""
-    best, best_at = "unspecified", (-1, -1)
+    best, best_at, best_id = "unspecified", (-1, -1), ""
     window = text[lo:hi]
     starts = cue_starts(window)
     if not starts:
-        return best, -1, -1
+        return best, -1, -1, ""
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
     modals = modal_rows()
     conditions = [pat for typ, _eff, pat, _near in status_cues() if typ == "condition"]
-    for typ, status, pat, near in status_cues():
+    for (typ, status, pat, near), cue_id in zip(status_cues(), status_cue_ids()):
         if typ != "cue":
             continue
         for m in cue_matches(pat, window, starts):
@@ -63,8 +71,8 @@ def status_cue_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end
             if span is not None:
                 got = cue_reading(span, cs, ce, got)
             if STATUS_RANK[got] > STATUS_RANK[best]:
-                best, best_at = got, (cs, ce)
-    return best, best_at[0], best_at[1]
+                best, best_at, best_id = got, (cs, ce), cue_id
+    return best, best_at[0], best_at[1], best_id
 
 
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",

@@ -69,6 +69,7 @@ class Timex:
     value: str
     kind: str                   # DATE | TIME | DURATION | SET | REF
     anchor: str = ""
+    rule: str = ""              # the rule that read it ('dates:<function>', see classify.rule_name)
 
 
 MODES = ("calendar", "timeml")
@@ -155,6 +156,10 @@ _DATED_DAY_VALUE = re.compile(r"[\dX]{4}-\d\d-\d\d")
 _LEADING_WEEKDAY = re.compile(rf"(?i)({WEEKDAY})\b")
 
 
+# The `why` of a bare weekday dated by the one day the text pairs with it (see README, "why")
+PAIRED_WEEKDAY_RULE = "dates:paired_weekday"
+
+
 def _paired_weekdays(found: list[Timex], text: str) -> dict[int, str]:
     """weekday -> the single day value the text writes with it ('Friday November 30') or whose
     full date falls on it; only weekdays with exactly one such day are kept."""
@@ -210,7 +215,8 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
         if sent is None:
             continue
         expr = text[s:e]
-        kind, value = classifier.classify(expr, anchor, tense(doc, s, e), ref)
+        when = tense(doc, s, e)
+        kind, value, rule = classifier.read(expr, anchor, when, ref)
         if not kind or not value:
             split = parts(text, s, e, bool(timeml and timeml.year_ranges)) if not _OLD.search(expr) else []
             if len(split) > 1:
@@ -222,7 +228,7 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             kind = "REF"
         relative = not _FOUR_DIGITS.search(expr)
         used = anchor if kind in CALENDAR_KINDS and relative and anchor else ""
-        out.append(Timex(sent.n, s, e, expr, value, kind, used))
+        out.append(Timex(sent.n, s, e, expr, value, kind, used, rule))
         if kind in CALENDAR_KINDS and value[:4].isdigit() and not _derived_from_ref(expr):
             ref = value[:10]
     if not anchor:
@@ -231,7 +237,8 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             m = _BARE_WEEKDAY.fullmatch(t.text)
             if t.value.startswith("XXXX-XX-XX") and m and weekday_index(m[1]) in paired:
                 value = paired[weekday_index(m[1])] + t.value[len("XXXX-XX-XX"):]
-                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "")
+                out[i] = Timex(t.sentence_n, t.start, t.end, t.text, value, t.kind, "",
+                               t.rule + " " + PAIRED_WEEKDAY_RULE)
     return as_timeml(out, timeml) if timeml else out
 
 
@@ -248,7 +255,8 @@ def as_timeml(found: list[Timex], timeml: TimeML) -> list[Timex]:
         if t.kind == "REF" and not timeml.refs:
             continue
         if t.kind == "TIME" and not timeml.part_of_day and _PART_CODE_SUFFIX.search(t.value):
-            t = Timex(t.sentence_n, t.start, t.end, t.text, _PART_CODE_SUFFIX.sub("", t.value), "DATE", t.anchor)
+            t = Timex(t.sentence_n, t.start, t.end, t.text, _PART_CODE_SUFFIX.sub("", t.value), "DATE", t.anchor,
+                      t.rule)
         out.append(t)
     return out
 
@@ -283,7 +291,7 @@ def extract(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier
     for t in calendar_only(find(doc, sents, anchor, classifier, timeml)):
         value = table_value(t.value)
         if value:
-            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor))
+            out.append(DateFinding(t.sentence_n, t.start, t.end, t.text, value, t.anchor, why=t.rule.split()))
     return out
 
 

@@ -23,27 +23,40 @@ class Classifier:
     def __init__(self, vocabulary: Vocabulary, rules: Sequence[Rule] | None = None) -> None:
         self.vocabulary = vocabulary
         self.rules = tuple(RULES if rules is None else rules)
-        self.classify = lru_cache(maxsize=8192)(self._classify)
+        self.read = lru_cache(maxsize=8192)(self._read)
+
+    def classify(self, expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> Answer:
+        """(kind, value) of a temporal expression; ('', '') when it is not one (see _read)."""
+        return self.read(expr, anchor, tense, ref)[:2]
+
+    def rule_of(self, expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> str:
+        """The name of the rule that answered for the expression ('dates:<function>'), '' if none."""
+        return self.read(expr, anchor, tense, ref)[2]
 
     @classmethod
     def packaged(cls) -> Classifier:
         """The classifier of the packaged vocabulary and RULES (built once per process)."""
         return _packaged()
 
-    def _classify(self, expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> Answer:
-        """(kind, value) of a temporal expression; ('', '') when it is not one.
+    def _read(self, expr: str, anchor: str = "", tense: str = "past", ref: str = "") -> tuple[str, str, str]:
+        """(kind, value, rule name) of a temporal expression; ('', '', '') when it is not one.
 
         anchor: ISO date (YYYY-MM-DD) for relative and partial expressions; ref: the last calendar
         value the text mentioned before this expression (for "that year", "a year earlier")."""
         e = clean_expr(expr)
         if not e:
-            return "", ""
+            return "", "", ""
         x = Expr(expr, e, anchor, tense, ref, self)
         for rule in self.rules:
             answer = rule(x)
             if answer is not None:
-                return answer
-        return "", ""
+                return answer[0], answer[1], rule_name(rule) if answer[0] else ""
+        return "", "", ""
+
+
+def rule_name(rule: Rule) -> str:
+    """The id a rule is known by in the `why` column: 'dates:' + its function name."""
+    return "dates:" + getattr(rule, "__name__", type(rule).__name__)
 
 
 @lru_cache(maxsize=1)

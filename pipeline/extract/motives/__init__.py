@@ -127,6 +127,10 @@ __all__ = [
 ]
 
 
+# The `why` of a motive the learned sentence gate added with no cue clause (see README, "why")
+LEARNED_RULE = "learned:motive_classifier"
+
+
 def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], text: str,
              agreements: list[AgreementFinding], actors: list[ActorFinding],
              info: SentenceInfo) -> list[tuple[int, int, CueHit | None, str]]:
@@ -182,9 +186,10 @@ def _findings(doc: Doc, text: str, sents: list[Sentence], sent: Sentence, clause
         holder = next((x[3] for x in group if x[2] is h), "") or next((x[3] for x in group if x[3]), "")
         at, cue = (h.start_char, text[h.start_char:h.end_char].lower()) if h else (s, "")
         ag = link_agreement(text, sents, sent, at, agreements)
+        why = list(dict.fromkeys(x[2].id if x[2] is not None else LEARNED_RULE for x in group))
         for a, b, frame_holder in split_frames(text, s, e, actors):
             out.append(MotiveFinding(sent.n, a, b, text[a:b], cue, (ag.acronym or ag.name) if ag else "",
-                                     frame_holder or holder, _index(agreements, ag)))
+                                     frame_holder or holder, _index(agreements, ag), why=list(why)))
     return out
 
 
