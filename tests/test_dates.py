@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import dates
-from pipeline.extract.dates import candidates, rules
+from pipeline.extract.dates import candidates, rules, timeml_rules
 from pipeline.resources import load_jsonl
 
 ANCHOR = "2015-04-13"        # a Monday
@@ -450,7 +450,7 @@ def test_dates_stage_in_timeml_mode_writes_only_calendar_values(parse, text):
 ])
 def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, expected):
     timeml = dates.Classifier(dates.Vocabulary.packaged(),
-                              (rules.TIMEML_RULES["near_future_day"],) + rules.RULES)
+                              (timeml_rules.TIMEML_RULES["near_future_day"],) + rules.RULES)
     assert timeml.classify(expr, ANCHOR, "past")[1] == expected
     if expr == "Jun. 20":
         assert dates.classify(expr, ANCHOR, "past")[1] == "2014-06-20"
@@ -462,6 +462,6 @@ def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, ex
     ("the_year", "the year", "", ("DATE", "2015")),
 ])
 def test_dates_timeml_rules_value_what_calendar_mode_reads_as_a_period(name, expr, ref, expected):
-    timeml = dates.Classifier(dates.Vocabulary.packaged(), (rules.TIMEML_RULES[name],) + rules.RULES)
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES[name],) + rules.RULES)
     assert timeml.classify(expr, ANCHOR, "past", ref) == expected
     assert dates.classify(expr, ANCHOR, "past", ref) != expected

@@ -41,10 +41,13 @@ RULE_NAMES: dict[str, str] = {
 
 
 def dates_rule_names() -> dict[str, str]:
-    """dates:<function> -> the first line of its docstring, for every rule of dates/rules.py."""
+    """dates:<function> -> the first line of its docstring, for every rule of dates/rules.py and
+    dates/timeml_rules.py."""
     from pipeline.extract.dates.classify import rule_name
     from pipeline.extract.dates.rules import RULES
-    return {rule_name(r): ((r.__doc__ or "a date rule").strip().splitlines() or [""])[0] for r in RULES}
+    from pipeline.extract.dates.timeml_rules import TIMEML_RULES
+    return {rule_name(r): ((r.__doc__ or "a date rule").strip().splitlines() or [""])[0]
+            for r in (*RULES, *TIMEML_RULES.values())}
 
 
 @lru_cache(maxsize=1)

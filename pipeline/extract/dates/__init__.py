@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier
-from pipeline.extract.dates.rules import TIMEML_RULES
+from pipeline.extract.dates.timeml_rules import TIMEML_RULES
 from pipeline.extract.dates.tense import tense
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (

@@ -1,0 +1,53 @@
+"""The date rules of TimeML mode only (dates.TimeML): run before rules.RULES when the TimeML part
+of their name is on. Calendar mode (dates.csv) never uses them."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.extract.dates.expr import Answer, Expr, Rule
+from pipeline.extract.dates.rules import on_core
+from pipeline.extract.dates.vocabulary import MON, WEEKDAY
+from pipeline.read.pubdate import month_number
+
+
+@on_core(r"(?:the )?(?:most )?recent (years|months|weeks|decades)")
+def recent_units(x: Expr, m: re.Match) -> Answer | None:
+    """'recent years', 'in recent months': TimeML values them PAST_REF (calendar mode: a vague
+    duration, left out of dates.csv)."""
+    return "DATE", "PAST_REF"
+
+
+_THE_YEAR = re.compile(r"the (?:fiscal |calendar |current )?year")
+
+
+def the_year(x: Expr) -> Answer | None:
+    """'the year', 'the fiscal year' written with 'the': the year the text is about (the
+    reference's, else the anchor's), where calendar mode reads a period (P1Y)."""
+    if not _THE_YEAR.fullmatch(x.e):
+        return None
+    if x.ref[:4].isdigit():
+        return "DATE", x.ref[:4]
+    return "DATE", f"{x.ay:04d}" if x.ay else "XXXX"
+
+
+_NEAR_DAYS = 92
+
+
+@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?")
+def near_future_day(x: Expr, m: re.Match) -> Answer | None:
+    """A month and day in a past-tense sentence that fall within three months after the anchor
+    ('the offer was extended to Nov. 16', 'payable Dec. 7' after 'declared'): the coming one,
+    where calendar mode reads the one before the anchor."""
+    if x.tense != "past" or not x.a or not 1 <= int(m[2]) <= 31:
+        return None
+    month = month_number(m[1])
+    try:
+        day = dt.date(x.a.year + (1 if month < x.a.month else 0), month, int(m[2]))
+    except ValueError:
+        return None
+    return ("DATE", day.isoformat()) if 0 < (day - x.a).days <= _NEAR_DAYS else None
+
+
+# rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on
+TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day}
