@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench,browse,parquet,dask]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench,browse,parquet,dask,train]"
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv (Python 3.11) and install pinned dependencies and the spaCy model
