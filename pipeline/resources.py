@@ -152,6 +152,6 @@ def written_in_lowercase(pattern: str) -> bool:
 def read_json(path: Path, code: str, fix: str) -> object:
     """A JSON data file (a learned model's weights), or the coded error naming it and the fix."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PipelineError(code, str(path), f"cannot read it ({e}); {fix}")
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as e:      # ValueError: not UTF-8, or not JSON
+        raise PipelineError(code, str(path), f"cannot read it ({type(e).__name__}: {e}); {fix}") from None

@@ -27,6 +27,7 @@ from pipeline import __version__
 from pipeline.errors import PipelineError
 from pipeline.read import clean
 from pipeline.read.ingest import read_inputs
+from pipeline.resources import read_json
 from pipeline.records import Article, Extraction
 from pipeline.run import (RunSummary, add_entries, check_input, check_workers, extract_entries,
                           locked_output, new_tables, read_articles, write_tables)
@@ -65,11 +66,7 @@ def read_index(out_dir: Path, stage: str) -> dict:
 
 
 def _read_json(path: Path, stage: str):
-    try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise PipelineError("E091", str(path), f"the {stage} artifact cannot be read ({type(e).__name__}: {e}); "
-                            f"run the {stage} stage again") from None
+    return read_json(path, "E091", f"the {stage} artifact is damaged; run the {stage} stage again")
 
 
 def write_index(folder: Path, stage: str, articles: list[dict], summary: RunSummary) -> None:
