@@ -207,6 +207,24 @@ def test_register_review_merge_into_survives(tmp_path, then):
     assert [(d["decision"], d["register_id"], d["target"]) for d in ledger] == [("merge_into", source, target)]
 
 
+def test_review_status_counts_the_register_and_its_decisions(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from pipeline.write import review
+    out = tmp_path / "out"
+    register.build(out, _tables(*BASE), pages=False)
+    csvio.write_csv_atomic(out / "agreements.csv", list(BASE[0]), BASE)
+    target = _row(out, ACSA)["register_id"]
+    _edit(out, lambda r: "k4" in r["agreement_ids"], review_status="accepted", reviewer="kim")
+    _edit(out, ACCORD, merge_into=target, reviewer="kim")
+    register.build(out, _tables(*BASE), pages=False)
+    assert review.cli(SimpleNamespace(output=str(out), review_command="status")) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (reg,) = [line.split() for line in lines if line.split()[:1] == ["register"] and line.split()[1].isdigit()]
+    assert reg[:4] == ["register", "2", "1", "1"]       # 2 rows: 1 pending, 1 accepted (the other merged away)
+    assert any("1 merge_into, 0 split" in line for line in lines)
+
+
 @pytest.mark.parametrize("then", ["rerun", "new article"])
 def test_register_review_split_survives(tmp_path, then):
     out = tmp_path / "out"

@@ -464,6 +464,22 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
     return reg
 
 
+# ---------------------------------------------------------------- review status
+def review_status(out_dir: Path) -> tuple[Counter | None, list[str]]:
+    """For `review status`: the register's rows by review_status (None without a register.csv)
+    and a line counting its other decisions: the merge_into and split kept in the ledger and the
+    orphaned reviewed rows."""
+    out_dir = Path(out_dir)
+    path = out_dir / REGISTER_FILE
+    if not path.exists():
+        return None, []
+    counts = Counter(review.norm_status(r.get("review_status")) for r in csvio.read_csv(path))
+    ledger = Counter(d.get("decision", "") for d in csvio.read_csv(out_dir / DECISIONS))
+    orphans = len(csvio.read_csv(out_dir / ORPHANS))
+    return counts, [f"register decisions ({DECISIONS.as_posix()}): {ledger.get('merge_into', 0)} merge_into, "
+                    f"{ledger.get('split', 0)} split; orphaned reviewed register rows ({ORPHANS.as_posix()}): {orphans}"]
+
+
 # ---------------------------------------------------------------- command
 def cli(args) -> int:
     """`python -m pipeline register --output DIR`."""
