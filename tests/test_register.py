@@ -522,14 +522,17 @@ def test_register_dev_gsomia_lists_every_article_in_date_order(dev_run, shared_d
 
 @pytest.mark.model
 def test_register_train_merge_scores_reported(tmp_path, shared_dir, settings):
-    """Train: totals only (eval/SPLITS.md seals a third of it); printed, not asserted beyond sanity."""
+    """Train, the studied split only (eval/SPLITS.md seals t03, t06, ...: never read here); printed,
+    not asserted beyond sanity."""
+    from evaluation.splits import gold_in_split, link_split
     from pipeline.run import run
-    out = tmp_path / "out"
-    run(shared_dir / "corpus" / "train", out, settings)
+    corpus, out = tmp_path / "studied", tmp_path / "out"
+    link_split(shared_dir / "corpus" / "train", "studied", corpus)
+    run(corpus, out, settings)
     gold = [json.loads(line) for line in (shared_dir / "gold" / "train.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    s = merge_scores(out, gold)
-    print(f"\nregister merge on train (totals): {json.dumps(s)}")
+    s = merge_scores(out, gold_in_split(gold, "studied"))
+    print(f"\nregister merge on train, studied split: {json.dumps(s)}")
     assert 0.0 <= s["precision"] <= 1.0 and s["matched_rows"] > 0
 
 

@@ -299,20 +299,21 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
     old = [p for p in previous if review.is_reviewed(p) and p["register_id"] not in decided]
     back = {o["register_id"]: o for o in orphans_before}
+    old_ids = {p.get("register_id") for p in old}          # sets: linear in the rows, not quadratic
     for rid, o in back.items():
-        if rid in by_id and not any(p["register_id"] == rid for p in old):
+        if rid in by_id and rid not in old_ids:
             try:
                 old.append(json.loads(o.get("row_json") or "{}"))
             except ValueError:
-                pass
+                continue
+            old_ids.add(old[-1].get("register_id"))
     taken: set[str] = set()
     lost: list[dict] = []
     for p in sorted(old, key=lambda p: p.get("register_id") not in by_id):
         rid = p.get("register_id", "")
         if rid not in by_id:
             votes = Counter(holder[a] for a in split_list(p.get("agreement_ids")) if a in holder)
-            rid = next((r for r, _ in votes.most_common() if r not in taken and
-                        not any(q.get("register_id") == r for q in old)), "")
+            rid = next((r for r, _ in votes.most_common() if r not in taken and r not in old_ids), "")
         if not rid or rid in taken:
             lost.append(p)
             continue
