@@ -127,9 +127,11 @@ def _day(value: str) -> date | None:
 
 
 # ---------------------------------------------------------------- timelines (matplotlib)
-def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> str:
+def timeline_svg(lanes: list[tuple[str, list[dict]]], lanes_are_statuses: bool = False) -> str:
     """An SVG timeline: one lane per label, each dated event a dot coloured by status and linked
-    (ev["href"]) to its source; '' when no event has a date."""
+    (ev["href"]) to its source; '' when no event has a date. Lanes of statuses (an agreement's
+    page) need no key; lanes of agreements (a party's page) have theirs in HTML beside the
+    picture (legend_html): one set of points and no legend to lay out costs a third less."""
     from pipeline.write.register import when
     points = [(y, _day(when(e)), e) for y, (_, evs) in enumerate(lanes) for e in evs if when(e)]
     if not points:
@@ -142,14 +144,16 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> st
         height = 0.9 + 0.3 * len(lanes)
         fig = Figure(figsize=(9, height))
         left = min(0.5, 0.03 + 0.0095 * max(len(label) for label, _ in lanes))     # room for the lane labels
-        fig.subplots_adjust(left=left, right=0.84, top=1 - 0.2 / height, bottom=0.55 / height)
+        fig.subplots_adjust(left=left, right=0.84 if lanes_are_statuses else 0.97, top=1 - 0.2 / height,
+                            bottom=0.55 / height)
         ax = fig.add_subplot()
-        for status, color in STATUS_COLORS.items():
-            mine = [(y, d, e) for y, d, e in points if e["status"] == status]
-            if not mine:
-                continue
-            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60, color=color, label=status,
-                            zorder=3, edgecolors="white", linewidths=0.8)
+        groups = ([[(y, d, e) for y, d, e in points if e["status"] == status] for status in STATUS_COLORS]
+                  if lanes_are_statuses else [points])
+        for mine in filter(None, groups):
+            colors = [STATUS_COLORS.get(e["status"], STATUS_COLORS["unspecified"]) for _, _, e in mine]
+            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60,
+                            color=colors[0] if lanes_are_statuses else colors, zorder=3, edgecolors="white",
+                            linewidths=0.8, **({"label": mine[0][2]["status"]} if lanes_are_statuses else {}))
             sc.set_urls([e.get("href", "") for _, _, e in mine])
         ax.set_yticks(range(len(lanes)), [label for label, _ in lanes])
         ax.set_ylim(len(lanes) - 0.5, -0.5)
@@ -167,12 +171,18 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> st
         ax.grid(axis="x", color="#e4e4e4", zorder=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        if legend:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
+
+
+def legend_html(statuses) -> str:
+    """The key of a picture whose lanes are agreements: a dot of each status's colour."""
+    dot = "display:inline-block;width:.8em;height:.8em;border-radius:50%;margin:0 .3em 0 1em;background:"
+    return '<p class="legend" style="font-size:.85em">' + "".join(
+        f'<i style="{dot}{color}"></i>{esc(s.replace("_", " "))}' for s, color in STATUS_COLORS.items()
+        if s in statuses) + "</p>"
 
 
 # ---------------------------------------------------------------- pages
@@ -237,7 +247,7 @@ def agreement_html(row: dict, events: list[dict], parties: dict[str, list[str]],
     svg = ""
     if len(dated) >= MIN_DRAWN or row["conflict"]:     # a history to see (one point says no more than its row)
         svg = timeline_svg([(s.replace("_", " "), [e for e in dated if e["status"] == s])
-                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], legend=False)
+                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], lanes_are_statuses=True)
     timeline = (f'<div class="timeline">{svg}</div>' if svg else
                 f"<p>{len(dated) or 'No'} status event{'' if len(dated) == 1 else 's'} with a date: "
                 f"see the table below (a timeline is drawn from {MIN_DRAWN}).</p>")
@@ -272,6 +282,7 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
     """All agreements of one party on a time axis: one lane per agreement (the MAX_LANES with the
     latest events), grouped by the other parties, each point a link to its source sentence; then a
     section per other party (the pair's agreements and their status events, each with its source)."""
+    from pipeline.write.register import when
     other = {r["register_id"]: [p for p in r["parties"].split("; ") if p and p != party] for r in rows}
 
     def others(r: dict) -> list[str]:
@@ -290,6 +301,8 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
         label = (r["acronym"] or r["name"])[:34] + (f" · {', '.join(others(r))[:24]}" if others(r) else "")
         lanes.append((label, evs))
     svg = timeline_svg(lanes) if sum(len(_dated(evs)) for _, evs in lanes) >= MIN_DRAWN else ""
+    if svg:
+        svg = legend_html({e["status"] for _, evs in lanes for e in evs if when(e)}) + svg
     partners = sorted({p for r in rows for p in others(r)})
     sections = []
     for partner in partners + ([""] if any(not others(r) for r in rows) else []):
