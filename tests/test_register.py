@@ -343,7 +343,8 @@ def test_register_party_page_draws_all_its_agreements_each_point_linked_to_its_s
 def test_register_pages_drawn_in_a_pool_are_the_pages_drawn_one_by_one(tmp_path, monkeypatch):
     from pipeline.write import register_report
     if not register_report._can_fork():
-        pytest.skip("this platform or process cannot fork: the pool is not used here")
+        pytest.skip("no fork here (another thread runs in this process, e.g. left by an earlier test, or the "
+                    "platform cannot): pages are drawn one by one; run this file alone to test the pool")
     rows = PARTY_ROWS + [_ag("h5", "a5", "Desert Telescope Accord", "Bolivia; Chile", "ratified", "2021-01-02",
                              kind="science", n=3),
                          _ag("h6", "a6", "Desert Telescope Accord", "Bolivia; Chile", "in_force", "2022-02-03",
