@@ -173,6 +173,16 @@ def test_browser_register_filters_by_party_and_timeline_links_to_the_sentence(tm
                       party)
     assert shown == with_party
     assert driver.js("return document.getElementById('shown').textContent;") == str(len(with_party))
+    # the party's corpus-level timeline, reached from the register: every point opens a sentence
+    party_page = driver.js("""return [...document.querySelectorAll('#register tbody a')].find(
+        a => a.textContent === arguments[0] && a.getAttribute('href').startsWith('party-')).href;""", party)
+    driver.go(party_page)
+    points = driver.js("""return [...document.querySelectorAll('.timeline svg a')].map(
+        a => new URL(a.getAttribute('xlink:href') || a.getAttribute('href'), location.href).href);""")
+    assert points and all("#s" in link and "/register/" not in link for link in points)
+    driver.go(points[-1])
+    got = driver.js(PROBE, points[-1].rsplit("#", 1)[1], "agreement")
+    assert got is not None and got["targetBg"] not in ("rgba(0, 0, 0, 0)", "transparent")
     conflicted = [r for r in rows if r["conflict"]]
     assert conflicted, "the fourth article must set a conflict"
     driver.go((out / conflicted[0]["source_link"]).resolve().as_uri())

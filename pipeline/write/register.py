@@ -299,20 +299,21 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
     old = [p for p in previous if review.is_reviewed(p) and p["register_id"] not in decided]
     back = {o["register_id"]: o for o in orphans_before}
+    old_ids = {p.get("register_id") for p in old}          # sets: linear in the rows, not quadratic
     for rid, o in back.items():
-        if rid in by_id and not any(p["register_id"] == rid for p in old):
+        if rid in by_id and rid not in old_ids:
             try:
                 old.append(json.loads(o.get("row_json") or "{}"))
             except ValueError:
-                pass
+                continue
+            old_ids.add(old[-1].get("register_id"))
     taken: set[str] = set()
     lost: list[dict] = []
     for p in sorted(old, key=lambda p: p.get("register_id") not in by_id):
         rid = p.get("register_id", "")
         if rid not in by_id:
             votes = Counter(holder[a] for a in split_list(p.get("agreement_ids")) if a in holder)
-            rid = next((r for r, _ in votes.most_common() if r not in taken and
-                        not any(q.get("register_id") == r for q in old)), "")
+            rid = next((r for r, _ in votes.most_common() if r not in taken and r not in old_ids), "")
         if not rid or rid in taken:
             lost.append(p)
             continue
@@ -462,6 +463,22 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
         from pipeline.write import register_report
         register_report.write_pages(out_dir, reg, {a.get("article_id", ""): a for a in tables.get("articles", [])})
     return reg
+
+
+# ---------------------------------------------------------------- review status
+def review_status(out_dir: Path) -> tuple[Counter | None, list[str]]:
+    """For `review status`: the register's rows by review_status (None without a register.csv)
+    and a line counting its other decisions: the merge_into and split kept in the ledger and the
+    orphaned reviewed rows."""
+    out_dir = Path(out_dir)
+    path = out_dir / REGISTER_FILE
+    if not path.exists():
+        return None, []
+    counts = Counter(review.norm_status(r.get("review_status")) for r in csvio.read_csv(path))
+    ledger = Counter(d.get("decision", "") for d in csvio.read_csv(out_dir / DECISIONS))
+    orphans = len(csvio.read_csv(out_dir / ORPHANS))
+    return counts, [f"register decisions ({DECISIONS.as_posix()}): {ledger.get('merge_into', 0)} merge_into, "
+                    f"{ledger.get('split', 0)} split; orphaned reviewed register rows ({ORPHANS.as_posix()}): {orphans}"]
 
 
 # ---------------------------------------------------------------- command

@@ -1,18 +1,27 @@
 """The register's pages in outputs/report/register/: the register (a table sortable and filterable
 by party, kind, status and conflict, in the browser, from file://), one page per agreement (facts,
 parties with the articles naming them, conflicts, a timeline of its status events, each a link to
-its source sentence) and one page per party (a timeline of all its agreements).
+its source sentence) and one page per party: the corpus-level timeline of all its agreements, one
+lane per agreement, grouped by the other party (a pair's agreements side by side, each pair a section
+of the page the register links to), each point a link to its source sentence.
 
 Timelines are drawn by matplotlib (SVG, inlined, so their links work); the one script, on the
 register page, is allowed by its hash in the page's Content-Security-Policy. A page is rendered
-again only when what it shows changed (a key per page in .cache/register_pages.json)."""
+again only when what it shows changed (a key per page in .cache/register_pages.json, written
+atomically), so a re-run's cost grows with the changed agreements, not the corpus. The pages with a
+picture (the register step's main cost: ~50-150 ms of CPU each) are drawn in PAGE_WORKERS forked
+processes while this one writes the others, when there are at least POOL_FROM of them."""
 from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import io
 import json
+import multiprocessing
+import os
 import re
+import threading
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +37,8 @@ ALL = "*"               # the stamp of everything the pages show
 # a picture is drawn where there is a history to see, and the event table below it holds the rest.
 MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be drawn (or a conflict)
 MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
+PAGE_WORKERS = min(2, os.cpu_count() or 1)     # processes drawing pictures (the run's workers are done by then)
+POOL_FROM = 6           # pictures to draw before a pool is worth its start (a fork: ~10 ms)
 STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
                  "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
                  "unspecified": "#cccccc"}
@@ -116,9 +127,11 @@ def _day(value: str) -> date | None:
 
 
 # ---------------------------------------------------------------- timelines (matplotlib)
-def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> str:
+def timeline_svg(lanes: list[tuple[str, list[dict]]], lanes_are_statuses: bool = False) -> str:
     """An SVG timeline: one lane per label, each dated event a dot coloured by status and linked
-    (ev["href"]) to its source; '' when no event has a date."""
+    (ev["href"]) to its source; '' when no event has a date. Lanes of statuses (an agreement's
+    page) need no key; lanes of agreements (a party's page) have theirs in HTML beside the
+    picture (legend_html): one set of points and no legend to lay out costs a third less."""
     from pipeline.write.register import when
     points = [(y, _day(when(e)), e) for y, (_, evs) in enumerate(lanes) for e in evs if when(e)]
     if not points:
@@ -131,14 +144,16 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> st
         height = 0.9 + 0.3 * len(lanes)
         fig = Figure(figsize=(9, height))
         left = min(0.5, 0.03 + 0.0095 * max(len(label) for label, _ in lanes))     # room for the lane labels
-        fig.subplots_adjust(left=left, right=0.84, top=1 - 0.2 / height, bottom=0.55 / height)
+        fig.subplots_adjust(left=left, right=0.84 if lanes_are_statuses else 0.97, top=1 - 0.2 / height,
+                            bottom=0.55 / height)
         ax = fig.add_subplot()
-        for status, color in STATUS_COLORS.items():
-            mine = [(y, d, e) for y, d, e in points if e["status"] == status]
-            if not mine:
-                continue
-            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60, color=color, label=status,
-                            zorder=3, edgecolors="white", linewidths=0.8)
+        groups = ([[(y, d, e) for y, d, e in points if e["status"] == status] for status in STATUS_COLORS]
+                  if lanes_are_statuses else [points])
+        for mine in filter(None, groups):
+            colors = [STATUS_COLORS.get(e["status"], STATUS_COLORS["unspecified"]) for _, _, e in mine]
+            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60,
+                            color=colors[0] if lanes_are_statuses else colors, zorder=3, edgecolors="white",
+                            linewidths=0.8, **({"label": mine[0][2]["status"]} if lanes_are_statuses else {}))
             sc.set_urls([e.get("href", "") for _, _, e in mine])
         ax.set_yticks(range(len(lanes)), [label for label, _ in lanes])
         ax.set_ylim(len(lanes) - 0.5, -0.5)
@@ -156,12 +171,18 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], legend: bool = True) -> st
         ax.grid(axis="x", color="#e4e4e4", zorder=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        if legend:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
+
+
+def legend_html(statuses) -> str:
+    """The key of a picture whose lanes are agreements: a dot of each status's colour."""
+    dot = "display:inline-block;width:.8em;height:.8em;border-radius:50%;margin:0 .3em 0 1em;background:"
+    return '<p class="legend" style="font-size:.85em">' + "".join(
+        f'<i style="{dot}{color}"></i>{esc(s.replace("_", " "))}' for s, color in STATUS_COLORS.items()
+        if s in statuses) + "</p>"
 
 
 # ---------------------------------------------------------------- pages
@@ -188,6 +209,8 @@ def index_html(rows: list[dict]) -> str:
     for r in sorted(rows, key=lambda r: (r["name"].lower(), r["parties"], r["register_id"])):
         ps = [p for p in r["parties"].split("; ") if p]
         party_links = ", ".join(f'<a href="{party_page(p)}">{esc(p)}</a>' for p in ps)
+        if len(ps) == 2:                # the pair's agreements: a section of the first party's page
+            party_links += f' · <a class="pair" href="{pair_href(ps[0], ps[1])}">pair timeline</a>'
         label = esc(r["name"]) + (f" ({esc(r['acronym'])})" if r["acronym"] else "")
         trs.append(
             f'<tr id="{esc(r["register_id"])}" data-parties="|{esc("|".join(ps))}|" data-kind="{esc(r["kind"])}" '
@@ -224,7 +247,7 @@ def agreement_html(row: dict, events: list[dict], parties: dict[str, list[str]],
     svg = ""
     if len(dated) >= MIN_DRAWN or row["conflict"]:     # a history to see (one point says no more than its row)
         svg = timeline_svg([(s.replace("_", " "), [e for e in dated if e["status"] == s])
-                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], legend=False)
+                            for s in STATUS_COLORS if any(e["status"] == s for e in dated)], lanes_are_statuses=True)
     timeline = (f'<div class="timeline">{svg}</div>' if svg else
                 f"<p>{len(dated) or 'No'} status event{'' if len(dated) == 1 else 's'} with a date: "
                 f"see the table below (a timeline is drawn from {MIN_DRAWN}).</p>")
@@ -239,30 +262,108 @@ def agreement_html(row: dict, events: list[dict], parties: dict[str, list[str]],
     return page(title, _header(title), body)
 
 
-def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> str:
+def partner_anchor(party: str) -> str:
+    """The id of the section of a party page about its agreements with `party` (a pair)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", party).strip("-")[:40] or "party"
+    return f"with-{slug}-{stable_id('p', party)[2:8]}"
+
+
+def pair_href(a: str, b: str) -> str:
+    """The agreements of the pair a, b: the section about b on a's page."""
+    return f"{party_page(a)}#{partner_anchor(b)}"
+
+
+def _dated(evs: list[dict]) -> list[str]:
     from pipeline.write.register import when
+    return [when(e) for e in evs if when(e)]
+
+
+def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> str:
+    """All agreements of one party on a time axis: one lane per agreement (the MAX_LANES with the
+    latest events), grouped by the other parties, each point a link to its source sentence; then a
+    section per other party (the pair's agreements and their status events, each with its source)."""
+    from pipeline.write.register import when
+    other = {r["register_id"]: [p for p in r["parties"].split("; ") if p and p != party] for r in rows}
+
+    def others(r: dict) -> list[str]:
+        return other[r["register_id"]]
+    last = {r["register_id"]: max(_dated(events.get(r["register_id"], [])), default="") for r in rows}
+    first = {r["register_id"]: min(_dated(events.get(r["register_id"], [])), default="9999") for r in rows}
+    drawn = {r["register_id"] for r in sorted((r for r in rows if last[r["register_id"]]),
+                                              key=lambda r: (last[r["register_id"]], r["register_id"]),
+                                              reverse=True)[:MAX_LANES]}
+    rows = sorted(rows, key=lambda r: (", ".join(others(r)), first[r["register_id"]], r["name"], r["register_id"]))
     lanes = []
-    last = {r["register_id"]: max((when(e) for e in events.get(r["register_id"], []) if when(e)), default="")
-            for r in rows}
-    drawn = sorted((r for r in rows if last[r["register_id"]]), key=lambda r: last[r["register_id"]],
-                   reverse=True)[:MAX_LANES]
-    rows = sorted(rows, key=lambda r: (min((when(e) for e in events.get(r["register_id"], []) if when(e)),
-                                           default="9999"), r["name"], r["parties"]))
-    for r in sorted(drawn, key=rows.index):
-        evs = [dict(e, href=f'{quote(r["register_id"])}.html') for e in events.get(r["register_id"], [])]
-        others = [p for p in r["parties"].split("; ") if p and p != party]
-        label = (r["acronym"] or r["name"])[:34] + (f" · {', '.join(others)[:24]}" if others else "")
+    for r in rows:
+        if r["register_id"] not in drawn:
+            continue
+        evs = [dict(e, href=sentence_href(e["sentence_id"])) for e in events.get(r["register_id"], [])]
+        label = (r["acronym"] or r["name"])[:34] + (f" · {', '.join(others(r))[:24]}" if others(r) else "")
         lanes.append((label, evs))
-    svg = timeline_svg(lanes) if sum(1 for _, evs in lanes for e in evs if when(e)) >= MIN_DRAWN else ""
-    items = "".join(f'<li><a href="{quote(r["register_id"])}.html">{esc(r["name"])}</a> '
-                    f'{esc(r["acronym"])} · {esc(r["parties"])} · {esc(r["status"])} {esc(r["status_date"])}</li>'
-                    for r in rows)
+    svg = timeline_svg(lanes) if sum(len(_dated(evs)) for _, evs in lanes) >= MIN_DRAWN else ""
+    if svg:
+        svg = legend_html({e["status"] for _, evs in lanes for e in evs if when(e)}) + svg
+    partners = sorted({p for r in rows for p in others(r)})
+    sections = []
+    for partner in partners + ([""] if any(not others(r) for r in rows) else []):
+        mine = [r for r in rows if (partner in others(r) if partner else not others(r))]
+        trs = []
+        for r in mine:
+            link = f'<a href="{quote(r["register_id"])}.html">{esc(r["name"])}</a> {esc(r["acronym"])}'
+            for e in events.get(r["register_id"], []) or [{}]:
+                src = (f'<a class="src" href="{sentence_href(e["sentence_id"])}">{esc(e.get("evidence", ""))}</a>'
+                       if e.get("sentence_id") else "")
+                trs.append(f"<tr><td>{link}</td><td>{esc(r['parties'])}</td><td>{esc(e.get('status', ''))}</td>"
+                           f"<td>{esc(e.get('event_date', ''))}</td><td>{esc(e.get('published', ''))}</td>"
+                           f"<td>{src}</td></tr>")
+        head = (f'<h3 id="{partner_anchor(partner)}">with {esc(partner)} ({len(mine)})</h3>' if partner
+                else f"<h3>with no other party named ({len(mine)})</h3>")
+        sections.append(f"{head}<table><tr><th>agreement</th><th>parties</th><th>status</th><th>event date</th>"
+                        f"<th>published</th><th>source sentence</th></tr>{''.join(trs)}</table>")
     body = (f'<div class="wrap"><main class="reg"><p><a href="index.html#party={quote(party)}">filter the register by '
             f"{esc(party)}</a></p><h2>Timeline of its agreements</h2>"
             f'{f"<div class=timeline>{svg}</div>" if svg else "<p>Too few status events with a date to draw: see the list.</p>"}'
             f'{f"<p>The {MAX_LANES} agreements with the latest events are drawn.</p>" if len(drawn) == MAX_LANES else ""}'
-            f"<h2>Agreements ({len(rows)})</h2><ul>{items}</ul></main></div>")
+            f"<h2>Agreements ({len(rows)}), by the other party</h2>{''.join(sections)}</main></div>")
     return page(party, _header(f"{party}: agreements"), body)
+
+
+# ---------------------------------------------------------------- rendering, in a pool when worth it
+_TASKS: list = []           # the pictured pages' renderers, inherited by the forked workers
+
+
+def _render_task(i: int) -> str:
+    return _TASKS[i]()
+
+
+def _can_fork() -> bool:
+    """A fork copies this process as it is: only when no other thread runs (a lock held by one
+    would stay held in the copy) and the platform forks."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def render_all(renders: dict[str, object], pictured: set[str]) -> dict[str, str]:
+    """name -> HTML of each page; the pictured ones in PAGE_WORKERS forked processes (while this
+    one renders the rest) when there are POOL_FROM of them or more, else here, one after the other.
+    The HTML is the same either way (a picture depends on its page's data only)."""
+    global _TASKS
+    heavy = [n for n in renders if n in pictured]
+    if PAGE_WORKERS < 2 or len(heavy) < POOL_FROM or not _can_fork():
+        return {n: f() for n, f in renders.items()}
+    for module in ("matplotlib.figure", "matplotlib.dates", "matplotlib.backends.backend_svg"):
+        importlib.import_module(module)     # imported once, here, before the fork
+    _TASKS = [renders[n] for n in heavy]
+    pool = multiprocessing.get_context("fork").Pool(min(PAGE_WORKERS, len(heavy)))
+    try:
+        drawn = pool.map_async(_render_task, range(len(heavy)), chunksize=1)
+        out = {n: f() for n, f in renders.items() if n not in pictured}
+        out.update(zip(heavy, drawn.get()))
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _TASKS = []
+    return out
 
 
 def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
@@ -287,14 +388,17 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
     for e in reg.events:
         by_rid.setdefault(e["register_id"], []).append(e)
     wanted: dict[str, tuple[str, object]] = {}
+    pictured: set[str] = set()          # pages with a picture to draw (where the time goes)
     wanted["index.html"] = (json.dumps(reg.rows, sort_keys=True), lambda: index_html(reg.rows))
     for r in reg.rows:
         rid = r["register_id"]
         parties = party_articles(reg.members.get(rid, []))
         titles = {a: articles.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
-        evs = by_rid.get(rid, [])
+        evs = [dict(e) for e in by_rid.get(rid, [])]
         wanted[f"{rid}.html"] = (json.dumps([r, evs, parties, titles], sort_keys=True),
                                  lambda r=r, evs=evs, parties=parties: agreement_html(r, evs, parties, articles))
+        if len(_dated(evs)) >= MIN_DRAWN or (r["conflict"] and _dated(evs)):
+            pictured.add(f"{rid}.html")
     by_party: dict[str, list[dict]] = {}
     for r in reg.rows:
         for p in r["parties"].split("; "):
@@ -304,15 +408,17 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
         evs = {r["register_id"]: by_rid.get(r["register_id"], []) for r in rows}
         wanted[party_page(p)] = (json.dumps([p, rows, evs], sort_keys=True),
                                  lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs))
-    rendered = 0
+        if sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN:
+            pictured.add(party_page(p))
     new_stamps = {ALL: whole}
+    todo: dict[str, object] = {}
     for name, (content, render) in wanted.items():
         key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
         new_stamps[name] = key
-        if stamps.get(name) == key and (folder / name).exists():
-            continue
-        files.write_text_if_changed(folder / name, render(), durable=False)
-        rendered += 1
+        if stamps.get(name) != key or not (folder / name).exists():
+            todo[name] = render
+    for name, html in render_all(todo, pictured).items():
+        files.write_text_if_changed(folder / name, html, durable=False)
     for stale in folder.glob("*.html"):
         if stale.name not in wanted:
             stale.unlink()
@@ -320,4 +426,4 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
         files.write_text_atomic(Path(out_dir) / STAMPS, json.dumps(new_stamps, sort_keys=True), durable=False)
     except OSError:
         pass
-    return rendered
+    return len(todo)

@@ -559,7 +559,11 @@ def cli(args) -> int:
     if args.review_command == "status":
         counts = {t: status_counts(csvio.read_csv(out_dir / TABLES[t].file)) for t in present}
         orphans = len(csvio.read_csv(out_dir / "review" / "orphans.csv"))
-        print("\n".join(status_lines(counts, orphans)))
+        from pipeline.write import register
+        reg_counts, reg_lines = register.review_status(out_dir)
+        if reg_counts is not None:
+            counts["register"] = reg_counts
+        print("\n".join(status_lines(counts, orphans) + reg_lines))
         return 0
     if args.review_command == "pending":
         table = args.table
