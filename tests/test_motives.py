@@ -667,3 +667,21 @@ def test_motives_features_read_from_the_token_table_match_the_tokens(parse):
         for tok in span:
             node = motives.clause_node(tok)
             assert learned.tie(node, ags, marked) == learned.tie(node, ags)
+
+
+@pytest.mark.model
+def test_motives_extract_reads_a_fronted_infinitive_as_a_purpose(parse):
+    text = INTRO + "To shorten their patrol routes, Ghana and Togo will share radar data under the CBA.\n"
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [(m.cue, m.why) for m in found] == [("to shorten", ["MC354"])]
+    assert found[0].text.startswith("To shorten their patrol routes")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    INTRO + "To be sure, the CBA still has critics in Benin.\n",
+    INTRO + "Ghana wants to shorten its patrol routes under the CBA.\n",
+])
+def test_motives_extract_needs_the_infinitive_fronted_and_not_a_set_phrase(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert "MC354" not in [w for m in found for w in m.why]
