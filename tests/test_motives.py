@@ -615,3 +615,73 @@ def test_motives_training_predicts_what_extract_would_keep_and_add():
            "trace": [(0, set(), True, (0, 5)), (1, set(), False, (7, 23))]}
     assert tm.predicted(art, [0.9, 0.9], keep=0.5, add=0.5) == ["Alpha", "Beta gamma delta"]
     assert tm.predicted(art, [0.1, 0.2], keep=0.5, add=0.5) == []
+
+
+# ----------------------------------------------------------------------------- markers of time
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    # "over" a stretch of time says how long, not why
+    INTRO + "Under the CBA, Togo will withdraw its patrol boats from the bay over a period of ninety days.\n",
+    # "since" dating a duration the verb names says since when, not why
+    INTRO + "The CBA ends eleven months of fighting since the border clashes began.\n",
+])
+def test_motives_extract_reads_over_and_since_before_a_stretch_of_time_as_time(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [m.cue for m in found if m.cue in ("over", "since")] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, cue", [
+    (INTRO + "Togo suspended the CBA over fishing disputes with Ghana.\n", "over"),
+    (INTRO + "Togo suspended the CBA since Ghana had broken the truce twice.\n", "since"),
+])
+def test_motives_extract_keeps_over_and_since_as_causes(parse, text, cue):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert cue in [m.cue for m in found]
+
+
+# ----------------------------------------------------------------------------- the learned part's fast path
+
+@pytest.mark.model
+def test_motives_features_read_from_the_token_table_match_the_tokens(parse):
+    text = ("Ghana and Togo signed the Coastal Basing Accord on Tuesday. "
+            "\"We will not let the CBA fail,\" the minister said, because the coast needs protection. "
+            "Critics in Benin, who fear the treaty, argued that it could draw both navies into a feud.")
+    doc, sents = parse(text)
+    ags = [agreement(text, sents, *CBA)]
+    table = learned.TokenTable(doc)
+    marked = table.marked(ags)
+    assert marked == {t.i for t in doc if any(m.start <= t.idx < m.end for m in ags[0].mentions)}
+    for sent in sents:
+        span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        info = learned.SentenceInfo()
+        args = (span, sent.n, info, {0}, marked, {0, 2})
+        feats = learned.features(*args, table)
+        assert feats == learned.features(*args)   # the table built from the doc alone
+        assert {f for f in feats if f.startswith("lem=")} == {
+            "lem=" + t.lemma_.lower() for t in span if t.pos_ in learned.CONTENT_POS and t.is_alpha and not t.ent_type_}
+        assert {f for f in feats if f.startswith("mark=")} == {"mark=" + t.lower_ for t in span if t.dep_ == "mark"}
+        assert ("quote" in feats) == any(t.text == '"' for t in span)
+        assert ("modal" in feats) == any(t.dep_ == "aux" and t.lower_ in learned.MODALS for t in span)
+        for tok in span:
+            node = motives.clause_node(tok)
+            assert learned.tie(node, ags, marked) == learned.tie(node, ags)
+
+
+@pytest.mark.model
+def test_motives_extract_reads_a_fronted_infinitive_as_a_purpose(parse):
+    text = INTRO + "To shorten their patrol routes, Ghana and Togo will share radar data under the CBA.\n"
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert [(m.cue, m.why) for m in found] == [("to shorten", ["MC354"])]
+    assert found[0].text.startswith("To shorten their patrol routes")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    INTRO + "To be sure, the CBA still has critics in Benin.\n",
+    INTRO + "Ghana wants to shorten its patrol routes under the CBA.\n",
+])
+def test_motives_extract_needs_the_infinitive_fronted_and_not_a_set_phrase(parse, text):
+    _sents, found = run_extract(parse, text, [CBA], STATES)
+    assert "MC354" not in [w for m in found for w in m.why]

@@ -133,7 +133,7 @@ LEARNED_RULE = "learned:motive_classifier"
 
 def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], text: str,
              agreements: list[AgreementFinding], actors: list[ActorFinding],
-             info: SentenceInfo) -> list[tuple[int, int, CueHit | None, str]]:
+             info: SentenceInfo, marked: set[int] | None = None) -> list[tuple[int, int, CueHit | None, str]]:
     """The cue clauses of one sentence: (start, end, hit, holder), the rules' dismissals in info."""
     why = {h: spurious(doc, h, agreements, actors, text) for h in hits}
     bad = [h for h in hits if why[h]]
@@ -161,7 +161,7 @@ def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], tex
             clauses.append((s, e, h, holder))
             info.kept.append(h.type)
             info.cues.append(h.cue.lower())
-            info.ties.append(f"{h.type}:{'actor' if holder else 'none'}:{learned.tie(node, agreements)}")
+            info.ties.append(f"{h.type}:{'actor' if holder else 'none'}:{learned.tie(node, agreements, marked)}")
     return clauses
 
 
@@ -215,7 +215,10 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     opening = headline_zone(text, sents)
     arr = treematch.arrays(doc)
     learn = classifier is not None or trace is not None
+    table = marked = None
     if learn:
+        table = learned.TokenTable(doc, arr)
+        marked = table.marked(agreements)
         mention_toks = _covered(doc, [(m.start, m.end) for ag in agreements for m in ag.mentions])
         actor_toks = _covered(doc, [(m.start, m.end) for a in actors for m in a.mentions])
     read: list[tuple[Sentence, object, learned.SentenceInfo, list]] = []
@@ -231,15 +234,16 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
             info.skipped = "off_topic"
         elif span is not None:
             hits = [h for h in find(span, arr) if h.type in MOTIVE_TYPES]
-            clauses = _clauses(doc, sent, span, here, hits, text, agreements, actors, info)
+            clauses = _clauses(doc, sent, span, here, hits, text, agreements, actors, info, marked) if hits else []
         read.append((sent, span, info, clauses))
     # how much the rules found in the whole article: where they found little, a cueless statement
     # is more likely the motive they missed
     article = learned.article_features(sum(1 for *_x, c in read if c), len(sents))
     out: list[MotiveFinding] = []
     for sent, span, info, clauses in read:
-        if learn and span is not None:
-            feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks) | article
+        # a sentence with cue clauses keeps them whatever it scores when keep is 0: no need to score it
+        if learn and span is not None and (trace is not None or not clauses or classifier.keep > 0):
+            feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks, table) | article
             if trace is not None:
                 trace.append((sent.n, feats, bool(clauses), _whole(sent, span, text)[:2]))
             if classifier is not None:

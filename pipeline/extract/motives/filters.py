@@ -31,6 +31,10 @@ MOVES = frozenset({"rise", "fall", "grow", "drop", "jump", "climb", "increase", 
                    "slump", "soar", "plunge", "slide", "dip", "rebound", "flatter", "inflate", "shrink", "double",
                    "triple", "halve"})
 CAUSE_MARKS = frozenset({"because", "because of", "due to", "owing to", "as a result of"})
+# Nouns of a stretch of time: "over a period of 60 days" says how long, "ten months of talks since X
+# began" says since when, not why.
+TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "weekend", "month", "year", "decade",
+                        "century", "period", "span", "season", "quarter", "time"})
 AGREEMENT_NOUNS = frozenset({"agreement", "pact", "deal", "treaty", "accord", "arrangement", "alliance",
                              "partnership", "framework", "memorandum", "protocol", "convention", "charter"})
 
@@ -55,6 +59,31 @@ def _modified_verb(tok: Token) -> Token | None:
     return None
 
 
+def _timespan(tok: Token) -> bool:
+    return tok.lemma_.lower() in TIME_UNITS and (tok.ent_type_ in ("DATE", "TIME") or tok.dep_ == "pobj")
+
+
+def temporal(doc: Doc, hit: CueHit) -> bool:
+    """A causal-looking marker that here marks time: "over" or "since" whose object is a stretch of
+    time ("over a period of 60 days", "since last year"), or "since" opening a clause that dates a
+    duration the governing verb names ("ends ten months of fighting since the war began")."""
+    shown = doc.char_span(hit.start_char, hit.end_char, alignment_mode="expand")
+    for m in shown or ():
+        if m.lower_ not in ("over", "since"):
+            continue
+        if m.dep_ == "prep":
+            obj = [c for c in m.children if c.dep_ == "pobj"]
+            if obj and (_timespan(obj[0]) or obj[0].ent_type_ in ("DATE", "TIME")):
+                return True
+        elif m.dep_ == "mark" and m.lower_ == "since" and m.head.dep_ == "advcl":
+            verb = m.head.head
+            if any(c.dep_ in ("dobj", "npadvmod", "attr", "nsubj") and any(
+                    t.lemma_.lower() in TIME_UNITS and t.ent_type_ == "DATE" for t in c.subtree)
+                   for c in verb.children):
+                return True
+    return False
+
+
 def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: list[ActorFinding],
              text: str | None = None) -> str:
     """A cue that, read in its sentence, does not state why an actor pursues or resists an agreement:
@@ -69,6 +98,8 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
         lo, hi = min(hit.start_char, tok.idx), max(hit.end_char, tok.idx + len(tok.text))
         if not any(m.start < hi and lo < m.end for ag in agreements for m in ag.mentions):
             return "content"
+    if hit.type == "cause" and temporal(doc, hit):
+        return "temporal"
     if cue == "due to" and hit.end < len(doc) and (doc[hit.end].tag_ == "VB" or doc[hit.end].lower_ in SCHEDULE):
         return "content"
     if cue == "without" and any(t.lemma_ in ("delay", "hesitation") for t in doc[hit.end:hit.end + 2]):

@@ -21,17 +21,23 @@ Python: score = sigmoid(bias + sum of the weights of the features present).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Span, Token
+from spacy.attrs import ENT_TYPE, IDX
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, Token
 
-from pipeline.resources import read_json
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
+from pipeline.extract import treematch
 from pipeline.extract.motives.filters import AGREEMENT_EVENTS, AGREEMENT_NOUNS
+from pipeline.resources import read_json
 
 WEIGHTS_FILE = "motive_classifier.json"
+MASK = (1 << 64) - 1    # treematch.arrays holds string hashes as signed int64
 CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADV", "ADP", "SCONJ", "AUX"})
 MODALS = frozenset({"will", "would", "could", "can", "should", "may", "might", "must", "shall"})
 FIRST_PERSON = frozenset({"we", "our", "us", "i", "my"})
@@ -50,13 +56,16 @@ class SentenceInfo:
     ties: list[str] = field(default_factory=list)        # per kept hit: type, holder found, tie (see tie())
 
 
-def tie(node: Token, agreements) -> str:
+def tie(node: Token, agreements, marked: set[int] | None = None) -> str:
     """How the parse ties a cue clause (heading at node) to an agreement: 'self' when the clause
     itself holds a mention or an agreement noun, 'head' when a governing word up to the root does
-    (or is an agreement event verb: sign, suspend, join ...), else 'none'."""
-    marks = {(m.start, m.end) for ag in agreements for m in ag.mentions}
+    (or is an agreement event verb: sign, suspend, join ...), else 'none'. marked: the tokens
+    inside agreement mentions (TokenTable.marked), when the caller has them."""
+    marks = {(m.start, m.end) for ag in agreements for m in ag.mentions} if marked is None else ()
 
     def named(tok: Token) -> bool:
+        if marked is not None and tok.i in marked:
+            return True
         return tok.lemma_.lower() in AGREEMENT_NOUNS or any(a <= tok.idx < b for a, b in marks)
 
     if any(named(t) for t in node.subtree):
@@ -76,9 +85,64 @@ def _bucket(d: int | None, cuts: tuple[int, ...] = (0, 1, 2, 4)) -> str:
     return next((str(c) for c in cuts if d <= c), f">{cuts[-1]}")
 
 
+def _h(word: str) -> int:
+    """A word's hash as treematch.arrays holds it."""
+    return treematch._as_int(get_string_id(word))
+
+
+def _hashes(words) -> frozenset[int]:
+    return frozenset(_h(w) for w in words)
+
+
+# The parse labels and words features() tests, as the hashes of treematch.arrays.
+DEP_MARK, DEP_PREP, DEP_AUX, DEP_NEG = (_h(d) for d in ("mark", "prep", "aux", "neg"))
+SUBJECT_DEPS = _hashes(("nsubj", "nsubjpass"))
+CLAUSE_FEATURE_DEPS = {_h(d): d for d in ("advcl", "xcomp", "ccomp", "acl", "relcl")}
+CLAUSE_TAGS = {_h(t): t for t in ("VBG", "VB", "VBN")}
+MODAL_HASHES = _hashes(MODALS)
+FIRST_PERSON_HASHES = _hashes(FIRST_PERSON)
+QUOTE_HASHES = _hashes(('"', "\u201c", "\u201d", "'"))
+CONTENT_POS_IDS = frozenset(POS_IDS[p] for p in CONTENT_POS)
+VERB_POS_IDS = frozenset((POS_IDS["VERB"], POS_IDS["AUX"]))
+LOWER_COL, LEMMA_COL, ORTH_COL = (treematch.WORD_COLUMNS[c] for c in ("LOWER", "LEMMA", "ORTH"))
+TAG_COL, DEP_COL = treematch.WORD_COLUMNS["TAG"], treematch.WORD_COLUMNS["DEP"]
+POS_COL, HEAD_COL, ALPHA_COL = treematch.POS_COLUMN, treematch.HEAD_COLUMN, treematch.FLAG_COLUMNS["IS_ALPHA"]
+PAIRS = (("mention_here", "modal"), ("subj_agreement", "modal"), ("quote", "first_person"),
+         ("first_person", "modal"), ("mention_here", "skipped=no"), ("subj_actor", "modal"))
+_WORDS: dict[int, str] = {}     # hash -> word, shared by every doc (a hash names one string for good)
+
+
+class TokenTable:
+    """What features() and tie() read of a doc, taken once: the rows of treematch.arrays (the
+    cue detector's, so shared with it) plus entity types and character offsets. Reading Token
+    objects sentence by sentence was most of the learned part's cost."""
+
+    __slots__ = ("doc", "ent", "idx", "rows")
+
+    def __init__(self, doc: Doc, arr: treematch.DocArrays | None = None) -> None:
+        self.doc = doc
+        self.rows = (arr or treematch.arrays(doc)).rows
+        self.ent, self.idx = doc.to_array([ENT_TYPE, IDX]).T.tolist() if len(doc) else ([], [])
+
+    def word(self, h: int, lower: bool = False) -> str:
+        got = _WORDS.get(h)
+        if got is None:
+            got = _WORDS[h] = self.doc.vocab.strings[h & MASK] if h else ""
+        return got.lower() if lower else got
+
+    def marked(self, agreements) -> set[int]:
+        """Tokens that start inside an agreement mention's characters."""
+        out: set[int] = set()
+        for a, b in {(m.start, m.end) for ag in agreements for m in ag.mentions}:
+            out.update(range(bisect_left(self.idx, a), bisect_left(self.idx, b)))
+        return out
+
+
 def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], mention_toks: set[int],
-             actor_toks: set[int]) -> set[str]:
-    """The features of sentence n (span): names of binary features present."""
+             actor_toks: set[int], table: TokenTable | None = None) -> set[str]:
+    """The features of sentence n (span): names of binary features present. table: the doc's
+    TokenTable, when the caller has it (built here otherwise)."""
+    t = table if table is not None and table.doc is span.doc else TokenTable(span.doc)
     f = {"bias"}
     before = [m for m in agreement_ns if m <= n]
     after = [m for m in agreement_ns if m > n]
@@ -94,45 +158,55 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         f.add("cue=" + cue)
     for why in info.dismissed:
         f.add("dismissed=" + why)
-    for t in info.ties:
-        kind, holder, where = t.split(":")
+    for tie_ in info.ties:
+        kind, holder, where = tie_.split(":")
         f.update(("tie=" + where, "tie_holder=" + holder, f"tie={kind}:{where}"))
     root = span.root
     f.add("root=" + root.lemma_.lower())
     f.add("root_tag=" + root.tag_)
     if root.lemma_.lower() in SAY:
         f.add("root_say")
-    if any(t.text in ('"', "“", "”", "'") for t in span):
-        f.add("quote")
-    for tok in span:
-        low = tok.lemma_.lower()
-        if tok.pos_ in CONTENT_POS and tok.is_alpha and not tok.ent_type_:
-            f.add("lem=" + low)   # names and nationalities stay out: they stand for one topic
-        if tok.dep_ == "mark":
-            f.add("mark=" + tok.lower_)
-        elif tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX"):
-            f.add("vprep=" + tok.lower_)
-        elif tok.dep_ == "aux" and tok.lower_ in MODALS:
+    lo, hi = span.start, span.end
+    rows, ent, doc = t.rows, t.ent, span.doc
+    quote = first = False
+    for i in range(lo, hi):
+        r = rows[i]
+        d = r[DEP_COL]
+        if r[POS_COL] in CONTENT_POS_IDS and r[ALPHA_COL] and not ent[i]:
+            f.add("lem=" + t.word(r[LEMMA_COL], True))   # names and nationalities stay out: they stand for one topic
+        if d == DEP_MARK:
+            f.add("mark=" + t.word(r[LOWER_COL]))
+        elif d == DEP_PREP and rows[i + r[HEAD_COL]][POS_COL] in VERB_POS_IDS:
+            f.add("vprep=" + t.word(r[LOWER_COL]))
+        elif d == DEP_AUX and r[LOWER_COL] in MODAL_HASHES:
             f.add("modal")
-        elif tok.dep_ == "neg":
+        elif d == DEP_NEG:
             f.add("neg")
-        if tok.dep_ in ("nsubj", "nsubjpass"):
+        if d in SUBJECT_DEPS:
+            tok = doc[i]
             sub = range(tok.left_edge.i, tok.right_edge.i + 1)
-            if any(i in mention_toks for i in sub):
+            if not mention_toks.isdisjoint(sub):
                 f.add("subj_agreement")
-                f.add("subj_agreement_verb=" + tok.head.lemma_.lower())
-            if any(i in actor_toks for i in sub):
+                f.add("subj_agreement_verb=" + t.word(rows[i + r[HEAD_COL]][LEMMA_COL], True))
+            if not actor_toks.isdisjoint(sub):
                 f.add("subj_actor")
-        if tok.dep_ in ("advcl", "xcomp", "ccomp", "acl", "relcl"):
-            f.add("clause=" + tok.dep_ + ("_" + tok.tag_ if tok.tag_ in ("VBG", "VB", "VBN") else ""))
-    if any(i in mention_toks for i in range(span.start, span.end)):
+        if d in CLAUSE_FEATURE_DEPS:
+            g = CLAUSE_TAGS.get(r[TAG_COL])
+            f.add("clause=" + CLAUSE_FEATURE_DEPS[d] + ("_" + g if g else ""))
+        if r[ORTH_COL] in QUOTE_HASHES:
+            quote = True
+        if r[LOWER_COL] in FIRST_PERSON_HASHES:
+            first = True
+    if quote:
+        f.add("quote")
+    here = range(lo, hi)
+    if not mention_toks.isdisjoint(here):
         f.add("mention_here")
-    if any(i in actor_toks for i in range(span.start, span.end)):
+    if not actor_toks.isdisjoint(here):
         f.add("actor_here")
-    if any(t.lower_ in FIRST_PERSON for t in span):
+    if first:
         f.add("first_person")
-    for a, b in (("mention_here", "modal"), ("subj_agreement", "modal"), ("quote", "first_person"),
-                 ("first_person", "modal"), ("mention_here", "skipped=no"), ("subj_actor", "modal")):
+    for a, b in PAIRS:
         if a in f and b in f:
             f.add(f"{a}&{b}")
     return f
