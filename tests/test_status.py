@@ -152,3 +152,40 @@ def test_status_cue_of_another_event(parse, settings, text, status):
 ])
 def test_status_exits_provisional_application_and_background(parse, settings, text, status):
     assert _status(parse, settings, text[0].upper() + text[1:])[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a ratification ahead is no ratification: the signed accord stays signed
+    (f"Chile and Peru signed {HA} in May. Ratification of the accord is expected later this year.", "signed"),
+    (f"Chile and Peru signed {HA} in May. The accord now goes to the Peruvian senate for ratification.", "signed"),
+    (f"Chile and Peru signed {HA} in May. The ratification process for the accord could take a year.", "signed"),
+    # one told as done counts
+    (f"Chile and Peru signed {HA} in May. After its ratification by both parliaments, the accord was published.",
+     "ratified"),
+    (f"Chile and Peru signed {HA} in May. Peru completed the ratification of the accord in June.", "ratified"),
+])
+def test_status_ratification_nouns(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    ("Chile and Peru upgraded their ties to a Comprehensive Strategic Partnership on Sunday.",
+     "Comprehensive Strategic Partnership", "signed"),
+    ("The truce between Chile and Peru, which started on Friday, has largely held.", "Chile-Peru Ceasefire Agreement",
+     "in_force"),
+])
+def test_status_upgrading_ties_and_holding(parse, settings, text, name, status):
+    assert _status(parse, settings, text, name)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # what was approved is the plan; the accord lies in the clause under it
+    (f"Leaders of Chile and Peru approved a plan to negotiate {HA}.", "under_negotiation"),
+    # no clause between: the cue is the accord's
+    (f"Chile and Peru signed the final text of {HA}.", "signed"),
+])
+def test_status_cue_on_a_plan_about_the_agreement(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

@@ -150,6 +150,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     raw = raw or status
     if raw in DONE and _talks_theme(verb, theme, span):
         return status if STATUS_RANK[status] < STATUS_RANK["under_negotiation"] else "under_negotiation"
+    if raw in DONE and _clause_under_theme(theme, span):
+        return "unspecified"
     if raw in ("in_force", "standing") and status == "under_negotiation" and _dated_future(verb):
         return "ratified"
     if status not in DONE:
@@ -158,6 +160,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return "unspecified"
     if _subordinate_to_prospect(verb):
         return "unspecified"
+    if raw == "ratified" and verb.pos_ == "NOUN" and not _ratification_done(verb):
+        return "signed"     # 'sent to the senate for ratification', 'ratification is expected': signed, not yet ratified
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
         return "proposed"
@@ -222,6 +226,47 @@ def _talks_theme(verb: Token, theme: Token | None, span: Span) -> bool:
     for c in [theme] + [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]:
         if c is not None and c.lemma_.lower() in TALK_WORDS and c.left_edge.i <= span.root.i <= c.right_edge.i:
             return True
+    return False
+
+
+COMPLETE_VERBS = frozenset({"complete", "finish", "conclude", "deposit", "exchange", "approve", "finalize", "finalise",
+                            "receive", "win", "secure", "obtain", "gain", "announce", "welcome", "vote", "pass"})
+
+
+def _ratification_done(noun: Token) -> bool:
+    """A ratification noun asserts the ratification only when it is told as done: after / following /
+    since it, someone's ratification ('the senate's ratification of'), or the object of a completed
+    act ('completed the ratification', 'instruments of ratification were deposited'); 'for
+    ratification', 'the ratification process', 'ratification is expected' do not."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in ("after", "following", "since", "upon"):
+        return True
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "instrument":
+        noun = head.head
+        head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and head.pos_ == "VERB" and head.lemma_.lower() in COMPLETE_VERBS \
+            and head.tag_ in ("VBD", "VBN", "VBZ") and not _prospective(head) \
+            and not any(c.dep_ == "neg" for c in head.children):
+        return True
+    return False
+
+
+def _clause_under_theme(theme: Token | None, span: Span) -> bool:
+    """'approved a plan to negotiate the pact': what was approved is the plan; the agreement lies in
+    a clause under it ('to negotiate ...'), which says its own status. ('signed the final text of the
+    pact', 'reached a consensus on the pact' keep the cue: no clause between.)"""
+    root = span.root
+    if theme is None or theme.pos_ != "NOUN" or theme.i == root.i \
+            or theme.lemma_.lower() in INSTRUMENT_WORDS | TALK_WORDS | PROCEDURE_WORDS \
+            or not theme.left_edge.i <= root.i <= theme.right_edge.i:
+        return False
+    cur, steps = root.head, 0
+    while cur.i != theme.i and cur.head is not cur and steps < 8:
+        if cur.pos_ == "VERB":
+            return True
+        cur, steps = cur.head, steps + 1
     return False
 
 
