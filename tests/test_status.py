@@ -189,3 +189,15 @@ def test_status_upgrading_ties_and_holding(parse, settings, text, name, status):
 ])
 def test_status_cue_on_a_plan_about_the_agreement(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # talks offered or wished for are not talks under way
+    (f"The minister said she is willing to work with Peru to either revise the old pact or to negotiate {HA}.",
+     "proposed"),
+    (f"Chile wants to negotiate {HA} with Peru.", "proposed"),
+    (f"Chile and Peru are negotiating {HA}.", "under_negotiation"),
+])
+def test_status_talks_offered_or_under_way(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

@@ -154,13 +154,15 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return "unspecified"
     if raw in ("in_force", "standing") and status == "under_negotiation" and _dated_future(verb):
         return "ratified"
+    if status == "under_negotiation" and verb.pos_ == "VERB" and _offered(verb):
+        return "proposed"
     if status not in DONE:
         return status
     if any(c.dep_ == "neg" for c in verb.children):
         return "unspecified"
     if _subordinate_to_prospect(verb):
         return "unspecified"
-    if raw == "ratified" and verb.pos_ == "NOUN" and not _ratification_done(verb):
+    if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" and not _ratification_done(verb):
         return "signed"     # 'sent to the senate for ratification', 'ratification is expected': signed, not yet ratified
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
@@ -267,6 +269,21 @@ def _clause_under_theme(theme: Token | None, span: Span) -> bool:
         if cur.pos_ == "VERB":
             return True
         cur, steps = cur.head, steps + 1
+    return False
+
+
+FRAME_OFFER = frozenset({"willing", "open", "ready", "prepared", "eager", "keen"})
+
+
+def _offered(verb: Token) -> bool:
+    """'I am willing to work with them to negotiate a new deal', 'wants to negotiate a pact': talks
+    offered or wished for, not under way (proposed)."""
+    cur, steps = verb, 0
+    while cur.head is not cur and steps < 5 and cur.dep_ in FRAME_PATH | {"conj", "acomp"}:
+        cur, steps = cur.head, steps + 1
+        if cur.lemma_.lower() in FRAME_PROPOSED | FRAME_OFFER or any(
+                c.dep_ == "acomp" and c.lemma_.lower() in FRAME_OFFER for c in cur.children):
+            return True     # ('she is willing ... to negotiate': the purpose clause hangs on 'is')
     return False
 
 
