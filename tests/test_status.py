@@ -201,3 +201,16 @@ def test_status_cue_on_a_plan_about_the_agreement(parse, settings, text, status)
 ])
 def test_status_talks_offered_or_under_way(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # headlines: 'to' + verb is ahead, the present is done; an announced exit counts (GOLD.md)
+    ("Chile to sign Harbour Accord with Peru", "under_negotiation"),
+    ("Chile, Peru sign Harbour Accord", "signed"),
+    ("Peru quits Harbour Accord with Chile", "terminated"),
+    ("Peru to quit Harbour Accord with Chile", "terminated"),
+    ("Chile and Peru mull Harbour Accord", "proposed"),
+])
+def test_status_headlines(parse, settings, text, status):
+    assert _status(parse, settings, text, "Harbour Accord")[0] == status

@@ -167,6 +167,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
         return "proposed"
+    if verb.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return "under_negotiation"      # a headline's 'X to sign pact with Y': it will happen
     cur, steps = verb, 0
     while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
             "pobj", "dobj", "nsubj", "nsubjpass"))):
