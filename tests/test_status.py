@@ -41,7 +41,7 @@ def test_status_new_cue_ids_are_unique_and_listed():
     ("The accord takes effect next week.", "in_force"),
 ])
 def test_status_cue_words_without_a_parse(sentence, status):
-    m = re.search(r"\b(?:the|an) accord", sentence, re.I)
+    m = re.search(r"\b(?:the|an) accord", sentence, re.IGNORECASE)
     assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
 
 
@@ -52,8 +52,8 @@ def test_status_cue_words_without_a_parse(sentence, status):
     # a legislature's approval completes a party's procedure
     (f"Chile and Peru signed {HA} in May. The Peruvian senate consented to the accord in June.", "ratified"),
     (f"Chile and Peru signed {HA} in May. Lawmakers in Lima passed the accord by a wide margin.", "ratified"),
-    (f"Chile and Peru signed {HA} in May. The successful vote for the accord in the Peruvian parliament "
-     "came a week later.", "ratified"),
+    (f"Chile and Peru signed {HA} in May. The successful vote for the accord in the Peruvian parliament came "
+     + "a week later.", "ratified"),
     (f"Chile and Peru signed {HA} in May. With its domestic procedures now completed, the accord can apply.",
      "ratified"),
     # joining / acceding: the treaty applies to the new party

@@ -162,7 +162,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return "unspecified"
     if _subordinate_to_prospect(verb):
         return "unspecified"
-    if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" and not _ratification_done(verb):
+    if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" \
+            and not _ratification_done(verb):
         return "signed"     # 'sent to the senate for ratification', 'ratification is expected': signed, not yet ratified
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
@@ -250,11 +251,9 @@ def _ratification_done(noun: Token) -> bool:
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "instrument":
         noun = head.head
         head = noun.head
-    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and head.pos_ == "VERB" and head.lemma_.lower() in COMPLETE_VERBS \
-            and head.tag_ in ("VBD", "VBN", "VBZ") and not _prospective(head) \
-            and not any(c.dep_ == "neg" for c in head.children):
-        return True
-    return False
+    return noun.dep_ in ("dobj", "nsubjpass", "nsubj") and head.pos_ == "VERB" \
+        and head.lemma_.lower() in COMPLETE_VERBS and head.tag_ in ("VBD", "VBN", "VBZ") and not _prospective(head) \
+        and not any(c.dep_ == "neg" for c in head.children)
 
 
 def _clause_under_theme(theme: Token | None, span: Span) -> bool:
@@ -303,10 +302,10 @@ def _on_a_date(verb: Token) -> bool:
             m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)) for c in verb.children):
         return False
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("on", "from", "in", "by"):
-            if any(o.dep_ == "pobj" and o.ent_type_ == "DATE" and not any(
-                    m.lower_ in CONDITION_MARKS for m in o.subtree) for o in c.children):
-                return True
+        if c.dep_ == "prep" and c.lower_ in ("on", "from", "in", "by") and any(
+                o.dep_ == "pobj" and o.ent_type_ == "DATE" and not any(m.lower_ in CONDITION_MARKS for m in o.subtree)
+                for o in c.children):
+            return True
         if c.dep_ == "npadvmod" and c.ent_type_ == "DATE" and c.lower_ not in ("now", "today"):
             return True
     return False
@@ -369,7 +368,7 @@ def _windows(hits: list[_Hit], sent: Sentence) -> list[tuple[int, int]]:
     coordinated hits ('the RAA and the ACSA', '... on trade, and another on energy') share one window."""
     groups: list[list[int]] = []
     for i, h in enumerate(hits):
-        if groups and (h.also or re.fullmatch(r"[\s,()]*(?:and|or|as well as|along with|together with)?[\s,()]*(?:the\s+|an?\s+)?",
+        if groups and (h.also or re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
                                               sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start])):
             groups[-1].append(i)
         else:
