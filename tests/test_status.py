@@ -146,11 +146,8 @@ def test_status_cue_of_another_event(parse, settings, text, status):
 @pytest.mark.parametrize("text, status", [
     (f"Peru formally exited {HA} with Chile in January.", "terminated"),
     (f"{HA} between Chile and Peru has been provisionally applied since May.", "in_force"),
-    # a signing told as background to the agreement as it stands: it exists
-    (f"{HA} between Chile and Peru, signed in 2012, remains the basis of their cooperation.", "existing"),
-    (f"Chile and Peru signed {HA} in 2012; it remains the basis of their cooperation.", "signed"),
 ])
-def test_status_exits_provisional_application_and_background(parse, settings, text, status):
+def test_status_exits_and_provisional_application(parse, settings, text, status):
     assert _status(parse, settings, text[0].upper() + text[1:])[0] == status
 
 

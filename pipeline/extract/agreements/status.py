@@ -43,7 +43,6 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
     counts whatever its distance from the mention. span: the mention in the parse, when there is
     one: a cue verb is then read on its dependency path (see cue_reading)."""
     best, best_at, best_id = "unspecified", (-1, -1), ""
-    existing: tuple[int, int, str] | None = None
     window = text[lo:hi]
     starts = cue_starts(window)
     if not starts:
@@ -71,27 +70,9 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
             got = _apply_modality(status, ctx, modals)
             if span is not None:
                 got = cue_reading(span, cs, ce, got, status)
-            if got == "existing":
-                existing = (cs, ce, cue_id)
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at, best_id = got, (cs, ce), cue_id
-    if best == "signed" and existing and span is not None and _background(span, *best_at):
-        best, best_at, best_id = "existing", existing[:2], existing[2]
     return best, best_at[0], best_at[1], best_id
-
-
-def _background(span: Span, cs: int, ce: int) -> bool:
-    """'The 2012 accord, signed by both navies, remains the basis of ...': the signing is a past
-    participle describing the mention (a reduced relative clause), background to a clause about the
-    agreement as it stands."""
-    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
-    if cue is None:
-        return False
-    verb = cue.root
-    head = verb.head
-    return verb.tag_ == "VBN" and verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN") \
-        and (span.start <= head.i < span.end or (span.root.dep_ == "appos" and span.root.head.i == head.i)) \
-        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
