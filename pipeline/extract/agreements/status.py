@@ -69,7 +69,7 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
             if span is not None:
-                got = cue_reading(span, cs, ce, got)
+                got = cue_reading(span, cs, ce, got, status)
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at, best_id = got, (cs, ce), cue_id
     return best, best_at[0], best_at[1], best_id
@@ -83,7 +83,7 @@ FRAME_PROPOSED = frozenset({"aim", "attempt", "try", "seek", "hope", "want", "wi
 FRAME_PENDING = frozenset({"expect", "plan", "intend", "prepare", "schedule", "set", "due", "likely", "poised",
                            "ready", "way", "move", "step", "path", "process", "procedure", "timetable"})
 # Auxiliaries of a cue verb: the event is not asserted as done
-AUX_PROPOSED = frozenset({"would", "could", "may", "might", "must", "should"})
+AUX_PROPOSED = frozenset({"would", "could", "may", "might", "must", "should", "can"})
 AUX_PENDING = frozenset({"will", "shall"})
 FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl", "advcl", "csubj"})
 DONE = ("signed", "ratified", "in_force", "standing", "restored")
@@ -99,11 +99,15 @@ def _theme(verb: Token) -> Token | None:
     return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
 
 
-def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
+def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str:
     """A cue verb read on its dependency path to the mention: another event's cue ('since the
-    country quit the bloc', 'talks began') counts for nothing ("unspecified"); an event under a
-    prospect frame ('aiming for it to enter into force', 'an attempt to sign it') or a modal or
-    future auxiliary is proposed or under negotiation, not done; a negated one counts for nothing."""
+    country quit the bloc', 'talks began') counts for nothing ("unspecified"); an event of the talks
+    about the agreement ('joined the talks on the pact', 'negotiations for a pact began') is under
+    negotiation; an event under a prospect frame ('aiming for it to enter into force', 'an attempt to
+    sign it') or a modal or future auxiliary is proposed or under negotiation, not done, and one in a
+    condition of such an event ('will apply once parliament has ratified it') counts for nothing; a
+    negated one counts for nothing. raw: the cue's status before the words in front of it were read
+    (status): a future entry into force set for a date ('will enter into force on 1 May') is read from it."""
     cue = span.doc.char_span(cs, ce, alignment_mode="expand")
     if cue is None:
         return status
@@ -111,18 +115,42 @@ def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
     if verb.pos_ not in ("VERB", "AUX", "NOUN") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
         return status       # (the instrument noun parsed as a verb: no path to read)
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
-        or root.left_edge.i <= verb.i <= root.right_edge.i
+        or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
+            c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
     theme = _theme(verb) if verb.pos_ != "NOUN" else None
     if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
-            and theme.lemma_.lower() not in INSTRUMENT_WORDS and not theme.text.isupper():
+            and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
+            and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
         return "unspecified"
+    if not inside and verb.pos_ == "NOUN" and any(
+            c.dep_ == "prep" and c.lower_ in ("of", "from", "on") and any(o.dep_ == "pobj" for o in c.children)
+            for c in verb.children):
+        return "unspecified"    # 'the signing of another code', 'withdrawal from the bloc': another event's object
+    if status in ("terminated", "suspended"):
+        return _ending_reading(verb, status)
+    raw = raw or status
+    if raw in DONE and _talks_theme(verb, theme, span):
+        return status if STATUS_RANK[status] < STATUS_RANK["under_negotiation"] else "under_negotiation"
+    if raw in DONE and _clause_under_theme(theme, span):
+        return "unspecified"
+    if raw in ("in_force", "standing") and status == "under_negotiation" and _dated_future(verb):
+        return "ratified"
+    if status == "under_negotiation" and verb.pos_ == "VERB" and _offered(verb):
+        return "proposed"
     if status not in DONE:
         return status
     if any(c.dep_ == "neg" for c in verb.children):
         return "unspecified"
+    if _subordinate_to_prospect(verb):
+        return "unspecified"
+    if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" \
+            and not _ratification_done(verb):
+        return "signed"     # 'sent to the senate for ratification', 'ratification is expected': signed, not yet ratified
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
         return "proposed"
+    if verb.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return "under_negotiation"      # a headline's 'X to sign pact with Y': it will happen
     cur, steps = verb, 0
     while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
             "pobj", "dobj", "nsubj", "nsubjpass"))):
@@ -133,7 +161,152 @@ def cue_reading(span: Span, cs: int, ce: int, status: str) -> str:
         if lemma in FRAME_PENDING:
             return "under_negotiation"
     if auxes & AUX_PENDING:
-        return "under_negotiation"
+        return "ratified" if status in ("in_force", "standing") and _dated_future(verb) else "under_negotiation"
+    return status
+
+
+# Marks of a clause whose event is a condition or a time reference of the clause above it
+CONDITION_MARKS = frozenset({"after", "once", "when", "until", "till", "before", "if", "unless", "whenever"})
+TALK_WORDS = frozenset({"talk", "talks", "negotiation", "negotiations", "discussion", "discussions", "consultation",
+                        "consultations", "dialogue", "round", "process"})
+END_TALK_VERBS = frozenset({"conclude", "complete", "finish", "finalize", "finalise", "wrap", "close"})
+# Common nouns that can leave an agreement (a party); another subject of 'left' is a cause
+ACTOR_NOUNS = frozenset({"government", "country", "administration", "state", "nation", "regime", "junta", "member",
+                         "party", "side", "president", "leader", "minister", "bloc", "union", "coalition", "cabinet",
+                         "military", "army", "kingdom", "republic", "authority", "authorities", "council", "group"})
+# Themes of a cue verb that are steps of the agreement's own procedure ('domestic procedures completed')
+PROCEDURE_WORDS = frozenset({"procedure", "procedures", "process", "requirement", "formality", "formalities",
+                             "ratification", "approval", "consent", "assent"})
+
+
+def _prospective(verb: Token) -> bool:
+    """The verb's event is ahead or required: a future or modal auxiliary, or an infinitive
+    under a prospect frame ('it is expected to enter into force')."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & (AUX_PROPOSED | AUX_PENDING):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FRAME_PROPOSED | FRAME_PENDING
+
+
+def _subordinate_to_prospect(verb: Token) -> bool:
+    """'It will enter into force once all members have ratified it', 'must be approved before it
+    can apply': the cue verb sits in an 'after / once / until / if' clause of a clause whose event
+    is still ahead, so its event is a condition, not a fact."""
+    cur = verb
+    for _ in range(3):
+        if cur.dep_ != "advcl" or cur.head is cur:
+            return False
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in cur.children) \
+                or any(c.dep_ == "advmod" and c.lower_ in ("once", "when") for c in cur.children):
+            return _prospective(cur.head)
+        cur = cur.head
+    return False
+
+
+def _talks_theme(verb: Token, theme: Token | None, span: Span) -> bool:
+    """'Negotiations on the pact began in 2020', 'joined the talks on the pact': what the verb is
+    about is the talks on the agreement (a talks noun whose phrase holds the mention), not the
+    agreement; concluding or completing them is signing (GOLD.md), so those verbs do not count."""
+    if verb.lemma_.lower() in END_TALK_VERBS:
+        return False
+    for c in [theme] + [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]:
+        if c is not None and c.lemma_.lower() in TALK_WORDS and c.left_edge.i <= span.root.i <= c.right_edge.i:
+            return True
+    return False
+
+
+COMPLETE_VERBS = frozenset({"complete", "finish", "conclude", "deposit", "exchange", "approve", "finalize", "finalise",
+                            "receive", "win", "secure", "obtain", "gain", "announce", "welcome", "vote", "pass"})
+
+
+def _ratification_done(noun: Token) -> bool:
+    """A ratification noun asserts the ratification only when it is told as done: after / following /
+    since it, someone's ratification ('the senate's ratification of'), or the object of a completed
+    act ('completed the ratification', 'instruments of ratification were deposited'); 'for
+    ratification', 'the ratification process', 'ratification is expected' do not."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in ("after", "following", "since", "upon"):
+        return True
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "instrument":
+        noun = head.head
+        head = noun.head
+    return noun.dep_ in ("dobj", "nsubjpass", "nsubj") and head.pos_ == "VERB" \
+        and head.lemma_.lower() in COMPLETE_VERBS and head.tag_ in ("VBD", "VBN", "VBZ") and not _prospective(head) \
+        and not any(c.dep_ == "neg" for c in head.children)
+
+
+def _clause_under_theme(theme: Token | None, span: Span) -> bool:
+    """'approved a plan to negotiate the pact': what was approved is the plan; the agreement lies in
+    a clause under it ('to negotiate ...'), which says its own status. ('signed the final text of the
+    pact', 'reached a consensus on the pact' keep the cue: no clause between.)"""
+    root = span.root
+    if theme is None or theme.pos_ != "NOUN" or theme.i == root.i \
+            or theme.lemma_.lower() in INSTRUMENT_WORDS | TALK_WORDS | PROCEDURE_WORDS \
+            or not theme.left_edge.i <= root.i <= theme.right_edge.i:
+        return False
+    cur, steps = root.head, 0
+    while cur.i != theme.i and cur.head is not cur and steps < 8:
+        if cur.pos_ == "VERB":
+            return True
+        cur, steps = cur.head, steps + 1
+    return False
+
+
+FRAME_OFFER = frozenset({"willing", "open", "ready", "prepared", "eager", "keen"})
+
+
+def _offered(verb: Token) -> bool:
+    """'I am willing to work with them to negotiate a new deal', 'wants to negotiate a pact': talks
+    offered or wished for, not under way (proposed)."""
+    cur, steps = verb, 0
+    while cur.head is not cur and steps < 5 and cur.dep_ in FRAME_PATH | {"conj", "acomp"}:
+        cur, steps = cur.head, steps + 1
+        if cur.lemma_.lower() in FRAME_PROPOSED | FRAME_OFFER or any(
+                c.dep_ == "acomp" and c.lemma_.lower() in FRAME_OFFER for c in cur.children):
+            return True     # ('she is willing ... to negotiate': the purpose clause hangs on 'is')
+    return False
+
+
+def _dated_future(verb: Token) -> bool:
+    """A future event with a date and no condition of its own."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return bool(auxes & AUX_PENDING) and not auxes & AUX_PROPOSED and not _subordinate_to_prospect(verb) \
+        and not any(c.dep_ == "neg" for c in verb.children) and _on_a_date(verb)
+
+
+def _on_a_date(verb: Token) -> bool:
+    """'will enter into force on 1 May / from October': a future entry into force set for a date
+    (the procedures that precede it are complete), not one under a condition ('once ratified')."""
+    if any(c.dep_ in ("advcl", "mark") and (c.lower_ in CONDITION_MARKS or any(
+            m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)) for c in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "from", "in", "by") and any(
+                o.dep_ == "pobj" and o.ent_type_ == "DATE" and not any(m.lower_ in CONDITION_MARKS for m in o.subtree)
+                for o in c.children):
+            return True
+        if c.dep_ == "npadvmod" and c.ent_type_ == "DATE" and c.lower_ not in ("now", "today"):
+            return True
+    return False
+
+
+def _ending_reading(verb: Token, status: str) -> str:
+    """A withdrawal or suspension cue: counts unless negated or under a frame that makes it a
+    threat or an option ('threatens to quit the pact', 'is weighing a withdrawal'); an announced one
+    ('will withdraw', 'gave notice of its exit') counts (see GOLD.md)."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return "unspecified"
+    if verb.lemma_.lower() == "leave" and any(
+            c.dep_ == "nsubj" and c.pos_ == "NOUN" and not c.ent_type_ and c.lemma_.lower() not in ACTOR_NOUNS
+            for c in verb.children):
+        return "unspecified"    # 'the provocations left the pact a dead letter': a cause, not a party leaving
+    cur, steps = verb, 0
+    while cur.head is not cur and steps < 4 and cur.dep_ in FRAME_PATH:
+        cur, steps = cur.head, steps + 1
+        if cur.lemma_.lower() in FRAME_PROPOSED - {"able"} or cur.lemma_.lower() in ("threat", "option"):
+            return "unspecified"
     return status
 
 
@@ -210,7 +383,7 @@ def clause_window(span: Span) -> tuple[int, int]:
     for child in tok.children:
         if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
                 and not (child.left_edge.i <= span.root.i <= child.right_edge.i) \
-                and not _refers_back(child, span):
+                and not _refers_back(child, span) and not _procedure_state(child):
             c_lo, c_hi = _subtree_span(child)
             if c_lo > span.end_char:
                 hi = min(hi, c_lo)
@@ -219,11 +392,31 @@ def clause_window(span: Span) -> tuple[int, int]:
     return lo, hi
 
 
+def _procedure_state(clause: Token) -> bool:
+    """'With its domestic procedures completed, the pact can apply': a clause whose subject is a
+    step of the agreement's own procedure speaks of the agreement."""
+    return clause.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in PROCEDURE_WORDS
+                                          for c in clause.children)
+
+
 def _refers_back(clause: Token, span: Span) -> bool:
     """'X and Y signed the pact in 1994, but it collapsed in 1998': a following clause whose subject
-    'it' is the agreement, when the agreement is the subject or object of the first clause."""
-    return clause.i > span.root.i and span.root.dep_ in ("dobj", "nsubj", "nsubjpass") \
-        and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children)
+    'it' is the agreement, when the agreement is the subject or object of the first clause; a
+    following clause about 'it' ('... and announced its end', '... and later scrapped it'); a clause
+    sharing the subject the mention belongs to ('Talks on the pact began and were shelved')."""
+    if clause.i < span.root.i:
+        return False
+    head = clause.head
+    if clause.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children) \
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i <= span.root.i <= c.right_edge.i
+                    for c in head.children):
+        return True
+    if span.root.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children):
+        return span.root.dep_ != "pobj"
+    return any(c.dep_ == "dobj" and (c.lower_ == "it" or any(p.dep_ == "poss" and p.lower_ == "its" for p in c.children))
+               for c in clause.children)
 
 
 def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:

@@ -1,0 +1,213 @@
+"""Agreement status read from the clause that governs the mention (issue 15 item 3): legislatures'
+approval, accession, scheduled entry into force, conditions and requirements, talks about an
+agreement, withdrawals that are threats or options. Sentences written for these tests (not taken
+from the corpus); the fictional 'Harbour Accord' between Chile and Peru stands for any instrument."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.extract import actors, dates
+from pipeline.extract import agreements as ag
+from pipeline.extract.agreements import lexicon
+
+
+def _status(parse, settings, text: str, acronym: str = "HA") -> tuple[str, str]:
+    doc, sents = parse(text)
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    rows = [f for f in found if (f.acronym or f.name) == acronym]
+    assert len(rows) == 1, [(f.acronym, f.name) for f in found]
+    return rows[0].status, rows[0].status_cue
+
+
+HA = "the Harbour Accord (HA)"
+
+
+# ---------------------------------------------------------------- cue data (no model)
+
+def test_status_new_cue_ids_are_unique_and_listed():
+    ids = lexicon.status_cue_ids()
+    assert len(ids) == len(set(ids))
+    assert {"SC029", "SC030", "SC031", "SC033"} <= set(ids)
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The senate consented to the accord in May.", "ratified"),
+    ("Congress approves the accord.", "ratified"),
+    ("The president threatens to quit the accord.", "unspecified"),
+    ("Peru is weighing the accord.", "proposed"),
+    ("Peru is exploring the possibility of an accord.", "proposed"),
+    ("The accord takes effect next week.", "in_force"),
+])
+def test_status_cue_words_without_a_parse(sentence, status):
+    m = re.search(r"\b(?:the|an) accord", sentence, re.IGNORECASE)
+    assert ag.status_at(sentence, 0, len(sentence), m.start(), m.end()) == status
+
+
+# ---------------------------------------------------------------- through the parse (model)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a legislature's approval completes a party's procedure
+    (f"Chile and Peru signed {HA} in May. The Peruvian senate consented to the accord in June.", "ratified"),
+    (f"Chile and Peru signed {HA} in May. Lawmakers in Lima passed the accord by a wide margin.", "ratified"),
+    (f"Chile and Peru signed {HA} in May. The successful vote for the accord in the Peruvian parliament came "
+     + "a week later.", "ratified"),
+    (f"Chile and Peru signed {HA} in May. With its domestic procedures now completed, the accord can apply.",
+     "ratified"),
+    # joining / acceding: the treaty applies to the new party
+    (f"Bolivia acceded to {HA} in 2001.", "in_force"),
+    (f"Bolivia joined {HA} last year.", "in_force"),
+    (f"Bolivia has become a party to {HA}.", "in_force"),
+    (f"Bolivia hopes to join {HA}.", "proposed"),
+    # joining the talks is not joining the agreement
+    (f"Bolivia joined the talks on {HA} between Chile and Peru.", "under_negotiation"),
+])
+def test_status_legislatures_and_accession(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a dated entry into force is set once the procedures are done (GOLD.md)
+    (f"Chile and Peru say {HA} will enter into force on 1 March.", "ratified"),
+    (f"Chile and Peru say {HA} will take effect in January.", "ratified"),
+    # an undated or conditional one is still ahead
+    (f"Chile and Peru say {HA} will enter into force once both parliaments ratify it.", "under_negotiation"),
+    # a requirement is not the event
+    (f"Chile and Peru agreed on {HA} in May. It will apply three months after both countries have ratified it.",
+     "signed"),
+    (f"Chile and Peru signed {HA}, which must still be approved by parliament before it can apply.", "signed"),
+])
+def test_status_future_and_requirements(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # the talks about the agreement, not the agreement, began and were halted
+    (f"Negotiations on {HA} between Chile and Peru began in 2018 and were suspended last year.", "suspended"),
+    (f"In 2019, talks on {HA} between Chile and Peru started.", "under_negotiation"),
+    (f"Chile and Peru launched a new round of talks on {HA}.", "under_negotiation"),
+    # launching an instrument establishes it
+    ("Chile and Peru launched the Harbour Partnership in 2021.", "signed"),
+])
+def test_status_talks_about_an_agreement(parse, settings, text, status):
+    acronym = "HA" if "(HA)" in text else "Harbour Partnership"
+    assert _status(parse, settings, text, acronym)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # no withdrawal asserted: the named accord just exists
+    (f"Peru threatens to quit {HA} with Chile.", "existing"),
+    (f"Peru is considering withdrawing from {HA} with Chile.", "existing"),
+    (f"Peru did not withdraw from {HA} with Chile.", "existing"),
+    (f"Peru will withdraw from {HA} with Chile in six months.", "terminated"),
+    (f"Peru declared {HA} with Chile void and announced its end.", "terminated"),
+    (f"Peru gave notice of withdrawal from {HA} with Chile.", "terminated"),
+    (f"Peru suspends its participation in {HA} with Chile.", "suspended"),
+])
+def test_status_withdrawals_announced_or_threatened(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    (f"Chile is weighing {HA} with Peru.", "proposed"),
+    (f"Chile could sign {HA} with Peru next year.", "proposed"),
+    (f"Chile and Peru will need to sign {HA} before the end of the year.", "proposed"),
+    (f"Leaders at the summit are set to sign {HA} between Chile and Peru on Friday.", "under_negotiation"),
+])
+def test_status_options_and_prospects(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_cue_names_the_new_cue_row(parse, settings):
+    status, cue = _status(parse, settings, f"Bolivia acceded to {HA} in 2001.")
+    assert status == "in_force" and cue.startswith("SC029:")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a cause that leaves the pact in a state is not a party leaving it
+    (f"Chile suspended {HA} with Peru in May. The border clashes had left the accord a dead letter.", "suspended"),
+    (f"Peru left {HA} with Chile in 2019.", "terminated"),
+    # a nominal cue whose object is another instrument belongs to that one
+    (f"The ministers praised {HA} and the early signing of a code of conduct for the strait.", "existing"),
+])
+def test_status_cue_of_another_event(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    (f"Peru formally exited {HA} with Chile in January.", "terminated"),
+    (f"{HA} between Chile and Peru has been provisionally applied since May.", "in_force"),
+])
+def test_status_exits_and_provisional_application(parse, settings, text, status):
+    assert _status(parse, settings, text[0].upper() + text[1:])[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a ratification ahead is no ratification: the signed accord stays signed
+    (f"Chile and Peru signed {HA} in May. Ratification of the accord is expected later this year.", "signed"),
+    (f"Chile and Peru signed {HA} in May. The accord now goes to the Peruvian senate for ratification.", "signed"),
+    (f"Chile and Peru signed {HA} in May. The ratification process for the accord could take a year.", "signed"),
+    # one told as done counts
+    (f"Chile and Peru signed {HA} in May. After its ratification by both parliaments, the accord was published.",
+     "ratified"),
+    (f"Chile and Peru signed {HA} in May. Peru completed the ratification of the accord in June.", "ratified"),
+])
+def test_status_ratification_nouns(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    ("Chile and Peru upgraded their ties to a Comprehensive Strategic Partnership on Sunday.",
+     "Comprehensive Strategic Partnership", "signed"),
+    ("The truce between Chile and Peru, which started on Friday, has largely held.", "Chile-Peru Ceasefire Agreement",
+     "in_force"),
+])
+def test_status_upgrading_ties_and_holding(parse, settings, text, name, status):
+    assert _status(parse, settings, text, name)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # what was approved is the plan; the accord lies in the clause under it
+    (f"Leaders of Chile and Peru approved a plan to negotiate {HA}.", "under_negotiation"),
+    # no clause between: the cue is the accord's
+    (f"Chile and Peru signed the final text of {HA}.", "signed"),
+])
+def test_status_cue_on_a_plan_about_the_agreement(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # talks offered or wished for are not talks under way
+    (f"The minister said she is willing to work with Peru to either revise the old pact or to negotiate {HA}.",
+     "proposed"),
+    (f"Chile wants to negotiate {HA} with Peru.", "proposed"),
+    (f"Chile and Peru are negotiating {HA}.", "under_negotiation"),
+])
+def test_status_talks_offered_or_under_way(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # headlines: 'to' + verb is ahead, the present is done; an announced exit counts (GOLD.md)
+    ("Chile to sign Harbour Accord with Peru", "under_negotiation"),
+    ("Chile, Peru sign Harbour Accord", "signed"),
+    ("Peru quits Harbour Accord with Chile", "terminated"),
+    ("Peru to quit Harbour Accord with Chile", "terminated"),
+    ("Chile and Peru mull Harbour Accord", "proposed"),
+])
+def test_status_headlines(parse, settings, text, status):
+    assert _status(parse, settings, text, "Harbour Accord")[0] == status
