@@ -102,6 +102,21 @@ def test_dask_article_that_kills_its_worker_twice_is_reported_and_the_run_goes_o
     assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
 
 
+@pytest.mark.parametrize("wait,code", [(1, "E130")])
+def test_dask_scheduler_without_workers_is_a_coded_error_not_a_hang(tmp_path, settings, monkeypatch, wait, code):
+    import distributed
+
+    from pipeline.engines import dask_engine
+    from pipeline.errors import PipelineError
+    monkeypatch.setattr(dask_engine, "NO_WORKERS_TIMEOUT", wait)
+    s = _settings(settings, "dask")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        s["run"]["scheduler"] = empty.scheduler_address
+        with pytest.raises(PipelineError) as e:
+            run_mod.run(_corpus(tmp_path / "in", 2), tmp_path / "out", s, workers=2)
+    assert (e.value.code, e.value.path) == (code, empty.scheduler_address)
+
+
 @pytest.mark.parametrize("engine,code", [("spark", "E083")])
 def test_dask_unknown_engine_is_a_coded_error(tmp_path, settings, engine, code):
     from pipeline.errors import PipelineError

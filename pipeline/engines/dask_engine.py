@@ -82,13 +82,14 @@ class DaskDispatcher:
                     n_workers=max(1, workers), threads_per_worker=1, processes=True,
                     dashboard_address=":0" if _has_bokeh() else None, silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.cluster)
-            # our own scheduler fails work left without a worker (no-workers-timeout); one at an
-            # address was configured by whoever started it, so wait for a first worker here
-            self.client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT)
         except OSError as e:
             self.close()
             raise PipelineError("E082", self._where, f"could not reach the Dask scheduler ({e}); "
                                 "check the address and that dask-scheduler is running") from e
+        try:
+            # our own scheduler fails work left without a worker (no-workers-timeout); one at an
+            # address was configured by whoever started it, so wait for a first worker here
+            self.client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT)
         except TimeoutError as e:
             self.close()
             raise self._no_workers_error() from e
