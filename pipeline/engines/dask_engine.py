@@ -133,6 +133,8 @@ class DaskDispatcher:
             try:
                 future = self.client.submit(sched.process_chunk, fetched.items, self.settings, pure=False)
             except Exception as e:  # noqa: BLE001  the client is closing: the chunk fails, nothing waits
+                with self._lock:
+                    self._running -= 1
                 fetched.fail(e)
                 continue
             fetched.start(future)
