@@ -14,7 +14,7 @@ ARGS   ?=
 FLOORS ?= eval/floors.toml
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run clean-text extract tables browse test eval train bench bench-dates bench-motives bench-html bench-language browser-setup lock clean clean-all
+.PHONY: help setup run clean-text extract tables browse test eval train bench bench-dask bench-dates bench-motives bench-html bench-language browser-setup lock clean clean-all
 
 help: ## Print this help
 	@echo "Usage: make TARGET   (variables: INPUT=$(INPUT) OUTPUT=$(OUTPUT) SHARED=$(SHARED) N=$(N) ARGS=...)"
@@ -97,6 +97,9 @@ bench-language: $(STAMP) ## The English check on the article-body pages, windows
 
 bench: $(STAMP) ## Throughput, parallel speedup, cache and memory on a synthetic corpus of N articles
 	$(PY) -m pipeline bench scale --n $(N) $(ARGS)
+
+bench-dask: $(STAMP) ## The Dask engine (LocalCluster, 2 workers) beside --workers 2 local at N articles, the driver's peak RSS at 500 and 5,000, the figures on paper
+	$(PY) -m pipeline bench dask --n $(N) $(ARGS)
 
 browser-setup: ## Install headless Chromium + chromedriver (Debian packages) for the report test
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)

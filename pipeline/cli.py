@@ -272,14 +272,17 @@ def _add_explain(sub) -> None:
 def _add_bench(sub) -> None:
     """The bench command."""
     b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
-                       "language (the English check), scale",
+                       "language (the English check), scale, dask (the Dask engine beside the local one)",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
-    b.add_argument("what", choices=["dates", "motives", "html", "language", "scale"], help="which benchmark")
+    b.add_argument("what", choices=["dates", "motives", "html", "language", "scale", "dask"], help="which benchmark")
     b.add_argument("--data", help="benchmark data file (dates, motives, html, language)")
     b.add_argument("--folds", type=int, default=5, help="html: choose the HTML settings on K-1 of K folds of "
                    "pages and score the held-out fold; dates: choose the parts of TimeML mode on K-1 document "
                    "folds and score the held-out one, K times (default 5; 0 skips)")
-    b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale)")
+    b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale; dask: of the throughput runs)")
+    b.add_argument("--rss-n", type=int, default=5000, help="dask: corpus size of the driver's second peak RSS "
+                   "(the first is at 500)")
+    b.add_argument("--rounds", type=int, default=2, help="dask: pairs of throughput runs, dask and local alternated")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "
                    "valued by dateparser (slower); language: also measure lingua-language-detector")

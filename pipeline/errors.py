@@ -52,6 +52,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E081": ("article crashed its worker", "the article killed a Dask worker twice; check its size and content, or run it with --engine local to see the error"),
     "E082": ("Dask scheduler unreachable", "check the --scheduler address and that dask-scheduler is running"),
     "E083": ("unknown engine", "use --engine local or --engine dask"),
+    "E130": ("Dask cluster has no worker", "start workers for that scheduler (dask-worker ADDRESS), or read the workers' logs: they fail to start or to import the pipeline"),
     "E090": ("stage not run yet", "run the previous stage first: clean, then extract, then tables (or `run`)"),
     "E091": ("stage index unreadable", "run the stage that writes it again"),
     "E092": ("stage artifact missing or damaged", "run the stage that writes it again"),

@@ -1,11 +1,18 @@
 """The Dask engine: a LocalCluster of worker processes gives the local engine's outputs byte for
-byte and survives a worker killed mid-run. (An article that kills every worker it runs on is
-handled in dask_engine._one_by_one, but its test hung in Dask's rescheduling of lost results on
-this 2-core VM and is not part of the suite yet: see the closing note of the stop.)"""
+byte, survives a worker killed mid-run, and reports an article that kills every worker it runs
+on (E081) while the run goes on.
+
+No test waits on a clock. The runs are bounded by the engine itself (a LocalCluster never gives
+up a nanny, and work without a worker fails with E130 after dask_engine.NO_WORKERS_TIMEOUT);
+`hang_guard` is only a safety net under that: should a run hang all the same, faulthandler
+prints every thread's stack and ends the session, so CI fails with the place it hung instead of
+blocking. (pytest's own faulthandler_timeout only prints; it is not set in pyproject.toml, which
+would share faulthandler's single timer with this guard.)"""
 from __future__ import annotations
 
 import copy
 import csv
+import faulthandler
 from pathlib import Path
 
 import pytest
@@ -18,6 +25,14 @@ from evaluation import synth  # noqa: E402
 from pipeline import run as run_mod, scheduler  # noqa: E402
 
 SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+HANG_GUARD = 600        # seconds: far above any run here (the slowest takes about 30 s)
+
+
+@pytest.fixture(autouse=True)
+def hang_guard():
+    faulthandler.dump_traceback_later(HANG_GUARD, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -65,6 +80,41 @@ def test_dask_worker_killed_mid_run_has_its_chunk_run_elsewhere(tmp_path, settin
     assert marker.exists()                      # a worker did die
     assert summary.exit_code == 0 and summary.parsed == n and not summary.errors
     assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("n,killer", [(12, 4)])
+def test_dask_article_that_kills_its_worker_twice_is_reported_and_the_run_goes_on(tmp_path, settings, monkeypatch,
+                                                                                  n, killer):
+    src = _corpus(tmp_path / "in", n)
+    name = sorted(p.name for p in src.glob("*.txt"))[killer]
+    deaths = tmp_path / "deaths"
+    monkeypatch.setenv(dask_faults.KILLER, name)
+    monkeypatch.setenv(dask_faults.DEATHS, str(deaths))
+    # what the local engine writes when the article is reported as having crashed its worker
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.killer_crashed)
+    run_mod.run(src, tmp_path / "local", _settings(settings, "local"), workers=1)
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.die_on_killer)
+    summary = run_mod.run(src, tmp_path / "dask", _settings(settings, "dask"), workers=2)
+    assert summary.parsed == n - 1
+    assert [(e["code"], Path(e["path"]).name) for e in _errors(tmp_path / "dask")] == [("E081", name)]
+    # its chunk was given up after two deaths, then the article alone killed two workers more
+    assert sorted(deaths.read_text().split()) == ["1", "1", "3", "3"]
+    assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("wait,code", [(1, "E130")])
+def test_dask_scheduler_without_workers_is_a_coded_error_not_a_hang(tmp_path, settings, monkeypatch, wait, code):
+    import distributed
+
+    from pipeline.engines import dask_engine
+    from pipeline.errors import PipelineError
+    monkeypatch.setattr(dask_engine, "NO_WORKERS_TIMEOUT", wait)
+    s = _settings(settings, "dask")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        s["run"]["scheduler"] = empty.scheduler_address
+        with pytest.raises(PipelineError) as e:
+            run_mod.run(_corpus(tmp_path / "in", 2), tmp_path / "out", s, workers=2)
+    assert (e.value.code, e.value.path) == (code, empty.scheduler_address)
 
 
 @pytest.mark.parametrize("engine,code", [("spark", "E083")])

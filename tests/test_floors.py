@@ -22,9 +22,10 @@ def _floors_at(rev: str) -> dict:
 
 
 def _loosened(section: str, key: str, old: float, new: float) -> bool:
-    """A floor goes down, or a ceiling ([scale] maximums such as cached_rerun_s) goes up."""
-    from evaluation.bench_scale import FLOOR_DIRECTIONS
-    ceiling = section == "scale" and FLOOR_DIRECTIONS.get(key) == "max"
+    """A floor goes down, or a ceiling ([scale] and [dask] maximums such as cached_rerun_s) goes up."""
+    from evaluation import bench_dask, bench_scale
+    directions = {"scale": bench_scale.FLOOR_DIRECTIONS, "dask": bench_dask.FLOOR_DIRECTIONS}.get(section, {})
+    ceiling = directions.get(key) == "max"
     return new > old if ceiling else new < old
 
 
@@ -44,7 +45,9 @@ def _history():
 
 @pytest.mark.parametrize("old,new,n", [({"dev": {"a": 0.5}}, {"dev": {"a": 0.4}}, 1), ({"dev": {"a": 0.5}}, {"dev": {"a": 0.6, "b": 0.1}}, 0),
                                        ({"scale": {"cached_rerun_s": 6.0}}, {"scale": {"cached_rerun_s": 5.0}}, 0),
-                                       ({"scale": {"cached_rerun_s": 5.0}}, {"scale": {"cached_rerun_s": 6.0}}, 1)])
+                                       ({"scale": {"cached_rerun_s": 5.0}}, {"scale": {"cached_rerun_s": 6.0}}, 1),
+                                       ({"dask": {"driver_rss_ratio": 1.2}}, {"dask": {"driver_rss_ratio": 1.3}}, 1),
+                                       ({"dask": {"dask_vs_local": 0.9}}, {"dask": {"dask_vs_local": 0.8}}, 1)])
 def test_floors_lowered_detects_decreases(old, new, n):
     assert len(_lowered(old, new)) == n
 

@@ -7,20 +7,29 @@ need NLP and writes every cache entry and table itself; workers get the articles
 what the local engine makes, so the outputs are byte-identical. Each worker process loads the
 spaCy model once (pipeline.scheduler.process_chunk keeps it per process).
 
-Faults: a worker that dies mid-task has its chunk re-run on another worker by the Dask scheduler.
-A chunk that kills workers twice (the scheduler's allowed-failures, set to 1 for a LocalCluster)
-is split into single articles; an article that kills a worker twice on its own is reported
-(E081) and the run goes on.
+Faults: a worker that dies mid-task has its chunk re-run on another worker by the Dask scheduler
+(the nanny of a LocalCluster worker starts a new worker process). A chunk given up by the
+scheduler (KilledWorker: it was on ALLOWED_FAILURES + 1 workers that died) may only have stood
+beside the article at fault, since every task a dying worker holds is charged, so its articles
+are run again one at a time, each alone on an idle cluster: an article that then kills a worker
+twice on its own is the one at fault, reported as E081, and the run goes on. Nothing waits
+forever: a LocalCluster keeps every nanny however often its worker dies (Dask would otherwise
+close a nanny whose worker is still down `lost-worker-timeout`, 15 s, after it died, and a cluster
+left with no worker would hang the run), and work that has found no worker for NO_WORKERS_TIMEOUT
+fails the run with E130.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 
 from pipeline import scheduler as sched
 from pipeline.errors import PipelineError
 
 ALLOWED_FAILURES = 1        # a task that kills this many workers + 1 is given up (KilledWorker)
+NO_WORKERS_TIMEOUT = 120    # seconds work may wait with no worker to run it (then E130)
+NEVER = "36500 days"        # lost-worker-timeout of our LocalCluster: its nannies are never closed
 
 
 def _import_distributed():
@@ -35,18 +44,36 @@ def _import_distributed():
 
 class DaskDispatcher:
     """The dispatcher interface of pipeline.scheduler (submit, resolve, close, used_workers) on a
-    Dask cluster. With no address, a LocalCluster of `workers` single-threaded processes."""
+    Dask cluster. With no address, a LocalCluster of `workers` single-threaded processes.
+
+    At most one chunk per worker thread is on the cluster at a time; the others wait here, in
+    order, and go as chunks finish. So a worker that dies holds only the chunk it was running
+    (the scheduler charges a death to every task a worker holds, queued ones too), and a chunk
+    that failed on a worker that died is rarely one that merely stood beside the article at
+    fault."""
 
     engine = "dask"
 
     def __init__(self, settings: dict, workers: int, address: str = ""):
         dask, distributed = _import_distributed()
+        from distributed.scheduler import NoValidWorkerError, NoWorkerError
         self.settings = settings
         self.cluster = None
+        self.client = None
+        self._where = address or "LocalCluster"
         self._killed = distributed.KilledWorker
-        # one task per worker at a time: a worker that dies takes only the task it was running
-        dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
-                         "distributed.scheduler.worker-saturation": 1.0})
+        self._no_worker = (NoWorkerError, NoValidWorkerError)
+        self._lock = threading.Lock()
+        self._waiting: deque[_Fetched] = deque()     # chunks not yet on the cluster, in order
+        self._running = 0                           # chunks on the cluster
+        self._in_flight: set[_Fetched] = set()      # submitted here and not yet finished
+        # Set for this dispatcher's life and restored by close(): the scheduler and the cluster
+        # read some of these keys when a worker dies, not only when they start.
+        self._config = dask.config.set({
+            "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+            "distributed.scheduler.worker-saturation": 1.0,
+            "distributed.scheduler.no-workers-timeout": f"{NO_WORKERS_TIMEOUT}s",
+            "distributed.deploy.lost-worker-timeout": NEVER})
         try:
             if address:
                 self.client = distributed.Client(address, timeout="20s")
@@ -56,64 +83,141 @@ class DaskDispatcher:
                     dashboard_address=":0" if _has_bokeh() else None, silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.cluster)
         except OSError as e:
-            raise PipelineError("E082", address or "LocalCluster", f"could not reach the Dask scheduler ({e}); "
-                                "check the address and that dask-scheduler is running")
-        self.used_workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+            self.close()
+            raise PipelineError("E082", self._where, f"could not reach the Dask scheduler ({e}); "
+                                "check the address and that dask-scheduler is running") from e
+        try:
+            # our own scheduler fails work left without a worker (no-workers-timeout); one at an
+            # address was configured by whoever started it, so wait for a first worker here
+            self.client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT)
+        except TimeoutError as e:
+            self.close()
+            raise self._no_workers_error() from e
+        info = self.client.scheduler_info().get("workers", {})
+        self.used_workers = max(1, len(info) or workers)
         self.capacity = self.used_workers
+        self._slots = max(self.used_workers, sum(w.get("nthreads", 1) for w in info.values()))
         self.dashboard = _dashboard(self.client)
 
     def submit(self, chunk) -> None:
-        chunk.future = _Fetched(self.client.submit(sched.process_chunk, chunk.items, self.settings, pure=False))
+        chunk.future = self._submit(chunk.items)
 
     def resolve(self, chunk) -> list:
+        """The chunk's results (asked once per article of the chunk: the retry runs once)."""
         try:
             return chunk.future.result()
         except self._killed:
-            return self._one_by_one(chunk.items)
+            chunk.future.settle(self._one_by_one(chunk.items))
+            return chunk.future.result()
+        except self._no_worker as e:
+            raise self._no_workers_error() from e
+
+    def _submit(self, items: list) -> _Fetched:
+        fetched = _Fetched(items, self._finished)
+        with self._lock:
+            self._in_flight = {f for f in self._in_flight if not f.done()}
+            self._in_flight.add(fetched)
+            self._waiting.append(fetched)
+        self._start_waiting()
+        return fetched
+
+    def _start_waiting(self) -> None:
+        """Put waiting chunks on the cluster while a worker thread is free (driver thread, or
+        the client's callback thread when a chunk finishes)."""
+        while True:
+            with self._lock:
+                if not self._waiting or self._running >= self._slots:
+                    return
+                fetched = self._waiting.popleft()
+                self._running += 1
+            try:
+                future = self.client.submit(sched.process_chunk, fetched.items, self.settings, pure=False)
+            except Exception as e:  # noqa: BLE001  the client is closing: the chunk fails, nothing waits
+                with self._lock:
+                    self._running -= 1
+                fetched.fail(e)
+                continue
+            fetched.start(future)
+
+    def _finished(self) -> None:
+        with self._lock:
+            self._running -= 1
+        self._start_waiting()
 
     def _one_by_one(self, items: list) -> list:
-        """A chunk that killed workers: each article alone, one after the other, so only the one
-        at fault fails (and no other task is on a worker when it takes the worker down)."""
-        if len(items) == 1:
-            return [(None, sched.WORKER_CRASH)]
+        """A chunk the scheduler gave up: each article alone, one after the other, once every
+        other chunk in flight has finished, so that a worker that dies is running that article
+        and nothing else. An article given up then (it killed two workers) is at fault."""
+        with self._lock:
+            others = list(self._in_flight)
+        for other in others:
+            other.wait()
         out = []
         for item in items:
             try:
-                out.extend(_Fetched(self.client.submit(sched.process_chunk, [item], self.settings,
-                                                       pure=False)).result())
+                out.extend(self._submit([item]).result())
             except self._killed:
                 out.append((None, sched.WORKER_CRASH))
+            except self._no_worker as e:
+                raise self._no_workers_error() from e
         return out
+
+    def _no_workers_error(self) -> PipelineError:
+        return PipelineError("E130", self._where, f"no Dask worker ran the parsing for {NO_WORKERS_TIMEOUT} s; "
+                             "start workers for this scheduler, or read their logs (they fail to start or "
+                             "to import the pipeline)")
 
     def close(self) -> None:
         try:
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
         finally:
-            if self.cluster is not None:
-                self.cluster.close()
+            try:
+                if self.cluster is not None:
+                    self.cluster.close()
+            finally:
+                self._config.__exit__(None, None, None)
 
 
 class _Fetched:
-    """A chunk's result, fetched into the driver as soon as it is ready and then released on the
-    cluster: a finished result left on a worker would be lost (and its task run again, counted
-    as a failure) if that worker died later."""
+    """A chunk (its items) and its result, fetched into the driver as soon as it is ready and
+    then released on the cluster: a finished result left on a worker would be lost (and its task
+    run again) if that worker died later. on_done is called once the chunk has left the cluster."""
 
-    def __init__(self, future):
+    def __init__(self, items: list, on_done):
+        self.items = items
+        self._on_done = on_done
         self._ready = threading.Event()
         self._value = self._error = None
+
+    def start(self, future) -> None:
         future.add_done_callback(self._fetch)
+
+    def fail(self, error: BaseException) -> None:
+        self._error = error
+        self._ready.set()
+
+    def settle(self, value: list) -> None:
+        """The results obtained otherwise (article by article) after this chunk failed."""
+        self._value, self._error = value, None
 
     def _fetch(self, future) -> None:
         try:
             self._value = future.result()
-        except BaseException as e:  # KilledWorker, a cancelled future: raised to resolve()
-            self._error = e
+        except BaseException as e:  # noqa: BLE001  KilledWorker, NoWorkerError, a cancelled future (a
+            self._error = e         # BaseException, as in asyncio): each is raised to resolve()
         finally:
             future.release()
-            self._ready.set()
+            try:
+                self._on_done()
+            finally:
+                self._ready.set()
 
     def done(self) -> bool:
         return self._ready.is_set()
+
+    def wait(self) -> None:
+        self._ready.wait()
 
     def result(self):
         self._ready.wait()

@@ -1,0 +1,231 @@
+"""`python -m pipeline bench dask --n N [--rss-n 5000] [--rounds 2] [--json] [--floors FILE]`: the
+Dask engine beside the local one on a synthetic corpus (evaluation/synth.py).
+
+Every measurement runs in a fresh child process (python -m evaluation.bench_dask child ...), so
+model loading, caches and peak RSS never leak from one measurement into the next.
+  1. throughput over N articles: `--engine dask` on a LocalCluster of 2 workers and `--workers 2`
+     local, empty cache, alternated (dask, local, dask, local... `--rounds` pairs): on a shared
+     VM whose speed drifts within minutes, runs one after the other compare different machines,
+     so every run is reported and the figure is the faster run of each engine (as `bench scale`)
+     with the mean of the pairs' ratios beside it
+  2. the driver's peak RSS (the `run` process: with a LocalCluster it also holds the scheduler and
+     the nannies; the workers are its children) with the Dask engine at SMALL (500) and at
+     `--rss-n` (5,000) articles
+  3. for the figures on paper (README "Scaling out"): the per-worker rate, articles per second
+     of a worker, wall time (N / run time / workers) and CPU time (articles per CPU second of
+     the worker processes); and the driver's own cost per article, its CPU time (user + system,
+     every thread: reading, cleaning, the cache, the tables, the report, the scheduler and the
+     client) between the runs at SMALL and at `--rss-n` articles divided by the articles
+     between them, so that start-up is not counted. Expected throughput on W workers:
+     min(W x rate, 1 / driver cost per article).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+SMALL = 500                 # the corpus of the first RSS figure
+WORKERS = 2
+PROJECTED = (10, 100)       # cluster sizes of the figures on paper
+# figure -> "min" (the floor is a minimum) or "max" (a ceiling)
+FLOOR_DIRECTIONS = {"dask_vs_local": "min", "dask_vs_local_pairs_mean": "min", "driver_rss_ratio": "max"}
+TARGETS = {"dask_vs_local": 0.9, "driver_rss_ratio": 1.2}
+
+
+# ---------------------------------------------------------------- children
+def child_run(input_dir: str, output_dir: str, engine: str, workers: int) -> dict:
+    """One pipeline run with an empty cache (--force): time, the driver's peak RSS and CPU time,
+    and the CPU time of its children (the worker processes, once they have ended)."""
+    t_start = time.perf_counter()       # our own imports count too
+    from pipeline.config import load_settings
+    from pipeline.run import run
+    settings = load_settings()
+    settings["run"]["engine"] = engine
+    summary = run(Path(input_dir), Path(output_dir), settings, workers=workers, force=True)
+    seconds = time.perf_counter() - t_start
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"engine": engine, "seconds": seconds, "read": summary.read, "parsed": summary.parsed,
+            "errors": len(summary.errors), "workers": summary.workers, "line": summary.line(),
+            "rss_driver_mb": me.ru_maxrss / 1024.0, "rss_worker_mb": kids.ru_maxrss / 1024.0,
+            "cpu_driver_s": me.ru_utime + me.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime}
+
+
+def _child(argv: list[str]) -> dict:
+    """Run one measurement in a fresh interpreter; returns its JSON result and wall time."""
+    cmd = [sys.executable, "-m", "evaluation.bench_dask", *argv]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"benchmark child {' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["wall_s"] = time.perf_counter() - t0
+    res["load_average"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else []
+    return res
+
+
+def _line(r: dict) -> str:
+    return (f"{r['engine']} over {r['parsed']}, {r['workers']} workers: {r['seconds']:.1f} s, driver peak RSS "
+            f"{r['rss_driver_mb']:.0f} MB, driver CPU {r['cpu_driver_s']:.1f} s, workers CPU {r['cpu_workers_s']:.1f} s "
+            f"(load {r['load_average'][0]:.1f})")
+
+
+def _run(corpus: Path, out: Path, engine: str, workers: int = WORKERS) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        return _child(["child", str(corpus), str(out), engine, str(workers)])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- figures
+def figures(n: int, runs: list[dict], small: dict, large: dict, rss_n: int) -> dict:
+    dask = [r for r in runs if r["engine"] == "dask"]
+    local = [r for r in runs if r["engine"] == "local"]
+    pairs = [n / d["seconds"] / (n / lo["seconds"]) for d, lo in zip(dask, local)]
+    best_dask, best_local = min(r["seconds"] for r in dask), min(r["seconds"] for r in local)
+    fastest = min(dask, key=lambda r: r["seconds"])
+    per_worker_wall = n / fastest["seconds"] / fastest["workers"]
+    per_worker_cpu = n / fastest["cpu_workers_s"] if fastest["cpu_workers_s"] else 0.0
+    extra = max(1, large["parsed"] - small["parsed"])
+    driver_s = max(0.0, large["cpu_driver_s"] - small["cpu_driver_s"]) / extra
+    driver_cap = 1.0 / driver_s if driver_s else float("inf")
+    f = {
+        "n": n, "workers": WORKERS,
+        "runs": [{k: r[k] for k in ("engine", "seconds", "parsed", "errors", "workers", "rss_driver_mb",
+                                    "cpu_driver_s", "cpu_workers_s", "load_average")} for r in runs],
+        "dask_articles_per_s": n / best_dask, "local_articles_per_s": n / best_local,
+        "dask_vs_local": best_local / best_dask,
+        "dask_vs_local_pairs": pairs, "dask_vs_local_pairs_mean": sum(pairs) / len(pairs),
+        "rss_small_n": small["parsed"], "rss_large_n": large["parsed"], "rss_n": rss_n,
+        "driver_rss_small_mb": small["rss_driver_mb"], "driver_rss_large_mb": large["rss_driver_mb"],
+        "driver_rss_ratio": large["rss_driver_mb"] / small["rss_driver_mb"],
+        "worker_rss_mb": large["rss_worker_mb"],
+        "rss_runs_s": [small["seconds"], large["seconds"]],
+        "per_worker_articles_per_s_wall": per_worker_wall,
+        "per_worker_articles_per_cpu_s": per_worker_cpu,
+        "driver_ms_per_article": 1000.0 * driver_s,
+        "driver_cpu_small_s": small["cpu_driver_s"], "driver_cpu_large_s": large["cpu_driver_s"],
+        "driver_limit_articles_per_s": driver_cap,
+        "driver_bottleneck_workers": driver_cap / per_worker_cpu if per_worker_cpu else 0.0,
+        "projected": {str(w): min(w * per_worker_cpu, driver_cap) for w in PROJECTED},
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+    }
+    return f
+
+
+def render(f: dict) -> str:
+    ok = lambda k: "ok" if check_floors(f, {k: TARGETS[k]}) == [] else "BELOW TARGET"
+    lines = [f"Dask engine beside the local one ({f['cores']} cores; synthetic articles; every run, in order):"]
+    for r in f["runs"]:
+        load = ", ".join(f"{x:.1f}" for x in r["load_average"][:1])
+        lines.append(f"  {r['engine']:<5} {f['n']:>5} articles, {r['workers']} workers  {r['seconds']:7.1f} s  "
+                     f"{f['n'] / r['seconds']:6.2f} articles/s  (driver CPU {r['cpu_driver_s']:.1f} s, "
+                     f"workers CPU {r['cpu_workers_s']:.1f} s, load {load})")
+    pairs = ", ".join(f"{p:.2f}" for p in f["dask_vs_local_pairs"])
+    lines += [
+        (f"  dask / local, faster runs     {f['dask_vs_local']:8.2f}  (target >= {TARGETS['dask_vs_local']}: "
+        f"{ok('dask_vs_local')}); pairs {pairs}, mean {f['dask_vs_local_pairs_mean']:.2f}"),
+        f"  driver peak RSS at {f['rss_small_n']:>5}     {f['driver_rss_small_mb']:8.0f} MB",
+        (f"  driver peak RSS at {f['rss_large_n']:>5}     {f['driver_rss_large_mb']:8.0f} MB  ratio "
+        f"{f['driver_rss_ratio']:.2f} (target <= {TARGETS['driver_rss_ratio']}: {ok('driver_rss_ratio')}); "
+        f"a worker {f['worker_rss_mb']:.0f} MB"),
+        (f"  per worker                    {f['per_worker_articles_per_s_wall']:8.2f} articles/s (wall), "
+        f"{f['per_worker_articles_per_cpu_s']:.2f} per CPU second"),
+        (f"  driver per article            {f['driver_ms_per_article']:8.2f} ms CPU (between the runs at "
+        f"{f['rss_small_n']} and {f['rss_large_n']}): at most {f['driver_limit_articles_per_s']:.0f} articles/s, "
+        f"reached at about {f['driver_bottleneck_workers']:.0f} workers"),
+    ]
+    for w, v in f["projected"].items():
+        lines.append(f"  expected on {w:>3} workers        {v:8.1f} articles/s")
+    return "\n".join(lines)
+
+
+def check_floors(f: dict, floors: dict) -> list[str]:
+    problems = []
+    for key, limit in sorted(floors.items()):
+        direction = FLOOR_DIRECTIONS.get(key)
+        if direction is None:
+            problems.append(f"unknown figure '{key}' (known: {', '.join(FLOOR_DIRECTIONS)})")
+        elif direction == "min" and f[key] < limit:
+            problems.append(f"{key} {f[key]:.2f} is below its floor {limit}")
+        elif direction == "max" and f[key] > limit:
+            problems.append(f"{key} {f[key]:.2f} is above its ceiling {limit}")
+    return problems
+
+
+def read_floors(path: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return {k: v for k, v in tomllib.load(fh).get("dask", {}).items() if k in FLOOR_DIRECTIONS}
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise PipelineError("E021", path, f"cannot read floors ({e})")
+
+
+# ---------------------------------------------------------------- main
+def measure(n: int, rss_n: int, rounds: int, work: Path, log=print) -> dict:
+    from evaluation import synth
+    corpus, small_dir, large_dir = work / "corpus", work / "corpus_small", work / "corpus_large"
+    synth.write_corpus(corpus, n)
+    if n != min(SMALL, rss_n):
+        synth.write_corpus(small_dir, min(SMALL, rss_n))
+    synth.write_corpus(large_dir, rss_n)
+    log(f"corpus: {n} synthetic articles (throughput), {min(SMALL, rss_n)} and {rss_n} (driver RSS)")
+    runs = []
+    for k in range(rounds):
+        for engine in ("dask", "local"):
+            runs.append(_run(corpus, work / "out", engine))
+            r = runs[-1]
+            log(f"round {k + 1}: {_line(r)}")
+    # the driver at SMALL articles: a dask run over the same corpus is already there when N = SMALL
+    small = runs[-2] if n == min(SMALL, rss_n) else _run(small_dir, work / "out", "dask")
+    log(f"driver RSS: {_line(small)}")
+    large = _run(large_dir, work / "out", "dask")
+    log(f"driver RSS: {_line(large)}")
+    return figures(n, runs, small, large, rss_n)
+
+
+def main(args) -> int:
+    n, rss_n, rounds = int(args.n), int(getattr(args, "rss_n", 5000)), int(getattr(args, "rounds", 2))
+    if n < 1 or rss_n < 1 or rounds < 1:
+        raise PipelineError("E022", "--n", "the corpus sizes and --rounds must be at least 1")
+    floors = read_floors(args.floors) if getattr(args, "floors", None) else {}
+    work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
+    try:
+        f = measure(n, rss_n, rounds, work, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(f, indent=2) if getattr(args, "json", False) else render(f))
+    problems = check_floors(f, floors)
+    for p in problems:
+        print(f"[E041] {args.floors}: {p}; fix the regression, or change the floor and say why in the commit.",
+              file=sys.stderr)
+    if floors and not problems:
+        print(f"floors: all {len(floors)} met ({args.floors})", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _child_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="python -m evaluation.bench_dask")
+    p.add_argument("mode", choices=["child"])
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("engine", choices=["local", "dask"])
+    p.add_argument("workers", type=int)
+    a = p.parse_args(argv)
+    print(json.dumps(child_run(a.input, a.output, a.engine, a.workers)))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through the benchmark
+    sys.exit(_child_main(sys.argv[1:]))

@@ -1,0 +1,52 @@
+"""The Dask benchmark's figures and floors, from made-up runs (the measurements themselves run in
+`make bench-dask`; no timing is asserted here)."""
+from __future__ import annotations
+
+import pytest
+
+from evaluation import bench_dask
+
+
+def _run(engine, seconds, parsed=100, rss=200.0, cpu_driver=5.0, cpu_workers=20.0):
+    return {"engine": engine, "seconds": seconds, "parsed": parsed, "errors": 0, "workers": 2,
+            "rss_driver_mb": rss, "rss_worker_mb": 400.0, "cpu_driver_s": cpu_driver,
+            "cpu_workers_s": cpu_workers, "load_average": [2.0, 2.0, 2.0]}
+
+
+def _figures():
+    runs = [_run("dask", 10.0), _run("local", 9.0), _run("dask", 12.0), _run("local", 10.0)]
+    small = _run("dask", 10.0, parsed=100, rss=200.0, cpu_driver=5.0)
+    large = _run("dask", 90.0, parsed=1000, rss=230.0, cpu_driver=14.0)
+    return bench_dask.figures(100, runs, small, large, 1000)
+
+
+def test_bench_dask_figures_compare_the_faster_runs_and_report_every_pair():
+    f = _figures()
+    assert f["dask_vs_local"] == pytest.approx(9.0 / 10.0)
+    assert f["dask_vs_local_pairs"] == pytest.approx([0.9, 10.0 / 12.0])
+    assert len(f["runs"]) == 4 and f["driver_rss_ratio"] == pytest.approx(230.0 / 200.0)
+
+
+def test_bench_dask_projection_is_capped_by_the_drivers_own_cost():
+    f = _figures()
+    # the driver's CPU between 100 and 1000 articles: 9 s over 900 articles = 10 ms each
+    assert f["driver_ms_per_article"] == pytest.approx(10.0)
+    assert f["driver_limit_articles_per_s"] == pytest.approx(100.0)
+    # a worker: 100 articles in 20 CPU seconds, 5 per second
+    assert f["projected"]["10"] == pytest.approx(50.0)
+    assert f["projected"]["100"] == pytest.approx(100.0)
+    assert f["driver_bottleneck_workers"] == pytest.approx(20.0)
+    assert "expected on 100 workers" in bench_dask.render(f)
+
+
+@pytest.mark.parametrize("floors,problems", [({"dask_vs_local": 0.8, "driver_rss_ratio": 1.2}, 0),
+                                             ({"dask_vs_local": 0.95}, 1), ({"driver_rss_ratio": 1.1}, 1),
+                                             ({"unknown_figure": 1.0}, 1)])
+def test_bench_dask_floors(floors, problems):
+    assert len(bench_dask.check_floors(_figures(), floors)) == problems
+
+
+def test_bench_dask_reads_its_section_of_the_floors(tmp_path):
+    path = tmp_path / "floors.toml"
+    path.write_text('[scale]\nspeedup_2_workers = 1.5\n[dask]\ndask_vs_local = 0.85\nn = 500\n', encoding="utf-8")
+    assert bench_dask.read_floors(str(path)) == {"dask_vs_local": 0.85}
