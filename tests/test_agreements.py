@@ -1128,3 +1128,70 @@ def test_agreements_title_case_headline_is_cut_at_its_verbs(parse, settings):
             "Chile and Peru are negotiating the Lima Port Agreement.")
     found, _ = _extract(parse, settings, text)
     assert [f.name for f in found] == ["Lima Port Agreement"]
+
+
+# ---------------------------------------------------------------- generic mentions as evidence (issue 15 item 2)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, n_sentences", [
+    # a catalogued generic phrase with a definite article joins the named instrument of its kind
+    ("Chile and Peru signed the Framework Agreement on the Atacama Corridor in 2019. "
+     "The framework agreement is the basis of every later round of talks.",
+     "Framework Agreement on the Atacama Corridor", 2),
+    # a shorter generic mention whose words are all words of a longer one is that instrument
+    ("Chile approved a natural gas export agreement with Peru on Monday, the largest gas deal in its history. "
+     "Officials expect the first cargo in May.", "Chile-Peru Gas Export Agreement", 1),
+])
+def test_agreements_generic_mention_joins_the_instrument_it_fits(parse, settings, text, name, n_sentences):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [name]
+    assert len(found[0].sentence_ns) == n_sentences
+
+
+@pytest.mark.model
+def test_agreements_catalogued_name_spelt_another_way_is_the_catalogue_entry(parse, settings):
+    text = ("The Trade and Co-operation Agreement (TCA) has applied since May. "
+            "Ministers said the TCA needs no change.")
+    found, _ = _extract(parse, settings, text)
+    assert [(f.acronym, len(f.sentence_ns)) for f in found] == [("TCA", 2)]
+
+
+@pytest.mark.model
+def test_agreements_acronym_defined_after_a_catalogued_name_stands_for_it(parse, settings):
+    text = ("The EU-Japan Economic Partnership Agreement (EPA) was signed in July. "
+            "Business groups praised the EPA on Friday.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and found[0].sentence_ns == [0, 1]
+    assert set(found[0].parties) == {"European Union", "Japan"}
+
+
+@pytest.mark.model
+def test_agreements_title_case_generic_name_in_running_text_is_its_own_row(parse, settings):
+    text = ("Japan and the EU signed the EU-Japan Economic Partnership Agreement and the Strategic Partnership "
+            "Agreement at a summit in Tokyo on Monday.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 2
+    assert any("Strategic Partnership Agreement" in f.name for f in found)
+
+
+@pytest.mark.model
+def test_agreements_a_bloc_legislature_ratifies_for_the_bloc(parse, settings):
+    text = ("The European Parliament ratified the EU-Chile trade deal on Tuesday, and Chile welcomed "
+            "the vote.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and set(found[0].parties) == {"European Union", "Chile"}
+
+
+# ---------------------------------------------------------------- successors and dated instruments (item 4)
+
+@pytest.mark.model
+def test_agreements_a_new_catalogued_agreement_is_its_successor(parse, settings):
+    text = "Canada spent two years negotiating a new North American free trade agreement with its neighbours."
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym for f in found] == ["USMCA"]
+
+
+def test_agreements_a_dated_generic_mention_is_kept_apart():
+    hits = ag.find_mentions("The truce builds on a 1998 ceasefire agreement between the two sides.")
+    dated = [h for h in hits if h.key.endswith("@1998")]
+    assert len(dated) == 1 and dated[0].year == "1998"

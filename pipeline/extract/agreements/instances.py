@@ -238,6 +238,9 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
         return max(same, key=lambda i: i.last) if same else None
     if h.draft:
         recent = [i for i in recent if STATUS_RANK[i.status] < STATUS_RANK["signed"]] or recent
+    # 'the deal' after 'builds on a 2006 ceasefire agreement': an anaphor stands for the instrument in
+    # focus, not for a dated earlier one mentioned in passing
+    recent = [i for i in recent if "@" not in i.key] or recent
     if not recent:
         return None
     if h.parties:
@@ -321,7 +324,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     known party the article's main other party."""
     out = _fold_aliases(list(instances), text)
     for g in [i for i in out if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
-              and not _own_instrument(i)]:
+              and not _own_instrument(i) and not _titled(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties) and not _replaces(g, i)]
         if len(cands) == 1:
@@ -335,6 +338,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             _merge(target, g)
             out.remove(g)
     _fold_definite_descriptions(out)
+    _fold_generic_subsets(out)
     for inst in out:
         _body_over_headline(inst)
     for inst in out:
@@ -371,11 +375,28 @@ def _fold_definite_descriptions(out: list[_Instance]) -> None:
     pact on fisheries', is an instrument of its own)."""
     for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
               and not _own_instrument(i)]:
-        if not all(h.definite for h, _n in g.hits if h.key == g.key):
+        if not all(h.definite for h, _n in g.hits if h.key == g.key) or _titled(g):
             continue
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and not i.from_list
                  and _compatible(i.parties, g.parties) and (not g.parties or set(i.parties) & set(g.parties))
                  and g.kind in (i.kind, "other") and not _replaces(g, i)]
+        if len(cands) == 1:
+            _merge(cands[0], g)
+            out.remove(g)
+
+
+def _fold_generic_subsets(out: list[_Instance]) -> None:
+    """'the gas deal' [X] beside 'a natural gas export agreement' [X, Y]: a generic instrument whose
+    words are all words of one other generic instrument, with parties among its parties, is that
+    instrument mentioned more briefly (its sentences join that row)."""
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
+              and not _own_instrument(i)]:
+        own = _words(g.name)
+        if not own:
+            continue
+        cands = [i for i in out if i is not g and i in out and i.source == "generic" and not i.from_list
+                 and not i.key.startswith("new:") and own < _words(i.name)
+                 and set(g.parties) <= set(i.parties) and g.kind in (i.kind, "other") and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
@@ -413,6 +434,13 @@ def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
 def _own_instrument(g: _Instance) -> bool:
     """A generic instrument the article names for itself with an acronym: never folded into another."""
     return any(h.own for h, _n in g.hits)
+
+
+def _titled(g: _Instance) -> bool:
+    """A generic instrument written in Title Case in running text ('signed the trade deal and the
+    Strategic Partnership Agreement'): a name of its own, folded only into a named instrument whose
+    name holds all its words, never by its kind or broad words."""
+    return any(h.titled for h, _n in g.hits if h.key == g.key)
 
 
 def _replaces(g: _Instance, named: _Instance) -> bool:
@@ -466,8 +494,10 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
         return g_last < first and (g.kind in ("other", "defense") or g.kind == i.kind or i.kind == "other") \
             and first - g_first <= 3
 
+    titled = _titled(g)
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and (all(broad.fullmatch(w) or w in _words(i.name) for w in own) or lead(i))]
+            and (all((broad.fullmatch(w) and not titled) or w in _words(i.name) for w in own)
+                 or (lead(i) and not titled))]
     if not fits:
         return None
     score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}

@@ -5,6 +5,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -28,6 +29,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
+from pipeline.resources import load_jsonl
 
 # ---------------------------------------------------------------- parties
 
@@ -82,7 +84,7 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
     for a in actors:
         if a.type == "state":
             continue
-        target = (seat_country(a.name) or a.name) if a.type == "organization" else a.country
+        target = (seat_country(a.name) or _organs().get(a.name) or a.name) if a.type == "organization" else a.country
         if not target or (a.type == "organization" and target == a.name and not _party_org(a.name)):
             continue       # (a seat of government stands for its state: 'the Kremlin refused to extend the deal')
         for m in a.mentions:
@@ -90,6 +92,12 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
                 spans.append((m.start, m.end, target))
     spans.sort()
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+@lru_cache(maxsize=1)
+def _organs() -> dict[str, str]:
+    """organ -> the party it acts for (resources/agreements_organs.jsonl)."""
+    return {row["organ"]: row["party"] for row in load_jsonl("agreements_organs.jsonl")}
 
 
 def _party_org(name: str) -> bool:
