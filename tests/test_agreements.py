@@ -1195,3 +1195,48 @@ def test_agreements_a_dated_generic_mention_is_kept_apart():
     hits = ag.find_mentions("The truce builds on a 1998 ceasefire agreement between the two sides.")
     dated = [h for h in hits if h.key.endswith("@1998")]
     assert len(dated) == 1 and dated[0].year == "1998"
+
+
+# ---------------------------------------------------------------- outcome documents and topic lists (item 4)
+
+@pytest.mark.model
+def test_agreements_plural_instrument_over_a_topic_list_gives_one_row_per_topic(parse, settings):
+    text = "Chile and Peru had already signed the annexes on water-sharing, fisheries and border trade."
+    found, _ = _extract(parse, settings, text)
+    names = sorted(f.name for f in found)
+    assert names == ["Annex on Border Trade", "Annex on Fisheries", "Annex on Water-Sharing"]
+    assert all(set(f.parties) == {"Chile", "Peru"} and f.status == "signed" for f in found)
+
+
+@pytest.mark.model
+def test_agreements_compound_named_outcome_document_is_its_own_row(parse, settings):
+    text = ("Chile and Peru signed a peace agreement in 2019. On Monday their negotiators signed the "
+            "demobilisation annex, the last document of the settlement.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 2 and any(f.name.endswith("Demobilisation Annex") for f in found)
+
+
+# ---------------------------------------------------------------- lists of partners (item 4)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile and Peru signed a defence pact on Monday. Chile already has such pacts with Ecuador, Colombia and "
+     "Bolivia.",
+     {"Chile-Peru Defence Agreement": "signed", "Chile-Ecuador Defence Agreement": "existing",
+      "Chile-Colombia Defence Agreement": "existing", "Bolivia-Chile Defence Agreement": "existing"}),
+    # a named instrument's similar ones are instruments of its kind, not that named one
+    ("The Andes Fisheries Accord between Chile and Peru was signed on Monday. Chile already has similar accords "
+     "with Ecuador and Bolivia.",
+     {"Andes Fisheries Accord": "signed", "Chile-Ecuador Fisheries Agreement": "existing",
+      "Bolivia-Chile Fisheries Agreement": "existing"}),
+])
+def test_agreements_similar_instruments_with_a_list_give_one_row_per_partner(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {f.name: f.status for f in found} == expected
+
+
+@pytest.mark.model
+def test_agreements_the_noun_before_a_signing_gerund_is_a_party(parse, settings):
+    text = "The visit comes on the heels of Chile signing a security pact with Peru last year."
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]

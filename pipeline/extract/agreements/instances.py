@@ -15,6 +15,7 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     STRONG,
     _fold,
+    _generic_regexes,
     catalogue,
     kind_of,
     title_name,
@@ -134,7 +135,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                  h, n, "existing")
     if not parties:
         same = [i for i in instances if i.key == key] if h.source not in ("anaphor", "indefinite") else [target]
-        if h.source == "generic" and not same:
+        if h.source == "generic" and not same and not key.startswith("described:"):
             same = [i for i in recent if i.kind == kind and kind != "other"]
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
@@ -207,9 +208,21 @@ def _place_reference(h: _Hit, n: int, sent: Sentence, target: _Instance, row: tu
         here = [p for p in idx.inside(sent.start, sent.end) if p not in prior]
         holders = [p for p in target.parties if p in here] or [p for p in target.parties if p not in prior]
         hub = _hub(holders or here, idx)
+        if target.source == "named" and h.like:
+            # 'the Andes Fisheries Accord ... similar accords with X and Y': the same kind of instrument, not
+            # that named one: named as the text names that kind ('Fisheries Agreement') with each partner
+            key, name, source = f"similar:{_fold(target.name)}", _kind_name(target.name), "generic"
         for p in prior:
             _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                  h, n, "existing")
+
+
+def _kind_name(name: str) -> str:
+    """The kind words of an instrument's name as a generic name: 'Andes Fisheries Accord' -> 'Fisheries
+    Agreement' (words of the kind and modifier lexicon only; 'Agreement' when it has none)."""
+    modifier = re.compile(_generic_regexes()[0], re.I)
+    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w)]
+    return title_name(" ".join([*words, "agreement"]))
 
 
 def _open_unnamed(h: _Hit, n: int, sent: Sentence, text: str, instances: list[_Instance],
@@ -266,7 +279,7 @@ def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym
         if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
             continue
         by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:") \
-            and not h.own
+            and not h.own and not key.startswith("described:") and not inst.key.startswith("described:")
         if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
@@ -438,9 +451,10 @@ def _own_instrument(g: _Instance) -> bool:
 
 def _titled(g: _Instance) -> bool:
     """A generic instrument written in Title Case in running text ('signed the trade deal and the
-    Strategic Partnership Agreement'): a name of its own, folded only into a named instrument whose
-    name holds all its words, never by its kind or broad words."""
-    return any(h.titled for h, _n in g.hits if h.key == g.key)
+    Strategic Partnership Agreement'), or named by its own topic ('the annex on power-sharing'): a name
+    of its own, folded only into a named instrument whose name holds all its words, never by its kind
+    or broad words."""
+    return any(h.titled for h, _n in g.hits if h.key == g.key) or g.key.startswith("described:")
 
 
 def _replaces(g: _Instance, named: _Instance) -> bool:
@@ -497,13 +511,28 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
     titled = _titled(g)
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
             and (all((broad.fullmatch(w) and not titled) or w in _words(i.name) for w in own)
-                 or (lead(i) and not titled))]
+                 or (lead(i) and (not titled or _same_head(g, i))))]
     if not fits:
         return None
     score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
     top = max(score.values())
     best = [i for i in fits if score[id(i)] == top]
     return best[0] if len(best) == 1 else None
+
+
+HEAD_NOUNS = re.compile(r"\b(?:agreement|treaty|accord|pact|deal|declaration|memorandum|protocol|annex|charter|"
+                        r"convention|arrangement|communiqu[eé]|roadmap)\b", re.I)
+
+
+def _same_head(g: _Instance, named: _Instance) -> bool:
+    """'a declaration on friendly relations' before 'the Athens Declaration': a topic-named instrument
+    leads into a named one only when both are the same kind of document (not 'the annexes on X' before
+    a framework agreement)."""
+    if not g.key.startswith("described:"):
+        return False
+    heads = lambda name: {h.lower().replace("pact", "agreement").replace("deal", "agreement").replace("accord", "agreement")
+                          for h in HEAD_NOUNS.findall(name)}
+    return bool(heads(g.name) & heads(named.name))
 
 
 @lru_cache(maxsize=1)
@@ -615,8 +644,9 @@ def _tied_date(inst: _Instance, dates: list[DateFinding], sents: list[Sentence] 
 def _generic_name(name: str, parties: list[str]) -> str:
     """A generic instrument is named after its parties: 'China-Solomon Islands Security
     Arrangement', 'Trilateral Memorandum of Understanding'."""
-    if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
-        return name
+    if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3 \
+            or re.search(r" (?:on|of|for|concerning|regarding) ", name):
+        return name             # ('Annex on Fisheries': named by its topic, not by its parties)
     if len(parties) == 2:
         a, b = sorted(SHORT.get(p, p) for p in parties)
         return f"{a}-{b} {name}"

@@ -432,7 +432,8 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
         if not _overlaps(taken, m.start(3), m.end()):
             hits.append(_Hit(m.start(), m.end(), "anaphor", "", source="anaphor",
                              plural=m.group(3).lower().endswith("s"),
-                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I))))
+                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I)),
+                             like=m.group(1).lower().startswith("such")))   # 'such pacts with X and Y'
             taken.append((m.start(), m.end()))
     for m in PLURAL_WITH.finditer(text):
         if not _overlaps(taken, m.start(1), m.end(1)):

@@ -185,6 +185,11 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 if child.dep_ == "dobj" and tok.lemma_ not in ("ask", "urge", "press", "invite", "join", "persuade"):
                     continue
                 found += _collect(child, idx, text, skip, topics)
+        if tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("acl", "pcomp", "advcl") and tok.i > 0 \
+                and tok.lemma_.lower() in RELCL_SIGNING and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "on the heels of China signing a pact with X": the noun right before a gerund is its subject
+            prev = tok.doc[tok.i - 1]
+            found += [c for s, e, c in idx.within(prev.left_edge.idx, prev.idx + len(prev))]
         if tok.pos_ in ("VERB", "AUX"):
             subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             own = subj and all(span.start <= c.i < span.end for c in subj)
