@@ -644,8 +644,7 @@ def _tied_date(inst: _Instance, dates: list[DateFinding], sents: list[Sentence] 
 def _generic_name(name: str, parties: list[str]) -> str:
     """A generic instrument is named after its parties: 'China-Solomon Islands Security
     Arrangement', 'Trilateral Memorandum of Understanding'."""
-    if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3 \
-            or re.search(r" (?:on|of|for|concerning|regarding) ", name):
+    if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
         return name             # ('Annex on Fisheries': named by its topic, not by its parties)
     if len(parties) == 2:
         a, b = sorted(SHORT.get(p, p) for p in parties)
