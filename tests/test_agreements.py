@@ -1242,3 +1242,10 @@ def test_agreements_the_noun_before_a_signing_gerund_is_a_party(parse, settings)
     text = "The visit comes on the heels of Chile signing a security pact with Peru last year."
     found, _ = _extract(parse, settings, text)
     assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]
+
+
+@pytest.mark.model
+def test_agreements_the_one_a_text_is_handed_to_is_no_party(parse, settings):
+    text = "The ministers of Chile and Peru presented a draft peace agreement to an adviser of the Brazilian president."
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]

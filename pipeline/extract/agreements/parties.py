@@ -177,7 +177,9 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 found += _collect(child, idx, text, skip, topics)
             elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
                     and tok.lemma_.lower() not in NOT_PARTY_VERBS \
-                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS):
+                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS) \
+                    and not (child.dep_ == "dative" and child.pos_ == "ADP"):
+                # ('presented the draft to an envoy of X': the one a text is handed to is no party)
                 if child.lower_ in COPULA_SUBJECTS or child.pos_ == "PRON":
                     if child.lower_ in ("they", "both", "we"):
                         found += idx.before(child.idx, 2)
