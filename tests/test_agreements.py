@@ -1249,3 +1249,10 @@ def test_agreements_the_one_a_text_is_handed_to_is_no_party(parse, settings):
     text = "The ministers of Chile and Peru presented a draft peace agreement to an adviser of the Brazilian president."
     found, _ = _extract(parse, settings, text)
     assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]
+
+
+@pytest.mark.model
+def test_agreements_a_generic_instrument_with_one_party_takes_its_partner_from_the_sentence(parse, settings):
+    text = "Chile urgently seeks a trade agreement to secure access to markets in Peru before the old rules expire."
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [("Chile-Peru Trade Agreement", ("Chile", "Peru"))]

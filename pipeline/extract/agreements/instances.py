@@ -355,7 +355,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     for inst in out:
         _body_over_headline(inst)
     for inst in out:
-        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
+        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force")) \
+            or (inst.source == "generic" and len(inst.parties) == 1 and not inst.from_list)
         if two_sided and len(inst.parties) < 2:
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
