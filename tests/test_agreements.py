@@ -1256,3 +1256,18 @@ def test_agreements_a_generic_instrument_with_one_party_takes_its_partner_from_t
     text = "Chile urgently seeks a trade agreement to secure access to markets in Peru before the old rules expire."
     found, _ = _extract(parse, settings, text)
     assert [(f.name, tuple(f.parties)) for f in found] == [("Chile-Peru Trade Agreement", ("Chile", "Peru"))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Iran has been accused of violating the 2015 nuclear agreement, European officials said.", ["JCPOA"]),
+    ("Iran and the United States are discussing a new nuclear agreement.", [""]),
+])
+def test_agreements_the_2015_nuclear_agreement_with_iran_is_the_jcpoa(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym for f in found] == expected
+
+
+def test_agreements_a_law_coordinated_with_a_head_is_no_name():
+    assert not [h for h in ag.find_mentions("Parliament passed our robust Act and Treaty with Chile last week.")
+                if h.source == "named"]

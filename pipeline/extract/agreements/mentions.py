@@ -255,6 +255,8 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
         if len(core) < 2 or _overlaps(taken, start, end):
             return
+        if DOMESTIC_AND.match(name):
+            return                 # "the Act and Treaty": a domestic law and the treaty, no one name
         if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core) \
                 and len({canonical_state(w) or w for w in core if w in state_index()}) < 2:
             return                 # "Japan Agreement": a party, not a name ("Chile-Peru Treaty" is one)
@@ -298,6 +300,10 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             continue
         add(m.start(1), m.end(), f"{place} {m.group(2).capitalize()}")
     return hits
+
+
+# "Act and Treaty", "Bill and Agreement": a domestic law coordinated with an instrument head, not a name
+DOMESTIC_AND = re.compile(r"(?:Acts?|Bills?|Laws?|Constitution|Legislation)\s+and\s+(?:the\s+)?\S+$")
 
 
 # Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")
