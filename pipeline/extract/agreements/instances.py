@@ -355,8 +355,13 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     for inst in out:
         _body_over_headline(inst)
     for inst in out:
-        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force")) \
-            or (inst.source == "generic" and len(inst.parties) == 1 and not inst.from_list)
+        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
+        # a generic instrument with one party: its partner only from its own sentence (or the one before)
+        lone = not two_sided and inst.source == "generic" and len(inst.parties) == 1 and not inst.from_list
+        if lone:
+            near = _sentence_states(inst, idx, sents)
+            if near:
+                inst.parties, inst.party_source = inst.parties + near[:1], "inherited"
         if two_sided and len(inst.parties) < 2:
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
