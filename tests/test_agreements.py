@@ -1128,3 +1128,146 @@ def test_agreements_title_case_headline_is_cut_at_its_verbs(parse, settings):
             "Chile and Peru are negotiating the Lima Port Agreement.")
     found, _ = _extract(parse, settings, text)
     assert [f.name for f in found] == ["Lima Port Agreement"]
+
+
+# ---------------------------------------------------------------- generic mentions as evidence (issue 15 item 2)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, n_sentences", [
+    # a catalogued generic phrase with a definite article joins the named instrument of its kind
+    ("Chile and Peru signed the Framework Agreement on the Atacama Corridor in 2019. "
+     "The framework agreement is the basis of every later round of talks.",
+     "Framework Agreement on the Atacama Corridor", 2),
+    # a shorter generic mention whose words are all words of a longer one is that instrument
+    ("Chile approved a natural gas export agreement with Peru on Monday, the largest gas deal in its history. "
+     "Officials expect the first cargo in May.", "Chile-Peru Gas Export Agreement", 1),
+])
+def test_agreements_generic_mention_joins_the_instrument_it_fits(parse, settings, text, name, n_sentences):
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == [name]
+    assert len(found[0].sentence_ns) == n_sentences
+
+
+@pytest.mark.model
+def test_agreements_catalogued_name_spelt_another_way_is_the_catalogue_entry(parse, settings):
+    text = ("The Trade and Co-operation Agreement (TCA) has applied since May. "
+            "Ministers said the TCA needs no change.")
+    found, _ = _extract(parse, settings, text)
+    assert [(f.acronym, len(f.sentence_ns)) for f in found] == [("TCA", 2)]
+
+
+@pytest.mark.model
+def test_agreements_acronym_defined_after_a_catalogued_name_stands_for_it(parse, settings):
+    text = ("The EU-Japan Economic Partnership Agreement (EPA) was signed in July. "
+            "Business groups praised the EPA on Friday.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and found[0].sentence_ns == [0, 1]
+    assert set(found[0].parties) == {"European Union", "Japan"}
+
+
+@pytest.mark.model
+def test_agreements_title_case_generic_name_in_running_text_is_its_own_row(parse, settings):
+    text = ("Japan and the EU signed the EU-Japan Economic Partnership Agreement and the Strategic Partnership "
+            "Agreement at a summit in Tokyo on Monday.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 2
+    assert any("Strategic Partnership Agreement" in f.name for f in found)
+
+
+@pytest.mark.model
+def test_agreements_a_bloc_legislature_ratifies_for_the_bloc(parse, settings):
+    text = ("The European Parliament ratified the EU-Chile trade deal on Tuesday, and Chile welcomed "
+            "the vote.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and set(found[0].parties) == {"European Union", "Chile"}
+
+
+# ---------------------------------------------------------------- successors and dated instruments (item 4)
+
+@pytest.mark.model
+def test_agreements_a_new_catalogued_agreement_is_its_successor(parse, settings):
+    text = "Canada spent two years negotiating a new North American free trade agreement with its neighbours."
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym for f in found] == ["USMCA"]
+
+
+def test_agreements_a_dated_generic_mention_is_kept_apart():
+    hits = ag.find_mentions("The truce builds on a 1998 ceasefire agreement between the two sides.")
+    dated = [h for h in hits if h.key.endswith("@1998")]
+    assert len(dated) == 1 and dated[0].year == "1998"
+
+
+# ---------------------------------------------------------------- outcome documents and topic lists (item 4)
+
+@pytest.mark.model
+def test_agreements_plural_instrument_over_a_topic_list_gives_one_row_per_topic(parse, settings):
+    text = "Chile and Peru had already signed the annexes on water-sharing, fisheries and border trade."
+    found, _ = _extract(parse, settings, text)
+    names = sorted(f.name for f in found)
+    assert len(names) == 3
+    assert {t for t in ("Annex on Border Trade", "Annex on Fisheries", "Annex on Water-Sharing")
+            if any(n.endswith(t) for n in names)} == {"Annex on Border Trade", "Annex on Fisheries", "Annex on Water-Sharing"}
+    assert all(set(f.parties) == {"Chile", "Peru"} and f.status == "signed" for f in found)
+
+
+@pytest.mark.model
+def test_agreements_compound_named_outcome_document_is_its_own_row(parse, settings):
+    text = ("Chile and Peru signed a peace agreement in 2019. On Monday their negotiators signed the "
+            "demobilisation annex, the last document of the settlement.")
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 2 and any(f.name.endswith("Demobilisation Annex") for f in found)
+
+
+# ---------------------------------------------------------------- lists of partners (item 4)
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile and Peru signed a defence pact on Monday. Chile already has such pacts with Ecuador, Colombia and "
+     "Bolivia.",
+     {"Chile-Peru Defence Agreement": "signed", "Chile-Ecuador Defence Agreement": "existing",
+      "Chile-Colombia Defence Agreement": "existing", "Bolivia-Chile Defence Agreement": "existing"}),
+    # a named instrument's similar ones are instruments of its kind, not that named one
+    ("The Andes Fisheries Accord between Chile and Peru was signed on Monday. Chile already has similar accords "
+     "with Ecuador and Bolivia.",
+     {"Andes Fisheries Accord": "signed", "Chile-Ecuador Fisheries Agreement": "existing",
+      "Bolivia-Chile Fisheries Agreement": "existing"}),
+])
+def test_agreements_similar_instruments_with_a_list_give_one_row_per_partner(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert {f.name: f.status for f in found} == expected
+
+
+@pytest.mark.model
+def test_agreements_the_noun_before_a_signing_gerund_is_a_party(parse, settings):
+    text = "The visit comes on the heels of Chile signing a security pact with Peru last year."
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]
+
+
+@pytest.mark.model
+def test_agreements_the_one_a_text_is_handed_to_is_no_party(parse, settings):
+    text = "The ministers of Chile and Peru presented a draft peace agreement to an adviser of the Brazilian president."
+    found, _ = _extract(parse, settings, text)
+    assert [tuple(f.parties) for f in found] == [("Chile", "Peru")]
+
+
+@pytest.mark.model
+def test_agreements_a_generic_instrument_with_one_party_takes_its_partner_from_the_sentence(parse, settings):
+    text = "Chile urgently seeks a trade agreement to secure access to markets in Peru before the old rules expire."
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [("Chile-Peru Trade Agreement", ("Chile", "Peru"))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Iran has been accused of violating the 2015 nuclear agreement, European officials said.", ["JCPOA"]),
+    ("Iran and the United States are discussing a new nuclear agreement.", [""]),
+])
+def test_agreements_the_2015_nuclear_agreement_with_iran_is_the_jcpoa(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym for f in found] == expected
+
+
+def test_agreements_a_law_coordinated_with_a_head_is_no_name():
+    assert not [h for h in ag.find_mentions("Parliament passed our robust Act and Treaty with Chile last week.")
+                if h.source == "named"]

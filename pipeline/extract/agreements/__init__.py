@@ -16,7 +16,10 @@ like "the three countries") -> group mentions into instances (a bilateral instru
 with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
 adds existing rows; "a comparable pact with X" adds X's row) -> status per mention from the cue
 lexicon with modality, cues counted near the mention or on its governing verb -> generic mentions
-fold into the named agreement they stand for (broad words, or a lead mention before the name) ->
+fold into the named agreement they stand for (broad words, or a lead mention before the name; a
+definite one into the one named instrument of its parties; a shorter generic into a longer one that
+holds its words), while a Title-Case or topic-named one ('the annexes on A, B and C': one per topic)
+stays an instrument of its own; 'a new <catalogued name>' is its successor ->
 most advanced status per instance ("is in force" becomes existing for an agreement mentioned in
 passing; a named agreement with no status exists), its sentence as evidence and the date written
 next to the status cue as status_date (never a dateline, never a sentence shared with another
@@ -26,6 +29,7 @@ Data (analysts extend these without touching code; every row has a unique "id"):
   resources/agreements.jsonl       catalogue: name, acronym, kind, aliases, fixed parties, bilateral
   resources/agreement_kinds.jsonl  kind words, generic modifiers, domestic-deal exclusions
   resources/status_cues.jsonl      status cues, modal words, conditions
+  resources/agreements_organs.jsonl  organs that act for a party (a bloc's parliament for the bloc)
 """
 from __future__ import annotations
 

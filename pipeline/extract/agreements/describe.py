@@ -130,8 +130,8 @@ def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
         if obj is None or obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
             return None
         words = _phrase_words(obj)
-        if not words or len(words) > MAX_TOPIC_WORDS:
-            return None
+        if not words or len(words) > MAX_TOPIC_WORDS * (3 if any(w.dep_ == "conj" for w in words) else 1):
+            return None         # (a coordinated list may be longer: it is split into topics, or dropped)
         return c, words
     return None
 
@@ -154,28 +154,74 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
             continue        # 'no agreement on the text', 'reached agreement on most lines': consensus
         prep = _prep_topic(tok)
         joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
-        if prep is None and not joint:
+        compound = _compound_topic(tok) if prep is None and not joint else []
+        if prep is None and not joint and not compound:
             continue        # ('a joint declaration' signed or adopted is an outcome document of its own)
         if not (_governing_event(tok) or _with_phrase(tok)):
             continue
         head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
-        if prep is None:
-            topic, name = "", title_name(f"joint {head_word}")
-            start, end = min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok)
+        if compound:        # 'signed the normalisation annex': an outcome document named by its topic
+            topics = [(" ".join(w.lower_ for w in compound), compound[0].idx, tok.idx + len(tok))]
+            names = [title_name(f"{topics[0][0]} {head_word}")]
+        elif prep is None:
+            topics = [("", min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok))]
+            names = [title_name(f"joint {head_word}")]
         else:
             p, words = prep
-            topic = " ".join(w.lower_ for w in words)
-            name = title_name(f"{head_word} {p.lower_} {topic}")
-            start, end = tok.idx, words[-1].idx + len(words[-1])
-        if topic and exclude.search(topic):
-            continue
-        kind = kind_of(topic)
-        hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
-                         plural=tok.tag_ == "NNS", new=any(c.lower_ == "new" for c in tok.lefts),
-                         definite=any(d in ("the", "this", "that", "these", "those") for d in dets),
-                         prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children)))
-        taken.append((start, end))
+            topics = _topic_list(tok, words) if tok.tag_ == "NNS" else []
+            if not topics and len(words) > MAX_TOPIC_WORDS:
+                continue
+            if not topics:
+                topics = [(" ".join(w.lower_ for w in words), tok.idx, words[-1].idx + len(words[-1]))]
+            names = [title_name(f"{head_word} {p.lower_} {t}") for t, _s, _e in topics]
+        for k, ((topic, start, end), name) in enumerate(zip(topics, names)):
+            if topic and exclude.search(topic):
+                continue
+            kind = kind_of(topic)
+            hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
+                             plural=tok.tag_ == "NNS" and len(topics) == 1, new=any(c.lower_ == "new" for c in tok.lefts),
+                             definite=any(d in ("the", "this", "that", "these", "those") for d in dets),
+                             prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children),
+                             also=k > 0))
+            taken.append((start, end))
     return hits
+
+
+# Heads of outcome documents that a lower-case noun compound names ('the normalisation annex', 'a
+# maritime memorandum'); agreement/deal/pact compounds stay with the kind lexicon (see the module docstring)
+COMPOUND_HEADS = frozenset({"annex", "declaration", "memorandum", "communique", "communiqué", "roadmap"})
+TOPIC_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _compound_topic(tok: Token) -> list[Token]:
+    """The lower-case noun compounds before an outcome-document head ([] when none or another head)."""
+    if tok.lemma_.lower() not in COMPOUND_HEADS:
+        return []
+    words = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and _lower_word(c)]
+    if not words or words[-1].i != tok.i - 1 or words[0].lower_ in NOT_TOPIC:
+        return []
+    return words
+
+
+def _topic_list(tok: Token, words: list[Token]) -> list[tuple[str, int, int]]:
+    """'the annexes on power-sharing, wealth-sharing and transitional arrangements': a plural head over a
+    coordinated topic list names one instrument per topic: (topic, start, end) of each, [] when the
+    topic is no list of short items."""
+    lo, hi = words[0].idx, words[-1].idx + len(words[-1])
+    text = tok.doc.text[lo:hi]
+    if not any(w.dep_ == "conj" for w in words):
+        return []
+    parts, pos = [], 0
+    for m in [*TOPIC_SPLIT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        part = text[pos:end].strip()
+        if not part or len(part.split()) > 3 or not part[:1].islower():
+            return []
+        parts.append((part, lo + pos, lo + end))
+        pos = m.end() if m else pos
+    if len(parts) < 2:
+        return []
+    return [(part, tok.idx if k == 0 else s, e) for k, (part, s, e) in enumerate(parts)]
 
 
 def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:

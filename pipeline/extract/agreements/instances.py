@@ -15,6 +15,7 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     STRONG,
     _fold,
+    _generic_regexes,
     catalogue,
     kind_of,
     title_name,
@@ -134,7 +135,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
                  h, n, "existing")
     if not parties:
         same = [i for i in instances if i.key == key] if h.source not in ("anaphor", "indefinite") else [target]
-        if h.source == "generic" and not same:
+        if h.source == "generic" and not same and not key.startswith("described:"):
             same = [i for i in recent if i.kind == kind and kind != "other"]
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
@@ -207,9 +208,21 @@ def _place_reference(h: _Hit, n: int, sent: Sentence, target: _Instance, row: tu
         here = [p for p in idx.inside(sent.start, sent.end) if p not in prior]
         holders = [p for p in target.parties if p in here] or [p for p in target.parties if p not in prior]
         hub = _hub(holders or here, idx)
+        if target.source == "named" and h.like:
+            # 'the Andes Fisheries Accord ... similar accords with X and Y': the same kind of instrument, not
+            # that named one: named as the text names that kind ('Fisheries Agreement') with each partner
+            key, name, source = f"similar:{_fold(target.name)}", _kind_name(target.name), "generic"
         for p in prior:
             _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                  h, n, "existing")
+
+
+def _kind_name(name: str) -> str:
+    """The kind words of an instrument's name as a generic name: 'Andes Fisheries Accord' -> 'Fisheries
+    Agreement' (words of the kind and modifier lexicon only; 'Agreement' when it has none)."""
+    modifier = re.compile(_generic_regexes()[0], re.I)
+    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w)]
+    return title_name(" ".join([*words, "agreement"]))
 
 
 def _open_unnamed(h: _Hit, n: int, sent: Sentence, text: str, instances: list[_Instance],
@@ -238,6 +251,9 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
         return max(same, key=lambda i: i.last) if same else None
     if h.draft:
         recent = [i for i in recent if STATUS_RANK[i.status] < STATUS_RANK["signed"]] or recent
+    # 'the deal' after 'builds on a 2006 ceasefire agreement': an anaphor stands for the instrument in
+    # focus, not for a dated earlier one mentioned in passing
+    recent = [i for i in recent if "@" not in i.key] or recent
     if not recent:
         return None
     if h.parties:
@@ -263,7 +279,7 @@ def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym
         if inst.from_list and len(parties) < 2 and n in {m for _h, m in inst.hits}:
             continue
         by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:") \
-            and not h.own
+            and not h.own and not key.startswith("described:") and not inst.key.startswith("described:")
         if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
@@ -321,7 +337,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     known party the article's main other party."""
     out = _fold_aliases(list(instances), text)
     for g in [i for i in out if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
-              and not _own_instrument(i)]:
+              and not _own_instrument(i) and not _titled(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
                  and _compatible(i.parties, g.parties) and not _replaces(g, i)]
         if len(cands) == 1:
@@ -335,10 +351,17 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             _merge(target, g)
             out.remove(g)
     _fold_definite_descriptions(out)
+    _fold_generic_subsets(out)
     for inst in out:
         _body_over_headline(inst)
     for inst in out:
         two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
+        # a generic instrument with one party: its partner only from its own sentence (or the one before)
+        lone = not two_sided and inst.source == "generic" and len(inst.parties) == 1 and not inst.from_list
+        if lone:
+            near = _sentence_states(inst, idx, sents)
+            if near:
+                inst.parties, inst.party_source = inst.parties + near[:1], "inherited"
         if two_sided and len(inst.parties) < 2:
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
@@ -371,11 +394,28 @@ def _fold_definite_descriptions(out: list[_Instance]) -> None:
     pact on fisheries', is an instrument of its own)."""
     for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
               and not _own_instrument(i)]:
-        if not all(h.definite for h, _n in g.hits if h.key == g.key):
+        if not all(h.definite for h, _n in g.hits if h.key == g.key) or _titled(g):
             continue
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and not i.from_list
                  and _compatible(i.parties, g.parties) and (not g.parties or set(i.parties) & set(g.parties))
                  and g.kind in (i.kind, "other") and not _replaces(g, i)]
+        if len(cands) == 1:
+            _merge(cands[0], g)
+            out.remove(g)
+
+
+def _fold_generic_subsets(out: list[_Instance]) -> None:
+    """'the gas deal' [X] beside 'a natural gas export agreement' [X, Y]: a generic instrument whose
+    words are all words of one other generic instrument, with parties among its parties, is that
+    instrument mentioned more briefly (its sentences join that row)."""
+    for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
+              and not _own_instrument(i)]:
+        own = _words(g.name)
+        if not own:
+            continue
+        cands = [i for i in out if i is not g and i in out and i.source == "generic" and not i.from_list
+                 and not i.key.startswith("new:") and own < _words(i.name)
+                 and set(g.parties) <= set(i.parties) and g.kind in (i.kind, "other") and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
@@ -413,6 +453,14 @@ def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
 def _own_instrument(g: _Instance) -> bool:
     """A generic instrument the article names for itself with an acronym: never folded into another."""
     return any(h.own for h, _n in g.hits)
+
+
+def _titled(g: _Instance) -> bool:
+    """A generic instrument written in Title Case in running text ('signed the trade deal and the
+    Strategic Partnership Agreement'), or named by its own topic ('the annex on power-sharing'): a name
+    of its own, folded only into a named instrument whose name holds all its words, never by its kind
+    or broad words."""
+    return any(h.titled for h, _n in g.hits if h.key == g.key) or g.key.startswith("described:")
 
 
 def _replaces(g: _Instance, named: _Instance) -> bool:
@@ -466,14 +514,31 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
         return g_last < first and (g.kind in ("other", "defense") or g.kind == i.kind or i.kind == "other") \
             and first - g_first <= 3
 
+    titled = _titled(g)
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and (all(broad.fullmatch(w) or w in _words(i.name) for w in own) or lead(i))]
+            and (all((broad.fullmatch(w) and not titled) or w in _words(i.name) for w in own)
+                 or (lead(i) and (not titled or _same_head(g, i))))]
     if not fits:
         return None
     score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
     top = max(score.values())
     best = [i for i in fits if score[id(i)] == top]
     return best[0] if len(best) == 1 else None
+
+
+HEAD_NOUNS = re.compile(r"\b(?:agreement|treaty|accord|pact|deal|declaration|memorandum|protocol|annex|charter|"
+                        r"convention|arrangement|communiqu[eé]|roadmap)\b", re.I)
+
+
+def _same_head(g: _Instance, named: _Instance) -> bool:
+    """'a declaration on friendly relations' before 'the Athens Declaration': a topic-named instrument
+    leads into a named one only when both are the same kind of document (not 'the annexes on X' before
+    a framework agreement)."""
+    if not g.key.startswith("described:"):
+        return False
+    heads = lambda name: {h.lower().replace("pact", "agreement").replace("deal", "agreement").replace("accord", "agreement")
+                          for h in HEAD_NOUNS.findall(name)}
+    return bool(heads(g.name) & heads(named.name))
 
 
 @lru_cache(maxsize=1)
@@ -586,7 +651,7 @@ def _generic_name(name: str, parties: list[str]) -> str:
     """A generic instrument is named after its parties: 'China-Solomon Islands Security
     Arrangement', 'Trilateral Memorandum of Understanding'."""
     if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
-        return name
+        return name             # ('Annex on Fisheries': named by its topic, not by its parties)
     if len(parties) == 2:
         a, b = sorted(SHORT.get(p, p) for p in parties)
         return f"{a}-{b} {name}"

@@ -70,6 +70,8 @@ class _Hit:
     cue: tuple[int, int] = (-1, -1)   # character span of the status cue
     with_list: list[str] = field(default_factory=list)   # parties after "with" ("a VFA with X and Y")
     own: bool = False           # a generic instrument given its own acronym: never folded into another
+    titled: bool = False        # a generic name in Title Case in running text ('the Strategic Partnership Agreement')
+    year: str = ""              # 'a 2006 ceasefire agreement': a dated generic instrument, kept apart from others
     also: bool = False          # "..., and another on X": in the clause of the hit before it
     definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
@@ -113,13 +115,49 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
         if topical:
             hits.extend(topical)
             continue
+        if row.get("successor") and SUCCESSOR_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            # "negotiating a new <catalogued agreement>": the instrument that replaced it, a row of its own
+            row = next((r for r in catalogue() if r["id"] == row["successor"]), row)
         hits.append(_row_hit(row, m.start(), m.end(), plural=m.end() > m.end(1)
-                             or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:]))))
+                             or bool(re.search(r"(?:ies|s)$", surface) and not surface.lower().endswith(row["name"].lower()[-3:])),
+                             definite=bool(DEFINITE_BEFORE.search(text, max(0, m.start() - 8), m.start()))))
+        hits[-1].year = _year_before(text, m.start()) if row.get("generic") else ""
     taken = [(h.start, h.end) for h in hits]
+    defined = _defined_acronyms(text, hits, acronyms)
     for m in acronym_re.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
-            hits.append(_row_hit(acronyms[m.group(1)], m.start(), m.end(), plural=bool(m.group(2))))
+            row = defined.get(m.group(1)) or acronyms[m.group(1)]
+            hits.append(_row_hit(row, m.start(), m.end(), plural=bool(m.group(2))))
     return hits
+
+
+DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
+# "a new North American free trade agreement": the successor of the catalogued one (its "successor" field)
+SUCCESSOR_BEFORE = re.compile(r"\b(?:an?|the)\s+(?:new|revised|updated|renegotiated|successor|replacement)\s+$", re.I)
+# "a 2006 ceasefire agreement", "their 1982 security agreement": an earlier instrument of a generic kind
+YEAR_BEFORE = re.compile(r"\b(?:an?|the|their|its)\s+((?:19|20)\d\d)\s+$", re.I)
+
+
+def _year_before(text: str, start: int) -> str:
+    """The year written as a modifier right before a generic mention ('' when none)."""
+    m = YEAR_BEFORE.search(text, max(0, start - 16), start)
+    return m.group(1) if m else ""
+
+
+def _defined_acronyms(text: str, hits: list[_Hit], acronyms: dict[str, dict]) -> dict[str, dict]:
+    """'the Pacific-Andes Economic Partnership Agreement (EPA)': an acronym that the article defines
+    in parentheses right after a catalogued name stands for that entry, though another (generic)
+    entry owns the acronym in the catalogue."""
+    rows = {row["id"]: row for row in catalogue()}
+    out: dict[str, dict] = {}
+    for h in hits:
+        m = OWN_ACRONYM.match(text, h.end)
+        if m is None or h.rule not in rows:
+            continue
+        acr = m.group(0).strip(" ()")
+        if acr in acronyms and acr not in out and acronyms[acr]["id"] != h.rule:
+            out[acr] = rows[h.rule]
+    return out
 
 
 def _topic_hits(row: dict, text: str, start: int, end: int) -> list[_Hit]:
@@ -161,11 +199,12 @@ def _inside_longer_title(text: str, start: int) -> bool:
         r"July|August|September|October|November|December", w) for w in words)
 
 
-def _row_hit(row: dict, start: int, end: int, plural: bool = False) -> _Hit:
+def _row_hit(row: dict, start: int, end: int, plural: bool = False, definite: bool = False) -> _Hit:
     generic = bool(row.get("generic"))
     return _Hit(start, end, row["id"], row["name"], row.get("acronym", ""), row["kind"],
                 "generic" if generic else "catalogue", tuple(row.get("parties", [])),
-                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural, rule=row["id"])
+                tuple(row.get("include_parties", [])), bool(row.get("bilateral")), plural, rule=row["id"],
+                definite=definite and generic)
 
 
 def _title_case_names(text: str, add, defined: dict[str, str]) -> None:
@@ -216,6 +255,8 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         core = [w for w in re.split(r"[\s-]+", name) if w.lower() not in ("of", "on", "and", "for", "the", "to", "in")]
         if len(core) < 2 or _overlaps(taken, start, end):
             return
+        if DOMESTIC_AND.match(name):
+            return                 # "the Act and Treaty": a domestic law and the treaty, no one name
         if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core) \
                 and len({canonical_state(w) or w for w in core if w in state_index()}) < 2:
             return                 # "Japan Agreement": a party, not a name ("Chile-Peru Treaty" is one)
@@ -259,6 +300,10 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             continue
         add(m.start(1), m.end(), f"{place} {m.group(2).capitalize()}")
     return hits
+
+
+# "Act and Treaty", "Bill and Agreement": a domestic law coordinated with an instrument head, not a name
+DOMESTIC_AND = re.compile(r"(?:Acts?|Bills?|Laws?|Constitution|Legislation)\s+and\s+(?:the\s+)?\S+$")
 
 
 # Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")
@@ -320,15 +365,37 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
             s = text.index(words[0], s) if words else s
         if len(words) < 2 or HYPOTHETICAL.search(text, max(0, s - 16), s):
             continue                 # (too short; "any defence deal must ...", "no trade deal": no instrument)
+        row = _catalogue_regex()[2].get(_fold(text[s:e]))
+        if row is not None:      # "Trade and Co-operation Agreement": a catalogued name spelt another way
+            hits.append(_row_hit(row, s, e))
+            taken.append((s, e))
+            continue
         mods = m.group(1).lower().split()
         phrase = " ".join(w for w in mods if w in ("bilateral", "trilateral")) + " " + " ".join(words)
         kind = kind_of(phrase)
         hits.append(_Hit(s, e, f"generic:{kind}" if kind != "other" else "generic:" + _fold(phrase),
                          title_name(phrase.strip()), "", kind, "generic", plural=bool(re.search(r"s$", m.group(3))),
                          new=bool(re.search(r"\bnew\s+$", text[max(0, s - 12):s], re.I)),
-                         definite=bool(re.search(r"\b(?:the|this|that)\s+$", text[max(0, s - 8):s], re.I))))
+                         definite=bool(re.search(r"\b(?:the|this|that)\s+$", text[max(0, s - 8):s], re.I)),
+                         titled=_titled(text, s, e), year=_year_before(text, s)))
         taken.append((s, e))
     return hits
+
+
+SMALL_WORDS = frozenset({"of", "on", "and", "for", "the", "to", "in", "a", "an", "at", "by", "with", "from"})
+
+
+def _titled(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] written in Title Case inside a line of running text (a line with at least two
+    lower-case words besides small ones)? Then it is the name of an instrument of its own, not a
+    generic reference (a Title-Case headline says nothing of the kind)."""
+    words = [w for w in re.split(r"[\s]+", text[s:e]) if w.lower() not in SMALL_WORDS]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    lo = text.rfind("\n", 0, s) + 1
+    hi = text.find("\n", e)
+    line = text[lo:hi if hi >= 0 else len(text)]
+    return sum(1 for w in re.findall(r"[A-Za-z][\w'’-]*", line) if w[0].islower() and w not in SMALL_WORDS) >= 2
 
 
 TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
@@ -371,7 +438,8 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
         if not _overlaps(taken, m.start(3), m.end()):
             hits.append(_Hit(m.start(), m.end(), "anaphor", "", source="anaphor",
                              plural=m.group(3).lower().endswith("s"),
-                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I))))
+                             draft=bool(re.search(r"\bdraft\b", m.group(2), re.I)),
+                             like=m.group(1).lower().startswith("such")))   # 'such pacts with X and Y'
             taken.append((m.start(), m.end()))
     for m in PLURAL_WITH.finditer(text):
         if not _overlaps(taken, m.start(1), m.end(1)):
@@ -402,4 +470,6 @@ def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     hits += _reference_hits(text, taken, defined)
     for h in hits:      # 'a Defence Cooperation Agreement (DCA)': an instrument of its own
         h.own = h.source == "generic" and OWN_ACRONYM.match(text, h.end) is not None
+        if h.year and h.source == "generic":
+            h.key = f"{h.key}@{h.year}"     # 'a 2006 ceasefire agreement' is not the truce agreed now
     return sorted(hits, key=lambda h: (h.start, -h.end))

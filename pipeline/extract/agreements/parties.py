@@ -5,6 +5,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -28,6 +29,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
+from pipeline.resources import load_jsonl
 
 # ---------------------------------------------------------------- parties
 
@@ -82,7 +84,7 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
     for a in actors:
         if a.type == "state":
             continue
-        target = (seat_country(a.name) or a.name) if a.type == "organization" else a.country
+        target = (seat_country(a.name) or _organs().get(a.name) or a.name) if a.type == "organization" else a.country
         if not target or (a.type == "organization" and target == a.name and not _party_org(a.name)):
             continue       # (a seat of government stands for its state: 'the Kremlin refused to extend the deal')
         for m in a.mentions:
@@ -90,6 +92,12 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
                 spans.append((m.start, m.end, target))
     spans.sort()
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+@lru_cache(maxsize=1)
+def _organs() -> dict[str, str]:
+    """organ -> the party it acts for (resources/agreements_organs.jsonl)."""
+    return {row["organ"]: row["party"] for row in load_jsonl("agreements_organs.jsonl")}
 
 
 def _party_org(name: str) -> bool:
@@ -169,7 +177,9 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 found += _collect(child, idx, text, skip, topics)
             elif tok.pos_ in ("VERB", "AUX") and child.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") \
                     and tok.lemma_.lower() not in NOT_PARTY_VERBS \
-                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS):
+                    and not (child.dep_ == "nsubj" and tok.lemma_.lower() in BROKER_VERBS) \
+                    and not (child.dep_ == "dative" and child.pos_ == "ADP"):
+                # ('presented the draft to an envoy of X': the one a text is handed to is no party)
                 if child.lower_ in COPULA_SUBJECTS or child.pos_ == "PRON":
                     if child.lower_ in ("they", "both", "we"):
                         found += idx.before(child.idx, 2)
@@ -177,6 +187,11 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
                 if child.dep_ == "dobj" and tok.lemma_ not in ("ask", "urge", "press", "invite", "join", "persuade"):
                     continue
                 found += _collect(child, idx, text, skip, topics)
+        if tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("acl", "pcomp", "advcl") and tok.i > 0 \
+                and tok.lemma_.lower() in RELCL_SIGNING and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "on the heels of China signing a pact with X": the noun right before a gerund is its subject
+            prev = tok.doc[tok.i - 1]
+            found += [c for s, e, c in idx.within(prev.left_edge.idx, prev.idx + len(prev))]
         if tok.pos_ in ("VERB", "AUX"):
             subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             own = subj and all(span.start <= c.i < span.end for c in subj)
