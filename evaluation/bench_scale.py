@@ -1,5 +1,9 @@
-"""`python -m pipeline bench scale --n N [--json] [--floors FILE]`: throughput, parallel
-speedup, cache and memory of the whole pipeline on a synthetic corpus (pipeline/synth.py).
+"""`python -m pipeline bench scale --n N [--data DIR] [--json] [--floors FILE]`: throughput,
+parallel speedup, cache and memory of the whole pipeline on a synthetic corpus (evaluation/synth.py)
+or, with --data, on real articles: the article files of DIR/dev and DIR/train (DIR is the shared
+corpus folder, e.g. ../shared/corpus; a folder without those two is read itself), copied under new
+names and repeated to N (write_real_corpus). Only timings and totals are printed, never an
+article's output (the sealed train articles are timed, never shown).
 
 Every measurement runs in a fresh child process (python -m evaluation.bench_scale child-...),
 so model loading, caches and peak RSS figures never leak from one measurement into the next.
@@ -57,6 +61,8 @@ FLOOR_DIRECTIONS = {
 TARGETS = {"pipeline_vs_raw": 0.8, "speedup_2_workers": 1.6, "cached_rerun_s": 5.0, "rss_budget_used": 1.0,
            "register_share": 0.05}
 ADDED = 10
+REAL_SUFFIXES = (".txt", ".html", ".htm")
+REAL_PARTS = ("dev", "train")   # the real mode reads these folders of --data (when it has them)
 SMALL = 500                 # the smaller corpus: throughput, speedup and the first RSS figure
 CACHED_N = 2000             # the cached re-run target is over this many unchanged articles
 
@@ -329,7 +335,7 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
 def render(f: dict) -> str:
     ok = lambda k: "ok" if check_floors(f, {k: TARGETS[k]}) == [] else "BELOW TARGET"  # noqa: E731
     return "\n".join([
-        f"synthetic corpus: {f['n']} articles; throughput measured on the first {f['t']} "
+        f"{f.get('corpus', 'synthetic corpus')}: {f['n']} articles; throughput measured on the first {f['t']} "
         f"({f['words_t']} words); {f['cores']} cores, load average {', '.join(f'{x:.2f}' for x in f['load_average'])}",
         f"  raw nlp.pipe (1 process)      {f['raw_articles_per_s']:8.1f} articles/s {f['raw_words_per_s']:9.0f} words/s; "
         f"{f['raw_articles_per_s_with_startup']:.1f} articles/s with its start-up ({f['raw_startup_s']:.1f} s: "
@@ -386,14 +392,53 @@ def read_floors(path: str) -> dict:
         raise PipelineError("E021", path, f"cannot read floors ({e})")
 
 
+# ---------------------------------------------------------------- real articles
+def real_sources(data: Path) -> list[Path]:
+    """The article files of the real mode: those of data/dev and data/train (sorted, in that
+    order), or of data itself when it has neither; sidecars and other files are left out.
+    E110 when there is none."""
+    parts = [data / part for part in REAL_PARTS if (data / part).is_dir()] or [data]
+    found = [p for part in parts if part.is_dir() for p in sorted(part.iterdir())
+             if p.is_file() and p.suffix.lower() in REAL_SUFFIXES and not p.name.startswith(".")]
+    if not found:
+        raise PipelineError("E110", str(data), "no article files (.txt, .html, .htm) in it, nor in its "
+                            f"{' and '.join(REAL_PARTS)} folders")
+    return found
+
+
+def write_real_corpus(out_dir: Path, n: int, sources: list[Path], start: int = 0) -> int:
+    """Articles start..start+n-1 of the real corpus into out_dir: article i is a copy of
+    sources[i % len(sources)] named real_<i>_<its name> (so every copy is an article of its own,
+    and a corpus of N is the first N of a larger one, as with synth.write_corpus). Returns the
+    number of words written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    words = 0
+    for i in range(start, start + n):
+        src = sources[i % len(sources)]
+        data = src.read_bytes()
+        (out_dir / f"real_{i:06d}_{src.name}").write_bytes(data)
+        words += len(data.split())
+    return words
+
+
+def corpus_writer(data: Path | None):
+    """(write(out_dir, n, start=0), description): the synthetic corpus, or the real one of data."""
+    if data is None:
+        from evaluation import synth
+        return synth.write_corpus, "synthetic corpus"
+    sources = real_sources(data)
+    return ((lambda out_dir, n, start=0: write_real_corpus(out_dir, n, sources, start)),
+            f"real articles ({len(sources)} files of {data}, repeated)")
+
+
 # ---------------------------------------------------------------- main
-def measure(n: int, work: Path, log=print) -> dict:
-    from evaluation import synth
+def measure(n: int, work: Path, log=print, data: Path | None = None) -> dict:
+    write_corpus, corpus = corpus_writer(data)
     t = min(n, max(SMALL, n // 10))
     small_dir, full_dir = work / "corpus_small", work / "corpus_full"
-    synth.write_corpus(small_dir, t)
-    synth.write_corpus(full_dir, n)
-    log(f"corpus: {n} synthetic articles in {full_dir} (first {t} also in {small_dir})")
+    write_corpus(small_dir, t)
+    write_corpus(full_dir, n)
+    log(f"corpus: {n} articles ({corpus}) in {full_dir} (first {t} also in {small_dir})")
     # raw nlp.pipe and the 1-worker pipeline run side by side, twice (cores swapped); the ratio
     # is the mean of the two pairs' (each throughput run writes into an empty folder: a page
     # already there would be skipped)
@@ -421,18 +466,18 @@ def measure(n: int, work: Path, log=print) -> dict:
     large = dict(large, tables_mem_mb=sized["tables_mem_mb"])
     if n > CACHED_N:
         part_dir, part_out = work / "corpus_cached", work / "out_cached"
-        synth.write_corpus(part_dir, CACHED_N)
+        write_corpus(part_dir, CACHED_N)
         shutil.copytree(work / "out_full" / ".cache", part_out / ".cache", copy_function=os.link,
                         ignore=shutil.ignore_patterns("report_stamps", "written.json"))
         first = _child(["child-run", str(part_dir), str(part_out), "0", ""])
         cached = _rerun(part_dir, part_out)
         log(f"the first {CACHED_N} in a folder of their own: {first['wall_s']:.1f} s, "
             f"{first['parsed']} parsed; cached re-run: {cached['wall_s']:.1f} s")
-    synth.write_corpus(full_dir, ADDED, start=n)
+    write_corpus(full_dir, ADDED, start=n)
     added = _child(["child-run", str(full_dir), str(work / "out_full"), "0", ""])
     log(f"re-run with {ADDED} added: {added['wall_s']:.1f} s, parsed {added['parsed']}")
-    return figures(raw, one, two, two, large, cached, added, n, t, raw["words"], pairs=list(zip(raws, ones)),
-                   cached_full=cached_full)
+    return dict(figures(raw, one, two, two, large, cached, added, n, t, raw["words"], pairs=list(zip(raws, ones)),
+                        cached_full=cached_full), corpus=corpus)
 
 
 def _rerun(corpus: Path, out: Path) -> dict:
@@ -446,9 +491,12 @@ def main(args) -> int:
     if n < 1:
         raise PipelineError("E022", "--n", "the corpus size must be at least 1")
     floors = read_floors(args.floors) if getattr(args, "floors", None) else {}
+    data = Path(args.data) if getattr(args, "data", None) else None
+    if data is not None:
+        real_sources(data)                  # E110 before any work
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     try:
-        f = measure(n, work, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+        f = measure(n, work, log=lambda msg: print(msg, file=sys.stderr, flush=True), data=data)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(f, indent=2) if getattr(args, "json", False) else render(f))

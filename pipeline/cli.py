@@ -275,11 +275,12 @@ def _add_bench(sub) -> None:
                        "language (the English check), scale, dask (the Dask engine beside the local one)",
                        description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
     b.add_argument("what", choices=["dates", "motives", "html", "language", "scale", "dask"], help="which benchmark")
-    b.add_argument("--data", help="benchmark data file (dates, motives, html, language)")
+    b.add_argument("--data", help="benchmark data file (dates, motives, html, language); scale: a folder of real "
+                   "articles instead of the synthetic corpus (../shared/corpus: its dev/ and train/, repeated to --n)")
     b.add_argument("--folds", type=int, default=5, help="html: choose the HTML settings on K-1 of K folds of "
                    "pages and score the held-out fold; dates: choose the parts of TimeML mode on K-1 document "
                    "folds and score the held-out one, K times (default 5; 0 skips)")
-    b.add_argument("--n", type=int, default=2000, help="synthetic corpus size (scale; dask: of the throughput runs)")
+    b.add_argument("--n", type=int, default=2000, help="corpus size (scale; dask: of the throughput runs)")
     b.add_argument("--rss-n", type=int, default=5000, help="dask: corpus size of the driver's second peak RSS "
                    "(the first is at 500)")
     b.add_argument("--rounds", type=int, default=2, help="dask: pairs of throughput runs, dask and local alternated")

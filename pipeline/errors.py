@@ -77,6 +77,8 @@ CODES: dict[str, tuple[str, str]] = {
              "in review/register-decisions.csv and applied once its target exists"),
     "E072": ("register decisions file invalid", "fix or delete the line in review/register-decisions.csv"),
     "E073": ("no tables to build the register from", "run `python -m pipeline run --output DIR` first"),
+    "E110": ("no real articles to benchmark", "give bench scale --data the shared corpus folder (../shared/corpus, "
+             "holding dev/ and train/) or a folder of .txt/.html articles"),
 }
 
 

@@ -241,9 +241,30 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSumma
     done = output.finalise(out_dir, tables, prev=previous, others=others)
     summary.review = done
     summary.warnings.extend(f"[E035] {w}" for w in done.get("warnings", []))
-    summary.warnings.extend(register.build(out_dir, tables, run_id=done["run_id"]).warnings)
+    # The copies (sqlite, parquet) are made from the CSVs just written; with a core to spare
+    # (a run of more than one worker) they are written in a process of their own while this one
+    # builds the register: the two touch different files, and the end of the run is the longer
+    # of the two instead of their sum.
+    beside = exports.Background(out_dir, formats) if formats and summary.workers > 1 and _cores() > 1 else None
+    try:
+        summary.warnings.extend(register.build(out_dir, tables, run_id=done["run_id"]).warnings)
+    except BaseException:
+        if beside is not None:
+            beside.proc.kill()
+            beside.proc.wait()
+        raise
     summary.rows = {name: len(rows) for name, rows in tables.items()}
     tables.clear()                              # the copies read the CSVs back, a table at a time
-    exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
+    if beside is not None:
+        beside.finish()
+    else:
+        exports.write_exports(out_dir, formats)     # after the CSVs, from them (sqlite, parquet)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # not Linux
+        return os.cpu_count() or 1

@@ -43,9 +43,9 @@ CHUNK_SPAN_BATCHES = 4      # see extract_stream
 _Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
 
 
-def _analyse_entry(key: str, article: Article, doc, settings: dict) -> _Result:
+def _analyse_entry(key: str, article: Article, doc, settings: dict, stages=None) -> _Result:
     try:
-        ex = extract.analyse(article, doc, settings)
+        ex = extract.analyse(article, doc, settings, stages)
         ex.key = key
         return cache_mod.dumps(key, ex), None
     except Exception as e:  # one bad article must not stop the batch
@@ -82,11 +82,15 @@ def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Res
     _settle_gc()
     batch_size = settings["model"]["batch_size"]
     try:
+        stages = extract.build_stages(settings)     # once per chunk, not per article
+    except Exception:
+        stages = None                               # each article then fails with the cause
+    try:
         docs = list(model.pipe((a.text for _, a in items), batch_size=batch_size))
     except Exception:
         docs = None
     if docs is not None:
-        return [_analyse_entry(key, a, doc, settings) for (key, a), doc in zip(items, docs)]
+        return [_analyse_entry(key, a, doc, settings, stages) for (key, a), doc in zip(items, docs)]
     out: list[_Result] = []
     for key, a in items:
         try:
@@ -94,7 +98,7 @@ def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Res
         except Exception as e:
             out.append((None, f"{type(e).__name__}: {e}"))
             continue
-        out.append(_analyse_entry(key, a, doc, settings))
+        out.append(_analyse_entry(key, a, doc, settings, stages))
     return out
 
 

@@ -87,8 +87,8 @@ def test_bench_scale_floors(floors, n_problems):
 def test_bench_scale_main_exit_code_follows_floors(tmp_path, monkeypatch, capsys, floors_text, code):
     floors = tmp_path / "floors.toml"
     floors.write_text(floors_text)
-    monkeypatch.setattr(bench_scale, "measure", lambda n, work, log=print: _figures())
-    args = argparse.Namespace(n=1000, json=False, floors=str(floors))
+    monkeypatch.setattr(bench_scale, "measure", lambda n, work, log=print, data=None: _figures())
+    args = argparse.Namespace(n=1000, json=False, floors=str(floors), data=None)
     assert bench_scale.main(args) == code
     out = capsys.readouterr().out
     for label in ("articles/s", "words/s", "pipeline / raw", "speedup", "cached re-run", "peak RSS", "register step"):
@@ -148,3 +148,61 @@ def test_bench_scale_cached_rerun_target_is_over_the_first_cached_n_articles(tmp
     assert [n for name, n, _ in runs if name == "out_cached"] == [5, 5, 5]   # its first run, then two re-runs
     assert "over all 12" in bench_scale.render(f)
     assert f["tables_mem_mb"] == 7.0            # from a run of its own, not the one whose peak RSS counts
+
+
+def _real_folder(root, names=("a.txt", "b.html")):
+    """A shared-corpus-like folder: dev/ and train/ with articles in our own words, a sidecar
+    and a stray file that the real mode leaves out."""
+    for part, name in (("dev", names[0]), ("train", names[1])):
+        (root / part).mkdir(parents=True, exist_ok=True)
+        (root / part / name).write_text(f"The {part} council signed a water accord on Monday.\n")
+    (root / "dev" / "a.meta.json").write_text("{}")
+    (root / "train" / "notes.csv").write_text("x")
+    return root
+
+
+def test_bench_scale_real_corpus_repeats_dev_and_train_under_new_names(tmp_path):
+    sources = bench_scale.real_sources(_real_folder(tmp_path / "shared"))
+    assert [(p.parent.name, p.name) for p in sources] == [("dev", "a.txt"), ("train", "b.html")]
+    words = bench_scale.write_real_corpus(tmp_path / "c", 5, sources)
+    names = sorted(p.name for p in (tmp_path / "c").iterdir())
+    assert names == ["real_000000_a.txt", "real_000001_b.html", "real_000002_a.txt",
+                     "real_000003_b.html", "real_000004_a.txt"]
+    assert (tmp_path / "c" / "real_000003_b.html").read_bytes() == sources[1].read_bytes()
+    assert words == 5 * 9
+    bench_scale.write_real_corpus(tmp_path / "c", 2, sources, start=5)   # the articles added later
+    assert len(list((tmp_path / "c").iterdir())) == 7
+
+
+def test_bench_scale_real_corpus_reads_a_plain_folder_and_refuses_an_empty_one(tmp_path):
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "x.txt").write_text("Two ministers met in the capital.\n")
+    assert [p.name for p in bench_scale.real_sources(tmp_path / "plain")] == ["x.txt"]
+    (tmp_path / "empty" / "dev").mkdir(parents=True)
+    with pytest.raises(bench_scale.PipelineError) as e:
+        bench_scale.real_sources(tmp_path / "empty")
+    assert e.value.code == "E110"
+
+
+def test_bench_scale_real_mode_names_its_corpus_in_the_report(tmp_path):
+    write, corpus = bench_scale.corpus_writer(_real_folder(tmp_path / "shared"))
+    assert corpus.startswith("real articles (2 files")
+    write(tmp_path / "c", 3)
+    assert len(list((tmp_path / "c").iterdir())) == 3
+    f = dict(_figures(), corpus=corpus)
+    assert bench_scale.render(f).startswith("real articles (2 files")
+    assert bench_scale.corpus_writer(None)[1] == "synthetic corpus"
+    assert bench_scale.render(_figures()).startswith("synthetic corpus")
+
+
+def test_bench_scale_main_passes_the_real_folder_and_refuses_an_empty_one(tmp_path, monkeypatch, capsys):
+    seen = []
+    monkeypatch.setattr(bench_scale, "measure",
+                        lambda n, work, log=print, data=None: seen.append((n, data)) or _figures())
+    shared = _real_folder(tmp_path / "shared")
+    assert bench_scale.main(argparse.Namespace(n=141, json=True, floors=None, data=str(shared))) == 0
+    assert seen == [(141, shared)]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(bench_scale.PipelineError):
+        bench_scale.main(argparse.Namespace(n=141, json=True, floors=None, data=str(tmp_path / "empty")))
+    assert len(seen) == 1

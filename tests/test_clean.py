@@ -222,3 +222,48 @@ def test_clean_language_identifier_missing_is_e017(settings, monkeypatch):
         monkeypatch.undo()
         language_mod._identifier.cache_clear()
     assert e.value.code == "E017" and "make setup" in str(e.value)
+
+
+LONG_ENGLISH = ("The two governments said on Monday that they had agreed to extend the river treaty for "
+                "another ten years. The ministers, who met in the border town, also said that the new text "
+                "would be signed by the end of the month and that it was the result of long talks with the "
+                "farmers who use the water. Officials from both sides have been asked to draft the annex.")
+LONG_SPANISH = ("Los dos gobiernos anunciaron el lunes que habían acordado prorrogar el tratado del río "
+                "durante otros diez años. Los ministros, reunidos en la ciudad fronteriza, dijeron también que "
+                "el nuevo texto se firmará antes de fin de mes y que es el resultado de largas conversaciones "
+                "con los agricultores que usan el agua del río para sus cultivos de invierno.")
+
+
+def _count_identifier_calls(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = language_mod.probabilities
+    monkeypatch.setattr(language_mod, "probabilities", lambda t: calls.append(t) or real(t))
+    return calls
+
+
+@pytest.mark.parametrize("text,lang,asked", [
+    (LONG_ENGLISH, "en", 0),                # clearly English: the identifier is not asked
+    (LONG_SPANISH, "es", 1),                # not English: asked, and refused as before
+    (BODY, "en", 1),                        # English but short: asked
+    (LONG_ENGLISH.replace("the", "тхе"), "en", 1),   # letters not ASCII: asked
+])
+def test_clean_language_shortcut_skips_the_identifier_only_when_conclusive(text, lang, asked, settings, monkeypatch):
+    calls = _count_identifier_calls(monkeypatch)
+    assert detect_language(text, settings) == lang
+    assert len(calls) == asked
+    off = {**settings, "language": {**settings["language"], "shortcut_words": 0}}
+    assert detect_language(text, off) == lang       # the same verdict from the identifier itself
+
+
+def test_clean_language_shortcut_stands_aside_for_a_strict_threshold(settings, monkeypatch):
+    calls = _count_identifier_calls(monkeypatch)
+    strict = {**settings, "language": {**settings["language"], "min_english_probability": 1.01}}
+    assert detect_language(LONG_ENGLISH, strict) != "en" and len(calls) == 1
+
+
+def test_clean_language_shortcut_counts_function_words_and_words():
+    assert language_mod.clearly_english(LONG_ENGLISH, 40, 0.15)
+    assert not language_mod.clearly_english(LONG_ENGLISH, 400, 0.15)      # too few words
+    assert not language_mod.clearly_english(LONG_ENGLISH, 40, 0.9)        # too few function words
+    assert not language_mod.clearly_english(LONG_ENGLISH, 0, 0.0)         # 0 words: off
+    assert not language_mod.clearly_english(LONG_SPANISH, 40, 0.15)

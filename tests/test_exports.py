@@ -152,3 +152,31 @@ def test_exports_copy_no_longer_asked_for_is_removed(outputs, first, then, gone)
     assert exports.write_exports(outputs, then) == []
     assert not (outputs / exports.PARQUET_DIR / "articles.parquet").exists()
     assert (outputs / exports.PARQUET_DIR / "notes.txt").exists() and (outputs / exports.DB_FILE).exists()
+
+
+def test_exports_in_a_process_of_their_own_write_the_same_files(outputs, tmp_path):
+    """exports.Background (a run with a core to spare writes the copies while it builds the
+    register): the same database as write_exports in this process, and the same answer."""
+    import shutil
+    twin = tmp_path / "twin"
+    shutil.copytree(outputs, twin)
+    assert exports.write_exports(twin, ["sqlite"]) == ["sqlite"]
+    assert exports.Background(outputs, ["sqlite"]).finish() == ["sqlite"]
+    assert (outputs / exports.METADATA_FILE).read_bytes() == (twin / exports.METADATA_FILE).read_bytes()
+    for name in TABLES:
+        assert list(_db(outputs)[name].rows) == list(_db(twin)[name].rows)
+    assert exports.Background(outputs, ["sqlite"]).finish() == []      # unchanged CSVs: left alone
+
+
+def test_exports_in_a_process_of_their_own_raise_its_coded_error(outputs):
+    path = outputs / "sentences.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = header.rstrip("\n").split(",").index("char_start")
+    cells = first.rstrip("\n").split(",")
+    cells[start] = "soon"                       # not a number: the table breaks its schema
+    path.write_text(header + ",".join(cells) + "\n" + "".join(rest), encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        exports.write_exports(outputs, ["sqlite"])
+    with pytest.raises(PipelineError) as e2:
+        exports.Background(outputs, ["sqlite"]).finish()
+    assert (e2.value.code, str(e2.value)) == (e.value.code, str(e.value))

@@ -162,10 +162,10 @@ def test_run_article_failure_is_e015_and_retried(tmp_path, settings, nlp, monkey
     real = extract.analyse
     bad_id = sorted(p.stem for p in src.glob("*.txt"))[bad]
 
-    def flaky(article, doc, settings):
+    def flaky(article, doc, settings, stages=None):
         if article.article_id == bad_id:
             raise ValueError("boom")
-        return real(article, doc, settings)
+        return real(article, doc, settings, stages)
     monkeypatch.setattr(extract, "analyse", flaky)
     summary = run_mod.run(src, tmp_path / "o", s, workers=1)
     assert [e["code"] for e in summary.errors] == ["E015"] and bad_id in summary.errors[0]["path"]

@@ -43,16 +43,19 @@ def _stages(settings_json: str) -> tuple[Stage, ...]:
 
 
 def build_stages(settings: dict) -> tuple[Stage, ...]:
-    """The stages in order, built once per process for these settings."""
+    """The stages in order, built once per process for these settings (keyed by their JSON
+    text: a caller analysing many articles with the same settings takes them once, e.g. once
+    per chunk, and passes them to analyse)."""
     return _stages(json.dumps(settings, sort_keys=True))
 
 
-def analyse(article: Article, doc, settings: dict) -> Extraction:
-    """All extractors over one parsed article (pure: no I/O)."""
+def analyse(article: Article, doc, settings: dict, stages: tuple[Stage, ...] | None = None) -> Extraction:
+    """All extractors over one parsed article (pure: no I/O). stages: build_stages(settings),
+    when the caller already has them."""
     from pipeline.extract import nlp  # spaCy only when parsing
     doc.user_data.setdefault("text", article.text)  # doc was made from it (nlp.text_of)
     sents = nlp.sentences(doc, article.article_id)
     ex = Extraction(article=article, sentences=sents)
-    for stage in build_stages(settings):
+    for stage in stages if stages is not None else build_stages(settings):
         setattr(ex, stage.name, stage(doc, sents, ex))
     return ex

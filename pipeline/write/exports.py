@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from pipeline.config import modules_digest
@@ -122,6 +125,49 @@ def write_exports(out_dir: Path, formats) -> list[str]:
         except OSError:
             pass    # only a shortcut: without it the copies are written again next time
     return [f for f in done if not f.startswith("-")]
+
+
+# ---------------------------------------------------------------- beside other work
+class Background:
+    """write_exports(out_dir, formats) in a process of its own, so that a run with cores to spare
+    writes the copies while it builds the register (they read the seven tables' CSVs, which are
+    written by then, and write files the register never touches). A fresh interpreter, not a
+    fork: it holds none of the run's memory. finish() waits and returns what write_exports
+    returned, or raises its PipelineError."""
+
+    def __init__(self, out_dir: Path, formats: list[str]):
+        package_root = str(Path(__file__).resolve().parents[2])    # the folder holding pipeline/
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from pipeline.write.exports import _child; sys.exit(_child(sys.argv[1:]))",
+             str(out_dir), *check_formats(formats)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+    def finish(self) -> list[str]:
+        out, err = self.proc.communicate()
+        last = (out.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+        try:
+            reply = json.loads(last)
+        except ValueError:
+            reply = None
+        if self.proc.returncode == 0 and isinstance(reply, dict) and "written" in reply:
+            return reply["written"]
+        if isinstance(reply, dict) and "code" in reply:
+            raise PipelineError(reply["code"], reply["path"], reply["message"], reply.get("line"))
+        raise RuntimeError(f"writing the copies failed (exit {self.proc.returncode}): "
+                           f"{err.decode('utf-8', 'replace')[-2000:]}")
+
+
+def _child(argv: list[str]) -> int:
+    """The Background process: write_exports(argv[0], argv[1:]), its answer as one JSON line."""
+    try:
+        written = write_exports(Path(argv[0]), argv[1:])
+    except PipelineError as e:
+        print(json.dumps({"code": e.code, "path": e.path, "message": e.message, "line": e.line}))
+        return 2
+    print(json.dumps({"written": written}))
+    return 0
 
 
 # ---------------------------------------------------------------- SQLite

@@ -134,8 +134,9 @@ def render_text(text: str, spans: list[Span]) -> str:
     stack: list[Span] = []
     opened: set[Span] = set()
     pos = 0
+    escape = html.escape        # the text's pieces are str: esc() without its None check, per piece
     for b in bounds:
-        out.append(esc(text[pos:b]))
+        out.append(escape(text[pos:b]))
         pos = b
         ending = [i for i, s in enumerate(stack) if s.end <= b]
         if ending:
@@ -152,7 +153,7 @@ def render_text(text: str, spans: list[Span]) -> str:
             out.append(_open(s, first=s not in opened))
             opened.add(s)
             stack.append(s)
-    out.append(esc(text[pos:]))
+    out.append(escape(text[pos:]))
     return "".join(out)
 
 
