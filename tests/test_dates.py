@@ -465,3 +465,81 @@ def test_dates_timeml_rules_value_what_calendar_mode_reads_as_a_period(name, exp
     timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES[name],) + rules.RULES)
     assert timeml.classify(expr, ANCHOR, "past", ref) == expected
     assert dates.classify(expr, ANCHOR, "past", ref) != expected
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("3 1/2 years", "P3Y6M"),
+    ("an hour and a half", "PT1H30M"),
+    ("nearly two and a half days", "P2DT12H"),
+    ("a minute and a half", "PT1M30S"),
+    ("four and a half months", "P4M15D"),
+])
+def test_dates_a_count_and_a_half_is_written_in_the_next_smaller_unit(expr, value):
+    assert dates.classify(expr, ANCHOR, "past") == ("DURATION", value)
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("the near future", "FUTURE_REF"),
+    ("the distant future", "FUTURE_REF"),
+    ("the short term", "FUTURE_REF"),
+    ("the near term", "FUTURE_REF"),
+    ("a later date", "FUTURE_REF"),
+    ("coming quarters", "FUTURE_REF"),
+])
+def test_dates_vague_future_phrases_are_future_references(expr, value):
+    assert dates.classify(expr, ANCHOR, "past") == ("REF", value)
+    assert dates.normalise(expr, ANCHOR, "past") == ""         # never a calendar value for dates.csv
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_finds_the_near_term_with_the_reference_adjectives(parse):
+    text = "The board sees little growth in the near term for its bakeries."
+    assert _found(parse, text, dates.TimeML(ref_adjectives=True)) == [("the near term", "FUTURE_REF")]
+    assert dates.extract(*parse(text), ANCHOR) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, value", [
+    ("The ferry could sail again as soon as Thursday, its owners said.", "2015-04-16"),
+    ("The mayor might reopen the bridge as early as Friday.", "2015-04-17"),
+])
+def test_dates_a_lower_bound_lead_points_a_weekday_to_the_future(parse, text, value):
+    doc, sents = parse(text)
+    assert [d.value for d in dates.extract(doc, sents, ANCHOR)] == [value]
+
+
+@pytest.mark.model
+def test_dates_a_lower_bound_lead_keeps_a_past_verb_in_the_past(parse):
+    doc, sents = parse("As early as Thursday, the guards had closed the gate.")
+    assert [d.value for d in dates.extract(doc, sents, ANCHOR)] == ["2015-04-09"]
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_puts_a_time_alone_on_the_day_last_named(parse):
+    text = "The storm reached the coast on March 30, 2015. The first gusts came at 6 a.m. and the rain later."
+    found = dict(_found(parse, text, dates.TIMEML))
+    assert found["6 a.m."] == "2015-03-30T06:00"
+    doc, sents = parse(text)
+    assert [(t.text, t.value) for t in dates.find(doc, sents, ANCHOR) if t.kind == "CLOCK"] == [("6 a.m.", "2015-04-13T06:00")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    'The minister told the radio show "This Week" that talks would go on.',
+    "The senator spoke to Farm News Today about the harvest.",
+    "Volunteers joined the Summer of Service campaign in the valley.",
+])
+def test_dates_a_capitalised_time_word_inside_a_sentence_is_a_name(parse, text):
+    doc, sents = parse(text)
+    assert dates.find(doc, sents, ANCHOR) == []
+    assert _found(parse, text, dates.TIMEML) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("This week the council met twice.", [("This week", "2015-W16")]),
+    ("The council met on Christmas Day in 2014.", [("Christmas Day", "2014-12-25"), ("2014", "2014")]),
+])
+def test_dates_a_capital_at_the_start_of_a_sentence_or_in_a_holiday_stays_a_time(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected

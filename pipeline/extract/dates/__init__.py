@@ -153,6 +153,7 @@ def is_duration(expr: str) -> bool:
 
 
 _DATED_DAY_VALUE = re.compile(r"[\dX]{4}-\d\d-\d\d")
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _LEADING_WEEKDAY = re.compile(rf"(?i)({WEEKDAY})\b")
 
 
@@ -191,6 +192,20 @@ def _is_modifier(doc: Doc, s: int, e: int) -> bool:
     return span is not None and len(span) == 1 and span.root.dep_ == "amod"
 
 
+# A time word written with a capital inside a sentence is part of a name ('ABC's "This Week"',
+# '"60 Minutes"', 'USA Today', 'the Spring of Life rallies'), not a time; names of days, months
+# and holidays are written so anyway and are not among these words.
+_TITLE_TIME_WORD = re.compile(r"\b(?:Today|Tonight|Tomorrow|Yesterday|Now|This|Next|Last|Week|Weekend|Month|Year|"
+                              r"Minutes|Hours|Days|Spring|Summer|Autumn|Winter|Morning|Evening|Night)\b")
+_SENTENCE_LEAD = re.compile(r"[\s\"'`(\u201c\u2018\[-]*")
+NAMED_DAY_RULE = "dates:named_day"
+
+
+def _is_title(text: str, s: int, e: int, sentence_start: int) -> bool:
+    """A time word capitalised inside a sentence (see _TITLE_TIME_WORD)."""
+    return bool(_TITLE_TIME_WORD.search(text, s, e)) and not _SENTENCE_LEAD.fullmatch(text, sentence_start, s)
+
+
 _OLD = re.compile(r"(?i)[\s-]old\b")
 _BARE_WEEKDAY = re.compile(rf"(?i)(?:on\s+)?({WEEKDAY})(?:\s+{PART_OF_DAY})?")
 
@@ -224,8 +239,12 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             continue
         if kind == "SET" and _is_modifier(doc, s, e):
             continue
+        if _is_title(text, s, e, sent.start) and rule != NAMED_DAY_RULE:
+            continue
         if kind == "DATE" and value.endswith("_REF"):
             kind = "REF"
+        if kind == "CLOCK" and timeml and _ISO_DAY.fullmatch(ref):
+            value = ref + value[10:]          # a time alone is on the day the text last named
         relative = not _FOUR_DIGITS.search(expr)
         used = anchor if kind in CALENDAR_KINDS and relative and anchor else ""
         out.append(Timex(sent.n, s, e, expr, value, kind, used, rule))

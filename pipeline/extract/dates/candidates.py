@@ -67,7 +67,8 @@ SCANS_ANY_CASE = [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]      # on 
 # dates.csv never holds, one group per name so the benchmark can choose them on training folds.
 TIMEML_SCAN_SOURCES = {
     "ref_adverbs": (r"\b(?:soon|previously|formerly|lately)\b", ("soon", "previously", "formerly", "lately")),
-    "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)", ("current", "recent")),
+    "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)|"
+                       r"\bthe (?:near|short) term\b", ("current", "recent", "term")),
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years
     "year_ranges": (r"(?<![\d./-])(?:19|20)\d\d[-\u2013/](?:(?:19|20)\d\d|\d\d)\b(?![-./]\d)", ("19", "20")),
 }

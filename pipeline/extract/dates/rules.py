@@ -548,6 +548,27 @@ def duration(x: Expr) -> Answer | None:
     return None
 
 
+_HALF_CODE = {"Y": ("Y", "6M"), "M": ("M", "15D"), "D": ("D", "T12H"), "H": ("TH", "30M"), "MIN": ("TM", "30S")}
+_AND_A_HALF = re.compile(r"(?:(?:about|nearly|almost|more than|less than|over|some|roughly|only|just|another)\s+)*"
+                         r"(?:(?P<n1>\d+|[a-z]+)[\s-]+(?:1/2|\u00bd|and[\s-]a[\s-]half)[\s-]+(?P<u1>years?|months?|days?|hours?|minutes?)"
+                         r"|(?P<n2>\d+|[a-z]+)[\s-]+(?P<u2>years?|months?|days?|hours?|minutes?)[\s-]+and[\s-]a[\s-]half)")
+
+
+def and_a_half(x: Expr) -> Answer | None:
+    """'2 1/2 years' -> P2Y6M, 'an hour and a half' -> PT1H30M, 'a minute and a half' -> PT1M30S:
+    a count and a half of a unit, written in the whole unit and the next smaller one."""
+    m = _AND_A_HALF.fullmatch(x.core)
+    if not m:
+        return None
+    n = v.num(m["n1"] or m["n2"])
+    if n is None or not float(n).is_integer():
+        return "", ""
+    big, small = _HALF_CODE[UNIT_CODE[v.unit(m["u1"] or m["u2"])]]
+    if big.startswith("T"):
+        return "DURATION", f"PT{int(n)}{big[1:]}{small}"
+    return "DURATION", f"P{int(n)}{big}{small}"
+
+
 RULES: tuple[Rule, ...] = (
     fixed_word, age, every_n_units, every_weekday_or_month, named_day, full_date,
     time_of_day,
@@ -558,5 +579,5 @@ RULES: tuple[Rule, ...] = (
     season,
     rel_unit, year_words, week_of, unit_word,
     offset, rel_weekday,
-    duration,
+    and_a_half, duration,
 )
