@@ -372,7 +372,7 @@ def test_dates_two_digits_are_no_year_without_a_year_just_before(expr, ref):
 def test_dates_timeml_parts_combine_every_way():
     every = dates.TimeML.every()
     assert len(set(every)) == 2 ** len(dates.TimeML.PARTS) == len(every)
-    assert dates.TimeML(refs=False, ref_adverbs=True).scans() == ("year_ranges",)
+    assert dates.TimeML(refs=False, ref_adverbs=True).scans() == dates.ALWAYS_SCANS + ("year_ranges",)
 
 
 @pytest.mark.parametrize("mode", ["iso", "TimeML", ""])
@@ -541,5 +541,39 @@ def test_dates_a_capitalised_time_word_inside_a_sentence_is_a_name(parse, text):
     ("The council met on Christmas Day in 2014.", [("Christmas Day", "2014-12-25"), ("2014", "2014")]),
 ])
 def test_dates_a_capital_at_the_start_of_a_sentence_or_in_a_holiday_stays_a_time(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The tunnel stayed shut for over a week after the flood.", ("a week", "P1W")),
+    ("The crews will need two more weeks to clear it.", ("two more weeks", "P2W")),
+    ("The crossing took about 3 1/2 hours that night.", ("3 1/2 hours", "PT3H30M")),
+])
+def test_dates_timeml_mode_scans_counts_of_units_the_model_may_miss(parse, text, expected):
+    assert expected in _found(parse, text, dates.TIMEML)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The plant earns $4 million a year from the mill.", "a year"),
+    ("She hopes one day to sail around the cape.", "one day"),
+    ("A 40-year-old pilot flew it three weeks ago.", "three weeks"),
+])
+def test_dates_timeml_duration_scan_leaves_rates_ages_and_offsets_to_the_other_rules(text, absent):
+    spans = [text[s:e] for s, e in candidates.rule_spans(text, dates.Vocabulary.packaged(), ("durations",))]
+    assert absent not in spans
+
+
+@pytest.mark.parametrize("expr", ["two more weeks", "three full days"])
+def test_dates_more_or_full_after_a_count_is_no_part_of_the_number(expr):
+    assert dates.classify(expr, ANCHOR, "past")[0] == "DURATION"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Output grew in both 2008 and 2009.", [("2008", "2008"), ("2009", "2009")]),
+])
+def test_dates_a_year_keeps_its_value_when_a_word_before_it_is_split_off(parse, text, expected):
     doc, sents = parse(text)
     assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected

@@ -69,6 +69,14 @@ TIMEML_SCAN_SOURCES = {
     "ref_adverbs": (r"\b(?:soon|previously|formerly|lately)\b", ("soon", "previously", "formerly", "lately")),
     "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)|"
                        r"\bthe (?:near|short) term\b", ("current", "recent", "term")),
+    # always in TimeML mode: a count of units, which the model often leaves out ('over a week', 'two
+    # more weeks', '5 1/2 hours'): a duration, which dates.csv never holds
+    # ('a year' only after a word that takes a span: '$5 million a year' is a rate)
+    "durations": (r"(?:\b(?!one\s+day\b)(?:\d+(?:\.\d+)?(?:\s+1/2)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                  r"twenty|thirty|forty|fifty|sixty|several|a few|a couple of)(?:\s+more)?[\s-]+"
+                  r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
+                  r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)",
+                  ("year", "month", "week", "day", "hour", "minute", "decade")),
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years
     "year_ranges": (r"(?<![\d./-])(?:19|20)\d\d[-\u2013/](?:(?:19|20)\d\d|\d\d)\b(?![-./]\d)", ("19", "20")),
 }
@@ -192,7 +200,7 @@ def looks_like_count(text: str, s: int, e: int) -> bool:
     return bool(_MONEY_OR_NUMBER_SIGN.search(before))
 
 
-_SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
+_SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bboth\b|\beither\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
                     r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
 
 

@@ -526,7 +526,8 @@ def rel_weekday(x: Expr, m: re.Match) -> Answer | None:
 # ---------------------------------------------------------------- durations
 
 _DURATION = re.compile(r"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|final|latest|previous|following|more than|less than|no more than|at least|up to|nearly|almost|about|over|some|roughly|only|just|another|an additional|the next|the last|the past)\s+)*"
-                       r"(\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?|a couple of|couple of)[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
+                       r"(\d+(?:\.\d+)?|[a-z]+(?:[\s-](?!(?:more|full|straight|consecutive)\b)[a-z]+)?|a couple of|couple of)[\s-]+"
+                       r"(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
                        r"(years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?|quarters?|seconds?)(?:[\s-](?:long|old|term|period))?")
 _VAGUE_DURATION = re.compile(r"(?:the )?(?:past|last|next|coming|previous|following|recent|first|final)\s+(years|months|weeks|days|decades|hours|quarters)")
 _ONE_UNIT_DURATION = re.compile(r"(?:the )?(?:past|last|next|coming|previous|following|entire|whole|full)\s+(year|month|week|day|decade|century|quarter)")
