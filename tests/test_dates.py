@@ -577,3 +577,14 @@ def test_dates_more_or_full_after_a_count_is_no_part_of_the_number(expr):
 def test_dates_a_year_keeps_its_value_when_a_word_before_it_is_split_off(parse, text, expected):
     doc, sents = parse(text)
     assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The ferry leaves each Thursday from the north pier.", "each Thursday", "XXXX-WXX-4"),
+    ("Pilgrims walk to the shrine every August.", "every August", "XXXX-08"),
+])
+def test_dates_each_weekday_or_month_is_a_set_not_a_date(parse, text, expr, value):
+    doc, sents = parse(text)
+    assert [(t.text, t.kind, t.value) for t in dates.find(doc, sents, ANCHOR)] == [(expr, "SET", value)]
+    assert dates.extract(doc, sents, ANCHOR) == []

@@ -45,7 +45,7 @@ SCAN_SOURCES = [
     (rf"\bq[1-4][\s,]+{YEAR}\b|\b{YEAR}\s+q[1-4]\b", ("q1", "q2", "q3", "q4")),
     (rf"\b(?:fiscal(?:\s+year)?|fy)\s?'?(?:{YEAR}|\d\d)\b", ("fiscal", "fy")),
     (r"\b(?:now|currently|recently|nowadays|presently)\b", ("now", "currently", "recently", "presently")),
-    (r"\b(?:every|each)\s+(?:day|week|month|year)\b", ("every", "each")),
+    (rf"\b(?:every|each)\s+(?:day|week|month|year|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{MONTH_FULL})\b", ("every", "each")),
     (r"(?<=\bin )the past\b(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|quarters?)\b)", ("the past",)),
     (r"\b(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|the year two thousand)\b",
      ("nineteen", "the year two thousand")),
