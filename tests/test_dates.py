@@ -588,3 +588,20 @@ def test_dates_each_weekday_or_month_is_a_set_not_a_date(parse, text, expr, valu
     doc, sents = parse(text)
     assert [(t.text, t.kind, t.value) for t in dates.find(doc, sents, ANCHOR)] == [(expr, "SET", value)]
     assert dates.extract(doc, sents, ANCHOR) == []
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_values_the_week_no_word_pins_down_as_a_week_of_the_year(parse):
+    text = "Grain prices fell on Tuesday, the week's busiest session. For the week, wheat lost 2%."
+    found = _found(parse, text, dates.TIMEML)
+    assert [v for t, v in found if t == "the week"] == ["2015-WXX", "2015-WXX"]
+    assert [v for t, v in _found(parse, text, None) if "week" in t] == []          # calendar mode: no date
+
+
+@pytest.mark.parametrize("expr, expected", [("the week", ("DATE", "2015-WXX")), ("the week of April 27", None)])
+def test_dates_timeml_the_week_rule_reads_only_the_bare_week(expr, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES["the_week"],) + rules.RULES)
+    if expected:
+        assert timeml.classify(expr, ANCHOR, "past") == expected
+    else:
+        assert timeml.classify(expr, ANCHOR, "past") == dates.classify(expr, ANCHOR, "past")

@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier
-from pipeline.extract.dates.timeml_rules import TIMEML_RULES
+from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES
 from pipeline.extract.dates.tense import tense
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
@@ -109,7 +109,7 @@ class TimeML:
 
     def rules(self) -> tuple[str, ...]:
         """The names of the TimeML-only rules (rules.TIMEML_RULES) this mode classifies with."""
-        return tuple(name for name in TIMEML_RULES if getattr(self, name))
+        return tuple(name for name in TIMEML_RULES if name in ALWAYS_RULES or getattr(self, name))
 
     def scans(self) -> tuple[str, ...]:
         """The extra candidate scans (candidates.TIMEML_SCAN_SOURCES) this mode runs."""
@@ -128,9 +128,9 @@ class TimeML:
         return out
 
 
-# the candidate scans TimeML mode always runs (candidates.TIMEML_SCAN_SOURCES): durations, which
-# dates.csv never holds
-ALWAYS_SCANS = ("durations",)
+# the candidate scans TimeML mode always runs (candidates.TIMEML_SCAN_SOURCES): durations and 'the
+# week', which dates.csv never holds
+ALWAYS_SCANS = ("durations", "the_week")
 TIMEML = TimeML()   # the packaged choice; see the benchmark's --folds for how it was chosen
 _PART_CODE_SUFFIX = re.compile(r"T(?:MO|AF|EV|NI|DT|MI)$")
 
