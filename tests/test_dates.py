@@ -106,6 +106,8 @@ def test_dates_normalise_without_anchor_never_invents_a_year(expr, expected):
     ("recently", "REF", "PAST_REF"),
     ("the future", "REF", "FUTURE_REF"),
     ("this evening", "TIME", "2015-04-13TEV"),
+    ("later this afternoon", "TIME", "2015-04-13TAF"),
+    ("earlier tonight", "TIME", "2015-04-13TNI"),
     ("9:30 a.m. Friday", "TIME", "2015-04-10T09:30"),
     ("Sunday night", "TIME", "2015-04-12TNI"),
     ("10 p.m.", "CLOCK", "2015-04-13T22:00"),
