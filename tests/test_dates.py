@@ -607,3 +607,14 @@ def test_dates_timeml_the_week_rule_reads_only_the_bare_week(expr, expected):
         assert timeml.classify(expr, ANCHOR, "past") == expected
     else:
         assert timeml.classify(expr, ANCHOR, "past") == dates.classify(expr, ANCHOR, "past")
+
+
+@pytest.mark.parametrize("expr, tense, expected", [
+    ("last Oct. 23", "past", "2014-10-23"),           # the latest Oct. 23 before the anchor
+    ("last April 2", "past", "2015-04-02"),
+    ("next April 20", "past", "2015-04-20"),          # the first one after it, whatever the tense
+    ("next March 3", "past", "2016-03-03"),
+    ("this past Jan. 9", "future", "2015-01-09"),
+])
+def test_dates_last_or_next_before_a_month_and_day_picks_the_side_of_the_anchor(expr, tense, expected):
+    assert dates.classify(expr, ANCHOR, tense) == ("DATE", expected)

@@ -205,16 +205,22 @@ def current_unit(x: Expr) -> Answer | None:
 
 # ---------------------------------------------------------------- days and months
 
-@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?",
-         rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
+@on_core(rf"(?:(last|next|this|this_past|this_coming)\s+)?(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?",
+         rf"(?:(last|next|this|this_past|this_coming)\s+)?(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
 def month_day(x: Expr, m: re.Match) -> Answer | None:
-    """A month and day without a year ('Apr. 12', '12 April', 'Friday November 30')."""
-    g = m.groups()
+    """A month and day without a year ('Apr. 12', '12 April', 'Friday November 30'); after
+    'last' the latest such day before the anchor, after 'next' the first one after it."""
+    rel, g = m[1], m.groups()[1:]
     mon, day = (g[0], g[1]) if not g[0][0].isdigit() else (g[1], g[0])
     month, day = month_number(mon), int(day)
     if not 1 <= day <= 31:
         return "", ""
-    year = v.year_for(month, day, x.a, x.tense)
+    if rel and rel != "this" and x.a:
+        before = (month, day) < (x.a.month, x.a.day)
+        back = rel in ("last", "this_past")
+        year = x.a.year - (0 if before else 1) if back else x.a.year + (0 if (month, day) > (x.a.month, x.a.day) else 1)
+    else:
+        year = v.year_for(month, day, x.a, x.tense)
     return "DATE", f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
 
 
