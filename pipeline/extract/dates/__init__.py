@@ -36,7 +36,8 @@ from spacy.tokens import Doc
 
 from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
-from pipeline.extract.dates.classify import Classifier
+from pipeline.extract.dates.classify import Classifier, rule_name
+from pipeline.extract.dates.rules import named_day
 from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES
 from pipeline.extract.dates.tense import tense
 from pipeline.extract.dates.values import weekday_index
@@ -201,7 +202,7 @@ def _is_modifier(doc: Doc, s: int, e: int) -> bool:
 _TITLE_TIME_WORD = re.compile(r"\b(?:Today|Tonight|Tomorrow|Yesterday|Now|This|Next|Last|Week|Weekend|Month|Year|"
                               r"Minutes|Hours|Days|Spring|Summer|Autumn|Winter|Morning|Evening|Night)\b")
 _SENTENCE_LEAD = re.compile(r"[\s\"'`(\u201c\u2018\[-]*")
-NAMED_DAY_RULE = "dates:named_day"
+NAMED_DAY_RULE = rule_name(named_day)
 
 
 def _is_title(text: str, s: int, e: int, sentence_start: int) -> bool:

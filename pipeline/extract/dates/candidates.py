@@ -67,15 +67,15 @@ SCANS_ANY_CASE = [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]      # on 
 # dates.csv never holds, one group per name so the benchmark can choose them on training folds.
 TIMEML_SCAN_SOURCES = {
     "ref_adverbs": (r"\b(?:soon|previously|formerly|lately)\b", ("soon", "previously", "formerly", "lately")),
-    "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)|"
-                       r"\bthe (?:near|short) term\b", ("current", "recent", "term")),
+    "ref_adjectives": ((r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)|"
+                        r"\bthe (?:near|short) term\b"), ("current", "recent", "term")),
     # always in TimeML mode: a count of units, which the model often leaves out ('over a week', 'two
     # more weeks', '5 1/2 hours'): a duration, which dates.csv never holds
     # ('a year' only after a word that takes a span: '$5 million a year' is a rate)
-    "durations": (r"(?:\b(?!one\s+day\b)(?:\d+(?:\.\d+)?(?:\s+1/2)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-                  r"twenty|thirty|forty|fifty|sixty|several|a few|a couple of)(?:\s+more)?[\s-]+"
-                  r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
-                  r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)",
+    "durations": ((r"(?:\b(?!one\s+day\b)(?:\d+(?:\.\d+)?(?:\s+1/2)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                   r"fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of)(?:\s+more)?[\s-]+"
+                   r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
+                   r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)"),
                   ("year", "month", "week", "day", "hour", "minute", "decade")),
     # always in TimeML mode: 'the week' that no word pins down ('the week's busiest session')
     "the_week": (r"\bthe week\b(?!\s+(?:of|beginning|starting|from|before|after|ago|earlier|later|ahead)\b)", ("the week",)),
