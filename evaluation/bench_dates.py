@@ -14,7 +14,8 @@ With --folds K the documents are split into K folds (document i goes to fold i m
 file's order); for each fold, the parts of TimeML mode (every dates.TimeML.every() combination)
 are chosen by value F1 on the other folds (a tie keeps the packaged choice) and scored on the
 held-out one. The mean held-out
-figures are the fold_ keys, and the choice of each fold is printed: this, not the figure on the
+figures are the fold_ keys (fold_noref_ the same parts without REF values), each fold's value and
+relaxed F1 with and without REF values are the fold_*_f1s lists, and the choice of each fold is printed: this, not the figure on the
 whole set, is how a part of TimeML mode is chosen (dates.TIMEML holds the most frequent choice).
 
 Prints strict and relaxed extraction F1, value accuracy, value F1 and documents per second; with
@@ -120,8 +121,10 @@ def cross_validate(gold: dict[str, dict], parsed: dict[str, tuple], scorer, k: i
             full = replace(t, refs=True, part_of_day=True, ref_adverbs=t.refs and t.ref_adverbs,
                            ref_adjectives=t.refs and t.ref_adjectives)
             raw[key] = {did: dates.find(doc, sents, anchor, timeml=full) for did, (doc, sents, anchor) in parsed.items()}
-    preds = [{did: _timexes(did, dates.as_timeml(found, t)) for did, found in raw[(t.scans(), t.year_ranges, t.rules())].items()}
-             for t in options]
+    def found_of(t: dates.TimeML) -> dict[str, list]:
+        return raw[(t.scans(), t.year_ranges, t.rules())]
+
+    preds = [{did: _timexes(did, dates.as_timeml(found, t)) for did, found in found_of(t).items()} for t in options]
     ids = list(gold)
     held = []
     for fold in folds_of(ids, k):
@@ -129,12 +132,16 @@ def cross_validate(gold: dict[str, dict], parsed: dict[str, tuple], scorer, k: i
         best = max(range(len(options)), key=lambda j: (      # a tie keeps the packaged choice of a part
             scorer.score(_subset(gold, train), _subset(preds[j], train))["value"]["F1"], -_distance(options[j]), -j))
         fig = figures(scorer.score(_subset(gold, fold), _subset(preds[best], fold)))
+        noref = replace(options[best], refs=False)       # the same choice without its REF values
+        noref_pred = {did: _timexes(did, dates.as_timeml(found_of(options[best])[did], noref)) for did in fold}
+        fig.update({f"noref_{key}": v for key, v in figures(scorer.score(_subset(gold, fold), noref_pred)).items()})
         held.append((options[best], fig))
-    out = {f"fold_{key}": round(sum(f[key] for _, f in held) / k, 4)
-           for key in ("strict_f1", "relaxed_f1", "value_f1", "value_accuracy")}
+    keys = ("strict_f1", "relaxed_f1", "value_f1", "value_accuracy", "noref_relaxed_f1", "noref_value_f1")
+    out = {f"fold_{key}": round(sum(f[key] for _, f in held) / k, 4) for key in keys}
     out["folds"] = k
     out["fold_choices"] = [_parts(t) for t, _ in held]
-    out["fold_value_f1s"] = [round(f["value_f1"], 4) for _, f in held]
+    for key in ("value_f1", "relaxed_f1", "noref_value_f1", "noref_relaxed_f1"):
+        out[f"fold_{key}s"] = [round(f[key], 4) for _, f in held]
     return out
 
 
@@ -218,7 +225,12 @@ def format_text(res: dict) -> str:
         lines.append(f"  timeml mode, {res['folds']} document folds (parts chosen on the training folds), mean "
                      f"held-out: strict F1 {res['fold_strict_f1']:.3f}  relaxed F1 {res['fold_relaxed_f1']:.3f}  "
                      f"value accuracy {res['fold_value_accuracy']:.3f}  value F1 {res['fold_value_f1']:.3f}")
-        lines.append("    per fold: " + ", ".join(f"{v:.3f} ({c})" for v, c in zip(res["fold_value_f1s"], res["fold_choices"])))
+        lines.append(f"    without REF values (the same parts, refs off), mean held-out: relaxed F1 "
+                     f"{res['fold_noref_relaxed_f1']:.3f}  value F1 {res['fold_noref_value_f1']:.3f}")
+        lines.append("    per fold, value F1 / relaxed F1 (without REF: value F1 / relaxed F1) and the parts chosen:")
+        for i, c in enumerate(res["fold_choices"]):
+            lines.append(f"      fold {i}: {res['fold_value_f1s'][i]:.3f} / {res['fold_relaxed_f1s'][i]:.3f} "
+                         f"(without REF {res['fold_noref_value_f1s'][i]:.3f} / {res['fold_noref_relaxed_f1s'][i]:.3f})  {c}")
     if "baseline_value_f1" in res:
         lines.append(f"  baseline (spaCy DATE/TIME entities valued by dateparser.parse): strict F1 "
                      f"{res['baseline_strict_f1']:.3f}  relaxed F1 {res['baseline_relaxed_f1']:.3f}  "

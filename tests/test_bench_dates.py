@@ -144,3 +144,18 @@ def test_bench_dates_impossible_fold_count_is_a_coded_error(tmp_path, shared_dir
     with pytest.raises(PipelineError) as e:
         bench_dates.run_bench(_two_docs(tmp_path, shared_dir), nlp, folds=folds)
     assert e.value.code == "E057"
+
+
+@pytest.mark.model
+def test_bench_dates_folds_report_value_and_relaxed_f1_with_and_without_ref_values(tmp_path, shared_dir, nlp, capsys):
+    res = bench_dates.run_bench(_two_docs(tmp_path, shared_dir), nlp, folds=3)
+    for key in ("fold_value_f1s", "fold_relaxed_f1s", "fold_noref_value_f1s", "fold_noref_relaxed_f1s"):
+        assert len(res[key]) == 3
+    # the folds of documents a and b hold a REF each: without REF values they lose it
+    for i in (0, 1):
+        assert res["fold_noref_value_f1s"][i] < res["fold_value_f1s"][i]
+        assert res["fold_noref_relaxed_f1s"][i] < res["fold_relaxed_f1s"][i]
+    assert res["fold_noref_value_f1s"][2] == res["fold_value_f1s"][2]       # document c has none
+    assert res["fold_noref_value_f1"] == pytest.approx(sum(res["fold_noref_value_f1s"]) / 3, abs=1e-4)
+    text = bench_dates.format_text(res)
+    assert "without REF values (the same parts, refs off)" in text and "fold 2:" in text

@@ -106,6 +106,8 @@ def test_dates_normalise_without_anchor_never_invents_a_year(expr, expected):
     ("recently", "REF", "PAST_REF"),
     ("the future", "REF", "FUTURE_REF"),
     ("this evening", "TIME", "2015-04-13TEV"),
+    ("later this afternoon", "TIME", "2015-04-13TAF"),
+    ("earlier tonight", "TIME", "2015-04-13TNI"),
     ("9:30 a.m. Friday", "TIME", "2015-04-10T09:30"),
     ("Sunday night", "TIME", "2015-04-12TNI"),
     ("10 p.m.", "CLOCK", "2015-04-13T22:00"),
@@ -372,7 +374,7 @@ def test_dates_two_digits_are_no_year_without_a_year_just_before(expr, ref):
 def test_dates_timeml_parts_combine_every_way():
     every = dates.TimeML.every()
     assert len(set(every)) == 2 ** len(dates.TimeML.PARTS) == len(every)
-    assert dates.TimeML(refs=False, ref_adverbs=True).scans() == ("year_ranges",)
+    assert dates.TimeML(refs=False, ref_adverbs=True).scans() == dates.ALWAYS_SCANS + ("year_ranges",)
 
 
 @pytest.mark.parametrize("mode", ["iso", "TimeML", ""])
@@ -465,3 +467,154 @@ def test_dates_timeml_rules_value_what_calendar_mode_reads_as_a_period(name, exp
     timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES[name],) + rules.RULES)
     assert timeml.classify(expr, ANCHOR, "past", ref) == expected
     assert dates.classify(expr, ANCHOR, "past", ref) != expected
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("3 1/2 years", "P3Y6M"),
+    ("an hour and a half", "PT1H30M"),
+    ("nearly two and a half days", "P2DT12H"),
+    ("a minute and a half", "PT1M30S"),
+    ("four and a half months", "P4M15D"),
+])
+def test_dates_a_count_and_a_half_is_written_in_the_next_smaller_unit(expr, value):
+    assert dates.classify(expr, ANCHOR, "past") == ("DURATION", value)
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("the near future", "FUTURE_REF"),
+    ("the distant future", "FUTURE_REF"),
+    ("the short term", "FUTURE_REF"),
+    ("the near term", "FUTURE_REF"),
+    ("a later date", "FUTURE_REF"),
+    ("coming quarters", "FUTURE_REF"),
+])
+def test_dates_vague_future_phrases_are_future_references(expr, value):
+    assert dates.classify(expr, ANCHOR, "past") == ("REF", value)
+    assert dates.normalise(expr, ANCHOR, "past") == ""         # never a calendar value for dates.csv
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_finds_the_near_term_with_the_reference_adjectives(parse):
+    text = "The board sees little growth in the near term for its bakeries."
+    assert _found(parse, text, dates.TimeML(ref_adjectives=True)) == [("the near term", "FUTURE_REF")]
+    assert dates.extract(*parse(text), ANCHOR) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, value", [
+    ("The ferry could sail again as soon as Thursday, its owners said.", "2015-04-16"),
+    ("The mayor might reopen the bridge as early as Friday.", "2015-04-17"),
+])
+def test_dates_a_lower_bound_lead_points_a_weekday_to_the_future(parse, text, value):
+    doc, sents = parse(text)
+    assert [d.value for d in dates.extract(doc, sents, ANCHOR)] == [value]
+
+
+@pytest.mark.model
+def test_dates_a_lower_bound_lead_keeps_a_past_verb_in_the_past(parse):
+    doc, sents = parse("As early as Thursday, the guards had closed the gate.")
+    assert [d.value for d in dates.extract(doc, sents, ANCHOR)] == ["2015-04-09"]
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_puts_a_time_alone_on_the_day_last_named(parse):
+    text = "The storm reached the coast on March 30, 2015. The first gusts came at 6 a.m. and the rain later."
+    found = dict(_found(parse, text, dates.TIMEML))
+    assert found["6 a.m."] == "2015-03-30T06:00"
+    doc, sents = parse(text)
+    assert [(t.text, t.value) for t in dates.find(doc, sents, ANCHOR) if t.kind == "CLOCK"] == [("6 a.m.", "2015-04-13T06:00")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    'The minister told the radio show "This Week" that talks would go on.',
+    "The senator spoke to Farm News Today about the harvest.",
+    "Volunteers joined the Summer of Service campaign in the valley.",
+])
+def test_dates_a_capitalised_time_word_inside_a_sentence_is_a_name(parse, text):
+    doc, sents = parse(text)
+    assert dates.find(doc, sents, ANCHOR) == []
+    assert _found(parse, text, dates.TIMEML) == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("This week the council met twice.", [("This week", "2015-W16")]),
+    ("The council met on Christmas Day in 2014.", [("Christmas Day", "2014-12-25"), ("2014", "2014")]),
+])
+def test_dates_a_capital_at_the_start_of_a_sentence_or_in_a_holiday_stays_a_time(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The tunnel stayed shut for over a week after the flood.", ("a week", "P1W")),
+    ("The crews will need two more weeks to clear it.", ("two more weeks", "P2W")),
+    ("The crossing took about 3 1/2 hours that night.", ("3 1/2 hours", "PT3H30M")),
+])
+def test_dates_timeml_mode_scans_counts_of_units_the_model_may_miss(parse, text, expected):
+    assert expected in _found(parse, text, dates.TIMEML)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The plant earns $4 million a year from the mill.", "a year"),
+    ("She hopes one day to sail around the cape.", "one day"),
+    ("A 40-year-old pilot flew it three weeks ago.", "three weeks"),
+])
+def test_dates_timeml_duration_scan_leaves_rates_ages_and_offsets_to_the_other_rules(text, absent):
+    spans = [text[s:e] for s, e in candidates.rule_spans(text, dates.Vocabulary.packaged(), ("durations",))]
+    assert absent not in spans
+
+
+@pytest.mark.parametrize("expr", ["two more weeks", "three full days"])
+def test_dates_more_or_full_after_a_count_is_no_part_of_the_number(expr):
+    assert dates.classify(expr, ANCHOR, "past")[0] == "DURATION"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Output grew in both 2008 and 2009.", [("2008", "2008"), ("2009", "2009")]),
+])
+def test_dates_a_year_keeps_its_value_when_a_word_before_it_is_split_off(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The ferry leaves each Thursday from the north pier.", "each Thursday", "XXXX-WXX-4"),
+    ("Pilgrims walk to the shrine every August.", "every August", "XXXX-08"),
+])
+def test_dates_each_weekday_or_month_is_a_set_not_a_date(parse, text, expr, value):
+    doc, sents = parse(text)
+    assert [(t.text, t.kind, t.value) for t in dates.find(doc, sents, ANCHOR)] == [(expr, "SET", value)]
+    assert dates.extract(doc, sents, ANCHOR) == []
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_values_the_week_no_word_pins_down_as_a_week_of_the_year(parse):
+    text = "Grain prices fell on Tuesday, the week's busiest session. For the week, wheat lost 2%."
+    found = _found(parse, text, dates.TIMEML)
+    assert [v for t, v in found if t == "the week"] == ["2015-WXX", "2015-WXX"]
+    assert [v for t, v in _found(parse, text, None) if "week" in t] == []          # calendar mode: no date
+
+
+@pytest.mark.parametrize("expr, expected", [("the week", ("DATE", "2015-WXX")), ("the week of April 27", None)])
+def test_dates_timeml_the_week_rule_reads_only_the_bare_week(expr, expected):
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES["the_week"],) + rules.RULES)
+    if expected:
+        assert timeml.classify(expr, ANCHOR, "past") == expected
+    else:
+        assert timeml.classify(expr, ANCHOR, "past") == dates.classify(expr, ANCHOR, "past")
+
+
+@pytest.mark.parametrize("expr, tense, expected", [
+    ("last Oct. 23", "past", "2014-10-23"),           # the latest Oct. 23 before the anchor
+    ("last April 2", "past", "2015-04-02"),
+    ("next April 20", "past", "2015-04-20"),          # the first one after it, whatever the tense
+    ("next March 3", "past", "2016-03-03"),
+    ("this past Jan. 9", "future", "2015-01-09"),
+])
+def test_dates_last_or_next_before_a_month_and_day_picks_the_side_of_the_anchor(expr, tense, expected):
+    assert dates.classify(expr, ANCHOR, tense) == ("DATE", expected)

@@ -45,7 +45,7 @@ SCAN_SOURCES = [
     (rf"\bq[1-4][\s,]+{YEAR}\b|\b{YEAR}\s+q[1-4]\b", ("q1", "q2", "q3", "q4")),
     (rf"\b(?:fiscal(?:\s+year)?|fy)\s?'?(?:{YEAR}|\d\d)\b", ("fiscal", "fy")),
     (r"\b(?:now|currently|recently|nowadays|presently)\b", ("now", "currently", "recently", "presently")),
-    (r"\b(?:every|each)\s+(?:day|week|month|year)\b", ("every", "each")),
+    (rf"\b(?:every|each)\s+(?:day|week|month|year|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{MONTH_FULL})\b", ("every", "each")),
     (r"(?<=\bin )the past\b(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|quarters?)\b)", ("the past",)),
     (r"\b(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|the year two thousand)\b",
      ("nineteen", "the year two thousand")),
@@ -67,7 +67,18 @@ SCANS_ANY_CASE = [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]      # on 
 # dates.csv never holds, one group per name so the benchmark can choose them on training folds.
 TIMEML_SCAN_SOURCES = {
     "ref_adverbs": (r"\b(?:soon|previously|formerly|lately)\b", ("soon", "previously", "formerly", "lately")),
-    "ref_adjectives": (r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)", ("current", "recent")),
+    "ref_adjectives": ((r"\b(?:current|recent)\b(?!\s+(?:quarter|period|days|weeks|months|years)\b)|"
+                        r"\bthe (?:near|short) term\b"), ("current", "recent", "term")),
+    # always in TimeML mode: a count of units, which the model often leaves out ('over a week', 'two
+    # more weeks', '5 1/2 hours'): a duration, which dates.csv never holds
+    # ('a year' only after a word that takes a span: '$5 million a year' is a rate)
+    "durations": ((r"(?:\b(?!one\s+day\b)(?:\d+(?:\.\d+)?(?:\s+1/2)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                   r"fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of)(?:\s+more)?[\s-]+"
+                   r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
+                   r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)"),
+                  ("year", "month", "week", "day", "hour", "minute", "decade")),
+    # always in TimeML mode: 'the week' that no word pins down ('the week's busiest session')
+    "the_week": (r"\bthe week\b(?!\s+(?:of|beginning|starting|from|before|after|ago|earlier|later|ahead)\b)", ("the week",)),
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years
     "year_ranges": (r"(?<![\d./-])(?:19|20)\d\d[-\u2013/](?:(?:19|20)\d\d|\d\d)\b(?![-./]\d)", ("19", "20")),
 }
@@ -191,7 +202,7 @@ def looks_like_count(text: str, s: int, e: int) -> bool:
     return bool(_MONEY_OR_NUMBER_SIGN.search(before))
 
 
-_SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
+_SPLIT = re.compile(r"\s*(?:\bto\b|\bof\b|\band\b|\bboth\b|\beither\b|\bthrough\b|\buntil\b|\btill\b|\bor\b|\bended\b|\bending\b|\bbetween\b|"
                     r"\bfrom\b|\bversus\b|\bvs\.|--|\u2013|\u2014|\s-\s|,(?=\s*(?:and\s+)?(?:19|20)\d\d\b))\s*", re.I)
 
 

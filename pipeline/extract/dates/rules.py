@@ -205,16 +205,22 @@ def current_unit(x: Expr) -> Answer | None:
 
 # ---------------------------------------------------------------- days and months
 
-@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?",
-         rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
+@on_core(rf"(?:(last|next|this|this_past|this_coming)\s+)?(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?",
+         rf"(?:(last|next|this|this_past|this_coming)\s+)?(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MON})")
 def month_day(x: Expr, m: re.Match) -> Answer | None:
-    """A month and day without a year ('Apr. 12', '12 April', 'Friday November 30')."""
-    g = m.groups()
+    """A month and day without a year ('Apr. 12', '12 April', 'Friday November 30'); after
+    'last' the latest such day before the anchor, after 'next' the first one after it."""
+    rel, g = m[1], m.groups()[1:]
     mon, day = (g[0], g[1]) if not g[0][0].isdigit() else (g[1], g[0])
     month, day = month_number(mon), int(day)
     if not 1 <= day <= 31:
         return "", ""
-    year = v.year_for(month, day, x.a, x.tense)
+    if rel and rel != "this" and x.a:
+        before = (month, day) < (x.a.month, x.a.day)
+        back = rel in ("last", "this_past")
+        year = x.a.year - (0 if before else 1) if back else x.a.year + (0 if (month, day) > (x.a.month, x.a.day) else 1)
+    else:
+        year = v.year_for(month, day, x.a, x.tense)
     return "DATE", f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
 
 
@@ -526,7 +532,8 @@ def rel_weekday(x: Expr, m: re.Match) -> Answer | None:
 # ---------------------------------------------------------------- durations
 
 _DURATION = re.compile(r"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|coming|first|final|latest|previous|following|more than|less than|no more than|at least|up to|nearly|almost|about|over|some|roughly|only|just|another|an additional|the next|the last|the past)\s+)*"
-                       r"(\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?|a couple of|couple of)[\s-]+(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
+                       r"(\d+(?:\.\d+)?|[a-z]+(?:[\s-](?!(?:more|full|straight|consecutive)\b)[a-z]+)?|a couple of|couple of)[\s-]+"
+                       r"(?:more\s+|full\s+|straight\s+|consecutive\s+)?"
                        r"(years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?|quarters?|seconds?)(?:[\s-](?:long|old|term|period))?")
 _VAGUE_DURATION = re.compile(r"(?:the )?(?:past|last|next|coming|previous|following|recent|first|final)\s+(years|months|weeks|days|decades|hours|quarters)")
 _ONE_UNIT_DURATION = re.compile(r"(?:the )?(?:past|last|next|coming|previous|following|entire|whole|full)\s+(year|month|week|day|decade|century|quarter)")
@@ -548,6 +555,27 @@ def duration(x: Expr) -> Answer | None:
     return None
 
 
+_HALF_CODE = {"Y": ("Y", "6M"), "M": ("M", "15D"), "D": ("D", "T12H"), "H": ("TH", "30M"), "MIN": ("TM", "30S")}
+_AND_A_HALF = re.compile(r"(?:(?:about|nearly|almost|more than|less than|over|some|roughly|only|just|another)\s+)*"
+                         r"(?:(?P<n1>\d+|[a-z]+)[\s-]+(?:1/2|\u00bd|and[\s-]a[\s-]half)[\s-]+(?P<u1>years?|months?|days?|hours?|minutes?)"
+                         r"|(?P<n2>\d+|[a-z]+)[\s-]+(?P<u2>years?|months?|days?|hours?|minutes?)[\s-]+and[\s-]a[\s-]half)")
+
+
+def and_a_half(x: Expr) -> Answer | None:
+    """'2 1/2 years' -> P2Y6M, 'an hour and a half' -> PT1H30M, 'a minute and a half' -> PT1M30S:
+    a count and a half of a unit, written in the whole unit and the next smaller one."""
+    m = _AND_A_HALF.fullmatch(x.core)
+    if not m:
+        return None
+    n = v.num(m["n1"] or m["n2"])
+    if n is None or not float(n).is_integer():
+        return "", ""
+    big, small = _HALF_CODE[UNIT_CODE[v.unit(m["u1"] or m["u2"])]]
+    if big.startswith("T"):
+        return "DURATION", f"PT{int(n)}{big[1:]}{small}"
+    return "DURATION", f"P{int(n)}{big}{small}"
+
+
 RULES: tuple[Rule, ...] = (
     fixed_word, age, every_n_units, every_weekday_or_month, named_day, full_date,
     time_of_day,
@@ -558,5 +586,5 @@ RULES: tuple[Rule, ...] = (
     season,
     rel_unit, year_words, week_of, unit_word,
     offset, rel_weekday,
-    duration,
+    and_a_half, duration,
 )

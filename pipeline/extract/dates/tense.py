@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipeline.extract.nlp import text_of
+
 FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "going", "gon"}
+FUTURE_LEADS = ("as soon as ", "as early as ", "no sooner than ")         # 'as soon as Tuesday'
 FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "slate", "hope", "prepare", "propose"}
 
 
@@ -25,7 +28,16 @@ def _governor(doc: Doc, start: int, end: int):
 def tense(doc: Doc, start: int, end: int) -> str:
     """Tense of the verb that governs the expression: 'future' ("will meet", "is expected to
     sign", "is scheduled for", "is meeting"), 'past' ("met", "has met"), or '' when the
-    sentence does not say (present tense, no verb)."""
+    sentence does not say (present tense, no verb). A lead that sets the earliest time of
+    something still to come ("could leave as soon as Friday") points to the future unless the
+    verb is in the past ("as early as May, they had warned")."""
+    told = _verb_tense(doc, start, end)
+    if told != "past" and text_of(doc)[max(0, start - 16):start].lower().endswith(FUTURE_LEADS):
+        return "future"
+    return told
+
+
+def _verb_tense(doc: Doc, start: int, end: int) -> str:
     verb = _governor(doc, start, end)
     if verb is None:
         return ""

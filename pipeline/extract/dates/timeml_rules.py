@@ -49,5 +49,16 @@ def near_future_day(x: Expr, m: re.Match) -> Answer | None:
     return ("DATE", day.isoformat()) if 0 < (day - x.a).days <= _NEAR_DAYS else None
 
 
-# rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on
-TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day}
+def the_week(x: Expr) -> Answer | None:
+    """'the week' with no word saying which ('for the week, the index fell'): a week of the
+    anchor's year that the text does not pin down, YYYY-WXX (calendar mode: no date)."""
+    if x.e != "the week":
+        return None
+    return "DATE", f"{x.ay:04d}-WXX" if x.ay else "XXXX-WXX"
+
+
+# rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on, or
+# always (ALWAYS_RULES)
+TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day,
+                                 "the_week": the_week}
+ALWAYS_RULES = ("the_week",)
