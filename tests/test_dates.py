@@ -538,6 +538,14 @@ def test_dates_a_capitalised_time_word_inside_a_sentence_is_a_name(parse, text):
 
 
 @pytest.mark.model
+def test_dates_a_title_case_headline_keeps_its_time_words(parse):
+    for headline, expected in [("Talks On Fishing Accord Resume This Week", "This Week"),
+                               ("Leaders Say Trade Deal Could Be Signed By Next Year", "Next Year")]:
+        doc, sents = parse(headline + "\n\nThe ministers met in the port.")
+        assert [d.text for d in dates.extract(doc, sents, ANCHOR)] == [expected]
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("text, expected", [
     ("This week the council met twice.", [("This week", "2015-W16")]),
     ("The council met on Christmas Day in 2014.", [("Christmas Day", "2014-12-25"), ("2014", "2014")]),

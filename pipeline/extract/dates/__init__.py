@@ -205,9 +205,21 @@ _SENTENCE_LEAD = re.compile(r"[\s\"'`(\u201c\u2018\[-]*")
 NAMED_DAY_RULE = rule_name(named_day)
 
 
-def _is_title(text: str, s: int, e: int, sentence_start: int) -> bool:
-    """A time word capitalised inside a sentence (see _TITLE_TIME_WORD)."""
-    return bool(_TITLE_TIME_WORD.search(text, s, e)) and not _SENTENCE_LEAD.fullmatch(text, sentence_start, s)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _title_cased(sentence: str) -> bool:
+    """A headline written in Title Case ('Ministers Agree To Sign Pact Next Month'): most of its
+    words of more than three letters start with a capital, so a capital says nothing there."""
+    words = [w for w in _WORD.findall(sentence) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _is_title(text: str, s: int, e: int, sent: Sentence) -> bool:
+    """A time word capitalised inside a sentence (see _TITLE_TIME_WORD) that is not a Title Case
+    headline."""
+    return (bool(_TITLE_TIME_WORD.search(text, s, e)) and not _SENTENCE_LEAD.fullmatch(text, sent.start, s)
+            and not _title_cased(sent.text))
 
 
 _OLD = re.compile(r"(?i)[\s-]old\b")
@@ -243,7 +255,7 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             continue
         if kind == "SET" and _is_modifier(doc, s, e):
             continue
-        if _is_title(text, s, e, sent.start) and rule != NAMED_DAY_RULE:
+        if _is_title(text, s, e, sent) and rule != NAMED_DAY_RULE:
             continue
         if kind == "DATE" and value.endswith("_REF"):
             kind = "REF"
