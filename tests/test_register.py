@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -343,8 +344,17 @@ def test_register_party_page_draws_all_its_agreements_each_point_linked_to_its_s
 def test_register_pages_drawn_in_a_pool_are_the_pages_drawn_one_by_one(tmp_path, monkeypatch):
     from pipeline.write import register_report
     if not register_report._can_fork():
-        pytest.skip("no fork here (another thread runs in this process, e.g. left by an earlier test, or the "
-                    "platform cannot): pages are drawn one by one; run this file alone to test the pool")
+        # another thread runs in this process (left by an earlier test of the suite), so the pool
+        # would not fork here: run this test alone in a fresh interpreter, where it can
+        if "fork" not in register_report.multiprocessing.get_all_start_methods():
+            pytest.skip("this platform cannot fork: pages are drawn one by one")
+        assert not os.environ.get("POOL_TEST_ALONE"), "a fresh interpreter should have no other thread"
+        test_id = f"{Path(__file__).relative_to(PROJECT_ROOT)}::{sys._getframe().f_code.co_name}"
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_id],
+                              cwd=PROJECT_ROOT, env={**os.environ, "POOL_TEST_ALONE": "1"},
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and " passed" in done.stdout, done.stdout + done.stderr
+        return
     rows = PARTY_ROWS + [_ag("h5", "a5", "Desert Telescope Accord", "Bolivia; Chile", "ratified", "2021-01-02",
                              kind="science", n=3),
                          _ag("h6", "a6", "Desert Telescope Accord", "Bolivia; Chile", "in_force", "2022-02-03",
