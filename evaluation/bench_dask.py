@@ -30,9 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
+from evaluation import bench_scale
 from pipeline.errors import PipelineError
 
 SMALL = 500                 # the corpus of the first RSS figure
@@ -152,24 +152,11 @@ def render(f: dict) -> str:
 
 
 def check_floors(f: dict, floors: dict) -> list[str]:
-    problems = []
-    for key, limit in sorted(floors.items()):
-        direction = FLOOR_DIRECTIONS.get(key)
-        if direction is None:
-            problems.append(f"unknown figure '{key}' (known: {', '.join(FLOOR_DIRECTIONS)})")
-        elif direction == "min" and f[key] < limit:
-            problems.append(f"{key} {f[key]:.2f} is below its floor {limit}")
-        elif direction == "max" and f[key] > limit:
-            problems.append(f"{key} {f[key]:.2f} is above its ceiling {limit}")
-    return problems
+    return bench_scale.check_floors(f, floors, FLOOR_DIRECTIONS)
 
 
 def read_floors(path: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return {k: v for k, v in tomllib.load(fh).get("dask", {}).items() if k in FLOOR_DIRECTIONS}
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise PipelineError("E021", path, f"cannot read floors ({e})")
+    return bench_scale.read_floors(path, "dask", FLOOR_DIRECTIONS)
 
 
 # ---------------------------------------------------------------- main

@@ -371,12 +371,15 @@ def render(f: dict) -> str:
     ])
 
 
-def check_floors(f: dict, floors: dict) -> list[str]:
+def check_floors(f: dict, floors: dict, directions: dict | None = None) -> list[str]:
+    """The figures of f past their floor (min) or ceiling (max); directions: figure -> 'min' or
+    'max' (this bench's FLOOR_DIRECTIONS unless given)."""
+    directions = FLOOR_DIRECTIONS if directions is None else directions
     problems = []
     for key, limit in sorted(floors.items()):
-        direction = FLOOR_DIRECTIONS.get(key)
+        direction = directions.get(key)
         if direction is None:
-            problems.append(f"unknown figure '{key}' (known: {', '.join(FLOOR_DIRECTIONS)})")
+            problems.append(f"unknown figure '{key}' (known: {', '.join(directions)})")
         elif direction == "min" and f[key] < limit:
             problems.append(f"{key} {f[key]:.2f} is below its floor {limit}")
         elif direction == "max" and f[key] > limit:
@@ -384,10 +387,12 @@ def check_floors(f: dict, floors: dict) -> list[str]:
     return problems
 
 
-def read_floors(path: str) -> dict:
+def read_floors(path: str, section: str = "scale", known: dict | None = None) -> dict:
+    """The [section] of a floors file (only the figures in known, when given)."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh).get("scale", {})
+            floors = tomllib.load(fh).get(section, {})
+            return floors if known is None else {k: v for k, v in floors.items() if k in known}
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise PipelineError("E021", path, f"cannot read floors ({e})")
 
