@@ -28,7 +28,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -187,19 +186,9 @@ def main(args) -> int:
     if n < 1 or rss_n < 1 or rounds < 1:
         raise PipelineError("E022", "--n", "the corpus sizes and --rounds must be at least 1")
     floors = read_floors(args.floors) if getattr(args, "floors", None) else {}
-    work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
-    try:
-        f = measure(n, rss_n, rounds, work, log=lambda msg: print(msg, file=sys.stderr, flush=True))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(f, indent=2) if getattr(args, "json", False) else render(f))
-    problems = check_floors(f, floors)
-    for p in problems:
-        print(f"[E041] {args.floors}: {p}; fix the regression, or change the floor and say why in the commit.",
-              file=sys.stderr)
-    if floors and not problems:
-        print(f"floors: all {len(floors)} met ({args.floors})", file=sys.stderr)
-    return 1 if problems else 0
+    return bench_scale.measure_and_report(
+        "bench-dask-", lambda work, log: measure(n, rss_n, rounds, work, log=log), render, args, floors,
+        FLOOR_DIRECTIONS)
 
 
 def _child_main(argv: list[str]) -> int:

@@ -499,13 +499,21 @@ def main(args) -> int:
     data = Path(args.data) if getattr(args, "data", None) else None
     if data is not None:
         real_sources(data)                  # E110 before any work
-    work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    return measure_and_report(
+        "bench-scale-", lambda work, log: measure(n, work, log=log, data=data), render, args, floors)
+
+
+def measure_and_report(prefix: str, measure_in, render_figures, args, floors: dict,
+                       directions: dict | None = None) -> int:
+    """measure_in(work folder, log) in a temporary folder (removed after), the figures printed
+    (rendered, or JSON with --json) and checked against floors (see check_floors): the exit code."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        f = measure(n, work, log=lambda msg: print(msg, file=sys.stderr, flush=True), data=data)
+        f = measure_in(work, lambda msg: print(msg, file=sys.stderr, flush=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(f, indent=2) if getattr(args, "json", False) else render(f))
-    problems = check_floors(f, floors)
+    print(json.dumps(f, indent=2) if getattr(args, "json", False) else render_figures(f))
+    problems = check_floors(f, floors, directions)
     for p in problems:
         print(f"[E041] {args.floors}: {p}; fix the regression, or change the floor and say why in the commit.",
               file=sys.stderr)
