@@ -215,8 +215,8 @@ def _add_train(sub) -> None:
     """The train command."""
     t = sub.add_parser("train", help="re-fit the calibrated confidence of agreements from the studied gold",
                        description="Run the pipeline (raw scores) over the studied gold sets (shared dev, the "
-                                   "studied train split, eval/heldout, heldout2, heldout5) and the blind set that "
-                                   "sets the level (eval/heldout4), label each agreement row "
+                                   "studied train split, eval/heldout, heldout2, heldout5) and the blind sets that "
+                                   "set the level (eval/heldout4, heldout6), label each agreement row "
                                    "right when it matches gold, fit a logistic model (scikit-learn, the 'train' "
                                    "extra) with a fixed seed, print its cross-validation by whole articles and "
                                    "write pipeline/resources/calibration.json.")
