@@ -5,7 +5,6 @@ suspension, and a bilateral instrument given its missing party."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from pipeline.extract.actors import canonical_state
 from pipeline.extract.agreements.instances import (
@@ -14,9 +13,9 @@ from pipeline.extract.agreements.instances import (
     _Instance,
     _merge,
 )
+from pipeline.extract.agreements.lexicon import broad_regex, name_words
 from pipeline.extract.agreements.parties import _PartyIndex
 from pipeline.records import Sentence
-from pipeline.resources import load_jsonl
 
 
 def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Sentence] | None = None,
@@ -99,11 +98,11 @@ def _fold_generic_subsets(out: list[_Instance]) -> None:
     instrument mentioned more briefly (its sentences join that row)."""
     for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
               and not _own_instrument(i)]:
-        own = _words(g.name)
+        own = name_words(g.name)
         if not own:
             continue
         cands = [i for i in out if i is not g and i in out and i.source == "generic" and not i.from_list
-                 and not i.key.startswith("new:") and own < _words(i.name)
+                 and not i.key.startswith("new:") and own < name_words(i.name)
                  and set(g.parties) <= set(i.parties) and g.kind in (i.kind, "other") and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
@@ -180,19 +179,13 @@ def _sentence_states(inst: _Instance, idx: _PartyIndex, sents: list[Sentence] | 
     return []
 
 
-def _words(name: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", name.lower().replace("defence", "defense"))
-            if w not in ("agreement", "agreements", "pact", "deal", "treaty", "accord", "arrangement", "the", "of",
-                         "on", "and", "for", "a", "an", "to", "in")}
-
-
 def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
     """The named agreement a generic reference stands for: 'a defence pact' in a lead about the
     Reciprocal Access Agreement, 'the water deal' for the Framework Agreement on Water Cooperation.
     Its parties must fit, and its words must be broad ones or words of the name; with several
     candidates, the one sharing most words, if only one does."""
-    broad = _broad_regex()
-    own = {w for w in _words(g.name) if not any(p.lower().startswith(w) for p in g.parties)}
+    broad = broad_regex()
+    own = {w for w in name_words(g.name) if not any(p.lower().startswith(w) for p in g.parties)}
     g_first = min(n for _h, n in g.hits)
     g_last = max(n for _h, n in g.hits)
 
@@ -205,13 +198,15 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
 
     titled = _titled(g)
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and (all((broad.fullmatch(w) and not titled) or w in _words(i.name) for w in own)
+            and (all(((broad.fullmatch(w) or broad.fullmatch(w + "s")) and not titled) or w in name_words(i.name) for w in own)
                  or (lead(i) and (not titled or _same_head(g, i))))]
     if not fits:
         return None
-    score = {id(i): len(own & _words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
+    score = {id(i): len(own & name_words(i.name)) + 0.5 * (i.kind == g.kind) for i in fits}
     top = max(score.values())
     best = [i for i in fits if score[id(i)] == top]
+    if len(best) > 1:       # 'signed a security treaty ... signed the <Name> Treaty': the one it leads into
+        best = [i for i in best if lead(i)]
     return best[0] if len(best) == 1 else None
 
 
@@ -228,9 +223,3 @@ def _same_head(g: _Instance, named: _Instance) -> bool:
     heads = lambda name: {h.lower().replace("pact", "agreement").replace("deal", "agreement").replace("accord", "agreement")
                           for h in HEAD_NOUNS.findall(name)}
     return bool(heads(g.name) & heads(named.name))
-
-
-@lru_cache(maxsize=1)
-def _broad_regex() -> re.Pattern:
-    rows = [r["pattern"] for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "broad"]
-    return re.compile(r"(?:" + "|".join(rows or ["(?!)"]) + r")", re.I)

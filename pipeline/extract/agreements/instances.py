@@ -12,7 +12,9 @@ from pipeline.extract.agreements.lexicon import (
     STRONG,
     _fold,
     _generic_regexes,
+    broad_regex,
     kind_of,
+    name_words,
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
@@ -103,9 +105,10 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                  h, n, "existing")
     if not parties:
-        same = [i for i in instances if i.key == key] if h.source not in ("anaphor", "indefinite") else [target]
+        same = [i for i in instances if i.key == key and not _another(h, i)] if h.source not in ("anaphor", "indefinite") \
+            else [target]
         if h.source == "generic" and not same and not key.startswith("described:"):
-            same = [i for i in recent if i.kind == kind and kind != "other"]
+            same = [i for i in recent if i.kind == kind and kind != "other" and not _another(h, i)]
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
             return
@@ -249,12 +252,28 @@ def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym
             continue
         by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:") \
             and not h.own and not key.startswith("described:") and not inst.key.startswith("described:")
-        if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2):
+        if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2) and not _another(h, inst):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
             _attach(inst, h, n, status)
             return
     _open(instances, topics, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status)
+
+
+def _another(h: _Hit, inst: _Instance) -> bool:
+    """'the trade agreement with X ... talks on a new investment facilitation agreement': a generic
+    mention written as new, whose descriptive words (besides broad ones) share none with the generic
+    instance of its kind, or beside an instrument that was ended, is another instrument."""
+    if not (h.new and h.source == "generic"):
+        return False
+    if inst.status in ("terminated", "suspended"):    # 'a new deal' beside one that was scrapped
+        return True
+    if inst.source != "generic":
+        return False
+    broad = broad_regex()
+    own = {w for w in name_words(h.name) if not broad.fullmatch(w)}
+    theirs = {w for w in name_words(inst.name) if not broad.fullmatch(w)}
+    return bool(own) and bool(theirs) and not own & theirs
 
 
 def _open(instances: list[_Instance], topics: list[list[str]], key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status) -> None:
