@@ -1315,3 +1315,25 @@ def test_agreements_a_new_generic_with_other_words_is_another_instrument(parse, 
     found, _ = _extract(parse, settings, text)
     names = sorted(f.name for f in found)
     assert names == ["Chile-Peru Investment Facilitation Agreement", "Chile-Peru Trade Agreement"]
+
+
+# ---------------------------------------------------------------- issue 15: instruments named by what they govern
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile has run the Alto Norte Observatory for years under an agreement with Peru.",
+     ("Alto Norte Observatory Agreement", ("Chile", "Peru"))),
+    ("Peru shares a lake with Chile, and the two governments jointly manage the Lauca reservoir under a bilateral "
+     "agreement that has lasted for decades.",
+     ("Chile-Peru Lauca Reservoir Agreement", ("Chile", "Peru"))),
+])
+def test_agreements_an_instrument_under_which_a_named_thing_is_run_is_named_by_it(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [expected]
+
+
+@pytest.mark.model
+def test_agreements_an_instrument_under_which_nothing_named_is_run_gives_no_row(parse, settings):
+    text = "Chile exports copper to Peru under an agreement, officials said."
+    found, _ = _extract(parse, settings, text)
+    assert not [f for f in found if "Copper" in f.name]

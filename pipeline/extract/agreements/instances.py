@@ -108,7 +108,8 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
         same = [i for i in instances if i.key == key and not _another(h, i)] if h.source not in ("anaphor", "indefinite") \
             else [target]
         if h.source == "generic" and not same and not key.startswith("described:"):
-            same = [i for i in recent if i.kind == kind and kind != "other" and not _another(h, i)]
+            same = [i for i in recent if i.kind == kind and kind != "other" and not _another(h, i)
+                    and not i.key.startswith("described:")]
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
             return
