@@ -211,3 +211,21 @@ def test_status_talks_offered_or_under_way(parse, settings, text, status):
 ])
 def test_status_headlines(parse, settings, text, status):
     assert _status(parse, settings, text, "Harbour Accord")[0] == status
+
+
+# ---------------------------------------------------------------- an agreement in force met in passing
+
+_LEAD = ("Chile and Peru signed the Harbour Accord (HA) on Monday. The HA sets port fees. "
+         "Ministers praised the HA in Lima. Trade groups welcomed it. Shippers hope for lower costs. ")
+
+
+@pytest.mark.model
+def test_status_an_agreement_in_force_first_met_after_the_lead_exists(parse, settings):
+    text = _LEAD + "The Harbour Accord follows the River Basin Treaty (RBT) between Chile and Bolivia, which took effect in 2019."
+    assert _status(parse, settings, text, "RBT") == ("existing", "agreements:in_passing")
+
+
+@pytest.mark.model
+def test_status_an_agreement_in_force_in_the_lead_stays_in_force(parse, settings):
+    text = "The River Basin Treaty (RBT) between Chile and Bolivia took effect on Monday. " + _LEAD
+    assert _status(parse, settings, text, "RBT")[0] == "in_force"

@@ -156,7 +156,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         for _h, n in inst.hits:
             owners.setdefault(n, set()).add(k)
     shared = {n for n, ks in owners.items() if len(ks) > 1}
-    return _dedupe([_finding(inst, sents, dates, conf, text, shared) for inst in instances])
+    lead_n = min(owners, default=-1)
+    return _dedupe([_finding(inst, sents, dates, conf, text, shared, lead_n) for inst in instances])
 
 
 class Stage:

@@ -21,6 +21,10 @@ from pipeline.records import AgreementFinding, DateFinding, Mention, Sentence
 
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
+IN_PASSING_RULE = "agreements:in_passing"           # in force, first met after the lead: existing
+# sentences after the article's first agreement mention beyond which an agreement in force is one met in
+# passing (on the studied sets every in-force row first met later is 'existing' in the gold)
+PASSING_AFTER = 3
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +51,9 @@ def _dedupe(findings: list[AgreementFinding]) -> list[AgreementFinding]:
 
 
 def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], conf: dict,
-             text: str, shared: set[int] = frozenset()) -> AgreementFinding:
-    """shared: sentences that mention other agreements too, where an untied date is not borrowed."""
+             text: str, shared: set[int] = frozenset(), lead_n: int = -1) -> AgreementFinding:
+    """shared: sentences that mention other agreements too, where an untied date is not borrowed;
+    lead_n: the first sentence that mentions any agreement of the article (-1: unknown)."""
     name = inst.name
     if inst.source == "generic":
         name = _generic_name(name, inst.parties)
@@ -75,6 +80,10 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
         status = "in_force" if len(ns) >= 2 and not inst.from_list else "existing"
+    if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER:
+        # first met well after the article's lead ('... follows the X treaty, which took effect in 2019'):
+        # an agreement in force mentioned in passing exists (GOLD.md: existing)
+        status, status_cue = "existing", IN_PASSING_RULE
     elif status == "unspecified" and inst.source in ("catalogue", "named") and not inst.from_list \
             and not any(h.plural for h, _n in inst.hits):
         status = "existing"         # a named agreement mentioned with no status asserted: it exists
