@@ -1337,3 +1337,10 @@ def test_agreements_an_instrument_under_which_nothing_named_is_run_gives_no_row(
     text = "Chile exports copper to Peru under an agreement, officials said."
     found, _ = _extract(parse, settings, text)
     assert not [f for f in found if "Copper" in f.name]
+
+
+@pytest.mark.model
+def test_agreements_a_generic_pair_name_writes_an_organisation_by_its_acronym(parse, settings):
+    text = "The European Free Trade Association and Chile signed a free trade agreement on Monday."
+    found, _ = _extract(parse, settings, text)
+    assert [f.name for f in found] == ["Chile-EFTA Free Trade Agreement"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipeline.extract.actors import org_index
 from pipeline.extract.agreements.instances import _Instance
 from pipeline.extract.agreements.lexicon import (
     DATE_VALUE,
@@ -152,8 +153,15 @@ def _generic_name(name: str, parties: list[str]) -> str:
     if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
         return name             # ('Annex on Fisheries': named by its topic, not by its parties)
     if len(parties) == 2:
-        a, b = sorted(SHORT.get(p, p) for p in parties)
+        a, b = sorted(SHORT.get(p) or _org_acronym(p) for p in parties)
         return f"{a}-{b} {name}"
     if len(parties) == 3:
         return f"Trilateral {name}"
     return name
+
+
+@lru_cache(maxsize=256)
+def _org_acronym(party: str) -> str:
+    """An organisation party as a pair name writes it: its acronym ('EFTA-Chile ...'), else its name."""
+    forms = [f for f, (canonical, _country) in org_index().items() if canonical == party]
+    return next((f for f in forms if re.fullmatch(r"[A-Z]{2,6}", f)), party)
