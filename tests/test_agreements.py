@@ -1344,3 +1344,13 @@ def test_agreements_a_generic_pair_name_writes_an_organisation_by_its_acronym(pa
     text = "The European Free Trade Association and Chile signed a free trade agreement on Monday."
     found, _ = _extract(parse, settings, text)
     assert [f.name for f in found] == ["Chile-EFTA Free Trade Agreement"]
+
+
+@pytest.mark.model
+def test_agreements_a_similar_instrument_with_its_own_partner_is_a_row_named_by_its_words(parse, settings):
+    text = ("Chile and Peru signed the Andes Port Accord (APA) in May. "
+            "Chile is now negotiating a similar river pilotage agreement with Bolivia.")
+    found, _ = _extract(parse, settings, text)
+    rows = {(f.acronym or f.name, tuple(f.parties)) for f in found}
+    assert ("Bolivia-Chile Pilotage Agreement", ("Bolivia", "Chile")) in rows or \
+        ("Bolivia-Chile River Pilotage Agreement", ("Bolivia", "Chile")) in rows, rows

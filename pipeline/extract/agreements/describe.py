@@ -180,8 +180,8 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
                 topics = [(" ".join(w.lower_ for w in words), tok.idx, words[-1].idx + len(words[-1]))]
             names = [title_name(f"{head_word} {p.lower_} {t}") for t, _s, _e in topics]
         for k, ((topic, start, end), name) in enumerate(zip(topics, names)):
-            if topic and exclude.search(topic):
-                continue
+            if topic and exclude.search(topic) and not (compound and _further_with_partner(tok)):
+                continue        # ('a similar labour agreement with X' is one between parties, no domestic deal)
             kind = kind_of(topic)
             hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
                              plural=tok.tag_ == "NNS" and len(topics) == 1, new=any(c.lower_ == "new" for c in tok.lefts),
@@ -238,13 +238,32 @@ TOPIC_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 def _compound_topic(tok: Token) -> list[Token]:
-    """The lower-case noun compounds before an outcome-document head ([] when none or another head)."""
+    """The lower-case noun compounds before an outcome-document head, or before any head written as a
+    further one of a kind with its partner ('a similar labour mobility agreement with X', 'a comparable
+    swap arrangement between X and Y') ([] when none or another head)."""
     if tok.lemma_.lower() not in COMPOUND_HEADS:
-        return []
+        if not _further_with_partner(tok):
+            return []
+        words = []          # the compound chain right before the head ('labour' -> 'mobility' -> 'agreement')
+        for t in reversed(tok.doc[tok.left_edge.i:tok.i]):
+            if t.dep_ != "compound" or t.pos_ != "NOUN" or not _lower_word(t) or t.lower_ in NOT_TOPIC:
+                break
+            words.insert(0, t)
+        return words
     words = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and _lower_word(c)]
     if not words or words[-1].i != tok.i - 1 or words[0].lower_ in NOT_TOPIC:
         return []
     return words
+
+
+# 'a similar ... agreement with X': another instrument of the kind in focus, with a partner of its own
+FURTHER = frozenset({"similar", "comparable", "separate", "parallel"})
+
+
+def _further_with_partner(tok: Token) -> bool:
+    return any(c.dep_ == "amod" and c.lower_ in FURTHER for c in tok.children) and any(
+        c.dep_ == "prep" and c.lower_ in ("with", "between") and any(g.dep_ == "pobj" for g in c.children)
+        for c in tok.children)
 
 
 def _topic_list(tok: Token, words: list[Token]) -> list[tuple[str, int, int]]:
