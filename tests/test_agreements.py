@@ -1354,3 +1354,11 @@ def test_agreements_a_similar_instrument_with_its_own_partner_is_a_row_named_by_
     found, _ = _extract(parse, settings, text)
     rows = {(f.acronym or f.name, tuple(f.parties)) for f in found}
     assert ("Bolivia-Chile River Pilotage Agreement", ("Bolivia", "Chile")) in rows, rows
+
+
+@pytest.mark.model
+def test_agreements_one_partys_plural_generic_is_no_instrument(parse, settings):
+    text = ("Peru signed the Andes Port Accord (APA) with Chile on Monday. Ministers in La Paz meanwhile "
+            "reviewed Bolivia's security partnerships.")
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym or f.name for f in found] == ["APA"]

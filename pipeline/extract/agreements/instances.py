@@ -94,8 +94,9 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
     if h.source == "anaphor" or (h.source == "indefinite" and not h.new):
         return _place_reference(h, n, sent, target, (key, name, acronym, kind, source, bilateral), prior, idx,
                                 instances, topics)
-    if h.source == "generic" and h.plural and not h.parties:
-        return      # "trade deals struck before the summit": deals in general, not one instrument
+    if h.source == "generic" and h.plural and (not h.parties or (len(h.parties) < 2 and not h.with_list
+                                                                 and not h.key.startswith("described:"))):
+        return      # "trade deals struck before the summit", "X's security partnerships": deals in general
     parties = list(fixed) or _unique([*include, *h.parties])
     party_source = "fixed" if fixed else h.party_source
     hub_parties = parties
