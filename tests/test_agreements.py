@@ -1271,3 +1271,94 @@ def test_agreements_the_2015_nuclear_agreement_with_iran_is_the_jcpoa(parse, set
 def test_agreements_a_law_coordinated_with_a_head_is_no_name():
     assert not [h for h in ag.find_mentions("Parliament passed our robust Act and Treaty with Chile last week.")
                 if h.source == "named"]
+
+
+# ---------------------------------------------------------------- issue 15: joins and splits of rows
+
+@pytest.mark.parametrize("text", [
+    "Its Standing Committee on Treaties will review the text.",
+    "The Joint Council for the Accords met in Lima.",
+])
+def test_agreements_a_body_named_after_treaties_is_no_instrument(text):
+    assert not [h for h in ag.find_mentions(text) if h.source == "named"]
+
+
+def test_agreements_a_treaty_named_after_a_body_is_still_an_instrument():
+    text = "Both states ratified the Treaty on the Council of River Basins."
+    assert [h.name for h in ag.find_mentions(text) if h.source == "named"] == ["Treaty on the Council of River Basins"]
+
+
+@pytest.mark.model
+def test_agreements_a_plural_word_of_the_name_folds_its_generic_mention(parse, settings):
+    text = ("Chile has scrapped its bilateral investment treaty with Peru, officials said on Monday. "
+            "The treaty has drawn many disputes. Lawyers described the case at length. "
+            "Judges heard three more complaints last year. Ministers met again in the spring. "
+            "The Agreement on the Mutual Protection of Investments was signed in 1994.")
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties), f.status) for f in found] == [
+        ("Agreement on the Mutual Protection of Investments", ("Chile", "Peru"), "terminated")]
+
+
+@pytest.mark.model
+def test_agreements_a_generic_lead_folds_into_the_named_instrument_it_leads_into(parse, settings):
+    text = ("Fiji and Samoa signed a bilateral security treaty on Monday. "
+            "The two leaders signed the Vanua Koro Treaty in Apia. "
+            "It must still be reviewed by the Joint Standing Committee on Treaties before it applies.")
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [("Vanua Koro Treaty", ("Fiji", "Samoa"))]
+
+
+@pytest.mark.model
+def test_agreements_a_new_generic_with_other_words_is_another_instrument(parse, settings):
+    text = ("Chile stressed that the trade agreement between Chile and Peru, in force since 2010, is untouched. "
+            "It will offer Peru talks on a new investment facilitation agreement.")
+    found, _ = _extract(parse, settings, text)
+    names = sorted(f.name for f in found)
+    assert names == ["Chile-Peru Investment Facilitation Agreement", "Chile-Peru Trade Agreement"]
+
+
+# ---------------------------------------------------------------- issue 15: instruments named by what they govern
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Chile has run the Alto Norte Observatory for years under an agreement with Peru.",
+     ("Alto Norte Observatory Agreement", ("Chile", "Peru"))),
+    ("Peru shares a lake with Chile, and the two governments jointly manage the Lauca reservoir under a bilateral "
+     "agreement that has lasted for decades.",
+     ("Chile-Peru Lauca Reservoir Agreement", ("Chile", "Peru"))),
+])
+def test_agreements_an_instrument_under_which_a_named_thing_is_run_is_named_by_it(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, tuple(f.parties)) for f in found] == [expected]
+
+
+@pytest.mark.model
+def test_agreements_an_instrument_under_which_nothing_named_is_run_gives_no_row(parse, settings):
+    text = "Chile exports copper to Peru under an agreement, officials said."
+    found, _ = _extract(parse, settings, text)
+    assert not [f for f in found if "Copper" in f.name]
+
+
+@pytest.mark.model
+def test_agreements_a_generic_pair_name_writes_an_organisation_by_its_acronym(parse, settings):
+    text = "The European Free Trade Association and Chile signed a free trade agreement on Monday."
+    found, _ = _extract(parse, settings, text)
+    assert {f.name: tuple(f.parties) for f in found} == {
+        "Chile-EFTA Free Trade Agreement": ("Chile", "European Free Trade Association")}
+
+
+@pytest.mark.model
+def test_agreements_a_similar_instrument_with_its_own_partner_is_a_row_named_by_its_words(parse, settings):
+    text = ("Chile and Peru signed the Andes Port Accord (APA) in May. "
+            "Chile is now negotiating a similar river pilotage agreement with Bolivia.")
+    found, _ = _extract(parse, settings, text)
+    rows = {(f.acronym or f.name, tuple(f.parties)) for f in found}
+    assert ("Bolivia-Chile River Pilotage Agreement", ("Bolivia", "Chile")) in rows, rows
+
+
+@pytest.mark.model
+def test_agreements_one_partys_plural_generic_is_no_instrument(parse, settings):
+    text = ("Peru signed the Andes Port Accord (APA) with Chile on Monday. Ministers in La Paz meanwhile "
+            "reviewed Bolivia's security partnerships.")
+    found, _ = _extract(parse, settings, text)
+    assert [f.acronym or f.name for f in found] == ["APA"]

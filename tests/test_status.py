@@ -211,3 +211,39 @@ def test_status_talks_offered_or_under_way(parse, settings, text, status):
 ])
 def test_status_headlines(parse, settings, text, status):
     assert _status(parse, settings, text, "Harbour Accord")[0] == status
+
+
+# ---------------------------------------------------------------- an agreement in force met in passing
+
+_LEAD = ("Chile and Peru signed the Harbour Accord (HA) on Monday. The HA sets port fees. "
+         "Ministers praised the HA in Lima. Trade groups welcomed it. Shippers hope for lower costs. ")
+
+
+@pytest.mark.model
+def test_status_an_agreement_in_force_first_met_after_the_lead_exists(parse, settings):
+    text = _LEAD + "The Harbour Accord follows the River Basin Treaty (RBT) between Chile and Bolivia, which took effect in 2019."
+    assert _status(parse, settings, text, "RBT") == ("existing", "agreements:in_passing")
+
+
+@pytest.mark.model
+def test_status_an_agreement_in_force_in_the_lead_stays_in_force(parse, settings):
+    text = "The River Basin Treaty (RBT) between Chile and Bolivia took effect on Monday. " + _LEAD
+    assert _status(parse, settings, text, "RBT")[0] == "in_force"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a requirement still to be met is no event that happened
+    (f"Chile and Peru signed {HA} in May. The accord still has to be ratified by the Peruvian senate.", "signed"),
+    # a relative clause on another instrument tells that one's status
+    (f"Chile and Peru signed {HA} in May. The HA follows the River Basin Treaty (RBT) between Chile and Bolivia, "
+     + "which took effect last year.", "signed"),
+])
+def test_status_requirements_and_other_instruments_clauses(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_a_relative_clause_whose_verb_governs_the_agreement_counts(parse, settings):
+    text = f"Talks on a port deal stalled under the old cabinet, which instead signed {HA} with Peru in 2022."
+    assert _status(parse, settings, text)[0] == "signed"

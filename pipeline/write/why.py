@@ -35,6 +35,7 @@ RULE_NAMES: dict[str, str] = {
     "agreements:new_instrument": "status: 'a new deal' after one ended: proposed",
     "agreements:prior_list": "status: listed as an earlier agreement ('the third, after X and Y'): existing",
     "agreements:named_exists": "status: a named agreement with no status asserted exists",
+    "agreements:in_passing": "status: in force, but first met after the article's lead: existing (in passing)",
     "dates:paired_weekday": "a bare weekday dated by the one day the text pairs with it",
     "learned:motive_classifier": "a motive the learned sentence gate added with no cue clause",
 }

@@ -6,8 +6,8 @@ Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFindin
 Modules: lexicon (kind and status words, catalogue loaders, name and reference patterns), mentions
 (find_mentions), describe (instruments named by their topic, read from the dependency parse),
 status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
-dependency roles), instances (mentions grouped into rows, consolidated, written as findings); this
-module reads each mention in its sentence and holds the Stage.
+dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged),
+findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
 
 Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
 anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
@@ -35,16 +35,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
+from pipeline.extract.agreements.findings import _dedupe, _finding
 from pipeline.extract.agreements.instances import (
-    _dedupe,
-    _finding,
     _has_parties,
     _Instance,
     _keep,
     _open_unnamed,
     _place,
-    consolidate,
 )
 from pipeline.extract.agreements.lexicon import (
     ACRONYM_INSIDE,
@@ -157,7 +156,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         for _h, n in inst.hits:
             owners.setdefault(n, set()).add(k)
     shared = {n for n, ks in owners.items() if len(ks) > 1}
-    return _dedupe([_finding(inst, sents, dates, conf, text, shared) for inst in instances])
+    lead_n = min(owners, default=-1)
+    return _dedupe([_finding(inst, sents, dates, conf, text, shared, lead_n) for inst in instances])
 
 
 class Stage:

@@ -152,6 +152,11 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
         dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss", "nummod")]
         if any(d in ("no", "any", "every") for d in dets) or (not dets and tok.tag_ == "NN"):
             continue        # 'no agreement on the text', 'reached agreement on most lines': consensus
+        governed = _governed_topic(tok, dets)
+        if governed:        # 'runs the Rio Verde dam under a bilateral agreement': named by what it governs
+            hits.append(_governed_hit(tok, governed, dets))
+            taken.append((hits[-1].start, hits[-1].end))
+            continue
         prep = _prep_topic(tok)
         joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
         compound = _compound_topic(tok) if prep is None and not joint else []
@@ -175,8 +180,8 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
                 topics = [(" ".join(w.lower_ for w in words), tok.idx, words[-1].idx + len(words[-1]))]
             names = [title_name(f"{head_word} {p.lower_} {t}") for t, _s, _e in topics]
         for k, ((topic, start, end), name) in enumerate(zip(topics, names)):
-            if topic and exclude.search(topic):
-                continue
+            if topic and exclude.search(topic) and not (compound and _further_with_partner(tok)):
+                continue        # ('a similar labour agreement with X' is one between parties, no domestic deal)
             kind = kind_of(topic)
             hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
                              plural=tok.tag_ == "NNS" and len(topics) == 1, new=any(c.lower_ == "new" for c in tok.lefts),
@@ -187,6 +192,45 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
     return hits
 
 
+def _governed_topic(tok: Token, dets: list[str]) -> list[Token]:
+    """'operates the Rio Verde dam under an agreement with X', 'hosts the fuel bank under a host state
+    agreement': an indefinite instrument with no topic of its own, under which its clause's verb acts on
+    a named thing (a proper name, or a compound of two words or more): the words of that thing's
+    phrase ([] when the clause is not so)."""
+    if dets[:1] not in (["a"], ["an"]) or tok.dep_ != "pobj" or tok.head.lower_ != "under" or _prep_topic(tok):
+        return []
+    verb = tok.head.head
+    for _ in range(3):      # ('run the dam under ...' may hang 'under' on the object or a time phrase)
+        if verb.pos_ == "VERB" or verb.head is verb:
+            break
+        verb = verb.head
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None) if verb.pos_ == "VERB" else None
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return []
+    lo = max([t.i for c in obj.lefts if c.dep_ in ("det", "poss", "nummod") for t in c.subtree], default=obj.left_edge.i - 1) + 1
+    words = [t for t in obj.doc[lo:obj.i + 1] if t.is_alpha and t.lower_ not in NOT_TOPIC]
+    if not words or words[-1].i != obj.i or not (len(words) >= 2 or obj.pos_ == "PROPN") \
+            or any(t.i != words[0].i + k for k, t in enumerate(words)):
+        return []
+    return words
+
+
+def _governed_hit(tok: Token, words: list[Token], dets: list[str]) -> _Hit:
+    """The mention of an instrument named by what it governs: the thing's words, the instrument's own
+    lower-case compound ('host state') and its head ('Fuel Bank Host State Agreement')."""
+    own: list[Token] = []
+    for t in reversed(tok.doc[tok.left_edge.i:tok.i]):     # 'a host state agreement': its own compound
+        if t.dep_ != "compound" or t.pos_ != "NOUN" or not _lower_word(t) or t.lower_ in NOT_TOPIC:
+            break
+        own.insert(0, t)
+    head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
+    thing = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+    name = title_name(" ".join([thing, *(c.lower_ for c in own), head_word]))
+    start = min([tok.idx, *(c.idx for c in own)])
+    # named by its own thing: an instrument of its own, never folded into another (as one with its own acronym)
+    return _Hit(start, tok.idx + len(tok), "described:" + _fold(name), name, "", kind_of(name), "generic", own=True)
+
+
 # Heads of outcome documents that a lower-case noun compound names ('the normalisation annex', 'a
 # maritime memorandum'); agreement/deal/pact compounds stay with the kind lexicon (see the module docstring)
 COMPOUND_HEADS = frozenset({"annex", "declaration", "memorandum", "communique", "communiqué", "roadmap"})
@@ -194,13 +238,32 @@ TOPIC_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 def _compound_topic(tok: Token) -> list[Token]:
-    """The lower-case noun compounds before an outcome-document head ([] when none or another head)."""
+    """The lower-case noun compounds before an outcome-document head, or before any head written as a
+    further one of a kind with its partner ('a similar labour mobility agreement with X', 'a comparable
+    swap arrangement between X and Y') ([] when none or another head)."""
     if tok.lemma_.lower() not in COMPOUND_HEADS:
-        return []
+        if not _further_with_partner(tok):
+            return []
+        words = []          # the compound chain right before the head ('labour' -> 'mobility' -> 'agreement')
+        for t in reversed(tok.doc[tok.left_edge.i:tok.i]):
+            if t.dep_ != "compound" or t.pos_ != "NOUN" or not _lower_word(t) or t.lower_ in NOT_TOPIC:
+                break
+            words.insert(0, t)
+        return words
     words = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and _lower_word(c)]
     if not words or words[-1].i != tok.i - 1 or words[0].lower_ in NOT_TOPIC:
         return []
     return words
+
+
+# 'a similar ... agreement with X': another instrument of the kind in focus, with a partner of its own
+FURTHER = frozenset({"similar", "comparable", "separate", "parallel"})
+
+
+def _further_with_partner(tok: Token) -> bool:
+    return any(c.dep_ == "amod" and c.lower_ in FURTHER for c in tok.children) and any(
+        c.dep_ == "prep" and c.lower_ in ("with", "between") and any(g.dep_ == "pobj" for g in c.children)
+        for c in tok.children)
 
 
 def _topic_list(tok: Token, words: list[Token]) -> list[tuple[str, int, int]]:

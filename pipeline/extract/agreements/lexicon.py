@@ -313,4 +313,22 @@ def title_name(phrase: str) -> str:
     return " ".join(out)
 
 
+def name_words(name: str) -> set[str]:
+    """The descriptive words of a name, singular ('Investments' and 'investment' are one word)."""
+    return {_singular(w) for w in re.findall(r"[a-z]+", name.lower().replace("defence", "defense"))
+            if w not in ("agreement", "agreements", "pact", "deal", "treaty", "accord", "arrangement", "the", "of",
+                         "on", "and", "for", "a", "an", "to", "in")}
+
+
+def _singular(word: str) -> str:
+    """'investments' -> 'investment', 'forces' -> 'force' (words of more than four letters; not 'ss')."""
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@lru_cache(maxsize=1)
+def broad_regex() -> re.Pattern:
+    rows = [r["pattern"] for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "broad"]
+    return re.compile(r"(?:" + "|".join(rows or ["(?!)"]) + r")", re.I)
+
+
 # ---------------------------------------------------------------- status

@@ -257,6 +257,8 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             return
         if DOMESTIC_AND.match(name):
             return                 # "the Act and Treaty": a domestic law and the treaty, no one name
+        if _organ(name):
+            return                 # "the Standing Committee on Treaties": a body, not an instrument
         if all(w in state_index() or re.fullmatch(r"Agreements?|Treaty|Pact|Accords?|Deal", w, re.I) for w in core) \
                 and len({canonical_state(w) or w for w in core if w in state_index()}) < 2:
             return                 # "Japan Agreement": a party, not a name ("Chile-Peru Treaty" is one)
@@ -304,6 +306,18 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
 
 # "Act and Treaty", "Bill and Agreement": a domestic law coordinated with an instrument head, not a name
 DOMESTIC_AND = re.compile(r"(?:Acts?|Bills?|Laws?|Constitution|Legislation)\s+and\s+(?:the\s+)?\S+$")
+
+
+# "Committee on Treaties", "Commission for the Accord": a body named after the instruments it handles
+ORGAN_NAME = re.compile(r"\b(?:Committees?|Commissions?|Councils?|Courts?|Tribunals?|Ministry|Ministries|Offices?|"
+                        r"Secretariats?|Assembl(?:y|ies)|Parliaments?|Departments?|Bureaus?|Panels?)\s+"
+                        r"(?:on|of|for)\s+(?:the\s+)?\S")
+
+
+def _organ(name: str) -> bool:
+    """Is the name a body's ('Joint Committee on Treaties'): an organ word before any instrument head?"""
+    organ, head = ORGAN_NAME.search(name), HEAD_WORD.search(name)
+    return organ is not None and (head is None or organ.start() < head.start())
 
 
 # Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")

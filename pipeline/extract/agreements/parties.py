@@ -119,6 +119,10 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
         return []
     states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
     n = NUMBERS[m.group(1).lower()]
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    here = _unique(c for _s, _e, c in idx.within(start, m.start()) if not states_only or c in state_index())
+    if len(here) == n:      # "X shares a river with Y, and the two governments ...": the pair just named
+        return here
     for topic in reversed(topics):       # "the two governments": the pair the article is about
         members = [p for p in topic if not states_only or p in state_index()]
         if len(members) == n:

@@ -101,7 +101,8 @@ def _theme(verb: Token) -> Token | None:
 
 def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str:
     """A cue verb read on its dependency path to the mention: another event's cue ('since the
-    country quit the bloc', 'talks began') counts for nothing ("unspecified"); an event of the talks
+    country quit the bloc', 'talks began', a relative clause on a noun outside the mention's phrase)
+    counts for nothing ("unspecified"); an event of the talks
     about the agreement ('joined the talks on the pact', 'negotiations for a pact began') is under
     negotiation; an event under a prospect frame ('aiming for it to enter into force', 'an attempt to
     sign it') or a modal or future auxiliary is proposed or under negotiation, not done, and one in a
@@ -117,6 +118,9 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
             c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
+    if verb.dep_ == "relcl" and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
+            and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
+        return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
     theme = _theme(verb) if verb.pos_ != "NOUN" else None
     if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
@@ -149,6 +153,9 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
         return "proposed"
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "have" and "to" in auxes:
+        return "proposed"       # 'it still has to be ratified': a requirement, as 'must be ratified'
+
     if verb.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return "under_negotiation"      # a headline's 'X to sign pact with Y': it will happen
     cur, steps = verb, 0
