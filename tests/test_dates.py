@@ -626,3 +626,53 @@ def test_dates_timeml_the_week_rule_reads_only_the_bare_week(expr, expected):
 ])
 def test_dates_last_or_next_before_a_month_and_day_picks_the_side_of_the_anchor(expr, tense, expected):
     assert dates.classify(expr, ANCHOR, tense) == ("DATE", expected)
+
+
+@pytest.mark.parametrize("name, expr, expected", [
+    ("past_unit", "over the past year", ("DATE", "2014")),
+    ("past_unit", "the past month", ("DATE", "2015-03")),
+    ("plural_unit", "years", ("DURATION", "PXY")),
+    ("plural_unit", "centuries", ("DURATION", "PXC")),
+    ("plural_unit", "hours", ("DURATION", "PTXH")),
+])
+def test_dates_timeml_always_rules_value_spans_calendar_mode_leaves_out(name, expr, expected):
+    assert name in timeml_rules.ALWAYS_RULES
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES[name],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past") == expected
+    assert dates.normalise(expr, ANCHOR, "past") == ""
+
+
+@pytest.mark.parametrize("expr, value", [("the past year", "P1Y"), ("the past decade", "P10Y"), ("the past month", "P1M")])
+def test_dates_one_unit_without_a_count_is_a_period_of_one(expr, value):
+    assert dates.classify(expr, ANCHOR) == ("DURATION", value)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The canal froze for years and reopened within weeks of the thaw.", [("years", "PXY"), ("weeks", "PXW")]),
+    ("The two quakes struck minutes apart, a matter of months after the floods.", []),
+])
+def test_dates_timeml_mode_reads_a_plural_unit_as_a_span_only_after_for_or_within(parse, text, expected):
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML) if v.startswith("P")] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The council has scheduled a hearing Thursday on the new bridge.", "Thursday", "2015-04-16"),
+    ("The signing was planned for early May, an aide said.", "early May", "2015-05"),
+    ("The crew planned the route on Friday and sailed at dawn.", "Friday", "2015-04-10"),
+    ("The board named her treasurer, effective Feb. 1.", "Feb. 1", "2016-02-01"),
+])
+def test_dates_extract_reads_schedules_and_effective_dates_as_coming(parse, text, expr, value):
+    doc, sents = parse(text)
+    found = {d.text: d.value for d in dates.extract(doc, sents, ANCHOR)}
+    assert found.get(expr) == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, absent", [
+    ("Thousands joined this march through the old town.", "this march"),
+    ("The mayor spoke on the night of Sept. 4 at the harbour.", "the night of"),
+])
+def test_dates_timeml_mode_skips_month_words_in_lowercase_and_a_night_of_a_date(parse, text, absent):
+    assert absent not in {t for t, _ in _found(parse, text, dates.TIMEML)}

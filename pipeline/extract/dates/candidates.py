@@ -77,6 +77,11 @@ TIMEML_SCAN_SOURCES = {
                    r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
                    r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)"),
                   ("year", "month", "week", "day", "hour", "minute", "decade")),
+    # always in TimeML mode: a unit in the plural with no count after a word that takes a span ('for
+    # years', 'within weeks'): a duration of an unknown number of them
+    "vague_durations": (r"(?<=\b(?:for|within)\s)(?:years|months|weeks|days|decades|centuries|hours|minutes)\b"
+                        r"(?![\s-](?:old|ago|earlier|later|before|after|of)\b)",
+                        ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes")),
     # always in TimeML mode: 'the week' that no word pins down ('the week's busiest session')
     "the_week": (r"\bthe week\b(?!\s+(?:of|beginning|starting|from|before|after|ago|earlier|later|ahead)\b)", ("the week",)),
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years

@@ -9,6 +9,12 @@ from pipeline.extract.nlp import text_of
 FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "going", "gon"}
 FUTURE_LEADS = ("as soon as ", "as early as ", "no sooner than ")         # 'as soon as Tuesday'
 FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "slate", "hope", "prepare", "propose"}
+# verbs that put what they govern ahead of when they were said, in a perfect or passive of any
+# tense ('has scheduled a meeting Thursday', 'the vote was planned for early March')
+SCHEDULE_HEADS = {"schedule", "reschedule", "plan", "slate"}
+SCHEDULE_AUX = {"has", "have", "had", "'s", "'ve", "is", "are", "was", "were", "been", "be"}    # not 'they planned to pay'
+# a lead that puts a date ahead of the sentence's time whatever the tense ('named him, effective Feb. 1')
+ALWAYS_FUTURE_LEADS = ("effective ",)
 
 
 def _governor(doc: Doc, start: int, end: int):
@@ -30,9 +36,11 @@ def tense(doc: Doc, start: int, end: int) -> str:
     sign", "is scheduled for", "is meeting"), 'past' ("met", "has met"), or '' when the
     sentence does not say (present tense, no verb). A lead that sets the earliest time of
     something still to come ("could leave as soon as Friday") points to the future unless the
-    verb is in the past ("as early as May, they had warned")."""
+    verb is in the past ("as early as May, they had warned"); 'effective' and a verb of
+    scheduling ("has scheduled a meeting Thursday") point to the future in any tense."""
     told = _verb_tense(doc, start, end)
-    if told != "past" and text_of(doc)[max(0, start - 16):start].lower().endswith(FUTURE_LEADS):
+    before = text_of(doc)[max(0, start - 16):start].lower()
+    if before.endswith(ALWAYS_FUTURE_LEADS) or told != "past" and before.endswith(FUTURE_LEADS):
         return "future"
     return told
 
@@ -52,6 +60,8 @@ def _verb_tense(doc: Doc, start: int, end: int) -> str:
         if low & FUTURE_AUX:
             return "future"
         if v is verb and v.tag_ == "VB" and "to" in low and (v.head.lemma_.lower() in FUTURE_HEADS | {"be"} or v.head is v):
+            return "future"
+        if v.lemma_.lower() in SCHEDULE_HEADS and low & SCHEDULE_AUX:
             return "future"
         if v.lemma_.lower() in FUTURE_HEADS and (v.tag_ in ("VBZ", "VBP") or low & {"is", "are", "'s", "'re", "am"}) \
                 and v is not verb:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pipeline.extract.dates import values as v
 from pipeline.extract.dates.expr import Answer, Expr, Rule
 from pipeline.extract.dates.rules import on_core
 from pipeline.extract.dates.vocabulary import MON, WEEKDAY
@@ -57,8 +58,28 @@ def the_week(x: Expr) -> Answer | None:
     return "DATE", f"{x.ay:04d}-WXX" if x.ay else "XXXX-WXX"
 
 
+@on_core(r"(?:the )?past (year|month|week)")
+def past_unit(x: Expr, m: re.Match) -> Answer | None:
+    """'the past year', 'over the past month': TimeML values them the unit before the anchor's
+    (as 'last year'; calendar mode leaves them out, a span up to now)."""
+    return "DATE", v.unit_value(x.a, x.ay, m[1], -1)
+
+
+_PLURAL_UNIT_CODE = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "E", "centuries": "C",
+                     "hours": "TH", "minutes": "TM"}
+
+
+def plural_unit(x: Expr) -> Answer | None:
+    """A unit in the plural with no count ('for years', 'within weeks', 'for centuries'): a
+    duration of an unknown number of them (PXY, PXW, PTXH; found by the vague_durations scan)."""
+    code = _PLURAL_UNIT_CODE.get(x.e)
+    if code is None:
+        return None
+    return "DURATION", f"PTX{code[1]}" if code.startswith("T") else f"PX{code}"
+
+
 # rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on, or
 # always (ALWAYS_RULES)
 TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day,
-                                 "the_week": the_week}
-ALWAYS_RULES = ("the_week",)
+                                 "the_week": the_week, "past_unit": past_unit, "plural_unit": plural_unit}
+ALWAYS_RULES = ("the_week", "past_unit", "plural_unit")
