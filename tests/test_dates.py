@@ -676,3 +676,21 @@ def test_dates_extract_reads_schedules_and_effective_dates_as_coming(parse, text
 ])
 def test_dates_timeml_mode_skips_month_words_in_lowercase_and_a_night_of_a_date(parse, text, absent):
     assert absent not in {t for t, _ in _found(parse, text, dates.TIMEML)}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The permit had been due to expire Friday evening, but it was renewed.", "Friday evening", "2015-04-10TEV"),
+    ("The permit is due to expire Friday.", "Friday", "2015-04-17"),
+])
+def test_dates_timeml_mode_reads_a_plan_in_the_past_perfect_as_over(parse, text, expr, value):
+    assert dict(_found(parse, text, dates.TIMEML)).get(expr) == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, absent", [
+    ("She told the morning radio show that the bridge will open.", "morning"),
+    ("Good evening from the harbour, where the boats are in.", "evening"),
+])
+def test_dates_timeml_mode_skips_a_part_of_day_that_names_a_thing(parse, text, absent):
+    assert not [t for t, _ in _found(parse, text, dates.TIMEML) if absent in t]

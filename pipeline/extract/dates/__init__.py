@@ -38,8 +38,8 @@ from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier, rule_name
 from pipeline.extract.dates.rules import named_day
-from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES, plural_unit
 from pipeline.extract.dates.tense import tense
+from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES, plural_unit
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
     CALENDAR_KINDS,
@@ -237,17 +237,34 @@ def _not_a_time(doc: Doc, text: str, s: int, e: int, kind: str, rule: str, sent:
     dividend'), a time word in a name (_is_title), a month name written in lower case in a
     sentence that has capitals ('this march', 'we may'), a part of day said of the date after it
     ('the night of Oct. 23': the date is its own candidate), a plural unit with no count that no
-    'for' or 'within' makes a span ('minutes apart', 'a matter of months')."""
+    'for' or 'within' makes a span ('minutes apart', 'a matter of months'), a part of day that
+    names a thing (_names_a_thing)."""
     expr = text[s:e]
     if kind == "SET" and _is_modifier(doc, s, e):
         return True
     if _is_title(text, s, e, sent) and rule != NAMED_DAY_RULE:
+        return True
+    if kind == "CLOCK" and _names_a_thing(doc, text, s, e):
         return True
     if rule == PLURAL_UNIT_RULE and not _SPAN_LEAD.search(text, max(0, s - 8), s):
         return True
     if _LOWERCASE_MONTH.search(expr) and not _DIGIT.search(expr) and sent.text != sent.text.lower():
         return True
     return kind == "CLOCK" and expr.lower().startswith("the ") and bool(_OF_END.search(expr) or _OF_NEXT.match(text, e))
+
+
+_GREETING = re.compile(r"(?i)\bgood\s+$")
+
+
+def _names_a_thing(doc: Doc, text: str, s: int, e: int) -> bool:
+    """A part of day alone that modifies a noun ('the morning talk show', 'the night shift') or
+    greets ('Good evening'): no time."""
+    if _GREETING.search(text, max(0, s - 6), s):
+        return True
+    span = doc.char_span(s, e, alignment_mode="expand")
+    word = span[-1] if span is not None else None       # the part of day ('the morning')
+    return word is not None and word.dep_ in ("compound", "amod") and word.head.i > word.i \
+        and word.head.pos_ in ("NOUN", "PROPN")
 
 
 _FIRST_WORD = re.compile(r"\S+\s+")

@@ -12,7 +12,7 @@ FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "sl
 # verbs that put what they govern ahead of when they were said, in a perfect or passive of any
 # tense ('has scheduled a meeting Thursday', 'the vote was planned for early March')
 SCHEDULE_HEADS = {"schedule", "reschedule", "plan", "slate"}
-SCHEDULE_AUX = {"has", "have", "had", "'s", "'ve", "is", "are", "was", "were", "been", "be"}    # not 'they planned to pay'
+SCHEDULE_AUX = {"has", "have", "'s", "'ve", "is", "are", "was", "were", "been", "be"}    # not 'they planned to pay'
 # a lead that puts a date ahead of the sentence's time whatever the tense ('named him, effective Feb. 1')
 ALWAYS_FUTURE_LEADS = ("effective ",)
 
@@ -45,6 +45,13 @@ def tense(doc: Doc, start: int, end: int) -> str:
     return told
 
 
+AUX_DEPS = ("aux", "auxpass")
+
+
+def _aux(tok) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in AUX_DEPS}
+
+
 def _verb_tense(doc: Doc, start: int, end: int) -> str:
     verb = _governor(doc, start, end)
     if verb is None:
@@ -55,10 +62,12 @@ def _verb_tense(doc: Doc, start: int, end: int) -> str:
         head = head.head
         chain.append(head)
     for v in chain:
-        kids = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+        kids = [c for c in v.children if c.dep_ in AUX_DEPS]
         low = {c.lower_ for c in kids}
         if low & FUTURE_AUX:
             return "future"
+        if "had" in low or v is verb and "to" in low and "had" in _aux(v.head) | _aux(v.head.head):
+            return "past"         # a plan in the past perfect ('had been due to expire Friday') is over
         if v is verb and v.tag_ == "VB" and "to" in low and (v.head.lemma_.lower() in FUTURE_HEADS | {"be"} or v.head is v):
             return "future"
         if v.lemma_.lower() in SCHEDULE_HEADS and low & SCHEDULE_AUX:
