@@ -659,7 +659,7 @@ def test_dates_timeml_mode_reads_a_plural_unit_as_a_span_only_after_for_or_withi
 @pytest.mark.model
 @pytest.mark.parametrize("text, expr, value", [
     ("The council has scheduled a hearing Thursday on the new bridge.", "Thursday", "2015-04-16"),
-    ("The signing was planned for early May, an aide said.", "early May", "2015-05"),
+    ("The ministry has planned the signing for early May, an aide said.", "early May", "2015-05"),
     ("The crew planned the route on Friday and sailed at dawn.", "Friday", "2015-04-10"),
     ("The board named her treasurer, effective Feb. 1.", "Feb. 1", "2016-02-01"),
 ])

@@ -9,10 +9,10 @@ from pipeline.extract.nlp import text_of
 FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "going", "gon"}
 FUTURE_LEADS = ("as soon as ", "as early as ", "no sooner than ")         # 'as soon as Tuesday'
 FUTURE_HEADS = {"expect", "schedule", "plan", "due", "set", "intend", "aim", "slate", "hope", "prepare", "propose"}
-# verbs that put what they govern ahead of when they were said, in a perfect or passive of any
-# tense ('has scheduled a meeting Thursday', 'the vote was planned for early March')
+# verbs that put what they govern ahead of the time of writing in the present perfect ('has
+# scheduled a meeting Thursday'); a past passive ('was scheduled for Monday') may be over
 SCHEDULE_HEADS = {"schedule", "reschedule", "plan", "slate"}
-SCHEDULE_AUX = {"has", "have", "'s", "'ve", "is", "are", "was", "were", "been", "be"}    # not 'they planned to pay'
+SCHEDULE_AUX = {"has", "have", "'ve"}
 # a lead that puts a date ahead of the sentence's time whatever the tense ('named him, effective Feb. 1')
 ALWAYS_FUTURE_LEADS = ("effective ",)
 
@@ -37,7 +37,7 @@ def tense(doc: Doc, start: int, end: int) -> str:
     sentence does not say (present tense, no verb). A lead that sets the earliest time of
     something still to come ("could leave as soon as Friday") points to the future unless the
     verb is in the past ("as early as May, they had warned"); 'effective' and a verb of
-    scheduling ("has scheduled a meeting Thursday") point to the future in any tense."""
+    scheduling in the present perfect ("has scheduled a meeting Thursday") point to the future."""
     told = _verb_tense(doc, start, end)
     before = text_of(doc)[max(0, start - 16):start].lower()
     if before.endswith(ALWAYS_FUTURE_LEADS) or told != "past" and before.endswith(FUTURE_LEADS):
