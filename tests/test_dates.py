@@ -694,3 +694,24 @@ def test_dates_timeml_mode_reads_a_plan_in_the_past_perfect_as_over(parse, text,
 ])
 def test_dates_timeml_mode_skips_a_part_of_day_that_names_a_thing(parse, text, absent):
     assert not [t for t, _ in _found(parse, text, dates.TIMEML) if absent in t]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The fair opens on June 12 and 13 in the square.", [("June 12", "2015-06-12"), ("13", "2015-06-13")]),
+    ("Ms. Lund, 14, won the race on June 12.", [("June 12", "2015-06-12")]),
+])
+def test_dates_timeml_mode_reads_the_second_day_of_a_range_in_one_month(parse, text, expected):
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML) if t != "14" or v] == expected
+
+
+def test_dates_timeml_range_second_day_needs_a_day_just_before():
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES["range_second_day"],) + rules.RULES)
+    assert timeml.classify("13", ANCHOR, "past", "2015-06-12") == ("DATE", "2015-06-13")
+    assert timeml.classify("31", ANCHOR, "past", "2015-06-29") == ("", "")        # no June 31
+    assert timeml.classify("13", ANCHOR, "past", "2015") == ("", "")
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_reads_a_numbered_century_the_model_joins_to_a_word(parse):
+    assert ("20th century", "19") in _found(parse, "He called himself a 20th century builder.", dates.TIMEML)

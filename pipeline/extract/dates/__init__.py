@@ -39,7 +39,7 @@ from pipeline.extract.dates.candidates import candidate_spans, looks_like_count,
 from pipeline.extract.dates.classify import Classifier, rule_name
 from pipeline.extract.dates.rules import named_day
 from pipeline.extract.dates.tense import tense
-from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES, plural_unit
+from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES, plural_unit, range_second_day
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
     CALENDAR_KINDS,
@@ -133,7 +133,7 @@ class TimeML:
 
 # the candidate scans TimeML mode always runs (candidates.TIMEML_SCAN_SOURCES): durations and 'the
 # week', which dates.csv never holds
-ALWAYS_SCANS = ("durations", "vague_durations", "the_week")
+ALWAYS_SCANS = ("durations", "vague_durations", "centuries", "range_days", "the_week")
 TIMEML = TimeML()   # the packaged choice; see the benchmark's --folds for how it was chosen
 _PART_CODE_SUFFIX = re.compile(r"T(?:MO|AF|EV|NI|DT|MI)$")
 
@@ -224,8 +224,10 @@ def _is_title(text: str, s: int, e: int, sent: Sentence) -> bool:
             and not _title_cased(sent.text))
 
 
-PLURAL_UNIT_RULE = rule_name(plural_unit)
-_SPAN_LEAD = re.compile(r"(?i)\b(?:for|within)\s+$")      # 'for years': a plural unit alone is a span only so
+# rules that read a word only where the words before it say what it is: a plural unit alone is a
+# span after 'for' or 'within' ('for years'), a day number alone the end of a range ('April 24 and 25')
+_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within)\s+$"),
+                 rule_name(range_second_day): re.compile(r"(?i)(?:\d\s*(?:-|\u2013)|\d\s+(?:and|or|to|through))\s*$")}
 _LOWERCASE_MONTH = re.compile(rf"\b{MONTH_FULL}\b")       # case-sensitive: 'may', 'march' as words
 _DIGIT = re.compile(r"\d")
 _OF_END = re.compile(r"(?i)\bof$")
@@ -237,7 +239,8 @@ def _not_a_time(doc: Doc, text: str, s: int, e: int, kind: str, rule: str, sent:
     dividend'), a time word in a name (_is_title), a month name written in lower case in a
     sentence that has capitals ('this march', 'we may'), a part of day said of the date after it
     ('the night of Oct. 23': the date is its own candidate), a plural unit with no count that no
-    'for' or 'within' makes a span ('minutes apart', 'a matter of months'), a part of day that
+    'for' or 'within' makes a span ('minutes apart', 'a matter of months') and a day number not at
+    the end of a range (_NEEDS_BEFORE), a part of day that
     names a thing (_names_a_thing)."""
     expr = text[s:e]
     if kind == "SET" and _is_modifier(doc, s, e):
@@ -246,7 +249,7 @@ def _not_a_time(doc: Doc, text: str, s: int, e: int, kind: str, rule: str, sent:
         return True
     if kind == "CLOCK" and _names_a_thing(doc, text, s, e):
         return True
-    if rule == PLURAL_UNIT_RULE and not _SPAN_LEAD.search(text, max(0, s - 8), s):
+    if rule in _NEEDS_BEFORE and not _NEEDS_BEFORE[rule].search(text, max(0, s - 10), s):
         return True
     if _LOWERCASE_MONTH.search(expr) and not _DIGIT.search(expr) and sent.text != sent.text.lower():
         return True
@@ -268,7 +271,7 @@ def _names_a_thing(doc: Doc, text: str, s: int, e: int) -> bool:
 
 
 _FIRST_WORD = re.compile(r"\S+\s+")
-_CALENDAR_LEAD = re.compile(rf"(?i)(?:last|this|next|earlier|later|early|late|mid|{MON}|{WEEKDAY}|\d)\b")
+_CALENDAR_LEAD = re.compile(rf"(?i)(?:(?:last|this|next|earlier|later|early|late|mid|{MON}|{WEEKDAY})\b|\d)")
 
 
 def _after_first_word(classifier: Classifier, text: str, s: int, e: int, anchor: str, when: str,

@@ -78,8 +78,20 @@ def plural_unit(x: Expr) -> Answer | None:
     return "DURATION", f"PTX{code[1]}" if code.startswith("T") else f"PX{code}"
 
 
+@on_core(r"(\d{1,2})")
+def range_second_day(x: Expr, m: re.Match) -> Answer | None:
+    """The second day of a range that shares its month ('April 24 and 25', 'May 3-5' split in
+    two): a day number just after a day of the reference's month, within ten days of it."""
+    if not v.ISO_DAY.fullmatch(x.ref) or not 0 < int(m[1]) - int(x.ref[8:]) <= 10:
+        return None
+    try:
+        return "DATE", dt.date(int(x.ref[:4]), int(x.ref[5:7]), int(m[1])).isoformat()
+    except ValueError:
+        return None
+
+
 # rules run before RULES in TimeML mode, by the name of the TimeML part that turns them on, or
 # always (ALWAYS_RULES)
 TIMEML_RULES: dict[str, Rule] = {"recent_units": recent_units, "the_year": the_year, "near_future_day": near_future_day,
-                                 "the_week": the_week, "past_unit": past_unit, "plural_unit": plural_unit}
-ALWAYS_RULES = ("the_week", "past_unit", "plural_unit")
+                                 "the_week": the_week, "past_unit": past_unit, "plural_unit": plural_unit, "range_second_day": range_second_day}
+ALWAYS_RULES = ("the_week", "past_unit", "plural_unit", "range_second_day")
