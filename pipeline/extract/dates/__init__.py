@@ -225,8 +225,9 @@ def _is_title(text: str, s: int, e: int, sent: Sentence) -> bool:
 
 
 # rules that read a word only where the words before it say what it is: a plural unit alone is a
-# span after 'for' or 'within' ('for years'), a day number alone the end of a range ('April 24 and 25')
-_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within)\s+$"),
+# span after 'for', 'within' or 'time in' ('for years', 'the first time in decades'), a day number
+# alone the end of a range ('April 24 and 25')
+_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within|time in)\s+$"),
                  rule_name(range_second_day): re.compile(r"(?i)(?:\d\s*(?:-|\u2013)|\d\s+(?:and|or|to|through))\s*$")}
 _LOWERCASE_MONTH = re.compile(rf"\b{MONTH_FULL}\b")       # case-sensitive: 'may', 'march' as words
 _DIGIT = re.compile(r"\d")

@@ -78,8 +78,8 @@ TIMEML_SCAN_SOURCES = {
                    r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)"),
                   ("year", "month", "week", "day", "hour", "minute", "decade")),
     # always in TimeML mode: a unit in the plural with no count after a word that takes a span ('for
-    # years', 'within weeks'): a duration of an unknown number of them
-    "vague_durations": (r"(?<=\b(?:for|within)\s)(?:years|months|weeks|days|decades|centuries|hours|minutes)\b"
+    # years', 'within weeks', 'the first time in decades'): a duration of an unknown number of them
+    "vague_durations": (r"(?<=\b(?:for|within|time in)\s)(?:years|months|weeks|days|decades|centuries|hours|minutes)\b"
                         r"(?![\s-](?:old|ago|earlier|later|before|after|of)\b)",
                         ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes")),
     # always in TimeML mode: a century written with its number ('a 20th-century idea'; calendar mode
