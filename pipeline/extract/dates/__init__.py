@@ -225,10 +225,12 @@ def _is_title(text: str, s: int, e: int, sent: Sentence) -> bool:
 
 
 # rules that read a word only where the words before it say what it is: a plural unit alone is a
-# span after 'for', 'within' or 'time in' ('for years', 'the first time in decades'), a day number
-# alone the end of a range ('April 24 and 25')
-_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within|time in)\s+$"),
+# span after 'for', 'within', 'in', 'over' or 'during' ('for years', 'the first time in decades',
+# 'over the years'), a day number alone the end of a range ('April 24 and 25')
+_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within|in|over|during)\s+$"),
                  rule_name(range_second_day): re.compile(r"(?i)(?:\d\s*(?:-|\u2013)|\d\s+(?:and|or|to|through))\s*$")}
+PLURAL_UNIT_RULE = rule_name(plural_unit)
+_BEFORE_AN_EVENT = re.compile(r"(?i)\s+(?:before|after|prior|leading|preceding|following)\b")
 _LOWERCASE_MONTH = re.compile(rf"\b{MONTH_FULL}\b")       # case-sensitive: 'may', 'march' as words
 _DIGIT = re.compile(r"\d")
 _OF_END = re.compile(r"(?i)\bof$")
@@ -252,6 +254,8 @@ def _not_a_time(doc: Doc, text: str, s: int, e: int, kind: str, rule: str, sent:
         return True
     if rule in _NEEDS_BEFORE and not _NEEDS_BEFORE[rule].search(text, max(0, s - 10), s):
         return True
+    if rule == PLURAL_UNIT_RULE and _BEFORE_AN_EVENT.match(text, e):
+        return True                     # 'in the weeks before the vote': a time before it, no span
     if _LOWERCASE_MONTH.search(expr) and not _DIGIT.search(expr) and sent.text != sent.text.lower():
         return True
     return kind == "CLOCK" and expr.lower().startswith("the ") and bool(_OF_END.search(expr) or _OF_NEXT.match(text, e))

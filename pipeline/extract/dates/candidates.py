@@ -79,9 +79,12 @@ TIMEML_SCAN_SOURCES = {
                   ("year", "month", "week", "day", "hour", "minute", "decade")),
     # always in TimeML mode: a unit in the plural with no count after a word that takes a span ('for
     # years', 'within weeks', 'the first time in decades'): a duration of an unknown number of them
+    # ('over the years', 'for a while')
     "vague_durations": (r"(?<=\b(?:for|within|time in)\s)(?:years|months|weeks|days|decades|centuries|hours|minutes)\b"
-                        r"(?![\s-](?:old|ago|earlier|later|before|after|of)\b)",
-                        ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes")),
+                        r"(?![\s-](?:old|ago|earlier|later|before|after|of)\b)"
+                        r"|(?<=\b(?:over|in|during)\s)the (?:years|decades|centuries)\b(?!\s+(?:of|between)\b)"
+                        r"|(?<=\bfor\s)(?:a while|some time)\b",
+                        ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes", "while", "some time")),
     # always in TimeML mode: a century written with its number ('a 20th-century idea'; calendar mode
     # leaves a century out of dates.csv unless the model finds it)
     "centuries": (r"\b\d\d(?:st|nd|rd|th)[\s-]century\b", ("century",)),

@@ -70,9 +70,9 @@ _PLURAL_UNIT_CODE = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "de
 
 
 def plural_unit(x: Expr) -> Answer | None:
-    """A unit in the plural with no count ('for years', 'within weeks', 'for centuries'): a
+    """A unit in the plural with no count ('for years', 'within weeks', 'over the years'): a
     duration of an unknown number of them (PXY, PXW, PTXH; found by the vague_durations scan)."""
-    code = _PLURAL_UNIT_CODE.get(x.e)
+    code = _PLURAL_UNIT_CODE.get(x.bare)
     if code is None:
         return None
     return "DURATION", f"PTX{code[1]}" if code.startswith("T") else f"PX{code}"
