@@ -454,6 +454,8 @@ def test_dates_stage_in_timeml_mode_writes_only_calendar_values(parse, text):
     ("Jun. 20", "2015-06-20"),      # within three months after the anchor: the coming one
     ("Apr. 2", "2015-04-02"),       # before the anchor: as in calendar mode
     ("Dec. 1", "2014-12-01"),       # more than three months after: last year's, as in calendar mode
+    ("mid-June", "2015-06"),        # a month alone, one of the next two: the coming one
+    ("August", "2014-08"),          # four months after: last year's, as in calendar mode
 ])
 def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, expected):
     timeml = dates.Classifier(dates.Vocabulary.packaged(),

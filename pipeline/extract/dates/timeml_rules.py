@@ -35,11 +35,17 @@ def the_year(x: Expr) -> Answer | None:
 _NEAR_DAYS = 92
 
 
-@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?")
+@on_core(rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?({MON})\s*(\d{{1,2}})(?:st|nd|rd|th)?", rf"({MON})")
 def near_future_day(x: Expr, m: re.Match) -> Answer | None:
     """A month and day in a past-tense sentence that fall within three months after the anchor
-    ('the offer was extended to Nov. 16', 'payable Dec. 7' after 'declared'): the coming one,
+    ('the offer was extended to Nov. 16', 'payable Dec. 7' after 'declared'), or a month alone
+    that is one of the next two ('gave them until mid-November' in October): the coming one,
     where calendar mode reads the one before the anchor."""
+    if m.lastindex == 1:            # a month alone: the coming one when it is one of the next two
+        month = month_number(m[1])
+        if x.tense != "past" or not x.a or not 0 < (month - x.a.month) % 12 <= 2:
+            return None
+        return "DATE", f"{x.a.year + (1 if month < x.a.month else 0):04d}-{month:02d}"
     if x.tense != "past" or not x.a or not 1 <= int(m[2]) <= 31:
         return None
     month = month_number(m[1])
