@@ -712,3 +712,19 @@ def test_dates_timeml_range_second_day_needs_a_day_just_before():
 @pytest.mark.model
 def test_dates_timeml_mode_reads_a_numbered_century_the_model_joins_to_a_word(parse):
     assert ("20th century", "19") in _found(parse, "He called himself a 20th century builder.", dates.TIMEML)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Critics say today's youth read less, and in today's world they must.", []),
+    ("The notice ran in today's editions of the gazette.", [("today", "2015-04-13")]),
+])
+def test_dates_today_before_a_generic_noun_is_no_date(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML)] == expected
+
+
+def test_dates_generic_rows_are_no_fixed_words():
+    vocabulary = dates.Vocabulary.packaged()
+    assert "youth" in vocabulary.generic and "youth" not in vocabulary.words

@@ -39,7 +39,12 @@ from pipeline.extract.dates.candidates import candidate_spans, looks_like_count,
 from pipeline.extract.dates.classify import Classifier, rule_name
 from pipeline.extract.dates.rules import named_day
 from pipeline.extract.dates.tense import tense
-from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES, plural_unit, range_second_day
+from pipeline.extract.dates.timeml_rules import (
+    ALWAYS_RULES,
+    TIMEML_RULES,
+    plural_unit,
+    range_second_day,
+)
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
     CALENDAR_KINDS,
@@ -275,6 +280,17 @@ def _names_a_thing(doc: Doc, text: str, s: int, e: int) -> bool:
         and word.head.pos_ in ("NOUN", "PROPN")
 
 
+_TODAY = re.compile(r"(?i)today")
+_POSSESSIVE_THEN_WORDS = re.compile(r"['\u2019]s\s+([a-z]+)(?:\s+([a-z]+))?")
+
+
+def _today_in_general(text: str, s: int, e: int, vocabulary: Vocabulary) -> bool:
+    """'today' in "today's youth", "in today's world": the present in general (its noun, or the
+    word after an adjective, is a GENERIC row of date_words.jsonl), not the day of publication."""
+    m = _POSSESSIVE_THEN_WORDS.match(text, e) if _TODAY.fullmatch(text, s, e) else None
+    return bool(m) and bool({m[1], m[2]} & vocabulary.generic)
+
+
 _FIRST_WORD = re.compile(r"\S+\s+")
 _CALENDAR_LEAD = re.compile(rf"(?i)(?:(?:last|this|next|earlier|later|early|late|mid|{MON}|{WEEKDAY})\b|\d)")
 
@@ -323,7 +339,7 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             elif rest := _after_first_word(classifier, text, s, e, anchor, when, ref):
                 queue.insert(0, rest)
             continue
-        if _not_a_time(doc, text, s, e, kind, rule, sent):
+        if _not_a_time(doc, text, s, e, kind, rule, sent) or _today_in_general(text, s, e, classifier.vocabulary):
             continue
         if kind == "DATE" and value.endswith("_REF"):
             kind = "REF"
