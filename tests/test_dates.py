@@ -181,6 +181,11 @@ def test_dates_extract_skips_durations_ages_counts_and_vague_words(parse, text, 
     ("The ministers signed the accord on Friday.", "Friday", "2015-04-10"),
     ("The vote is expected to take place in June.", "June", "2015-06"),
     ("Delegates gathered in the capital last night.", "last night", "2015-04-12"),
+    # a verb of scheduling in the present perfect and 'effective' point ahead; a plain past does not
+    ("The council has scheduled a hearing Thursday on the new bridge.", "Thursday", "2015-04-16"),
+    ("The ministry has planned the signing for early May, an aide said.", "early May", "2015-05"),
+    ("The crew planned the route on Friday and sailed at dawn.", "Friday", "2015-04-10"),
+    ("The board named her treasurer, effective Feb. 1.", "Feb. 1", "2016-02-01"),
 ])
 def test_dates_extract_uses_tense_and_keeps_the_day_of_a_time(parse, text, expr, value):
     doc, sents = parse(text)
@@ -449,6 +454,8 @@ def test_dates_stage_in_timeml_mode_writes_only_calendar_values(parse, text):
     ("Jun. 20", "2015-06-20"),      # within three months after the anchor: the coming one
     ("Apr. 2", "2015-04-02"),       # before the anchor: as in calendar mode
     ("Dec. 1", "2014-12-01"),       # more than three months after: last year's, as in calendar mode
+    ("mid-June", "2015-06"),        # a month alone, one of the next two: the coming one
+    ("August", "2014-08"),          # four months after: last year's, as in calendar mode
 ])
 def test_dates_timeml_near_future_day_reads_a_close_later_day_as_coming(expr, expected):
     timeml = dates.Classifier(dates.Vocabulary.packaged(),
@@ -626,3 +633,98 @@ def test_dates_timeml_the_week_rule_reads_only_the_bare_week(expr, expected):
 ])
 def test_dates_last_or_next_before_a_month_and_day_picks_the_side_of_the_anchor(expr, tense, expected):
     assert dates.classify(expr, ANCHOR, tense) == ("DATE", expected)
+
+
+@pytest.mark.parametrize("name, expr, expected", [
+    ("past_unit", "over the past year", ("DATE", "2014")),
+    ("past_unit", "the past month", ("DATE", "2015-03")),
+    ("plural_unit", "years", ("DURATION", "PXY")),
+    ("plural_unit", "centuries", ("DURATION", "PXC")),
+    ("plural_unit", "hours", ("DURATION", "PTXH")),
+])
+def test_dates_timeml_always_rules_value_spans_calendar_mode_leaves_out(name, expr, expected):
+    assert name in timeml_rules.ALWAYS_RULES
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES[name],) + rules.RULES)
+    assert timeml.classify(expr, ANCHOR, "past") == expected
+    assert dates.normalise(expr, ANCHOR, "past") == ""
+
+
+@pytest.mark.parametrize("expr, value", [("the past year", "P1Y"), ("the past decade", "P10Y"), ("the past month", "P1M")])
+def test_dates_one_unit_without_a_count_is_a_period_of_one(expr, value):
+    assert dates.classify(expr, ANCHOR) == ("DURATION", value)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The canal froze for years and reopened within weeks of the thaw.", [("years", "PXY"), ("weeks", "PXW")]),
+    ("The club won for the first time in decades.", [("decades", "PXE")]),
+    ("Over the years the mill shut, and the town waited for a while.", [("the years", "PXY"), ("a while", "PXX")]),
+    ("Boats were seen in the weeks before the storm.", []),
+    ("The two quakes struck minutes apart, a matter of months after the floods.", []),
+])
+def test_dates_timeml_mode_reads_a_plural_unit_as_a_span_only_after_a_word_that_takes_one(parse, text, expected):
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML) if v.startswith("P")] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, absent", [
+    ("Thousands joined this march through the old town.", "this march"),
+    ("The mayor spoke on the night of Sept. 4 at the harbour.", "the night of"),
+])
+def test_dates_timeml_mode_skips_month_words_in_lowercase_and_a_night_of_a_date(parse, text, absent):
+    assert absent not in {t for t, _ in _found(parse, text, dates.TIMEML)}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expr, value", [
+    ("The permit had been due to expire Friday evening, but it was renewed.", "Friday evening", "2015-04-10TEV"),
+    ("The permit is due to expire Friday.", "Friday", "2015-04-17"),
+])
+def test_dates_timeml_mode_reads_a_plan_in_the_past_perfect_as_over(parse, text, expr, value):
+    assert dict(_found(parse, text, dates.TIMEML)).get(expr) == value
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, absent", [
+    ("She told the morning radio show that the bridge will open.", "morning"),
+    ("Good evening from the harbour, where the boats are in.", "evening"),
+])
+def test_dates_timeml_mode_skips_a_part_of_day_that_names_a_thing(parse, text, absent):
+    assert not [t for t, _ in _found(parse, text, dates.TIMEML) if absent in t]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("The fair opens on June 12 and 13 in the square.", [("June 12", "2015-06-12"), ("13", "2015-06-13")]),
+    ("Ms. Lund, 14, won the race on June 12.", [("June 12", "2015-06-12")]),
+])
+def test_dates_timeml_mode_reads_the_second_day_of_a_range_in_one_month(parse, text, expected):
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML) if t != "14" or v] == expected
+
+
+def test_dates_timeml_range_second_day_needs_a_day_just_before():
+    timeml = dates.Classifier(dates.Vocabulary.packaged(), (timeml_rules.TIMEML_RULES["range_second_day"],) + rules.RULES)
+    assert timeml.classify("13", ANCHOR, "past", "2015-06-12") == ("DATE", "2015-06-13")
+    assert timeml.classify("31", ANCHOR, "past", "2015-06-29") == ("", "")        # no June 31
+    assert timeml.classify("13", ANCHOR, "past", "2015") == ("", "")
+
+
+@pytest.mark.model
+def test_dates_timeml_mode_reads_a_numbered_century_the_model_joins_to_a_word(parse):
+    assert ("20th century", "19") in _found(parse, "He called himself a 20th century builder.", dates.TIMEML)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    ("Critics say today's youth read less, and in today's world they must.", []),
+    ("The notice ran in today's editions of the gazette.", [("today", "2015-04-13")]),
+])
+def test_dates_today_before_a_generic_noun_is_no_date(parse, text, expected):
+    doc, sents = parse(text)
+    assert [(d.text, d.value) for d in dates.extract(doc, sents, ANCHOR)] == expected
+    assert [(t, v) for t, v in _found(parse, text, dates.TIMEML)] == expected
+
+
+def test_dates_generic_rows_are_no_fixed_words():
+    vocabulary = dates.Vocabulary.packaged()
+    assert "youth" in vocabulary.generic and "youth" not in vocabulary.words

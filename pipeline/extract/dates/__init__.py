@@ -38,11 +38,18 @@ from pipeline.errors import PipelineError
 from pipeline.extract.dates.candidates import candidate_spans, looks_like_count, parts
 from pipeline.extract.dates.classify import Classifier, rule_name
 from pipeline.extract.dates.rules import named_day
-from pipeline.extract.dates.timeml_rules import ALWAYS_RULES, TIMEML_RULES
 from pipeline.extract.dates.tense import tense
+from pipeline.extract.dates.timeml_rules import (
+    ALWAYS_RULES,
+    TIMEML_RULES,
+    plural_unit,
+    range_second_day,
+)
 from pipeline.extract.dates.values import weekday_index
 from pipeline.extract.dates.vocabulary import (
     CALENDAR_KINDS,
+    MON,
+    MONTH_FULL,
     PART_OF_DAY,
     WEEKDAY,
     WEEKDAYS,
@@ -131,7 +138,7 @@ class TimeML:
 
 # the candidate scans TimeML mode always runs (candidates.TIMEML_SCAN_SOURCES): durations and 'the
 # week', which dates.csv never holds
-ALWAYS_SCANS = ("durations", "the_week")
+ALWAYS_SCANS = ("durations", "vague_durations", "centuries", "range_days", "the_week")
 TIMEML = TimeML()   # the packaged choice; see the benchmark's --folds for how it was chosen
 _PART_CODE_SUFFIX = re.compile(r"T(?:MO|AF|EV|NI|DT|MI)$")
 
@@ -222,6 +229,83 @@ def _is_title(text: str, s: int, e: int, sent: Sentence) -> bool:
             and not _title_cased(sent.text))
 
 
+# rules that read a word only where the words before it say what it is: a plural unit alone is a
+# span after 'for', 'within', 'in', 'over' or 'during' ('for years', 'the first time in decades',
+# 'over the years'), a day number alone the end of a range ('April 24 and 25')
+_NEEDS_BEFORE = {rule_name(plural_unit): re.compile(r"(?i)\b(?:for|within|in|over|during)\s+$"),
+                 rule_name(range_second_day): re.compile(r"(?i)(?:\d\s*(?:-|\u2013)|\d\s+(?:and|or|to|through))\s*$")}
+PLURAL_UNIT_RULE = rule_name(plural_unit)
+_BEFORE_AN_EVENT = re.compile(r"(?i)\s+(?:before|after|prior|leading|preceding|following)\b")
+_LOWERCASE_MONTH = re.compile(rf"\b{MONTH_FULL}\b")       # case-sensitive: 'may', 'march' as words
+_DIGIT = re.compile(r"\d")
+_OF_END = re.compile(r"(?i)\bof$")
+_OF_NEXT = re.compile(r"(?i)\s+of\b")
+
+
+def _not_a_time(doc: Doc, text: str, s: int, e: int, kind: str, rule: str, sent: Sentence) -> bool:
+    """A candidate that reads as a time but is none: a frequency adjective before a noun ('quarterly
+    dividend'), a time word in a name (_is_title), a month name written in lower case in a
+    sentence that has capitals ('this march', 'we may'), a part of day said of the date after it
+    ('the night of Oct. 23': the date is its own candidate), a plural unit with no count that no
+    'for' or 'within' makes a span ('minutes apart', 'a matter of months') and a day number not at
+    the end of a range (_NEEDS_BEFORE), a part of day that
+    names a thing (_names_a_thing)."""
+    expr = text[s:e]
+    if kind == "SET" and _is_modifier(doc, s, e):
+        return True
+    if _is_title(text, s, e, sent) and rule != NAMED_DAY_RULE:
+        return True
+    if kind == "CLOCK" and _names_a_thing(doc, text, s, e):
+        return True
+    if rule in _NEEDS_BEFORE and not _NEEDS_BEFORE[rule].search(text, max(0, s - 10), s):
+        return True
+    if rule == PLURAL_UNIT_RULE and _BEFORE_AN_EVENT.match(text, e):
+        return True                     # 'in the weeks before the vote': a time before it, no span
+    if _LOWERCASE_MONTH.search(expr) and not _DIGIT.search(expr) and sent.text != sent.text.lower():
+        return True
+    return kind == "CLOCK" and expr.lower().startswith("the ") and bool(_OF_END.search(expr) or _OF_NEXT.match(text, e))
+
+
+_GREETING = re.compile(r"(?i)\bgood\s+$")
+
+
+def _names_a_thing(doc: Doc, text: str, s: int, e: int) -> bool:
+    """A part of day alone that modifies a noun ('the morning talk show', 'the night shift') or
+    greets ('Good evening'): no time."""
+    if _GREETING.search(text, max(0, s - 6), s):
+        return True
+    span = doc.char_span(s, e, alignment_mode="expand")
+    word = span[-1] if span is not None else None       # the part of day ('the morning')
+    return word is not None and word.dep_ in ("compound", "amod") and word.head.i > word.i \
+        and word.head.pos_ in ("NOUN", "PROPN")
+
+
+_TODAY = re.compile(r"(?i)today")
+_POSSESSIVE_THEN_WORDS = re.compile(r"['\u2019]s\s+([a-z]+)(?:\s+([a-z]+))?")
+
+
+def _today_in_general(text: str, s: int, e: int, vocabulary: Vocabulary) -> bool:
+    """'today' in "today's youth", "in today's world": the present in general (its noun, or the
+    word after an adjective, is a GENERIC row of date_words.jsonl), not the day of publication."""
+    m = _POSSESSIVE_THEN_WORDS.match(text, e) if _TODAY.fullmatch(text, s, e) else None
+    return bool(m) and bool({m[1], m[2]} & vocabulary.generic)
+
+
+_FIRST_WORD = re.compile(r"\S+\s+")
+_CALENDAR_LEAD = re.compile(rf"(?i)(?:(?:last|this|next|earlier|later|early|late|mid|{MON}|{WEEKDAY})\b|\d)")
+
+
+def _after_first_word(classifier: Classifier, text: str, s: int, e: int, anchor: str, when: str,
+                      ref: str) -> tuple[int, int] | None:
+    """The span without its first word when that rest is a calendar time: a model's entity that
+    took in the word before the expression ("d'etat last year")."""
+    m = _FIRST_WORD.match(text, s, e)
+    if not m or m.end() >= e or not _CALENDAR_LEAD.match(text, m.end(), e):
+        return None
+    kind, value, _ = classifier.read(text[m.end():e], anchor, when, ref)
+    return (m.end(), e) if kind in CALENDAR_KINDS and value else None
+
+
 _OLD = re.compile(r"(?i)[\s-]old\b")
 _BARE_WEEKDAY = re.compile(rf"(?i)(?:on\s+)?({WEEKDAY})(?:\s+{PART_OF_DAY})?")
 
@@ -252,10 +336,10 @@ def find(doc: Doc, sents: list[Sentence], anchor: str, classifier: Classifier | 
             split = parts(text, s, e, bool(timeml and timeml.year_ranges)) if not _OLD.search(expr) else []
             if split and split != [(s, e)]:      # several parts, or one shorter ("both 1990")
                 queue[:0] = split
+            elif rest := _after_first_word(classifier, text, s, e, anchor, when, ref):
+                queue.insert(0, rest)
             continue
-        if kind == "SET" and _is_modifier(doc, s, e):
-            continue
-        if _is_title(text, s, e, sent) and rule != NAMED_DAY_RULE:
+        if _not_a_time(doc, text, s, e, kind, rule, sent) or _today_in_general(text, s, e, classifier.vocabulary):
             continue
         if kind == "DATE" and value.endswith("_REF"):
             kind = "REF"

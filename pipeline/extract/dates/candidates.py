@@ -77,6 +77,21 @@ TIMEML_SCAN_SOURCES = {
                    r"|(?<=\b(?:over|for|about|nearly|almost|barely|within|than|least|only|just|takes?|took|lasts?|lasted)\s)an?\s+)"
                    r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?![\s-](?:old|ago|earlier|later|before|after)\b)"),
                   ("year", "month", "week", "day", "hour", "minute", "decade")),
+    # always in TimeML mode: a unit in the plural with no count after a word that takes a span ('for
+    # years', 'within weeks', 'the first time in decades'): a duration of an unknown number of them
+    # ('over the years', 'for a while')
+    "vague_durations": (r"(?<=\b(?:for|within|time in)\s)(?:years|months|weeks|days|decades|centuries|hours|minutes)\b"
+                        r"(?![\s-](?:old|ago|earlier|later|before|after|of)\b)"
+                        r"|(?<=\b(?:over|in|during)\s)the (?:years|decades|centuries)\b(?!\s+(?:of|between)\b)"
+                        r"|(?<=\bfor\s)(?:a while|some time)\b",
+                        ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes", "while", "some time")),
+    # always in TimeML mode: a century written with its number ('a 20th-century idea'; calendar mode
+    # leaves a century out of dates.csv unless the model finds it)
+    "centuries": (r"\b\d\d(?:st|nd|rd|th)[\s-]century\b", ("century",)),
+    # always in TimeML mode: the second day of a range in one month, which the model reads as a
+    # number ('June 12 and 13')
+    "range_days": (rf"(?<=\b{MON}\s*\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|\u2013|and|or|to|through)\s*)\d{{1,2}}\b"
+                   r"(?!\s*(?:%|percent)|[.,]\d)", MONTH_STEMS),
     # always in TimeML mode: 'the week' that no word pins down ('the week's busiest session')
     "the_week": (r"\bthe week\b(?!\s+(?:of|beginning|starting|from|before|after|ago|earlier|later|ahead)\b)", ("the week",)),
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years

@@ -47,6 +47,16 @@ def on_core(*patterns: str) -> Callable[[Callable[[Expr, re.Match], Answer | Non
     return bind
 
 
+def core_value(name: str, pattern: str, value: Callable[[re.Match], str], doc: str) -> Rule:
+    """A rule whose whole answer is one DATE value made from the match of one pattern (see
+    on_core); name: the rule's id in the `why` column ('dates:<name>')."""
+    def rule(x: Expr, m: re.Match) -> Answer | None:
+        return "DATE", value(m)
+    rule.__name__ = rule.__qualname__ = name
+    rule.__doc__ = doc
+    return on_core(pattern)(rule)
+
+
 # ---------------------------------------------------------------- fixed words, sets, named days
 
 _FUZZY_LEAD = re.compile(rf"^{FUZZY}\b[\s-]*")
@@ -236,10 +246,8 @@ def day_of_rel_month(x: Expr, m: re.Match) -> Answer | None:
     return "DATE", f"{v.month_shift(x.a, _REL_SHIFT[m[2]])}-{day:02d}"
 
 
-@on_core(rf"({MON}),?\s*(?:of\s+)?({YEAR})")
-def month_of_year(x: Expr, m: re.Match) -> Answer | None:
-    """'March 2023'."""
-    return "DATE", f"{int(m[2]):04d}-{month_number(m[1]):02d}"
+month_of_year = core_value("month_of_year", rf"({MON}),?\s*(?:of\s+)?({YEAR})",
+                           lambda m: f"{int(m[2]):04d}-{month_number(m[1]):02d}", "'March 2023'.")
 
 
 @on_core(rf"({MON}) (?:of )?(last|this|next|that|the same|the) year")
@@ -274,10 +282,8 @@ def rel_month(x: Expr, m: re.Match) -> Answer | None:
 
 # ---------------------------------------------------------------- years, decades, centuries
 
-@on_core(rf"(?:the )?(?:year |calendar |fiscal |fiscal year |fy\s?)?({YEAR})(?: (?:period|fiscal year|year))?")
-def plain_year(x: Expr, m: re.Match) -> Answer | None:
-    """'2019', 'fiscal 2016', 'the 2015 period'."""
-    return "DATE", m[1]
+plain_year = core_value("plain_year", rf"(?:the )?(?:year |calendar |fiscal |fiscal year |fy\s?)?({YEAR})(?: (?:period|fiscal year|year))?",
+                        lambda m: m[1], "'2019', 'fiscal 2016', 'the 2015 period'.")
 
 
 _YEAR_VALUE = re.compile(r"\d{4}")
@@ -299,10 +305,9 @@ def range_second_year(x: Expr, m: re.Match) -> Answer | None:
     return "DATE", f"{year:04d}"
 
 
-@on_core(r"(?:fiscal |fy\s?)'?(\d\d)")
-def fiscal_short_year(x: Expr, m: re.Match) -> Answer | None:
-    """'FY16' -> 2016, "fiscal '98" -> 1998."""
-    return "DATE", f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}"
+fiscal_short_year = core_value("fiscal_short_year", r"(?:fiscal |fy\s?)'?(\d\d)",
+                               lambda m: f"{1900 + int(m[1]) if int(m[1]) >= 50 else 2000 + int(m[1])}",
+                               "'FY16' -> 2016, \"fiscal '98\" -> 1998.")
 
 
 @on_core(r"(?:the )?(1[5-9]\d|20\d)0'?s")
@@ -311,16 +316,11 @@ def decade(x: Expr, m: re.Match) -> Answer | None:
     return "DATE", f"{m[1]}X" if x.core == x.bare.removeprefix("the ") else m[1]
 
 
-@on_core(r"(?:the )?'(\d)0s")
-def short_decade(x: Expr, m: re.Match) -> Answer | None:
-    """"the '90s" -> 199X."""
-    return "DATE", f"19{m[1]}X"
+short_decade = core_value("short_decade", r"(?:the )?'(\d)0s", lambda m: f"19{m[1]}X", "\"the '90s\" -> 199X.")
 
 
-@on_core(r"(?:the )?(\d\d)(?:st|nd|rd|th) century")
-def century(x: Expr, m: re.Match) -> Answer | None:
-    """'the 20th century' -> 19."""
-    return "DATE", f"{int(m[1]) - 1:02d}"
+century = core_value("century", r"(?:the )?(\d\d)(?:st|nd|rd|th) century", lambda m: f"{int(m[1]) - 1:02d}",
+                     "'the 20th century' -> 19.")
 
 
 # ---------------------------------------------------------------- quarters and halves
@@ -541,18 +541,16 @@ _VAGUE_COUNTS = ("several", "few", "a few", "many", "some", "recent", "coming", 
 
 
 def duration(x: Expr) -> Answer | None:
-    """'nine years', 'the past two months', 'a three-year', 'several weeks', 'the whole year'."""
-    if m := _DURATION.fullmatch(x.core):
-        n, unit = m[1], v.unit(m[2])
-        num = v.num(n)
-        if num is None and n not in _VAGUE_COUNTS:
-            return "", ""
-        return "DURATION", v.duration(num, unit)
+    """'nine years', 'the past two months', 'a three-year', 'several weeks', 'the whole year'
+    ('the past year': no count, the one unit)."""
+    counted = _DURATION.fullmatch(x.core)
+    if counted and (v.num(counted[1]) is not None or counted[1] in _VAGUE_COUNTS):
+        return "DURATION", v.duration(v.num(counted[1]), v.unit(counted[2]))
     if m := _VAGUE_DURATION.fullmatch(x.core):
         return "DURATION", v.duration(None, v.unit(m[1]))
     if m := _ONE_UNIT_DURATION.fullmatch(x.core):
         return "DURATION", v.duration(1 if m[1] != "decade" else 10, m[1] if m[1] != "decade" else "year")
-    return None
+    return ("", "") if counted else None
 
 
 _HALF_CODE = {"Y": ("Y", "6M"), "M": ("M", "15D"), "D": ("D", "T12H"), "H": ("TH", "30M"), "MIN": ("TM", "30S")}

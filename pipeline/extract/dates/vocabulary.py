@@ -53,7 +53,9 @@ class Vocabulary:
     optional 'part'); holidays: rows of date_holidays.jsonl ({'names', 'rule', ...})."""
 
     def __init__(self, words: tuple[dict, ...], holidays: tuple[dict, ...]) -> None:
-        self.words: dict[str, dict] = {row["text"]: row for row in words}
+        self.words: dict[str, dict] = {row["text"]: row for row in words if row["kind"] != "GENERIC"}
+        # nouns that make "today's" mean the present in general ("today's youth"), not the day
+        self.generic: frozenset[str] = frozenset(row["text"] for row in words if row["kind"] == "GENERIC")
         self.holidays: dict[str, dict] = {name: row for row in holidays for name in row["names"]}
 
     @classmethod
