@@ -9,8 +9,9 @@ Timelines are drawn by matplotlib (SVG, inlined, so their links work); the one s
 register page, is allowed by its hash in the page's Content-Security-Policy. A page is rendered
 again only when what it shows changed (a key per page in .cache/register_pages.json, written
 atomically), so a re-run's cost grows with the changed agreements, not the corpus. The pages with a
-picture (the register step's main cost: ~50-150 ms of CPU each) are drawn in PAGE_WORKERS forked
-processes while this one writes the others, when there are at least POOL_FROM of them."""
+picture (the register step's main cost: ~30-60 ms of CPU each, on one Figure reused by each process)
+are drawn in PAGE_WORKERS forked processes while this one writes the others, when there are at least
+POOL_FROM of them."""
 from __future__ import annotations
 
 import base64
