@@ -8,7 +8,8 @@ model. Steps, each a pure function over rows:
    pair (`bilateral`, e.g. ACSA) by entry + party set; anything else (generic instruments,
    uncatalogued names) by kind + party set + the descriptive words of its name;
 2. cluster (`cluster`): rows of one key; generic names of one kind and party set whose descriptive
-   words overlap (one contains the other, or Jaccard >= 0.5); a row naming only some of the parties
+   words overlap (one contains the other, or Jaccard >= 0.5), unless one article names both (it
+   tells them apart); a row naming only some of the parties
    of exactly one other group of its key (e.g. only "United States") joins that group;
 3. apply the analysts' merge_into / split decisions (kept in review/register-decisions.csv, so a
    decision outlives the row it was written on);
@@ -361,7 +362,7 @@ def assemble(agreements: list[dict], articles: list[dict], previous: list[tuple[
     published = {a.get("article_id", ""): a.get("published", "") for a in articles}
     keys = [canonical(r, catalogue) for r in rows]
     groups: dict[str, list[int]] = {}
-    for members in cluster(keys):
+    for members in cluster(keys, [r.get("article_id", "") for r in rows]):
         groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
     ledger = list(decisions or []) + new_decisions(previous, list(decisions or []), run_id)
     groups, warnings = apply_decisions(groups, rows, ledger)

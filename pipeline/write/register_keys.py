@@ -91,16 +91,23 @@ def _similar(a: frozenset, b: frozenset) -> bool:
     return a <= b or b <= a or len(a & b) / len(a | b) >= 0.5
 
 
-def cluster(keys: list[tuple]) -> list[list[int]]:
+def cluster(keys: list[tuple], articles: list[str] | None = None) -> list[list[int]]:
     """Groups of row indexes that are one agreement (steps 2 of the module docstring), in the
-    order of their first row."""
+    order of their first row. articles: the article of each row; two generic names of one article
+    are never joined for their similar words (an article that names two instruments of one kind
+    and party set differently, side by side, tells them apart: "Annex on Power Sharing" and
+    "Annex on Wealth Sharing"), nor are the groups holding them."""
     u = _Union(len(keys))
     first: dict[tuple, int] = {}
+    seen_in: dict[int, set[str]] = defaultdict(set)     # root -> the articles of its rows
     for i, k in enumerate(keys):
         if k in first:
             u.join(first[k], i)
         else:
             first[k] = i
+    if articles is not None:
+        for i, a in enumerate(articles):
+            seen_in[u.find(i)].add(a)
     # generic names of one kind and party set that describe the same instrument
     by_kind_parties: dict[tuple, list[tuple]] = defaultdict(list)
     for k, i in first.items():
@@ -110,7 +117,11 @@ def cluster(keys: list[tuple]) -> list[list[int]]:
         for x in range(len(group)):
             for y in range(x + 1, len(group)):
                 if _similar(group[x][3], group[y][3]):
-                    u.join(first[group[x]], first[group[y]])
+                    a, b = u.find(first[group[x]]), u.find(first[group[y]])
+                    if a == b or seen_in[a] & seen_in[b]:
+                        continue        # one group already, or one article names both apart
+                    u.join(a, b)
+                    seen_in[u.find(a)] = seen_in.pop(a) | seen_in.pop(b)
     # a party set naming only some parties of exactly one larger set of the same base key
     by_base: dict[tuple, list[frozenset]] = defaultdict(list)
     for k in first:

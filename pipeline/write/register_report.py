@@ -9,8 +9,9 @@ Timelines are drawn by matplotlib (SVG, inlined, so their links work); the one s
 register page, is allowed by its hash in the page's Content-Security-Policy. A page is rendered
 again only when what it shows changed (a key per page in .cache/register_pages.json, written
 atomically), so a re-run's cost grows with the changed agreements, not the corpus. The pages with a
-picture (the register step's main cost: ~50-150 ms of CPU each) are drawn in PAGE_WORKERS forked
-processes while this one writes the others, when there are at least POOL_FROM of them."""
+picture (the register step's main cost: ~30-60 ms of CPU each, on one Figure reused by each process)
+are drawn in PAGE_WORKERS forked processes while this one writes the others, when there are at least
+POOL_FROM of them."""
 from __future__ import annotations
 
 import base64
@@ -127,6 +128,38 @@ def _day(value: str) -> date | None:
 
 
 # ---------------------------------------------------------------- timelines (matplotlib)
+RC = {"svg.fonttype": "none",           # text stays text (no glyph paths): smaller and cheaper
+      "svg.hashsalt": "register",       # the ids in the SVG are the same every run
+      "font.size": 9, "text.parse_math": False}      # names are text, never mathtext
+_CANVAS: dict = {}          # this process's Figure and Axes, made once and reused (see _canvas)
+
+
+def _canvas():
+    """This process's Figure and its one Axes, made on first use and reused by every picture:
+    making an Axes and its ticks costs more than drawing the points. A picture sets everything it
+    depends on (size, margins, data, limits, ticks and their labels), so its bytes do not depend
+    on the pictures drawn before it (a test draws one after others and alone). The axis labels
+    are empty and placed once (set_label_coords), which spares matplotlib placing them by the
+    tick labels' extents at every draw."""
+    if not _CANVAS:
+        from matplotlib.figure import Figure
+        with matplotlib_rc():
+            fig = Figure(figsize=(9, 2))
+            ax = fig.add_subplot()
+            ax.grid(axis="x", color="#e4e4e4", zorder=0)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.xaxis.set_label_coords(0.5, 0.0)
+            ax.yaxis.set_label_coords(0.0, 0.5)
+        _CANVAS.update(fig=fig, ax=ax)
+    return _CANVAS["fig"], _CANVAS["ax"]
+
+
+def matplotlib_rc():
+    import matplotlib
+    return matplotlib.rc_context(RC)
+
+
 def timeline_svg(lanes: list[tuple[str, list[dict]]], lanes_are_statuses: bool = False) -> str:
     """An SVG timeline: one lane per label, each dated event a dot coloured by status and linked
     (ev["href"]) to its source; '' when no event has a date. Lanes of statuses (an agreement's
@@ -136,25 +169,22 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], lanes_are_statuses: bool =
     points = [(y, _day(when(e)), e) for y, (_, evs) in enumerate(lanes) for e in evs if when(e)]
     if not points:
         return ""
-    import matplotlib
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, YearLocator
-    from matplotlib.figure import Figure
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "register", "font.size": 9,
-                                 "text.parse_math": False}):      # names are text, never mathtext
+    fig, ax = _canvas()
+    with matplotlib_rc():
+        for drawn in list(ax.collections):      # the previous picture's points
+            drawn.remove()
+        ax.ignore_existing_data_limits = True   # the x range is this picture's data alone
+        ax.set_autoscalex_on(True)
         height = 0.9 + 0.3 * len(lanes)
-        fig = Figure(figsize=(9, height))
+        fig.set_size_inches(9, height)
         left = min(0.5, 0.03 + 0.0095 * max(len(label) for label, _ in lanes))     # room for the lane labels
         fig.subplots_adjust(left=left, right=0.84 if lanes_are_statuses else 0.97, top=1 - 0.2 / height,
                             bottom=0.55 / height)
-        ax = fig.add_subplot()
-        groups = ([[(y, d, e) for y, d, e in points if e["status"] == status] for status in STATUS_COLORS]
-                  if lanes_are_statuses else [points])
-        for mine in filter(None, groups):
-            colors = [STATUS_COLORS.get(e["status"], STATUS_COLORS["unspecified"]) for _, _, e in mine]
-            sc = ax.scatter([d for _, d, _ in mine], [y for y, _, _ in mine], s=60,
-                            color=colors[0] if lanes_are_statuses else colors, zorder=3, edgecolors="white",
-                            linewidths=0.8, **({"label": mine[0][2]["status"]} if lanes_are_statuses else {}))
-            sc.set_urls([e.get("href", "") for _, _, e in mine])
+        colors = [STATUS_COLORS.get(e["status"], STATUS_COLORS["unspecified"]) for _, _, e in points]
+        sc = ax.scatter([d for _, d, _ in points], [y for y, _, _ in points], s=60, color=colors, zorder=3,
+                        edgecolors="white", linewidths=0.8)        # one set of points: cheaper than one a colour
+        sc.set_urls([e.get("href", "") for _, _, e in points])
         ax.set_yticks(range(len(lanes)), [label for label, _ in lanes])
         ax.set_ylim(len(lanes) - 0.5, -0.5)
         days = [d for _, d, _ in points]
@@ -168,9 +198,6 @@ def timeline_svg(lanes: list[tuple[str, list[dict]]], lanes_are_statuses: bool =
             loc = AutoDateLocator()
             ax.xaxis.set_major_locator(loc)
             ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
-        ax.grid(axis="x", color="#e4e4e4", zorder=0)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
@@ -350,8 +377,9 @@ def render_all(renders: dict[str, object], pictured: set[str]) -> dict[str, str]
     heavy = [n for n in renders if n in pictured]
     if PAGE_WORKERS < 2 or len(heavy) < POOL_FROM or not _can_fork():
         return {n: f() for n, f in renders.items()}
-    for module in ("matplotlib.figure", "matplotlib.dates", "matplotlib.backends.backend_svg"):
+    for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
         importlib.import_module(module)     # imported once, here, before the fork
+    _canvas()                               # made once, here: each worker inherits it
     _TASKS = [renders[n] for n in heavy]
     pool = multiprocessing.get_context("fork").Pool(min(PAGE_WORKERS, len(heavy)))
     try:
