@@ -209,8 +209,9 @@ def add_entries(out_dir: Path, tables: dict[str, list[dict]], entries, bar=None)
     key, rows (packed) and extraction, as a cache Entry)."""
     for entry in entries:
         rows = scheduler.add_packed(tables, entry.rows)
+        page = getattr(entry, "page", None)         # rendered by the parsing process
         report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
-                             lambda: report.article_html(entry.extraction, rows))
+                             (lambda: page) if page else (lambda: report.article_html(entry.extraction, rows)))
         if bar:
             bar.update(1)
     if bar:
