@@ -49,7 +49,9 @@ class Spool:
             folder = self.folder if self.folder is not None and os.path.isdir(self.folder) else None
             self._file = tempfile.TemporaryFile(dir=folder, prefix=".spool-", suffix=".tmp")
         data = pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        os.pwrite(self._file.fileno(), data, self._end)
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._file.flush()
         self._blocks.append((self._end, len(data)))
         self._end += len(data)
         self._buffer = []
@@ -60,10 +62,16 @@ class Spool:
 
     def __iter__(self) -> Iterator[dict]:
         blocks, tail = list(self._blocks), list(self._buffer)    # what is there now
-        fd = self._file.fileno() if self._file is not None else None
         for offset, length in blocks:
-            yield from pickle.loads(os.pread(fd, length, offset))
+            yield from pickle.loads(self._read(offset, length))
         yield from tail
+
+    def _read(self, offset: int, length: int) -> bytes:
+        """A block, read at its offset (two passes may be under way at once)."""
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), length, offset)
+        self._file.seek(offset)                 # not POSIX (Windows): no pread
+        return self._file.read(length)
 
     def like(self) -> "Spool":
         """A new empty spool in the same folder."""
