@@ -163,11 +163,12 @@ class Entry:
     unpickled only when asked for. A re-run over an unchanged article needs only the rows (and
     the extraction only when its report page must be rendered again)."""
 
-    __slots__ = ("key", "_rows", "_blob", "_ex")
+    __slots__ = ("key", "_rows", "_blob", "_ex", "page")
 
     def __init__(self, key: str, rows: dict[str, list[tuple]] | None, blob: bytes):
         self.key, self._rows, self._blob = key, rows, blob
         self._ex: Extraction | None = None
+        self.page: str | None = None    # the report page, when the parsing process rendered it
 
     @property
     def extraction(self) -> Extraction:
@@ -189,11 +190,13 @@ class Entry:
         return self._rows is not None
 
 
-def dumps(key: str, ex: Extraction) -> bytes:
+def dumps(key: str, ex: Extraction, rows: dict[str, list[dict]] | None = None) -> bytes:
     """The bytes of one entry: magic, key, payload digest, payload (the rows' version, the packed
-    rows, and the pickled Extraction as bytes of its own, so that reading the rows leaves it be)."""
+    rows, and the pickled Extraction as bytes of its own, so that reading the rows leaves it be).
+    rows: rows_for(ex), when the caller has made them."""
     blob = pickle.dumps(ex, protocol=pickle.HIGHEST_PROTOCOL)
-    payload = pickle.dumps((rows_version(), pack(rows_for(ex)), blob), protocol=pickle.HIGHEST_PROTOCOL)
+    rows = rows_for(ex) if rows is None else rows
+    payload = pickle.dumps((rows_version(), pack(rows), blob), protocol=pickle.HIGHEST_PROTOCOL)
     return MAGIC + bytes.fromhex(key) + hashlib.sha256(payload).digest() + payload
 
 

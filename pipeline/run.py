@@ -25,7 +25,7 @@ from pipeline.records import Article
 from pipeline import scheduler
 from pipeline.scheduler import Prepared
 from pipeline.schemas import TABLES
-from pipeline.write import files
+from pipeline.write import files, spool
 
 
 @dataclass
@@ -209,28 +209,36 @@ def add_entries(out_dir: Path, tables: dict[str, list[dict]], entries, bar=None)
     key, rows (packed) and extraction, as a cache Entry)."""
     for entry in entries:
         rows = scheduler.add_packed(tables, entry.rows)
+        page = getattr(entry, "page", None)         # rendered by the parsing process
         report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
-                             lambda: report.article_html(entry.extraction, rows))
+                             (lambda: page) if page else (lambda: report.article_html(entry.extraction, rows)))
         if bar:
             bar.update(1)
     if bar:
         bar.close()
 
 
-def new_tables() -> dict[str, list[dict]]:
-    return {name: [] for name in TABLES}
+def new_tables(out_dir: Path | None = None) -> dict[str, list[dict]]:
+    """Empty tables; with out_dir, spools kept on disk there (write/spool), so the run holds a
+    block of rows per table whatever the number of articles."""
+    if out_dir is None:
+        return {name: [] for name in TABLES}
+    return {name: [] if name == "errors" else spool.Spool(out_dir) for name in TABLES}
 
 
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
                 others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
     register.check(out_dir)                    # E070/E072 on the register's review: likewise
-    tables = new_tables()
-    bar = _progress(input_path, settings)
-    entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
-                              out_dir, settings, workers, force, summary)
-    add_entries(out_dir, tables, entries, bar)
-    return write_tables(out_dir, tables, summary, previous, others, formats, t0)
+    tables = new_tables(out_dir)
+    try:
+        bar = _progress(input_path, settings)
+        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
+                                  out_dir, settings, workers, force, summary)
+        add_entries(out_dir, tables, entries, bar)
+        return write_tables(out_dir, tables, summary, previous, others, formats, t0)
+    finally:
+        spool.close_all(tables)
 
 
 def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSummary, previous, others: str | None,
@@ -254,6 +262,7 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSumma
             beside.proc.wait()
         raise
     summary.rows = {name: len(rows) for name, rows in tables.items()}
+    spool.close_all(tables)
     tables.clear()                              # the copies read the CSVs back, a table at a time
     if beside is not None:
         beside.finish()

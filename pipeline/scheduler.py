@@ -24,6 +24,8 @@ from pipeline import cache as cache_mod, extract
 from pipeline.errors import PipelineError
 from pipeline.records import Article
 from pipeline.schemas import TABLES
+from pipeline.write import report
+from pipeline.write.tables import rows_for
 
 
 def resolve_workers(workers: int | None) -> int:
@@ -40,16 +42,26 @@ def resolve_workers(workers: int | None) -> int:
 # ---------------------------------------------------------------- parsing (any process)
 WORKER_CRASH = "it crashed a Dask worker twice (killed, out of memory or a native crash)"
 CHUNK_SPAN_BATCHES = 4      # see extract_stream
-_Result = tuple[bytes | None, str | None]   # (cache entry bytes, E015 message)
+# (cache entry bytes, E015 message[, the article's report page]): the page is rendered where the
+# article was analysed, so the run's process only writes it (it would otherwise unpickle the
+# extraction and render it: most of its own work per parsed article); None when rendering failed
+# there (the run's process then renders it, and meets the same error as before)
+_Result = tuple
 
 
 def _analyse_entry(key: str, article: Article, doc, settings: dict, stages=None) -> _Result:
     try:
         ex = extract.analyse(article, doc, settings, stages)
         ex.key = key
-        return cache_mod.dumps(key, ex), None
+        rows = rows_for(ex)
+        data = cache_mod.dumps(key, ex, rows)
     except Exception as e:  # one bad article must not stop the batch
         return None, f"{type(e).__name__}: {e}"
+    try:
+        page = report.article_html(ex, rows)
+    except Exception:  # noqa: BLE001  rendered (and failing) again where the page is written
+        page = None
+    return data, None, page
 
 
 GC_FIRST_THRESHOLD = 50_000     # allocations between young collections (Python's default: 700)
@@ -247,8 +259,10 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
     def emit(item: _Item) -> cache_mod.Entry | None:
         if item.entry is not None:
             return item.entry
-        data, message = dispatcher.resolve(item.chunk)[item.index]
+        data, message, *page = dispatcher.resolve(item.chunk)[item.index]
         entry = cache_mod.loads(item.key, data) if data is not None else None
+        if entry is not None and page:
+            entry.page = page[0]
         if entry is None:
             code = "E081" if message == WORKER_CRASH else "E015"
             errors.append(PipelineError(code, item.article.source_path,

@@ -32,7 +32,7 @@ from pipeline.records import Article, Extraction
 from pipeline.run import (RunSummary, add_entries, check_input, check_workers, extract_entries,
                           locked_output, new_tables, read_articles, write_tables)
 from pipeline.schemas import TABLES
-from pipeline.write import csvio, exports, files, output, register
+from pipeline.write import csvio, exports, files, output, register, spool
 from pipeline.write.tables import pack, page_name, rows_for, text_sha256
 
 VERSION = 1                 # of the clean and extract artifacts' layout (README, Tables)
@@ -244,9 +244,12 @@ def tables_stage(out_dir: Path, others: str | None = None, formats: list[str] | 
     with locked_output(out_dir, summary):
         previous = output.check_reviews(out_dir)
         register.check(out_dir)
-        tables = new_tables()
-        add_entries(Path(out_dir), tables, read_extract(out_dir, index))
-        return write_tables(Path(out_dir), tables, summary, previous, others, formats, t0)
+        tables = new_tables(Path(out_dir))
+        try:
+            add_entries(Path(out_dir), tables, read_extract(out_dir, index))
+            return write_tables(Path(out_dir), tables, summary, previous, others, formats, t0)
+        finally:
+            spool.close_all(tables)
 
 
 

@@ -210,6 +210,21 @@ def test_run_parsing_process_keeps_the_model_out_of_garbage_collection(settings)
     assert gc.get_freeze_count() > 0
 
 
+@pytest.mark.model
+def test_run_parsing_process_renders_the_page_the_run_would_render(settings):
+    """The page comes back with the entry, made where the article was parsed: the run's process
+    writes it as it is, and it is the page the run's process would render from the entry."""
+    from pipeline import cache
+    from pipeline.write import report
+    article = Article(article_id="p1", source_path="p1.txt",
+                      text="Oman and Qatar signed the Gulf Port Accord on 3 May 2024 to cut freight costs.")
+    (data, message, page), = scheduler.process_chunk([("cd" * 32, article)], settings)
+    entry = cache.loads("cd" * 32, data)
+    rows = scheduler.add_packed({name: [] for name in entry.rows}, entry.rows)
+    assert message is None and page == report.article_html(entry.extraction, rows)
+    assert "Gulf Port Accord" in page
+
+
 def test_run_table_rows_share_one_copy_of_each_short_value():
     from pipeline.schemas import TABLES
     columns = TABLES["actors"].columns

@@ -73,7 +73,11 @@ class DaskDispatcher:
             "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
             "distributed.scheduler.worker-saturation": 1.0,
             "distributed.scheduler.no-workers-timeout": f"{NO_WORKERS_TIMEOUT}s",
-            "distributed.deploy.lost-worker-timeout": NEVER})
+            "distributed.deploy.lost-worker-timeout": NEVER,
+            # a worker's statistical profiler samples every thread's stack every 10 ms: CPU taken
+            # from parsing (the dashboard's profile page is then empty); applies to the workers
+            # of a LocalCluster, and to any started with DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False
+            "distributed.worker.profile.enabled": False})
         try:
             if address:
                 self.client = distributed.Client(address, timeout="20s")

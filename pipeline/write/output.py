@@ -17,6 +17,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
@@ -26,6 +27,7 @@ from pipeline.errors import PipelineError
 from pipeline.schemas import REVIEW_TABLES, TABLES, validate
 from pipeline.write import csvio
 from pipeline.write import files
+from pipeline.write import spool
 
 ORPHANS = Path("review") / "orphans.csv"
 HISTORY = "history"
@@ -207,9 +209,13 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
         restored |= {b.pop("_orphan") for b in back}
         rows += back
         lines += [b.pop("_oline") for b in back]
-        tables[name], lost = review.merge(name, tables[name], rows, current_articles=current,
+        fresh = tables[name]
+        tables[name], lost = review.merge(name, fresh, rows, current_articles=current,
                                           previous_articles=prev.articles, lines=lines,
-                                          run_id=run_id, problems=problems, warnings=warnings, stats=stats)
+                                          run_id=run_id, problems=problems, warnings=warnings, stats=stats,
+                                          out=spool.like(fresh))
+        if isinstance(fresh, spool.Spool):
+            fresh.close()                   # merged into a spool of its own
         orphans.extend(lost)
         had = prev.ids.get(name, set())
         stats["new_pending"] += sum(1 for r in tables[name] if r[key] not in had
@@ -230,10 +236,12 @@ def file_specs(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict]
         cols = review.columns_for(name, prev.headers.get(name, [])) if name in REVIEW_TABLES \
             else TABLES[name].columns
         files[out_dir / TABLES[name].file] = (name, cols, rows)
-        if name in REVIEW_TABLES:
-            files[out_dir / "reviewed" / TABLES[name].file] = (name, cols, review.vetted(rows))
+        if name in REVIEW_TABLES:      # views: made again from the table at each pass
+            files[out_dir / "reviewed" / TABLES[name].file] = (
+                name, cols, spool.View(lambda rows=rows: review.vetted(rows, lazy=True)))
             if name in prev.focused:
-                files[review.pending_path(out_dir, name)] = (name, cols, review.pending(rows))
+                files[review.pending_path(out_dir, name)] = (
+                    name, cols, spool.View(lambda rows=rows: review.pending(rows, lazy=True)))
     files[out_dir / ORPHANS] = (None, review.ORPHAN_COLUMNS, orphans)
     return files
 
@@ -301,13 +309,24 @@ def _check_unchanged(prev: Previous) -> None:
 WRITTEN_MEMO = Path(".cache") / "written.json"     # beside the article cache: safe to delete
 
 
-def _fingerprint(columns: list[str], rows: list[dict]) -> str:
+class _HashFile:
+    """File-like for pickle: hashes what is written."""
+
+    def __init__(self, h) -> None:
+        self.write = h.update
+
+
+def _fingerprint(columns: list[str], rows: Iterable[dict]) -> str:
     """What a file's bytes are made from: its columns, rows and the code that checks and writes
-    them (pickled a block of rows at a time, so no whole copy of a table is ever held)."""
+    them (pickled a block of rows at a time, so no whole copy of a table is ever held; without
+    pickle's memo, so equal rows give equal bytes whether or not their strings are shared)."""
     h = hashlib.sha256(modules_digest("write/csvio", "write/files", "schemas").encode())
     h.update(pickle.dumps(columns, protocol=5))
-    for i in range(0, len(rows), 2000):
-        h.update(pickle.dumps(rows[i:i + 2000], protocol=5))
+    p = pickle.Pickler(_HashFile(h), protocol=5)
+    p.fast = True           # no memo: a row is hashed by its values alone
+    it = iter(rows)
+    while block := list(islice(it, 2000)):
+        p.dump(block)
     return h.hexdigest()
 
 
@@ -356,7 +375,6 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
     todo: list[tuple[Path, list[str], list[dict], str, str | None, csvio.Dialect | None]] = []
     checked: set[str] = set()
     for p, (name, cols, rows) in specs.items():
-        rows = list(rows)
         rel = p.relative_to(out_dir).as_posix()
         dialect = _dialect(prev, p)
         fingerprint = _fingerprint(cols if dialect is None else [*cols, repr(dialect)], rows)

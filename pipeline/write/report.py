@@ -348,6 +348,9 @@ def display_title(article: dict, first_sentence: str = "") -> tuple[str, str]:
     return article.get("article_id", ""), "id"
 
 
+INDEX_AGREEMENT_CELLS = ("name", "acronym", "status", "parties")
+
+
 def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> str:
     """The index: one row per article with its agreements (name and status), row counts and the
     share reviewed; search, sort and filter by a small inline script (allowed by its hash)."""
@@ -365,8 +368,8 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
         counts[name] = c
     agreements: dict[str, list[dict]] = defaultdict(list)
     for r in tables.get("agreements", []):
-        if (r.get("review_status") or "").strip().lower() != "rejected":
-            agreements[r.get("article_id", "")].append(r)
+        if (r.get("review_status") or "").strip().lower() != "rejected":     # the cells shown only
+            agreements[r.get("article_id", "")].append({k: r[k] for k in INDEX_AGREEMENT_CELLS if k in r})
     first: dict[str, str] = {}
     for s in tables.get("sentences", []):
         if str(s.get("n", "")) == "0":

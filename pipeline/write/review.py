@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from pipeline.errors import PipelineError
 from pipeline.schemas import ID_PREFIX as PREFIX, REVIEW_STATUSES, REVIEW_TABLES, SUMMARY_COLUMNS, TABLES, SchemaError, validate
@@ -393,7 +394,7 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
           previous_articles: dict[str, str] | None = None,
           lines: list | None = None, run_id: str = "",
           problems: list[str] | None = None, warnings: list[str] | None = None,
-          stats: Counter | None = None, precheck: bool = False) -> tuple[list[dict], list[dict]]:
+          stats: Counter | None = None, precheck: bool = False, out=None) -> tuple[list[dict], list[dict]]:
     """(rows to write, orphans) for one review table.
 
     fresh: this run's rows; previous: the rows on disk (as an analyst left them); lines: their
@@ -402,7 +403,10 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
     a value outside the contract, conflicting duplicates, an emptied ID that matches no row, an
     added row for an article never read) are listed in `problems` when given, else raise E031.
     precheck: only the checks that need no fresh rows (before the NLP stage).
-    warnings: values reverted on rows not marked edited. stats: counts for the run summary."""
+    warnings: values reverted on rows not marked edited. stats: counts for the run summary.
+    fresh may be any re-iterable (a spooled table, read a few times); out: the container the rows
+    to write are appended to and returned as (default a new list), filled in one pass so that no
+    whole copy of the table is held."""
     own_problems: list[str] = [] if problems is None else problems
     key = TABLES[table].key
     old = _prepare(table, previous, lines, own_problems)
@@ -414,10 +418,6 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
     _match_blank_ids(table, old, fresh, claimed, own_problems)
     carried = _carry_across_text_change(table, old, fresh, claimed, current_articles)
     by_id = {r[key]: r for r in old if r[key]}
-    rows: list[dict] = []
-    for f in fresh:
-        o = by_id.get(f[key])
-        rows.append(_combine(table, f, o, warnings) if o else f)
     orphans: list[dict] = []
     kept_added: list[dict] = []
     known = set(current_articles or ()) | set(previous_articles or ())
@@ -438,32 +438,46 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
         elif is_reviewed(o):
             orphans.append(orphan_row(table, o, _orphan_reason(o, current_articles, previous_articles),
                                       run_id))
-    rows = _place(rows, kept_added)
-    check_rows(table, rows, own_problems)
+    # this run's rows (with the analysts' columns where a decision exists) and the added rows
+    # in their place, checked, counted and stripped in one pass into out
+    warned: list[str] | None = [] if warnings is not None else None
+
+    def combined(w):
+        return (_combine(table, f, by_id[f[key]], w) if f[key] in by_id else f for f in fresh)
+    out = [] if out is None else out
+    kept = 0
+    for r in _place(combined(warned), kept_added, lambda: combined(None)):
+        check_rows(table, (r,), own_problems)
+        if "_line" in r and is_reviewed(r):
+            kept += 1
+        out.append(_strip(r))
+    if warned:
+        warnings.extend(warned)
     if problems is None and own_problems:
         raise analyst_error(table, own_problems)
     if stats is not None:
-        stats["kept"] += sum(1 for r in rows if "_line" in r and is_reviewed(r))
+        stats["kept"] += kept
         stats["carried"] += carried
         stats["orphaned"] += len(orphans)
-    return [_strip(r) for r in rows], orphans
+    return out, orphans
 
 
-def _place(rows: list[dict], added: list[dict]) -> list[dict]:
-    """Added rows go after the last row of their article (at the end when it has none)."""
+def _place(rows, added: list[dict], again) -> Iterator[dict]:
+    """Added rows go after the last row of their article (at the end when it has none); again()
+    gives the same rows once more (to find each article's last row first)."""
     if not added:
-        return rows
-    last = {r.get("article_id", ""): i for i, r in enumerate(rows)}
+        yield from rows
+        return
+    last = {r.get("article_id", ""): i for i, r in enumerate(again())}
     after: dict[int, list[dict]] = {}
     tail: list[dict] = []
     for a in added:
         i = last.get(a.get("article_id", ""))
         (after.setdefault(i, []) if i is not None else tail).append(a)
-    out: list[dict] = []
     for i, r in enumerate(rows):
-        out.append(r)
-        out.extend(after.get(i, []))
-    return out + tail
+        yield r
+        yield from after.get(i, [])
+    yield from tail
 
 
 def _strip(row: dict) -> dict:
@@ -511,15 +525,17 @@ def apply_pending_file(table: str, main: list[dict], focused: list[dict],
     return out
 
 
-def vetted(rows: list[dict]) -> list[dict]:
-    """Rows for outputs/reviewed/: accepted, edited and added only."""
-    return [{**r, "source_link": relink(r.get("source_link", ""))} for r in rows
-            if norm_status(r.get("review_status")) in VETTED]
+def vetted(rows: Iterable[dict], lazy: bool = False) -> list[dict] | Iterator[dict]:
+    """Rows for outputs/reviewed/: accepted, edited and added only (lazy: one at a time)."""
+    made = ({**r, "source_link": relink(r.get("source_link", ""))} for r in rows
+            if norm_status(r.get("review_status")) in VETTED)
+    return made if lazy else list(made)
 
 
-def pending(rows: list[dict]) -> list[dict]:
-    return [{**r, "source_link": relink(r.get("source_link", ""))} for r in rows
-            if norm_status(r.get("review_status")) == "pending"]
+def pending(rows: Iterable[dict], lazy: bool = False) -> list[dict] | Iterator[dict]:
+    made = ({**r, "source_link": relink(r.get("source_link", ""))} for r in rows
+            if norm_status(r.get("review_status")) == "pending")
+    return made if lazy else list(made)
 
 
 # ---------------------------------------------------------------- status / pending commands

@@ -1,0 +1,109 @@
+"""Tables kept on disk while a run grows them, so the run's memory stays flat in the corpus size.
+
+A Spool is an append-only sequence of row dicts that holds at most one block of rows in memory:
+full blocks are pickled into an unnamed temporary file (gone when the spool is closed or the
+process dies, so a killed run leaves nothing behind) and read back block by block each time the
+spool is iterated, as often as the writers need (validation, fingerprint, CSV, index, register).
+Rows come back equal to what was appended, in the same order: the files written from a spool are
+byte for byte those written from a list of the same rows. The spool is scratch space only: every
+output is still written to a temp file beside it and renamed into place (write/files.py).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+BLOCK_ROWS = 1000       # rows pickled together (the keys of a block's dicts are stored once)
+
+
+class Spool:
+    """Rows appended in order, kept in an unnamed file under folder (None: the system's temp
+    folder); iterate it any number of times; len() is the number of rows."""
+
+    def __init__(self, folder: Path | str | None = None):
+        self.folder = folder
+        self._file = None
+        self._blocks: list[tuple[int, int]] = []      # (offset, length) of each pickled block
+        self._end = 0
+        self._buffer: list[dict] = []
+        self._n = 0
+
+    # -------------------------------------------------------------- writing
+    def append(self, row: dict) -> None:
+        self._buffer.append(row)
+        self._n += 1
+        if len(self._buffer) >= BLOCK_ROWS:
+            self._flush()
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        for row in rows:
+            self.append(row)
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        if self._file is None:
+            folder = self.folder if self.folder is not None and os.path.isdir(self.folder) else None
+            self._file = tempfile.TemporaryFile(dir=folder, prefix=".spool-", suffix=".tmp")
+        data = pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._file.flush()
+        self._blocks.append((self._end, len(data)))
+        self._end += len(data)
+        self._buffer = []
+
+    # -------------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[dict]:
+        blocks, tail = list(self._blocks), list(self._buffer)    # what is there now
+        for offset, length in blocks:
+            yield from pickle.loads(self._read(offset, length))
+        yield from tail
+
+    def _read(self, offset: int, length: int) -> bytes:
+        """A block, read at its offset (two passes may be under way at once)."""
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), length, offset)
+        self._file.seek(offset)                 # not POSIX (Windows): no pread
+        return self._file.read(length)
+
+    def like(self) -> "Spool":
+        """A new empty spool in the same folder."""
+        return Spool(self.folder)
+
+    def close(self) -> None:
+        """Free the file (the spool is empty afterwards)."""
+        if self._file is not None:
+            self._file.close()
+        self._file, self._blocks, self._end, self._buffer, self._n = None, [], 0, [], 0
+
+    def __repr__(self) -> str:
+        return f"Spool({self._n} rows)"
+
+
+def like(rows) -> list | Spool:
+    """An empty container of the kind rows is: a spool beside a spool, else a list."""
+    return rows.like() if isinstance(rows, Spool) else []
+
+
+class View:
+    """A re-iterable view: each iteration calls make() afresh (e.g. the reviewed rows of a
+    spooled table), so nothing is held between two passes."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __iter__(self):
+        return iter(self._make())
+
+
+def close_all(tables: dict) -> None:
+    for rows in tables.values():
+        if isinstance(rows, Spool):
+            rows.close()

@@ -1,0 +1,81 @@
+"""Spooled tables (write/spool): a run keeps its table rows on disk as they arrive, and the files
+written from them are those written from lists of the same rows, the analysts' decisions included."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.schemas import TABLES
+from pipeline.write import csvio, output, spool
+from pipeline.write.tables import rows_for
+from tables_fixture import extractions
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(spool, "BLOCK_ROWS", 2)     # several blocks out of a few rows
+
+
+def test_spool_gives_its_rows_back_in_order_at_every_pass(tmp_path, small_blocks):
+    s = spool.Spool(tmp_path)
+    rows = [{"id": f"r{i}", "n": i, "text": "=x" * i} for i in range(7)]
+    s.extend(rows[:5])
+    assert list(s) == rows[:5]
+    s.append(rows[5])
+    s.append(rows[6])
+    assert list(s) == rows and list(s) == rows and len(s) == 7
+    assert [p.name for p in tmp_path.iterdir()] == []       # an unnamed file: nothing to leave behind
+    s.close()
+    assert list(s) == [] and len(s) == 0
+
+
+def test_spool_beside_a_list_is_a_list_and_beside_a_spool_a_spool(tmp_path):
+    assert spool.like([]) == []
+    assert isinstance(spool.like(spool.Spool(tmp_path)), spool.Spool)
+
+
+def _tables(spooled: bool, folder) -> dict:
+    tables = {name: spool.Spool(folder) if spooled and name != "errors" else [] for name in TABLES}
+    for ex in extractions():
+        for name, rows in rows_for(ex).items():
+            tables[name].extend(rows)
+    return tables
+
+
+def _analyst_edits(out) -> None:
+    """An analyst accepts one agreement, rejects an actor, types a date row in and empties the
+    ID cell of a decided motive row."""
+    for name, change in (("agreements", 0), ("actors", 1), ("dates", None), ("motives", 0)):
+        path = out / TABLES[name].file
+        header = csvio.read_header(path)
+        rows = csvio.read_csv(path)
+        if name == "dates":
+            rows.append({**{h: "" for h in header}, "article_id": rows[0]["article_id"], "text": "in May",
+                         "value": "2021-05", "review_status": "added", "reviewer": "kim"})
+        else:
+            rows[change].update(review_status="rejected" if name == "actors" else "accepted", reviewer="kim",
+                                review_note="checked")
+            if name == "motives":
+                rows[change]["motive_id"] = ""
+        csvio.write_csv_atomic(path, header, rows)
+
+
+def _files(out) -> dict:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and "history" not in p.parts}
+
+
+def test_finalise_writes_the_same_files_from_spooled_tables_as_from_lists(tmp_path, small_blocks):
+    lists, spooled = tmp_path / "lists", tmp_path / "spooled"
+    output.finalise(lists, _tables(False, None), run_id="20260101T000000Z-first")
+    _analyst_edits(lists)
+    shutil.copytree(lists, spooled)
+    done_lists = output.finalise(lists, _tables(False, None), run_id="20260101T000001Z-second")
+    tables = _tables(True, spooled)
+    done_spooled = output.finalise(spooled, tables, run_id="20260101T000001Z-second")
+    spool.close_all(tables)
+    assert done_spooled == {**done_lists, "history": done_spooled["history"]}
+    assert done_lists["kept"] == 4
+    assert _files(spooled) == _files(lists)
+    assert not [p for p in spooled.rglob("*.tmp")]
