@@ -685,3 +685,56 @@ def test_motives_extract_reads_a_fronted_infinitive_as_a_purpose(parse):
 def test_motives_extract_needs_the_infinitive_fronted_and_not_a_set_phrase(parse, text):
     _sents, found = run_extract(parse, text, [CBA], STATES)
     assert "MC354" not in [w for m in found for w in m.why]
+
+
+# ----------------------------------------------------------------------------- stop 16: fallback span, lists, obligations
+
+@pytest.mark.model
+def test_motives_classifier_fallback_takes_every_complement_of_the_reporting_verb(parse):
+    # the parser reads each half of the quote as its own complement of "said"
+    text = INTRO + ('"Ghana is open for visitors, but we want partners who will train our crews, '
+                    'not just sell us boats," the minister said.\n')
+    doc, sents = parse(text)
+    ag = agreement(text, sents, *CBA)
+    clf = _classifier({"root_say": 2.0, "quote": 2.0}, bias=-3.5, keep=0.0, add=0.6)
+    found = [m for m in motives.extract(doc, sents, [ag], [], classifier=clf) if m.sentence_n == 1]
+    assert [m.text for m in found] == [
+        "Ghana is open for visitors, but we want partners who will train our crews, not just sell us boats"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("line,n_found", [
+    ("- Chile and Peru revisit their CBA amid port disputes", 0),       # an item of a related-links list
+    ("• Chile and Peru revisit their CBA amid port disputes", 0),
+    ("Chile and Peru revisit their CBA amid port disputes.", 1),        # the same words as prose
+    ("- Chile and Peru revisit their CBA amid port disputes.", 1),      # a bulleted sentence of the report
+])
+def test_motives_extract_skips_bulleted_lines_that_do_not_end_like_prose(parse, line, n_found):
+    text = INTRO + line + "\n"
+    sents, found = run_extract(parse, text, [CBA], STATES)
+    assert len([m for m in found if m.sentence_n == len(sents) - 1]) == n_found
+    assert motives.unfinished_line(text, sents[-1]) == (n_found == 0)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,n_found", [
+    ("Under the CBA, both navies must withdraw their patrol boats within ten days.", 0),   # a term of the deal
+    ("The CBA shall give each navy access to the other's fuel depots.", 0),               # an obligation
+    ("The CBA will give Togo access to deep-water berths.", 1),                           # an expected benefit
+    ("Ghana argued that under the CBA both navies must share their radar data.", 1),      # claimed by a party
+])
+def test_motives_extract_drops_obligations_the_deal_lays_down(parse, text, n_found):
+    _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
+    assert len(found) == n_found
+
+
+@pytest.mark.model
+def test_motives_features_name_the_modal_and_whose_mouth_it_is_in(parse):
+    text = INTRO + "The minister said the CBA would open new routes.\n"
+    doc, sents = parse(text)
+    ag = agreement(text, sents, *CBA)
+    span = doc.char_span(sents[1].start, sents[1].end, alignment_mode="expand")
+    mention_toks = {t.i for m in ag.mentions for t in doc.char_span(m.start, m.end, alignment_mode="expand")}
+    feats = learned.features(span, 1, learned.SentenceInfo(), set(ag.sentence_ns), mention_toks, set())
+    assert {"modal", "modal=would", "root_say&modal=would", "subj_agreement&modal=would"} <= feats
+    assert not any(f.startswith("modal=will") for f in feats)

@@ -81,6 +81,7 @@ from pipeline.extract.motives.spans import (
     split_frames,
     topical,
     trim,
+    unfinished_line,
 )
 from pipeline.extract.nlp import text_of
 from pipeline.records import ActorFinding, AgreementFinding, MotiveFinding, Sentence
@@ -124,6 +125,7 @@ __all__ = [
     "spurious",
     "topical",
     "trim",
+    "unfinished_line",
 ]
 
 
@@ -170,7 +172,8 @@ def _whole(sent: Sentence, span, text: str) -> tuple[int, int, Token]:
     reporting verb ("X said that ..."), else the sentence; and the head of that clause."""
     root = span.root
     comp = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in learned.SAY else []
-    lo, hi = (comp[0].left_edge, comp[0].right_edge) if comp else (span[0], span[-1])
+    lo, hi = (min(c.left_edge.i for c in comp), max(c.right_edge.i for c in comp)) if comp else (span.start, span.end - 1)
+    lo, hi = span.doc[lo], span.doc[hi]
     s, e = trim(text, lo.idx, hi.idx + len(hi.text))
     if e - s < 3:
         s, e = trim(text, sent.start, sent.end)
@@ -230,6 +233,8 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         clauses: list = []
         if sent.n in opening:
             info.skipped = "opening"
+        elif unfinished_line(text, sent):
+            info.skipped = "line"
         elif not here and not near_topic(sents, sent, agreement_ns):
             info.skipped = "off_topic"
         elif span is not None:
@@ -242,7 +247,7 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
     out: list[MotiveFinding] = []
     for sent, span, info, clauses in read:
         # a sentence with cue clauses keeps them whatever it scores when keep is 0: no need to score it
-        if learn and span is not None and (trace is not None or not clauses or classifier.keep > 0):
+        if learn and span is not None and info.skipped != "line" and (trace is not None or not clauses or classifier.keep > 0):
             feats = learned.features(span, sent.n, info, agreement_ns, mention_toks, actor_toks, table) | article
             if trace is not None:
                 trace.append((sent.n, feats, bool(clauses), _whole(sent, span, text)[:2]))

@@ -84,6 +84,48 @@ def temporal(doc: Doc, hit: CueHit) -> bool:
     return False
 
 
+# Modals of an obligation a deal lays down ("the parties must withdraw", "the pact shall apply"), against
+# "will", "would", "could" of an expected benefit ("the pact will give India access to ...").
+OBLIGING = frozenset({"shall", "must"})
+# Modals that, under "under the agreement", state its terms ("under the deal, ships will be inspected").
+STIPULATING = OBLIGING | {"will", "'ll"}
+# Verbs whose complement is a claim someone makes: a stated benefit inside one is a motive.
+CLAIMING = frozenset({"say", "argue", "believe", "expect", "hope", "claim", "insist", "stress", "note", "add",
+                      "tell", "explain", "predict", "promise", "want", "think", "warn", "see", "view", "describe"})
+
+
+def _names_agreement(tok: Token, agreements: list[AgreementFinding]) -> bool:
+    return any(t.lemma_.lower() in AGREEMENT_NOUNS or _in_mentions(t, agreements) for t in tok.subtree
+               if t.i <= tok.i)
+
+
+def stipulation(tok: Token, agreements: list[AgreementFinding]) -> bool:
+    """A benefit or need cue in a clause stating an obligation an agreement lays down, not why anyone
+    wants it: an agreement as subject with shall/must ("the accord shall give each party access to
+    ..."), or a term "under the agreement" ("under the deal, both armies must pull back", "under
+    the pact, inspectors will board ..."), with no one reported as claiming it ("officials say
+    that under the pact ships must ..." stays a motive)."""
+    verb = clause_node(tok)
+    if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    modals = {c.lower_ for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD"}
+    if not modals or not modals <= STIPULATING:
+        return False
+    up = verb
+    while up.head.i != up.i:
+        up = up.head
+        if up.lemma_.lower() in CLAIMING:
+            return False
+    under = any(c.dep_ == "prep" and c.lower_ == "under" and any(
+        _names_agreement(o, agreements) for o in c.children if o.dep_ == "pobj") for c in verb.children)
+    if under:
+        return True
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(modals <= OBLIGING and subj and subj[0].lower_ not in PERSONAL and _names_agreement(subj[0], agreements))
+
+
 def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: list[ActorFinding],
              text: str | None = None) -> str:
     """A cue that, read in its sentence, does not state why an actor pursues or resists an agreement:
@@ -100,6 +142,8 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
             return "content"
     if hit.type == "cause" and temporal(doc, hit):
         return "temporal"
+    if hit.type in ("benefit", "need") and stipulation(tok, agreements):
+        return "stipulation"
     if cue == "due to" and hit.end < len(doc) and (doc[hit.end].tag_ == "VB" or doc[hit.end].lower_ in SCHEDULE):
         return "content"
     if cue == "without" and any(t.lemma_ in ("delay", "hesitation") for t in doc[hit.end:hit.end + 2]):

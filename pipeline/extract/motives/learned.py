@@ -180,6 +180,7 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
             f.add("vprep=" + t.word(r[LOWER_COL]))
         elif d == DEP_AUX and r[LOWER_COL] in MODAL_HASHES:
             f.add("modal")
+            f.add("modal=" + t.word(r[LOWER_COL], True))
         elif d == DEP_NEG:
             f.add("neg")
         if d in SUBJECT_DEPS:
@@ -209,6 +210,12 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
     for a, b in PAIRS:
         if a in f and b in f:
             f.add(f"{a}&{b}")
+    # which modal, in whose mouth: "the pact will allow" (its content) and "X said the pact would
+    # open" (an expected benefit) differ in the modal and the reporting frame
+    for m in [x for x in f if x.startswith("modal=")]:
+        for a in ("subj_agreement", "root_say"):
+            if a in f:
+                f.add(f"{a}&{m}")
     return f
 
 

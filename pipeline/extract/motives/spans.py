@@ -26,6 +26,7 @@ ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:move|plan|expansion|programme|pr
 # Dependency labels that head a clause: the span of a motive is the subtree of one of them.
 CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
 PROSE_END = re.compile(r"[.!?][\"”’')\]]*$")
+BULLET = re.compile(r"[-–—•*·▪►]\s+\S")
 EDGE_CHARS = " \t\n,;:.\"'“”‘’()[]-–—"
 
 
@@ -109,6 +110,15 @@ def headline_zone(text: str, sents: list[Sentence]) -> set[int]:
             break
         out.add(sent.n)
     return out if len(out) < len(sents) else set()
+
+
+def unfinished_line(text: str, sent: Sentence) -> bool:
+    """The sentence is an item of a bulleted list that does not end like prose (no closing full
+    stop, question or exclamation mark): a list of related headlines or links, which name an
+    agreement without reporting on it."""
+    lo, hi = paragraph_of(text, sent)
+    line = text[lo:hi].strip()
+    return bool(BULLET.match(line)) and not PROSE_END.search(line)
 
 
 def topical(sent: Sentence, agreement_ns: set[int]) -> bool:
