@@ -229,6 +229,18 @@ def make_dispatcher(settings: dict, workers: int):
     return _Dispatcher(settings, workers)
 
 
+def _looked_up(entry: Article | Prepared, env: str, store: cache_mod.Cache | None,
+               force: bool) -> tuple[Article, str, cache_mod.Entry | None]:
+    """(article, cache key, cached Entry or None) of one input: a Prepared brings its own."""
+    if isinstance(entry, Prepared):
+        article, key, hit = entry.article, entry.key, entry.entry
+    else:
+        article, key, hit = entry, cache_mod.article_key(entry, env), None
+    if hit is None and store is not None and not force:
+        hit = store.get(key)
+    return article, key, hit
+
+
 def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
                    store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
                    stats=None) -> Iterator[cache_mod.Entry]:
@@ -277,12 +289,7 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
     try:
         for entry in articles:
             seen += 1
-            if isinstance(entry, Prepared):
-                article, key, hit = entry.article, entry.key, entry.entry
-            else:
-                article, key, hit = entry, cache_mod.article_key(entry, env), None
-            if hit is None and store is not None and not force:
-                hit = store.get(key)
+            article, key, hit = _looked_up(entry, env, store, force)
             item = _Item(article, key, hit)
             if hit is None:
                 if not chunk.items:

@@ -539,26 +539,20 @@ def pending(rows: Iterable[dict], lazy: bool = False) -> list[dict] | Iterator[d
 
 
 # ---------------------------------------------------------------- status / pending commands
-def status_counts(rows: list[dict]) -> Counter:
-    return Counter(norm_status(r.get("review_status")) for r in rows)
+def _status_line(name: str, c: Counter) -> str:
+    n = sum(c.values())
+    share = f"{100 * (n - c.get('pending', 0)) / n:.1f}%" if n else "-"
+    return f"{name:<12}{n:>7}" + "".join(f"{c.get(s, 0):>10}" for s in REVIEW_STATUSES) + f"{share:>10}"
 
 
 def status_lines(counts: dict[str, Counter], orphans: int | None = None) -> list[str]:
     """The `review status` table: rows by status and the share reviewed, per table."""
-    head = f"{'table':<12}{'rows':>7}" + "".join(f"{s:>10}" for s in REVIEW_STATUSES) + f"{'reviewed':>10}"
-    lines = [head]
+    lines = [f"{'table':<12}{'rows':>7}" + "".join(f"{s:>10}" for s in REVIEW_STATUSES) + f"{'reviewed':>10}"]
     total: Counter = Counter()
     for table, c in counts.items():
-        n = sum(c.values())
         total.update(c)
-        done = n - c.get("pending", 0)
-        share = f"{100 * done / n:.1f}%" if n else "-"
-        lines.append(f"{table:<12}{n:>7}" + "".join(f"{c.get(s, 0):>10}" for s in REVIEW_STATUSES)
-                     + f"{share:>10}")
-    n = sum(total.values())
-    share = f"{100 * (n - total.get('pending', 0)) / n:.1f}%" if n else "-"
-    lines.append(f"{'all':<12}{n:>7}" + "".join(f"{total.get(s, 0):>10}" for s in REVIEW_STATUSES)
-                 + f"{share:>10}")
+        lines.append(_status_line(table, c))
+    lines.append(_status_line("all", total))
     if orphans is not None:
         lines.append(f"orphaned reviewed rows (review/orphans.csv): {orphans}")
     return lines
@@ -573,7 +567,8 @@ def cli(args) -> int:
               file=sys.stderr)
         return 2
     if args.review_command == "status":
-        counts = {t: status_counts(csvio.read_csv(out_dir / TABLES[t].file)) for t in present}
+        counts = {t: Counter(norm_status(r.get("review_status")) for r in csvio.read_csv(out_dir / TABLES[t].file))
+                  for t in present}
         orphans = len(csvio.read_csv(out_dir / "review" / "orphans.csv"))
         from pipeline.write import register
         reg_counts, reg_lines = register.review_status(out_dir)
@@ -582,11 +577,10 @@ def cli(args) -> int:
         print("\n".join(status_lines(counts, orphans) + reg_lines))
         return 0
     if args.review_command == "pending":
-        table = args.table
-        path = out_dir / TABLES[table].file
-        rows = csvio.read_csv(path, required=(TABLES[table].key,))
+        table, spec = args.table, TABLES[args.table]
+        path, dest = out_dir / spec.file, pending_path(out_dir, table)
+        rows = csvio.read_csv(path, required=(spec.key,))
         todo = pending(rows)
-        dest = pending_path(out_dir, table)
         csvio.write_csv_atomic(dest, columns_for(table, csvio.read_header(path)), todo)
         print(f"wrote {len(todo)} pending of {len(rows)} {table} rows to {dest}; set review_status there "
               f"or in {path.name}: the next run folds both into {path.name}")
