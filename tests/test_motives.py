@@ -738,3 +738,44 @@ def test_motives_features_name_the_modal_and_whose_mouth_it_is_in(parse):
     feats = learned.features(span, 1, learned.SentenceInfo(), set(ag.sentence_ns), mention_toks, set())
     assert {"modal", "modal=would", "root_say&modal=would", "subj_agreement&modal=would"} <= feats
     assert not any(f.startswith("modal=will") for f in feats)
+
+
+# ----------------------------------------------------------------------------- issue 15: grounds in participles, cueless frames
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", [
+    ("Togo suspended the CBA in May, citing delays in the radar deliveries.", "citing delays in the radar deliveries"),
+    ("Benin refused to join, arguing that the CBA favours the larger navy.", "arguing that the CBA favours the larger navy"),
+    ("Ghana's president scrapped the old pact, calling it a costly mistake.", "calling it a costly mistake"),
+])
+def test_motives_extract_reads_a_ground_given_in_a_participle_clause(parse, text, expected):
+    _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
+    assert [m.text for m in found if "MC360" in m.why] == [expected]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Ghana signed the CBA on Friday, saying the talks had ended.",      # saying: a report, not a ground
+    "Togo's navy is citing the CBA in its annual report.",              # citing as the main verb
+])
+def test_motives_extract_keeps_other_participles_out_of_the_ground_rule(parse, text):
+    _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
+    assert "MC360" not in [w for m in found for w in m.why]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,present,absent", [
+    ("For Ghana, the CBA would open new fishing grounds.", {"front_for_holder", "front_for_holder&root_modal"}, {"subj_gerund"}),
+    ("Joining the CBA would give Togo new berths.", {"subj_gerund", "subj_gerund&root_modal"}, {"front_for_holder"}),
+    ("Ghana's main concern is the cost of the patrols.", {"be_subj=concern", "root_subj_actor"}, {"subj_gerund"}),
+    ("Togo wants a partner closer to home.", {"root_subj_actor"}, {"root_subj_actor&root_modal", "front_for_holder"}),
+])
+def test_motives_features_read_the_frame_of_a_cueless_motive(parse, sentence, present, absent):
+    text = INTRO + sentence + "\n"
+    doc, sents = parse(text)
+    acts = [actor(text, sents, **spec) for spec in STATES]
+    actor_toks = {t.i for a in acts for m in a.mentions for t in doc.char_span(m.start, m.end, alignment_mode="expand")}
+    span = doc.char_span(sents[1].start, sents[1].end, alignment_mode="expand")
+    feats = learned.features(span, 1, learned.SentenceInfo(), set(), set(), actor_toks)
+    assert present <= feats
+    assert not (absent & feats)

@@ -198,6 +198,7 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
             quote = True
         if r[LOWER_COL] in FIRST_PERSON_HASHES:
             first = True
+    f |= frame_features(span, actor_toks)
     if quote:
         f.add("quote")
     here = range(lo, hi)
@@ -216,6 +217,32 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         for a in ("subj_agreement", "root_say"):
             if a in f:
                 f.add(f"{a}&{m}")
+    return f
+
+
+def frame_features(span: Span, actor_toks: set[int]) -> set[str]:
+    """How the main clause frames a motive without a cue: a fronted holder ("For A, the pact
+    would ..."), a gerund as subject ("joining the pact would open ..."), the noun a copula
+    predicates of ("A's concern is ...", word feature be_subj=), an actor as the subject of the
+    main verb, and each with a modal of that verb."""
+    f: set[str] = set()
+    root = span.root
+    first = span[0] if len(span) else None
+    if first is not None and first.lower_ == "for" and any(
+            c.dep_ == "pobj" and (c.ent_type_ or not actor_toks.isdisjoint(range(c.left_edge.i, c.right_edge.i + 1)))
+            for c in first.children):
+        f.add("front_for_holder")
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    modal = any(c.dep_ == "aux" and c.lower_ in MODALS for c in root.children)
+    for sub in subjects:
+        if sub.dep_ == "csubj" or sub.tag_ == "VBG":
+            f.add("subj_gerund")
+        if not actor_toks.isdisjoint(range(sub.left_edge.i, sub.right_edge.i + 1)):
+            f.add("root_subj_actor")
+        if root.lemma_ == "be" and sub.pos_ == "NOUN":
+            f.add("be_subj=" + sub.lemma_.lower())
+    if modal:
+        f.update(x + "&root_modal" for x in list(f) if not x.startswith("be_subj="))
     return f
 
 
