@@ -1362,3 +1362,48 @@ def test_agreements_one_partys_plural_generic_is_no_instrument(parse, settings):
             "reviewed Bolivia's security partnerships.")
     found, _ = _extract(parse, settings, text)
     assert [f.acronym or f.name for f in found] == ["APA"]
+
+
+# ---------------------------------------------------------------- learned keep/drop gate (gate.py)
+
+def test_agreements_gate_scores_and_reads_its_file(tmp_path):
+    from pipeline.errors import PipelineError
+    from pipeline.extract.agreements import gate
+    g = gate.from_json({"weights": {"anchored=1": 2.0, "det=none": -3.0}, "bias": -0.5, "threshold": 0.5})
+    assert g.keep(("anchored=1", "det=a")) and not g.keep(("anchored=1", "det=none"))
+    assert g.score(("anchored=1", "anchored=1")) == g.score(("anchored=1",))    # a feature counts once
+    off = gate.from_json({"weights": {}, "bias": 0.0, "threshold": 0.5, "enabled": False})
+    assert off.keep(("anything",), True) and not off.keep(("anything",), False)   # disabled: the rules decide
+    with pytest.raises(PipelineError) as e:
+        gate.from_json({"weights": {"x": "heavy"}, "bias": 0.0})
+    assert e.value.code == "E050"
+    shipped = gate.load()       # the shipped file (or the rules alone without it) loads
+    assert isinstance(shipped, gate.Gate)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Norway and Chile signed a seed vault agreement on Monday.", "Seed Vault Agreement"),
+    ("Officials in Oslo say Norway is weighing a glacier research pact with Chile.", "Research Agreement"),
+])
+def test_agreements_compound_candidates_are_gated(parse, settings, text, name):
+    """A bare noun compound before an instrument head is a candidate: a row the rules alone drop and the
+    gate decides; with every gated row kept it is a row of its own, with the gate in `why`."""
+    from pipeline.extract.agreements.gate import GATE_RULE, KEEP_ALL, RULES
+    doc, sents = parse(text)
+    args = (doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert not [f for f in ag.extract(*args, gate=RULES) if name in f.name]
+    trace: list = []
+    kept = [f for f in ag.extract(*args, gate=KEEP_ALL, trace=trace) if name in f.name]
+    assert len(kept) == 1 and set(kept[0].parties) == {"Chile", "Norway"} and GATE_RULE in kept[0].why
+    feats = next(x for x, f, _rules in trace if name in f.name)
+    assert "form=compound" in feats and "head=" + ("agreement" if "agreement" in text else "pact") in feats
+
+
+@pytest.mark.model
+def test_agreements_generic_rows_kept_by_rules_when_gate_disabled(parse, settings):
+    from pipeline.extract.agreements.gate import GATE_RULE, RULES
+    doc, sents = parse("Norway and Chile signed a fisheries deal on Monday.")
+    ruled = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings, gate=RULES)
+    assert [(f.name, f.parties) for f in ruled] == [("Chile-Norway Fisheries Agreement", ["Chile", "Norway"])]
+    assert GATE_RULE not in ruled[0].why
