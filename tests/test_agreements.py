@@ -1396,7 +1396,7 @@ def test_agreements_compound_candidates_are_gated(parse, settings, text, name):
     trace: list = []
     kept = [f for f in ag.extract(*args, gate=KEEP_ALL, trace=trace) if name in f.name]
     assert len(kept) == 1 and set(kept[0].parties) == {"Chile", "Norway"} and GATE_RULE in kept[0].why
-    feats = next(x for x, f, _rules in trace if name in f.name)
+    feats = next(x for x, f, _rules, _status in trace if name in f.name)
     assert "form=compound" in feats and "head=" + ("agreement" if "agreement" in text else "pact") in feats
 
 
@@ -1407,3 +1407,39 @@ def test_agreements_generic_rows_kept_by_rules_when_gate_disabled(parse, setting
     ruled = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings, gate=RULES)
     assert [(f.name, f.parties) for f in ruled] == [("Chile-Norway Fisheries Agreement", ["Chile", "Norway"])]
     assert GATE_RULE not in ruled[0].why
+
+
+def test_agreements_status_model_overrides_only_when_sure():
+    from pipeline.errors import PipelineError
+    from pipeline.extract.agreements import statusmodel
+    m = statusmodel.from_json({"classes": ["existing", "signed"], "threshold": 0.8,
+                               "weights": {"existing": {"cue_on_mention=1": 3.0}, "signed": {}},
+                               "bias": {"existing": 0.0, "signed": 0.0}})
+    assert m.decide(("cue_on_mention=1", "rule=signed"), "signed") == "existing"     # p = 0.95
+    assert m.decide(("rule=signed",), "signed") == "signed"                           # p = 0.5: the rules stand
+    off = statusmodel.from_json({**{"classes": ["existing"], "threshold": 0.0, "weights": {}, "bias": {}}, "enabled": False})
+    assert off.decide(("anything",), "proposed") == "proposed"
+    with pytest.raises(PipelineError) as e:
+        statusmodel.from_json({"classes": ["a"], "weights": [], "bias": {}, "threshold": 0.5})
+    assert e.value.code == "E050"
+    assert isinstance(statusmodel.load(), statusmodel.StatusModel)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile and Peru signed a framework agreement on a partnership in the field of health.",
+     "Framework Agreement on Partnership in Field of Health"),
+    ("Chile and Peru are negotiating a memorandum of understanding on a programme of joint port inspections.",
+     "Memorandum of Understanding on Programme of Joint Port Inspections"),
+])
+def test_agreements_generic_form_named_by_the_topic_the_parse_gives(parse, settings, text, name):
+    """A catalogue form that takes a topic, whose topic the text pattern cannot read (a determiner
+    before it), is named by the topic read from the parse."""
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.parties) for f in found] == [(name, ["Chile", "Peru"])]
+
+
+@pytest.mark.model
+def test_agreements_generic_form_without_topic_keeps_its_name(parse, settings):
+    found, _ = _extract(parse, settings, "Chile and Peru signed a memorandum of understanding on Tuesday.")
+    assert [f.name for f in found] == ["Chile-Peru Memorandum of Understanding"]

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extract.agreements.lexicon import (
     _fold,
+    catalogue,
     _generic_regexes,
     kind_of,
     title_name,
@@ -327,9 +328,40 @@ def candidate_features(tok: Token, dets: list[str], topic: str, form: str, ancho
     return tuple(feats)
 
 
+def _parsed_topic(h: _Hit, doc: Doc) -> _Hit | None:
+    """'a memorandum of understanding, in January, on jointly running the ferry line', 'a framework
+    agreement on a partnership in the field of health': a generic catalogue form that takes a topic
+    (topic_tail) whose lower-case topic the text regex could not read (a determiner, a comma, an
+    aside before it), read from the parse instead: the instrument named by its topic, as _topic_hits
+    names it (None when the parse gives no topic)."""
+    row = next((r for r in catalogue() if r["id"] == h.rule), None)
+    span = doc.char_span(h.start, h.end, alignment_mode="expand")
+    if row is None or not row.get("topic_tail") or span is None or h.plural:
+        return None
+    for tok in (span.root, span[-1]):
+        for c in tok.rights:
+            if c.dep_ != "prep" or c.lower_ not in ("on", "concerning", "regarding", "covering") or c.i < span.end:
+                continue
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is None or obj.pos_ not in ("NOUN", "VERB") or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
+                return None
+            words = _phrase_words(obj) if obj.pos_ == "NOUN" else [t for t in obj.subtree if _lower_word(t)
+                                                                   and t.pos_ in ("VERB", "NOUN", "ADJ")][:MAX_TOPIC_WORDS]
+            if not words or len(words) > MAX_TOPIC_WORDS:
+                return None
+            topic = " ".join(w.lower_ for w in words)
+            name = title_name(f"{row['name']} {c.lower_} {topic}")
+            kind = kind_of(topic)
+            return _Hit(h.start, h.end, "named:" + _fold(name), name, "", kind if kind != "other" else row["kind"],
+                        "named", rule=row["id"])
+    return None
+
+
 def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     """hits plus the descriptive instruments; an anaphor or indefinite reference ('an agreement')
-    whose head is a descriptive one gives way to it."""
+    whose head is a descriptive one gives way to it; a generic catalogue form named by a topic the
+    parse gives (_parsed_topic) becomes that named instrument."""
+    hits = [(_parsed_topic(h, doc) or h) if h.source == "generic" and h.rule else h for h in hits]
     refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
     taken = [(h.start, h.end) for h in hits if h not in refs]
     found = descriptive_hits(doc, taken)
