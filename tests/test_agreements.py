@@ -1443,3 +1443,10 @@ def test_agreements_generic_form_named_by_the_topic_the_parse_gives(parse, setti
 def test_agreements_generic_form_without_topic_keeps_its_name(parse, settings):
     found, _ = _extract(parse, settings, "Chile and Peru signed a memorandum of understanding on Tuesday.")
     assert [f.name for f in found] == ["Chile-Peru Memorandum of Understanding"]
+
+
+@pytest.mark.model
+def test_agreements_topic_ends_at_a_treaty_event_participle(parse, settings):
+    found, _ = _extract(parse, settings, "Under a memorandum of understanding on fisheries signed with Chile in 2021, "
+                                         "Peru opened its ports to inspectors.")
+    assert [(f.name, f.parties) for f in found] == [("Memorandum of Understanding on Fisheries", ["Chile", "Peru"])]
