@@ -1450,3 +1450,17 @@ def test_agreements_topic_ends_at_a_treaty_event_participle(parse, settings):
     found, _ = _extract(parse, settings, "Under a memorandum of understanding on fisheries signed with Chile in 2021, "
                                          "Peru opened its ports to inspectors.")
     assert [(f.name, f.parties) for f in found] == [("Memorandum of Understanding on Fisheries", ["Chile", "Peru"])]
+
+
+@pytest.mark.model
+def test_agreements_reference_does_not_make_a_candidate_row(parse, settings):
+    """'the agreement' after a candidate joins it, but a reference never makes a row on its own: the
+    row is still one of candidates only, which the rules drop and the gate decides."""
+    from pipeline.extract.agreements.gate import KEEP_ALL, RULES
+    text = ("Norway and Chile are weighing a glacier research pact. "
+            "Officials in both capitals said the agreement would be discussed in June.")
+    doc, sents = parse(text)
+    args = (doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert not [f for f in ag.extract(*args, gate=RULES) if "Research" in f.name]
+    kept = [f for f in ag.extract(*args, gate=KEEP_ALL) if "Research" in f.name]
+    assert len(kept) == 1 and len(kept[0].sentence_ns) == 2

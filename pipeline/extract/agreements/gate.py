@@ -76,14 +76,23 @@ def row_features(inst, doc) -> tuple[str, ...]:
             f"mentions={min(len({n for _h, n in inst.hits}), 3)}", f"catalogued={int(bool(inst.hits[0][0].rule))}")
 
 
+def _candidates_only(inst) -> bool:
+    """Every mention that can make a row is a candidate (references, 'the pact', 'an agreement', never
+    make a row on their own: instances._keep)."""
+    own = [h for h, _n in inst.hits if h.source not in ("anaphor", "indefinite")]
+    return bool(own) and all(h.features for h in own)
+
+
 def rules_keep(inst) -> bool:
-    """What the rules alone decide for a gated row: a row of candidate mentions only is dropped."""
-    return not all(h.features for h, _n in inst.hits)
+    """What the rules alone decide for a gated row: a row of candidate mentions (and references) only
+    is dropped."""
+    return not _candidates_only(inst)
 
 
 def gated(inst) -> bool:
-    """A row the gate decides: made of candidate mentions only, or a generic instrument (no name)."""
-    return all(h.features for h, _n in inst.hits) or (inst.source == "generic" and not inst.key.startswith("new:"))
+    """A row the gate decides: made of candidate mentions (and references) only, or a generic
+    instrument (no name)."""
+    return _candidates_only(inst) or (inst.source == "generic" and not inst.key.startswith("new:"))
 
 
 def from_json(data: dict, where: str = WEIGHTS_FILE) -> Gate:
