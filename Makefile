@@ -78,8 +78,9 @@ eval: $(STAMP) ## Score the shared dev and train sets (studied, sealed) and our 
 	if [ $$status = 0 ]; then echo "eval: every set scored met its floors"; else echo "eval: FAILED (see the [E041] lines above)"; fi; \
 	exit $$status
 
-train: $(STAMP) ## Re-fit the learned parts from the studied gold: the motive classifier, then the calibrated confidence
+train: $(STAMP) ## Re-fit the learned parts from the studied gold: the agreement gate, the motive classifier, then the calibrated confidence
 	@$(PY) -c "import sklearn" 2>/dev/null || $(PY) -m pip install --quiet -c constraints.txt -e ".[train]"
+	$(PY) -m evaluation.train_agreements
 	$(PY) -m evaluation.train_motives
 	$(PY) -m pipeline train --shared $(SHARED) $(ARGS)
 

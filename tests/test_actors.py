@@ -83,6 +83,7 @@ def test_actors_resource_no_organisation_is_also_a_non_actor(form):
     ("Kingdom of Spain", "Spain"),                       # official name, from pycountry
     ("Lesotho", "Lesotho"), ("Plurinational State of Bolivia", "Bolivia"),   # not in our own rows
     ("Viet Nam", "Vietnam"), ("Türkiye", "Turkey"), ("Atlantis", None),
+    ("Democratic Republic of Congo", "Democratic Republic of the Congo"),   # not the Republic of the Congo
 ])
 def test_actors_canonical_state(surface, expected):
     assert actors.canonical_state(surface) == expected
@@ -94,6 +95,7 @@ def _states(text):
 
 @pytest.mark.parametrize("text,expected", [
     ("Lesotho and Botswana renewed their customs pact.", ["Lesotho", "Botswana"]),
+    ("The Democratic Republic of Congo and Uganda reopened their border.", ["Democratic Republic of the Congo", "Uganda"]),
     ("Officials from ROK and the DPRK met at the border.", ["South Korea", "North Korea"]),
     ("The Brazilian government rejected the offer.", ["Brazil"]),
     ("Brazilian public opinion has turned against the plan.", []),

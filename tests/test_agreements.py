@@ -1362,3 +1362,105 @@ def test_agreements_one_partys_plural_generic_is_no_instrument(parse, settings):
             "reviewed Bolivia's security partnerships.")
     found, _ = _extract(parse, settings, text)
     assert [f.acronym or f.name for f in found] == ["APA"]
+
+
+# ---------------------------------------------------------------- learned keep/drop gate (gate.py)
+
+def test_agreements_gate_scores_and_reads_its_file(tmp_path):
+    from pipeline.errors import PipelineError
+    from pipeline.extract.agreements import gate
+    g = gate.from_json({"weights": {"anchored=1": 2.0, "det=none": -3.0}, "bias": -0.5, "threshold": 0.5})
+    assert g.keep(("anchored=1", "det=a")) and not g.keep(("anchored=1", "det=none"))
+    assert g.score(("anchored=1", "anchored=1")) == g.score(("anchored=1",))    # a feature counts once
+    off = gate.from_json({"weights": {}, "bias": 0.0, "threshold": 0.5, "enabled": False})
+    assert off.keep(("anything",), True) and not off.keep(("anything",), False)   # disabled: the rules decide
+    with pytest.raises(PipelineError) as e:
+        gate.from_json({"weights": {"x": "heavy"}, "bias": 0.0})
+    assert e.value.code == "E050"
+    shipped = gate.load()       # the shipped file (or the rules alone without it) loads
+    assert isinstance(shipped, gate.Gate)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Norway and Chile signed a seed vault agreement on Monday.", "Seed Vault Agreement"),
+    ("Officials in Oslo say Norway is weighing a glacier research pact with Chile.", "Research Agreement"),
+])
+def test_agreements_compound_candidates_are_gated(parse, settings, text, name):
+    """A bare noun compound before an instrument head is a candidate: a row the rules alone drop and the
+    gate decides; with every gated row kept it is a row of its own, with the gate in `why`."""
+    from pipeline.extract.agreements.gate import GATE_RULE, KEEP_ALL, RULES
+    doc, sents = parse(text)
+    args = (doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert not [f for f in ag.extract(*args, gate=RULES) if name in f.name]
+    trace: list = []
+    kept = [f for f in ag.extract(*args, gate=KEEP_ALL, trace=trace) if name in f.name]
+    assert len(kept) == 1 and set(kept[0].parties) == {"Chile", "Norway"} and GATE_RULE in kept[0].why
+    feats = next(x for x, f, _rules, _status in trace if name in f.name)
+    assert "form=compound" in feats and "head=" + ("agreement" if "agreement" in text else "pact") in feats
+
+
+@pytest.mark.model
+def test_agreements_generic_rows_kept_by_rules_when_gate_disabled(parse, settings):
+    from pipeline.extract.agreements.gate import GATE_RULE, RULES
+    doc, sents = parse("Norway and Chile signed a fisheries deal on Monday.")
+    ruled = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings, gate=RULES)
+    assert [(f.name, f.parties) for f in ruled] == [("Chile-Norway Fisheries Agreement", ["Chile", "Norway"])]
+    assert GATE_RULE not in ruled[0].why
+
+
+def test_agreements_status_model_overrides_only_when_sure():
+    from pipeline.errors import PipelineError
+    from pipeline.extract.agreements import statusmodel
+    m = statusmodel.from_json({"classes": ["existing", "signed"], "threshold": 0.8,
+                               "weights": {"existing": {"cue_on_mention=1": 3.0}, "signed": {}},
+                               "bias": {"existing": 0.0, "signed": 0.0}})
+    assert m.decide(("cue_on_mention=1", "rule=signed"), "signed") == "existing"     # p = 0.95
+    assert m.decide(("rule=signed",), "signed") == "signed"                           # p = 0.5: the rules stand
+    off = statusmodel.from_json({**{"classes": ["existing"], "threshold": 0.0, "weights": {}, "bias": {}}, "enabled": False})
+    assert off.decide(("anything",), "proposed") == "proposed"
+    with pytest.raises(PipelineError) as e:
+        statusmodel.from_json({"classes": ["a"], "weights": [], "bias": {}, "threshold": 0.5})
+    assert e.value.code == "E050"
+    assert isinstance(statusmodel.load(), statusmodel.StatusModel)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile and Peru signed a framework agreement on a partnership in the field of health.",
+     "Framework Agreement on Partnership in Field of Health"),
+    ("Chile and Peru are negotiating a memorandum of understanding on a programme of joint port inspections.",
+     "Memorandum of Understanding on Programme of Joint Port Inspections"),
+])
+def test_agreements_generic_form_named_by_the_topic_the_parse_gives(parse, settings, text, name):
+    """A catalogue form that takes a topic, whose topic the text pattern cannot read (a determiner
+    before it), is named by the topic read from the parse."""
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.parties) for f in found] == [(name, ["Chile", "Peru"])]
+
+
+@pytest.mark.model
+def test_agreements_generic_form_without_topic_keeps_its_name(parse, settings):
+    found, _ = _extract(parse, settings, "Chile and Peru signed a memorandum of understanding on Tuesday.")
+    assert [f.name for f in found] == ["Chile-Peru Memorandum of Understanding"]
+
+
+@pytest.mark.model
+def test_agreements_topic_ends_at_a_treaty_event_participle(parse, settings):
+    found, _ = _extract(parse, settings, "Under a memorandum of understanding on fisheries signed with Chile in 2021, "
+                                         "Peru opened its ports to inspectors.")
+    assert [(f.name, f.parties) for f in found] == [("Memorandum of Understanding on Fisheries", ["Chile", "Peru"])]
+
+
+@pytest.mark.model
+def test_agreements_reference_does_not_make_a_candidate_row(parse, settings):
+    """'the agreement' after a candidate joins it, but a reference never makes a row on its own: the
+    row is still one of candidates only, which the rules drop and the gate decides."""
+    from pipeline.extract.agreements.gate import KEEP_ALL, RULES
+    text = ("Norway and Chile are weighing a glacier research pact. "
+            "Officials in both capitals said the agreement would be discussed in June.")
+    doc, sents = parse(text)
+    args = (doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert not [f for f in ag.extract(*args, gate=RULES) if "Research" in f.name]
+    kept = [f for f in ag.extract(*args, gate=KEEP_ALL) if "Research" in f.name]
+    assert len(kept) == 1 and len(kept[0].sentence_ns) == 2

@@ -38,6 +38,8 @@ RULE_NAMES: dict[str, str] = {
     "agreements:in_passing": "status: in force, but first met after the article's lead: existing (in passing)",
     "dates:paired_weekday": "a bare weekday dated by the one day the text pairs with it",
     "learned:motive_classifier": "a motive the learned sentence gate added with no cue clause",
+    "learned:agreement_gate": "an agreement row of candidate or generic mentions that the learned keep/drop gate kept",
+    "learned:status_model": "an agreement status the learned status model set over the cue rules' status",
 }
 
 

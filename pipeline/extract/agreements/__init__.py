@@ -38,6 +38,10 @@ from spacy.tokens import Doc
 from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.findings import _dedupe, _finding
+from pipeline.extract.agreements.gate import GATE_RULE, Gate, gated, row_features, rules_keep
+from pipeline.extract.agreements.gate import load as load_gate
+from pipeline.extract.agreements.statusmodel import STATUS_MODEL_RULE, StatusModel, status_features
+from pipeline.extract.agreements.statusmodel import load as load_status_model
 from pipeline.extract.agreements.instances import (
     _has_parties,
     _Instance,
@@ -130,8 +134,15 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
 
 
 def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
-            settings: dict) -> list[AgreementFinding]:
+            settings: dict, gate: Gate | None = None, trace: list | None = None,
+            status_model: StatusModel | None = None) -> list[AgreementFinding]:
+    """gate: the keep/drop gate for rows made of candidate mentions (default: the shipped one,
+    gate.py); status_model: the learned status check (default: the shipped one, statusmodel.py);
+    trace: when a list, each row's gate features (or None for a row the rules keep), its finding,
+    what the rules alone decide for it and its status features are appended to it, for training (evaluation/train_agreements.py)."""
     conf = settings["agreements"]
+    gate = load_gate() if gate is None else gate
+    status_model = load_status_model() if status_model is None else status_model
     text = text_of(doc)
     idx = party_index(text, actors)
     hits = with_descriptive(find_mentions(text, sents), doc)
@@ -151,13 +162,31 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances, topics)
     instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]
+    features = [row_features(i, doc) if gated(i) else None for i in instances]
+    by_rules = [rules_keep(i) for i in instances]
+    kept = [k for k, f in enumerate(features) if f is None or gate.keep(f, by_rules[k])]
+    instances, features, by_rules = ([xs[k] for k in kept] for xs in (instances, features, by_rules))
     owners: dict[int, set[int]] = {}
     for k, inst in enumerate(instances):
         for _h, n in inst.hits:
             owners.setdefault(n, set()).add(k)
     shared = {n for n, ks in owners.items() if len(ks) > 1}
     lead_n = min(owners, default=-1)
-    return _dedupe([_finding(inst, sents, dates, conf, text, shared, lead_n) for inst in instances])
+    found = [_finding(inst, sents, dates, conf, text, shared, lead_n) for inst in instances]
+    for f, feats in zip(found, features):
+        if feats is not None and gate.enabled:
+            f.why.append(GATE_RULE)
+    status_feats = [status_features(inst, f, doc, lead_n) for inst, f in zip(instances, found)]
+    for f, sf in zip(found, status_feats):
+        new = status_model.decide(sf, f.status)
+        if new != f.status:
+            f.status, f.status_cue = new, STATUS_MODEL_RULE
+            f.why.append(STATUS_MODEL_RULE)
+            if new not in DATED:
+                f.status_date = ""
+    if trace is not None:
+        trace.extend(zip(features, found, by_rules, status_feats))
+    return _dedupe(found)
 
 
 class Stage:

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extract.agreements.lexicon import (
     _fold,
+    catalogue,
     _generic_regexes,
     kind_of,
     title_name,
@@ -136,8 +137,10 @@ def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
     return None
 
 
-def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
-    """The descriptive instruments of the article (see the module docstring), leftmost first."""
+def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = True) -> list[_Hit]:
+    """The descriptive instruments of the article (see the module docstring), leftmost first; with
+    candidates, also the ones the rules alone do not keep (a bare noun compound, no anchoring verb),
+    each carrying its features for the learned gate (gate.py)."""
     _modifier, _generic, exclude, _low = _generic_regexes()
     hits: list[_Hit] = []
     for m in HEAD_FORMS.finditer(doc.user_data.get("text") or doc.text):   # (only tokens that can be a head)
@@ -160,10 +163,14 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
         prep = _prep_topic(tok)
         joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
         compound = _compound_topic(tok) if prep is None and not joint else []
-        if prep is None and not joint and not compound:
+        broad = _broad_compound(tok) if prep is None and not joint and not compound else []
+        if prep is None and not joint and not compound and not broad:
             continue        # ('a joint declaration' signed or adopted is an outcome document of its own)
-        if not (_governing_event(tok) or _with_phrase(tok)):
+        anchored = _governing_event(tok) or _with_phrase(tok)
+        if not anchored and not candidates:
             continue
+        if broad:
+            compound = broad
         head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
         if compound:        # 'signed the normalisation annex': an outcome document named by its topic
             topics = [(" ".join(w.lower_ for w in compound), compound[0].idx, tok.idx + len(tok))]
@@ -183,11 +190,14 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]]) -> list[_Hit]:
             if topic and exclude.search(topic) and not (compound and _further_with_partner(tok)):
                 continue        # ('a similar labour agreement with X' is one between parties, no domestic deal)
             kind = kind_of(topic)
+            features = candidate_features(tok, dets, topic, "compound" if broad else "prep" if prep else
+                                          "joint" if joint else "kind_compound", anchored) \
+                if (broad or not anchored) else ()
             hits.append(_Hit(start, end, "described:" + _fold(name), name, "", kind, "generic",
                              plural=tok.tag_ == "NNS" and len(topics) == 1, new=any(c.lower_ == "new" for c in tok.lefts),
                              definite=any(d in ("the", "this", "that", "these", "those") for d in dets),
                              prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children),
-                             also=k > 0))
+                             also=k > 0, features=features))
             taken.append((start, end))
     return hits
 
@@ -287,14 +297,78 @@ def _topic_list(tok: Token, words: list[Token]) -> list[tuple[str, int, int]]:
     return [(part, tok.idx if k == 0 else s, e) for k, (part, s, e) in enumerate(parts)]
 
 
+def _broad_compound(tok: Token) -> list[Token]:
+    """'the minerals deal', 'a coast guard cooperation arrangement': the lower-case noun and adjective
+    modifiers right before any instrument head, without words that give no topic ([] when none)."""
+    words: list[Token] = []
+    for t in reversed(tok.doc[tok.left_edge.i:tok.i]):
+        if t.dep_ not in ("compound", "amod", "nmod") or t.pos_ not in ("NOUN", "ADJ") or not _lower_word(t) \
+                or (t.pos_ == "ADJ" and kind_of(t.lower_) == "other") \
+                or t.lower_ in NOT_TOPIC or t.head.i not in (tok.i, *(w.i for w in words)):
+            break
+        words.insert(0, t)
+    return words
+
+
+def candidate_features(tok: Token, dets: list[str], topic: str, form: str, anchored: bool) -> tuple[str, ...]:
+    """What the learned gate reads of a candidate mention: its form, head, determiner, anchoring,
+    dependency, the verb that governs it and its topic words (word features are kept in training only
+    when several articles have them)."""
+    verb = tok.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and verb.dep_ not in ("ROOT",):
+        verb = verb.head
+    words = topic.split()
+    feats = [f"form={form}", f"head={tok.lemma_.lower()}", f"det={dets[0] if dets else 'none'}",
+             f"anchored={int(anchored)}", f"dep={tok.dep_}", f"gov={verb.lemma_.lower()}",
+             f"ntopic={min(len(words), 3)}", f"plural={int(tok.tag_ == 'NNS')}",
+             f"kindword={int(kind_of(topic) != 'other')}",
+             f"withprep={int(any(c.dep_ == 'prep' and c.lower_ in ('with', 'between', 'among') for c in tok.children))}",
+             f"subj_or_obj={int(tok.dep_ in ('nsubj', 'nsubjpass', 'dobj'))}"]
+    feats += [f"tw={w}" for w in words]
+    return tuple(feats)
+
+
+def _parsed_topic(h: _Hit, doc: Doc) -> _Hit | None:
+    """'a memorandum of understanding, in January, on jointly running the ferry line', 'a framework
+    agreement on a partnership in the field of health': a generic catalogue form that takes a topic
+    (topic_tail) whose lower-case topic the text regex could not read (a determiner, a comma, an
+    aside before it), read from the parse instead: the instrument named by its topic, as _topic_hits
+    names it (None when the parse gives no topic)."""
+    row = next((r for r in catalogue() if r["id"] == h.rule), None)
+    span = doc.char_span(h.start, h.end, alignment_mode="expand")
+    if row is None or not row.get("topic_tail") or span is None or h.plural:
+        return None
+    for tok in (span.root, span[-1]):
+        for c in tok.rights:
+            if c.dep_ != "prep" or c.lower_ not in ("on", "concerning", "regarding", "covering") or c.i < span.end:
+                continue
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is None or obj.pos_ not in ("NOUN", "VERB") or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
+                return None
+            words = _phrase_words(obj) if obj.pos_ == "NOUN" else [t for t in obj.subtree if _lower_word(t)
+                                                                   and t.pos_ in ("VERB", "NOUN", "ADJ")][:MAX_TOPIC_WORDS]
+            if not words or len(words) > MAX_TOPIC_WORDS:
+                return None
+            topic = " ".join(w.lower_ for w in words)
+            name = title_name(f"{row['name']} {c.lower_} {topic}")
+            kind = kind_of(topic)
+            return _Hit(h.start, h.end, "named:" + _fold(name), name, "", kind if kind != "other" else row["kind"],
+                        "named", rule=row["id"])
+    return None
+
+
 def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     """hits plus the descriptive instruments; an anaphor or indefinite reference ('an agreement')
-    whose head is a descriptive one gives way to it."""
+    whose head is a descriptive one gives way to it; a generic catalogue form named by a topic the
+    parse gives (_parsed_topic) becomes that named instrument."""
+    hits = [(_parsed_topic(h, doc) or h) if h.source == "generic" and h.rule else h for h in hits]
     refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
     taken = [(h.start, h.end) for h in hits if h not in refs]
     found = descriptive_hits(doc, taken)
     if not found:
         return hits
+    # (a candidate, which the gate may drop, never displaces a reference the rules read)
+    found = [d for d in found if not d.features or not any(r.start < d.end and d.start < r.end for r in refs)]
     drop = {id(r) for r in refs for d in found if r.start < d.end and d.start < r.end}
     out = [h for h in hits if id(h) not in drop] + found
     return sorted(out, key=lambda h: (h.start, -h.end))

@@ -65,7 +65,8 @@ HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z]
                        r"(?: (?:(?:and|of|on|the|to|for) )*(?!" + CALENDAR_WORD + r")[A-Z][\w'’-]+)*")
 # "a memorandum of understanding on semiconductor supply chains": a generic instrument named by its
 # lower-case topic, up to where the clause goes on; "..., and another on disaster response" names a second.
-TOPIC_WORD = r"[a-z][\w'’-]*"
+# (a treaty-event participle ends the topic: 'a memorandum on energy signed with X' is on energy)
+TOPIC_WORD = r"(?!(?:signed|reached|agreed|concluded|adopted|approved|ratified|initialled|initialed)\b)[a-z][\w'’-]*"
 TOPIC_TAIL = re.compile(
     r"\s+(?P<prep>on|for|concerning|regarding)\s+(?:the\s+)?"
     r"(?P<topic>" + TOPIC_WORD + r"(?:\s+(?:(?:and|of|in|for)\s+)?" + TOPIC_WORD + r"){0,5})"
