@@ -79,11 +79,17 @@ class ActorFinding:
 
 
 @dataclass
-class DateFinding:
+class SpanFinding:
+    """A finding that is one span of one sentence (dates, motives): where it is and its words."""
+
     sentence_n: int
     start: int
     end: int
     text: str
+
+
+@dataclass
+class DateFinding(SpanFinding):
     value: str                  # TIMEX3-style
     anchor: str = ""
     why: list[str] = field(default_factory=list)    # the rule that read it (dates:<rule function>)
@@ -106,11 +112,7 @@ class AgreementFinding:
 
 
 @dataclass
-class MotiveFinding:
-    sentence_n: int
-    start: int
-    end: int
-    text: str
+class MotiveFinding(SpanFinding):
     cue: str = ""
     agreement: str = ""
     actor: str = ""
