@@ -15,6 +15,7 @@ from pipeline.resources import (
     alternation,
     load_jsonl,
     lowered,
+    word_list,
     written_in_lowercase,
 )
 
@@ -73,8 +74,7 @@ TOPIC_TAIL = re.compile(
     r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
 ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
 SENTENCE_STOP = re.compile(r"[.;!?]")
-TOPIC_STOP = frozenset({"how", "what", "whether", "which", "when", "where", "why", "it", "its", "their", "his", "her",
-                        "a", "an", "this", "that", "these", "those", "each", "both", "all", "any", "such"})
+TOPIC_STOP = word_list("agreement_words.jsonl", "topic_stop")
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
 ACRONYM_INSIDE = regex.compile(
     r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
@@ -96,22 +96,18 @@ PRIOR_LIST = regex.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+th
 COUNT = regex.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
-COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
+COPULA_SUBJECTS = word_list("agreement_words.jsonl", "copula_subjects")
 LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
 # Verbs whose subject comments on an agreement rather than being party to it.
-NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain", "criticize", "criticise",
-                   "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
-                   "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
-                   "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+NOT_PARTY_VERBS = word_list("agreement_words.jsonl", "not_party_verbs")
 # "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.
-REPORTING_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "note", "state"}
+REPORTING_VERBS = word_list("agreement_words.jsonl", "reporting_verbs")
 # "the pacts the EU signed with X": the subject of these verbs in a relative clause on the mention is a party.
-RELCL_SIGNING = {"sign", "conclude", "negotiate", "reach", "ink", "strike", "seal", "agree", "ratify", "forge", "clinch"}
+RELCL_SIGNING = word_list("agreement_words.jsonl", "relcl_signing")
 # "Qatar brokered the truce": the subject is a mediator, not a party.
-BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
+BROKER_VERBS = word_list("agreement_words.jsonl", "broker_verbs")
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
-MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
-                  "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
+MEDIATOR_VERBS = word_list("agreement_words.jsonl", "mediator_verbs")
 # "a framework agreement (FA)": a generic instrument given its own acronym
 OWN_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z]{1,7}\s*\)")
 

@@ -42,7 +42,7 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.records import Sentence
-from pipeline.resources import lowered, may_contain
+from pipeline.resources import alternation, lowered, may_contain, word_list
 
 
 @dataclass
@@ -309,8 +309,7 @@ DOMESTIC_AND = re.compile(r"(?:Acts?|Bills?|Laws?|Constitution|Legislation)\s+an
 
 
 # "Committee on Treaties", "Commission for the Accord": a body named after the instruments it handles
-ORGAN_NAME = re.compile(r"\b(?:Committees?|Commissions?|Councils?|Courts?|Tribunals?|Ministry|Ministries|Offices?|"
-                        r"Secretariats?|Assembl(?:y|ies)|Parliaments?|Departments?|Bureaus?|Panels?)\s+"
+ORGAN_NAME = re.compile(r"\b(?:" + alternation(word_list("agreement_words.jsonl", "organ_words")) + r")\s+"
                         r"(?:on|of|for)\s+(?:the\s+)?\S")
 
 
@@ -396,7 +395,7 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     return hits
 
 
-SMALL_WORDS = frozenset({"of", "on", "and", "for", "the", "to", "in", "a", "an", "at", "by", "with", "from"})
+SMALL_WORDS = word_list("agreement_words.jsonl", "small_words")
 
 
 def _titled(text: str, s: int, e: int) -> bool:

@@ -13,7 +13,7 @@ from spacy.vocab import Vocab
 
 from pipeline.errors import PipelineError
 from pipeline.extract import treematch
-from pipeline.resources import load_jsonl
+from pipeline.resources import load_jsonl, word_list
 
 CUE_FILES = ("motive_cues.jsonl", "motive_causal_cues.jsonl")
 MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resistance"})
@@ -80,8 +80,7 @@ def cue_rows() -> dict[str, dict]:
 
 # Function words whose lemma is the word itself: a cue mixing them with <lemmas> can be matched
 # on lemmas alone.
-SAME_LEMMA = frozenset({"to", "the", "for", "of", "a", "an", "on", "by", "that", "at", "in", "with",
-                        "against", "it", "as", "from", "over", "about", "into"})
+SAME_LEMMA = word_list("motive_words.jsonl", "same_lemma")
 def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
     """('LOWER' | 'LEMMA', words) when a PhraseMatcher can take the pattern, else None."""
     if not all(len(tok) == 1 and isinstance(next(iter(tok.values())), str) for tok in pattern):
