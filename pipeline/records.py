@@ -131,3 +131,18 @@ class Extraction:
     agreements: list[AgreementFinding] = field(default_factory=list)
     motives: list[MotiveFinding] = field(default_factory=list)
     key: str = ""               # the cache key it was made under: the same key, the same extraction
+    extra: dict[str, list] = field(default_factory=dict)    # findings of a stage with no field above, by its name
+
+    def findings(self, name: str) -> list:
+        """The findings of the stage called name (a field above, or extra's)."""
+        return getattr(self, name) if name in EXTRACTION_FIELDS else self.extra.get(name, [])
+
+    def put(self, name: str, findings: list) -> None:
+        """Set the findings of the stage called name."""
+        if name in EXTRACTION_FIELDS:
+            setattr(self, name, findings)
+        else:
+            self.extra[name] = findings
+
+
+EXTRACTION_FIELDS = frozenset({"actors", "dates", "agreements", "motives"})
