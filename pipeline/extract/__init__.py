@@ -6,7 +6,9 @@ matchers as instance state, and called as `stage(doc, sents, upstream)`, where u
 Extraction so far (the article and what the stages before it found). It returns the findings for
 the Extraction field of its name.
 A stage whose matchers come from data files also takes that data as a keyword, for tests and
-other catalogues: actors.Stage(config, gazetteer=...), dates.Stage(config, classifier=...).
+other catalogues: actors.Stage(config, gazetteer=...), dates.Stage(config, classifier=...),
+agreements.Stage(config, lexicon=...), motives.Stage(config, lexicon=..., classifier=...)
+(extract/lexicons.py: the lexicon a stage holds is the one its rules read while it runs).
 
 The stage order is declared here, in one place: adding an extractor is a module in extract/ with
 a `Stage` (and its findings' record), its table's Schema in schemas.py, and one name in

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import regex
 
 from pipeline.extract.actors import state_mentions
+from pipeline.extract.lexicons import Lexicon, Scope
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import Sentence
 from pipeline.resources import (
     NotAfter,
     alternation,
-    load_jsonl,
     lowered,
     word_list,
     written_in_lowercase,
@@ -113,43 +114,68 @@ OWN_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z]{1,7}\s*\)")
 
 
 # ---------------------------------------------------------------- resources
+# The stage's lexicon (extract/lexicons.py): the rows of these files, the packaged ones unless the
+# agreements Stage is given others; every function below that reads them is built once per lexicon.
+LEXICON_FILES = ("agreements.jsonl", "status_cues.jsonl", "agreement_kinds.jsonl", "agreements_organs.jsonl")
+
 
 @lru_cache(maxsize=1)
+def packaged_lexicon() -> Lexicon:
+    """The lexicon of pipeline/resources/ (one per process)."""
+    return Lexicon()
+
+
+def lexicon_of(catalogue: Iterable[dict] | None = None, status_cues: Iterable[dict] | None = None,
+               kinds: Iterable[dict] | None = None, organs: Iterable[dict] | None = None) -> Lexicon:
+    """A lexicon of these rows (agreements.jsonl, status_cues.jsonl, agreement_kinds.jsonl,
+    agreements_organs.jsonl); a file not given is the packaged one."""
+    given = dict(zip(LEXICON_FILES, (catalogue, status_cues, kinds, organs)))
+    return Lexicon({name: rows for name, rows in given.items() if rows is not None})
+
+
+LEXICON = Scope("agreements lexicon", packaged_lexicon)
+
+
+def _rows(name: str) -> tuple[dict, ...]:
+    return LEXICON.active().rows(name)
+
+
+@LEXICON.cached
 def catalogue() -> tuple[dict, ...]:
-    return load_jsonl("agreements.jsonl")
+    return _rows("agreements.jsonl")
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def status_cues() -> tuple[tuple[str, str, regex.Pattern, int], ...]:
     """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl; near < 0 means
     the cue must come before the mention, within -near characters. Compiled with the regex module:
     they run over every mention's clause, about twice as fast as with re (same matches: see
     tests/test_agreements.py)."""
     out = []
-    for row in load_jsonl("status_cues.jsonl"):
+    for row in _rows("status_cues.jsonl"):
         near = int(row.get("near", 0))
         out.append((row["type"], row.get("status") or row.get("effect", ""), regex.compile(row["pattern"], regex.I),
                     -near if row.get("before") else near))
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def status_cue_ids() -> tuple[str, ...]:
     """The id of each row of status_cues(), in the same order."""
-    return tuple(row["id"] for row in load_jsonl("status_cues.jsonl"))
+    return tuple(row["id"] for row in _rows("status_cues.jsonl"))
 
 
 def _cue_union() -> str:
     return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _any_status_cue() -> regex.Pattern:
     """Matches where any status cue does: a window without a match has no status to read."""
     return regex.compile(_cue_union(), regex.I)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _any_status_cue_lowered() -> re.Pattern | None:
     """_any_status_cue for lowered text (resources.lowered), under re without IGNORECASE: about
     three times faster. None when a cue is not written in lowercase (see written_in_lowercase)."""
@@ -175,18 +201,18 @@ def cue_starts(window: str) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _kind_words() -> tuple[tuple[str, re.Pattern], ...]:
     """(kind, whole-word pattern) in priority order."""
     return tuple((r["kind"], re.compile(r"\b(?:" + r["pattern"] + r")\b", re.I))
-                 for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "kind")
+                 for r in _rows("agreement_kinds.jsonl") if r["type"] == "kind")
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
     """(modifier alternation, generic-reference regex, exclusion regex, the generic regex without
     IGNORECASE for lowered text: None when the kind rows are not written in lowercase)."""
-    rows = load_jsonl("agreement_kinds.jsonl")
+    rows = _rows("agreement_kinds.jsonl")
     modifier = "(?:" + "|".join(r["pattern"] for r in rows if r["type"] in ("kind", "modifier")) + ")"
     generic = re.compile(
         r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|"
@@ -197,12 +223,12 @@ def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
     return modifier, generic, exclude, re.compile(generic.pattern) if written_in_lowercase(generic.pattern) else None
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def modal_rows() -> tuple[tuple[str, regex.Pattern, frozenset], ...]:
     """(effect, pattern, statuses it applies to) for the modal rows of resources/status_cues.jsonl."""
     return tuple((row["effect"], regex.compile(row["pattern"], regex.I),
                   frozenset(row.get("applies_to") or STRONG))
-                 for row in load_jsonl("status_cues.jsonl") if row["type"] == "modal")
+                 for row in _rows("status_cues.jsonl") if row["type"] == "modal")
 
 
 def _surface_unit(ch: str) -> str:
@@ -211,7 +237,7 @@ def _surface_unit(ch: str) -> str:
     return {"-": r"[-–\s]?", " ": r"\s+", "'": "['’]"}.get(ch) or re.escape(ch)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[str, dict]]:
     """(phrase regex, acronym regex, lower phrase -> row, acronym -> row)."""
     phrases: dict[str, dict] = {}
@@ -232,7 +258,7 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
     return phrase_re, acronym_re, phrases, acronyms
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _conditional_phrases() -> dict[str, tuple[dict, ...]]:
     """lower folded phrase -> catalogue rows that list it under conditional_aliases: a generic phrase
     ('armistice agreement', 'civil nuclear deal') that names one catalogued instrument only when the
@@ -321,9 +347,9 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def broad_regex() -> re.Pattern:
-    rows = [r["pattern"] for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "broad"]
+    rows = [r["pattern"] for r in _rows("agreement_kinds.jsonl") if r["type"] == "broad"]
     return re.compile(r"(?:" + "|".join(rows or ["(?!)"]) + r")", re.I)
 
 

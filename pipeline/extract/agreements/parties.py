@@ -5,7 +5,6 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -17,6 +16,8 @@ from pipeline.extract.actors import (
     state_mentions,
 )
 from pipeline.extract.agreements.lexicon import (
+    LEXICON,
+    _rows,
     BROKER_VERBS,
     COPULA_SUBJECTS,
     COUNT,
@@ -29,7 +30,6 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import load_jsonl
 
 # ---------------------------------------------------------------- parties
 
@@ -94,10 +94,10 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _organs() -> dict[str, str]:
     """organ -> the party it acts for (resources/agreements_organs.jsonl)."""
-    return {row["organ"]: row["party"] for row in load_jsonl("agreements_organs.jsonl")}
+    return {row["organ"]: row["party"] for row in _rows("agreements_organs.jsonl")}
 
 
 def _party_org(name: str) -> bool:
