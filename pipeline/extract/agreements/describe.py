@@ -30,15 +30,14 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
-from pipeline.resources import word_list
+from pipeline.resources import pattern_text, word_list
 
 # Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
 OUTCOME_HEADS = word_list("agreement_words.jsonl", "outcome_heads")
 # Lemmas of nouns that name an instrument (lower case: a title-case one is a name, read elsewhere)
 INSTRUMENT_HEADS = word_list("agreement_words.jsonl", "instrument_heads")
 # Lower-case written forms of those nouns (a first pass over the text)
-HEAD_FORMS = re.compile(r"(?<![\w-])(?:agreements?|deals?|pacts?|treat(?:y|ies)|accords?|declarations?|memorand(?:um|a|ums)|"
-                        r"protocols?|annex(?:es)?|arrangements?|conventions?|roadmaps?|communiqu[eé]s?|charters?)(?![\w-])")
+HEAD_FORMS = re.compile(pattern_text("agreement_patterns.jsonl", "head_forms"))
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
 EVENT_VERBS = word_list("agreement_words.jsonl", "event_verbs")
 TOPIC_PREPS = word_list("agreement_words.jsonl", "topic_preps")

@@ -16,6 +16,7 @@ from pipeline.resources import (
     NotAfter,
     alternation,
     lowered,
+    pattern_text,
     word_list,
     written_in_lowercase,
 )
@@ -38,24 +39,13 @@ HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memo
 # on first use by _kind_words() and _generic_regexes().
 FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
                   r"be|been|has|have|had|not|no|as|at|by|from|over|under|any|such|new|would|will|could|should)")
-ANAPHOR = re.compile(
-    r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
-    r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
-    r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
-    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
-PLURAL_WITH = re.compile(r"(?<![\w-])(?:similar\s+|such\s+|other\s+)?(pacts|agreements|accords|treaties|deals|arrangements)\s+with\b", re.I)
-INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
-                        r"comprehensive|bilateral|trilateral|comparable|similar|parallel|equivalent)\s+)*)"
-                        r"(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
-LIKE = re.compile(r"\b(?:comparable|similar|parallel|equivalent)\b", re.I)
+ANAPHOR = re.compile(pattern_text("agreement_patterns.jsonl", "anaphor"), re.I)
+PLURAL_WITH = re.compile(pattern_text("agreement_patterns.jsonl", "plural_with"), re.I)
+INDEFINITE = re.compile(pattern_text("agreement_patterns.jsonl", "indefinite"), re.I)
+LIKE = re.compile(pattern_text("agreement_patterns.jsonl", "like"), re.I)
 # "Moscow was suspending its participation": the agreement in focus, named by what is done to it
-PARTICIPATION = regex.compile(r"\b(?:suspend(?:s|ed|ing)?|halt(?:s|ed|ing)?|end(?:s|ed|ing)?|freez(?:e|es|ing)|froze|"
-                           r"resum(?:e|es|ed|ing)|restor(?:e|es|ed|ing))\s+(?:its|their|his|her)\s+(participation)"
-                           r"(?!\s+in\s+(?:the|a|an)\b)", re.I)
-NAMED = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
-    r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
-    r"Convention|Partnership|Declaration|Charter|Alliance|Guidelines))(?![\w-])")
+PARTICIPATION = regex.compile(pattern_text("agreement_patterns.jsonl", "participation"), re.I)
+NAMED = re.compile(pattern_text("agreement_patterns.jsonl", "named"))
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
 NAMED_HEAD_FIRST = NotAfter(
@@ -77,28 +67,23 @@ ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOP
 SENTENCE_STOP = re.compile(r"[.;!?]")
 TOPIC_STOP = word_list("agreement_words.jsonl", "topic_stop")
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
-ACRONYM_INSIDE = regex.compile(
-    r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
-    r"(treaty|agreement|pact|accord|arrangement|convention|memorandum of understanding)(?![\w-])")
+ACRONYM_INSIDE = regex.compile(pattern_text("agreement_patterns.jsonl", "acronym_inside"))
 # "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
 # name inside a longer title
 TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
-AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
-AGREEMENT_ON_NP = re.compile(
-    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign|have|has|had)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
-    r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
-    r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
-QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
-QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
+AGREEMENT_ON = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on"), re.I)
+AGREEMENT_ON_NP = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on_np"))
+QUOTED_LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "quoted_leading"))
+QUOTED = re.compile(pattern_text("agreement_patterns.jsonl", "quoted"))
 ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
 PLACE_DEAL = NotAfter(r"[\w-]", r"the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
 ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
 PRIOR_LIST = regex.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
-COUNT = regex.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
+COUNT = regex.compile(pattern_text("agreement_patterns.jsonl", "count"), re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
 COPULA_SUBJECTS = word_list("agreement_words.jsonl", "copula_subjects")
-LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
+LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "leading"), re.I)
 # Verbs whose subject comments on an agreement rather than being party to it.
 NOT_PARTY_VERBS = word_list("agreement_words.jsonl", "not_party_verbs")
 # "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.

@@ -30,6 +30,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
+from pipeline.resources import pattern_text
 
 # ---------------------------------------------------------------- parties
 
@@ -233,8 +234,7 @@ def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str],
 
 
 # "<Org> of A, B and C", "<Org> (A, B, C)", "<Org>, which includes A and B": its members, named after it
-MEMBERS_AFTER = re.compile(r"\s*(?:\(|,?\s+(?:of|which (?:includes?|comprises?)|comprising|grouping|made up of|"
-                           r"whose members are)\s+(?:the\s+)?)", re.I)
+MEMBERS_AFTER = re.compile(pattern_text("agreement_patterns.jsonl", "members_after"), re.I)
 
 
 def written_members(lo: int, hi: int, text: str, idx: _PartyIndex) -> set[str]:
