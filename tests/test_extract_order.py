@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 import spacy
 
-from pipeline import extract, run, schemas
+from pipeline import extract, run, schemas, stages
 from pipeline.cli import main
 from pipeline.extract import analyse, build_stages
 from pipeline.records import Article, SpanFinding
@@ -115,3 +115,22 @@ def test_extract_order_a_run_with_one_more_stage_writes_its_table(harbours_table
     header, written = _read(tmp_path / "out" / "harbours.csv")
     assert header == HARBOURS.columns
     assert [r["text"] for r in written] == ["quay", "harbour", "pier"]
+
+
+def test_extract_order_the_tables_stage_writes_the_new_table_from_the_extract_artifacts(harbours_table, tmp_path,
+                                                                                        settings):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ex = analyse(Article("ferry", "ferry.txt", TEXT), nlp(TEXT), {}, build_stages({}, order=(HarbourStage,)))
+    out = tmp_path / "out"
+    folder = out / stages.EXTRACT_DIR
+    folder.mkdir(parents=True)
+    item = stages.write_extraction(folder, "toy", ex)
+    stages.write_index(folder, stages.EXTRACT_DIR, [item], run.RunSummary())
+    assert stages.tables_stage(out, formats=[], settings=settings).exit_code == 0
+    header, written = _read(out / "harbours.csv")
+    assert header == HARBOURS.columns
+    assert [(r["text"], r["char_start"], r["why"]) for r in written] == [
+        ("quay", str(TEXT.index("quay")), "harbours:word"), ("harbour", str(TEXT.index("harbour")), "harbours:word"),
+        ("pier", str(TEXT.index("pier")), "harbours:word")]
+    assert [r["harbour_id"] for r in written] == [r["harbour_id"] for r in rows_for(ex)["harbours"]]
