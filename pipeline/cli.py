@@ -26,6 +26,8 @@ def _settings(args):
 
 
 def cmd_run(args) -> int:
+    """Read articles (.txt, .html, .htm, .jsonl; folders recursively) and write articles, sentences,
+    agreements, actors, dates, motives and errors CSVs."""
     from pipeline.run import run
     settings = _settings(args)
     input_path = Path(args.input or settings["run"]["input"])
@@ -52,6 +54,9 @@ def _finish(summary, line: str | None = None) -> int:
 
 
 def cmd_clean(args) -> int:
+    """Read and clean the articles of --input (no model): OUTPUT/clean/<id>.txt (the cleaned text
+    every offset indexes), index.json (metadata and errors) and articles.csv. With FILE --stdout,
+    print one file's cleaned text and each line it dropped with the id of the rule that dropped it."""
     from pipeline import stages
     settings = _settings(args)
     if args.stdout:
@@ -65,6 +70,9 @@ def cmd_clean(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    """Parse and extract the cleaned articles of OUTPUT/clean/ (cached per article, in worker
+    processes as `run`): OUTPUT/extract/<id>.json, one article's findings (versioned), and
+    index.json."""
     from pipeline import stages
     settings = _settings(args)
     out_dir = Path(args.output or settings["run"]["output"])
@@ -73,6 +81,8 @@ def cmd_extract(args) -> int:
 
 
 def cmd_tables(args) -> int:
+    """Write the tables, merge the analysts' reviews (reviewed/, history/), build the register and
+    the report and the copies, from OUTPUT/extract/ alone (no model)."""
     from pipeline import stages
     settings = _settings(args)
     out_dir = Path(args.output or settings["run"]["output"])
@@ -87,6 +97,9 @@ def _formats(args, settings: dict) -> list[str] | None:
 
 
 def cmd_evaluate(args) -> int:
+    """Score an outputs folder against gold JSONL (shared/spec/GOLD.md): per-field precision, recall
+    and F1, status and publication-date accuracy. With --run DIR, run the pipeline over DIR first;
+    with --floors, fail (exit 1) if any figure is below its pinned floor."""
     return _evaluation("evaluate").main(args)
 
 
@@ -115,6 +128,38 @@ def worker_count(text: str) -> int:
     return n
 
 
+# Options several commands share, defined once (as sqlite-utils' shared click options): name ->
+# (flags, keywords). A command adds them with _options(parser, name, ...); `help` overrides.
+OUTPUTS = "folder holding the tables (default: outputs)"
+STAGES_OUTPUT = "folder of the stages and tables (default: [run] output = outputs)"
+OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
+    "input": (("--input",), {"help": "folder or file of articles (default: [run] input = corpus)"}),
+    "output": (("--output",), {"help": STAGES_OUTPUT}),
+    "outputs": (("--output",), {"default": "outputs", "help": OUTPUTS}),
+    "config": (("--config",), {"help": "TOML file overlaying pipeline/settings.toml (only the keys it sets)"}),
+    "workers": (("--workers",), {"type": worker_count, "help": "worker processes (default: [run] workers; 0 = all cores)"}),
+    "force": (("--force",), {"action": "store_true", "help": "ignore the per-article cache and process everything"}),
+    "json": (("--json",), {"action": "store_true", "help": "print the figures as JSON"}),
+    "floors": (("--floors",), {"help": "TOML file of pinned floors"}),
+    "folds": (("--folds",), {"type": int, "default": 5, "help": "folds (default 5)"}),
+}
+
+
+def _options(parser, *names: str, **helps: str) -> None:
+    """Add the shared options `names` to parser; helps: another help text for some of them."""
+    for name in names:
+        flags, kwargs = OPTIONS[name]
+        parser.add_argument(*flags, **{**kwargs, "help": helps.get(name, kwargs["help"])})
+
+
+def _command(sub, func, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A command (or subcommand) parser of sub, run by func; its description is func's docstring
+    unless given (as click takes a command's help from its function)."""
+    parser = sub.add_parser(name, **{"description": func.__doc__, **kwargs})
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description=(
         "Extract agreements, actors, dates and stated motives from news articles into "
@@ -129,20 +174,14 @@ def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
 
 def _add_run(sub) -> None:
     """The run command."""
-    r = sub.add_parser("run", help="process articles into the output tables",
-                       description="Read articles (.txt, .html, .htm, .jsonl; folders recursively) and "
-                                   "write articles, sentences, agreements, actors, dates, motives and errors CSVs.")
-    r.add_argument("--input", help="folder or file of articles (default: [run] input = corpus)")
-    r.add_argument("--output", help="folder for the tables (default: [run] output = outputs)")
-    r.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
-    r.add_argument("--workers", type=worker_count, help="worker processes (default: [run] workers; 0 = all cores)")
+    r = _command(sub, cmd_run, "run", help="process articles into the output tables")
+    _options(r, "input", "output", "config", "workers", output="folder for the tables (default: [run] output = outputs)")
     _add_format_and_others(r)
-    r.add_argument("--force", action="store_true", help="ignore the per-article cache and process everything")
+    _options(r, "force")
     r.add_argument("--engine", choices=["local", "dask"], help="where parsing runs (default: [run] engine = local); "
                    "dask: a LocalCluster of --workers processes, or the cluster of --scheduler")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
                    "(implies --engine dask)")
-    r.set_defaults(func=cmd_run)
 
 
 def _add_format_and_others(r) -> None:
@@ -160,74 +199,43 @@ def _add_format_and_others(r) -> None:
 
 def _add_stages(sub) -> None:
     """The clean, extract and tables commands: `run` in three stages, one at a time."""
-    c = sub.add_parser("clean", help="stage 1: read and clean the articles into OUTPUT/clean/",
-                       description="Read and clean the articles of --input (no model): OUTPUT/clean/<id>.txt (the "
-                                   "cleaned text every offset indexes), index.json (metadata and errors) and "
-                                   "articles.csv. With FILE --stdout, print one file's cleaned text and each line "
-                                   "it dropped with the id of the rule that dropped it.")
+    c = _command(sub, cmd_clean, "clean", help="stage 1: read and clean the articles into OUTPUT/clean/")
     c.add_argument("file", nargs="?", metavar="FILE", help="with --stdout: the file to clean and print")
     c.add_argument("--stdout", action="store_true", help="print FILE's cleaning instead of writing a folder")
-    c.add_argument("--input", help="folder or file of articles (default: [run] input = corpus)")
-    c.add_argument("--output", help="folder of the stages and tables (OUTPUT/clean/ is written)")
-    c.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
-    c.set_defaults(func=cmd_clean)
-    e = sub.add_parser("extract", help="stage 2: extract from OUTPUT/clean/ into OUTPUT/extract/",
-                       description="Parse and extract the cleaned articles of OUTPUT/clean/ (cached per article, "
-                                   "in worker processes as `run`): OUTPUT/extract/<id>.json, one article's "
-                                   "findings (versioned), and index.json.")
-    e.add_argument("--output", help="folder of the stages and tables (default: [run] output = outputs)")
-    e.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
-    e.add_argument("--workers", type=worker_count, help="worker processes (default: [run] workers; 0 = all cores)")
-    e.add_argument("--force", action="store_true", help="ignore the per-article cache and parse everything")
-    e.set_defaults(func=cmd_extract)
-    t = sub.add_parser("tables", help="stage 3: the tables, reviews, register and report from OUTPUT/extract/",
-                       description="Write the tables, merge the analysts' reviews (reviewed/, history/), build the "
-                                   "register and the report and the copies, from OUTPUT/extract/ alone (no model).")
-    t.add_argument("--output", help="folder of the stages and tables (default: [run] output = outputs)")
-    t.add_argument("--config", help="TOML file overlaying pipeline/settings.toml (only the keys it sets)")
+    _options(c, "input", "output", "config", output="folder of the stages and tables (OUTPUT/clean/ is written)")
+    e = _command(sub, cmd_extract, "extract", help="stage 2: extract from OUTPUT/clean/ into OUTPUT/extract/")
+    _options(e, "output", "config", "workers", "force", force="ignore the per-article cache and parse everything")
+    t = _command(sub, cmd_tables, "tables", help="stage 3: the tables, reviews, register and report from OUTPUT/extract/")
+    _options(t, "output", "config")
     _add_format_and_others(t)
-    t.set_defaults(func=cmd_tables)
 
 
 def _add_evaluate(sub) -> None:
     """The evaluate command."""
-    e = sub.add_parser("evaluate", help="score output tables against a gold file",
-                       description="Score an outputs folder against gold JSONL (shared/spec/GOLD.md): "
-                                   "per-field precision, recall and F1, status and publication-date accuracy. "
-                                   "With --run DIR, run the pipeline over DIR first; with --floors, fail (exit 1) "
-                                   "if any figure is below its pinned floor.")
+    e = _command(sub, cmd_evaluate, "evaluate", help="score output tables against a gold file")
     src = e.add_mutually_exclusive_group(required=True)
     src.add_argument("--outputs", help="folder holding the tables to score")
     src.add_argument("--run", metavar="INPUT", help="run the pipeline over INPUT into a temporary folder, then score")
     e.add_argument("--gold", required=True, help="gold JSONL file")
-    e.add_argument("--floors", help="TOML file of pinned floors")
+    _options(e, "floors")
     e.add_argument("--section", default="dev", help="section of the floors file to check (default: dev)")
-    e.add_argument("--json", action="store_true", help="print the scores as JSON")
-    e.add_argument("--config", help="settings overlay used with --run")
+    _options(e, "json", "config", json="print the scores as JSON", config="settings overlay used with --run")
     e.add_argument("--split", choices=["studied", "sealed"], help="score one part of the train set "
                    "(eval/SPLITS.md): only its gold records and, with --run, only its articles; sealed prints totals only")
     e.add_argument("--per-article", action="store_true", help="also print each article's figures "
                    "(refused for sealed articles)")
-    e.set_defaults(func=cmd_evaluate)
 
 
 def _add_train(sub) -> None:
     """The train command."""
-    t = sub.add_parser("train", help="re-fit the calibrated confidence of agreements from the studied gold",
-                       description="Run the pipeline (raw scores) over the studied gold sets (shared dev, the "
-                                   "studied train split, eval/heldout, heldout2, heldout5) and the blind sets that "
-                                   "set the level (eval/heldout4, heldout6), label each agreement row "
-                                   "right when it matches gold, fit a logistic model (scikit-learn, the 'train' "
-                                   "extra) with a fixed seed, print its cross-validation by whole articles and "
-                                   "write pipeline/resources/calibration.json.")
+    t = _command(sub, cmd_train, "train", help="re-fit the calibrated confidence of agreements from the studied gold")
     t.add_argument("--shared", default="../shared", help="the shared folder (corpus/, gold/; default ../shared)")
     t.add_argument("--output", help="calibration file to write (default: pipeline/resources/calibration.json)")
     t.add_argument("--work", help="folder for the runs' outputs and cache (default: a temporary folder)")
     t.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds (default 0)")
-    t.add_argument("--folds", type=int, default=5, help="cross-validation folds, by whole articles (default 5)")
+    _options(t, "folds", folds="cross-validation folds, by whole articles (default 5)")
     t.add_argument("--check", action="store_true", help="fit and print, but do not write the file")
-    t.add_argument("--json", action="store_true", help="print the cross-validation figures as JSON")
-    t.set_defaults(func=cmd_train)
+    _options(t, "json", json="print the cross-validation figures as JSON")
 
 
 def _add_review(sub) -> None:
@@ -235,88 +243,87 @@ def _add_review(sub) -> None:
     rv = sub.add_parser("review", help="review progress and focused review files",
                         description="Analysts' review of the agreements, actors, dates and motives tables.")
     rv_sub = rv.add_subparsers(dest="review_command", required=True, metavar="SUBCOMMAND")
-    st = rv_sub.add_parser("status", help="counts by review status and the share reviewed, per table",
-                           description="Print, per review table, the rows by review_status and the share reviewed.")
-    st.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
-    st.set_defaults(func=cmd_review)
-    pe = rv_sub.add_parser("pending", help="write only the pending rows of one table",
-                           description="Write the pending rows of one table to <output>/review/pending-<table>.csv.")
+    st = _command(rv_sub, cmd_review, "status", help="counts by review status and the share reviewed, per table",
+                  description="Print, per review table, the rows by review_status and the share reviewed.")
+    _options(st, "outputs")
+    pe = _command(rv_sub, cmd_review, "pending", help="write only the pending rows of one table",
+                  description="Write the pending rows of one table to <output>/review/pending-<table>.csv.")
     pe.add_argument("--table", required=True, choices=REVIEW_TABLES)
-    pe.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
-    pe.set_defaults(func=cmd_review)
-    ru = rv_sub.add_parser("rules", help="per rule id in `why`: rows produced, accepted, rejected, edited",
-                           description="Count, per id in the why column of the review tables, the rows it produced "
-                                       "and the analysts' decisions on them; the most rejected first.")
-    ru.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
-    ru.set_defaults(func=cmd_review_rules)
+    _options(pe, "outputs")
+    ru = _command(rv_sub, cmd_review_rules, "rules", help="per rule id in `why`: rows produced, accepted, rejected, edited")
+    _options(ru, "outputs")
 
-    rg = sub.add_parser("register", help="rebuild the agreement register from the tables",
-                        description="Rebuild register.csv (one row per real agreement across the articles), "
-                                    "status_events.csv and the register pages under report/register/ from "
-                                    "agreements.csv and articles.csv of --output, keeping the analysts' decisions. "
-                                    "No NLP; `run` does this at its end.")
-    rg.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
-    rg.set_defaults(func=cmd_register)
+    rg = _command(sub, cmd_register, "register", help="rebuild the agreement register from the tables")
+    _options(rg, "outputs")
 
 
 def _add_explain(sub) -> None:
     """The explain command."""
-    ex = sub.add_parser("explain", help="why a row exists: its sentence and the chain of decisions",
-                        description="Print a row of agreements, actors, dates or motives, its sentence with the "
-                                    "span marked, and the rules, catalogue entries and cues (the why column) "
-                                    "that produced it and set its status, in words.")
+    ex = _command(sub, cmd_explain, "explain", help="why a row exists: its sentence and the chain of decisions")
     ex.add_argument("row_id", metavar="ROW_ID", help="agreement_id, actor_id, date_id or motive_id")
-    ex.add_argument("--output", default="outputs", help="folder holding the tables (default: outputs)")
-    ex.set_defaults(func=cmd_explain)
+    _options(ex, "outputs")
 
 
 def _add_bench(sub) -> None:
     """The bench command."""
-    b = sub.add_parser("bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
-                       "language (the English check), scale, dask (the Dask engine beside the local one)",
-                       description="Measure one stage on a public benchmark, or the whole pipeline's throughput.")
+    b = _command(sub, cmd_bench, "bench", help="benchmarks: dates (TempEval-3), motives (Causal News Corpus), html (article bodies), "
+                 "language (the English check), scale, dask (the Dask engine beside the local one)")
     b.add_argument("what", choices=["dates", "motives", "html", "language", "scale", "dask"], help="which benchmark")
     b.add_argument("--data", help="benchmark data file (dates, motives, html, language); scale: a folder of real "
                    "articles instead of the synthetic corpus (../shared/corpus: its dev/ and train/, repeated to --n)")
-    b.add_argument("--folds", type=int, default=5, help="html: choose the HTML settings on K-1 of K folds of "
-                   "pages and score the held-out fold; dates: choose the parts of TimeML mode on K-1 document "
-                   "folds and score the held-out one, K times (default 5; 0 skips)")
+    _options(b, "folds", folds="html: choose the HTML settings on K-1 of K folds of "
+             "pages and score the held-out fold; dates: choose the parts of TimeML mode on K-1 document "
+             "folds and score the held-out one, K times (default 5; 0 skips)")
     b.add_argument("--n", type=int, default=2000, help="corpus size (scale; dask: of the throughput runs)")
     b.add_argument("--rss-n", type=int, default=5000, help="dask: corpus size of the driver's second peak RSS "
                    "(the first is at 500)")
     b.add_argument("--rounds", type=int, default=2, help="dask: pairs of throughput runs, dask and local alternated")
-    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _options(b, "json")
     b.add_argument("--baseline", action="store_true", help="dates: also score plain spaCy DATE/TIME entities "
                    "valued by dateparser (slower); language: also measure lingua-language-detector")
-    b.add_argument("--floors", help="TOML file of pinned floors; fail if a figure is below")
-    b.set_defaults(func=cmd_bench)
+    _options(b, "floors", floors="TOML file of pinned floors; fail if a figure is below")
 
 
 def cmd_review(args) -> int:
+    """review status and review pending (their descriptions are given with their parsers)."""
     from pipeline.write import review
     return review.cli(args)
 
 
 def cmd_review_rules(args) -> int:
+    """Count, per id in the why column of the review tables, the rows it produced and the analysts'
+    decisions on them; the most rejected first."""
     from pipeline.write import why
     return why.cli_rules(args)
 
 
 def cmd_explain(args) -> int:
+    """Print a row of agreements, actors, dates or motives, its sentence with the span marked, and
+    the rules, catalogue entries and cues (the why column) that produced it and set its status, in
+    words."""
     from pipeline.write import why
     return why.cli_explain(args)
 
 
 def cmd_train(args) -> int:
+    """Run the pipeline (raw scores) over the studied gold sets (shared dev, the studied train
+    split, eval/heldout, heldout2, heldout5) and the blind sets that set the level (eval/heldout4,
+    heldout6), label each agreement row right when it matches gold, fit a logistic model
+    (scikit-learn, the 'train' extra) with a fixed seed, print its cross-validation by whole
+    articles and write pipeline/resources/calibration.json."""
     return _evaluation("calibrate").main(args)
 
 
 def cmd_register(args) -> int:
+    """Rebuild register.csv (one row per real agreement across the articles), status_events.csv and
+    the register pages under report/register/ from agreements.csv and articles.csv of --output,
+    keeping the analysts' decisions. No NLP; `run` does this at its end."""
     from pipeline.write import register
     return register.cli(args)
 
 
 def cmd_bench(args) -> int:
+    """Measure one stage on a public benchmark, or the whole pipeline's throughput."""
     return _evaluation(f"bench_{args.what}").main(args)
 
 

@@ -79,11 +79,17 @@ class ActorFinding:
 
 
 @dataclass
-class DateFinding:
+class SpanFinding:
+    """A finding that is one span of one sentence (dates, motives): where it is and its words."""
+
     sentence_n: int
     start: int
     end: int
     text: str
+
+
+@dataclass
+class DateFinding(SpanFinding):
     value: str                  # TIMEX3-style
     anchor: str = ""
     why: list[str] = field(default_factory=list)    # the rule that read it (dates:<rule function>)
@@ -106,11 +112,7 @@ class AgreementFinding:
 
 
 @dataclass
-class MotiveFinding:
-    sentence_n: int
-    start: int
-    end: int
-    text: str
+class MotiveFinding(SpanFinding):
     cue: str = ""
     agreement: str = ""
     actor: str = ""
@@ -129,3 +131,18 @@ class Extraction:
     agreements: list[AgreementFinding] = field(default_factory=list)
     motives: list[MotiveFinding] = field(default_factory=list)
     key: str = ""               # the cache key it was made under: the same key, the same extraction
+    extra: dict[str, list] = field(default_factory=dict)    # findings of a stage with no field above, by its name
+
+    def findings(self, name: str) -> list:
+        """The findings of the stage called name (a field above, or extra's)."""
+        return getattr(self, name) if name in EXTRACTION_FIELDS else self.extra.get(name, [])
+
+    def put(self, name: str, findings: list) -> None:
+        """Set the findings of the stage called name."""
+        if name in EXTRACTION_FIELDS:
+            setattr(self, name, findings)
+        else:
+            self.extra[name] = findings
+
+
+EXTRACTION_FIELDS = frozenset({"actors", "dates", "agreements", "motives"})

@@ -36,6 +36,27 @@ def load_jsonl(name: str, folder: Path = RESOURCES_DIR) -> tuple[dict, ...]:
     return tuple(rows)
 
 
+def pattern_text(name: str, pattern_id: str, folder: Path = RESOURCES_DIR) -> str:
+    """The regex text of row pattern_id of a pattern resource (<folder>/<name>, rows {"id",
+    "pattern", "used_in": the module compiling it, with its engine and flags}); E050 when there is
+    no such row."""
+    for row in load_jsonl(name, folder):
+        if row["id"] == pattern_id:
+            return row["pattern"]
+    raise PipelineError("E050", str(folder / name), f"no pattern with id {pattern_id!r}")
+
+
+def word_list(name: str, list_id: str, folder: Path = RESOURCES_DIR) -> frozenset[str]:
+    """The words of row list_id of a word-list resource (<folder>/<name>, rows {"id", "words",
+    optional "with": ids of rows whose words it takes too, "used_in": the module reading it});
+    E050 when there is no such row."""
+    rows = {row["id"]: row for row in load_jsonl(name, folder)}
+    if list_id not in rows:
+        raise PipelineError("E050", str(folder / name), f"no word list with id {list_id!r}")
+    row = rows[list_id]
+    return frozenset(row.get("words", ())).union(*(word_list(name, other, folder) for other in row.get("with", ())))
+
+
 @lru_cache(maxsize=None)
 def compiled_patterns(name: str) -> tuple[tuple[str, re.Pattern], ...]:
     """(id, compiled full-line regex) for a resource of {'id', 'pattern'} rows."""

@@ -32,6 +32,10 @@ class Schema:
     id_prefix: str = ""                          # of the stable ids: 'ag-<digest>' (tables.stable_id)
     summary_columns: tuple[str, ...] = ()        # a row in one line, for review files and orphans
     display_name: str = ""                       # how the CLI and the report name the table
+    finding_columns: tuple[str, ...] = ()        # what a row found, without the article text: carries
+                                                 # an analyst's decision across a text change (review)
+    id_fields: tuple[str, ...] = ("start", "end")    # the finding's attributes its stable id hashes
+                                                 # (with the article), for tables made by tables.finding_rows
 
     @property
     def label(self) -> str:
@@ -40,6 +44,11 @@ class Schema:
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
+
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        """The `; `-joined columns an analyst may edit (the why column is the pipeline's own)."""
+        return tuple(c for c in self.columns if c in LIST_COLUMNS and c != "why")
 
 
 ARTICLES = Schema("articles", [
@@ -57,6 +66,7 @@ AGREEMENTS = Schema("agreements", [
     "sentence_ids", "evidence", "confidence", *REVIEW_COLUMNS, "why", "status_cue",
 ], key="agreement_id", required=("agreement_id", "article_id", "name"), reviewable=True,
     id_prefix="ag", summary_columns=("name", "acronym", "status"), display_name="agreements",
+    finding_columns=("article_id", "name", "acronym", "kind", "parties"),
     enums={"status": AGREEMENT_STATUSES},
     patterns={"status_date": re.compile(r"^([\dX]{4}(-[\dX]{2}(-[\dX]{2})?)?)?$")})
 
@@ -65,6 +75,7 @@ ACTORS = Schema("actors", [
     "sentence_ids", *REVIEW_COLUMNS, "why",
 ], key="actor_id", required=("actor_id", "article_id", "name", "type"), reviewable=True,
     id_prefix="ac", summary_columns=("name", "type"), display_name="actors",
+    finding_columns=("article_id", "name", "type"),
     enums={"type": ACTOR_TYPES})
 
 DATES = Schema("dates", [
@@ -72,20 +83,45 @@ DATES = Schema("dates", [
     *REVIEW_COLUMNS, "why",
 ], key="date_id", required=("date_id", "article_id", "text"), reviewable=True,
     id_prefix="dt", summary_columns=("text", "value"), display_name="dates",
+    finding_columns=("article_id", "text", "value"),
     patterns={"value": TIMEX_VALUE})
 
 MOTIVES = Schema("motives", [
     "motive_id", "article_id", "sentence_id", "char_start", "char_end", "text", "cue",
     "agreement", "actor", *REVIEW_COLUMNS, "agreement_id", "why",
 ], key="motive_id", required=("motive_id", "article_id", "text"), reviewable=True,
-    id_prefix="mo", summary_columns=("text",), display_name="motives")
+    id_prefix="mo", summary_columns=("text",), display_name="motives",
+    finding_columns=("article_id", "text", "cue", "agreement", "actor"))
 
 ERRORS = Schema("errors", ["path", "line", "code", "message"], required=("path", "code", "message"))
 
+# The per-article tables. An extractor's table is one more Schema here, named as its stage (the
+# Extraction field or Extraction.extra key its findings go to): tables.rows_for makes its rows
+# (tables.finding_rows unless it needs its own), and the review, report index, exports, CLI choices
+# and `explain` take it from here. register() adds one at run time (a plug-in, a test).
 TABLES: dict[str, Schema] = {s.name: s for s in (ARTICLES, SENTENCES, AGREEMENTS, ACTORS, DATES, MOTIVES, ERRORS)}
 REVIEW_TABLES = [name for name, s in TABLES.items() if s.reviewable]
 ID_PREFIX = {name: TABLES[name].id_prefix for name in REVIEW_TABLES}               # 'agreements' -> 'ag'
 SUMMARY_COLUMNS = {name: TABLES[name].summary_columns for name in REVIEW_TABLES}
+
+
+def register(schema: Schema) -> Schema:
+    """Add a per-article table (after the others); the views above follow, in place."""
+    TABLES[schema.name] = schema
+    if schema.reviewable and schema.name not in REVIEW_TABLES:
+        REVIEW_TABLES.append(schema.name)
+        ID_PREFIX[schema.name] = schema.id_prefix
+        SUMMARY_COLUMNS[schema.name] = schema.summary_columns
+    return schema
+
+
+def unregister(name: str) -> None:
+    """Remove a table register() added."""
+    TABLES.pop(name, None)
+    if name in REVIEW_TABLES:
+        REVIEW_TABLES.remove(name)
+    ID_PREFIX.pop(name, None)
+    SUMMARY_COLUMNS.pop(name, None)
 
 # The register (write/register.py): corpus-level tables built from the per-article ones above, once
 # per run, never per article; kept out of TABLES, whose tables are made article by article.

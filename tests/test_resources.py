@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import regex
 
 from pipeline import resources
+from pipeline.errors import PipelineError
 from pipeline.resources import alternation, load_jsonl
 
 FORMS = ["US", "U.S.", "USA", "United States", "United Kingdom", "Uganda", "UK"]
@@ -80,10 +83,56 @@ def test_resources_alternation_of_nothing_matches_nothing():
     assert re.search(alternation([]), "anything") is None
 
 
-@pytest.mark.parametrize("name", ["agreements.jsonl", "states.jsonl", "motive_cues.jsonl", "status_cues.jsonl"])
+@pytest.mark.parametrize("name", ["agreements.jsonl", "states.jsonl", "motive_cues.jsonl", "status_cues.jsonl",
+                                  "motive_words.jsonl", "agreement_words.jsonl", "errors.jsonl",
+                                  "motive_patterns.jsonl", "agreement_patterns.jsonl"])
 def test_resources_rows_have_unique_ids(name):
     ids = [row["id"] for row in load_jsonl(name)]
     assert len(ids) == len(set(ids)) > 0
+
+
+EXTRACT = Path(__file__).resolve().parent.parent / "pipeline" / "extract"
+
+
+@pytest.mark.parametrize("name", ["motive_words.jsonl", "agreement_words.jsonl"])
+def test_resources_word_lists_are_words_read_by_a_module(name):
+    """Each row of a word-list resource holds words (or takes another row's) and names the module
+    of pipeline/extract/ that reads it, which does read it by its id."""
+    rows = {row["id"]: row for row in load_jsonl(name)}
+    for row in rows.values():
+        assert row.get("words") or row.get("with"), row["id"]
+        assert all(isinstance(w, str) and w.strip() == w != "" for w in row.get("words", ())), row["id"]
+        assert set(row.get("with", ())) <= set(rows), row["id"]
+        source = (EXTRACT / row["used_in"]).read_text(encoding="utf-8")
+        assert f'word_list("{name}", "{row["id"]}")' in source, row["id"]
+
+
+@pytest.mark.parametrize("name", ["motive_patterns.jsonl", "agreement_patterns.jsonl"])
+def test_resources_patterns_compile_and_are_read_by_a_module(name):
+    """Each row of a pattern resource is a regex the module it names compiles (by its id)."""
+    rows = load_jsonl(name)
+    assert rows
+    for row in rows:
+        regex.compile(row["pattern"])
+        source = (EXTRACT / row["used_in"]).read_text(encoding="utf-8")
+        assert f'pattern_text("{name}", "{row["id"]}")' in source, row["id"]
+
+
+def test_resources_pattern_text_refuses_an_unknown_id(tmp_path):
+    (tmp_path / "p.jsonl").write_text('{"id": "quay", "pattern": "quays?"}\n', encoding="utf-8")
+    assert resources.pattern_text("p.jsonl", "quay", tmp_path) == "quays?"
+    with pytest.raises(PipelineError, match=r"E050.*'pier'"):
+        resources.pattern_text("p.jsonl", "pier", tmp_path)
+
+
+def test_resources_word_list_takes_the_rows_it_names_and_refuses_an_unknown_id(tmp_path):
+    (tmp_path / "words.jsonl").write_text(
+        '{"id": "harbours", "words": ["quay", "pier"]}\n'
+        '{"id": "coasts", "with": ["harbours"], "words": ["cliff"]}\n', encoding="utf-8")
+    assert resources.word_list("words.jsonl", "harbours", tmp_path) == {"quay", "pier"}
+    assert resources.word_list("words.jsonl", "coasts", tmp_path) == {"quay", "pier", "cliff"}
+    with pytest.raises(PipelineError, match=r"E050.*'dunes'"):
+        resources.word_list("words.jsonl", "dunes", tmp_path)
 
 
 SAMPLE = ("Seoul and Tokyo signed the third such agreement, following those with Canberra and Wellington, "

@@ -111,11 +111,7 @@ def summary(table: str, row: dict) -> str:
 # ---------------------------------------------------------------- the merge
 # What a row found, without the article text: carries a decision across a text change (the
 # row IDs hash the article text, so a one-line edit of an article changes all of them).
-FINDING = {"agreements": ("article_id", "name", "acronym", "kind", "parties"),
-           "actors": ("article_id", "name", "type"),
-           "dates": ("article_id", "text", "value"),
-           "motives": ("article_id", "text", "cue", "agreement", "actor")}
-LIST_COLUMNS = {"agreements": ("parties", "sentence_ids"), "actors": ("aliases", "sentence_ids")}
+# (Each table's schema says which columns: Schema.finding_columns.)
 PATTERN_WORDS = {
     "status_date": "a date written YYYY-MM-DD, YYYY-MM or YYYY (X for an unknown digit, e.g. 2024-05-XX)",
     "value": "a date written YYYY-MM-DD, YYYY-MM or YYYY (X for an unknown digit), or YYYY-Wnn, "
@@ -287,7 +283,7 @@ def row_problems(table: str, row: dict) -> list[str]:
         if v not in ("", None) and not pat.match(str(v)):
             out.append(f"{col} {v!r} is not {PATTERN_WORDS.get(col, 'in the expected format')}; "
                        "a spreadsheet may have reformatted the cell: type it as text")
-    for col in LIST_COLUMNS.get(table, ()):
+    for col in schema.list_columns:
         v = row.get(col, "") or ""
         if "," in v and ";" not in v:
             items = [x.strip() for x in v.split(",") if x.strip()]
@@ -341,7 +337,8 @@ def _match_blank_ids(table: str, old: list[dict], fresh: list[dict], claimed: se
 
 
 def _finding(table: str, row: dict) -> tuple:
-    return tuple((str(row.get(c, "")) or "").strip() for c in FINDING[table])
+    columns = TABLES[table].finding_columns or ("article_id", "text")
+    return tuple((str(row.get(c, "")) or "").strip() for c in columns)
 
 
 def _carry_across_text_change(table: str, old: list[dict], fresh: list[dict], claimed: set[str],

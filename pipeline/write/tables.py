@@ -99,6 +99,37 @@ def rows_for(ex: Extraction) -> dict[str, list[dict]]:
             "text": m.text, "cue": m.cue, "agreement": m.agreement, "actor": m.actor,
             **_review(link, m.sentence_n),
             "agreement_id": ag_ids[m.agreement_n] if 0 <= m.agreement_n < len(ag_ids) else "", "why": _why(m)})
+    for name, schema in TABLES.items():
+        if name not in OWN_ROWS:
+            out[name] = finding_rows(schema, ex.findings(name), aid, sha)
+    return out
+
+
+# The tables rows_for makes itself; any other table of TABLES is an extractor's, made by finding_rows.
+OWN_ROWS = frozenset({"articles", "sentences", "agreements", "actors", "dates", "motives", "errors"})
+
+
+def finding_rows(schema, findings: list, aid: str, sha: str) -> list[dict]:
+    """The rows of an extractor's table, one per finding, from its schema: the key is a stable id
+    of the article and the finding's schema.id_fields; article_id, sentence_id (of sentence_n),
+    char_start/char_end (of start/end), the review columns and why are filled as in the other
+    tables; any other column takes the finding's attribute of that name (a list `; `-joined). A
+    finding may be a record or, read back from the extract stage's artifact, its dict."""
+    link = source_link(aid, 0)[:-1]
+    out = []
+    for f in findings:
+        value = f.get if isinstance(f, dict) else lambda name, default="", f=f: getattr(f, name, default)
+        n = value("sentence_n", 0)
+        known = {schema.key: stable_id(schema.id_prefix or schema.name[:2], aid, sha,
+                                       *(value(a) for a in schema.id_fields)),
+                 "article_id": aid, "sentence_id": f"{aid}:{n}", "char_start": value("start", ""),
+                 "char_end": value("end", ""), **_review(link, n),
+                 "why": "; ".join(dict.fromkeys(value("why", None) or ()))}
+        row = {}
+        for c in schema.columns:
+            cell = known[c] if c in known else value(c, "")
+            row[c] = join_list(cell) if isinstance(cell, (list, tuple, set, frozenset)) else cell
+        out.append(row)
     return out
 
 

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipeline.extract.lexicons import Lexicon
+
 from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.findings import _dedupe, _finding
@@ -53,6 +55,7 @@ from pipeline.extract.agreements.lexicon import (
     ACRONYM_INSIDE,
     DATED,
     KINDS,
+    LEXICON,
     NAMED,
     PARTICIPATION,
     PRIOR_LIST,
@@ -62,7 +65,9 @@ from pipeline.extract.agreements.lexicon import (
     catalogue,
     cue_starts,
     kind_of,
+    lexicon_of,
     modal_rows,
+    packaged_lexicon,
     status_cues,
     title_name,
 )
@@ -93,7 +98,7 @@ from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Senten
 
 __all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPATION", "PRIOR_LIST", "STATUSES",
            "STATUS_RANK", "STRONG", "SUBJECT_TRUCE", "TRUCE_WORDS", "Stage", "catalogue", "clause_window",
-           "cue_matches", "cue_starts", "extract", "find_mentions", "governing_verbs", "kind_of", "modal_rows",
+           "cue_matches", "cue_starts", "extract", "find_mentions", "governing_verbs", "kind_of", "lexicon_of", "modal_rows",
            "party_index", "role_parties", "status_at", "status_cue_at", "status_cues", "title_name"]
 
 
@@ -191,12 +196,15 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
 
 class Stage:
     """The agreements stage; config: [agreements] (the confidences given to each kind of match).
-    Reads the actors and dates found before it."""
+    Reads the actors and dates found before it. lexicon: its catalogue, status cues, kind words and
+    organs (lexicon_of(...); the packaged ones unless given), active while it runs."""
 
     name = "agreements"
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: dict, lexicon: Lexicon | None = None) -> None:
         self.settings = {"agreements": dict(config)}
+        self.lexicon = lexicon or packaged_lexicon()
 
     def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[AgreementFinding]:
-        return extract(doc, sents, upstream.actors, upstream.dates, self.settings)
+        with LEXICON.using(self.lexicon):
+            return extract(doc, sents, upstream.actors, upstream.dates, self.settings)

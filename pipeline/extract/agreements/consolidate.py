@@ -16,6 +16,7 @@ from pipeline.extract.agreements.instances import (
 from pipeline.extract.agreements.lexicon import broad_regex, name_words
 from pipeline.extract.agreements.parties import _PartyIndex
 from pipeline.records import Sentence
+from pipeline.resources import pattern_text
 
 
 def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Sentence] | None = None,
@@ -111,9 +112,7 @@ def _fold_generic_subsets(out: list[_Instance]) -> None:
 
 # "the Lombok Treaty, formally the Agreement on the Framework for Security Cooperation", "a logistics
 # pact, officially known as an Acquisition and Cross-Servicing Agreement": two names of one instrument.
-ALIAS_LINK = re.compile(r"^\s*[,(]?\s*(?:(?P<formal>formally|officially)\s+(?:known as|called|titled|named)?|"
-                        r"(?:also |better |commonly |popularly )?(?:known as|called|dubbed|nicknamed))\s*(?:the\s+|an?\s+)?$",
-                        re.I)
+ALIAS_LINK = re.compile(pattern_text("agreement_patterns.jsonl", "alias_link"), re.I)
 
 
 def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
@@ -210,8 +209,7 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
     return best[0] if len(best) == 1 else None
 
 
-HEAD_NOUNS = re.compile(r"\b(?:agreement|treaty|accord|pact|deal|declaration|memorandum|protocol|annex|charter|"
-                        r"convention|arrangement|communiqu[eé]|roadmap)\b", re.I)
+HEAD_NOUNS = re.compile(pattern_text("agreement_patterns.jsonl", "head_nouns"), re.I)
 
 
 def _same_head(g: _Instance, named: _Instance) -> bool:

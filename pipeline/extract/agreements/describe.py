@@ -31,42 +31,24 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
+from pipeline.resources import pattern_text, word_list
 
 # Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
-OUTCOME_HEADS = frozenset({"declaration", "memorandum", "roadmap", "communique", "communiqué", "charter"})
+OUTCOME_HEADS = word_list("agreement_words.jsonl", "outcome_heads")
 # Lemmas of nouns that name an instrument (lower case: a title-case one is a name, read elsewhere)
-INSTRUMENT_HEADS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum",
-                              "protocol", "annex", "arrangement", "convention", "roadmap", "communique",
-                              "communiqué", "charter"})
+INSTRUMENT_HEADS = word_list("agreement_words.jsonl", "instrument_heads")
 # Lower-case written forms of those nouns (a first pass over the text)
-HEAD_FORMS = re.compile(r"(?<![\w-])(?:agreements?|deals?|pacts?|treat(?:y|ies)|accords?|declarations?|memorand(?:um|a|ums)|"
-                        r"protocols?|annex(?:es)?|arrangements?|conventions?|roadmaps?|communiqu[eé]s?|charters?)(?![\w-])")
+HEAD_FORMS = re.compile(pattern_text("agreement_patterns.jsonl", "head_forms"))
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
-EVENT_VERBS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "ratify", "approve", "adopt",
-                         "finalize", "finalise", "initial", "endorse", "negotiate", "renegotiate", "suspend",
-                         "terminate", "renounce", "denounce", "abrogate", "scrap", "implement", "extend", "renew",
-                         "publish", "agree", "violate", "breach", "revoke", "cancel", "quit", "exit", "enter",
-                         "shelve", "freeze", "broker", "mediate", "draft", "propose", "hail", "welcome", "back"})
-TOPIC_PREPS = frozenset({"on", "concerning", "regarding", "over", "for", "covering"})
+EVENT_VERBS = word_list("agreement_words.jsonl", "event_verbs")
+TOPIC_PREPS = word_list("agreement_words.jsonl", "topic_preps")
 # Pre-modifiers that describe an instrument without giving its topic
-NOT_TOPIC = frozenset({"new", "final", "potential", "possible", "historic", "landmark", "bilateral", "trilateral",
-                       "multilateral", "draft", "formal", "first", "second", "third", "similar", "such", "separate",
-                       "comprehensive", "joint", "interim", "preliminary", "initial", "proposed", "last", "previous",
-                       "earlier", "original", "current", "existing", "latest", "broader", "wider", "major",
-                       "key", "big", "long", "short", "important", "controversial", "secret",
-                       "informal", "tentative", "overall", "framework", "reciprocal", "revised", "so-called",
-                       "same", "other", "whole", "entire", "full", "further", "additional", "only", "main",
-                       "today", "yesterday", "year", "month", "week", "day", "time", "peace-time"})
+NOT_TOPIC = word_list("agreement_words.jsonl", "not_topic")
 # Objects of "an agreement on ..." that are no topic of an instrument ("agreement on the need to ...")
-NOT_TOPIC_OBJECT = frozenset({"need", "issue", "issues", "way", "ways", "terms", "details", "matter", "matters",
-                              "text", "principle", "principles", "basis", "side", "sidelines", "part", "future",
-                              "time", "number", "point", "points", "content", "contents", "substance", "question", "questions", "subject", "it", "them",
-                              "this", "that", "what", "which", "whether", "how", "anything", "something",
-                              "everything", "nothing", "all", "both", "date", "timeline", "wording", "name",
-                              "arms", "weapons", "sale", "sales", "purchase", "purchases"})
+NOT_TOPIC_OBJECT = word_list("agreement_words.jsonl", "not_topic_object")
 MAX_TOPIC_WORDS = 6
 # "a potential agreement on ...": an instrument under consideration
-PROSPECT = frozenset({"potential", "possible", "proposed", "planned", "prospective", "draft", "future"})
+PROSPECT = word_list("agreement_words.jsonl", "prospect")
 
 
 def _governing_event(tok: Token) -> bool:
@@ -243,7 +225,7 @@ def _governed_hit(tok: Token, words: list[Token], dets: list[str]) -> _Hit:
 
 # Heads of outcome documents that a lower-case noun compound names ('the normalisation annex', 'a
 # maritime memorandum'); agreement/deal/pact compounds stay with the kind lexicon (see the module docstring)
-COMPOUND_HEADS = frozenset({"annex", "declaration", "memorandum", "communique", "communiqué", "roadmap"})
+COMPOUND_HEADS = word_list("agreement_words.jsonl", "compound_heads")
 TOPIC_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -267,7 +249,7 @@ def _compound_topic(tok: Token) -> list[Token]:
 
 
 # 'a similar ... agreement with X': another instrument of the kind in focus, with a partner of its own
-FURTHER = frozenset({"similar", "comparable", "separate", "parallel"})
+FURTHER = word_list("agreement_words.jsonl", "further")
 
 
 def _further_with_partner(tok: Token) -> bool:

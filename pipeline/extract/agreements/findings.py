@@ -8,6 +8,7 @@ from functools import lru_cache
 from pipeline.extract.actors import org_index
 from pipeline.extract.agreements.instances import _Instance
 from pipeline.extract.agreements.lexicon import (
+    LEXICON,
     DATE_VALUE,
     DATED,
     KINDS,
@@ -28,7 +29,7 @@ IN_PASSING_RULE = "agreements:in_passing"           # in force, first met after 
 PASSING_AFTER = 3
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _catalogue_ids() -> frozenset[str]:
     return frozenset(row["id"] for row in catalogue())
 

@@ -20,6 +20,7 @@ from pipeline.extract.agreements.lexicon import (
 from pipeline.extract.agreements.mentions import _Hit
 from pipeline.extract.agreements.parties import _PartyIndex, _unique, written_members
 from pipeline.records import Sentence
+from pipeline.resources import pattern_text
 
 # ---------------------------------------------------------------- instances
 
@@ -53,7 +54,7 @@ NEW_INSTRUMENT_RULE = "agreements:new_instrument"   # 'negotiate a new deal' aft
 PRIOR_LIST_RULE = "agreements:prior_list"           # 'the third such pact, after X and Y': existing rows
 
 
-MEDIATED_BY = re.compile(r"\b(?:brokered|mediated|hosted|facilitated|sponsored|guaranteed|overseen|witnessed)\s+by\s+(?:the\s+)?$", re.I)
+MEDIATED_BY = re.compile(pattern_text("agreement_patterns.jsonl", "mediated_by"), re.I)
 
 
 def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex, text: str = "") -> list[str]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import regex
 
 from pipeline.extract.actors import state_mentions
+from pipeline.extract.lexicons import Lexicon, Scope
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import Sentence
 from pipeline.resources import (
     NotAfter,
     alternation,
-    load_jsonl,
     lowered,
+    pattern_text,
+    word_list,
     written_in_lowercase,
 )
 
@@ -36,24 +39,13 @@ HEAD = r"(?:agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|memo
 # on first use by _kind_words() and _generic_regexes().
 FUNCTION_WORDS = (r"(?:the|a|an|in|of|about|to|with|for|and|or|on|that|this|its|their|his|her|our|is|are|was|were|"
                   r"be|been|has|have|had|not|no|as|at|by|from|over|under|any|such|new|would|will|could|should)")
-ANAPHOR = re.compile(
-    r"(?<![\w-])(the|this|that|such an?|such|its|their)\s+((?:(?:new|landmark|historic|draft|bilateral|trilateral|"
-    r"joint|final|original|same|latest|first|second|third|fourth|fifth|sixth|seventh|eighth|whole|entire|"
-    r"so-called|previous|earlier|deal's|agreement's)\s+)*)"
-    r"(agreements?|pacts?|deals?|treaty|accords?|arrangements?|partnership|alliance|truce|ceasefire|cease-fire)(?![\w-])", re.I)
-PLURAL_WITH = re.compile(r"(?<![\w-])(?:similar\s+|such\s+|other\s+)?(pacts|agreements|accords|treaties|deals|arrangements)\s+with\b", re.I)
-INDEFINITE = re.compile(r"(?<![\w-])(an?|one)\s+((?:(?:new|joint|formal|historic|landmark|entirely new|"
-                        r"comprehensive|bilateral|trilateral|comparable|similar|parallel|equivalent)\s+)*)"
-                        r"(agreement|pact|deal|treaty|accord)(?![\w-])", re.I)
-LIKE = re.compile(r"\b(?:comparable|similar|parallel|equivalent)\b", re.I)
+ANAPHOR = re.compile(pattern_text("agreement_patterns.jsonl", "anaphor"), re.I)
+PLURAL_WITH = re.compile(pattern_text("agreement_patterns.jsonl", "plural_with"), re.I)
+INDEFINITE = re.compile(pattern_text("agreement_patterns.jsonl", "indefinite"), re.I)
+LIKE = re.compile(pattern_text("agreement_patterns.jsonl", "like"), re.I)
 # "Moscow was suspending its participation": the agreement in focus, named by what is done to it
-PARTICIPATION = regex.compile(r"\b(?:suspend(?:s|ed|ing)?|halt(?:s|ed|ing)?|end(?:s|ed|ing)?|freez(?:e|es|ing)|froze|"
-                           r"resum(?:e|es|ed|ing)|restor(?:e|es|ed|ing))\s+(?:its|their|his|her)\s+(participation)"
-                           r"(?!\s+in\s+(?:the|a|an)\b)", re.I)
-NAMED = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w'’.]*(?:[-–][A-Z][\w'’.]*)*\s+(?:(?:of|on|and|for|the|between|to|in|de)\s+)*)+"
-    r"(?:Agreements?|Treaty|Treaties|Pact|Accords?|Arrangement|Memorandum of Understanding|Protocols?|"
-    r"Convention|Partnership|Declaration|Charter|Alliance|Guidelines))(?![\w-])")
+PARTICIPATION = regex.compile(pattern_text("agreement_patterns.jsonl", "participation"), re.I)
+NAMED = re.compile(pattern_text("agreement_patterns.jsonl", "named"))
 CALENDAR_WORD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
                  r"July|August|September|October|November|December)\b")
 NAMED_HEAD_FIRST = NotAfter(
@@ -74,87 +66,102 @@ TOPIC_TAIL = re.compile(
     r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
 ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
 SENTENCE_STOP = re.compile(r"[.;!?]")
-TOPIC_STOP = frozenset({"how", "what", "whether", "which", "when", "where", "why", "it", "its", "their", "his", "her",
-                        "a", "an", "this", "that", "these", "those", "each", "both", "all", "any", "such"})
+TOPIC_STOP = word_list("agreement_words.jsonl", "topic_stop")
 # "the Global Combat Air Programme (GCAP) treaty": the acronym inside the name
-ACRONYM_INSIDE = regex.compile(
-    r"(?<![\w-])((?:[A-Z][\w'’-]+\s+(?:(?:of|on|and|for|the)\s+)*)+)\(([A-Z][A-Za-z]{1,7})\)\s+"
-    r"(treaty|agreement|pact|accord|arrangement|convention|memorandum of understanding)(?![\w-])")
+ACRONYM_INSIDE = regex.compile(pattern_text("agreement_patterns.jsonl", "acronym_inside"))
 # "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
 # name inside a longer title
 TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
-AGREEMENT_ON = re.compile(r"(?<![\w-])(?:an?|the)\s+(agreement|accord|treaty)\s+on\s+(?:a\s+|the\s+)?[\"“]([^\"”]{3,80})[\"”]", re.I)
-AGREEMENT_ON_NP = re.compile(
-    r"\b(?:signed|reached|concluded|inked|struck|sealed|signing|conclude|sign|have|has|had)\s+(?:an?|the)\s+(agreement|accord|treaty)\s+"
-    r"(on|concerning|regarding)\s+(?:the\s+)?([a-z][\w-]*(?:\s+(?:and\s+|of\s+)?[a-z][\w-]*){1,6}?)"
-    r"(?=\s*[,.;:]|\s+(?:to|in|that|which|with|after|before|at|for|between|by)\b)")
-QUOTED_LEADING = re.compile(r"[\"“]((?:Agreement|Treaty|Accord|Convention|Protocol|Memorandum) (?:on|for|of|between|concerning)\b[^\"”]{3,80}?)[\"”]")
-QUOTED = re.compile(r"[\"“]([A-Za-z][^\"”]{2,80}?\b(?:agreement|treaty|pact|accord|arrangement|Agreement|Treaty|Pact|Accord|Arrangement)s?)\b[\"”]")
+AGREEMENT_ON = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on"), re.I)
+AGREEMENT_ON_NP = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on_np"))
+QUOTED_LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "quoted_leading"))
+QUOTED = re.compile(pattern_text("agreement_patterns.jsonl", "quoted"))
 ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,7}|[A-Z]{2,}(?:\s[A-Z]{2,})?)\)")
 PLACE_DEAL = NotAfter(r"[\w-]", r"the\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(agreement|accords?|deal|treaty|pact|protocol|declaration)s?(?![\w-])")
 ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest|last)"
 PRIOR_LIST = regex.compile(ORDINAL + r"\b.{0,80}?\b(?:following|after)\b(?:\s+those\s+with|\s+(?:[\w-]+\s+){0,4}?with\b)?", re.I)
-COUNT = regex.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|sides|governments|states|parties|members|allies|neighbou?rs|leaders|delegations|capitals)\b", re.I)
+COUNT = regex.compile(pattern_text("agreement_patterns.jsonl", "count"), re.I)
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}   # as in "US-Japan"
-COPULA_SUBJECTS = {"it", "they", "both", "we", "he", "she"}
-LEADING = re.compile(r"^(?:the|a|an|this|that|such|such an?|its|their|new|so-called)\s+", re.I)
+COPULA_SUBJECTS = word_list("agreement_words.jsonl", "copula_subjects")
+LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "leading"), re.I)
 # Verbs whose subject comments on an agreement rather than being party to it.
-NOT_PARTY_VERBS = {"say", "tell", "concern", "worry", "fear", "raise", "complain", "criticize", "criticise",
-                   "welcome", "praise", "condemn", "oppose", "warn", "reject", "accuse", "report", "note",
-                   "claim", "believe", "think", "alarm", "slam", "denounce", "hail", "applaud", "urge",
-                   "call", "question", "doubt", "prompt", "mark", "bring", "cause", "include"}
+NOT_PARTY_VERBS = word_list("agreement_words.jsonl", "not_party_verbs")
 # "X has proposed a pact with Y, a diplomat said": a reporting verb parsed as the mention's clause.
-REPORTING_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "note", "state"}
+REPORTING_VERBS = word_list("agreement_words.jsonl", "reporting_verbs")
 # "the pacts the EU signed with X": the subject of these verbs in a relative clause on the mention is a party.
-RELCL_SIGNING = {"sign", "conclude", "negotiate", "reach", "ink", "strike", "seal", "agree", "ratify", "forge", "clinch"}
+RELCL_SIGNING = word_list("agreement_words.jsonl", "relcl_signing")
 # "Qatar brokered the truce": the subject is a mediator, not a party.
-BROKER_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "sponsor", "oversee", "guarantee"}
+BROKER_VERBS = word_list("agreement_words.jsonl", "broker_verbs")
 # "a truce brokered by Qatar": the agent is a mediator, not a party.
-MEDIATOR_VERBS = {"broker", "mediate", "facilitate", "host", "witness", "back", "guarantee", "sponsor", "oversee",
-                  "welcome", "praise", "criticize", "criticise", "condemn", "announce", "report"}
+MEDIATOR_VERBS = word_list("agreement_words.jsonl", "mediator_verbs")
 # "a framework agreement (FA)": a generic instrument given its own acronym
 OWN_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z]{1,7}\s*\)")
 
 
 # ---------------------------------------------------------------- resources
+# The stage's lexicon (extract/lexicons.py): the rows of these files, the packaged ones unless the
+# agreements Stage is given others; every function below that reads them is built once per lexicon.
+LEXICON_FILES = ("agreements.jsonl", "status_cues.jsonl", "agreement_kinds.jsonl", "agreements_organs.jsonl")
+
 
 @lru_cache(maxsize=1)
+def packaged_lexicon() -> Lexicon:
+    """The lexicon of pipeline/resources/ (one per process)."""
+    return Lexicon()
+
+
+def lexicon_of(catalogue: Iterable[dict] | None = None, status_cues: Iterable[dict] | None = None,
+               kinds: Iterable[dict] | None = None, organs: Iterable[dict] | None = None) -> Lexicon:
+    """A lexicon of these rows (agreements.jsonl, status_cues.jsonl, agreement_kinds.jsonl,
+    agreements_organs.jsonl); a file not given is the packaged one."""
+    given = dict(zip(LEXICON_FILES, (catalogue, status_cues, kinds, organs)))
+    return Lexicon({name: rows for name, rows in given.items() if rows is not None})
+
+
+LEXICON = Scope("agreements lexicon", packaged_lexicon)
+
+
+def _rows(name: str) -> tuple[dict, ...]:
+    return LEXICON.active().rows(name)
+
+
+@LEXICON.cached
 def catalogue() -> tuple[dict, ...]:
-    return load_jsonl("agreements.jsonl")
+    return _rows("agreements.jsonl")
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def status_cues() -> tuple[tuple[str, str, regex.Pattern, int], ...]:
     """(type, status-or-effect, pattern, near) rows of resources/status_cues.jsonl; near < 0 means
     the cue must come before the mention, within -near characters. Compiled with the regex module:
     they run over every mention's clause, about twice as fast as with re (same matches: see
     tests/test_agreements.py)."""
     out = []
-    for row in load_jsonl("status_cues.jsonl"):
+    for row in _rows("status_cues.jsonl"):
         near = int(row.get("near", 0))
         out.append((row["type"], row.get("status") or row.get("effect", ""), regex.compile(row["pattern"], regex.I),
                     -near if row.get("before") else near))
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def status_cue_ids() -> tuple[str, ...]:
     """The id of each row of status_cues(), in the same order."""
-    return tuple(row["id"] for row in load_jsonl("status_cues.jsonl"))
+    return tuple(row["id"] for row in _rows("status_cues.jsonl"))
 
 
 def _cue_union() -> str:
     return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _any_status_cue() -> regex.Pattern:
     """Matches where any status cue does: a window without a match has no status to read."""
     return regex.compile(_cue_union(), regex.I)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _any_status_cue_lowered() -> re.Pattern | None:
     """_any_status_cue for lowered text (resources.lowered), under re without IGNORECASE: about
     three times faster. None when a cue is not written in lowercase (see written_in_lowercase)."""
@@ -180,18 +187,18 @@ def cue_starts(window: str) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _kind_words() -> tuple[tuple[str, re.Pattern], ...]:
     """(kind, whole-word pattern) in priority order."""
     return tuple((r["kind"], re.compile(r"\b(?:" + r["pattern"] + r")\b", re.I))
-                 for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "kind")
+                 for r in _rows("agreement_kinds.jsonl") if r["type"] == "kind")
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
     """(modifier alternation, generic-reference regex, exclusion regex, the generic regex without
     IGNORECASE for lowered text: None when the kind rows are not written in lowercase)."""
-    rows = load_jsonl("agreement_kinds.jsonl")
+    rows = _rows("agreement_kinds.jsonl")
     modifier = "(?:" + "|".join(r["pattern"] for r in rows if r["type"] in ("kind", "modifier")) + ")"
     generic = re.compile(
         r"(?<![\w-])((?:(?:a|an|the|this|that|such|their|its|new|bilateral|trilateral|historic|landmark|broader|"
@@ -202,12 +209,12 @@ def _generic_regexes() -> tuple[str, re.Pattern, re.Pattern, re.Pattern | None]:
     return modifier, generic, exclude, re.compile(generic.pattern) if written_in_lowercase(generic.pattern) else None
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def modal_rows() -> tuple[tuple[str, regex.Pattern, frozenset], ...]:
     """(effect, pattern, statuses it applies to) for the modal rows of resources/status_cues.jsonl."""
     return tuple((row["effect"], regex.compile(row["pattern"], regex.I),
                   frozenset(row.get("applies_to") or STRONG))
-                 for row in load_jsonl("status_cues.jsonl") if row["type"] == "modal")
+                 for row in _rows("status_cues.jsonl") if row["type"] == "modal")
 
 
 def _surface_unit(ch: str) -> str:
@@ -216,7 +223,7 @@ def _surface_unit(ch: str) -> str:
     return {"-": r"[-–\s]?", " ": r"\s+", "'": "['’]"}.get(ch) or re.escape(ch)
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[str, dict]]:
     """(phrase regex, acronym regex, lower phrase -> row, acronym -> row)."""
     phrases: dict[str, dict] = {}
@@ -237,7 +244,7 @@ def _catalogue_regex() -> tuple[re.Pattern, re.Pattern, dict[str, dict], dict[st
     return phrase_re, acronym_re, phrases, acronyms
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _conditional_phrases() -> dict[str, tuple[dict, ...]]:
     """lower folded phrase -> catalogue rows that list it under conditional_aliases: a generic phrase
     ('armistice agreement', 'civil nuclear deal') that names one catalogued instrument only when the
@@ -326,9 +333,9 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def broad_regex() -> re.Pattern:
-    rows = [r["pattern"] for r in load_jsonl("agreement_kinds.jsonl") if r["type"] == "broad"]
+    rows = [r["pattern"] for r in _rows("agreement_kinds.jsonl") if r["type"] == "broad"]
     return re.compile(r"(?:" + "|".join(rows or ["(?!)"]) + r")", re.I)
 
 

@@ -42,7 +42,7 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.records import Sentence
-from pipeline.resources import lowered, may_contain
+from pipeline.resources import alternation, lowered, may_contain, pattern_text, word_list
 
 
 @dataclass
@@ -134,7 +134,7 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
 
 DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 # "a new North American free trade agreement": the successor of the catalogued one (its "successor" field)
-SUCCESSOR_BEFORE = re.compile(r"\b(?:an?|the)\s+(?:new|revised|updated|renegotiated|successor|replacement)\s+$", re.I)
+SUCCESSOR_BEFORE = re.compile(pattern_text("agreement_patterns.jsonl", "successor_before"), re.I)
 # "a 2006 ceasefire agreement", "their 1982 security agreement": an earlier instrument of a generic kind
 YEAR_BEFORE = re.compile(r"\b(?:an?|the|their|its)\s+((?:19|20)\d\d)\s+$", re.I)
 
@@ -306,12 +306,11 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
 
 
 # "Act and Treaty", "Bill and Agreement": a domestic law coordinated with an instrument head, not a name
-DOMESTIC_AND = re.compile(r"(?:Acts?|Bills?|Laws?|Constitution|Legislation)\s+and\s+(?:the\s+)?\S+$")
+DOMESTIC_AND = re.compile(pattern_text("agreement_patterns.jsonl", "domestic_and"))
 
 
 # "Committee on Treaties", "Commission for the Accord": a body named after the instruments it handles
-ORGAN_NAME = re.compile(r"\b(?:Committees?|Commissions?|Councils?|Courts?|Tribunals?|Ministry|Ministries|Offices?|"
-                        r"Secretariats?|Assembl(?:y|ies)|Parliaments?|Departments?|Bureaus?|Panels?)\s+"
+ORGAN_NAME = re.compile(r"\b(?:" + alternation(word_list("agreement_words.jsonl", "organ_words")) + r")\s+"
                         r"(?:on|of|for)\s+(?:the\s+)?\S")
 
 
@@ -322,12 +321,7 @@ def _organ(name: str) -> bool:
 
 
 # Title-case verbs and adverbs of a headline: a name never holds one ("Chile Reportedly Intends to Sign X")
-HEADLINE_VERB = re.compile(
-    r"\b(?:Pulls?|Signs?|Signed|Inks?|Quits?|Exits?|Suspends?|Ends?|Seeks?|Says?|Said|Intends?|Agrees?|Approves?|"
-    r"Ratifies|Rejects?|Joins?|Leaves?|Hails?|Backs?|Wants?|Plans?|Reaches|Strikes?|Nears?|Moves?|Out|Reportedly|"
-    r"Will|Could|Would|Should|May|Might|Must|Over|With|After|Amid|Against|Into|Renews?|Extends?|Scraps?|Withdraws?|"
-    r"Terminates?|Revives?|Restores?|Eyes|Mulls|Weighs|Considers|Welcomes|Slams|Warns|Urges|Calls|Is|Are|Was|Were|"
-    r"Has|Have|Set|To Sign|Begins?|Launch(?:es)?|Unveils?|Announces?|Adopts?|Clinch(?:es)?|Seals?)\s+")
+HEADLINE_VERB = re.compile(pattern_text("agreement_patterns.jsonl", "headline_verb"))
 
 
 # Punctuation no generic reference can hold (its words, modifiers and head are letters, digits,
@@ -397,7 +391,7 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
     return hits
 
 
-SMALL_WORDS = frozenset({"of", "on", "and", "for", "the", "to", "in", "a", "an", "at", "by", "with", "from"})
+SMALL_WORDS = word_list("agreement_words.jsonl", "small_words")
 
 
 def _titled(text: str, s: int, e: int) -> bool:
@@ -416,14 +410,10 @@ def _titled(text: str, s: int, e: int) -> bool:
 TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
 
 
-BARE_TRUCE = regex.compile(r"\b(?:agreed (?:to|on|upon)|reached|signed|brokered|declared|announced|accepted|"
-                        r"violated|broke|extended|negotiated|sought)\s+(?:an?|the)\s+((?:[a-z-]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\b",
-                        re.I)
+BARE_TRUCE = regex.compile(pattern_text("agreement_patterns.jsonl", "bare_truce"), re.I)
 
 
-SUBJECT_TRUCE = re.compile(r"(?<![\w-])(?:an?|the)\s+((?:[a-z]+\s+)?(?:ceasefire|cease-fire|truce|armistice))\s+"
-                           r"(?=(?:agreed|announced|brokered|signed|reached|declared|collapsed|broke|held|had|has|was|"
-                           r"between|that|took|came|went|began|ended)\b)", re.I)
+SUBJECT_TRUCE = re.compile(pattern_text("agreement_patterns.jsonl", "subject_truce"), re.I)
 
 
 def _truce_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:

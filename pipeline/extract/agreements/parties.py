@@ -5,7 +5,6 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -17,6 +16,8 @@ from pipeline.extract.actors import (
     state_mentions,
 )
 from pipeline.extract.agreements.lexicon import (
+    LEXICON,
+    _rows,
     BROKER_VERBS,
     COPULA_SUBJECTS,
     COUNT,
@@ -29,7 +30,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import load_jsonl
+from pipeline.resources import pattern_text
 
 # ---------------------------------------------------------------- parties
 
@@ -94,10 +95,10 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
 
 
-@lru_cache(maxsize=1)
+@LEXICON.cached
 def _organs() -> dict[str, str]:
     """organ -> the party it acts for (resources/agreements_organs.jsonl)."""
-    return {row["organ"]: row["party"] for row in load_jsonl("agreements_organs.jsonl")}
+    return {row["organ"]: row["party"] for row in _rows("agreements_organs.jsonl")}
 
 
 def _party_org(name: str) -> bool:
@@ -233,8 +234,7 @@ def _prior_list(sent: Sentence, text: str, idx: _PartyIndex) -> tuple[list[str],
 
 
 # "<Org> of A, B and C", "<Org> (A, B, C)", "<Org>, which includes A and B": its members, named after it
-MEMBERS_AFTER = re.compile(r"\s*(?:\(|,?\s+(?:of|which (?:includes?|comprises?)|comprising|grouping|made up of|"
-                           r"whose members are)\s+(?:the\s+)?)", re.I)
+MEMBERS_AFTER = re.compile(pattern_text("agreement_patterns.jsonl", "members_after"), re.I)
 
 
 def written_members(lo: int, hi: int, text: str, idx: _PartyIndex) -> set[str]:

@@ -18,6 +18,7 @@ from pipeline.extract.agreements.lexicon import (
 from pipeline.extract.agreements.mentions import _Hit
 from pipeline.extract.agreements.parties import _subtree_span
 from pipeline.records import Sentence
+from pipeline.resources import word_list
 
 
 def status_at(text: str, lo: int, hi: int, m_start: int | None = None, m_end: int | None = None,
@@ -77,19 +78,14 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
 
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
 # "an attempt to sign the pact", "nothing stands in the way of it entering into force"
-FRAME_PROPOSED = frozenset({"aim", "attempt", "try", "seek", "hope", "want", "wish", "need", "threaten", "weigh",
-                            "consider", "push", "urge", "call", "ask", "propose", "demand", "insist", "strive", "bid",
-                            "effort", "chance", "possibility", "prospect", "idea", "offer", "plea", "able"})
-FRAME_PENDING = frozenset({"expect", "plan", "intend", "prepare", "schedule", "set", "due", "likely", "poised",
-                           "ready", "way", "move", "step", "path", "process", "procedure", "timetable"})
+FRAME_PROPOSED = word_list("agreement_words.jsonl", "frame_proposed")
+FRAME_PENDING = word_list("agreement_words.jsonl", "frame_pending")
 # Auxiliaries of a cue verb: the event is not asserted as done
-AUX_PROPOSED = frozenset({"would", "could", "may", "might", "must", "should", "can"})
-AUX_PENDING = frozenset({"will", "shall"})
+AUX_PROPOSED = word_list("agreement_words.jsonl", "aux_proposed")
+AUX_PENDING = word_list("agreement_words.jsonl", "aux_pending")
 FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl", "advcl", "csubj"})
 DONE = ("signed", "ratified", "in_force", "standing", "restored")
-INSTRUMENT_WORDS = frozenset({"agreement", "deal", "pact", "treaty", "accord", "declaration", "memorandum", "protocol",
-                              "annex", "arrangement", "convention", "truce", "ceasefire", "cease-fire", "armistice",
-                              "it", "which", "that", "this", "they", "them", "framework", "charter", "partnership"})
+INSTRUMENT_WORDS = word_list("agreement_words.jsonl", "instrument_words")
 
 
 def _theme(verb: Token) -> Token | None:
@@ -173,17 +169,13 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
 
 
 # Marks of a clause whose event is a condition or a time reference of the clause above it
-CONDITION_MARKS = frozenset({"after", "once", "when", "until", "till", "before", "if", "unless", "whenever"})
-TALK_WORDS = frozenset({"talk", "talks", "negotiation", "negotiations", "discussion", "discussions", "consultation",
-                        "consultations", "dialogue", "round", "process"})
-END_TALK_VERBS = frozenset({"conclude", "complete", "finish", "finalize", "finalise", "wrap", "close"})
+CONDITION_MARKS = word_list("agreement_words.jsonl", "condition_marks")
+TALK_WORDS = word_list("agreement_words.jsonl", "talk_words")
+END_TALK_VERBS = word_list("agreement_words.jsonl", "end_talk_verbs")
 # Common nouns that can leave an agreement (a party); another subject of 'left' is a cause
-ACTOR_NOUNS = frozenset({"government", "country", "administration", "state", "nation", "regime", "junta", "member",
-                         "party", "side", "president", "leader", "minister", "bloc", "union", "coalition", "cabinet",
-                         "military", "army", "kingdom", "republic", "authority", "authorities", "council", "group"})
+ACTOR_NOUNS = word_list("agreement_words.jsonl", "actor_nouns")
 # Themes of a cue verb that are steps of the agreement's own procedure ('domestic procedures completed')
-PROCEDURE_WORDS = frozenset({"procedure", "procedures", "process", "requirement", "formality", "formalities",
-                             "ratification", "approval", "consent", "assent"})
+PROCEDURE_WORDS = word_list("agreement_words.jsonl", "procedure_words")
 
 
 def _prospective(verb: Token) -> bool:
@@ -222,8 +214,7 @@ def _talks_theme(verb: Token, theme: Token | None, span: Span) -> bool:
     return False
 
 
-COMPLETE_VERBS = frozenset({"complete", "finish", "conclude", "deposit", "exchange", "approve", "finalize", "finalise",
-                            "receive", "win", "secure", "obtain", "gain", "announce", "welcome", "vote", "pass"})
+COMPLETE_VERBS = word_list("agreement_words.jsonl", "complete_verbs")
 
 
 def _ratification_done(noun: Token) -> bool:
@@ -261,7 +252,7 @@ def _clause_under_theme(theme: Token | None, span: Span) -> bool:
     return False
 
 
-FRAME_OFFER = frozenset({"willing", "open", "ready", "prepared", "eager", "keen"})
+FRAME_OFFER = word_list("agreement_words.jsonl", "frame_offer")
 
 
 def _offered(verb: Token) -> bool:

@@ -43,6 +43,7 @@ from pipeline.extract.motives import learned
 from pipeline.extract.motives.cues import (
     ARTICLE_SCOPES,
     CUE_FILES,
+    CUES,
     HELD_TYPES,
     MOTIVE_TYPES,
     SCOPES,
@@ -52,9 +53,12 @@ from pipeline.extract.motives.cues import (
     cue_rows,
     detect,
     is_causal,
+    lexicon_of,
     matchers,
+    packaged_lexicon,
     phrase_pattern,
 )
+from pipeline.extract.lexicons import Lexicon
 from pipeline.extract.motives.filters import argued_reason, dead_range, spurious
 from pipeline.extract.motives.learned import SentenceInfo
 from pipeline.extract.motives.links import (
@@ -113,6 +117,7 @@ __all__ = [
     "headline_zone",
     "holder_of",
     "is_causal",
+    "lexicon_of",
     "link_actor",
     "link_agreement",
     "main_agreement",
@@ -272,10 +277,13 @@ class Stage:
 
     name = "motives"
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: dict, lexicon: Lexicon | None = None,
+                 classifier: learned.Classifier | None = None) -> None:
         self.config = config
+        self.lexicon = lexicon or packaged_lexicon()    # its cues (cues.lexicon_of), active while it runs
         self.detector = Detector(ARTICLE_SCOPES)   # matchers compiled on the first doc, then kept
-        self.classifier = learned.load()            # the learned sentence gate (learned.py)
+        self.classifier = classifier or learned.load()   # the learned sentence gate (learned.py)
 
     def __call__(self, doc: Doc, sents: list[Sentence], upstream) -> list[MotiveFinding]:
-        return extract(doc, sents, upstream.agreements, upstream.actors, self.detector, self.classifier)
+        with CUES.using(self.lexicon):
+            return extract(doc, sents, upstream.agreements, upstream.actors, self.detector, self.classifier)

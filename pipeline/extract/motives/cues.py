@@ -13,7 +13,8 @@ from spacy.vocab import Vocab
 
 from pipeline.errors import PipelineError
 from pipeline.extract import treematch
-from pipeline.resources import load_jsonl
+from pipeline.extract.lexicons import Lexicon, Scope
+from pipeline.resources import word_list
 
 CUE_FILES = ("motive_cues.jsonl", "motive_causal_cues.jsonl")
 MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resistance"})
@@ -21,6 +22,22 @@ MOTIVE_TYPES = frozenset({"purpose", "cause", "need", "threat", "benefit", "resi
 HELD_TYPES = frozenset({"need", "threat", "resistance"})
 SCOPES = frozenset({"both", "motive", "causal"})
 ARTICLE_SCOPES = frozenset({"both", "motive"})
+
+
+# The stage's cue lexicon (extract/lexicons.py): the rows of CUE_FILES, the packaged ones unless the
+# motives Stage is given others; cue_rows and the detectors are built once per lexicon.
+@lru_cache(maxsize=1)
+def packaged_lexicon() -> Lexicon:
+    """The cue lexicon of pipeline/resources/ (one per process)."""
+    return Lexicon()
+
+
+def lexicon_of(cues: list[dict], causal_cues: list[dict] = ()) -> Lexicon:
+    """A cue lexicon of these rows (motive_cues.jsonl, motive_causal_cues.jsonl)."""
+    return Lexicon(dict(zip(CUE_FILES, (cues, causal_cues))))
+
+
+CUES = Scope("motive cues", packaged_lexicon)
 
 
 @dataclass(frozen=True)
@@ -62,12 +79,12 @@ def phrase_pattern(cue: str) -> list[dict]:
     return pattern
 
 
-@lru_cache(maxsize=1)
+@CUES.cached
 def cue_rows() -> dict[str, dict]:
     """id -> lexicon row, over both cue files (ids are unique across them)."""
     rows: dict[str, dict] = {}
     for name in CUE_FILES:
-        for row in load_jsonl(name):
+        for row in CUES.active().rows(name):
             if row["id"] in rows:
                 raise PipelineError("E050", name, f"cue id {row['id']} is used twice across the cue files")
             if not row.get("type") or not row.get("cue"):
@@ -80,8 +97,7 @@ def cue_rows() -> dict[str, dict]:
 
 # Function words whose lemma is the word itself: a cue mixing them with <lemmas> can be matched
 # on lemmas alone.
-SAME_LEMMA = frozenset({"to", "the", "for", "of", "a", "an", "on", "by", "that", "at", "in", "with",
-                        "against", "it", "as", "from", "over", "about", "into"})
+SAME_LEMMA = word_list("motive_words.jsonl", "same_lemma")
 def _phrase_words(pattern: list[dict]) -> tuple[str, list[str]] | None:
     """('LOWER' | 'LEMMA', words) when a PhraseMatcher can take the pattern, else None."""
     if not all(len(tok) == 1 and isinstance(next(iter(tok.values())), str) for tok in pattern):
@@ -205,7 +221,7 @@ class Detector:
         return sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.id))
 
 
-@lru_cache(maxsize=4)
+@CUES.cached
 def _detector(scopes: frozenset[str]) -> Detector:
     return Detector(scopes)
 

@@ -9,34 +9,25 @@ from pipeline.extract.motives.links import REPORTING, _actor_at
 from pipeline.extract.motives.spans import TOPIC, clause_node
 from pipeline.extract.nlp import text_of
 from pipeline.records import ActorFinding, AgreementFinding
+from pipeline.resources import word_list
 
-STOPPING = frozenset({"stop", "cease", "quit", "halt", "end"})
-ARGUING = frozenset({"argue", "warn", "contend", "insist", "complain", "fear", "claim"})
-PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "it", "who"})
+STOPPING = word_list("motive_words.jsonl", "stopping")
+ARGUING = word_list("motive_words.jsonl", "arguing")
+PERSONAL = word_list("motive_words.jsonl", "personal")
 # Verbs of a timetable: "due to expire", "due to meet" say when, not why.
-SCHEDULE = frozenset({"expire", "lapse", "end", "begin", "start", "take", "enter", "come", "be", "meet", "arrive",
-                      "visit", "sign", "open", "close", "hold", "vote", "travel", "run", "finish", "resume",
-                      "return", "launch", "leave", "conclude", "deliver", "announce", "decide", "report", "rule",
-                      "debate", "complete", "expire", "retire", "join", "host", "attend", "speak"})
+SCHEDULE = word_list("motive_words.jsonl", "schedule")
 # Steps every agreement goes through: "will need to ratify it" says what comes next, not why.
-RATIFYING = frozenset({"ratify", "approve", "sign", "submit", "pass", "endorse", "adopt", "implement", "enact"})
+RATIFYING = word_list("motive_words.jsonl", "ratifying")
 # Verbs of a procedure: "cannot take effect unless ratified" is a rule of the deal, not a reason.
-PROCEDURAL = frozenset({"take", "enter", "come", "begin", "start", "become", "apply", "expire", "happen"})
-AGREEMENT_EVENTS = frozenset({"suspend", "terminate", "withdraw", "scrap", "cancel", "abandon", "quit", "exit",
-                              "halt", "freeze", "revoke", "end", "sign", "ratify", "conclude", "resume", "restore",
-                              "renew", "block", "reject", "delay", "postpone", "stall", "collapse", "seek", "pursue",
-                              "negotiate", "join", "leave"})
+PROCEDURAL = word_list("motive_words.jsonl", "procedural")
+AGREEMENT_EVENTS = word_list("motive_words.jsonl", "agreement_events")
 # Verbs of a figure moving: "trade rose because of coal prices" explains a number, not a party.
-MOVES = frozenset({"rise", "fall", "grow", "drop", "jump", "climb", "increase", "decline", "decrease", "surge",
-                   "slump", "soar", "plunge", "slide", "dip", "rebound", "flatter", "inflate", "shrink", "double",
-                   "triple", "halve"})
-CAUSE_MARKS = frozenset({"because", "because of", "due to", "owing to", "as a result of"})
+MOVES = word_list("motive_words.jsonl", "moves")
+CAUSE_MARKS = word_list("motive_words.jsonl", "cause_marks")
 # Nouns of a stretch of time: "over a period of 60 days" says how long, "ten months of talks since X
 # began" says since when, not why.
-TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "weekend", "month", "year", "decade",
-                        "century", "period", "span", "season", "quarter", "time"})
-AGREEMENT_NOUNS = frozenset({"agreement", "pact", "deal", "treaty", "accord", "arrangement", "alliance",
-                             "partnership", "framework", "memorandum", "protocol", "convention", "charter"})
+TIME_UNITS = word_list("motive_words.jsonl", "time_units")
+AGREEMENT_NOUNS = word_list("motive_words.jsonl", "agreement_nouns")
 
 
 def _in_mentions(tok: Token, agreements: list[AgreementFinding]) -> bool:
@@ -86,12 +77,11 @@ def temporal(doc: Doc, hit: CueHit) -> bool:
 
 # Modals of an obligation a deal lays down ("the parties must withdraw", "the pact shall apply"), against
 # "will", "would", "could" of an expected benefit ("the pact will give India access to ...").
-OBLIGING = frozenset({"shall", "must"})
+OBLIGING = word_list("motive_words.jsonl", "obliging")
 # Modals that, under "under the agreement", state its terms ("under the deal, ships will be inspected").
-STIPULATING = OBLIGING | {"will", "'ll"}
+STIPULATING = word_list("motive_words.jsonl", "stipulating")
 # Verbs whose complement is a claim someone makes: a stated benefit inside one is a motive.
-CLAIMING = frozenset({"say", "argue", "believe", "expect", "hope", "claim", "insist", "stress", "note", "add",
-                      "tell", "explain", "predict", "promise", "want", "think", "warn", "see", "view", "describe"})
+CLAIMING = word_list("motive_words.jsonl", "claiming")
 
 
 def _names_agreement(tok: Token, agreements: list[AgreementFinding]) -> bool:

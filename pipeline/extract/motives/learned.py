@@ -34,15 +34,14 @@ from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.extract import treematch
 from pipeline.extract.motives.filters import AGREEMENT_EVENTS, AGREEMENT_NOUNS
-from pipeline.resources import read_json
+from pipeline.resources import read_json, word_list
 
 WEIGHTS_FILE = "motive_classifier.json"
 MASK = (1 << 64) - 1    # treematch.arrays holds string hashes as signed int64
 CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADV", "ADP", "SCONJ", "AUX"})
-MODALS = frozenset({"will", "would", "could", "can", "should", "may", "might", "must", "shall"})
-FIRST_PERSON = frozenset({"we", "our", "us", "i", "my"})
-SAY = frozenset({"say", "tell", "add", "state", "note", "announce", "stress", "explain", "write", "claim",
-                 "argue", "insist", "emphasise", "emphasize", "believe", "warn", "declare"})
+MODALS = word_list("motive_words.jsonl", "modals")
+FIRST_PERSON = word_list("motive_words.jsonl", "first_person")
+SAY = word_list("motive_words.jsonl", "say")
 
 
 @dataclass

@@ -6,12 +6,11 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.records import ActorFinding, AgreementFinding, Sentence
+from pipeline.resources import pattern_text, word_list
 
 # A definite phrase naming no agreement but pointing back at one just named.
-REFERS_BACK = re.compile(r"\b(?:the|these|those)\s+(?:talks|negotiations|deal|pact|accord|treaty|agreement)\b", re.I)
-REPORTING = frozenset({"say", "tell", "add", "emphasise", "emphasize", "stress", "note", "believe", "hope",
-                       "regard", "warn", "urge", "argue", "insist", "state", "explain", "announce",
-                       "write", "claim", "consider", "see", "view", "want", "call", "describe"})
+REFERS_BACK = re.compile(pattern_text("motive_patterns.jsonl", "refers_back"), re.I)
+REPORTING = word_list("motive_words.jsonl", "reporting")
 
 
 def paragraph_of(text: str, sent: Sentence) -> tuple[int, int]:

@@ -11,18 +11,14 @@ from pipeline.extract.motives.cues import CueHit
 from pipeline.extract.motives.links import _actor_at, paragraph_of
 from pipeline.extract.nlp import text_of
 from pipeline.records import ActorFinding, MotiveFinding, Sentence
+from pipeline.resources import pattern_text
 
 # Words that tie a sentence to an agreement or to security cooperation.
-TOPIC = regex.compile(
-    r"\b(agreements?|treat(?:y|ies)|pacts?|accords?|deals?|arrangements?|alliances?|cooperation|co-operation|"
-    r"ties|security|defen[cs]e|military|militaries|partnership|logistics|peace|truce|ceasefire|"
-    r"memorandum|protocols?|framework|membership|accession|trade|deterren(?:ce|t)|missiles?|nuclear|allies|allied|"
-    r"arms|weapons)\b", re.I)
+TOPIC = regex.compile(pattern_text("motive_patterns.jsonl", "topic"), re.I)
 # A definite phrase naming no agreement but pointing back at one just named.
 # A definite noun phrase that refers back to the agreement or cooperation named just before
 # ("the move", "the plan"): the sentence is about it when a topical sentence is near.
-ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:move|plan|expansion|programme|program|project|initiative|"
-                     r"step|decision|proposal|scheme|talks|negotiations)\b", re.I)
+ANAPHOR = re.compile(pattern_text("motive_patterns.jsonl", "anaphor"), re.I)
 # Dependency labels that head a clause: the span of a motive is the subtree of one of them.
 CLAUSE_DEPS = frozenset({"ROOT", "advcl", "xcomp", "ccomp", "acl", "relcl", "csubj", "pcomp", "parataxis"})
 PROSE_END = re.compile(r"[.!?][\"”’')\]]*$")
