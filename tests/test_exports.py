@@ -180,3 +180,23 @@ def test_exports_in_a_process_of_their_own_raise_its_coded_error(outputs):
     with pytest.raises(PipelineError) as e2:
         exports.Background(outputs, ["sqlite"]).finish()
     assert (e2.value.code, str(e2.value)) == (e.value.code, str(e.value))
+
+
+def test_exports_sqlite_copy_does_not_import_pandas_and_writes_the_same_file(outputs, tmp_path):
+    """sqlite_utils is imported without pandas (write_sqlite never hands it a pandas type): a
+    process that writes the copy never loads pandas, and the database is the same, byte for byte,
+    as one written in a process that had pandas loaded first."""
+    import shutil
+    import subprocess
+    pytest.importorskip("pandas", reason="pandas absent: nothing to keep out")
+    twin = tmp_path / "twin"
+    shutil.copytree(outputs, twin)
+    code = ("import sys; {pre}from pipeline.write import exports; from pathlib import Path; "
+            "exports.write_sqlite(Path(sys.argv[1])); print('pandas' in sys.modules)")
+    loaded = []
+    for out, pre in ((outputs, ""), (twin, "import pandas; ")):
+        done = subprocess.run([sys.executable, "-c", code.format(pre=pre), str(out)], capture_output=True,
+                              text=True, cwd=str(PROJECT_ROOT), check=True)
+        loaded.append(done.stdout.strip())
+    assert loaded == ["False", "True"]
+    assert (outputs / exports.DB_FILE).read_bytes() == (twin / exports.DB_FILE).read_bytes()

@@ -779,3 +779,26 @@ def test_motives_features_read_the_frame_of_a_cueless_motive(parse, sentence, pr
     feats = learned.features(span, 1, learned.SentenceInfo(), set(), set(), actor_toks)
     assert present <= feats
     assert not (absent & feats)
+
+
+@pytest.mark.parametrize("word", ["benefit", "Offset", "win-win", "Long-Term", "state-of-the-art", "cannot",
+                                  "Cannot", "gonna", "well-cannot", "x-ray", "co-op", "don't", "U.S.", "naïve",
+                                  "a-", "-a", "deal's", "2030"])
+def test_motive_cue_words_split_as_the_english_tokenizer_does(word):
+    """The cue patterns' words are split without building a blank English pipeline where that is
+    safe, and by its tokenizer otherwise: the same tokens either way."""
+    import spacy
+    from pipeline.extract.motives import cues
+    assert cues.word_lowers(word) == [t.lower_ for t in spacy.blank("en").tokenizer(word)]
+
+
+def test_motive_cue_lexicon_words_split_as_the_english_tokenizer_does():
+    import spacy
+    from pipeline.extract.motives import cues
+    tokenizer = spacy.blank("en").tokenizer
+    words = {w for row in cues.cue_rows().values() if "dep_pattern" not in row and not row.get("pattern")
+             for w in row["cue"].split() if w != "*" and not (w.startswith("<") and w.endswith(">"))}
+    assert words and {w: cues.word_lowers(w) for w in words} == {w: [t.lower_ for t in tokenizer(w)] for w in words}
+    specials = {w for w in tokenizer.rules if cues._PLAIN_WORD.fullmatch(w)}      # "cannot", "Gonna", ...
+    assert specials and {w: cues.word_lowers(w) for w in specials} == {w: [t.lower_ for t in tokenizer(w)]
+                                                                        for w in specials}

@@ -75,6 +75,22 @@ def _require(module: str, extra: str, what: str):
                             f"{what!r} from [output] formats / --format")
 
 
+def _sqlite_utils():
+    """sqlite_utils, imported without pandas: at import it takes pandas (and numpy) when they are
+    installed, only to map their types to SQL ones, which the copy never asks it to do (the
+    columns are typed here and the values bound as plain Python values). pandas (installed for
+    other extras) cost about 0.4 s CPU a run, more than writing the database of 150 articles.
+    A process that has imported pandas already keeps it; the file is the same either way."""
+    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
+        return _require("sqlite_utils", "", "sqlite")
+    sys.modules["pandas"] = None            # import pandas raises ImportError: sqlite_utils goes on
+    try:
+        return _require("sqlite_utils", "", "sqlite")
+    finally:
+        if sys.modules.get("pandas", 0) is None:
+            del sys.modules["pandas"]
+
+
 # ---------------------------------------------------------------- what a copy is made from
 def _made_from(out_dir: Path, fmt: str) -> str:
     h = hashlib.sha256(modules_digest("write/exports", "frames", "schemas").encode() + fmt.encode())
@@ -189,7 +205,7 @@ def _unique_key(columns: dict[str, tuple[str, list]], key: str | None) -> bool:
 
 def write_sqlite(out_dir: Path) -> Path:
     """outputs/extractions.db and its Datasette metadata, from the CSVs on disk."""
-    sqlite_utils = _require("sqlite_utils", "", "sqlite")
+    sqlite_utils = _sqlite_utils()
     from pipeline.frames import typed_columns
     from pipeline.write import csvio
 
