@@ -802,3 +802,20 @@ def test_motive_cue_lexicon_words_split_as_the_english_tokenizer_does():
     specials = {w for w in tokenizer.rules if cues._PLAIN_WORD.fullmatch(w)}      # "cannot", "Gonna", ...
     assert specials and {w: cues.word_lowers(w) for w in specials} == {w: [t.lower_ for t in tokenizer(w)]
                                                                         for w in specials}
+
+
+def test_motive_training_chooses_a_plateau_over_a_lone_peak(monkeypatch):
+    """make train ships the setting whose neighbours on the grid score well too: a lone out-of-fold
+    peak (noise on about 100 articles) loses to a broad plateau only a little lower."""
+    from evaluation import train_motives as tm
+    monkeypatch.setattr(tm, "KEEP_GRID", (0.0, 0.1, 0.2))
+    monkeypatch.setattr(tm, "ADD_GRID", (0.3, 0.5, 0.7, 0.9))
+    scores = {(0.0, 0.9): 0.70,                                            # the lone peak
+              (0.1, 0.3): 0.66, (0.1, 0.5): 0.67, (0.2, 0.3): 0.66, (0.2, 0.5): 0.66, (0.0, 0.3): 0.65}
+    grid = {(1.0, k, a): ((scores.get((k, a), 0.5), 0, 0, 0), tm.DEV_FLOOR, {}) for k in tm.KEEP_GRID for a in tm.ADD_GRID}
+    plateau = {(0.1, 0.3), (0.1, 0.5), (0.2, 0.3), (0.2, 0.5)}
+    chosen = tm.choose(grid)
+    assert (chosen[2], chosen[3]) in plateau
+    for k, a in plateau:                                  # a setting below dev's floor is never shipped
+        grid[1.0, k, a] = (grid[1.0, k, a][0], tm.DEV_FLOOR - 0.01, {})
+    assert (tm.choose(grid)[2], tm.choose(grid)[3]) not in plateau
