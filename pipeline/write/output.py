@@ -238,10 +238,10 @@ def file_specs(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict]
         files[out_dir / TABLES[name].file] = (name, cols, rows)
         if name in REVIEW_TABLES:      # views: made again from the table at each pass
             files[out_dir / "reviewed" / TABLES[name].file] = (
-                name, cols, spool.View(lambda rows=rows: review.vetted(rows, lazy=True)))
+                name, cols, spool.View(lambda rows=rows: review.vetted(rows, lazy=True), (rows, "vetted")))
             if name in prev.focused:
                 files[review.pending_path(out_dir, name)] = (
-                    name, cols, spool.View(lambda rows=rows: review.pending(rows, lazy=True)))
+                    name, cols, spool.View(lambda rows=rows: review.pending(rows, lazy=True), (rows, "pending")))
     files[out_dir / ORPHANS] = (None, review.ORPHAN_COLUMNS, orphans)
     return files
 
@@ -319,9 +319,18 @@ class _HashFile:
 def _fingerprint(columns: list[str], rows: Iterable[dict]) -> str:
     """What a file's bytes are made from: its columns, rows and the code that checks and writes
     them (pickled a block of rows at a time, so no whole copy of a table is ever held; without
-    pickle's memo, so equal rows give equal bytes whether or not their strings are shared)."""
+    pickle's memo, so equal rows give equal bytes whether or not their strings are shared). A
+    spool's rows by the digest of its pickled blocks, and a view of a spool (the reviewed rows)
+    by that digest and the code of the view: no pass over the rows, no unpickling."""
     h = hashlib.sha256(modules_digest("write/csvio", "write/files", "schemas").encode())
     h.update(pickle.dumps(columns, protocol=5))
+    basis = getattr(rows, "basis", None)
+    if basis is not None and isinstance(basis[0], spool.Spool):
+        rows, how = basis
+        h.update(f"view {how} {modules_digest('write/review')}\n".encode())
+    if isinstance(rows, spool.Spool):
+        h.update(f"spool {rows.digest()}".encode())
+        return h.hexdigest()
     p = pickle.Pickler(_HashFile(h), protocol=5)
     p.fast = True           # no memo: a row is hashed by its values alone
     it = iter(rows)

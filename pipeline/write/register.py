@@ -29,12 +29,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import quote
 
 from pipeline.errors import PipelineError, format_error
 from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
     STATUS_EVENTS, TABLES, validate
-from pipeline.write import csvio, files, review
+from pipeline.write import csvio, files, review, spool
+from pipeline.write.register_store import DEFAULT_CACHE_MB, MemoryStore, SqliteStore
 from pipeline.write.register_keys import (  # noqa: F401  (re-exported: register.cluster, ...)
     split_list, Catalogue, HEADS, STOP, WORD, _Union, _base, _norm, _parties, _similar, _with_parties, canonical, cluster, descriptive_words, register_id)
 from pipeline.write.tables import join_list, stable_id
@@ -297,7 +299,7 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     """Analyst columns from the previous register onto this run's rows (by ID, else by the agreement
     rows the old row held); edited rows keep the analyst's values. Returns (rows, orphans)."""
     by_id = {r["register_id"]: r for r in rows}
-    holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
+    holder: dict[str, str] = {}         # agreement_id -> register_id, made when first needed
     old = [p for p in previous if review.is_reviewed(p) and p["register_id"] not in decided]
     back = {o["register_id"]: o for o in orphans_before}
     old_ids = {p.get("register_id") for p in old}          # sets: linear in the rows, not quadratic
@@ -313,6 +315,8 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     for p in sorted(old, key=lambda p: p.get("register_id") not in by_id):
         rid = p.get("register_id", "")
         if rid not in by_id:
+            if not holder:
+                holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
             votes = Counter(holder[a] for a in split_list(p.get("agreement_ids")) if a in holder)
             rid = next((r for r, _ in votes.most_common() if r not in taken and r not in old_ids), "")
         if not rid or rid in taken:
@@ -345,38 +349,74 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
 @dataclass
 class Register:
     rows: list[dict]
-    events: list[dict]
-    members: dict[str, list[dict]]            # register_id -> its agreements rows
+    events: list[dict]                        # the status events, in register_id order (a list or a spool)
+    store: MemoryStore                        # the agreement rows of each register row (write/register_store)
     decisions: list[dict]
     orphans: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    n_members: int = 0                        # agreement rows in the register
+    n_events: int = 0
+
+    @property
+    def members(self) -> dict[str, list[dict]]:
+        """register_id -> its agreements rows (all of them at once: for small registers and tests)."""
+        return {rid: members for rid, members, _, _ in self.store.kept()}
 
 
-def assemble(agreements: list[dict], articles: list[dict], previous: list[tuple[int, dict]] | None = None,
+def assemble(agreements: Iterable[dict], articles: Iterable[dict], previous: list[tuple[int, dict]] | None = None,
              decisions: list[dict] | None = None, orphans_before: list[dict] | None = None,
-             run_id: str = "", catalogue: Catalogue | None = None) -> Register:
-    """The register from the agreements rows (rejected rows left out) and the articles rows."""
+             run_id: str = "", catalogue: Catalogue | None = None, store: MemoryStore | None = None,
+             events: list | None = None) -> Register:
+    """The register from the agreements rows (rejected rows left out) and the articles rows.
+    store: where the rows are grouped (register_store.SqliteStore keeps them on disk; default:
+    dicts); events: what the status events are appended to (default: a list; a spool keeps them on
+    disk). Each of agreements and articles is read once; what stays in memory is a key and an
+    article reference per agreement row, and the register rows."""
     previous = previous or []
     catalogue = catalogue or Catalogue.load()
-    rows = [r for r in agreements if review.norm_status(r.get("review_status")) != "rejected"]
-    published = {a.get("article_id", ""): a.get("published", "") for a in articles}
-    keys = [canonical(r, catalogue) for r in rows]
-    groups: dict[str, list[int]] = {}
-    for members in cluster(keys, [r.get("article_id", "") for r in rows]):
-        groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
+    store = store if store is not None else MemoryStore()
+    events = events if events is not None else []
+    for a in articles:
+        store.add_article(a.get("article_id", ""), a.get("published", ""), a.get("title", ""))
     ledger = list(decisions or []) + new_decisions(previous, list(decisions or []), run_id)
-    groups, warnings = apply_decisions(groups, rows, ledger)
-    out, events, by_rid = [], [], {}
-    for rid in sorted(groups):
-        members = sorted((rows[i] for i in groups[rid]), key=lambda r: (r.get("article_id", ""), r["agreement_id"]))
+    keys: list[tuple] = []
+    row_articles: list[str] = []
+    agreement_ids: list[str] = []           # only for the analysts' decisions, when there are any
+    same_key: dict[tuple, tuple] = {}
+    same_article: dict[str, str] = {}
+    for r in agreements:
+        if review.norm_status(r.get("review_status")) == "rejected":
+            continue
+        k = canonical(r, catalogue)
+        a = r.get("article_id", "")
+        keys.append(same_key.setdefault(k, k))
+        row_articles.append(same_article.setdefault(a, a))
+        if ledger:
+            agreement_ids.append(r["agreement_id"])
+        store.add_member(len(keys) - 1, r)
+    groups: dict[str, list[int]] = {}
+    for members in cluster(keys, row_articles):
+        groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
+    n_members = len(keys)
+    del keys, row_articles, same_key, same_article
+    warnings: list[str] = []
+    if ledger:
+        groups, warnings = apply_decisions(groups, [{"agreement_id": a} for a in agreement_ids], ledger)
+    store.set_register_ids(groups)
+    rids = set(groups)
+    del groups, agreement_ids
+    out: list[dict] = []
+    n_events = 0
+    for rid, members, published, titles in store.groups():
         evs = events_for(rid, members, published)
         out.append(register_row(rid, members, evs, published))
         events.extend(evs)
-        by_rid[rid] = members
+        n_events += len(evs)
+        store.keep(rid, members, evs, titles)
     # rows a decision took apart or away: their old review is not carried onto what is left
-    decided = {d["register_id"] for d in ledger if d["decision"] == "split" or d["register_id"] not in groups}
+    decided = {d["register_id"] for d in ledger if d["decision"] == "split" or d["register_id"] not in rids}
     out, orphans = carry_reviews(out, [r for _, r in previous], decided, orphans_before or [], run_id)
-    return Register(out, events, by_rid, ledger, orphans, warnings)
+    return Register(out, events, store, ledger, orphans, warnings, n_members, n_events)
 
 
 # ---------------------------------------------------------------- files
@@ -419,12 +459,16 @@ def _columns(header: list[str]) -> list[str]:
 
 
 def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: str | None = None,
-          pages: bool = True) -> Register:
+          pages: bool = True, settings: dict | None = None) -> Register:
     """Rebuild the register of out_dir: from `tables` (a run's final agreements and articles rows)
     or, without, from agreements.csv and articles.csv on disk. Writes register.csv,
     status_events.csv, reviewed/register.csv, the decisions and orphans files (each only when
-    changed; the previous register.csv goes to history/<run-id>/ first) and the register pages."""
+    changed; the previous register.csv goes to history/<run-id>/ first) and the register pages.
+    The agreement rows are grouped in a scratch SQLite file and the status events spooled, both
+    beside the outputs, so the memory this takes is bounded by settings (`[output]
+    register_cache_mb`, `register_batch`) and the register rows, not by the agreement rows."""
     out_dir = Path(out_dir)
+    limits = (settings or {}).get("output", {})
     if tables is None:
         tables = {}
         for name in ("agreements", "articles"):
@@ -437,33 +481,53 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
     ledger = read_ledger(out_dir)
     orphans_before = csvio.read_csv(out_dir / ORPHANS)
     run_id = run_id or f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-register"
-    reg = assemble(tables.get("agreements", []), tables.get("articles", []), previous, ledger, orphans_before, run_id)
+    store = SqliteStore(out_dir, limits.get("register_cache_mb", DEFAULT_CACHE_MB))
+    events = spool.Spool(out_dir)
+    try:
+        reg = assemble(tables.get("agreements", []), tables.get("articles", []), previous, ledger, orphans_before,
+                       run_id, store=store, events=events)
+        _write_files(out_dir, reg, header, run_id)
+        if pages:
+            from pipeline.write import register_report
+            register_report.write_pages(out_dir, reg, limits.get("register_batch", register_report.BATCH))
+    finally:
+        store.close()
+        events.close()
+    return reg
+
+
+def _write_files(out_dir: Path, reg: Register, header: list[str], run_id: str) -> None:
     validate(REGISTER, reg.rows)
     validate(STATUS_EVENTS, reg.events)
     cols = _columns(header)
     outputs = {
         out_dir / REGISTER_FILE: (cols, reg.rows),
-        out_dir / EVENTS_FILE: (STATUS_EVENTS.columns, reg.events),
         out_dir / "reviewed" / REGISTER_FILE: (cols, [r for r in review.vetted(reg.rows)]),
         out_dir / DECISIONS: (DECISION_COLUMNS, reg.decisions),
         out_dir / ORPHANS: (ORPHAN_COLUMNS, reg.orphans),
     }
-    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a few MB at most
-    main = out_dir / REGISTER_FILE
-    if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
-        dest = out_dir / "history" / run_id
-        for p in (main, out_dir / DECISIONS):
-            if p.exists():
-                files.copy_file(p, dest / p.relative_to(out_dir))
+    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a row per register row
+    events_path = out_dir / EVENTS_FILE                    # a row per agreement row: streamed
+    tmp, digest = csvio.csv_to_temp(events_path, STATUS_EVENTS.columns, reg.events)
+    try:
+        main = out_dir / REGISTER_FILE
+        if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
+            dest = out_dir / "history" / run_id
+            for p in (main, out_dir / DECISIONS):
+                if p.exists():
+                    files.copy_file(p, dest / p.relative_to(out_dir))
+        files.write_text_if_changed(main, texts.pop(main))
+        if files.file_sha256(events_path) != digest:
+            files.commit_temp(tmp, events_path)
+            tmp = None
+    finally:
+        if tmp is not None:
+            files.discard_temp(tmp)
     for p, text in texts.items():
         if p in (out_dir / DECISIONS, out_dir / ORPHANS) and not p.exists() and not (
                 reg.decisions if p == out_dir / DECISIONS else reg.orphans):
             continue                    # no empty review files before there is anything to keep
         files.write_text_if_changed(p, text)
-    if pages:
-        from pipeline.write import register_report
-        register_report.write_pages(out_dir, reg, {a.get("article_id", ""): a for a in tables.get("articles", [])})
-    return reg
 
 
 # ---------------------------------------------------------------- review status
@@ -491,8 +555,8 @@ def cli(args) -> int:
     for w in reg.warnings:
         print(w, file=sys.stderr)
     n_conflicts = sum(1 for r in reg.rows if r["conflict"])
-    print(f"register: {len(reg.rows)} agreements from {sum(len(m) for m in reg.members.values())} agreement rows; "
-          f"{len(reg.events)} status events; {n_conflicts} with conflicting sources; "
+    print(f"register: {len(reg.rows)} agreements from {reg.n_members} agreement rows; "
+          f"{reg.n_events} status events; {n_conflicts} with conflicting sources; "
           f"{time.perf_counter() - t0:.2f} s", file=sys.stderr)
     return 0
 
