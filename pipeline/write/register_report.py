@@ -25,6 +25,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 from pipeline.config import modules_digest
@@ -40,7 +41,7 @@ MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be
 MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
 PAGE_WORKERS = min(2, os.cpu_count() or 1)     # processes drawing pictures (the run's workers are done by then)
 POOL_FROM = 6           # pictures to draw before a pool is worth its start (a fork: ~10 ms)
-BATCH = 2000            # pages and status events held at once while the pages are made ([output] register_batch)
+BATCH = 1000            # pages and status events held at once while the pages are made ([output] register_batch)
 STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
                  "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
                  "unspecified": "#cccccc"}
@@ -360,39 +361,55 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
 _TASKS: list = []           # the pictured pages' renderers, inherited by the forked workers
 
 
-def _render_task(i: int) -> str:
-    return _TASKS[i]()
-
-
 def _can_fork() -> bool:
     """A fork copies this process as it is: only when no other thread runs (a lock held by one
     would stay held in the copy) and the platform forks."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def render_all(renders: dict[str, object], pictured: set[str]) -> dict[str, str]:
-    """name -> HTML of each page; the pictured ones in PAGE_WORKERS forked processes (while this
-    one renders the rest) when there are POOL_FROM of them or more, else here, one after the other.
-    The HTML is the same either way (a picture depends on its page's data only)."""
+def render_each(renders: dict[str, object], pictured: set[str]) -> Iterator[tuple[str, str]]:
+    """(name, HTML) of each page, as each is made, so the caller writes it and lets it go (a
+    party's page can be megabytes); the pictured ones in PAGE_WORKERS forked processes (while this
+    one renders the rest, taking the drawn pages as they come) when there are POOL_FROM of them or
+    more, else here, one after the other. The HTML is the same either way (a picture depends on its
+    page's data only)."""
     global _TASKS
     heavy = [n for n in renders if n in pictured]
     if PAGE_WORKERS < 2 or len(heavy) < POOL_FROM or not _can_fork():
-        return {n: f() for n, f in renders.items()}
+        for n, f in renders.items():
+            yield n, f()
+        return
     for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
         importlib.import_module(module)     # imported once, here, before the fork
     _canvas()                               # made once, here: each worker inherits it
     _TASKS = [renders[n] for n in heavy]
     pool = multiprocessing.get_context("fork").Pool(min(PAGE_WORKERS, len(heavy)))
     try:
-        drawn = pool.map_async(_render_task, range(len(heavy)), chunksize=1)
-        out = {n: f() for n, f in renders.items() if n not in pictured}
-        out.update(zip(heavy, drawn.get()))
+        drawn = pool.imap_unordered(_render_indexed, range(len(heavy)), chunksize=1)
+        left = len(heavy)
+        for n, f in renders.items():
+            if n in pictured:
+                continue
+            yield n, f()
+            while left:                     # the drawn pages ready meanwhile
+                try:
+                    i, html = drawn.next(timeout=0)
+                except multiprocessing.TimeoutError:
+                    break
+                left -= 1
+                yield heavy[i], html
+        for _ in range(left):
+            i, html = drawn.next()
+            yield heavy[i], html
         pool.close()
     finally:
         pool.terminate()
         pool.join()
         _TASKS = []
-    return out
+
+
+def _render_indexed(i: int) -> tuple[int, str]:
+    return i, _TASKS[i]()
 
 
 def _stamp_of_all(code: str, reg) -> str:
@@ -430,7 +447,7 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     held = [0, 0]                       # status events held by the pages in todo; pages rendered
 
     def flush() -> None:
-        for name, html in render_all(todo, pictured).items():
+        for name, html in render_each(todo, pictured):
             files.write_text_if_changed(folder / name, html, durable=False)
         held[1] += len(todo)
         todo.clear()
