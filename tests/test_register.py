@@ -672,3 +672,33 @@ def test_register_gold_grouping_reads_a_bloc_as_its_members_and_a_title_as_its_d
     assert g[("y", 1)] not in (g[("y", 0)], g[("x", 0)])   # one member only: not the same parties
     assert g[("z", 0)] != g[("x", 0)]               # the same parties, nothing in common in the names
     assert g[("w", 0)] != g[("w", 1)]
+
+
+def test_register_build_again_from_the_same_spooled_rows_is_skipped_until_an_analyst_edits(tmp_path, monkeypatch):
+    """A cached re-run gives the build the same spooled rows: once a build has left the review
+    files as it found them, the next one with the same rows and files builds and writes nothing;
+    an analyst's edit makes it build again."""
+    from pipeline.write import spool
+
+    out = tmp_path / "out"
+
+    def spooled() -> dict:
+        tables = {}
+        for name, rows in _tables(*BASE).items():
+            tables[name] = spool.Spool(tmp_path)
+            tables[name].extend(rows)
+        return tables
+    register.build(out, spooled())          # writes register.csv: not yet a fixed point
+    register.build(out, spooled())          # finds what it writes
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    built = []
+    real = register.assemble
+    monkeypatch.setattr(register, "assemble", lambda *a, **k: built.append(1) or real(*a, **k))
+    register.build(out, spooled())
+    assert built == []
+    assert {p: p.stat().st_mtime_ns for p in written} == written
+    rid = _edit(out, ACSA, review_status="accepted", reviewer="kim")
+    register.build(out, spooled())
+    assert built == [1]
+    assert _row(out, ACSA)["review_status"] == "accepted"
+    assert rid in (out / "reviewed" / "register.csv").read_text(encoding="utf-8")
