@@ -118,13 +118,20 @@ def make_run_id(tables: dict[str, list[dict]], now: datetime | None = None) -> s
     return f"{now:%Y%m%dT%H%M%SZ}-{h.hexdigest()[:8]}"
 
 
-def _restorable(prev: Previous, name: str, fresh_ids: set[str], current: dict[str, str]) -> list[dict]:
+def _restorable(prev: Previous, name: str, fresh: Iterable[dict], current: dict[str, str]) -> list[dict]:
     """Orphans of this table that come back this run (same ID extracted again, or an added row
-    whose article is back): their saved rows rejoin the analyst rows (with "_oline")."""
-    on_disk = {(r.get(TABLES[name].key) or "").strip() for _, r in prev.records.get(name, [])}
+    whose article is back): their saved rows rejoin the analyst rows (with "_oline"). The IDs of
+    the fresh rows are collected only when the table has orphans."""
+    mine = [(o, line) for o, line in zip(prev.orphans, prev.orphan_lines or [0] * len(prev.orphans))
+            if o.get("table") == name]
+    if not mine:
+        return []
+    key = TABLES[name].key
+    fresh_ids = {r[key] for r in fresh}
+    on_disk = {(r.get(key) or "").strip() for _, r in prev.records.get(name, [])}
     back = []
-    for o, line in zip(prev.orphans, prev.orphan_lines or [0] * len(prev.orphans)):
-        if o.get("table") != name or o.get("row_id") in on_disk:
+    for o, line in mine:
+        if o.get("row_id") in on_disk:
             continue
         if o.get("row_id") in fresh_ids or (
                 review.norm_status(o.get("review_status")) == "added" and o.get("article_id") in current):
@@ -205,7 +212,7 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
             focused = [r for _, r in prev.focused[name]]
             rows = review.apply_pending_file(name, rows, focused, problems, lines,
                                              prev.focused_lines.get(name), lines)
-        back = _restorable(prev, name, {r[key] for r in tables[name]}, current)
+        back = _restorable(prev, name, tables[name], current)
         restored |= {b.pop("_orphan") for b in back}
         rows += back
         lines += [b.pop("_oline") for b in back]

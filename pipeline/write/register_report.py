@@ -416,12 +416,20 @@ def _stamp_of_all(code: str, reg) -> str:
     """One key over everything any page shows (the register rows, each row's status events and
     agreement rows, the articles' titles), hashed a register row at a time."""
     h = hashlib.sha1(code.encode("utf-8"))
-    h.update(json.dumps(reg.rows, sort_keys=True).encode("utf-8"))
+    h.update(_rows_key(reg.rows).encode("utf-8"))
     for rid, members, evs, _ in reg.store.kept():
         h.update(b"\n" + json.dumps([rid, evs, [(a["agreement_id"], a.get("article_id", ""), a.get("parties", ""))
                                                for a in members]], sort_keys=True).encode("utf-8"))
     for aid, title in reg.store.titles():
         h.update(b"\n" + json.dumps([aid, title]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _rows_key(rows: list[dict]) -> str:
+    """A hash of the register rows, taken a row at a time (no JSON of them all at once)."""
+    h = hashlib.sha1()
+    for r in rows:
+        h.update(json.dumps(r, sort_keys=True).encode("utf-8") + b"\n")
     return h.hexdigest()
 
 
@@ -465,7 +473,7 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
             if len(todo) >= batch or held[0] >= batch:
                 flush()
 
-    consider("index.html", json.dumps(reg.rows, sort_keys=True), lambda: index_html(reg.rows), False, 0)
+    consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), False, 0)
     for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
         assert r["register_id"] == rid, (r["register_id"], rid)
         evs = [dict(e) for e in evs]            # agreement_html links them (href)
