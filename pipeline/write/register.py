@@ -27,19 +27,19 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import quote
 
 from pipeline.errors import PipelineError, format_error
 from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
     STATUS_EVENTS, TABLES, validate
 from pipeline.write import csvio, files, review, spool
-from pipeline.write.register_store import DEFAULT_CACHE_MB, MemoryStore, SqliteStore
 from pipeline.write.register_keys import (  # noqa: F401  (re-exported: register.cluster, ...)
     split_list, Catalogue, HEADS, STOP, WORD, _Union, _base, _norm, _parties, _similar, _with_parties, canonical, cluster, descriptive_words, register_id)
+from pipeline.write.register_store import DEFAULT_CACHE_MB, MemoryStore, SqliteStore
 from pipeline.write.tables import join_list, stable_id
 
 REGISTER_FILE = REGISTER.file

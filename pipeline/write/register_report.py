@@ -23,9 +23,9 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 from pipeline.config import modules_digest

@@ -21,8 +21,8 @@ import os
 import pickle
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 DEFAULT_CACHE_MB = 16
 
