@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-DEFAULT_CACHE_MB = 16
+DEFAULT_CACHE_MB = 4
 
 
 def _sort_key(s: str) -> bytes:
