@@ -236,13 +236,13 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
         entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
                                   out_dir, settings, workers, force, summary)
         add_entries(out_dir, tables, entries, bar)
-        return write_tables(out_dir, tables, summary, previous, others, formats, t0)
+        return write_tables(out_dir, tables, summary, previous, others, formats, t0, settings)
     finally:
         spool.close_all(tables)
 
 
 def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSummary, previous, others: str | None,
-                 formats: list[str], t0: float) -> RunSummary:
+                 formats: list[str], t0: float, settings: dict | None = None) -> RunSummary:
     """The end of a run: the tables merged with the reviews (previous: output.check_reviews)
     and written, the register built, the copies exported; summary completed."""
     tables["errors"] = summary.errors
@@ -255,7 +255,7 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]], summary: RunSumma
     # of the two instead of their sum.
     beside = exports.Background(out_dir, formats) if formats and summary.workers > 1 and _cores() > 1 else None
     try:
-        summary.warnings.extend(register.build(out_dir, tables, run_id=done["run_id"]).warnings)
+        summary.warnings.extend(register.build(out_dir, tables, run_id=done["run_id"], settings=settings).warnings)
     except BaseException:
         if beside is not None:
             beside.proc.kill()

@@ -81,17 +81,25 @@ def _settle_gc() -> None:
         gc.freeze()
 
 
+def warm_up(settings: dict):
+    """This process's model, loaded once (lru_cache) with the GC settled after it: what a parsing
+    process does before its first chunk. The Dask engine runs it on each worker as soon as the
+    cluster is up, while the driver reads the first articles."""
+    if not _gc_settled:
+        gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
+    from pipeline.extract import nlp  # imported here: a run served from the cache never imports spaCy
+    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
+    _settle_gc()
+    return model
+
+
 def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Result]:
     """Parse a chunk of articles with nlp.pipe and analyse each; runs in a worker or inline.
 
     Returns, per article in order, the cache entry bytes of its Extraction or an error
     message. If the model fails on the chunk, each article is parsed alone so that only the
     article at fault fails."""
-    if not _gc_settled:
-        gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
-    from pipeline.extract import nlp  # imported here: a run served from the cache never imports spaCy
-    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
-    _settle_gc()
+    model = warm_up(settings)
     batch_size = settings["model"]["batch_size"]
     try:
         stages = extract.build_stages(settings)     # once per chunk, not per article
@@ -112,6 +120,9 @@ def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Res
             continue
         out.append(_analyse_entry(key, a, doc, settings, stages))
     return out
+
+
+process_chunk.warm_up = warm_up     # what prepares a process for it (the Dask engine runs it early)
 
 
 # ---------------------------------------------------------------- dispatch (main process)

@@ -247,7 +247,7 @@ def tables_stage(out_dir: Path, others: str | None = None, formats: list[str] | 
         tables = new_tables(Path(out_dir))
         try:
             add_entries(Path(out_dir), tables, read_extract(out_dir, index))
-            return write_tables(Path(out_dir), tables, summary, previous, others, formats, t0)
+            return write_tables(Path(out_dir), tables, summary, previous, others, formats, t0, settings)
         finally:
             spool.close_all(tables)
 

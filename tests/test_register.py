@@ -391,6 +391,27 @@ def test_register_pages_drawn_in_a_pool_are_the_pages_drawn_one_by_one(tmp_path,
     assert pages[1] == pages[2]
 
 
+def test_register_built_on_disk_in_small_batches_writes_what_a_roomy_build_writes(tmp_path):
+    """The build groups its rows in a scratch SQLite file and makes its pages a batch at a time
+    ([output] register_cache_mb, register_batch): the smallest settings write the same files as
+    the defaults, the scratch file is gone afterwards, and a re-run renders no page."""
+    from pipeline.write import register_report
+    rows = PARTY_ROWS + [_ag("h5", "a5", "Desert Telescope Accord", "Bolivia; Chile", "ratified", "2021-01-02",
+                             kind="science", n=3), *BASE]
+    outs = {}
+    for name, limits in (("roomy", {}), ("tight", {"register_cache_mb": 1, "register_batch": 1})):
+        out = tmp_path / name
+        reg = register.build(out, _tables(*rows), settings={"output": limits})
+        outs[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                      if p.is_file() and ".cache" not in p.parts}
+        assert not list(out.glob(".register-*")) and not list(out.glob(".spool-*"))
+        assert reg.n_members == len(rows) and reg.n_events == len(rows)
+    assert outs["tight"] == outs["roomy"]
+    assert sum(n.startswith("report/register/") for n in outs["roomy"]) > 5
+    again = register.assemble(_tables(*rows)["agreements"], _tables(*rows)["articles"])
+    assert register_report.write_pages(tmp_path / "tight", again, 1) == 0
+
+
 def test_register_picture_bytes_do_not_depend_on_the_pictures_drawn_before(monkeypatch):
     """One Figure is reused for every picture of a process: a picture must come out the same
     whether it is drawn first, after a taller one, or after one whose dates fit in one year."""
@@ -421,15 +442,13 @@ def test_register_pages_a_new_article_redraws_only_the_pages_it_touches(tmp_path
     from pipeline.write import register_report
     out = tmp_path / "out"
     tables = _tables(*PARTY_ROWS)
-    arts = {a["article_id"]: a for a in tables["articles"]}
     reg = register.assemble(tables["agreements"], tables["articles"])
-    first = register_report.write_pages(out, reg, arts)
+    first = register_report.write_pages(out, reg)
     assert first == len(list((out / "report" / "register").glob("*.html")))
-    assert register_report.write_pages(out, register.assemble(tables["agreements"], tables["articles"]), arts) == 0
+    assert register_report.write_pages(out, register.assemble(tables["agreements"], tables["articles"])) == 0
     tables = _tables(*PARTY_ROWS, _ag("h7", "a7", "Desert Telescope Accord", "Bolivia; Chile", "in_force", "2023-01-05",
                                       kind="science", n=1))
-    arts = {a["article_id"]: a for a in tables["articles"]}
-    again = register_report.write_pages(out, register.assemble(tables["agreements"], tables["articles"]), arts)
+    again = register_report.write_pages(out, register.assemble(tables["agreements"], tables["articles"]))
     # the index, the accord's page and the pages of its two parties; not the other agreements' pages
     # nor Peru's
     assert again == 4 < first
@@ -653,3 +672,33 @@ def test_register_gold_grouping_reads_a_bloc_as_its_members_and_a_title_as_its_d
     assert g[("y", 1)] not in (g[("y", 0)], g[("x", 0)])   # one member only: not the same parties
     assert g[("z", 0)] != g[("x", 0)]               # the same parties, nothing in common in the names
     assert g[("w", 0)] != g[("w", 1)]
+
+
+def test_register_build_again_from_the_same_spooled_rows_is_skipped_until_an_analyst_edits(tmp_path, monkeypatch):
+    """A cached re-run gives the build the same spooled rows: once a build has left the review
+    files as it found them, the next one with the same rows and files builds and writes nothing;
+    an analyst's edit makes it build again."""
+    from pipeline.write import spool
+
+    out = tmp_path / "out"
+
+    def spooled() -> dict:
+        tables = {}
+        for name, rows in _tables(*BASE).items():
+            tables[name] = spool.Spool(tmp_path)
+            tables[name].extend(rows)
+        return tables
+    register.build(out, spooled())          # writes register.csv: not yet a fixed point
+    register.build(out, spooled())          # finds what it writes
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    built = []
+    real = register.assemble
+    monkeypatch.setattr(register, "assemble", lambda *a, **k: built.append(1) or real(*a, **k))
+    register.build(out, spooled())
+    assert built == []
+    assert {p: p.stat().st_mtime_ns for p in written} == written
+    rid = _edit(out, ACSA, review_status="accepted", reviewer="kim")
+    register.build(out, spooled())
+    assert built == [1]
+    assert _row(out, ACSA)["review_status"] == "accepted"
+    assert rid in (out / "reviewed" / "register.csv").read_text(encoding="utf-8")

@@ -79,3 +79,31 @@ def test_finalise_writes_the_same_files_from_spooled_tables_as_from_lists(tmp_pa
     assert done_lists["kept"] == 4
     assert _files(spooled) == _files(lists)
     assert not [p for p in spooled.rglob("*.tmp")]
+
+
+def test_spool_digest_is_that_of_its_rows_and_a_rerun_formats_no_file_again(tmp_path, small_blocks, monkeypatch):
+    def filled(rows):
+        s = spool.Spool(tmp_path)
+        s.extend(dict(r) for r in rows)
+        return s
+    rows = [{"k": f"r{i}", "v": "same"} for i in range(5)]
+    a, b = filled(rows), filled(rows)
+    other = filled(rows[:4] + [{"k": "r4", "v": "changed"}])
+    assert a.digest() == b.digest() != other.digest()
+    b.append({"k": "r5", "v": "same"})
+    assert a.digest() != b.digest()
+    for s in (a, b, other):
+        s.close()
+    # a second finalise over equal spooled tables finds every file as its memo left it: none is
+    # formatted again (the memo's fingerprint of a spool and of its reviewed view needs no pass)
+    out = tmp_path / "out"
+    tables = _tables(True, out)
+    first = output.finalise(out, tables, run_id="20260101T000000Z-first")
+    spool.close_all(tables)
+    formatted = []
+    real = csvio.csv_to_temp
+    monkeypatch.setattr(csvio, "csv_to_temp", lambda path, *a, **kw: formatted.append(path) or real(path, *a, **kw))
+    tables = _tables(True, out)
+    again = output.finalise(out, tables, run_id="20260101T000001Z-second")
+    spool.close_all(tables)
+    assert first["written"] and again["written"] == [] and formatted == []

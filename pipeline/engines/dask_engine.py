@@ -30,6 +30,8 @@ from pipeline.errors import PipelineError
 ALLOWED_FAILURES = 1        # a task that kills this many workers + 1 is given up (KilledWorker)
 NO_WORKERS_TIMEOUT = 120    # seconds work may wait with no worker to run it (then E130)
 NEVER = "36500 days"        # lost-worker-timeout of our LocalCluster: its nannies are never closed
+QUIET_MONITORS = {"distributed.admin.system-monitor.interval": "5s",
+                  "distributed.admin.system-monitor.gil.enabled": False}
 
 
 def _import_distributed():
@@ -60,6 +62,7 @@ class DaskDispatcher:
         self.settings = settings
         self.cluster = None
         self.client = None
+        self._distributed = distributed
         self._where = address or "LocalCluster"
         self._killed = distributed.KilledWorker
         self._no_worker = (NoWorkerError, NoValidWorkerError)
@@ -67,6 +70,10 @@ class DaskDispatcher:
         self._waiting: deque[_Fetched] = deque()     # chunks not yet on the cluster, in order
         self._running = 0                           # chunks on the cluster
         self._in_flight: set[_Fetched] = set()      # submitted here and not yet finished
+        self._warm: list = []                       # the model-loading task of each first worker
+        self._ready = False                         # the client is up: chunks may go
+        self._starter: threading.Thread | None = None
+        self._start_error: BaseException | None = None
         # Set for this dispatcher's life and restored by close(): the scheduler and the cluster
         # read some of these keys when a worker dies, not only when they start.
         self._config = dask.config.set({
@@ -77,7 +84,28 @@ class DaskDispatcher:
             # a worker's statistical profiler samples every thread's stack every 10 ms: CPU taken
             # from parsing (the dashboard's profile page is then empty); applies to the workers
             # of a LocalCluster, and to any started with DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False
-            "distributed.worker.profile.enabled": False})
+            "distributed.worker.profile.enabled": False,
+            # the system monitor of the scheduler, each nanny and each worker (psutil every 0.5 s)
+            # feeds the dashboard's system page only: every 5 s is enough for it
+            **QUIET_MONITORS})
+        if address:
+            try:
+                self._connect(address, workers)
+            except BaseException:
+                self._config.__exit__(None, None, None)
+                raise
+        else:
+            # A LocalCluster takes seconds to start (worker processes, their imports): it starts
+            # beside the driver, which meanwhile reads, cleans and looks up the first articles;
+            # their chunks wait here until it is up. Its size is known now.
+            self.used_workers = self.capacity = self._slots = max(1, workers)
+            self.dashboard = ""
+            self._starter = threading.Thread(target=self._start_local, args=(workers,), name="dask-start",
+                                             daemon=True)
+            self._starter.start()
+
+    def _connect(self, address: str, workers: int) -> None:
+        distributed = self._distributed
         try:
             if address:
                 self.client = distributed.Client(address, timeout="20s")
@@ -87,7 +115,7 @@ class DaskDispatcher:
                     dashboard_address=":0" if _has_bokeh() else None, silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.cluster)
         except OSError as e:
-            self.close()
+            self._close_client()
             raise PipelineError("E082", self._where, f"could not reach the Dask scheduler ({e}); "
                                 "check the address and that dask-scheduler is running") from e
         try:
@@ -95,19 +123,49 @@ class DaskDispatcher:
             # address was configured by whoever started it, so wait for a first worker here
             self.client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT)
         except TimeoutError as e:
-            self.close()
+            self._close_client()
             raise self._no_workers_error() from e
         info = self.client.scheduler_info().get("workers", {})
         self.used_workers = max(1, len(info) or workers)
         self.capacity = self.used_workers
         self._slots = max(self.used_workers, sum(w.get("nthreads", 1) for w in info.values()))
         self.dashboard = _dashboard(self.client)
+        # each worker there now loads the model at once, while the driver reads the first chunk
+        # (a worker started later, or restarted, loads it with its first chunk); a stand-in chunk
+        # function without a warm_up (the tests') has nothing to load
+        warm = getattr(sched.process_chunk, "warm_up", None)
+        self._warm = [self.client.submit(_warm_up, warm, self.settings, workers=[w], allow_other_workers=False,
+                                         pure=False) for w in info] if warm is not None else []
+        with self._lock:
+            self._ready = True
+        self._start_waiting()
+
+    def _start_local(self, workers: int) -> None:
+        try:
+            self._connect("", workers)
+        except BaseException as e:  # noqa: BLE001  raised in the driver's thread (_started)
+            self._start_error = e
+            with self._lock:
+                waiting, self._waiting = list(self._waiting), deque()
+            for fetched in waiting:
+                fetched.fail(e)
+
+    def _started(self) -> None:
+        """Wait for the LocalCluster (when it is starting); its failure is raised here."""
+        if self._starter is not None:
+            self._starter.join()
+        if self._start_error is not None:
+            raise self._start_error
 
     def submit(self, chunk) -> None:
+        if self._start_error is not None:
+            raise self._start_error
         chunk.future = self._submit(chunk.items)
 
     def resolve(self, chunk) -> list:
         """The chunk's results (asked once per article of the chunk: the retry runs once)."""
+        if not chunk.future.done():
+            self._started()
         try:
             return chunk.future.result()
         except self._killed:
@@ -130,7 +188,7 @@ class DaskDispatcher:
         the client's callback thread when a chunk finishes)."""
         while True:
             with self._lock:
-                if not self._waiting or self._running >= self._slots:
+                if not self._ready or not self._waiting or self._running >= self._slots:
                     return
                 fetched = self._waiting.popleft()
                 self._running += 1
@@ -173,14 +231,22 @@ class DaskDispatcher:
 
     def close(self) -> None:
         try:
+            if self._starter is not None:
+                self._starter.join()
+            for f in self._warm:
+                f.release()
+            self._warm = []
+            self._close_client()
+        finally:
+            self._config.__exit__(None, None, None)
+
+    def _close_client(self) -> None:
+        try:
             if self.client is not None:
                 self.client.close()
         finally:
-            try:
-                if self.cluster is not None:
-                    self.cluster.close()
-            finally:
-                self._config.__exit__(None, None, None)
+            if self.cluster is not None:
+                self.cluster.close()
 
 
 class _Fetched:
@@ -228,6 +294,11 @@ class _Fetched:
         if self._error is not None:
             raise self._error
         return self._value
+
+
+def _warm_up(warm, settings: dict) -> None:
+    """On a worker: load the model (nothing is sent back)."""
+    warm(settings)
 
 
 def _has_bokeh() -> bool:

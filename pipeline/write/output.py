@@ -118,13 +118,20 @@ def make_run_id(tables: dict[str, list[dict]], now: datetime | None = None) -> s
     return f"{now:%Y%m%dT%H%M%SZ}-{h.hexdigest()[:8]}"
 
 
-def _restorable(prev: Previous, name: str, fresh_ids: set[str], current: dict[str, str]) -> list[dict]:
+def _restorable(prev: Previous, name: str, fresh: Iterable[dict], current: dict[str, str]) -> list[dict]:
     """Orphans of this table that come back this run (same ID extracted again, or an added row
-    whose article is back): their saved rows rejoin the analyst rows (with "_oline")."""
-    on_disk = {(r.get(TABLES[name].key) or "").strip() for _, r in prev.records.get(name, [])}
+    whose article is back): their saved rows rejoin the analyst rows (with "_oline"). The IDs of
+    the fresh rows are collected only when the table has orphans."""
+    mine = [(o, line) for o, line in zip(prev.orphans, prev.orphan_lines or [0] * len(prev.orphans))
+            if o.get("table") == name]
+    if not mine:
+        return []
+    key = TABLES[name].key
+    fresh_ids = {r[key] for r in fresh}
+    on_disk = {(r.get(key) or "").strip() for _, r in prev.records.get(name, [])}
     back = []
-    for o, line in zip(prev.orphans, prev.orphan_lines or [0] * len(prev.orphans)):
-        if o.get("table") != name or o.get("row_id") in on_disk:
+    for o, line in mine:
+        if o.get("row_id") in on_disk:
             continue
         if o.get("row_id") in fresh_ids or (
                 review.norm_status(o.get("review_status")) == "added" and o.get("article_id") in current):
@@ -205,7 +212,7 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
             focused = [r for _, r in prev.focused[name]]
             rows = review.apply_pending_file(name, rows, focused, problems, lines,
                                              prev.focused_lines.get(name), lines)
-        back = _restorable(prev, name, {r[key] for r in tables[name]}, current)
+        back = _restorable(prev, name, tables[name], current)
         restored |= {b.pop("_orphan") for b in back}
         rows += back
         lines += [b.pop("_oline") for b in back]
@@ -238,10 +245,10 @@ def file_specs(out_dir: Path, tables: dict[str, list[dict]], orphans: list[dict]
         files[out_dir / TABLES[name].file] = (name, cols, rows)
         if name in REVIEW_TABLES:      # views: made again from the table at each pass
             files[out_dir / "reviewed" / TABLES[name].file] = (
-                name, cols, spool.View(lambda rows=rows: review.vetted(rows, lazy=True)))
+                name, cols, spool.View(lambda rows=rows: review.vetted(rows, lazy=True), (rows, "vetted")))
             if name in prev.focused:
                 files[review.pending_path(out_dir, name)] = (
-                    name, cols, spool.View(lambda rows=rows: review.pending(rows, lazy=True)))
+                    name, cols, spool.View(lambda rows=rows: review.pending(rows, lazy=True), (rows, "pending")))
     files[out_dir / ORPHANS] = (None, review.ORPHAN_COLUMNS, orphans)
     return files
 
@@ -319,9 +326,18 @@ class _HashFile:
 def _fingerprint(columns: list[str], rows: Iterable[dict]) -> str:
     """What a file's bytes are made from: its columns, rows and the code that checks and writes
     them (pickled a block of rows at a time, so no whole copy of a table is ever held; without
-    pickle's memo, so equal rows give equal bytes whether or not their strings are shared)."""
+    pickle's memo, so equal rows give equal bytes whether or not their strings are shared). A
+    spool's rows by the digest of its pickled blocks, and a view of a spool (the reviewed rows)
+    by that digest and the code of the view: no pass over the rows, no unpickling."""
     h = hashlib.sha256(modules_digest("write/csvio", "write/files", "schemas").encode())
     h.update(pickle.dumps(columns, protocol=5))
+    basis = getattr(rows, "basis", None)
+    if basis is not None and isinstance(basis[0], spool.Spool):
+        rows, how = basis
+        h.update(f"view {how} {modules_digest('write/review')}\n".encode())
+    if isinstance(rows, spool.Spool):
+        h.update(f"spool {rows.digest()}".encode())
+        return h.hexdigest()
     p = pickle.Pickler(_HashFile(h), protocol=5)
     p.fast = True           # no memo: a row is hashed by its values alone
     it = iter(rows)

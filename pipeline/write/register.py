@@ -22,10 +22,12 @@ register` on its own.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,9 +36,10 @@ from urllib.parse import quote
 from pipeline.errors import PipelineError, format_error
 from pipeline.schemas import AGREEMENT_STATUSES, REGISTER, REGISTER_REVIEW_STATUSES, \
     STATUS_EVENTS, TABLES, validate
-from pipeline.write import csvio, files, review
+from pipeline.write import csvio, files, review, spool
 from pipeline.write.register_keys import (  # noqa: F401  (re-exported: register.cluster, ...)
     split_list, Catalogue, HEADS, STOP, WORD, _Union, _base, _norm, _parties, _similar, _with_parties, canonical, cluster, descriptive_words, register_id)
+from pipeline.write.register_store import DEFAULT_CACHE_MB, MemoryStore, SqliteStore
 from pipeline.write.tables import join_list, stable_id
 
 REGISTER_FILE = REGISTER.file
@@ -297,7 +300,7 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     """Analyst columns from the previous register onto this run's rows (by ID, else by the agreement
     rows the old row held); edited rows keep the analyst's values. Returns (rows, orphans)."""
     by_id = {r["register_id"]: r for r in rows}
-    holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
+    holder: dict[str, str] = {}         # agreement_id -> register_id, made when first needed
     old = [p for p in previous if review.is_reviewed(p) and p["register_id"] not in decided]
     back = {o["register_id"]: o for o in orphans_before}
     old_ids = {p.get("register_id") for p in old}          # sets: linear in the rows, not quadratic
@@ -313,6 +316,8 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
     for p in sorted(old, key=lambda p: p.get("register_id") not in by_id):
         rid = p.get("register_id", "")
         if rid not in by_id:
+            if not holder:
+                holder = {a: r["register_id"] for r in rows for a in split_list(r["agreement_ids"])}
             votes = Counter(holder[a] for a in split_list(p.get("agreement_ids")) if a in holder)
             rid = next((r for r, _ in votes.most_common() if r not in taken and r not in old_ids), "")
         if not rid or rid in taken:
@@ -345,38 +350,74 @@ def carry_reviews(rows: list[dict], previous: list[dict], decided: set[str], orp
 @dataclass
 class Register:
     rows: list[dict]
-    events: list[dict]
-    members: dict[str, list[dict]]            # register_id -> its agreements rows
+    events: list[dict]                        # the status events, in register_id order (a list or a spool)
+    store: MemoryStore                        # the agreement rows of each register row (write/register_store)
     decisions: list[dict]
     orphans: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    n_members: int = 0                        # agreement rows in the register
+    n_events: int = 0
+
+    @property
+    def members(self) -> dict[str, list[dict]]:
+        """register_id -> its agreements rows (all of them at once: for small registers and tests)."""
+        return {rid: members for rid, members, _, _ in self.store.kept()}
 
 
-def assemble(agreements: list[dict], articles: list[dict], previous: list[tuple[int, dict]] | None = None,
+def assemble(agreements: Iterable[dict], articles: Iterable[dict], previous: list[tuple[int, dict]] | None = None,
              decisions: list[dict] | None = None, orphans_before: list[dict] | None = None,
-             run_id: str = "", catalogue: Catalogue | None = None) -> Register:
-    """The register from the agreements rows (rejected rows left out) and the articles rows."""
+             run_id: str = "", catalogue: Catalogue | None = None, store: MemoryStore | None = None,
+             events: list | None = None) -> Register:
+    """The register from the agreements rows (rejected rows left out) and the articles rows.
+    store: where the rows are grouped (register_store.SqliteStore keeps them on disk; default:
+    dicts); events: what the status events are appended to (default: a list; a spool keeps them on
+    disk). Each of agreements and articles is read once; what stays in memory is a key and an
+    article reference per agreement row, and the register rows."""
     previous = previous or []
     catalogue = catalogue or Catalogue.load()
-    rows = [r for r in agreements if review.norm_status(r.get("review_status")) != "rejected"]
-    published = {a.get("article_id", ""): a.get("published", "") for a in articles}
-    keys = [canonical(r, catalogue) for r in rows]
-    groups: dict[str, list[int]] = {}
-    for members in cluster(keys, [r.get("article_id", "") for r in rows]):
-        groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
+    store = store if store is not None else MemoryStore()
+    events = events if events is not None else []
+    for a in articles:
+        store.add_article(a.get("article_id", ""), a.get("published", ""), a.get("title", ""))
     ledger = list(decisions or []) + new_decisions(previous, list(decisions or []), run_id)
-    groups, warnings = apply_decisions(groups, rows, ledger)
-    out, events, by_rid = [], [], {}
-    for rid in sorted(groups):
-        members = sorted((rows[i] for i in groups[rid]), key=lambda r: (r.get("article_id", ""), r["agreement_id"]))
+    keys: list[tuple] = []
+    row_articles: list[str] = []
+    agreement_ids: list[str] = []           # only for the analysts' decisions, when there are any
+    same_key: dict[tuple, tuple] = {}
+    same_article: dict[str, str] = {}
+    for r in agreements:
+        if review.norm_status(r.get("review_status")) == "rejected":
+            continue
+        k = canonical(r, catalogue)
+        a = r.get("article_id", "")
+        keys.append(same_key.setdefault(k, k))
+        row_articles.append(same_article.setdefault(a, a))
+        if ledger:
+            agreement_ids.append(r["agreement_id"])
+        store.add_member(len(keys) - 1, r)
+    groups: dict[str, list[int]] = {}
+    for members in cluster(keys, row_articles):
+        groups.setdefault(register_id([keys[i] for i in members]), []).extend(members)
+    n_members = len(keys)
+    del keys, row_articles, same_key, same_article
+    warnings: list[str] = []
+    if ledger:
+        groups, warnings = apply_decisions(groups, [{"agreement_id": a} for a in agreement_ids], ledger)
+    store.set_register_ids(groups)
+    rids = set(groups)
+    del groups, agreement_ids
+    out: list[dict] = []
+    n_events = 0
+    for rid, members, published, titles in store.groups():
         evs = events_for(rid, members, published)
         out.append(register_row(rid, members, evs, published))
         events.extend(evs)
-        by_rid[rid] = members
+        n_events += len(evs)
+        store.keep(rid, members, evs, titles)
     # rows a decision took apart or away: their old review is not carried onto what is left
-    decided = {d["register_id"] for d in ledger if d["decision"] == "split" or d["register_id"] not in groups}
+    decided = {d["register_id"] for d in ledger if d["decision"] == "split" or d["register_id"] not in rids}
     out, orphans = carry_reviews(out, [r for _, r in previous], decided, orphans_before or [], run_id)
-    return Register(out, events, by_rid, ledger, orphans, warnings)
+    return Register(out, events, store, ledger, orphans, warnings, n_members, n_events)
 
 
 # ---------------------------------------------------------------- files
@@ -419,12 +460,24 @@ def _columns(header: list[str]) -> list[str]:
 
 
 def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: str | None = None,
-          pages: bool = True) -> Register:
+          pages: bool = True, settings: dict | None = None) -> Register:
     """Rebuild the register of out_dir: from `tables` (a run's final agreements and articles rows)
     or, without, from agreements.csv and articles.csv on disk. Writes register.csv,
     status_events.csv, reviewed/register.csv, the decisions and orphans files (each only when
-    changed; the previous register.csv goes to history/<run-id>/ first) and the register pages."""
+    changed; the previous register.csv goes to history/<run-id>/ first) and the register pages.
+    The agreement rows are grouped in a scratch SQLite file and the status events spooled, both
+    beside the outputs, so the memory this takes is bounded by settings (`[output]
+    register_cache_mb`, `register_batch`) and the register rows, not by the agreement rows."""
     out_dir = Path(out_dir)
+    limits = (settings or {}).get("output", {})
+    inputs = _inputs_digest(out_dir, tables) if pages else None
+    memo = _read_memo(out_dir)
+    if inputs is not None and memo.get("inputs") == inputs and _outputs_digest(out_dir) == memo.get("outputs"):
+        # the same rows and review files as the last build, whose outputs are still on disk as it
+        # wrote them, and that build was a fixed point (its review files came out as they went
+        # in): building again would write the same bytes (a cached re-run); nothing is read
+        return Register([], [], MemoryStore(), [], warnings=list(memo.get("warnings", [])),
+                        n_members=memo.get("n_members", 0), n_events=memo.get("n_events", 0))
     if tables is None:
         tables = {}
         for name in ("agreements", "articles"):
@@ -437,33 +490,107 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
     ledger = read_ledger(out_dir)
     orphans_before = csvio.read_csv(out_dir / ORPHANS)
     run_id = run_id or f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-register"
-    reg = assemble(tables.get("agreements", []), tables.get("articles", []), previous, ledger, orphans_before, run_id)
+    store = SqliteStore(out_dir, limits.get("register_cache_mb", DEFAULT_CACHE_MB))
+    events = spool.Spool(out_dir)
+    try:
+        reg = assemble(tables.get("agreements", []), tables.get("articles", []), previous, ledger, orphans_before,
+                       run_id, store=store, events=events)
+        _write_files(out_dir, reg, header, run_id)
+        if pages:
+            from pipeline.write import register_report
+            register_report.write_pages(out_dir, reg, limits.get("register_batch", register_report.BATCH))
+    finally:
+        store.close()
+        events.close()
+    if inputs is not None and _inputs_digest(out_dir, tables) == inputs:
+        # a fixed point: the review files came out as they went in (nothing was decided or
+        # orphaned anew), so the same rows and files give these outputs again
+        _write_memo(out_dir, {"inputs": inputs, "outputs": _outputs_digest(out_dir), "warnings": reg.warnings,
+                              "n_members": reg.n_members, "n_events": reg.n_events})
+    return reg
+
+
+MEMO = Path(".cache") / "register.json"     # the last build's inputs and outputs: safe to delete
+REVIEW_FILES = (REGISTER_FILE, DECISIONS, ORPHANS)
+
+
+def _inputs_digest(out_dir: Path, tables: dict | None) -> str | None:
+    """What a build reads: the rows of two spooled tables (their digests: no pass over them), the
+    analysts' register files and the code and catalogue; None when the tables are not spools."""
+    if tables is None or not all(isinstance(tables.get(n), spool.Spool) for n in ("agreements", "articles")):
+        return None
+    from pipeline.config import PACKAGE_DIR, files_digest, modules_digest
+    h = hashlib.sha256(modules_digest("write/register", "write/register_keys", "write/register_store",
+                                      "write/register_report", "write/review", "write/csvio", "write/tables",
+                                      "write/report", "schemas").encode())
+    h.update(files_digest([PACKAGE_DIR / "resources" / "agreements.jsonl"]).encode())
+    for name in ("agreements", "articles"):
+        h.update(f"\n{name} {tables[name].digest()}".encode())
+    for rel in REVIEW_FILES:
+        h.update(f"\n{rel} {files.file_sha256(out_dir / rel)}".encode())
+    return h.hexdigest()
+
+
+def _outputs_digest(out_dir: Path) -> dict:
+    """The files a build writes, as they are on disk (the pages by their stamp of everything)."""
+    from pipeline.write import register_report
+    out = {str(rel): files.file_sha256(out_dir / rel) for rel in (*REVIEW_FILES, EVENTS_FILE, Path("reviewed") / REGISTER_FILE)}
+    try:
+        stamps = json.loads((out_dir / register_report.STAMPS).read_text(encoding="utf-8"))
+        out["pages"] = stamps.get(register_report.ALL) if isinstance(stamps, dict) else None
+    except (OSError, ValueError):
+        out["pages"] = None
+    out["index"] = (out_dir / "report" / "register" / "index.html").is_file()
+    return out
+
+
+def _read_memo(out_dir: Path) -> dict:
+    try:
+        memo = json.loads((out_dir / MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _write_memo(out_dir: Path, memo: dict) -> None:
+    try:
+        files.write_text_atomic(out_dir / MEMO, json.dumps(memo, sort_keys=True), durable=False)
+    except (OSError, PipelineError):
+        pass    # only a shortcut: without it the next build runs in full
+
+
+def _write_files(out_dir: Path, reg: Register, header: list[str], run_id: str) -> None:
     validate(REGISTER, reg.rows)
     validate(STATUS_EVENTS, reg.events)
     cols = _columns(header)
     outputs = {
         out_dir / REGISTER_FILE: (cols, reg.rows),
-        out_dir / EVENTS_FILE: (STATUS_EVENTS.columns, reg.events),
         out_dir / "reviewed" / REGISTER_FILE: (cols, [r for r in review.vetted(reg.rows)]),
         out_dir / DECISIONS: (DECISION_COLUMNS, reg.decisions),
         out_dir / ORPHANS: (ORPHAN_COLUMNS, reg.orphans),
     }
-    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a few MB at most
-    main = out_dir / REGISTER_FILE
-    if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
-        dest = out_dir / "history" / run_id
-        for p in (main, out_dir / DECISIONS):
-            if p.exists():
-                files.copy_file(p, dest / p.relative_to(out_dir))
+    texts = {p: csvio.csv_text(c, r) for p, (c, r) in outputs.items()}      # a row per register row
+    events_path = out_dir / EVENTS_FILE                    # a row per agreement row: streamed
+    tmp, digest = csvio.csv_to_temp(events_path, STATUS_EVENTS.columns, reg.events)
+    try:
+        main = out_dir / REGISTER_FILE
+        if main.exists() and main.read_bytes() != texts[main].encode("utf-8"):
+            dest = out_dir / "history" / run_id
+            for p in (main, out_dir / DECISIONS):
+                if p.exists():
+                    files.copy_file(p, dest / p.relative_to(out_dir))
+        files.write_text_if_changed(main, texts.pop(main))
+        if files.file_sha256(events_path) != digest:
+            files.commit_temp(tmp, events_path)
+            tmp = None
+    finally:
+        if tmp is not None:
+            files.discard_temp(tmp)
     for p, text in texts.items():
         if p in (out_dir / DECISIONS, out_dir / ORPHANS) and not p.exists() and not (
                 reg.decisions if p == out_dir / DECISIONS else reg.orphans):
             continue                    # no empty review files before there is anything to keep
         files.write_text_if_changed(p, text)
-    if pages:
-        from pipeline.write import register_report
-        register_report.write_pages(out_dir, reg, {a.get("article_id", ""): a for a in tables.get("articles", [])})
-    return reg
 
 
 # ---------------------------------------------------------------- review status
@@ -491,8 +618,8 @@ def cli(args) -> int:
     for w in reg.warnings:
         print(w, file=sys.stderr)
     n_conflicts = sum(1 for r in reg.rows if r["conflict"])
-    print(f"register: {len(reg.rows)} agreements from {sum(len(m) for m in reg.members.values())} agreement rows; "
-          f"{len(reg.events)} status events; {n_conflicts} with conflicting sources; "
+    print(f"register: {len(reg.rows)} agreements from {reg.n_members} agreement rows; "
+          f"{reg.n_events} status events; {n_conflicts} with conflicting sources; "
           f"{time.perf_counter() - t0:.2f} s", file=sys.stderr)
     return 0
 

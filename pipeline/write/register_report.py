@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -40,6 +41,7 @@ MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be
 MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
 PAGE_WORKERS = min(2, os.cpu_count() or 1)     # processes drawing pictures (the run's workers are done by then)
 POOL_FROM = 6           # pictures to draw before a pool is worth its start (a fork: ~10 ms)
+BATCH = 1000            # pages and status events held at once while the pages are made ([output] register_batch)
 STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
                  "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
                  "unspecified": "#cccccc"}
@@ -359,44 +361,82 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
 _TASKS: list = []           # the pictured pages' renderers, inherited by the forked workers
 
 
-def _render_task(i: int) -> str:
-    return _TASKS[i]()
-
-
 def _can_fork() -> bool:
     """A fork copies this process as it is: only when no other thread runs (a lock held by one
     would stay held in the copy) and the platform forks."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def render_all(renders: dict[str, object], pictured: set[str]) -> dict[str, str]:
-    """name -> HTML of each page; the pictured ones in PAGE_WORKERS forked processes (while this
-    one renders the rest) when there are POOL_FROM of them or more, else here, one after the other.
-    The HTML is the same either way (a picture depends on its page's data only)."""
+def render_each(renders: dict[str, object], pictured: set[str]) -> Iterator[tuple[str, str]]:
+    """(name, HTML) of each page, as each is made, so the caller writes it and lets it go (a
+    party's page can be megabytes); the pictured ones in PAGE_WORKERS forked processes (while this
+    one renders the rest, taking the drawn pages as they come) when there are POOL_FROM of them or
+    more, else here, one after the other. The HTML is the same either way (a picture depends on its
+    page's data only)."""
     global _TASKS
     heavy = [n for n in renders if n in pictured]
     if PAGE_WORKERS < 2 or len(heavy) < POOL_FROM or not _can_fork():
-        return {n: f() for n, f in renders.items()}
+        for n, f in renders.items():
+            yield n, f()
+        return
     for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
         importlib.import_module(module)     # imported once, here, before the fork
     _canvas()                               # made once, here: each worker inherits it
     _TASKS = [renders[n] for n in heavy]
     pool = multiprocessing.get_context("fork").Pool(min(PAGE_WORKERS, len(heavy)))
     try:
-        drawn = pool.map_async(_render_task, range(len(heavy)), chunksize=1)
-        out = {n: f() for n, f in renders.items() if n not in pictured}
-        out.update(zip(heavy, drawn.get()))
+        drawn = pool.imap_unordered(_render_indexed, range(len(heavy)), chunksize=1)
+        left = len(heavy)
+        for n, f in renders.items():
+            if n in pictured:
+                continue
+            yield n, f()
+            while left:                     # the drawn pages ready meanwhile
+                try:
+                    i, html = drawn.next(timeout=0)
+                except multiprocessing.TimeoutError:
+                    break
+                left -= 1
+                yield heavy[i], html
+        for _ in range(left):
+            i, html = drawn.next()
+            yield heavy[i], html
         pool.close()
     finally:
         pool.terminate()
         pool.join()
         _TASKS = []
-    return out
 
 
-def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
+def _render_indexed(i: int) -> tuple[int, str]:
+    return i, _TASKS[i]()
+
+
+def _stamp_of_all(code: str, reg) -> str:
+    """One key over everything any page shows (the register rows, each row's status events and
+    agreement rows, the articles' titles), hashed a register row at a time."""
+    h = hashlib.sha1(code.encode("utf-8"))
+    h.update(_rows_key(reg.rows).encode("utf-8"))
+    for rid, members, evs, _ in reg.store.kept():
+        h.update(b"\n" + json.dumps([rid, evs, [(a["agreement_id"], a.get("article_id", ""), a.get("parties", ""))
+                                               for a in members]], sort_keys=True).encode("utf-8"))
+    for aid, title in reg.store.titles():
+        h.update(b"\n" + json.dumps([aid, title]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _rows_key(rows: list[dict]) -> str:
+    """A hash of the register rows, taken a row at a time (no JSON of them all at once)."""
+    h = hashlib.sha1()
+    for r in rows:
+        h.update(json.dumps(r, sort_keys=True).encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     """Write every register page whose content changed; remove pages of rows that are gone.
-    Returns how many pages were rendered."""
+    The pages are made a batch at a time (at most `batch` pages and status events held), from
+    reg.store, so memory does not grow with the corpus. Returns how many pages were rendered."""
     from pipeline.write.register import party_articles
     folder = Path(out_dir) / "report" / "register"
     folder.mkdir(parents=True, exist_ok=True)
@@ -406,52 +446,59 @@ def write_pages(out_dir: Path, reg, articles: dict[str, dict]) -> int:
         stamps = stamps if isinstance(stamps, dict) else {}
     except (OSError, ValueError):
         stamps = {}
-    whole = hashlib.sha1((code + json.dumps([
-        reg.rows, reg.events, sorted((a["agreement_id"], a.get("article_id", ""), a.get("parties", ""))
-                                     for m in reg.members.values() for a in m),
-        sorted((k, v.get("title", "")) for k, v in articles.items())], sort_keys=True)).encode("utf-8")).hexdigest()
+    whole = _stamp_of_all(code, reg)
     if stamps.get(ALL) == whole and (folder / "index.html").exists():
         return 0                        # nothing any page shows has changed (a re-run): no page is looked at
-    by_rid: dict[str, list[dict]] = {}
-    for e in reg.events:
-        by_rid.setdefault(e["register_id"], []).append(e)
-    wanted: dict[str, tuple[str, object]] = {}
+    new_stamps = {ALL: whole}
+    todo: dict[str, object] = {}
     pictured: set[str] = set()          # pages with a picture to draw (where the time goes)
-    wanted["index.html"] = (json.dumps(reg.rows, sort_keys=True), lambda: index_html(reg.rows))
-    for r in reg.rows:
-        rid = r["register_id"]
-        parties = party_articles(reg.members.get(rid, []))
-        titles = {a: articles.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
-        evs = [dict(e) for e in by_rid.get(rid, [])]
-        wanted[f"{rid}.html"] = (json.dumps([r, evs, parties, titles], sort_keys=True),
-                                 lambda r=r, evs=evs, parties=parties: agreement_html(r, evs, parties, articles))
-        if len(_dated(evs)) >= MIN_DRAWN or (r["conflict"] and _dated(evs)):
-            pictured.add(f"{rid}.html")
+    held = [0, 0]                       # status events held by the pages in todo; pages rendered
+
+    def flush() -> None:
+        for name, html in render_each(todo, pictured):
+            files.write_text_if_changed(folder / name, html, durable=False)
+        held[1] += len(todo)
+        todo.clear()
+        pictured.clear()
+        held[0] = 0
+
+    def consider(name: str, content: str, render, drawn: bool, weight: int) -> None:
+        key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
+        new_stamps[name] = key
+        if stamps.get(name) != key or not (folder / name).exists():
+            todo[name] = render
+            if drawn:
+                pictured.add(name)
+            held[0] += weight + 1
+            if len(todo) >= batch or held[0] >= batch:
+                flush()
+
+    consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), False, 0)
+    for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
+        assert r["register_id"] == rid, (r["register_id"], rid)
+        evs = [dict(e) for e in evs]            # agreement_html links them (href)
+        parties = party_articles(members)
+        arts = {a: {"title": t} for a, t in titles.items()}
+        titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
+        consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
+                 lambda r=r, evs=evs, parties=parties, arts=arts: agreement_html(r, evs, parties, arts),
+                 len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs)), len(evs))
     by_party: dict[str, list[dict]] = {}
     for r in reg.rows:
         for p in r["parties"].split("; "):
             if p:
                 by_party.setdefault(p, []).append(r)
     for p, rows in by_party.items():
-        evs = {r["register_id"]: by_rid.get(r["register_id"], []) for r in rows}
-        wanted[party_page(p)] = (json.dumps([p, rows, evs], sort_keys=True),
-                                 lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs))
-        if sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN:
-            pictured.add(party_page(p))
-    new_stamps = {ALL: whole}
-    todo: dict[str, object] = {}
-    for name, (content, render) in wanted.items():
-        key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
-        new_stamps[name] = key
-        if stamps.get(name) != key or not (folder / name).exists():
-            todo[name] = render
-    for name, html in render_all(todo, pictured).items():
-        files.write_text_if_changed(folder / name, html, durable=False)
+        evs = {r["register_id"]: reg.store.events_of(r["register_id"]) for r in rows}
+        consider(party_page(p), json.dumps([p, rows, evs], sort_keys=True),
+                 lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs),
+                 sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN, sum(len(v) for v in evs.values()))
+    flush()
     for stale in folder.glob("*.html"):
-        if stale.name not in wanted:
+        if stale.name not in new_stamps:
             stale.unlink()
     try:
         files.write_text_atomic(Path(out_dir) / STAMPS, json.dumps(new_stamps, sort_keys=True), durable=False)
     except OSError:
         pass
-    return len(todo)
+    return held[1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import re
 from collections import Counter, defaultdict
@@ -423,10 +424,40 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
     return _page("Articles", head, body, script=INDEX_SCRIPT)
 
 
+INDEX_MEMO = Path(".cache") / "report_index.json"    # what the index was last made from: safe to delete
+
+
+def _index_inputs(article_rows, tables: dict | None) -> str | None:
+    """What index_html reads, when every table of it is a spool: their digests (no pass over the
+    rows) and the code; None otherwise."""
+    from pipeline.write.spool import Spool
+    used = [article_rows] + [(tables or {}).get(n) for n in REVIEW_TABLES]
+    if not all(isinstance(t, Spool) for t in used):
+        return None
+    return hashlib.sha256(" ".join([modules_digest("write/report", "write/tables")]
+                                   + [t.digest() for t in used]).encode()).hexdigest()
+
+
 def write_index(out_dir: Path, article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> None:
-    """Write report/index.html listing every article (with row counts when tables are given)."""
-    files.write_text_if_changed(Path(out_dir) / REPORT_DIR / "index.html", index_html(article_rows, tables),
-                             durable=False)
+    """Write report/index.html listing every article (with row counts when tables are given).
+    Made from the same spooled rows as last time and still on disk as written: not made again."""
+    path = Path(out_dir) / REPORT_DIR / "index.html"
+    made_from = _index_inputs(article_rows, tables)
+    memo_path = Path(out_dir) / INDEX_MEMO
+    if made_from is not None:
+        try:
+            memo = json.loads(memo_path.read_text(encoding="utf-8"))
+            if memo == {"made_from": made_from, "sha256": files.file_sha256(path)}:
+                return
+        except (OSError, ValueError):
+            pass
+    files.write_text_if_changed(path, index_html(article_rows, tables), durable=False)
+    if made_from is not None:
+        try:
+            files.write_text_atomic(memo_path, json.dumps({"made_from": made_from, "sha256": files.file_sha256(path)}),
+                                    durable=False)
+        except (OSError, PipelineError):
+            pass    # only a shortcut
 
 
 def prune_pages(out_dir: Path, article_ids: list[str]) -> int:

@@ -10,6 +10,7 @@ output is still written to a temp file beside it and renamed into place (write/f
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -30,6 +31,7 @@ class Spool:
         self._end = 0
         self._buffer: list[dict] = []
         self._n = 0
+        self._hash = hashlib.sha256()                 # of the pickled blocks, in order
 
     # -------------------------------------------------------------- writing
     def append(self, row: dict) -> None:
@@ -52,6 +54,7 @@ class Spool:
         self._file.seek(self._end)
         self._file.write(data)
         self._file.flush()
+        self._hash.update(data)
         self._blocks.append((self._end, len(data)))
         self._end += len(data)
         self._buffer = []
@@ -73,6 +76,16 @@ class Spool:
         self._file.seek(offset)                 # not POSIX (Windows): no pread
         return self._file.read(length)
 
+    def digest(self) -> str:
+        """sha256 of the rows' pickled bytes (the full blocks as stored, then the rows not yet
+        stored), with no pass over the file: equal digests mean equal rows (the bytes unpickle to
+        the rows); equal rows give equal digests when they were appended alike (same order, same
+        sharing of equal strings: what write/output's memo of written files rests on, where a
+        different digest only costs formatting the file again)."""
+        h = self._hash.copy()
+        h.update(pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL))
+        return f"{self._n}:{h.hexdigest()}"
+
     def like(self) -> "Spool":
         """A new empty spool in the same folder."""
         return Spool(self.folder)
@@ -82,6 +95,7 @@ class Spool:
         if self._file is not None:
             self._file.close()
         self._file, self._blocks, self._end, self._buffer, self._n = None, [], 0, [], 0
+        self._hash = hashlib.sha256()
 
     def __repr__(self) -> str:
         return f"Spool({self._n} rows)"
@@ -96,8 +110,9 @@ class View:
     """A re-iterable view: each iteration calls make() afresh (e.g. the reviewed rows of a
     spooled table), so nothing is held between two passes."""
 
-    def __init__(self, make):
+    def __init__(self, make, basis: tuple | None = None):
         self._make = make
+        self.basis = basis      # (spool, what make does to it): the view's rows are a function of these
 
     def __iter__(self):
         return iter(self._make())
