@@ -20,26 +20,15 @@ written as JSON (resources/agreement_gate.json).
 """
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
 from collections import Counter
 from pathlib import Path
 
-from evaluation.splits import gold_in_split
-from evaluation.train_motives import _scorer
-from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
-from pipeline.errors import PipelineError
-from pipeline.read.clean import clean
-from pipeline.read.ingest import read_inputs
-from pipeline.records import Extraction
+from evaluation.gold import parsed, training_set
+from evaluation.gold import STUDIED_SETS as DEFAULT_SETS
+from evaluation.train_motives import command_line, scorer_settings_model
+from pipeline.config import RESOURCES_DIR
 
-DEFAULT_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
-                "train-studied=../shared/corpus/train:../shared/gold/train.jsonl@studied",
-                "heldout=eval/heldout/articles:eval/heldout/gold.jsonl",
-                "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl",
-                "heldout5=eval/heldout5/articles:eval/heldout5/gold.jsonl",
-                "heldout6=eval/heldout6/articles:eval/heldout6/gold.jsonl")
 DEV_FLOOR = 0.95
 SEED = 0
 FOLDS = 5
@@ -53,32 +42,12 @@ MIN_GAIN = 0.005        # the gate replaces the rules only when it wins by this 
 def read_set(spec: str, settings: dict, model, score) -> list[dict]:
     """Per article of the set that has gold: its rows (features or None for a row the rules keep,
     the scorer's row dict) and whether each gated row pairs with gold."""
-    from pipeline.extract import agreements, nlp  # noqa: PLC0415
+    from pipeline.extract import agreements  # noqa: PLC0415
     from pipeline.extract.agreements.gate import KEEP_ALL  # noqa: PLC0415
     from pipeline.extract.agreements.statusmodel import RULES as STATUS_RULES  # noqa: PLC0415
-    name, _, paths = spec.partition("=")
-    paths, _, split = paths.partition("@")
-    articles_dir, gold_file = (PROJECT_ROOT / p for p in paths.split(":"))
-    records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if split:
-        records = gold_in_split(records, split)     # sealed articles are never read
-    gold = {g["article_id"]: g for g in records}
-    articles = []
-    for item in read_inputs(articles_dir, settings):
-        if isinstance(item, PipelineError) or item.article_id not in gold:
-            continue
-        try:
-            articles.append(clean(item, settings))
-        except PipelineError:
-            continue
-    stages = [importlib.import_module(f"pipeline.extract.{n}").Stage(settings.get(n, {})) for n in ("actors", "dates")]
+    name, articles, gold = training_set(spec, settings)
     out = []
-    for art, doc in zip(articles, model.pipe(a.text for a in articles)):
-        doc.user_data.setdefault("text", art.text)
-        sents = nlp.sentences(doc, art.article_id)
-        ex = Extraction(article=art, sentences=sents)
-        for stage in stages:
-            setattr(ex, stage.name, stage(doc, sents, ex))
+    for art, doc, sents, ex in parsed(articles, model, settings, ("actors", "dates")):
         trace: list = []
         agreements.extract(doc, sents, ex.actors, ex.dates, {"agreements": settings.get("agreements", {})},
                            gate=KEEP_ALL, trace=trace, status_model=STATUS_RULES)
@@ -234,16 +203,10 @@ def train_status(arts: list[dict]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", action="append", dest="sets", help="NAME=ARTICLES_DIR:GOLD.jsonl (studied sets only; the one named dev keeps DEV_FLOOR)")
-    ap.add_argument("--out", default=str(RESOURCES_DIR / "agreement_gate.json"))
+    ap = command_line(__doc__, "agreement_gate.json")
     ap.add_argument("--status-out", default=str(RESOURCES_DIR / "agreement_status.json"))
-    ap.add_argument("--dry-run", action="store_true", help="cross-validate and report; write nothing")
     args = ap.parse_args(argv)
-    score = _scorer()
-    settings = load_settings()
-    from pipeline.extract import nlp  # noqa: PLC0415
-    model = nlp.load_model(settings["model"]["name"])
+    score, settings, model = scorer_settings_model()
     arts = [a for spec in (args.sets or DEFAULT_SETS) for a in read_set(spec, settings, model, score)]
     labels = [lab for a in arts for x, lab in zip(a["feats"], a["labels"]) if x]
     print(f"{len(arts)} articles, {sum(len(a['rows']) for a in arts)} rows, {len(labels)} gated "

@@ -23,25 +23,15 @@ applied at run time in plain Python.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 
-from evaluation.splits import gold_in_split
+from evaluation.gold import STUDIED_SETS as DEFAULT_SETS
+from evaluation.gold import parsed, training_set
 from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
-from pipeline.errors import PipelineError
-from pipeline.read.clean import clean
-from pipeline.read.ingest import read_inputs
-from pipeline.records import Extraction
 
-DEFAULT_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
-                "train-studied=../shared/corpus/train:../shared/gold/train.jsonl@studied",
-                "heldout=eval/heldout/articles:eval/heldout/gold.jsonl",
-                "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl",
-                "heldout5=eval/heldout5/articles:eval/heldout5/gold.jsonl",
-                "heldout6=eval/heldout6/articles:eval/heldout6/gold.jsonl")
 DEV_FLOOR = 0.79
 SCORER = "../shared/tools/score.py"
 SEED = 0
@@ -64,34 +54,11 @@ def _scorer():
 
 def read_set(spec: str, settings: dict, model) -> list[dict]:
     """Per article of the set that has gold: its sentences' traces, rule motives and gold motives."""
-    from pipeline.extract import motives, nlp  # noqa: PLC0415
-    name, _, paths = spec.partition("=")
-    paths, _, split = paths.partition("@")          # "...train.jsonl@studied": one part of eval/SPLITS.md
-    articles_dir, gold_file = (PROJECT_ROOT / p for p in paths.split(":"))
-    records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if split:
-        records = gold_in_split(records, split)     # sealed articles are never read
-    gold = {g["article_id"]: g for g in records}
-    articles = []
-    for item in read_inputs(articles_dir, settings):
-        if isinstance(item, PipelineError) or item.article_id not in gold:
-            continue
-        try:
-            art = clean(item, settings)
-        except PipelineError:
-            continue
-        if art.article_id in gold:
-            articles.append(art)
-    stages = [importlib.import_module(f"pipeline.extract.{name}").Stage(settings.get(name, {}))
-              for name in ("actors", "dates", "agreements")]
+    from pipeline.extract import motives  # noqa: PLC0415
+    name, articles, gold = training_set(spec, settings)
     detector = motives.Detector(motives.ARTICLE_SCOPES)
     out = []
-    for art, doc in zip(articles, model.pipe(a.text for a in articles)):
-        doc.user_data.setdefault("text", art.text)
-        sents = nlp.sentences(doc, art.article_id)
-        ex = Extraction(article=art, sentences=sents)
-        for stage in stages:
-            setattr(ex, stage.name, stage(doc, sents, ex))
+    for art, doc, sents, ex in parsed(articles, model, settings, ("actors", "dates", "agreements")):
         trace: list = []
         rules = motives.extract(doc, sents, ex.agreements, ex.actors, detector, None, trace)
         out.append({"set": name, "id": art.article_id, "text": art.text, "sents": sents, "trace": trace, "rules": rules,
@@ -193,16 +160,25 @@ def choose(grid: dict) -> tuple:
     return best
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def command_line(doc: str, out: str) -> argparse.ArgumentParser:
+    """The options every `make train` script takes: the studied sets, where the weights go, --dry-run."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--set", action="append", dest="sets", help="NAME=ARTICLES_DIR:GOLD.jsonl (studied sets only; the one named dev keeps DEV_FLOOR)")
-    ap.add_argument("--out", default=str(RESOURCES_DIR / "motive_classifier.json"))
+    ap.add_argument("--out", default=str(RESOURCES_DIR / out))
     ap.add_argument("--dry-run", action="store_true", help="cross-validate and report; write nothing")
-    args = ap.parse_args(argv)
-    score = _scorer()
+    return ap
+
+
+def scorer_settings_model():
+    """The shared scorer, the settings and the spaCy model a training script reads the sets with."""
     settings = load_settings()
     from pipeline.extract import nlp  # noqa: PLC0415
-    model = nlp.load_model(settings["model"]["name"])
+    return _scorer(), settings, nlp.load_model(settings["model"]["name"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line(__doc__, "motive_classifier.json").parse_args(argv)
+    score, settings, model = scorer_settings_model()
     arts = [a for spec in (args.sets or DEFAULT_SETS) for a in read_set(spec, settings, model)]
     print(f"{len(arts)} articles, {sum(len(a['trace']) for a in arts)} sentences, "
           f"{sum(len(a['gold']) for a in arts)} gold motives")

@@ -176,3 +176,22 @@ def read_json(path: Path, code: str, fix: str) -> object:
         return json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError) as e:      # ValueError: not UTF-8, or not JSON
         raise PipelineError(code, str(path), f"cannot read it ({type(e).__name__}: {e}); {fix}") from None
+
+
+def parse_weights(data: object, parse, where: str, what: str):
+    """parse(data): a learned model read from its JSON weights, or E050 naming the file when they are
+    malformed (a key missing, a value of the wrong type)."""
+    try:
+        return parse(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise PipelineError("E050", where, f"{what} weights malformed ({e}); "
+                                           "rebuild them with `make train` (evaluation/train_agreements.py)") from None
+
+
+def load_weights(name: str, parse, absent, what: str):
+    """The learned model shipped as resources/<name> (see parse_weights); `absent` (the rules alone)
+    when the file is not there."""
+    path = RESOURCES_DIR / name
+    if not path.exists():
+        return absent
+    return parse_weights(read_json(path, "E050", f"rebuild the {what} with `make train`"), parse, str(path), what)

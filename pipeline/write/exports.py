@@ -105,21 +105,13 @@ def _targets(out_dir: Path, fmt: str) -> list[Path]:
     return [out_dir / PARQUET_DIR / f"{name}.parquet" for name in TABLES]
 
 
-def _read_memo(out_dir: Path) -> dict:
-    try:
-        memo = json.loads((out_dir / MEMO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return memo if isinstance(memo, dict) else {}
-
-
 def write_exports(out_dir: Path, formats) -> list[str]:
     """Write each format asked for whose CSVs changed since its last write (or whose files are
     gone); returns the formats written. A copy a run wrote earlier but this run does not write
     is removed (its files only), so no copy ever disagrees with the CSVs beside it."""
     out_dir = Path(out_dir)
     formats = check_formats(formats)
-    memo = _read_memo(out_dir)
+    memo = files.read_memo(out_dir / MEMO)
     done = []
     for fmt in [f for f in FORMATS if f not in formats and f in memo]:
         for p in _targets(out_dir, fmt):
@@ -136,10 +128,7 @@ def write_exports(out_dir: Path, formats) -> list[str]:
         memo[fmt] = made_from
         done.append(fmt)
     if done:
-        try:
-            files.write_text_atomic(out_dir / MEMO, json.dumps(memo, sort_keys=True), durable=False)
-        except OSError:
-            pass    # only a shortcut: without it the copies are written again next time
+        files.write_memo(out_dir / MEMO, memo)     # without it the copies are written again next time
     return [f for f in done if not f.startswith("-")]
 
 

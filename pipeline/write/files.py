@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -238,4 +239,24 @@ def release_lock(lock: Path) -> None:
         if lock.read_text(encoding="utf-8").split()[0] == str(os.getpid()):
             lock.unlink()
     except (OSError, IndexError):
+        pass
+
+
+# ---------------------------------------------------------------- memos: shortcuts kept under .cache/
+def read_memo(path: Path) -> dict:
+    """A memo a writer kept of its last write (a JSON object): {} when it is absent or damaged, since
+    a memo is only a shortcut and the write it would skip is made again."""
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def write_memo(path: Path, memo: dict) -> None:
+    """Keep a memo for the next run (atomic, not fsynced); a memo that cannot be written is no error:
+    without it the next run does the work in full."""
+    try:
+        write_text_atomic(path, json.dumps(memo, sort_keys=True), durable=False)
+    except (OSError, PipelineError):
         pass

@@ -348,18 +348,8 @@ def _fingerprint(columns: list[str], rows: Iterable[dict]) -> str:
 
 def _read_memo(out_dir: Path) -> dict:
     """relative path -> {"rows": fingerprint, "sha256": of the bytes written} of the last write."""
-    try:
-        memo = json.loads((out_dir / WRITTEN_MEMO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return memo if isinstance(memo, dict) and all(isinstance(v, dict) for v in memo.values()) else {}
-
-
-def _write_memo(out_dir: Path, memo: dict) -> None:
-    try:
-        files.write_text_atomic(out_dir / WRITTEN_MEMO, json.dumps(memo, sort_keys=True), durable=False)
-    except (OSError, PipelineError):
-        pass    # only a shortcut: without it every file is formatted next time
+    memo = files.read_memo(out_dir / WRITTEN_MEMO)
+    return memo if all(isinstance(v, dict) for v in memo.values()) else {}
 
 
 def _dialect(prev: Previous, p: Path) -> csvio.Dialect | None:
@@ -421,7 +411,7 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
         for tmp in staged.values():
             files.discard_temp(tmp)
     written = changed
-    _write_memo(out_dir, memo)
+    files.write_memo(out_dir / WRITTEN_MEMO, memo)     # without it every file is formatted next time
     report.write_index(out_dir, tables.get("articles", []), tables)
     report.prune_pages(out_dir, [r.get("article_id", "") for r in tables.get("articles", [])])
     return {"run_id": run_id, "history": history, "orphans": len(orphans),

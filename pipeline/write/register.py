@@ -471,7 +471,7 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
     out_dir = Path(out_dir)
     limits = (settings or {}).get("output", {})
     inputs = _inputs_digest(out_dir, tables) if pages else None
-    memo = _read_memo(out_dir)
+    memo = files.read_memo(out_dir / MEMO)
     if inputs is not None and memo.get("inputs") == inputs and _outputs_digest(out_dir) == memo.get("outputs"):
         # the same rows and review files as the last build, whose outputs are still on disk as it
         # wrote them, and that build was a fixed point (its review files came out as they went
@@ -505,7 +505,7 @@ def build(out_dir: Path, tables: dict[str, list[dict]] | None = None, run_id: st
     if inputs is not None and _inputs_digest(out_dir, tables) == inputs:
         # a fixed point: the review files came out as they went in (nothing was decided or
         # orphaned anew), so the same rows and files give these outputs again
-        _write_memo(out_dir, {"inputs": inputs, "outputs": _outputs_digest(out_dir), "warnings": reg.warnings,
+        files.write_memo(out_dir / MEMO, {"inputs": inputs, "outputs": _outputs_digest(out_dir), "warnings": reg.warnings,
                               "n_members": reg.n_members, "n_events": reg.n_events})
     return reg
 
@@ -542,21 +542,6 @@ def _outputs_digest(out_dir: Path) -> dict:
         out["pages"] = None
     out["index"] = (out_dir / "report" / "register" / "index.html").is_file()
     return out
-
-
-def _read_memo(out_dir: Path) -> dict:
-    try:
-        memo = json.loads((out_dir / MEMO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return memo if isinstance(memo, dict) else {}
-
-
-def _write_memo(out_dir: Path, memo: dict) -> None:
-    try:
-        files.write_text_atomic(out_dir / MEMO, json.dumps(memo, sort_keys=True), durable=False)
-    except (OSError, PipelineError):
-        pass    # only a shortcut: without it the next build runs in full
 
 
 def _write_files(out_dir: Path, reg: Register, header: list[str], run_id: str) -> None:

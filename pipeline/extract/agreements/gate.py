@@ -21,14 +21,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.config import RESOURCES_DIR
-from pipeline.errors import PipelineError
 from pipeline.extract.agreements.describe import (
     _governing_event,
     _with_phrase,
     candidate_features,
 )
-from pipeline.resources import read_json
+from pipeline.resources import load_weights, parse_weights
 
 WEIGHTS_FILE = "agreement_gate.json"
 GATE_RULE = "learned:agreement_gate"     # in `why` of a row the gate kept
@@ -96,18 +94,12 @@ def gated(inst) -> bool:
 
 
 def from_json(data: dict, where: str = WEIGHTS_FILE) -> Gate:
-    try:
-        return Gate({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
-                    float(data["threshold"]), bool(data.get("enabled", True)))
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise PipelineError("E050", where, f"agreement gate weights malformed ({e}); "
-                                           "rebuild them with `make train` (evaluation/train_agreements.py)") from None
+    return parse_weights(data, lambda d: Gate({str(k): float(v) for k, v in d["weights"].items()}, float(d["bias"]),
+                                              float(d["threshold"]), bool(d.get("enabled", True))),
+                         where, "agreement gate")
 
 
 @lru_cache(maxsize=1)
 def load() -> Gate:
     """The shipped gate (resources/agreement_gate.json); the rules alone when the file is absent."""
-    path = RESOURCES_DIR / WEIGHTS_FILE
-    if not path.exists():
-        return RULES
-    return from_json(read_json(path, "E050", "rebuild the agreement gate with `make train`"), str(path))
+    return load_weights(WEIGHTS_FILE, from_json, RULES, "agreement gate")

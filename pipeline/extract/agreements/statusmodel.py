@@ -23,9 +23,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from pipeline.config import RESOURCES_DIR
-from pipeline.errors import PipelineError
-from pipeline.resources import read_json
+from pipeline.resources import load_weights, parse_weights
 
 WEIGHTS_FILE = "agreement_status.json"
 STATUS_MODEL_RULE = "learned:status_model"      # status_cue / why of a row whose status the model set
@@ -106,21 +104,18 @@ def status_features(inst, finding, doc: Doc, lead_n: int) -> tuple[str, ...]:
     return tuple(sorted(feats))
 
 
+def _status_model(data: dict) -> StatusModel:
+    return StatusModel(tuple(str(c) for c in data["classes"]),
+                       {str(c): {str(k): float(v) for k, v in w.items()} for c, w in data["weights"].items()},
+                       {str(c): float(v) for c, v in data["bias"].items()}, float(data["threshold"]),
+                       bool(data.get("enabled", True)))
+
+
 def from_json(data: dict, where: str = WEIGHTS_FILE) -> StatusModel:
-    try:
-        classes = tuple(str(c) for c in data["classes"])
-        return StatusModel(classes, {str(c): {str(k): float(v) for k, v in w.items()} for c, w in data["weights"].items()},
-                           {str(c): float(v) for c, v in data["bias"].items()}, float(data["threshold"]),
-                           bool(data.get("enabled", True)))
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise PipelineError("E050", where, f"agreement status model weights malformed ({e}); "
-                                           "rebuild them with `make train` (evaluation/train_agreements.py)") from None
+    return parse_weights(data, _status_model, where, "agreement status model")
 
 
 @lru_cache(maxsize=1)
 def load() -> StatusModel:
     """The shipped model (resources/agreement_status.json); the rules alone when the file is absent."""
-    path = RESOURCES_DIR / WEIGHTS_FILE
-    if not path.exists():
-        return RULES
-    return from_json(read_json(path, "E050", "rebuild the agreement status model with `make train`"), str(path))
+    return load_weights(WEIGHTS_FILE, from_json, RULES, "agreement status model")
