@@ -44,3 +44,28 @@ def test_layers_no_area_imports_a_later_one(area, later):
 def test_layers_imports_are_read_in_every_form(source, expected):
     """The check sees absolute, relative and function-level imports (so it can fail)."""
     assert _imports(PACKAGE / "extract" / "probe.py", source) == expected
+
+
+MODULE_MAX_LINES = 600      # issue 18: a module a newcomer can read in one sitting
+FUNCTION_MAX_LINES = 80
+
+
+def _sizes(root: Path):
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        yield path, source.count("\n"), [
+            (node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def test_layers_modules_and_functions_stay_short():
+    too_long = [f"{p.relative_to(PACKAGE.parent)}: {n} lines" for p, n, _f in _sizes(PACKAGE) if n > MODULE_MAX_LINES]
+    too_long += [f"{p.relative_to(PACKAGE.parent)}: {name}() {n} lines" for p, _n, funcs in _sizes(PACKAGE)
+                 for name, n in funcs if n > FUNCTION_MAX_LINES]
+    assert not too_long, "split these (issue 18's bounds): " + "; ".join(too_long)
+
+
+def test_layers_size_check_sees_a_long_function(tmp_path):
+    (tmp_path / "m.py").write_text("def f():\n" + "    x = 1\n" * 90, encoding="utf-8")
+    [(path, lines, funcs)] = list(_sizes(tmp_path))
+    assert lines == 91 and funcs == [("f", 91)]
