@@ -167,9 +167,12 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances, topics)
     instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]
-    features = [row_features(i, doc) if gated(i) else None for i in instances]
+    learning = trace is not None             # training reads every feature, enabled or not
+    is_gated = [gated(i) for i in instances]
+    features = [row_features(i, doc) if g and (gate.enabled or learning) else None
+                for i, g in zip(instances, is_gated)]
     by_rules = [rules_keep(i) for i in instances]
-    kept = [k for k, f in enumerate(features) if f is None or gate.keep(f, by_rules[k])]
+    kept = [k for k, g in enumerate(is_gated) if not g or gate.keep(features[k], by_rules[k])]
     instances, features, by_rules = ([xs[k] for k in kept] for xs in (instances, features, by_rules))
     owners: dict[int, set[int]] = {}
     for k, inst in enumerate(instances):
@@ -181,7 +184,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     for f, feats in zip(found, features):
         if feats is not None and gate.enabled:
             f.why.append(GATE_RULE)
-    status_feats = [status_features(inst, f, doc, lead_n) for inst, f in zip(instances, found)]
+    status_feats = [status_features(inst, f, doc, lead_n) for inst, f in zip(instances, found)] \
+        if status_model.enabled or learning else []
     for f, sf in zip(found, status_feats):
         new = status_model.decide(sf, f.status)
         if new != f.status:
