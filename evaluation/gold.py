@@ -14,7 +14,8 @@ STUDIED_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
                 "heldout=eval/heldout/articles:eval/heldout/gold.jsonl",
                 "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl",
                 "heldout5=eval/heldout5/articles:eval/heldout5/gold.jsonl",
-                "heldout6=eval/heldout6/articles:eval/heldout6/gold.jsonl")
+                "heldout6=eval/heldout6/articles:eval/heldout6/gold.jsonl",
+                "heldout8=eval/heldout8/articles:eval/heldout8/gold.jsonl")
 
 
 def read_jsonl_gold(path: str | Path) -> list[dict]:
