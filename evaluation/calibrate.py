@@ -2,23 +2,29 @@
 
 1. Run the pipeline with calibration switched off ([calibration] file = "", the raw score)
    over the studied gold sets: the shared dev set, the studied part of the shared train set
-   (eval/SPLITS.md; the sealed part is never run here), eval/heldout, eval/heldout2 and
-   eval/heldout5, and over two blind sets, eval/heldout4 and heldout7, whose gold serves only here (see 3).
+   (eval/SPLITS.md; the sealed part is never run here), eval/heldout, heldout2, heldout5, heldout6
+   and heldout8, and over two blind sets, eval/heldout4 and heldout7, whose gold serves only here (see 3).
 2. Label every agreement row of a gold article right when it matches a gold agreement under the
    scorer's matching (evaluation.evaluate.agreements_right).
 3. Describe each row by pipeline.extract.calibration.row_features (the same features the run
-   computes from a finding) and fit a logistic regression (scikit-learn, the `train` extra).
-   Rows of the studied sets (rules were written for their errors: 87-97% of their rows are right)
-   carry one more feature, `studied_long` = 1; the run never sets it, because the articles it
-   reads are new. So the studied sets teach which features matter while the blind sets set the
-   level, and the probability is one for an article nobody studied. Until stop 15 the level came
-   from train-studied while it was freshly studied (64% right); studied since, it reads 87% right
-   and the level it set was too high on the sealed part (rows at >= 0.8: 77% right). Blind sets
-   nobody reads per article (heldout4 and, from stop 17, heldout7, which took the place of heldout6 when
-   heldout6 became a studied set; at stop 16 heldout4 and heldout6 read 76% and 73% of their rows right, like sealed
-   train's 74%) keep the level honest; their agreement figures stay honest too, since no rule is
-   written from them. Cross-validation on them chose C (0.1-3: 0.3 gave the lowest out-of-fold
-   ECE) and the features (a composed-name and a dated flag did not help).
+   computes from a finding: how its name was made, the rules that found it, what set its status,
+   its sentences and parties) and fit a logistic regression (scikit-learn, the `train` extra).
+   Rows of the sets studied long (LONG_STUDIED: rules were written for their errors, 82-100% of their
+   rows are right) carry one more feature, `studied_long` = 1; the run never sets it, because the
+   articles it reads are new. So those sets teach which features matter while the others set the
+   level, and the probability is one for an article nobody studied. The level comes from the blind
+   sets heldout4 and heldout7 (LEVEL_SETS: nobody reads them per article, so no rule is written from
+   them) and from the sets studied only lately, heldout6 and heldout8 (RECENT_SETS: 80% and 73% of
+   their rows right, like the blind sets' 76-82%), which also show which rows are wrong on an unseen
+   article: names composed from the parties ('A-B Peace Agreement', 'Trilateral ...'), generic
+   catalogue entries, names of two words, rows whose status no cue set. History: until stop 15 the
+   level came from train-studied while it was freshly studied; until stop 18 from heldout4 and
+   heldout7 alone, with features of the raw score, kind, status, parties and sentences only, and
+   on the check sets (sealed train, heldout3, 9, 10) 80% of the rows at >= 0.8 were right; the
+   features above raised the out-of-fold share right at >= 0.8 on the unseen-like rows from 0.84
+   (126 rows) to 0.90 (120 rows), ECE 0.078 -> 0.050. Cross-validation chose C (0.1, 0.3, 1:
+   0.3), kept the kind and status features (dropping them did not help), and found no gain in
+   interactions (a composed name's sentence count) or a second, Platt-style rescaling.
 4. Measure it by cross-validation holding out whole articles (folds stratified by article, seeded),
    and print the out-of-fold reliability table, ECE and the share right at confidence >= 0.8,
    beside the same figures for the raw score.
@@ -44,9 +50,12 @@ from pipeline.errors import PipelineError
 from pipeline.extract.calibration import raw_scores, row_features
 from pipeline.write.csvio import read_csv
 
-C = 0.3                 # inverse L2 strength of the logistic regression (few rows; chosen by CV on train-studied)
+C = 0.3                 # inverse L2 strength of the logistic regression (chosen by article-held-out CV, see 3)
 LONG_STUDIED = ("dev", "train_studied", "heldout", "heldout2", "heldout5")   # STUDIED_LONG = 1 while fitting, never at run time
 LEVEL_SETS = ("heldout4", "heldout7")   # blind: read by totals only; their gold sets the level of the probability
+# studied only lately (few rules written for their errors yet: 73-80% of their rows are right, like the
+# blind sets): they set the level with LEVEL_SETS. Move a set to LONG_STUDIED once rules are written for it.
+RECENT_SETS = ("heldout6", "heldout8")
 STUDIED_LONG = "studied_long"
 CLIP = (0.01, 0.99)     # a probability never claims certainty
 DECIMALS = 6
@@ -57,7 +66,7 @@ def training_sets(shared: Path) -> list[tuple[str, Path, Path, str | None]]:
     sets = [("dev", shared / "corpus" / "dev", shared / "gold" / "dev.jsonl", None),
             ("train_studied", shared / "corpus" / "train", shared / "gold" / "train.jsonl", "studied"),
             *[(name, PROJECT_ROOT / "eval" / name / "articles", PROJECT_ROOT / "eval" / name / "gold.jsonl", None)
-              for name in ("heldout", "heldout2", "heldout5", *LEVEL_SETS)]]
+              for name in ("heldout", "heldout2", "heldout5", *RECENT_SETS, *LEVEL_SETS)]]
     for name, articles, gold, _split in sets:
         if not articles.is_dir() or not gold.is_file():
             raise PipelineError("E046", str(articles if not articles.is_dir() else gold),
@@ -167,6 +176,8 @@ def main(args) -> int:
     raw = calibration_table([(r["raw"], r["right"]) for r in records])
     by_set = {s: calibration_table([(p, r["right"]) for p, r in zip(oof, records) if r["set"] == s])
               for s in sorted({r["set"] for r in records})}
+    # the rows that behave like an unseen article's (no studied_long flag): what the probability is for
+    unseen = calibration_table([(p, r["right"]) for p, r in zip(oof, records) if r["set"] not in LONG_STUDIED])
     import numpy as np
     model = _model(_fit(_matrix(records, names), np.array(labels)), names)
     body = {"method": f"logistic regression (scikit-learn, L2, C={C}) over pipeline.extract.calibration.features, "
@@ -178,9 +189,12 @@ def main(args) -> int:
             "cross_validation": {"folds": args.folds, "seed": args.seed, "by": "whole articles",
                                  "ece": cv["ece"], "log_loss": round(_log_loss(list(zip(oof, labels))), 4),
                                  "high_threshold": cv["high_threshold"], "high_n": cv["high_n"],
-                                 "high_right": cv["high_right"]}}
+                                 "high_right": cv["high_right"],
+                                 "unseen_like": {"sets": [*RECENT_SETS, *LEVEL_SETS], "rows": unseen["n"],
+                                                 "ece": unseen["ece"], "high_n": unseen["high_n"],
+                                                 "high_right": unseen["high_right"]}}}
     if args.json:
-        print(json.dumps({"calibration": body, "cv": cv, "raw": raw, "cv_by_set": by_set}))
+        print(json.dumps({"calibration": body, "cv": cv, "raw": raw, "cv_by_set": by_set, "cv_unseen_like": unseen}))
     else:
         print(f"rows {len(records)} (right {sum(labels)}) from {body['trained_on']['articles']} articles "
               f"of {', '.join(body['trained_on']['sets'])}")
@@ -190,6 +204,8 @@ def main(args) -> int:
         for s, t in by_set.items():
             print(f"  {s}: rows {t['n']}, share right {t['right']}, ECE {t['ece']}, "
                   f">= {t['high_threshold']}: {t['high_n']} rows, share right {t['high_right']}")
+        print("\n".join([f"  the rows like an unseen article's ({', '.join([*RECENT_SETS, *LEVEL_SETS])}), out of fold:"]
+                        + calibration_report(unseen)[1:]))
         print(f"log loss out of fold: {body['cross_validation']['log_loss']}")
     if not args.check:
         from pipeline.write.files import write_text_atomic

@@ -30,11 +30,48 @@ def _finding(**kw) -> AgreementFinding:
 
 
 def test_calibration_features_of_a_finding_equal_those_of_its_csv_row():
-    ag = _finding()
-    row = {"confidence": "0.70", "kind": "logistics", "acronym": "HPA", "parties": "Chile; Peru",
-           "status": "signed", "sentence_ids": "a:0; a:3"}
-    assert calibration.finding_features(ag, SCORES) == calibration.row_features(row, SCORES)
-    assert calibration.finding_features(ag, SCORES)["source=named"] == 1.0
+    ag = _finding(status_date="2031-04", why=["agreements:named", "agreements:anaphor", "SC999"],
+                  status_cue='SC999: "signed" (sentence 3)')
+    row = {"confidence": "0.70", "name": "Harbour Pilots Agreement", "kind": "logistics", "acronym": "HPA",
+           "parties": "Chile; Peru", "status": "signed", "status_date": "2031-04", "sentence_ids": "a:0; a:3",
+           "why": "agreements:named; agreements:anaphor; SC999", "status_cue": 'SC999: "signed" (sentence 3)'}
+    feats = calibration.finding_features(ag, SCORES)
+    assert feats == calibration.row_features(row, SCORES)
+    assert {k: feats.get(k, 0.0) for k in ("source=named", "why_named", "why_anaphor", "dated", "lead",
+                                            "composed", "cue_none", "one_sentence")} == {
+        "source=named": 1.0, "why_named": 1.0, "why_anaphor": 1.0, "dated": 1.0, "lead": 1.0,
+        "composed": 0.0, "cue_none": 0.0, "one_sentence": 0.0}
+
+
+@pytest.mark.parametrize("name,parties,expected", [
+    ("Chile-Peru Fisheries Agreement", ["Peru", "Chile"], True),          # named after its two parties
+    ("Trilateral Fisheries Accord", ["Chile", "Peru", "Bolivia"], True),
+    ("Harbour Pilots Agreement", ["Chile", "Peru"], False),              # a name the text gave
+    ("Chile-Peru Fisheries Agreement", ["Chile"], False),                # one party: nothing composed
+])
+def test_calibration_tells_a_name_composed_from_the_parties(name, parties, expected):
+    assert calibration.composed_name(name, parties) is expected
+    feats = calibration.finding_features(_finding(name=name, parties=parties), SCORES)
+    assert feats.get("composed", 0.0) == float(expected)
+
+
+def test_calibration_tells_a_generic_catalogue_entry_from_a_specific_one():
+    from pipeline.extract.agreements.lexicon import catalogue
+    generic = next(r["id"] for r in catalogue() if r.get("generic"))
+    specific = next(r["id"] for r in catalogue() if not r.get("generic"))
+    g = calibration.finding_features(_finding(why=[generic]), SCORES)
+    s = calibration.finding_features(_finding(why=[specific]), SCORES)
+    assert (g["catalogue"], g["catalogue_generic"]) == (1.0, 1.0)
+    assert (s["catalogue"], s.get("catalogue_generic", 0.0)) == (1.0, 0.0)
+    assert calibration.finding_features(_finding(why=["agreements:named"]), SCORES).get("catalogue", 0.0) == 0.0
+
+
+def test_calibration_reads_how_the_status_was_set():
+    by_cue = calibration.finding_features(_finding(status_cue='SC999: "signed" (sentence 3)'), SCORES)
+    by_rule = calibration.finding_features(_finding(status_cue="agreements:named_exists"), SCORES)
+    none = calibration.finding_features(_finding(status_cue=""), SCORES)
+    assert [f.get("cue_rule", 0.0) for f in (by_cue, by_rule, none)] == [0.0, 1.0, 0.0]
+    assert [f.get("cue_none", 0.0) for f in (by_cue, by_rule, none)] == [0.0, 0.0, 1.0]
 
 
 MODEL = {"id": "CAL-test", "intercept": -1.0, "weights": {"acronym": 2.0, "status=signed": 1.5},

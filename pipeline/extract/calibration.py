@@ -1,7 +1,8 @@
 """Calibrated confidence: the probability that an agreement row is right.
 
 The agreement stage gives each finding a raw score (catalogue / named / generic source, less a
-penalty when its parties came from a fallback). This stage maps a few features of the finding to a
+penalty when its parties came from a fallback). This stage maps it and other features of the finding
+(how its name was made, the rules that found it, what set its status, its sentences) to a
 probability with a logistic model whose weights ship as data (pipeline/resources/calibration.json,
 fitted by `make train`, see evaluation/calibrate.py) and are applied here with plain Python, so
 scikit-learn is needed to fit them, never to run. "Right" means the row matches a gold agreement
@@ -18,10 +19,12 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.resources import read_json
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
+from pipeline.extract.agreements.findings import _org_acronym
+from pipeline.extract.agreements.lexicon import SHORT, catalogue
 from pipeline.records import AgreementFinding
+from pipeline.resources import read_json
 
 SOURCES = ("catalogue", "named", "generic")
 # the penalty the agreement stage takes off the raw score, by where the parties came from
@@ -40,23 +43,63 @@ def source_of(raw: float, scores: dict) -> tuple[str, str]:
     return "unknown", "unknown"
 
 
-def features(raw: float, kind: str, acronym: bool, n_parties: int, status: str, n_sentences: int,
+# the agreement stage's rule names in `why` (pipeline/extract/agreements) that describe how a row was found
+WHY_RULES = ("named", "generic", "described", "anaphor", "indefinite", "prior_list")
+COMPOSED_PREFIXES = ("Trilateral ", "Bilateral ", "Multilateral ")
+
+
+def composed_name(name: str, parties: list[str]) -> bool:
+    """Was the name composed from the parties by the agreement stage ('Chile-Peru Investment Agreement',
+    'Trilateral Trade Agreement') rather than read from the text or the catalogue?"""
+    if name.startswith(COMPOSED_PREFIXES):
+        return True
+    if len(parties) != 2:
+        return False
+    a, b = sorted(SHORT.get(p) or _org_acronym(p) for p in parties)
+    return name.startswith(f"{a}-{b} ")
+
+
+@lru_cache(maxsize=1)
+def _catalogue_kinds() -> tuple[frozenset[str], frozenset[str]]:
+    """(ids of the agreement catalogue, ids of its generic entries such as 'Peace Agreement')."""
+    rows = catalogue()
+    return frozenset(r["id"] for r in rows), frozenset(r["id"] for r in rows if r.get("generic"))
+
+
+def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str], status: str,
+             status_date: str, sentence_ns: list[int], why: list[str], status_cue: str,
              scores: dict) -> dict[str, float]:
     """The named features of one agreement row (absent ones are 0). The same function serves the
-    findings at run time and the rows of agreements.csv at training time."""
-    source, parties = source_of(raw, scores)
-    n_sentences = max(1, n_sentences)
-    return {
-        "raw": raw,
+    findings at run time and the rows of agreements.csv at training time, so each is read from what
+    both hold: the raw score (source, where the parties came from), how the name was made (the
+    catalogue, a generic catalogue entry, composed from the parties, two words or fewer), the rules
+    that found its mentions (`why`), what set its status (a cue, a rule, nothing) and whether it is
+    dated, its sentences (how many, how early the first), its parties, kind and status."""
+    source, parties_from = source_of(raw, scores)
+    ids, generic_ids = _catalogue_kinds()
+    rules = {w.removeprefix("agreements:") for w in why if w.startswith("agreements:")}
+    ns = sorted(sentence_ns)
+    feats = {
         f"source={source}": 1.0,
-        f"parties_from={parties}": 1.0,
+        f"parties_from={parties_from}": 1.0,
+        "catalogue": float(any(w in ids for w in why)),
+        "catalogue_generic": float(any(w in generic_ids for w in why)),
+        "composed": float(composed_name(name, parties)),
+        "short_name": float(len(name.split()) <= 2),
         "acronym": float(bool(acronym)),
-        f"n_parties={min(n_parties, 3)}": 1.0,
-        "log_sentences": math.log(n_sentences),
-        "one_sentence": float(n_sentences == 1),
+        **{f"why_{rule}": float(rule in rules) for rule in WHY_RULES},
+        "cue_none": float(not status_cue),
+        "cue_rule": float(status_cue.startswith("agreements:")),
+        "dated": float(bool(status_date)),
+        "log_sentences": math.log(max(1, len(ns))),
+        "one_sentence": float(len(ns) <= 1),
+        "lead": float(bool(ns) and ns[0] <= 2),
+        "log_first": math.log(1 + ns[0]) if ns else 0.0,
+        f"n_parties={min(len(parties), 3)}": 1.0,
         f"kind={kind}": 1.0,
         f"status={status}": 1.0,
     }
+    return {k: v for k, v in feats.items() if v}
 
 
 def raw_scores(agreement_settings: dict) -> dict[str, float]:
@@ -65,16 +108,21 @@ def raw_scores(agreement_settings: dict) -> dict[str, float]:
 
 
 def finding_features(ag: AgreementFinding, scores: dict) -> dict[str, float]:
-    return features(ag.confidence, ag.kind, bool(ag.acronym), len(ag.parties), ag.status,
-                    len(ag.sentence_ns), scores)
+    return features(ag.confidence, ag.name, bool(ag.acronym), ag.kind, list(ag.parties), ag.status,
+                    ag.status_date, list(ag.sentence_ns), list(dict.fromkeys(ag.why or ())),
+                    ag.status_cue or "", scores)
+
+
+def _cells(cell: str) -> list[str]:
+    return [x.strip() for x in (cell or "").split(";") if x.strip()]
 
 
 def row_features(row: dict, scores: dict) -> dict[str, float]:
     """features() of a row of agreements.csv written with calibration switched off."""
-    def n(cell: str) -> int:
-        return len([x for x in (cell or "").split(";") if x.strip()])
-    return features(float(row["confidence"]), row.get("kind", ""), bool(row.get("acronym")),
-                    n(row.get("parties", "")), row.get("status", ""), n(row.get("sentence_ids", "")), scores)
+    ns = [int(x.rsplit(":", 1)[1]) for x in _cells(row.get("sentence_ids", "")) if x.rsplit(":", 1)[-1].isdigit()]
+    return features(float(row["confidence"]), row.get("name", ""), bool(row.get("acronym")), row.get("kind", ""),
+                    _cells(row.get("parties", "")), row.get("status", ""), row.get("status_date", ""), ns,
+                    _cells(row.get("why", "")), row.get("status_cue", ""), scores)
 
 
 def probability(model: dict, feats: dict[str, float]) -> float:
