@@ -1496,3 +1496,28 @@ def test_agreements_instrument_named_by_its_content_clause(parse, settings, text
 def test_agreements_content_clause_without_content_makes_no_row(parse, settings, text):
     found, _ = _extract(parse, settings, text)
     assert not [f for f in found if f.name.startswith(("Agreement to", "Arrangement Covering"))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile and Peru agreed on Monday to share the fishing grounds off Arica.", "Agreement to Share Fishing Grounds"),
+    ("Chile and Peru agreed in 2021 to reopen their mountain border, a welcome step after years of disputes.",
+     "Agreement to Reopen Mountain Border"),
+])
+def test_agreements_verbal_agreement_is_an_instrument(parse, settings, text, name):
+    """'X and Y agreed to <content>' with no instrument noun is an agreement reached (GOLD.md: signed),
+    named by its content clause (a comma-set apposition is no part of it)."""
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.parties, f.status) for f in found] == [(name, ["Chile", "Peru"], "signed")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Chile and Peru agreed to continue talks next month.",                       # no content
+    "Chile and Peru have not agreed to reopen their mountain border.",           # negated
+    "Chile said it agreed to reopen its mountain border.",                       # one party only
+    "Chile and Peru agreed to share the fishing grounds. The Fishing Grounds Accord was signed a week later.",
+])
+def test_agreements_verbal_agreement_without_instrument(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert not [f for f in found if f.name.startswith("Agreement to")]

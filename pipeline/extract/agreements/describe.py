@@ -28,6 +28,7 @@ from pipeline.extract.agreements.lexicon import (
     catalogue,
     _generic_regexes,
     kind_of,
+    name_words,
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
@@ -203,7 +204,7 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = 
     return hits
 
 
-def _clause_words(verb: Token) -> list[Token]:
+def _clause_words(verb: Token, least: int = 3) -> list[Token]:
     """The words of a content clause ('to set up a joint logistics company', 'creating the X group',
     'sharing the flow of the river'): the verb, its particle and its object's phrase (or, with no
     object, its first prepositional phrase), without determiners, punctuation, coordinated parts or
@@ -221,13 +222,15 @@ def _clause_words(verb: Token) -> list[Token]:
             path.append(cur.dep_)
             cur = cur.head
         if any(d in ("relcl", "acl", "advcl", "conj", "cc", "punct", "parataxis", "poss") for d in path) \
+                or any(a.dep_ == "appos" and a.i > 0 and a.doc[a.left_edge.i - 1].text == ","
+                       for a in (t, *t.ancestors) if a.i != obj.i and obj.i in {x.i for x in a.ancestors}) \
                 or t.dep_ in ("det", "poss", "nummod", "punct", "cc", "case") and t.i != obj.i or t.pos_ in ("PRON", "NUM"):
             continue
         words.append(t)
     words.sort(key=lambda t: t.i)
     while words and words[-1].pos_ in ("ADP", "CCONJ", "PART"):
         words.pop()
-    return words if 3 <= len(words) <= MAX_TOPIC_WORDS + 1 else []    # ('to fix the point': too thin to name)
+    return words if least <= len(words) <= MAX_TOPIC_WORDS + 1 else []    # ('to fix the point': too thin to name)
 
 
 def _purpose_hit(tok: Token, dets: list[str]) -> _Hit | None:
@@ -258,6 +261,53 @@ def _purpose_hit(tok: Token, dets: list[str]) -> _Hit | None:
     # named by its content: an instrument of its own, never folded into another (as one named by what it governs)
     return _Hit(tok.idx, end, "described:" + _fold(name), name, "", kind_of(phrase), "generic", own=True,
                 content=phrase, prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children))
+
+
+# 'the two sides agreed to ...': counted plural subjects that stand for the parties
+GROUP_SUBJECTS = word_list("agreement_words.jsonl", "group_subjects")
+AGREED = re.compile(r"(?<![\w-])agreed(?![\w-])")
+
+
+def agreed_hits(doc: Doc, taken: list[tuple[int, int]], names: list[str] = ()) -> list[_Hit]:
+    """'X and Y agreed in May to open their land border', 'the two delegations agreed to swap
+    prisoners': an agreement reached with no instrument noun, whose parties are a coordinated or
+    counted subject, is an instrument of its own named by its content clause (GOLD.md: agreed ->
+    signed). None when the sentence names another instrument (the clause then describes that one),
+    when the clause gives no content (NOT_PURPOSE), names an instrument itself ('agreed to draw up a
+    pact'), or the agreeing is negated, modal or hypothetical; and none when a noun of the clause is a
+    word of an instrument the article names (names): 'agreed to cease hostilities' then tells of the
+    'Cessation of Hostilities Agreement'."""
+    text = doc.user_data.get("text") or doc.text
+    named = {w for n in names for w in name_words(n)}
+    hits: list[_Hit] = []
+    for m in AGREED.finditer(text):
+        span = doc.char_span(m.start(), m.end())
+        if span is None or len(span) != 1:
+            continue
+        tok = span[0]
+        sent = tok.sent
+        if tok.lemma_.lower() != "agree" or tok.pos_ != "VERB" \
+                or any(s < sent.end_char and sent.start_char < e for s, e in taken):
+            continue
+        if any(c.dep_ in ("neg", "mark") or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.children):
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or not (any(c.dep_ == "conj" for c in subj.children)
+                                or (subj.lower_ in GROUP_SUBJECTS
+                                    and any(c.dep_ in ("nummod", "det", "predet") and c.lower_ in ("two", "three", "four", "both")
+                                            for c in subj.children))):
+            continue
+        clause = next((c for c in tok.rights if c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB" and c.tag_ == "VB"
+                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        words = _clause_words(clause, least=2) if clause is not None else []
+        if not words or HEAD_FORMS.search(text[clause.left_edge.idx:clause.right_edge.idx + len(clause.right_edge)]) \
+                or any(t.pos_ == "NOUN" and name_words(t.lower_) & named for t in words):
+            continue
+        phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+        name = title_name(f"agreement to {phrase}")
+        hits.append(_Hit(tok.idx, tok.idx + len(tok), "described:" + _fold(name), name, "", kind_of(phrase),
+                         "generic", own=True, content=phrase))
+    return hits
 
 
 def _governed_topic(tok: Token, dets: list[str]) -> list[Token]:
@@ -423,6 +473,8 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
     taken = [(h.start, h.end) for h in hits if h not in refs]
     found = descriptive_hits(doc, taken)
+    found += agreed_hits(doc, [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in found],
+                         [h.name for h in [*hits, *found] if h.name])
     if not found:
         return hits
     # (a candidate, which the gate may drop, never displaces a reference the rules read)
@@ -432,4 +484,4 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     return sorted(out, key=lambda h: (h.start, -h.end))
 
 
-__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "descriptive_hits", "with_descriptive"]
+__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "agreed_hits", "descriptive_hits", "with_descriptive"]
