@@ -1464,3 +1464,60 @@ def test_agreements_reference_does_not_make_a_candidate_row(parse, settings):
     assert not [f for f in ag.extract(*args, gate=RULES) if "Research" in f.name]
     kept = [f for f in ag.extract(*args, gate=KEEP_ALL) if "Research" in f.name]
     assert len(kept) == 1 and len(kept[0].sentence_ns) == 2
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, parties", [
+    # a to-clause on the noun, or on the signing verb after a time phrase
+    ("Chile and Peru signed an agreement to build a shared rail line.",
+     "Agreement to Build Shared Rail Line", ["Chile", "Peru"]),
+    ("Chile and Peru signed an agreement last spring to dredge the harbour of Arica.",
+     "Agreement to Dredge Harbour of Arica", ["Chile", "Peru"]),
+    # an -ing clause on the noun
+    ("In May Chile, Peru and Bolivia signed a treaty establishing the Andean Water Council.",
+     "Treaty Establishing Andean Water Council", ["Bolivia", "Chile", "Peru"]),
+    # a gerund as the topic of 'an agreement on ...'
+    ("Chilean and Peruvian negotiators are drafting an agreement on sharing the catch of the coastal fleet.",
+     "Agreement on Sharing Catch of Coastal Fleet", ["Chile", "Peru"]),
+])
+def test_agreements_instrument_named_by_its_content_clause(parse, settings, text, name, parties):
+    """An indefinite instrument with no topic phrase, signed or drafted, whose content a to-clause or an
+    -ing clause tells, is an instrument of its own named by that clause."""
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.parties) for f in found] == [(name, parties)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Chile and Peru reached an agreement to resume talks in March.",       # talks about talks
+    "Chile suspended the quota system until an arrangement covering the northern fleet is agreed.",  # hypothetical
+    "Chile and Peru signed an agreement to fix the line.",                 # too thin to name
+])
+def test_agreements_content_clause_without_content_makes_no_row(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert not [f for f in found if f.name.startswith(("Agreement to", "Arrangement Covering"))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile and Peru agreed on Monday to share the fishing grounds off Arica.", "Agreement to Share Fishing Grounds"),
+    ("Chile and Peru agreed in 2021 to reopen their mountain border, a welcome step after years of disputes.",
+     "Agreement to Reopen Mountain Border"),
+])
+def test_agreements_verbal_agreement_is_an_instrument(parse, settings, text, name):
+    """'X and Y agreed to <content>' with no instrument noun is an agreement reached (GOLD.md: signed),
+    named by its content clause (a comma-set apposition is no part of it)."""
+    found, _ = _extract(parse, settings, text)
+    assert [(f.name, f.parties, f.status) for f in found] == [(name, ["Chile", "Peru"], "signed")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Chile and Peru agreed to continue talks next month.",                       # no content
+    "Chile and Peru have not agreed to reopen their mountain border.",           # negated
+    "Chile said it agreed to reopen its mountain border.",                       # one party only
+    "Chile and Peru agreed to share the fishing grounds. The Fishing Grounds Accord was signed a week later.",
+])
+def test_agreements_verbal_agreement_without_instrument(parse, settings, text):
+    found, _ = _extract(parse, settings, text)
+    assert not [f for f in found if f.name.startswith("Agreement to")]

@@ -247,3 +247,16 @@ def test_status_requirements_and_other_instruments_clauses(parse, settings, text
 def test_status_a_relative_clause_whose_verb_governs_the_agreement_counts(parse, settings):
     text = f"Talks on a port deal stalled under the old cabinet, which instead signed {HA} with Peru in 2022."
     assert _status(parse, settings, text)[0] == "signed"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a word above the cue says the event did not happen (frame_not_done): the cue counts for nothing
+    (f"Chile signed {HA} in 2019. Its ministers stopped short of announcing a withdrawal from the HA.", "signed"),
+    (f"Chile signed {HA} in 2019. Peru refused to ratify the HA.", "signed"),
+    # or puts it off (frame_postponed): still under negotiation
+    (f"Peru postponed the signing of {HA} in March.", "under_negotiation"),
+    (f"Peru delayed the ratification of {HA} until the autumn.", "under_negotiation"),
+])
+def test_status_events_that_did_not_happen_or_were_put_off(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

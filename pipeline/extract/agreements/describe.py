@@ -28,6 +28,7 @@ from pipeline.extract.agreements.lexicon import (
     catalogue,
     _generic_regexes,
     kind_of,
+    name_words,
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
@@ -49,6 +50,15 @@ NOT_TOPIC_OBJECT = word_list("agreement_words.jsonl", "not_topic_object")
 MAX_TOPIC_WORDS = 6
 # "a potential agreement on ...": an instrument under consideration
 PROSPECT = word_list("agreement_words.jsonl", "prospect")
+# "an agreement to <verb> ...", "a treaty <verb>ing ...", "an agreement on <verb>ing ...": verbs whose
+# clause gives no content of an instrument ("an agreement to resume talks", "a deal to buy jets")
+NOT_PURPOSE = word_list("agreement_words.jsonl", "not_purpose_verbs")
+# the governing verbs after whose object a to-clause tells the instrument's content ('signed an
+# agreement last year to set up ...', parsed as the verb's adverbial clause)
+# subordinators that make the instrument a hypothetical one ('until an arrangement ... is agreed')
+HYPOTHETICAL_MARKS = frozenset({"until", "unless", "if", "before", "once", "till"})
+PURPOSE_GOVERNORS = frozenset({"sign", "ink", "conclude", "reach", "strike", "seal", "clinch", "finalize",
+                               "finalise", "initial", "draft", "negotiate", "adopt", "approve", "agree"})
 
 
 def _governing_event(tok: Token) -> bool:
@@ -110,7 +120,11 @@ def _prep_topic(tok: Token) -> tuple[Token, list[Token]] | None:
         if c.dep_ != "prep" or c.lower_ not in preps:
             continue
         obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-        if obj is None or obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
+        if obj is None:     # 'an agreement on sharing the river's flow': a gerund clause is its topic
+            gerund = next((g for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG"), None)
+            words = _clause_words(gerund) if gerund is not None else []
+            return (c, words) if words else None
+        if obj.pos_ != "NOUN" or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
             return None
         words = _phrase_words(obj)
         if not words or len(words) > MAX_TOPIC_WORDS * (3 if any(w.dep_ == "conj" for w in words) else 1):
@@ -144,6 +158,12 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = 
             continue
         prep = _prep_topic(tok)
         joint = tok.lemma_.lower() in OUTCOME_HEADS and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
+        if prep is None and not joint:
+            purpose = _purpose_hit(tok, dets)
+            if purpose is not None:     # 'signed an agreement to set up a joint shipping line'
+                hits.append(purpose)
+                taken.append((purpose.start, purpose.end))
+                continue
         compound = _compound_topic(tok) if prep is None and not joint else []
         broad = _broad_compound(tok) if prep is None and not joint and not compound else []
         if prep is None and not joint and not compound and not broad:
@@ -181,6 +201,112 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = 
                              prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children),
                              also=k > 0, features=features))
             taken.append((start, end))
+    return hits
+
+
+def _clause_words(verb: Token, least: int = 3) -> list[Token]:
+    """The words of a content clause ('to set up a joint logistics company', 'creating the X group',
+    'sharing the flow of the river'): the verb, its particle and its object's phrase (or, with no
+    object, its first prepositional phrase), without determiners, punctuation, coordinated parts or
+    clauses hung on them; [] when the verb gives no content (NOT_PURPOSE) or the phrase is long."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in NOT_PURPOSE or not _lower_word(verb):
+        return []
+    obj = next((c for c in verb.rights if c.dep_ in ("dobj", "attr")), None) \
+        or next((c for c in verb.rights if c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children)), None)
+    if obj is None:
+        return []
+    words = [verb, *(c for c in verb.children if c.dep_ == "prt")]
+    for t in obj.subtree:
+        path, cur = [], t
+        while cur.i != obj.i:
+            path.append(cur.dep_)
+            cur = cur.head
+        if any(d in ("relcl", "acl", "advcl", "conj", "cc", "punct", "parataxis", "poss") for d in path) \
+                or any(a.dep_ == "appos" and a.i > 0 and a.doc[a.left_edge.i - 1].text == ","
+                       for a in (t, *t.ancestors) if a.i != obj.i and obj.i in {x.i for x in a.ancestors}) \
+                or t.dep_ in ("det", "poss", "nummod", "punct", "cc", "case") and t.i != obj.i or t.pos_ in ("PRON", "NUM"):
+            continue
+        words.append(t)
+    words.sort(key=lambda t: t.i)
+    while words and words[-1].pos_ in ("ADP", "CCONJ", "PART"):
+        words.pop()
+    return words if least <= len(words) <= MAX_TOPIC_WORDS + 1 else []    # ('to fix the point': too thin to name)
+
+
+def _purpose_hit(tok: Token, dets: list[str]) -> _Hit | None:
+    """'signed an agreement to set up a joint logistics company', 'a memorandum creating a naval task
+    group', 'signed a treaty establishing a confederation': an indefinite instrument with no topic of
+    its own, signed (or drafted, negotiated ...), whose content a to-clause or an -ing clause tells:
+    named by that clause ('Agreement to Set Up Joint Logistics Company'); None when it is not so."""
+    if dets[:1] not in (["a"], ["an"]) or not (_governing_event(tok) or _with_phrase(tok)):
+        return None
+    if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in tok.head.children):
+        return None         # ('until a new arrangement covering X is agreed': no instrument yet)
+    clause = next((c for c in tok.rights if c.dep_ == "acl" and c.pos_ == "VERB"
+                   and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))), None)
+    if clause is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in PURPOSE_GOVERNORS:
+        # ('signed an agreement in 2023 to expand ...': the to-clause hangs on the signing verb)
+        clause = next((c for c in tok.head.rights if c.dep_ == "advcl" and c.i > tok.i and c.tag_ == "VB"
+                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                       and not any(t.dep_ in ("nsubj", "dobj", "punct") or t.pos_ == "VERB"
+                                   for t in tok.doc[tok.i + 1:c.left_edge.i])), None)
+    words = _clause_words(clause) if clause is not None else []
+    if not words:
+        return None
+    head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
+    link = "to " if clause.tag_ == "VB" else ""
+    phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+    name = title_name(f"{head_word} {link}{phrase}")
+    end = words[-1].idx + len(words[-1]) if clause.dep_ == "acl" else tok.idx + len(tok)
+    # named by its content: an instrument of its own, never folded into another (as one named by what it governs)
+    return _Hit(tok.idx, end, "described:" + _fold(name), name, "", kind_of(phrase), "generic", own=True,
+                content=phrase, prospect=any(c.dep_ == "amod" and c.lower_ in PROSPECT for c in tok.children))
+
+
+# 'the two sides agreed to ...': counted plural subjects that stand for the parties
+GROUP_SUBJECTS = word_list("agreement_words.jsonl", "group_subjects")
+AGREED = re.compile(r"(?<![\w-])agreed(?![\w-])")
+
+
+def agreed_hits(doc: Doc, taken: list[tuple[int, int]], names: list[str] = ()) -> list[_Hit]:
+    """'X and Y agreed in May to open their land border', 'the two delegations agreed to swap
+    prisoners': an agreement reached with no instrument noun, whose parties are a coordinated or
+    counted subject, is an instrument of its own named by its content clause (GOLD.md: agreed ->
+    signed). None when the sentence names another instrument (the clause then describes that one),
+    when the clause gives no content (NOT_PURPOSE), names an instrument itself ('agreed to draw up a
+    pact'), or the agreeing is negated, modal or hypothetical; and none when a noun of the clause is a
+    word of an instrument the article names (names): 'agreed to cease hostilities' then tells of the
+    'Cessation of Hostilities Agreement'."""
+    text = doc.user_data.get("text") or doc.text
+    named = {w for n in names for w in name_words(n)}
+    hits: list[_Hit] = []
+    for m in AGREED.finditer(text):
+        span = doc.char_span(m.start(), m.end())
+        if span is None or len(span) != 1:
+            continue
+        tok = span[0]
+        sent = tok.sent
+        if tok.lemma_.lower() != "agree" or tok.pos_ != "VERB" \
+                or any(s < sent.end_char and sent.start_char < e for s, e in taken):
+            continue
+        if any(c.dep_ in ("neg", "mark") or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.children):
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or not (any(c.dep_ == "conj" for c in subj.children)
+                                or (subj.lower_ in GROUP_SUBJECTS
+                                    and any(c.dep_ in ("nummod", "det", "predet") and c.lower_ in ("two", "three", "four", "both")
+                                            for c in subj.children))):
+            continue
+        clause = next((c for c in tok.rights if c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB" and c.tag_ == "VB"
+                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        words = _clause_words(clause, least=2) if clause is not None else []
+        if not words or HEAD_FORMS.search(text[clause.left_edge.idx:clause.right_edge.idx + len(clause.right_edge)]) \
+                or any(t.pos_ == "NOUN" and name_words(t.lower_) & named for t in words):
+            continue
+        phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+        name = title_name(f"agreement to {phrase}")
+        hits.append(_Hit(tok.idx, tok.idx + len(tok), "described:" + _fold(name), name, "", kind_of(phrase),
+                         "generic", own=True, content=phrase))
     return hits
 
 
@@ -347,6 +473,8 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
     taken = [(h.start, h.end) for h in hits if h not in refs]
     found = descriptive_hits(doc, taken)
+    found += agreed_hits(doc, [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in found],
+                         [h.name for h in [*hits, *found] if h.name])
     if not found:
         return hits
     # (a candidate, which the gate may drop, never displaces a reference the rules read)
@@ -356,4 +484,4 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     return sorted(out, key=lambda h: (h.start, -h.end))
 
 
-__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "descriptive_hits", "with_descriptive"]
+__all__ = ["EVENT_VERBS", "INSTRUMENT_HEADS", "agreed_hits", "descriptive_hits", "with_descriptive"]

@@ -75,6 +75,9 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
             if ds:
                 status_date = ds[0]
     parties = [p for p in inst.parties if not (_fold(name) in _fold(p) and _fold(name) != _fold(p))]
+    contents = [_fold(h.content) for h, _n in inst.hits if h.content]
+    if contents:            # ('a treaty establishing the X council': what the clause creates is no party)
+        parties = [p for p in parties if not any(_fold(p) in c for c in contents)]
     status = inst.status
     by, cs, ce, by_n = inst.status_by
     status_cue = f'{by}: "{text[cs:ce]}" (sentence {by_n})' if ":" not in by and cs >= 0 and text else by

@@ -77,6 +77,7 @@ class _Hit:
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
     rule: str = ""              # the catalogue id it came from ('' for other sources: see hit_rule)
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
+    content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)
     features: tuple[str, ...] = ()   # a candidate the rules alone do not keep: its features for the learned gate (gate.py)
 
 

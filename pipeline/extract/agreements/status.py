@@ -84,6 +84,26 @@ FRAME_PENDING = word_list("agreement_words.jsonl", "frame_pending")
 AUX_PROPOSED = word_list("agreement_words.jsonl", "aux_proposed")
 AUX_PENDING = word_list("agreement_words.jsonl", "aux_pending")
 FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl", "advcl", "csubj"})
+# Words above a cue that say its event did not happen ('stopped short of announcing a withdrawal', 'refused
+# to ratify'), or was put off ('postponed the signing of the pact')
+FRAME_NOT_DONE = word_list("agreement_words.jsonl", "frame_not_done")
+FRAME_POSTPONED = word_list("agreement_words.jsonl", "frame_postponed")
+
+
+def _negative_frame(verb: Token) -> str:
+    """'unspecified' when a word on the cue's path up (its object, complement or prepositional links, at
+    most four steps) says the event did not happen, 'under_negotiation' when one puts it off, else ''."""
+    cur = verb
+    for _ in range(4):
+        if cur.dep_ not in FRAME_PATH | {"dobj"} or cur.head is cur:
+            return ""
+        cur = cur.head
+        lemma = cur.lemma_.lower()
+        if lemma in FRAME_NOT_DONE:
+            return "unspecified"
+        if lemma in FRAME_POSTPONED:
+            return "under_negotiation"
+    return ""
 DONE = ("signed", "ratified", "in_force", "standing", "restored")
 INSTRUMENT_WORDS = word_list("agreement_words.jsonl", "instrument_words")
 
@@ -141,6 +161,9 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return status
     if any(c.dep_ == "neg" for c in verb.children):
         return "unspecified"
+    frame = _negative_frame(verb)
+    if frame:
+        return frame
     if _subordinate_to_prospect(verb):
         return "unspecified"
     if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" \
@@ -294,8 +317,8 @@ def _ending_reading(verb: Token, status: str) -> str:
     """A withdrawal or suspension cue: counts unless negated or under a frame that makes it a
     threat or an option ('threatens to quit the pact', 'is weighing a withdrawal'); an announced one
     ('will withdraw', 'gave notice of its exit') counts (see GOLD.md)."""
-    if any(c.dep_ == "neg" for c in verb.children):
-        return "unspecified"
+    if any(c.dep_ == "neg" for c in verb.children) or _negative_frame(verb) == "unspecified":
+        return "unspecified"    # ('stopped short of announcing a withdrawal')
     if verb.lemma_.lower() == "leave" and any(
             c.dep_ == "nsubj" and c.pos_ == "NOUN" and not c.ent_type_ and c.lemma_.lower() not in ACTOR_NOUNS
             for c in verb.children):
