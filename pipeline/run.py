@@ -72,11 +72,11 @@ class RunSummary:
         return f"; engine {self.engine}, {self.workers} workers{board}"
 
 
-def _progress(input_path: Path, settings: dict):
-    """A progress bar on a terminal, for runs of at least [run] progress_min_articles files."""
+def _progress(total: int | None, settings: dict):
+    """A progress bar on a terminal, for runs of at least [run] progress_min_articles files
+    (total: _expected_articles)."""
     if not sys.stderr.isatty():
         return None
-    total = _expected_articles(input_path)
     if total is None or total >= settings["run"]["progress_min_articles"]:
         from tqdm import tqdm
         return tqdm(total=total, unit="article", file=sys.stderr)
@@ -189,15 +189,16 @@ def locked_output(out_dir: Path, summary: RunSummary) -> Iterator[None]:
 
 
 def extract_entries(articles, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                    summary: RunSummary) -> Iterator[cache_mod.Entry]:
+                    summary: RunSummary, expected: int | None = None) -> Iterator[cache_mod.Entry]:
     """The cache Entries of articles(store) (an iterable of Article or Prepared made with the
     run's cache), in input order, parsed by `workers` processes where the cache misses. E015
-    rows follow the errors already in summary; the cache is pruned at the end."""
+    rows follow the errors already in summary; the cache is pruned at the end. expected: the
+    number of inputs when known (the last chunks are then smaller: scheduler.chunk_target)."""
     n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
     yield from scheduler.extract_stream(articles(store), settings, failures, store, n_workers, force,
-                                        stats=summary)
+                                        stats=summary, expected=expected)
     summary.failed += len(failures)
     summary.errors.extend(failures)
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
@@ -232,9 +233,10 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
     register.check(out_dir)                    # E070/E072 on the register's review: likewise
     tables = new_tables(out_dir)
     try:
-        bar = _progress(input_path, settings)
+        expected = _expected_articles(input_path)
+        bar = _progress(expected, settings)
         entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
-                                  out_dir, settings, workers, force, summary)
+                                  out_dir, settings, workers, force, summary, expected)
         add_entries(out_dir, tables, entries, bar)
         return write_tables(out_dir, tables, summary, previous, others, formats, t0, settings)
     finally:
