@@ -20,7 +20,7 @@ from pipeline import cache as cache_mod
 from pipeline.read import clean
 from pipeline.write import exports, output, register, report
 from pipeline.errors import PipelineError
-from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
+from pipeline.read.ingest import SIDECAR_SUFFIX, discover, listing, read_inputs
 from pipeline.records import Article
 from pipeline import scheduler
 from pipeline.scheduler import Prepared
@@ -83,10 +83,11 @@ def _progress(total: int | None, settings: dict):
     return None
 
 
-def _expected_articles(input_path: Path) -> int | None:
-    """Number of article files under input_path (None when a JSONL file may hold many)."""
+def _expected_articles(input_path: Path, found: list[Path] | None = None) -> int | None:
+    """Number of article files under input_path (None when a JSONL file may hold many);
+    found: its discover() list, when the caller has it."""
     try:
-        files = discover(input_path)
+        files = discover(input_path) if found is None else found
     except PipelineError:
         return None
     names = [p.name.lower() for p in files if not p.name.lower().endswith(SIDECAR_SUFFIX)]
@@ -97,10 +98,12 @@ def _expected_articles(input_path: Path) -> int | None:
 
 # ---------------------------------------------------------------- the run
 def read_articles(input_path: Path, settings: dict, summary: RunSummary,
-                  store: cache_mod.Cache | None = None, force: bool = False) -> Iterator[Article | Prepared]:
+                  store: cache_mod.Cache | None = None, force: bool = False,
+                  found=None) -> Iterator[Article | Prepared]:
     """Cleaned articles, one at a time; read and clean errors go to summary. With a store,
-    an unchanged raw input comes back as a Prepared carrying its cache Entry."""
-    for item in read_inputs(input_path, settings):
+    an unchanged raw input comes back as a Prepared carrying its cache Entry. found: the
+    input's ingest.listing, when the caller has it."""
+    for item in read_inputs(input_path, settings, found):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
             if item.code not in ("E014", "E036"):  # the article is still read without the field
@@ -137,10 +140,12 @@ def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
     return cache_mod.Cache(root, env, enabled=enabled)
 
 
-def check_input(input_path: Path) -> None:
+def check_input(input_path: Path, paths: list[Path] | None = None) -> None:
     """E064 when input_path holds no file at all to read (an empty folder, or sidecars only):
-    before anything is written, so an emptied corpus never empties the tables."""
-    found = [p for p in discover(input_path) if not p.name.lower().endswith(SIDECAR_SUFFIX)]
+    before anything is written, so an emptied corpus never empties the tables. paths: its
+    discover() list, when the caller has it."""
+    found = [p for p in (discover(input_path) if paths is None else paths)
+             if not p.name.lower().endswith(SIDECAR_SUFFIX)]
     if not found:
         raise PipelineError("E064", str(input_path), "no input files here (.txt, .html, .htm, .jsonl); "
                             "put articles in the folder or give another --input; nothing was written")
@@ -169,9 +174,10 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     workers = check_workers(settings["run"]["workers"] if workers is None else workers,
                             "[run] workers" if workers is None else "--workers")
     formats = exports.check_formats(settings["output"]["formats"] if formats is None else formats)
-    check_input(Path(input_path))
+    found = listing(Path(input_path))         # walked once: checked, counted and read
+    check_input(Path(input_path), found[0])
     with locked_output(out_dir, summary):
-        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0)
+        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0, found)
 
 
 @contextmanager
@@ -228,14 +234,15 @@ def new_tables(out_dir: Path | None = None) -> dict[str, list[dict]]:
 
 
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
+                others: str | None, formats: list[str], summary: RunSummary, t0: float,
+                found=None) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
     register.check(out_dir)                    # E070/E072 on the register's review: likewise
     tables = new_tables(out_dir)
     try:
-        expected = _expected_articles(input_path)
+        expected = _expected_articles(input_path, None if found is None else found[0])
         bar = _progress(expected, settings)
-        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
+        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force, found),
                                   out_dir, settings, workers, force, summary, expected)
         add_entries(out_dir, tables, entries, bar)
         return write_tables(out_dir, tables, summary, previous, others, formats, t0, settings)
