@@ -87,9 +87,11 @@ def _meta_from(record: dict, where: str = "", line: int | None = None,
 
 
 def _read_sidecar(path: Path, display: str) -> tuple[dict, list[PipelineError]]:
-    side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
-    if not side.exists():
+    full = os.fspath(path)
+    stem = full[: -len(path.suffix)] if path.suffix else full
+    if not os.path.exists(stem + SIDECAR_SUFFIX):      # most articles have none: a plain stat
         return {}, []
+    side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
     side_display = str(Path(display).with_name(side.name))
     try:
         data = read_json_file(side)
@@ -129,8 +131,11 @@ def read_inputs(root: Path, settings: dict,
 
     paths, problems = listing(root) if found is None else found
     yield from problems
+    prefix = "" if os.fspath(base) == "." else os.path.join(os.fspath(base), "")
     for path in paths:
-        rel = path.relative_to(base).as_posix()
+        full = os.fspath(path)
+        rel = full[len(prefix):].replace(os.sep, "/") if prefix and full.startswith(prefix) else \
+            path.relative_to(base).as_posix()
         name = path.name.lower()
         if name.endswith(SIDECAR_SUFFIX):
             continue
