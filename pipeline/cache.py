@@ -266,8 +266,7 @@ class Cache:
         except (OSError, UnicodeDecodeError):
             return None
         key = parts[0] if parts else ""
-        if len(parts) != 2 or parts[1] != rkey or len(key) != 64 or \
-                any(c not in "0123456789abcdef" for c in key):
+        if len(parts) != 2 or parts[1] != rkey or len(key) != 64 or key.strip("0123456789abcdef"):
             return None
         entry = self._load(key)
         if entry is None:  # the article is cleaned and looked up again by its own key
