@@ -235,6 +235,7 @@ class Cache:
         self.env = env
         self.raw_env = raw_environment_hash(env)
         self.dir = self.root / env
+        self._x, self._r = os.path.join(self.dir, "x"), os.path.join(self.dir, "r")    # see _file
         self.enabled = enabled
         self.used: set[str] = set()
         self.hits = 0
@@ -246,6 +247,14 @@ class Cache:
     def raw_path(self, rkey: str) -> Path:
         return self.dir / "r" / rkey[:2] / f"{rkey}.key"
 
+    @staticmethod
+    def _file(folder: str, key: str, suffix: str) -> bytes:
+        """The bytes of folder/<2 hex>/<key><suffix> (path() and raw_path() as a plain string: a
+        re-run reads two files an article, and making their pathlib paths cost as much as the
+        reads)."""
+        with open(os.path.join(folder, key[:2], key + suffix), "rb") as f:
+            return f.read()
+
     def get_raw(self, rkey: str, article_id: str | None = None) -> tuple[str, Entry] | None:
         """(article key, Entry) for a raw input seen before, if its entry is still here. The
         pointer must name its own raw key (a pointer file moved or swapped is a miss) and, with
@@ -253,12 +262,11 @@ class Cache:
         if not self.enabled:
             return None
         try:
-            parts = self.raw_path(rkey).read_text(encoding="ascii").split()
+            parts = self._file(self._r, rkey, ".key").decode("ascii").split()
         except (OSError, UnicodeDecodeError):
             return None
         key = parts[0] if parts else ""
-        if len(parts) != 2 or parts[1] != rkey or len(key) != 64 or \
-                any(c not in "0123456789abcdef" for c in key):
+        if len(parts) != 2 or parts[1] != rkey or len(key) != 64 or key.strip("0123456789abcdef"):
             return None
         entry = self._load(key)
         if entry is None:  # the article is cleaned and looked up again by its own key
@@ -295,7 +303,7 @@ class Cache:
         if not self.enabled:
             return None
         try:
-            entry = loads(key, self.path(key).read_bytes())
+            entry = loads(key, self._file(self._x, key, ".pkl"))
         except OSError:
             return None
         if entry is not None and not entry.rows_current:  # rows code changed: store them anew

@@ -20,7 +20,7 @@ from pipeline import cache as cache_mod
 from pipeline.read import clean
 from pipeline.write import exports, output, register, report
 from pipeline.errors import PipelineError
-from pipeline.read.ingest import SIDECAR_SUFFIX, discover, read_inputs
+from pipeline.read.ingest import SIDECAR_SUFFIX, discover, listing, read_inputs
 from pipeline.records import Article
 from pipeline import scheduler
 from pipeline.scheduler import Prepared
@@ -72,21 +72,22 @@ class RunSummary:
         return f"; engine {self.engine}, {self.workers} workers{board}"
 
 
-def _progress(input_path: Path, settings: dict):
-    """A progress bar on a terminal, for runs of at least [run] progress_min_articles files."""
+def _progress(total: int | None, settings: dict):
+    """A progress bar on a terminal, for runs of at least [run] progress_min_articles files
+    (total: _expected_articles)."""
     if not sys.stderr.isatty():
         return None
-    total = _expected_articles(input_path)
     if total is None or total >= settings["run"]["progress_min_articles"]:
         from tqdm import tqdm
         return tqdm(total=total, unit="article", file=sys.stderr)
     return None
 
 
-def _expected_articles(input_path: Path) -> int | None:
-    """Number of article files under input_path (None when a JSONL file may hold many)."""
+def _expected_articles(input_path: Path, found: list[Path] | None = None) -> int | None:
+    """Number of article files under input_path (None when a JSONL file may hold many);
+    found: its discover() list, when the caller has it."""
     try:
-        files = discover(input_path)
+        files = discover(input_path) if found is None else found
     except PipelineError:
         return None
     names = [p.name.lower() for p in files if not p.name.lower().endswith(SIDECAR_SUFFIX)]
@@ -97,10 +98,12 @@ def _expected_articles(input_path: Path) -> int | None:
 
 # ---------------------------------------------------------------- the run
 def read_articles(input_path: Path, settings: dict, summary: RunSummary,
-                  store: cache_mod.Cache | None = None, force: bool = False) -> Iterator[Article | Prepared]:
+                  store: cache_mod.Cache | None = None, force: bool = False,
+                  found=None) -> Iterator[Article | Prepared]:
     """Cleaned articles, one at a time; read and clean errors go to summary. With a store,
-    an unchanged raw input comes back as a Prepared carrying its cache Entry."""
-    for item in read_inputs(input_path, settings):
+    an unchanged raw input comes back as a Prepared carrying its cache Entry. found: the
+    input's ingest.listing, when the caller has it."""
+    for item in read_inputs(input_path, settings, found):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
             if item.code not in ("E014", "E036"):  # the article is still read without the field
@@ -137,10 +140,12 @@ def open_cache(out_dir: Path, settings: dict) -> cache_mod.Cache:
     return cache_mod.Cache(root, env, enabled=enabled)
 
 
-def check_input(input_path: Path) -> None:
+def check_input(input_path: Path, paths: list[Path] | None = None) -> None:
     """E064 when input_path holds no file at all to read (an empty folder, or sidecars only):
-    before anything is written, so an emptied corpus never empties the tables."""
-    found = [p for p in discover(input_path) if not p.name.lower().endswith(SIDECAR_SUFFIX)]
+    before anything is written, so an emptied corpus never empties the tables. paths: its
+    discover() list, when the caller has it."""
+    found = [p for p in (discover(input_path) if paths is None else paths)
+             if not p.name.lower().endswith(SIDECAR_SUFFIX)]
     if not found:
         raise PipelineError("E064", str(input_path), "no input files here (.txt, .html, .htm, .jsonl); "
                             "put articles in the folder or give another --input; nothing was written")
@@ -169,9 +174,10 @@ def run(input_path: Path, out_dir: Path, settings: dict, workers: int | None = N
     workers = check_workers(settings["run"]["workers"] if workers is None else workers,
                             "[run] workers" if workers is None else "--workers")
     formats = exports.check_formats(settings["output"]["formats"] if formats is None else formats)
-    check_input(Path(input_path))
+    found = listing(Path(input_path))         # walked once: checked, counted and read
+    check_input(Path(input_path), found[0])
     with locked_output(out_dir, summary):
-        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0)
+        return _run_locked(input_path, out_dir, settings, workers, force, others, formats, summary, t0, found)
 
 
 @contextmanager
@@ -189,15 +195,16 @@ def locked_output(out_dir: Path, summary: RunSummary) -> Iterator[None]:
 
 
 def extract_entries(articles, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                    summary: RunSummary) -> Iterator[cache_mod.Entry]:
+                    summary: RunSummary, expected: int | None = None) -> Iterator[cache_mod.Entry]:
     """The cache Entries of articles(store) (an iterable of Article or Prepared made with the
     run's cache), in input order, parsed by `workers` processes where the cache misses. E015
-    rows follow the errors already in summary; the cache is pruned at the end."""
+    rows follow the errors already in summary; the cache is pruned at the end. expected: the
+    number of inputs when known (the last chunks are then smaller: scheduler.chunk_target)."""
     n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
     yield from scheduler.extract_stream(articles(store), settings, failures, store, n_workers, force,
-                                        stats=summary)
+                                        stats=summary, expected=expected)
     summary.failed += len(failures)
     summary.errors.extend(failures)
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
@@ -227,14 +234,16 @@ def new_tables(out_dir: Path | None = None) -> dict[str, list[dict]]:
 
 
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,
-                others: str | None, formats: list[str], summary: RunSummary, t0: float) -> RunSummary:
+                others: str | None, formats: list[str], summary: RunSummary, t0: float,
+                found=None) -> RunSummary:
     previous = output.check_reviews(out_dir)   # E031 on an unmergeable analyst table: before NLP and writes
     register.check(out_dir)                    # E070/E072 on the register's review: likewise
     tables = new_tables(out_dir)
     try:
-        bar = _progress(input_path, settings)
-        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force),
-                                  out_dir, settings, workers, force, summary)
+        expected = _expected_articles(input_path, None if found is None else found[0])
+        bar = _progress(expected, settings)
+        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force, found),
+                                  out_dir, settings, workers, force, summary, expected)
         add_entries(out_dir, tables, entries, bar)
         return write_tables(out_dir, tables, summary, previous, others, formats, t0, settings)
     finally:

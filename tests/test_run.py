@@ -84,6 +84,35 @@ def test_run_chunks_do_not_depend_on_workers(monkeypatch, settings, n, cached_ev
     assert sorted(one) == sorted(many) and len(one) > 1
 
 
+@pytest.mark.parametrize("n,cached_every,batch", [(141, 0, 32), (300, 5, 16), (9, 0, 32)])
+def test_run_last_chunks_shrink_when_the_number_of_inputs_is_known(monkeypatch, settings, n, cached_every, batch):
+    """With the number of inputs given, the chunks get smaller towards the end (no worker is left
+    parsing a last full chunk alone), the same whatever --workers is, every article in one."""
+    one: list = []
+    _fake_chunks(monkeypatch, one)
+    list(scheduler.extract_stream(_mixed(n, cached_every), _settings(settings, batch), [], workers=1, expected=n))
+    many: list = []
+    _fake_chunks(monkeypatch, many)
+    list(scheduler.extract_stream(_mixed(n, cached_every), _settings(settings, batch), [], workers=2, expected=n))
+    sizes = [len(c) for c in one]
+    assert one == many
+    assert sorted(i for c in one for i in c) == sorted(a.article.article_id for a in _mixed(n, cached_every)
+                                                       if a.entry is None)
+    assert max(sizes) <= batch and sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] <= scheduler.TAIL_MIN < batch
+
+
+@pytest.mark.parametrize("n,expected,pool", [(9, 9, False), (30, 2000, False), (40, 40, True), (141, 141, True)])
+def test_run_pool_starts_only_for_more_than_a_full_chunk(monkeypatch, settings, n, expected, pool):
+    """Small tail chunks do not start workers for a handful of new articles (e.g. 30 added at the
+    end of a cached corpus): only more than [model] batch_size articles to parse do."""
+    _fake_chunks(monkeypatch, [])
+    started = []
+    monkeypatch.setattr(scheduler._Dispatcher, "_start_pool", lambda self: started.append(1))
+    out = list(scheduler.extract_stream(_mixed(n, 0), _settings(settings, 32), [], workers=2, expected=expected))
+    assert len(out) == n and bool(started) is pool
+
+
 @pytest.mark.parametrize("n,batch", [(1000, 4)])
 def test_run_stream_reads_incrementally(monkeypatch, settings, n, batch):
     """The first result is out long before the corpus is read (memory does not grow with it)."""

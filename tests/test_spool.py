@@ -17,6 +17,22 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(spool, "BLOCK_ROWS", 2)     # several blocks out of a few rows
 
 
+@pytest.mark.parametrize("pieces", [[7], [1, 1, 1, 1, 1, 1, 1], [3, 4], [0, 2, 5]])
+def test_spool_extend_stores_the_blocks_append_stores(tmp_path, monkeypatch, pieces):
+    """extend() in pieces of any size gives the rows, the length and the digest (the blocks as
+    stored) that one append() a row gives."""
+    monkeypatch.setattr(spool, "BLOCK_ROWS", 3)
+    rows = [{"id": f"r{i}", "n": i} for i in range(sum(pieces))]
+    one, many = spool.Spool(tmp_path), spool.Spool(tmp_path)
+    for r in rows:
+        one.append(r)
+    start = 0
+    for size in pieces:
+        many.extend(iter(rows[start:start + size]))
+        start += size
+    assert list(many) == rows and len(many) == len(rows) and many.digest() == one.digest()
+
+
 def test_spool_gives_its_rows_back_in_order_at_every_pass(tmp_path, small_blocks):
     s = spool.Spool(tmp_path)
     rows = [{"id": f"r{i}", "n": i, "text": "=x" * i} for i in range(7)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -12,10 +13,11 @@ from pipeline.errors import PipelineError
 # ---------------------------------------------------------------- reading inputs
 def read_bytes(path: Path, display: str, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise PipelineError("E007", display, f"file is {size:,} bytes, over the limit of {max_bytes:,}")
-        return path.read_bytes()
+        with open(path, "rb") as f:         # one open: its size from the open file
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise PipelineError("E007", display, f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+            return f.read()
     except PipelineError:
         raise
     except OSError as e:

@@ -30,7 +30,6 @@ def discover(root: Path, problems: list[PipelineError] | None = None) -> list[Pa
         raise PipelineError("E001", str(root), "input path does not exist")
     if root.is_file():
         return [root]
-    found: list[Path] = []
 
     def unreadable(e: OSError) -> None:
         if problems is not None:
@@ -39,19 +38,23 @@ def discover(root: Path, problems: list[PipelineError] | None = None) -> list[Pa
             problems.append(PipelineError("E002", rel, f"cannot read folder ({e.strerror or e}); its articles "
                                           "were not read: check its permissions"))
 
+    keyed: list[tuple[str, Path]] = []    # (path under root, posix): the order; made a folder at a time
     for folder, dirs, names in os.walk(root, onerror=unreadable):
         here = Path(folder)
+        under = here.relative_to(root).as_posix()
+        prefix = "" if under == "." else under + "/"
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for n in names:
             if n.startswith("."):
                 continue
-            p = here / n
-            if p.is_file():
-                found.append(p)
-            elif p.is_symlink() and problems is not None:
+            if os.path.isfile(os.path.join(folder, n)):
+                keyed.append((prefix + n, here / n))
+            elif problems is not None and os.path.islink(os.path.join(folder, n)):
+                p = here / n
                 problems.append(PipelineError("E002", p.relative_to(root.parent).as_posix(),
                                               "symbolic link points at nothing; fix or remove the link"))
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    keyed.sort(key=lambda kp: kp[0])
+    return [p for _, p in keyed]
 
 
 def _strip_nul(s: str) -> str:
@@ -84,9 +87,11 @@ def _meta_from(record: dict, where: str = "", line: int | None = None,
 
 
 def _read_sidecar(path: Path, display: str) -> tuple[dict, list[PipelineError]]:
-    side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
-    if not side.exists():
+    full = os.fspath(path)
+    stem = full[: -len(path.suffix)] if path.suffix else full
+    if not os.path.exists(stem + SIDECAR_SUFFIX):      # most articles have none: a plain stat
         return {}, []
+    side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
     side_display = str(Path(display).with_name(side.name))
     try:
         data = read_json_file(side)
@@ -99,8 +104,17 @@ def _read_sidecar(path: Path, display: str) -> tuple[dict, list[PipelineError]]:
     return meta, problems
 
 
-def read_inputs(root: Path, settings: dict) -> Iterator[RawArticle | PipelineError]:
-    """Yield RawArticles and PipelineErrors for everything under root, in a stable order."""
+def listing(root: Path) -> tuple[list[Path], list[PipelineError]]:
+    """(discover(root), the E002 problems met on the way): what read_inputs walks, taken once by
+    a run that also counts the inputs before reading them (a walk of 2,000 files is not free)."""
+    problems: list[PipelineError] = []
+    return discover(root, problems), problems
+
+
+def read_inputs(root: Path, settings: dict,
+                found: tuple[list[Path], list[PipelineError]] | None = None) -> Iterator[RawArticle | PipelineError]:
+    """Yield RawArticles and PipelineErrors for everything under root, in a stable order.
+    found: listing(root), when the caller has it."""
     max_bytes = int(settings["ingest"]["max_bytes"])
     fallbacks = settings["ingest"]["fallback_encodings"]
     base = root if root.is_dir() else root.parent
@@ -115,11 +129,13 @@ def read_inputs(root: Path, settings: dict) -> Iterator[RawArticle | PipelineErr
         seen[article.article_id] = where
         return article
 
-    problems: list[PipelineError] = []
-    paths = discover(root, problems)
+    paths, problems = listing(root) if found is None else found
     yield from problems
+    prefix = "" if os.fspath(base) == "." else os.path.join(os.fspath(base), "")
     for path in paths:
-        rel = path.relative_to(base).as_posix()
+        full = os.fspath(path)
+        rel = full[len(prefix):].replace(os.sep, "/") if prefix and full.startswith(prefix) else \
+            path.relative_to(base).as_posix()
         name = path.name.lower()
         if name.endswith(SIDECAR_SUFFIX):
             continue

@@ -225,9 +225,14 @@ def _stamp_path(out_dir: Path, page: Path) -> Path:
     return Path(out_dir) / STAMP_DIR / f"{page.name}.sha1"
 
 
-def _stamp(page: Path, key: str) -> str:
-    st = page.stat()
+def _stamp(page: Path | str, key: str) -> str:
+    st = os.stat(page)
     return f"{key} {st.st_size} {st.st_mtime_ns}"
+
+
+def _read_small(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def write_article(out_dir: Path, article_id: str, made_from: str, render: Callable[[], str]) -> None:
@@ -235,18 +240,22 @@ def write_article(out_dir: Path, article_id: str, made_from: str, render: Callab
     gives the page (article_html), made_from names what it is rendered from (page_key). A small
     stamp in <output>/.cache/report_stamps/ records that and the page's size and mtime, so an
     unchanged article on a re-run costs a stat and a tiny read, not a render (nor unpickling
-    its extraction)."""
-    path = page_path(out_dir, article_id)
+    its extraction). The check works on plain strings: a re-run makes it once per article, and
+    building pathlib paths cost as much as the reads."""
+    name = page_name(article_id)
+    root = os.fspath(out_dir)
+    page = os.path.join(root, REPORT_DIR, name)
+    stamp = os.path.join(root, STAMP_DIR, f"{name}.sha1")
     key = page_key(made_from)
-    stamp = _stamp_path(out_dir, path)
     try:
-        if stamp.read_text(encoding="utf-8") == _stamp(path, key):
+        if _read_small(stamp) == _stamp(page, key):
             return
     except OSError:
         pass
+    path = Path(page)
     files.write_text_if_changed(path, render(), durable=False)
     try:
-        files.write_text_atomic(stamp, _stamp(path, key), durable=False)
+        files.write_text_atomic(Path(stamp), _stamp(path, key), durable=False)
     except (OSError, PipelineError):
         pass    # the stamp is only a shortcut: without it the page is rendered next time
 

@@ -41,8 +41,16 @@ class Spool:
             self._flush()
 
     def extend(self, rows: Iterable[dict]) -> None:
-        for row in rows:
-            self.append(row)
+        """append() of each row, a block's room at a time (the same blocks, no call per row)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        i = 0
+        while i < len(rows):
+            part = rows[i:i + BLOCK_ROWS - len(self._buffer)]
+            self._buffer.extend(part)
+            self._n += len(part)
+            i += len(part)
+            if len(self._buffer) >= BLOCK_ROWS:
+                self._flush()
 
     def _flush(self) -> None:
         if not self._buffer:
