@@ -272,15 +272,19 @@ class _Fetched:
         self._value, self._error = value, None
 
     def _fetch(self, future) -> None:
+        # The next chunk goes first: its worker then parses it while this result travels to the
+        # driver (a worker would otherwise idle for the whole fetch, a round trip and the chunk's
+        # bytes). The finished result stays on its worker meanwhile; should that worker die, the
+        # scheduler runs its task again, uncharged (only tasks running on a dying worker are).
         try:
-            self._value = future.result()
-        except BaseException as e:  # noqa: BLE001  KilledWorker, NoWorkerError, a cancelled future (a
-            self._error = e         # BaseException, as in asyncio): each is raised to resolve()
+            self._on_done()
         finally:
-            future.release()
             try:
-                self._on_done()
+                self._value = future.result()
+            except BaseException as e:  # noqa: BLE001  KilledWorker, NoWorkerError, a cancelled future (a
+                self._error = e         # BaseException, as in asyncio): each is raised to resolve()
             finally:
+                future.release()
                 self._ready.set()
 
     def done(self) -> bool:
