@@ -50,3 +50,21 @@ def test_bench_dask_reads_its_section_of_the_floors(tmp_path):
     path = tmp_path / "floors.toml"
     path.write_text('[scale]\nspeedup_2_workers = 1.5\n[dask]\ndask_vs_local = 0.85\nn = 500\n', encoding="utf-8")
     assert bench_dask.read_floors(str(path)) == {"dask_vs_local": 0.85}
+
+
+def test_bench_dask_compares_runs_holding_the_same_parts():
+    """A larger corpus that alone makes the driver load the language identifier (a fixed cost)
+    is compared with the small run made again with the identifier loaded first."""
+    runs = [_run("dask", 10.0), _run("local", 9.0)]
+    small = dict(_run("dask", 10.0, rss=100.0), language_identifier=False)
+    large = dict(_run("dask", 90.0, parsed=1000, rss=190.0), language_identifier=True)
+    same = dict(_run("dask", 10.0, rss=170.0), language_identifier=True)
+    f = bench_dask.figures(100, runs, small, large, 1000, same)
+    assert f["driver_rss_ratio"] == pytest.approx(1.9)
+    assert f["driver_rss_ratio_same_components"] == pytest.approx(190.0 / 170.0)
+    assert f["language_identifier"] == [False, True]
+    assert bench_dask.check_floors(f, {"driver_rss_ratio_same_components": 1.2}) == []
+    assert "same parts" in bench_dask.render(f)
+    # without a third run the two ratios are one
+    g = bench_dask.figures(100, runs, small, large, 1000)
+    assert g["driver_rss_ratio_same_components"] == g["driver_rss_ratio"]
