@@ -26,6 +26,25 @@ HA = "the Harbour Accord (HA)"
 
 # ---------------------------------------------------------------- cue data (no model)
 
+def test_first_chars_reads_the_characters_a_cue_can_start_with():
+    assert lexicon.first_chars(r"\b(?:Sign|ink)(?:s|ed)?\b") == {"s", "i"}
+    assert lexicon.first_chars(r"(?<!not )\b[a-c]x") == {"a", "b", "c"}
+    assert lexicon.first_chars(r"(?:walk(?:ed)?|quit)+ out") == {"w", "q"}
+    # unknown: a class, a repeat that may be empty, an empty branch, the empty pattern, a non-letter
+    for pattern in (r"\w+ed", r"x?y", r"(?:a|)b", r"", r"-?signed", r"(?P<x>a"):
+        assert lexicon.first_chars(pattern) is None, pattern
+
+
+def test_status_cue_rows_skipped_by_their_first_character_still_match_in_any_case():
+    # a window whose cue starts in upper case, and one with a non-ASCII start, read as before
+    assert ag.status_cue_read("The pact was Signed on Monday.", 0, 30)[0] == "signed"
+    assert ag.status_cue_read("They SIGNED it.", 0, 15)[0] == "signed"
+    text = "The ſigned pact; the pact was ratified."
+    assert ag.status_cue_read(text, 0, len(text))[0] == ag.status_cue_read(text, 17, len(text))[0] == "ratified"
+    assert all(row[5] is None or row[5] <= set("abcdefghijklmnopqrstuvwxyz0123456789")
+               for row in lexicon.status_cue_rows())
+
+
 def test_status_new_cue_ids_are_unique_and_listed():
     ids = lexicon.status_cue_ids()
     assert len(ids) == len(set(ids))

@@ -470,8 +470,11 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     whose head is a descriptive one gives way to it; a generic catalogue form named by a topic the
     parse gives (_parsed_topic) becomes that named instrument."""
     hits = [(_parsed_topic(h, doc) or h) if h.source == "generic" and h.rule else h for h in hits]
-    refs = [h for h in hits if h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite")]
-    taken = [(h.start, h.end) for h in hits if h not in refs]
+    is_ref = [h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite") for h in hits]
+    refs = [h for h, r in zip(hits, is_ref) if r]
+    # (not `h not in refs`: that compares every field of every pair; a hit equal to a reference
+    # is one by the same test)
+    taken = [(h.start, h.end) for h, r in zip(hits, is_ref) if not r]
     found = descriptive_hits(doc, taken)
     found += agreed_hits(doc, [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in found],
                          [h.name for h in [*hits, *found] if h.name])

@@ -151,6 +151,67 @@ def status_cue_ids() -> tuple[str, ...]:
     return tuple(row["id"] for row in _rows("status_cues.jsonl"))
 
 
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The lowercase ASCII characters a match of pattern (compiled with IGNORECASE) can start
+    with, read from its parse: zero-width items (\\b, lookarounds) are passed over, a branch or
+    group gives the union of its alternatives. None when that is not known for sure (a class
+    such as \\w, a repeat that can be empty, an empty branch, a construct re cannot parse): the
+    pattern must then be tried at every start."""
+    import re._constants as c
+    import re._parser as sre
+
+    def first(items) -> set[str] | None:
+        for op, av in items:
+            if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+                continue                    # zero width: the next item consumes the first character
+            if op is c.LITERAL:
+                return {chr(av).lower()} if av < 128 and chr(av).isalnum() else None
+            if op is c.IN:
+                out: set[str] = set()
+                for kind, arg in av:
+                    if kind is c.LITERAL and arg < 128 and chr(arg).isalnum():
+                        out.add(chr(arg).lower())
+                    elif kind is c.RANGE and arg[1] < 128 and all(chr(x).isalnum() for x in range(arg[0], arg[1] + 1)):
+                        out.update(chr(x).lower() for x in range(arg[0], arg[1] + 1))
+                    else:
+                        return None
+                return out
+            if op is c.BRANCH:
+                out = set()
+                for alt in av[1]:
+                    got = first(alt)
+                    if got is None:
+                        return None
+                    out |= got
+                return out
+            if op is c.SUBPATTERN:
+                return first(av[-1])
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                return first(av[2])
+            return None
+        return None                         # can match the empty string
+
+    try:
+        got = first(sre.parse(pattern))
+    except (re.error, RecursionError, TypeError, ValueError):
+        return None
+    return frozenset(got) if got else None
+
+
+@LEXICON.cached
+def status_cue_rows() -> tuple[tuple[str, str, regex.Pattern, int, str, frozenset[str] | None], ...]:
+    """The "cue" rows of status_cues() with their ids and first characters (first_chars): what
+    status_cue_read tries over each window, taken once per lexicon."""
+    return tuple((typ, status, pat, near, cue_id, first_chars(pat.pattern))
+                 for (typ, status, pat, near), cue_id in zip(status_cues(), status_cue_ids()) if typ == "cue")
+
+
+@LEXICON.cached
+def status_conditions() -> tuple[regex.Pattern, ...]:
+    """The patterns of the "condition" rows of status_cues()."""
+    return tuple(pat for typ, _eff, pat, _near in status_cues() if typ == "condition")
+
+
 def _cue_union() -> str:
     return "|".join(f"(?:{pat.pattern})" for typ, _s, pat, _n in status_cues() if typ == "cue") or "(?!)"
 

@@ -12,8 +12,8 @@ from pipeline.extract.agreements.lexicon import (
     STATUS_RANK,
     cue_starts,
     modal_rows,
-    status_cue_ids,
-    status_cues,
+    status_conditions,
+    status_cue_rows,
 )
 from pipeline.extract.agreements.mentions import _Hit
 from pipeline.extract.agreements.parties import _subtree_span
@@ -51,9 +51,13 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
     m_start = lo if m_start is None else m_start
     m_end = hi if m_end is None else m_end
     modals = modal_rows()
-    conditions = [pat for typ, _eff, pat, _near in status_cues() if typ == "condition"]
-    for (typ, status, pat, near), cue_id in zip(status_cues(), status_cue_ids()):
-        if typ != "cue":
+    conditions = status_conditions()
+    # the characters the cues found start with: a row that cannot start with any of them cannot
+    # match at a start (first_chars; only for ASCII, where IGNORECASE folds as lower() does)
+    heads = {window[at] for at in starts}
+    heads = {ch.lower() for ch in heads} if all(ch < "\x80" for ch in heads) else None
+    for _typ, status, pat, near, cue_id, first in status_cue_rows():
+        if heads is not None and first is not None and first.isdisjoint(heads):
             continue
         for m in cue_matches(pat, window, starts):
             cs, ce = lo + m.start(), lo + m.end()

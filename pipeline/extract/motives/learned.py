@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import repeat
 
 from spacy.attrs import ENT_TYPE, IDX
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -81,7 +82,10 @@ def tie(node: Token, agreements, marked: set[int] | None = None) -> str:
 def _bucket(d: int | None, cuts: tuple[int, ...] = (0, 1, 2, 4)) -> str:
     if d is None:
         return "none"
-    return next((str(c) for c in cuts if d <= c), f">{cuts[-1]}")
+    for c in cuts:
+        if d <= c:
+            return str(c)
+    return f">{cuts[-1]}"
 
 
 def _h(word: str) -> int:
@@ -109,6 +113,7 @@ POS_COL, HEAD_COL, ALPHA_COL = treematch.POS_COLUMN, treematch.HEAD_COLUMN, tree
 PAIRS = (("mention_here", "modal"), ("subj_agreement", "modal"), ("quote", "first_person"),
          ("first_person", "modal"), ("mention_here", "skipped=no"), ("subj_actor", "modal"))
 _WORDS: dict[int, str] = {}     # hash -> word, shared by every doc (a hash names one string for good)
+_NAMED: dict[tuple[str, bool], dict[int, str]] = {}     # (prefix, lower) -> hash -> feature name
 
 
 class TokenTable:
@@ -128,6 +133,14 @@ class TokenTable:
         if got is None:
             got = _WORDS[h] = self.doc.vocab.strings[h & MASK] if h else ""
         return got.lower() if lower else got
+
+    def named(self, prefix: str, h: int, lower: bool = False) -> str:
+        """prefix + word(h, lower), kept per prefix and hash: a feature name made once for good."""
+        names = _NAMED.setdefault((prefix, lower), {})
+        got = names.get(h)
+        if got is None:
+            got = names[h] = prefix + self.word(h, lower)
+        return got
 
     def marked(self, agreements) -> set[int]:
         """Tokens that start inside an agreement mention's characters."""
@@ -168,18 +181,19 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
     lo, hi = span.start, span.end
     rows, ent, doc = t.rows, t.ent, span.doc
     quote = first = False
+    named = t.named
     for i in range(lo, hi):
         r = rows[i]
         d = r[DEP_COL]
         if r[POS_COL] in CONTENT_POS_IDS and r[ALPHA_COL] and not ent[i]:
-            f.add("lem=" + t.word(r[LEMMA_COL], True))   # names and nationalities stay out: they stand for one topic
+            f.add(named("lem=", r[LEMMA_COL], True))   # names and nationalities stay out: they stand for one topic
         if d == DEP_MARK:
-            f.add("mark=" + t.word(r[LOWER_COL]))
+            f.add(named("mark=", r[LOWER_COL]))
         elif d == DEP_PREP and rows[i + r[HEAD_COL]][POS_COL] in VERB_POS_IDS:
-            f.add("vprep=" + t.word(r[LOWER_COL]))
+            f.add(named("vprep=", r[LOWER_COL]))
         elif d == DEP_AUX and r[LOWER_COL] in MODAL_HASHES:
             f.add("modal")
-            f.add("modal=" + t.word(r[LOWER_COL], True))
+            f.add(named("modal=", r[LOWER_COL], True))
         elif d == DEP_NEG:
             f.add("neg")
         if d in SUBJECT_DEPS:
@@ -187,15 +201,14 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
             sub = range(tok.left_edge.i, tok.right_edge.i + 1)
             if not mention_toks.isdisjoint(sub):
                 f.add("subj_agreement")
-                f.add("subj_agreement_verb=" + t.word(rows[i + r[HEAD_COL]][LEMMA_COL], True))
+                f.add(named("subj_agreement_verb=", rows[i + r[HEAD_COL]][LEMMA_COL], True))
             if not actor_toks.isdisjoint(sub):
                 f.add("subj_actor")
         if d in CLAUSE_FEATURE_DEPS:
-            g = CLAUSE_TAGS.get(r[TAG_COL])
-            f.add("clause=" + CLAUSE_FEATURE_DEPS[d] + ("_" + g if g else ""))
-        if r[ORTH_COL] in QUOTE_HASHES:
+            f.add(_clause_feature(d, r[TAG_COL]))
+        if not quote and r[ORTH_COL] in QUOTE_HASHES:
             quote = True
-        if r[LOWER_COL] in FIRST_PERSON_HASHES:
+        if not first and r[LOWER_COL] in FIRST_PERSON_HASHES:
             first = True
     f |= frame_features(span, actor_toks)
     if quote:
@@ -217,6 +230,12 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
             if a in f:
                 f.add(f"{a}&{m}")
     return f
+
+
+@cache
+def _clause_feature(dep: int, tag: int) -> str:
+    g = CLAUSE_TAGS.get(tag)
+    return "clause=" + CLAUSE_FEATURE_DEPS[dep] + ("_" + g if g else "")
 
 
 def frame_features(span: Span, actor_toks: set[int]) -> set[str]:
@@ -263,7 +282,8 @@ class Classifier:
     add: float          # a sentence with no cue clause scoring at least this becomes a motive
 
     def score(self, feats: set[str]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) for name in feats)
+        # (the same sum, in the same order, as a generator over feats: map is cheaper)
+        z = self.bias + sum(map(self.weights.get, feats, repeat(0.0, len(feats))))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
