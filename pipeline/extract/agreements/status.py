@@ -92,6 +92,7 @@ FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl
 # to ratify'), or was put off ('postponed the signing of the pact')
 FRAME_NOT_DONE = word_list("agreement_words.jsonl", "frame_not_done")
 FRAME_POSTPONED = word_list("agreement_words.jsonl", "frame_postponed")
+FRAME_UP = FRAME_PATH | {"dobj"}           # the links _negative_frame climbs
 
 
 def _negative_frame(verb: Token) -> str:
@@ -99,7 +100,7 @@ def _negative_frame(verb: Token) -> str:
     most four steps) says the event did not happen, 'under_negotiation' when one puts it off, else ''."""
     cur = verb
     for _ in range(4):
-        if cur.dep_ not in FRAME_PATH | {"dobj"} or cur.head is cur:
+        if cur.dep_ not in FRAME_UP or cur.head is cur:
             return ""
         cur = cur.head
         lemma = cur.lemma_.lower()

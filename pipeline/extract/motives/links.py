@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from spacy.tokens import Doc, Span, Token
 
@@ -55,28 +54,14 @@ def link_agreement(text: str, sents: list[Sentence], sent: Sentence, at: int,
     return best or main_agreement(agreements)
 
 
-# The last actor list _actor_at read, its shape, and its mentions as sorted (start, -length, actor)
-_ACTOR_INDEX: list = [None, (), [], []]
-
-
-def _mention_index(actors: list[ActorFinding]) -> tuple[list[int], list[tuple[int, int, int]]]:
-    """Every actor mention as (start, -length, actor index), sorted, and their starts: made once
-    per actor list (a stage asks about the same list for every clause) instead of per call."""
-    shape = tuple(len(a.mentions) for a in actors)
-    if _ACTOR_INDEX[0] is not actors or _ACTOR_INDEX[1] != shape:
-        found = sorted((m.start, -(m.end - m.start), i) for i, a in enumerate(actors) for m in a.mentions)
-        _ACTOR_INDEX[:] = [actors, shape, [x[0] for x in found], found]
-    return _ACTOR_INDEX[2], _ACTOR_INDEX[3]
-
-
 def _actor_at(actors: list[ActorFinding], lo: int, hi: int) -> str:
     """Canonical holder among actor mentions inside [lo, hi): a state or organisation by name,
     a person by their country when it is known (the first such mention, longest first at a tie)."""
-    starts, found = _mention_index(actors)
-    k = bisect_left(starts, lo)
-    if k == len(starts) or starts[k] >= hi:
+    found = min(((m.start, -(m.end - m.start), i) for i, a in enumerate(actors) for m in a.mentions
+                 if lo <= m.start < hi), default=None)
+    if found is None:
         return ""
-    actor = actors[found[k][2]]
+    actor = actors[found[2]]
     if actor.type == "person":
         return actor.country or actor.name
     return actor.name
