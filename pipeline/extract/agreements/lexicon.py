@@ -157,8 +157,11 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     group gives the union of its alternatives. None when that is not known for sure (a class
     such as \\w, a repeat that can be empty, an empty branch, a construct re cannot parse): the
     pattern must then be tried at every start."""
-    import re._constants as c
-    import re._parser as sre
+    try:                                    # CPython's private parser: unknown (None) where it is absent
+        import re._constants as c
+        import re._parser as sre
+    except ImportError:
+        return None
 
     def first(items) -> set[str] | None:
         for op, av in items:
