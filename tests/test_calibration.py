@@ -36,7 +36,7 @@ def test_calibration_features_of_a_finding_equal_those_of_its_csv_row():
            "parties": "Chile; Peru", "status": "signed", "status_date": "2031-04", "sentence_ids": "a:0; a:3",
            "why": "agreements:named; agreements:anaphor; SC999", "status_cue": 'SC999: "signed" (sentence 3)'}
     feats = calibration.finding_features(ag, SCORES)
-    assert feats == calibration.row_features(row, SCORES)
+    assert feats == calibration.row_features(row, SCORES, texts=[])
     assert {k: feats.get(k, 0.0) for k in ("source=named", "why_named", "why_anaphor", "dated", "lead",
                                             "composed", "cue_none", "one_sentence")} == {
         "source=named": 1.0, "why_named": 1.0, "why_anaphor": 1.0, "dated": 1.0, "lead": 1.0,
@@ -168,7 +168,7 @@ def _records(n_articles=20):
                    "parties": "Chile; Peru", "status": "signed",
                    "sentence_ids": "; ".join(f"x:{i}" for i in range(mentions))}
             recs.append({"set": "dev" if a < 10 else "train_studied", "article": f"x{a}", "right": right,
-                         "raw": float(row["confidence"]), "features": calibration.row_features(row, SCORES)})
+                         "raw": float(row["confidence"]), "features": calibration.row_features(row, SCORES, texts=[])})
     return recs
 
 

@@ -174,10 +174,12 @@ def _ns(row: dict) -> list[int]:
     return [int(x.rsplit(":", 1)[1]) for x in _cells(row.get("sentence_ids", "")) if x.rsplit(":", 1)[-1].isdigit()]
 
 
-def row_features(row: dict, scores: dict, *, article_rows: int = 1, shares_sentence: bool = False,
-                 texts: list[str] | None = None) -> dict[str, float]:
-    """features() of a row of agreements.csv written with calibration switched off (the article's
-    context given; rows_features() reads it from all the rows of the article)."""
+def row_features(row: dict, scores: dict, *, texts: list[str], article_rows: int = 1,
+                 shares_sentence: bool = False) -> dict[str, float]:
+    """features() of a row of agreements.csv written with calibration switched off, given its
+    article's context (`texts`, the article's sentences, is required so that a caller written for
+    the per-row features of stop 18 fails instead of scoring without it); rows_features() reads the
+    context from all the rows of the article."""
     return features(float(row["confidence"]), row.get("name", ""), bool(row.get("acronym")), row.get("kind", ""),
                     _cells(row.get("parties", "")), row.get("status", ""), row.get("status_date", ""), _ns(row),
                     _cells(row.get("why", "")), row.get("status_cue", ""), scores, article_rows=article_rows,
