@@ -8,6 +8,12 @@ fitted by `make train`, see evaluation/calibrate.py) and are applied here with p
 scikit-learn is needed to fit them, never to run. "Right" means the row matches a gold agreement
 under the shared scorer's matching.
 
+Some features are the article's: how many agreement rows it has, whether the row's sentences also
+give another row, whether the row's name appears word for word in the article's sentences (a name
+the stage made up, from the parties or a catalogue kind, does not), and whether the learned gate
+kept the row. They hold across sets where the topic features did not (the kind is no feature: its
+weight followed each set's topics).
+
 It runs last in the stage order (pipeline/extract/__init__.py): the motive stage ranks agreements
 by the raw score, which calibration must not move. Its settings are [calibration] (file = the
 resource to apply; "" writes the raw score).
@@ -15,6 +21,7 @@ resource to apply; "" writes the raw score).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +29,7 @@ from pathlib import Path
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.extract.agreements.findings import _org_acronym
+from pipeline.extract.agreements.gate import GATE_RULE
 from pipeline.extract.agreements.lexicon import SHORT, catalogue
 from pipeline.records import AgreementFinding
 from pipeline.resources import read_json
@@ -66,15 +74,40 @@ def _catalogue_kinds() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(r["id"] for r in rows), frozenset(r["id"] for r in rows if r.get("generic"))
 
 
+def party_in_name(name: str, parties: list[str]) -> bool:
+    """Does the name hold one of its parties, as a word (its name, 'US'/'UK'/'EU' or its acronym)?
+    ('Chile-Peru Fisheries Agreement', 'EU Interpretation Accord'): names the stage composes do."""
+    low = name.lower()
+    forms = {f.lower() for p in parties for f in (p, SHORT.get(p, ""), _org_acronym(p)) if f}
+    return any(re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", low) for f in forms)
+
+
+def name_in_text(name: str, texts: list[str], exact: bool = False) -> bool:
+    """Is the name written, word for word, in one of the article's sentences: case aside, or (exact)
+    as written, capitals and all? A generic name ('Peace Agreement') is found in 'a peace agreement'
+    only case aside; a proper name the text gives is found as written."""
+    name = name.strip()
+    if not name:
+        return False
+    if exact:
+        return any(name in t for t in texts)
+    low = name.lower()
+    return any(low in t.lower() for t in texts)
+
+
 def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str], status: str,
              status_date: str, sentence_ns: list[int], why: list[str], status_cue: str,
-             scores: dict) -> dict[str, float]:
+             scores: dict, *, article_rows: int = 1, shares_sentence: bool = False,
+             texts: list[str] | None = None) -> dict[str, float]:
     """The named features of one agreement row (absent ones are 0). The same function serves the
     findings at run time and the rows of agreements.csv at training time, so each is read from what
     both hold: the raw score (source, where the parties came from), how the name was made (the
-    catalogue, a generic catalogue entry, composed from the parties, two words or fewer), the rules
-    that found its mentions (`why`), what set its status (a cue, a rule, nothing) and whether it is
-    dated, its sentences (how many, how early the first), its parties, kind and status."""
+    catalogue, a generic catalogue entry, composed from the parties, holding a party, two words or
+    fewer, found word for word in the article's sentences `texts`, case aside and as written), the rules that found its mentions
+    (`why`, the learned gate among them), what set its status (a cue, a rule, nothing) and whether it
+    is dated, its sentences (how many, how early the first, shared with another row of the article),
+    its parties and status, and how many agreement rows its article has (`article_rows`). `kind` is
+    taken for the callers' sake and not used."""
     source, parties_from = source_of(raw, scores)
     ids, generic_ids = _catalogue_kinds()
     rules = {w.removeprefix("agreements:") for w in why if w.startswith("agreements:")}
@@ -85,9 +118,13 @@ def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str]
         "catalogue": float(any(w in ids for w in why)),
         "catalogue_generic": float(any(w in generic_ids for w in why)),
         "composed": float(composed_name(name, parties)),
+        "party_in_name": float(party_in_name(name, parties)),
+        "name_in_text": float(name_in_text(name, texts or [])),
+        "name_as_written": float(name_in_text(name, texts or [], exact=True)),
         "short_name": float(len(name.split()) <= 2),
         "acronym": float(bool(acronym)),
         **{f"why_{rule}": float(rule in rules) for rule in WHY_RULES},
+        "gated": float(GATE_RULE in why),
         "cue_none": float(not status_cue),
         "cue_rule": float(status_cue.startswith("agreements:")),
         "dated": float(bool(status_date)),
@@ -95,8 +132,9 @@ def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str]
         "one_sentence": float(len(ns) <= 1),
         "lead": float(bool(ns) and ns[0] <= 2),
         "log_first": math.log(1 + ns[0]) if ns else 0.0,
+        "shares_sentence": float(bool(shares_sentence)),
+        "log_article_rows": math.log(max(1, article_rows)),
         f"n_parties={min(len(parties), 3)}": 1.0,
-        f"kind={kind}": 1.0,
         f"status={status}": 1.0,
     }
     return {k: v for k, v in feats.items() if v}
@@ -107,22 +145,53 @@ def raw_scores(agreement_settings: dict) -> dict[str, float]:
     return {source: agreement_settings[f"confidence_{source}"] for source in SOURCES}
 
 
-def finding_features(ag: AgreementFinding, scores: dict) -> dict[str, float]:
+def _shared(sentence_sets: list[set]) -> list[bool]:
+    """For each row (by its set of sentences): does another row of the article have one of them?"""
+    return [any(i != j and mine & theirs for j, theirs in enumerate(sentence_sets))
+            for i, mine in enumerate(sentence_sets)]
+
+
+def finding_features(ag: AgreementFinding, scores: dict, *, article_rows: int = 1, shares_sentence: bool = False,
+                     texts: list[str] | None = None) -> dict[str, float]:
     return features(ag.confidence, ag.name, bool(ag.acronym), ag.kind, list(ag.parties), ag.status,
                     ag.status_date, list(ag.sentence_ns), list(dict.fromkeys(ag.why or ())),
-                    ag.status_cue or "", scores)
+                    ag.status_cue or "", scores, article_rows=article_rows, shares_sentence=shares_sentence,
+                    texts=texts)
+
+
+def article_features(agreements: list[AgreementFinding], scores: dict, texts: list[str]) -> list[dict[str, float]]:
+    """features() of each agreement finding of one article, whose sentences' texts are `texts`."""
+    shared = _shared([set(ag.sentence_ns) for ag in agreements])
+    return [finding_features(ag, scores, article_rows=len(agreements), shares_sentence=sh, texts=texts)
+            for ag, sh in zip(agreements, shared)]
 
 
 def _cells(cell: str) -> list[str]:
     return [x.strip() for x in (cell or "").split(";") if x.strip()]
 
 
-def row_features(row: dict, scores: dict) -> dict[str, float]:
-    """features() of a row of agreements.csv written with calibration switched off."""
-    ns = [int(x.rsplit(":", 1)[1]) for x in _cells(row.get("sentence_ids", "")) if x.rsplit(":", 1)[-1].isdigit()]
+def _ns(row: dict) -> list[int]:
+    return [int(x.rsplit(":", 1)[1]) for x in _cells(row.get("sentence_ids", "")) if x.rsplit(":", 1)[-1].isdigit()]
+
+
+def row_features(row: dict, scores: dict, *, texts: list[str], article_rows: int = 1,
+                 shares_sentence: bool = False) -> dict[str, float]:
+    """features() of a row of agreements.csv written with calibration switched off, given its
+    article's context (`texts`, the article's sentences, is required so that a caller written for
+    the per-row features of stop 18 fails instead of scoring without it); rows_features() reads the
+    context from all the rows of the article."""
     return features(float(row["confidence"]), row.get("name", ""), bool(row.get("acronym")), row.get("kind", ""),
-                    _cells(row.get("parties", "")), row.get("status", ""), row.get("status_date", ""), ns,
-                    _cells(row.get("why", "")), row.get("status_cue", ""), scores)
+                    _cells(row.get("parties", "")), row.get("status", ""), row.get("status_date", ""), _ns(row),
+                    _cells(row.get("why", "")), row.get("status_cue", ""), scores, article_rows=article_rows,
+                    shares_sentence=shares_sentence, texts=texts)
+
+
+def rows_features(rows: list[dict], scores: dict, texts: list[str]) -> list[dict[str, float]]:
+    """row_features() of every agreements.csv row of one article (all of them, in order), whose
+    sentences (sentences.csv) have the texts `texts`: the same as article_features() at run time."""
+    shared = _shared([set(_ns(r)) for r in rows])
+    return [row_features(r, scores, article_rows=len(rows), shares_sentence=sh, texts=texts)
+            for r, sh in zip(rows, shared)]
 
 
 def probability(model: dict, feats: dict[str, float]) -> float:
@@ -151,12 +220,14 @@ def load_model(name: str, folder: Path = RESOURCES_DIR) -> dict:
     return model
 
 
-def apply(agreements: list[AgreementFinding], model: dict | None) -> list[AgreementFinding]:
-    """The findings with confidence replaced by the model's probability (unchanged without one)."""
+def apply(agreements: list[AgreementFinding], model: dict | None,
+          texts: list[str] | None = None) -> list[AgreementFinding]:
+    """The findings of one article (its sentences' texts `texts`) with confidence replaced by the
+    model's probability (unchanged without a model)."""
     if model is None:
         return agreements
-    return [replace(ag, confidence=probability(model, finding_features(ag, model["raw_scores"])))
-            for ag in agreements]
+    feats = article_features(agreements, model["raw_scores"], texts or [])
+    return [replace(ag, confidence=probability(model, f)) for ag, f in zip(agreements, feats)]
 
 
 class Stage:
@@ -169,4 +240,4 @@ class Stage:
         self.model = load_model(config["file"]) if config.get("file") else None
 
     def __call__(self, doc, sents, upstream) -> list[AgreementFinding]:
-        return apply(upstream.agreements, self.model)
+        return apply(upstream.agreements, self.model, [s.text for s in sents])
