@@ -52,3 +52,31 @@ def test_agreements_generic_with_other_parties_is_not_folded(parse, settings, te
 def test_agreements_generic_of_the_named_ones_parties_still_folds(parse, settings, text):
     rows = _rows(parse, settings, text)
     assert list(rows) == [("Harbour Shield Agreement", ("Chile", "Norway"))], rows
+
+
+# ------------------------------------------------ a between-phrase on the noun names all its parties
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name_words, parties", [
+    ("Norway and Chile signed a fisheries pact in Oslo on Monday, alongside the peace agreement between "
+     "Peru and Ecuador.", "Peace", ("Ecuador", "Peru")),
+    ("Norway signed a trade deal with Chile in May, next to the border treaty between Peru and Ecuador.",
+     "Border", ("Ecuador", "Peru")),
+])
+def test_agreements_between_phrase_gives_the_parties(parse, settings, text, name_words, parties):
+    rows = _rows(parse, settings, text)
+    mine = [k for k in rows if name_words in k[0]]
+    assert [k[1] for k in mine] == [parties], rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    # no between-phrase: the signers are the parties, as before
+    ("Peru and Ecuador signed the peace agreement on Friday.", ("Ecuador", "Peru")),
+    # a between-phrase with one party only does not narrow the parties read elsewhere
+    ("Peru signed a peace agreement with Ecuador, the first between Lima's government and a neighbour.",
+     ("Ecuador", "Peru")),
+])
+def test_agreements_without_a_full_between_phrase_parties_are_unchanged(parse, settings, text, parties):
+    rows = _rows(parse, settings, text)
+    assert [k[1] for k in rows] == [parties], rows
