@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import Counter, defaultdict
 
 from evaluation.gold import STUDIED_SETS, parsed, training_set
@@ -119,7 +118,6 @@ def read_set(spec: str, settings: dict, model, score) -> tuple[Counter, Counter,
     import pipeline.extract.agreements as ag  # noqa: PLC0415
     from pipeline.extract.agreements.gate import KEEP_ALL  # noqa: PLC0415
     from pipeline.extract.agreements.gate import load as load_gate  # noqa: PLC0415
-    cons_module = sys.modules["pipeline.extract.agreements.consolidate"]
     gate = load_gate()
     name, articles, gold = training_set(spec, settings)
     miss, rows, details = Counter(), Counter(), []
@@ -127,12 +125,12 @@ def read_set(spec: str, settings: dict, model, score) -> tuple[Counter, Counter,
     for art, doc, sents, ex in parsed(articles, model, settings, ("actors", "dates")):
         seen: dict = {}
 
-        def consolidate(insts, *a, **k):
+        def consolidate(insts, *a, seen=seen, **k):
             seen["pre"] = list(insts)
             seen["post"] = real_consolidate(insts, *a, **k)
             return seen["post"]
 
-        def with_descriptive(hits, d):
+        def with_descriptive(hits, d, seen=seen):
             seen["hits"] = real_descriptive(hits, d)
             return seen["hits"]
 

@@ -58,8 +58,8 @@ def test_agreements_generic_of_the_named_ones_parties_still_folds(parse, setting
 
 @pytest.mark.model
 @pytest.mark.parametrize("text, name_words, parties", [
-    ("Norway and Chile signed a fisheries pact in Oslo on Monday, alongside the peace agreement between "
-     "Peru and Ecuador.", "Peace", ("Ecuador", "Peru")),
+    (("Norway and Chile signed a fisheries pact in Oslo on Monday, alongside the peace agreement between "
+      "Peru and Ecuador."), "Peace", ("Ecuador", "Peru")),
     ("Norway signed a trade deal with Chile in May, next to the border treaty between Peru and Ecuador.",
      "Border", ("Ecuador", "Peru")),
 ])

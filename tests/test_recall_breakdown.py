@@ -48,7 +48,7 @@ def test_breakdown_evidence_found_by_containment_or_most_words():
     ([_row("Harbour Shield Agreement", ["Norway", "Chile"], [0])], [], [], [], {}, "a_none"),
 ])
 def test_breakdown_classifies_the_missed_agreement(score, kept, dropped, folded, unplaced, mentions, expected):
-    miss, rows, details = classify(GOLD, kept, dropped, folded, unplaced, mentions, [{0}, {3}], score)
+    miss, _rows, details = classify(GOLD, kept, dropped, folded, unplaced, mentions, [{0}, {3}], score)
     assert miss["tp"] == 1
     assert [d["class"] for d in details if d["kind"] == "missed"] == [expected]
 
