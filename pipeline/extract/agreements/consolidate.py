@@ -28,14 +28,14 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     for g in [i for i in out if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
               and not _own_instrument(i) and not _titled(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
-                 and _compatible(i.parties, g.parties) and not _replaces(g, i)]
+                 and _compatible(i.parties, g.parties) and _covers(i, g) and not _replaces(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
     for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
               and not _own_instrument(i)]:
         target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
-                                  and not i.from_list and not _replaces(g, i)])
+                                  and not i.from_list and not _replaces(g, i) and _covers(i, g)])
         if target is not None:
             _merge(target, g)
             out.remove(g)
@@ -87,7 +87,7 @@ def _fold_definite_descriptions(out: list[_Instance]) -> None:
             continue
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and not i.from_list
                  and _compatible(i.parties, g.parties) and (not g.parties or set(i.parties) & set(g.parties))
-                 and g.kind in (i.kind, "other") and not _replaces(g, i)]
+                 and g.kind in (i.kind, "other") and not _replaces(g, i) and _covers(i, g)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
@@ -135,6 +135,21 @@ def _fold_aliases(instances: list[_Instance], text: str) -> list[_Instance]:
     return out
 
 
+
+
+def _covers(named: _Instance, g: _Instance) -> bool:
+    """A generic instrument whose own clause names two or more parties ('a security agreement between
+    X and Y') stands for a named one only when that one's parties already hold them all: folding it
+    into an instrument of other, fewer or no parties would both lose a row and give the named one
+    parties it does not have. A headline, or a lead at most three sentences before the name, still
+    folds (the name's own parties are often read only later)."""
+    if len(g.parties) < 2 or g.party_source != "role":
+        return True
+    named_first = min((n for h, n in named.hits if h.source in ("catalogue", "named")), default=-1)
+    g_first = min(n for _h, n in g.hits)
+    if g_first == 0 or 0 <= named_first - g_first <= 3:
+        return True
+    return bool(named.parties) and set(g.parties) <= set(named.parties)
 
 
 def _own_instrument(g: _Instance) -> bool:

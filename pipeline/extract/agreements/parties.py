@@ -209,7 +209,21 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
         if tok.head is tok:
             break
         tok = tok.head
+    between = _between_parties(root, idx, text, skip, topics)
+    if len(between) >= 2:
+        # 'X signed a minerals deal with Z, alongside the peace agreement between A and B': the phrase on
+        # the noun itself names all its parties; the subject of the verb over it signed something else
+        return _unique([p for p in found if p in between or idx.inside(np_start, span.end_char).count(p)] + between)
     return _unique(found)
+
+
+def _between_parties(root, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
+    """The parties of a between/among phrase on the instrument noun itself ([] when it has none)."""
+    got: list[str] = []
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ in ("between", "among", "amongst"):
+            got += _collect(child, idx, text, skip, topics)
+    return _unique(got)
 
 
 

@@ -1,0 +1,82 @@
+"""Agreements: recall on articles nobody studied (issue 15). Example sentences are written for these
+tests (not taken from any corpus)."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import actors, dates
+from pipeline.extract import agreements as ag
+from pipeline.extract.agreements import gate
+
+
+def _rows(parse, settings, text):
+    """(name, parties) -> status of each row, with the learned gate switched off (the rules decide)."""
+    doc, sents = parse(text)
+    rules = gate.from_json({"weights": {}, "bias": 0.0, "threshold": 0.5, "enabled": False})
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings, gate=rules)
+    return {(f.name, tuple(sorted(f.parties))): f for f in found}
+
+
+FILLER = "Officials praised the text. Critics said it lacked money. Reporters waited outside. "
+
+
+# ------------------------------------------------ a generic mention with its own parties stays its own row
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, named, generic_parties", [
+    # the named instrument has no parties read: the later pact between two others is not it
+    ("The Coral Declaration was adopted by island leaders in 2019. " + FILLER +
+     "Later, Fiji and Samoa signed a security agreement covering joint patrols.",
+     "Coral Declaration", ("Fiji", "Samoa")),
+    # the named instrument has one party: a later arrangement of that party with another is not it
+    ("Kenya joined the Orbit Accords in 2023. The accords set rules for lunar exploration. " + FILLER +
+     "Kenya and the European Union are now negotiating a cooperation arrangement on satellite imagery.",
+     "Orbit Accords", ("European Union", "Kenya")),
+])
+def test_agreements_generic_with_other_parties_is_not_folded(parse, settings, text, named, generic_parties):
+    rows = _rows(parse, settings, text)
+    assert [k for k in rows if k[1] == generic_parties], rows
+    assert not any(k[0] == named and set(k[1]) >= set(generic_parties) for k in rows), rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    # the same parties, written again later: the one named instrument
+    ("Ministers met in Oslo on Monday. Norway and Chile signed the Harbour Shield Agreement there. "
+     "The Harbour Shield Agreement covers joint naval patrols. " + FILLER +
+     "Chile and Norway said the security agreement would be reviewed in 2027."),
+    # a headline before the name, with both parties: the named instrument it announces
+    ("Norway and Chile sign security pact. Oslo hosted ministers on Monday. " + FILLER +
+     "The Harbour Shield Agreement was signed after the talks."),
+])
+def test_agreements_generic_of_the_named_ones_parties_still_folds(parse, settings, text):
+    rows = _rows(parse, settings, text)
+    assert list(rows) == [("Harbour Shield Agreement", ("Chile", "Norway"))], rows
+
+
+# ------------------------------------------------ a between-phrase on the noun names all its parties
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name_words, parties", [
+    (("Norway and Chile signed a fisheries pact in Oslo on Monday, alongside the peace agreement between "
+      "Peru and Ecuador."), "Peace", ("Ecuador", "Peru")),
+    ("Norway signed a trade deal with Chile in May, next to the border treaty between Peru and Ecuador.",
+     "Border", ("Ecuador", "Peru")),
+])
+def test_agreements_between_phrase_gives_the_parties(parse, settings, text, name_words, parties):
+    rows = _rows(parse, settings, text)
+    mine = [k for k in rows if name_words in k[0]]
+    assert [k[1] for k in mine] == [parties], rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    # no between-phrase: the signers are the parties, as before
+    ("Peru and Ecuador signed the peace agreement on Friday.", ("Ecuador", "Peru")),
+    # a between-phrase with one party only does not narrow the parties read elsewhere
+    ("Peru signed a peace agreement with Ecuador, the first between Lima's government and a neighbour.",
+     ("Ecuador", "Peru")),
+])
+def test_agreements_without_a_full_between_phrase_parties_are_unchanged(parse, settings, text, parties):
+    rows = _rows(parse, settings, text)
+    assert [k[1] for k in rows] == [parties], rows
