@@ -279,3 +279,31 @@ def test_status_a_relative_clause_whose_verb_governs_the_agreement_counts(parse,
 ])
 def test_status_events_that_did_not_happen_or_were_put_off(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # the mention's own relative clause in the past tells its event, whatever frames the clause above it
+    (f"Both ministers argue that any new pipeline needs the consent of both states, citing {HA} that Chile "
+     "and Peru signed in 2018.", "signed"),
+    # not when the relative clause itself is modal
+    (f"Peru wants {HA} that Chile would sign next year.", "proposed"),
+])
+def test_status_the_mentions_own_relative_clause_tells_its_event(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # an agreement cited as the standing frame of something else, its signing told only in its own
+    # participle or relative clause, exists (mentioned in passing)
+    (f"The 2009 {HA}, signed by Chile and Peru, remains the only framework for the port.", "existing"),
+    (f"Peru is already party to {HA} signed in 2015 with Chile.", "existing"),
+    # 'remains' with no noun or 'in' phrase after it is no such frame
+    (f"{HA[0].upper()}{HA[1:]}, signed by Chile and Peru in May, remains unratified.", "signed"),
+    # a signing told in a clause of its own wins over the background mention
+    (f"Chile and Peru signed {HA} in 2019. The HA, signed in Lima, remains the basis of their port cooperation.",
+     "signed"),
+])
+def test_status_an_agreement_cited_as_background_exists(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

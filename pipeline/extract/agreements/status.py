@@ -139,11 +139,12 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
             c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
-    if verb.dep_ == "relcl" and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
+    own = _own_clause(verb, span)
+    if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
     theme = _theme(verb) if verb.pos_ != "NOUN" else None
-    if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
+    if not inside and not own and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
             and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
         return "unspecified"
@@ -166,6 +167,11 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return status
     if any(c.dep_ == "neg" for c in verb.children):
         return "unspecified"
+    if own:
+        # the mention's own relative or participle clause in the past ('the convention that five states
+        # signed in 2018', 'the pact, signed in 2012,') asserts its event whatever frames the clause
+        # above ('argue that a pipeline needs ...'); cited as the frame of something else, it exists
+        return "existing" if raw == "signed" and _background(span) else status
     frame = _negative_frame(verb)
     if frame:
         return frame
@@ -194,6 +200,54 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     if auxes & AUX_PENDING:
         return "ratified" if status in ("in_force", "standing") and _dated_future(verb) else "under_negotiation"
     return status
+
+
+FRAME_BACKGROUND = word_list("agreement_words.jsonl", "frame_background")
+BACKGROUND_UP = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "appos", "conj"})
+
+
+def _anchor(span: Span) -> Token:
+    """The noun the mention stands on: its root, or for an acronym in brackets after the name ('the
+    Harbour Accord (HA)') the name it is in apposition to."""
+    root = span.root
+    return root.head if root.dep_ == "appos" and root.head.i < root.i else root
+
+
+def _own_clause(verb: Token, span: Span) -> bool:
+    """The cue verb heads a relative or participle clause on the mention itself, told in the past with
+    no modal or future auxiliary: 'the pact that Chile signed in 2019', 'the pact, signed in 2019,'.
+    A relative clause that starts right after the mention but hangs, in the parse, on the noun the
+    mention depends on through 'of' ('one of the pillars of the pact that both signed') is the
+    mention's too."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN"):
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & (AUX_PROPOSED | AUX_PENDING | {"to"}):
+        return False
+    root = _anchor(span)
+    if verb.head.i == root.i:
+        return True
+    return verb.dep_ == "relcl" and root.dep_ == "pobj" and root.head.lower_ == "of" \
+        and root.head.head.i == verb.head.i and verb.left_edge.i == root.right_edge.i + 1
+
+
+def _background(span: Span) -> bool:
+    """The mention is cited as the standing frame of another thing: a word of frame_background on its
+    path up ('builds on', 'party to', 'remains the basis') or 'existing' on it."""
+    root = _anchor(span)
+    if any(c.dep_ == "amod" and c.lower_ in FRAME_BACKGROUND for c in root.children):
+        return True
+    cur = root
+    for _ in range(6):
+        if cur.dep_ not in BACKGROUND_UP or cur.head is cur:
+            return False
+        cur = cur.head
+        lemma = cur.lemma_.lower()
+        if lemma in FRAME_BACKGROUND and (lemma != "remain" or any(
+                c.dep_ == "attr" or (c.dep_ == "prep" and c.lower_ == "in") for c in cur.children)) \
+                and (lemma != "build" or any(c.dep_ == "prep" and c.lower_ == "on" for c in cur.children)):
+            return True
+    return False
 
 
 # Marks of a clause whose event is a condition or a time reference of the clause above it
