@@ -307,3 +307,29 @@ def test_status_the_mentions_own_relative_clause_tells_its_event(parse, settings
 ])
 def test_status_an_agreement_cited_as_background_exists(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_a_state_joining_a_treaty_first_met_after_the_lead_is_in_force(parse, settings):
+    # joining is an event the article reports, not a mention in passing (GOLD.md: accession -> in_force);
+    # the in-passing rule still holds for a treaty that only took effect (test above)
+    text = _LEAD + "Last month Bolivia formally joined the River Basin Treaty (RBT), a largely symbolic step."
+    assert _status(parse, settings, text, "RBT")[0] == "in_force"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a reported 'would' under a reporting verb is the reported form of 'will': an announced suspension
+    # or withdrawal counts (GOLD.md)
+    (f"Peru's government said on Monday that it would suspend {HA} with Chile.", "suspended"),
+    (f"Peru's government announced that it would withdraw from {HA} with Chile.", "terminated"),
+    # holding an agreement in abeyance suspends it
+    (f"Chile and Peru signed {HA} in 2019. Peru holds the accord in abeyance since March.", "suspended"),
+    # not a threat, a condition, a negation, or a 'would' that is no announcement of the speaker's own act
+    (f"Peru threatened to suspend {HA} with Chile.", "existing"),
+    (f"Peru said it would suspend {HA} with Chile if the tariffs stay.", "existing"),
+    (f"Peru said it would not withdraw from {HA} with Chile.", "existing"),
+    (f"Analysts said Peru would be wise to suspend {HA} with Chile.", "existing"),
+])
+def test_status_an_announced_suspension_in_reported_speech(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

@@ -73,6 +73,10 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
                 continue
             ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
             got = _apply_modality(status, ctx, modals)
+            if got == "unspecified" and status in ("terminated", "suspended") and span is not None \
+                    and _reported_would(span.doc, cs, ce):
+                # 'said it would suspend the pact': the reported form of 'will suspend', an announcement
+                got = _apply_modality(status, re.sub(r"\bwould\b", " ", ctx, flags=re.IGNORECASE), modals)
             if span is not None:
                 got = cue_reading(span, cs, ce, got, status)
             if STATUS_RANK[got] > STATUS_RANK[best]:
@@ -93,6 +97,18 @@ FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl
 FRAME_NOT_DONE = word_list("agreement_words.jsonl", "frame_not_done")
 FRAME_POSTPONED = word_list("agreement_words.jsonl", "frame_postponed")
 FRAME_UP = FRAME_PATH | {"dobj"}           # the links _negative_frame climbs
+
+
+def _reported_would(doc, cs: int, ce: int) -> bool:
+    """The cue verb has 'would' and is the complement of a reporting verb ('the government said it would
+    withdraw from the pact', 'announced that they would suspend it'): the reported form of 'will'."""
+    cue = doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return False
+    verb = cue.root
+    return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children) \
+        and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS \
+        and verb.head.tag_ in ("VBD", "VBZ", "VBN") and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _negative_frame(verb: Token) -> str:
