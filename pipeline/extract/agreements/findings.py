@@ -8,10 +8,10 @@ from functools import lru_cache
 from pipeline.extract.actors import org_index
 from pipeline.extract.agreements.instances import _Instance
 from pipeline.extract.agreements.lexicon import (
-    LEXICON,
     DATE_VALUE,
     DATED,
     KINDS,
+    LEXICON,
     SHORT,
     STATUS_RANK,
     _fold,
