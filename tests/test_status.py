@@ -333,3 +333,23 @@ def test_status_a_state_joining_a_treaty_first_met_after_the_lead_is_in_force(pa
 ])
 def test_status_an_announced_suspension_in_reported_speech(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # modal and negative words of a relative or appositive clause the cue verb is not part of do not
+    # bear on the cue
+    ("The Harbour Accord (HA) that Chile and Peru signed last year, which would let ships dock without "
+     "case-by-case approvals, was ratified by the Peruvian Senate in December.", "ratified"),
+    ("The Harbour Accord (HA), which Chile wants to revise, was ratified by the Peruvian Senate in December.",
+     "ratified"),
+    ("Chile and Peru signed the Harbour Accord (HA) last year. The Peruvian Senate, which must approve every "
+     "treaty, ratified the HA in December.", "ratified"),
+    # the cue verb's own modal or negation still does
+    ("The Harbour Accord (HA) that Chile and Peru signed last year could be ratified by the Peruvian Senate "
+     "in December.", "signed"),
+    ("The Harbour Accord (HA) that Chile and Peru signed last year was not ratified by the Peruvian Senate "
+     "in December.", "signed"),
+])
+def test_status_modality_of_another_clause_does_not_bear_on_the_cue(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

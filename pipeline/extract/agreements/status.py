@@ -71,7 +71,8 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
                 continue    # "the conclusion of the RAA": the cue belongs to the next mention
             if status in ("terminated", "suspended") and any(c.search(text[ce:ce + 80]) for c in conditions):
                 continue
-            ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
+            ctx_lo = max(lo if context_lo is None else context_lo, cs - 60)
+            ctx = text[ctx_lo:cs] if span is None else _own_clause_words(span.doc, text, ctx_lo, cs, ce)
             got = _apply_modality(status, ctx, modals)
             if got == "unspecified" and status in ("terminated", "suspended") and span is not None \
                     and _reported_would(span.doc, cs, ce):
@@ -97,6 +98,28 @@ FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl
 FRAME_NOT_DONE = word_list("agreement_words.jsonl", "frame_not_done")
 FRAME_POSTPONED = word_list("agreement_words.jsonl", "frame_postponed")
 FRAME_UP = FRAME_PATH | {"dobj"}           # the links _negative_frame climbs
+
+
+FOREIGN_CLAUSES = frozenset({"relcl", "acl", "appos"})
+
+
+def _own_clause_words(doc, text: str, lo: int, cs: int, ce: int) -> str:
+    """text[lo:cs], the words before a cue that its modality is read from, without the words of a relative,
+    participle or appositive clause that the cue verb is not part of ('the pact, which would let troops
+    train without case-by-case approvals, was ratified': 'would' and 'without' are the relative clause's)."""
+    cue = doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return text[lo:cs]
+    verb = cue.root
+    out, at = [], lo
+    for tok in doc.char_span(lo, cs, alignment_mode="contract") or ():
+        clause = next((a for a in [tok, *tok.ancestors] if a.dep_ in FOREIGN_CLAUSES and a.pos_ in ("VERB", "AUX")), None)
+        if clause is not None and not clause.left_edge.i <= verb.i <= clause.right_edge.i:
+            out.append(text[at:tok.idx])
+            at = tok.idx + len(tok)
+            out.append(" ")
+    out.append(text[at:cs])
+    return "".join(out)
 
 
 def _reported_would(doc, cs: int, ce: int) -> bool:
