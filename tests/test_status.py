@@ -279,3 +279,77 @@ def test_status_a_relative_clause_whose_verb_governs_the_agreement_counts(parse,
 ])
 def test_status_events_that_did_not_happen_or_were_put_off(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # the mention's own relative clause in the past tells its event, whatever frames the clause above it
+    (f"Both ministers argue that any new pipeline needs the consent of both states, citing {HA} that Chile "
+     "and Peru signed in 2018.", "signed"),
+    # not when the relative clause itself is modal
+    (f"Peru wants {HA} that Chile would sign next year.", "proposed"),
+])
+def test_status_the_mentions_own_relative_clause_tells_its_event(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # an agreement cited as the standing frame of something else, its signing told only in its own
+    # participle or relative clause, exists (mentioned in passing)
+    (f"The 2009 {HA}, signed by Chile and Peru, remains the only framework for the port.", "existing"),
+    (f"Peru is already party to {HA} signed in 2015 with Chile.", "existing"),
+    # 'remains' with no noun or 'in' phrase after it is no such frame
+    (f"{HA[0].upper()}{HA[1:]}, signed by Chile and Peru in May, remains unratified.", "signed"),
+    # a signing told in a clause of its own wins over the background mention
+    (f"Chile and Peru signed {HA} in 2019. The HA, signed in Lima, remains the basis of their port cooperation.",
+     "signed"),
+])
+def test_status_an_agreement_cited_as_background_exists(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_a_state_joining_a_treaty_first_met_after_the_lead_is_in_force(parse, settings):
+    # joining is an event the article reports, not a mention in passing (GOLD.md: accession -> in_force);
+    # the in-passing rule still holds for a treaty that only took effect (test above)
+    text = _LEAD + "Last month Bolivia formally joined the River Basin Treaty (RBT), a largely symbolic step."
+    assert _status(parse, settings, text, "RBT")[0] == "in_force"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a reported 'would' under a reporting verb is the reported form of 'will': an announced suspension
+    # or withdrawal counts (GOLD.md)
+    (f"Peru's government said on Monday that it would suspend {HA} with Chile.", "suspended"),
+    (f"Peru's government announced that it would withdraw from {HA} with Chile.", "terminated"),
+    # holding an agreement in abeyance suspends it
+    (f"Chile and Peru signed {HA} in 2019. Peru holds the accord in abeyance since March.", "suspended"),
+    # not a threat, a condition, a negation, or a 'would' that is no announcement of the speaker's own act
+    (f"Peru threatened to suspend {HA} with Chile.", "existing"),
+    (f"Peru said it would suspend {HA} with Chile if the tariffs stay.", "existing"),
+    (f"Peru said it would not withdraw from {HA} with Chile.", "existing"),
+    (f"Analysts said Peru would be wise to suspend {HA} with Chile.", "existing"),
+])
+def test_status_an_announced_suspension_in_reported_speech(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # modal and negative words of a relative or appositive clause the cue verb is not part of do not
+    # bear on the cue
+    ("The Harbour Accord (HA) that Chile and Peru signed last year, which would let ships dock without "
+     "case-by-case approvals, was ratified by the Peruvian Senate in December.", "ratified"),
+    ("The Harbour Accord (HA), which Chile wants to revise, was ratified by the Peruvian Senate in December.",
+     "ratified"),
+    ("Chile and Peru signed the Harbour Accord (HA) last year. The Peruvian Senate, which must approve every "
+     "treaty, ratified the HA in December.", "ratified"),
+    # the cue verb's own modal or negation still does
+    ("The Harbour Accord (HA) that Chile and Peru signed last year could be ratified by the Peruvian Senate "
+     "in December.", "signed"),
+    ("The Harbour Accord (HA) that Chile and Peru signed last year was not ratified by the Peruvian Senate "
+     "in December.", "signed"),
+])
+def test_status_modality_of_another_clause_does_not_bear_on_the_cue(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status

@@ -8,10 +8,10 @@ from functools import lru_cache
 from pipeline.extract.actors import org_index
 from pipeline.extract.agreements.instances import _Instance
 from pipeline.extract.agreements.lexicon import (
-    LEXICON,
     DATE_VALUE,
     DATED,
     KINDS,
+    LEXICON,
     SHORT,
     STATUS_RANK,
     _fold,
@@ -20,6 +20,7 @@ from pipeline.extract.agreements.lexicon import (
 from pipeline.extract.agreements.mentions import hit_rule
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import AgreementFinding, DateFinding, Mention, Sentence
+from pipeline.resources import word_list
 
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
@@ -27,6 +28,8 @@ IN_PASSING_RULE = "agreements:in_passing"           # in force, first met after 
 # sentences after the article's first agreement mention beyond which an agreement in force is one met in
 # passing (on the studied sets every in-force row first met later is 'existing' in the gold)
 PASSING_AFTER = 3
+# cues whose in-force reading is an event the article reports (a state joining a treaty): never 'in passing'
+NOT_IN_PASSING = word_list("agreement_words.jsonl", "cues_not_in_passing")
 
 
 @LEXICON.cached
@@ -85,7 +88,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
         status = "in_force" if len(ns) >= 2 and not inst.from_list else "existing"
-    if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER:
+    if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER and by not in NOT_IN_PASSING:
         # first met well after the article's lead ('... follows the X treaty, which took effect in 2019'):
         # an agreement in force mentioned in passing exists (GOLD.md: existing)
         status, status_cue = "existing", IN_PASSING_RULE

@@ -71,8 +71,13 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
                 continue    # "the conclusion of the RAA": the cue belongs to the next mention
             if status in ("terminated", "suspended") and any(c.search(text[ce:ce + 80]) for c in conditions):
                 continue
-            ctx = text[max(lo if context_lo is None else context_lo, cs - 60):cs]
+            ctx_lo = max(lo if context_lo is None else context_lo, cs - 60)
+            ctx = text[ctx_lo:cs] if span is None else _own_clause_words(span.doc, text, ctx_lo, cs, ce)
             got = _apply_modality(status, ctx, modals)
+            if got == "unspecified" and status in ("terminated", "suspended") and span is not None \
+                    and _reported_would(span.doc, cs, ce):
+                # 'said it would suspend the pact': the reported form of 'will suspend', an announcement
+                got = _apply_modality(status, re.sub(r"\bwould\b", " ", ctx, flags=re.IGNORECASE), modals)
             if span is not None:
                 got = cue_reading(span, cs, ce, got, status)
             if STATUS_RANK[got] > STATUS_RANK[best]:
@@ -93,6 +98,40 @@ FRAME_PATH = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "relcl
 FRAME_NOT_DONE = word_list("agreement_words.jsonl", "frame_not_done")
 FRAME_POSTPONED = word_list("agreement_words.jsonl", "frame_postponed")
 FRAME_UP = FRAME_PATH | {"dobj"}           # the links _negative_frame climbs
+
+
+FOREIGN_CLAUSES = frozenset({"relcl", "acl", "appos"})
+
+
+def _own_clause_words(doc, text: str, lo: int, cs: int, ce: int) -> str:
+    """text[lo:cs], the words before a cue that its modality is read from, without the words of a relative,
+    participle or appositive clause that the cue verb is not part of ('the pact, which would let troops
+    train without case-by-case approvals, was ratified': 'would' and 'without' are the relative clause's)."""
+    cue = doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return text[lo:cs]
+    verb = cue.root
+    out, at = [], lo
+    for tok in doc.char_span(lo, cs, alignment_mode="contract") or ():
+        clause = next((a for a in [tok, *tok.ancestors] if a.dep_ in FOREIGN_CLAUSES and a.pos_ in ("VERB", "AUX")), None)
+        if clause is not None and not clause.left_edge.i <= verb.i <= clause.right_edge.i:
+            out.append(text[at:tok.idx])
+            at = tok.idx + len(tok)
+            out.append(" ")
+    out.append(text[at:cs])
+    return "".join(out)
+
+
+def _reported_would(doc, cs: int, ce: int) -> bool:
+    """The cue verb has 'would' and is the complement of a reporting verb ('the government said it would
+    withdraw from the pact', 'announced that they would suspend it'): the reported form of 'will'."""
+    cue = doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return False
+    verb = cue.root
+    return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children) \
+        and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS \
+        and verb.head.tag_ in ("VBD", "VBZ", "VBN") and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _negative_frame(verb: Token) -> str:
@@ -139,11 +178,12 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
             c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
-    if verb.dep_ == "relcl" and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
+    own = _own_clause(verb, span)
+    if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
     theme = _theme(verb) if verb.pos_ != "NOUN" else None
-    if not inside and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
+    if not inside and not own and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
             and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
         return "unspecified"
@@ -166,6 +206,11 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
         return status
     if any(c.dep_ == "neg" for c in verb.children):
         return "unspecified"
+    if own:
+        # the mention's own relative or participle clause in the past ('the convention that five states
+        # signed in 2018', 'the pact, signed in 2012,') asserts its event whatever frames the clause
+        # above ('argue that a pipeline needs ...'); cited as the frame of something else, it exists
+        return "existing" if raw == "signed" and _background(span) else status
     frame = _negative_frame(verb)
     if frame:
         return frame
@@ -194,6 +239,54 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     if auxes & AUX_PENDING:
         return "ratified" if status in ("in_force", "standing") and _dated_future(verb) else "under_negotiation"
     return status
+
+
+FRAME_BACKGROUND = word_list("agreement_words.jsonl", "frame_background")
+BACKGROUND_UP = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "appos", "conj"})
+
+
+def _anchor(span: Span) -> Token:
+    """The noun the mention stands on: its root, or for an acronym in brackets after the name ('the
+    Harbour Accord (HA)') the name it is in apposition to."""
+    root = span.root
+    return root.head if root.dep_ == "appos" and root.head.i < root.i else root
+
+
+def _own_clause(verb: Token, span: Span) -> bool:
+    """The cue verb heads a relative or participle clause on the mention itself, told in the past with
+    no modal or future auxiliary: 'the pact that Chile signed in 2019', 'the pact, signed in 2019,'.
+    A relative clause that starts right after the mention but hangs, in the parse, on the noun the
+    mention depends on through 'of' ('one of the pillars of the pact that both signed') is the
+    mention's too."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN"):
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & (AUX_PROPOSED | AUX_PENDING | {"to"}):
+        return False
+    root = _anchor(span)
+    if verb.head.i == root.i:
+        return True
+    return verb.dep_ == "relcl" and root.dep_ == "pobj" and root.head.lower_ == "of" \
+        and root.head.head.i == verb.head.i and verb.left_edge.i == root.right_edge.i + 1
+
+
+def _background(span: Span) -> bool:
+    """The mention is cited as the standing frame of another thing: a word of frame_background on its
+    path up ('builds on', 'party to', 'remains the basis') or 'existing' on it."""
+    root = _anchor(span)
+    if any(c.dep_ == "amod" and c.lower_ in FRAME_BACKGROUND for c in root.children):
+        return True
+    cur = root
+    for _ in range(6):
+        if cur.dep_ not in BACKGROUND_UP or cur.head is cur:
+            return False
+        cur = cur.head
+        lemma = cur.lemma_.lower()
+        if lemma in FRAME_BACKGROUND and (lemma != "remain" or any(
+                c.dep_ == "attr" or (c.dep_ == "prep" and c.lower_ == "in") for c in cur.children)) \
+                and (lemma != "build" or any(c.dep_ == "prep" and c.lower_ == "on" for c in cur.children)):
+            return True
+    return False
 
 
 # Marks of a clause whose event is a condition or a time reference of the clause above it
