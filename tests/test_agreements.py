@@ -1528,3 +1528,24 @@ def test_agreements_verbal_agreement_is_an_instrument(parse, settings, text, nam
 def test_agreements_verbal_agreement_without_instrument(parse, settings, text):
     found, _ = _extract(parse, settings, text)
     assert not [f for f in found if f.name.startswith("Agreement to")]
+
+
+def _gate_grid(f1_at):
+    from evaluation import train_agreements as ta
+    return {(c, t): (f1_at(c, t), True) for c in ta.C_GRID for t in ta.THRESHOLDS}
+
+
+def test_gate_training_prefers_a_plateau_to_a_lone_peak_and_keeps_rules_without_a_real_gain():
+    from evaluation import train_agreements as ta
+    ts = ta.THRESHOLDS
+    # a lone peak at a strict threshold (one row's luck) next to a broad plateau at milder ones
+    peak, plateau = ts[9], ts[2:7]
+    grid = _gate_grid(lambda c, t: 0.79 if t == peak and c == 1.0 else 0.78 if t in plateau else 0.70)
+    own, threshold, c, smoothed = ta.choose_gate(grid, rules_f1=0.76)
+    assert threshold in plateau[1:-1] and own == 0.78 and smoothed > 0.76 + ta.MIN_GAIN
+    assert threshold == plateau[1] and c == ta.C_GRID[0]          # ties: the mildest setting
+    # the same grid with rules that the plateau does not beat by MIN_GAIN: the rules stay
+    assert ta.choose_gate(grid, rules_f1=0.778)[1] is None
+    # a setting that would break dev is never chosen, however good elsewhere
+    grid = {k: (v[0], k[1] not in plateau) for k, v in grid.items()}
+    assert ta.choose_gate(grid, rules_f1=0.60)[1] not in plateau
