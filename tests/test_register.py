@@ -380,15 +380,17 @@ def test_register_pages_drawn_in_a_pool_are_the_pages_drawn_one_by_one(tmp_path,
     forks = []
     real = register_report.multiprocessing.get_context
     monkeypatch.setattr(register_report.multiprocessing, "get_context", lambda m: forks.append(m) or real(m))
-    for workers in (1, 2):
+    for workers, batch in ((1, None), (2, None), (2, 1)):
         monkeypatch.setattr(register_report, "PAGE_WORKERS", workers)
         monkeypatch.setattr(register_report, "POOL_FROM", 1)
-        out = tmp_path / f"out{workers}"
-        register.build(out, _tables(*rows))
-        pages[workers] = {p.name: p.read_bytes() for p in (out / "report" / "register").glob("*.html")}
-    assert forks == ["fork"]                                    # the second build drew in a pool
-    assert sum(b"<svg" in v for v in pages[2].values()) >= 3    # agreement and party pictures
-    assert pages[1] == pages[2]
+        out = tmp_path / f"out{workers}-{batch}"
+        register.build(out, _tables(*rows), settings={"output": {"register_batch": batch} if batch else {}})
+        pages[workers, batch] = {p.name: p.read_bytes() for p in (out / "report" / "register").glob("*.html")}
+    # the second and third builds drew in a pool, one a build: the third's, started at its first
+    # page batch (of one page), drew every later batch's pictures too
+    assert forks == ["fork", "fork"]
+    assert sum(b"<svg" in v for v in pages[2, None].values()) >= 3    # agreement and party pictures
+    assert pages[1, None] == pages[2, None] == pages[2, 1]
 
 
 def test_register_built_on_disk_in_small_batches_writes_what_a_roomy_build_writes(tmp_path):

@@ -10,11 +10,12 @@ register page, is allowed by its hash in the page's Content-Security-Policy. A p
 again only when what it shows changed (a key per page in .cache/register_pages.json, written
 atomically), so a re-run's cost grows with the changed agreements, not the corpus. The pages with a
 picture (the register step's main cost: ~30-60 ms of CPU each, on one Figure reused by each process)
-are drawn in PAGE_WORKERS forked processes while this one writes the others, when there are at least
-POOL_FROM of them."""
+are drawn in PAGE_WORKERS forked processes while this one writes the others, when a batch holds at
+least POOL_FROM agreement pictures' worth of them (a party's picture counts PARTY_PICTURE_COST)."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib
 import io
@@ -41,6 +42,7 @@ MIN_DRAWN = 3           # dated events an agreement needs for its timeline to be
 MAX_LANES = 25          # agreements drawn on a party's timeline (those with the latest events)
 PAGE_WORKERS = min(2, os.cpu_count() or 1)     # processes drawing pictures (the run's workers are done by then)
 POOL_FROM = 6           # pictures to draw before a pool is worth its start (a fork: ~10 ms)
+PARTY_PICTURE_COST = 3  # a party's picture (up to MAX_LANES lanes) costs ~3 an agreement's (66 vs 20 ms)
 BATCH = 1000            # pages and status events held at once while the pages are made ([output] register_batch)
 STATUS_COLORS = {"proposed": "#9aa5b1", "under_negotiation": "#e0a100", "signed": "#2b7bb9", "ratified": "#1f5f8b",
                  "in_force": "#2e9d4a", "existing": "#6dbb7d", "suspended": "#d46a1c", "terminated": "#c0392b",
@@ -358,58 +360,80 @@ def party_html(party: str, rows: list[dict], events: dict[str, list[dict]]) -> s
 
 
 # ---------------------------------------------------------------- rendering, in a pool when worth it
-_TASKS: list = []           # the pictured pages' renderers, inherited by the forked workers
-
-
 def _can_fork() -> bool:
     """A fork copies this process as it is: only when no other thread runs (a lock held by one
     would stay held in the copy) and the platform forks."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def render_each(renders: dict[str, object], pictured: set[str]) -> Iterator[tuple[str, str]]:
+class Drawers:
+    """The PAGE_WORKERS forked processes that draw the pictured pages of one write_pages: started
+    at the first batch whose pictures are worth a pool (their costs add up to POOL_FROM; an
+    agreement's picture costs 1, a party's PARTY_PICTURE_COST), then kept for every later batch.
+    A worker's start and first picture cost ~70 ms of CPU beyond the drawing, so a pool a batch
+    paid it again at each of the party pages' batches (a few pages each, as each holds many
+    events). A page's renderer goes to a worker pickled: a functools.partial of _page, naming the
+    module's renderer, and the page's data. close() ends them."""
+
+    def __init__(self) -> None:
+        self.pool = None
+
+    def ready(self, cost: int) -> bool:
+        """Whether the pool draws this batch's pictures (costing `cost`), starting it if worth it."""
+        if self.pool is None and PAGE_WORKERS >= 2 and cost >= POOL_FROM and _can_fork():
+            for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
+                importlib.import_module(module)     # imported once, here, before the fork
+            _canvas()                               # made once, here: each worker inherits it
+            self.pool = multiprocessing.get_context("fork").Pool(PAGE_WORKERS)
+        return self.pool is not None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def render_each(renders: dict[str, object], pictured: dict[str, int],
+                drawers: Drawers | None = None) -> Iterator[tuple[str, str]]:
     """(name, HTML) of each page, as each is made, so the caller writes it and lets it go (a
-    party's page can be megabytes); the pictured ones in PAGE_WORKERS forked processes (while this
-    one renders the rest, taking the drawn pages as they come) when there are POOL_FROM of them or
-    more, else here, one after the other. The HTML is the same either way (a picture depends on its
-    page's data only)."""
-    global _TASKS
+    party's page can be megabytes); the pictured ones (pictured: name -> cost, an agreement's
+    picture 1) by the drawers' forked processes when they run (see Drawers; the renderers must
+    then pickle), while this one renders the rest, taking the drawn pages as they come; else
+    here, one after the other. The HTML is the same either way (a picture depends on its page's
+    data only)."""
     heavy = [n for n in renders if n in pictured]
-    if PAGE_WORKERS < 2 or len(heavy) < POOL_FROM or not _can_fork():
+    if not heavy or drawers is None or not drawers.ready(sum(pictured[n] for n in heavy)):
         for n, f in renders.items():
             yield n, f()
         return
-    for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
-        importlib.import_module(module)     # imported once, here, before the fork
-    _canvas()                               # made once, here: each worker inherits it
-    _TASKS = [renders[n] for n in heavy]
-    pool = multiprocessing.get_context("fork").Pool(min(PAGE_WORKERS, len(heavy)))
-    try:
-        drawn = pool.imap_unordered(_render_indexed, range(len(heavy)), chunksize=1)
-        left = len(heavy)
-        for n, f in renders.items():
-            if n in pictured:
-                continue
-            yield n, f()
-            while left:                     # the drawn pages ready meanwhile
-                try:
-                    i, html = drawn.next(timeout=0)
-                except multiprocessing.TimeoutError:
-                    break
-                left -= 1
-                yield heavy[i], html
-        for _ in range(left):
-            i, html = drawn.next()
+    drawn = drawers.pool.imap_unordered(_render_indexed, [(i, renders[n]) for i, n in enumerate(heavy)],
+                                        chunksize=1)
+    left = len(heavy)
+    for n, f in renders.items():
+        if n in pictured:
+            continue
+        yield n, f()
+        while left:                     # the drawn pages ready meanwhile
+            try:
+                i, html = drawn.next(timeout=0)
+            except multiprocessing.TimeoutError:
+                break
+            left -= 1
             yield heavy[i], html
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
-        _TASKS = []
+    for _ in range(left):
+        i, html = drawn.next()
+        yield heavy[i], html
 
 
-def _render_indexed(i: int) -> tuple[int, str]:
-    return i, _TASKS[i]()
+def _page(renderer: str, *data) -> str:
+    """A page by the renderer of that name in this module (named, so a task always pickles)."""
+    return globals()[renderer](*data)
+
+
+def _render_indexed(task: tuple[int, object]) -> tuple[int, str]:
+    i, render = task
+    return i, render()
 
 
 def _stamp_of_all(code: str, reg) -> str:
@@ -451,49 +475,55 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
         return 0                        # nothing any page shows has changed (a re-run): no page is looked at
     new_stamps = {ALL: whole}
     todo: dict[str, object] = {}
-    pictured: set[str] = set()          # pages with a picture to draw (where the time goes)
+    pictured: dict[str, int] = {}       # pages with a picture to draw (where the time goes): its cost
     held = [0, 0]                       # status events held by the pages in todo; pages rendered
 
+    drawers = Drawers()
+
     def flush() -> None:
-        for name, html in render_each(todo, pictured):
+        for name, html in render_each(todo, pictured, drawers):
             files.write_text_if_changed(folder / name, html, durable=False)
         held[1] += len(todo)
         todo.clear()
         pictured.clear()
         held[0] = 0
 
-    def consider(name: str, content: str, render, drawn: bool, weight: int) -> None:
+    def consider(name: str, content: str, render, drawn: int, weight: int) -> None:
         key = hashlib.sha1((code + content).encode("utf-8")).hexdigest()
         new_stamps[name] = key
         if stamps.get(name) != key or not (folder / name).exists():
             todo[name] = render
             if drawn:
-                pictured.add(name)
+                pictured[name] = drawn
             held[0] += weight + 1
             if len(todo) >= batch or held[0] >= batch:
                 flush()
 
-    consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), False, 0)
-    for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
-        assert r["register_id"] == rid, (r["register_id"], rid)
-        evs = [dict(e) for e in evs]            # agreement_html links them (href)
-        parties = party_articles(members)
-        arts = {a: {"title": t} for a, t in titles.items()}
-        titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
-        consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
-                 lambda r=r, evs=evs, parties=parties, arts=arts: agreement_html(r, evs, parties, arts),
-                 len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs)), len(evs))
-    by_party: dict[str, list[dict]] = {}
-    for r in reg.rows:
-        for p in r["parties"].split("; "):
-            if p:
-                by_party.setdefault(p, []).append(r)
-    for p, rows in by_party.items():
-        evs = {r["register_id"]: reg.store.events_of(r["register_id"]) for r in rows}
-        consider(party_page(p), json.dumps([p, rows, evs], sort_keys=True),
-                 lambda p=p, rows=rows, evs=evs: party_html(p, rows, evs),
-                 sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN, sum(len(v) for v in evs.values()))
-    flush()
+    try:
+        consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), 0, 0)
+        for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
+            assert r["register_id"] == rid, (r["register_id"], rid)
+            evs = [dict(e) for e in evs]            # agreement_html links them (href)
+            parties = party_articles(members)
+            arts = {a: {"title": t} for a, t in titles.items()}
+            titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
+            consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
+                     functools.partial(_page, "agreement_html", r, evs, parties, arts),
+                     int(len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs))), len(evs))
+        by_party: dict[str, list[dict]] = {}
+        for r in reg.rows:
+            for p in r["parties"].split("; "):
+                if p:
+                    by_party.setdefault(p, []).append(r)
+        for p, rows in by_party.items():
+            evs = {r["register_id"]: reg.store.events_of(r["register_id"]) for r in rows}
+            consider(party_page(p), json.dumps([p, rows, evs], sort_keys=True),
+                     functools.partial(_page, "party_html", p, rows, evs),
+                     PARTY_PICTURE_COST * (sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN),
+                     sum(len(v) for v in evs.values()))
+        flush()
+    finally:
+        drawers.close()
     for stale in folder.glob("*.html"):
         if stale.name not in new_stamps:
             stale.unlink()
