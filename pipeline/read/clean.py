@@ -171,7 +171,7 @@ class Unjudged:
     body is the text judged). error() gives what clean() would have raised for a verdict.
     slot: the run's place for that error among the read errors (set by run.read_articles)."""
 
-    __slots__ = ("article", "body", "source_path", "line", "letters", "slot")
+    __slots__ = ("article", "body", "letters", "line", "slot", "source_path")
 
     def __init__(self, article: Article | None, body: str, source_path: str, line: int | None, letters: bool):
         self.article, self.body, self.source_path, self.line, self.letters = article, body, source_path, line, letters
@@ -211,7 +211,7 @@ def clean(raw: RawArticle, settings: dict, defer_language: bool = False) -> Arti
                             f"over the model's limit of {MAX_CHARS:,}; split it into several articles", raw.line)
     # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
     # (a foreign-script article loses every line as 'non-English interface').
-    letters = lambda: sum(c.isalpha() for c in body) >= 20  # noqa: E731
+    letters = lambda: sum(c.isalpha() for c in body) >= 20
     language = _language.detect_language(text or body, settings, defer=defer_language)
     pending = None
     if language is None:
