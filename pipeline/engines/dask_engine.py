@@ -33,7 +33,17 @@ NEVER = "36500 days"        # lost-worker-timeout of our LocalCluster: its nanni
 LOW_LEVEL_LOG = 16          # messages each batched stream keeps for debugging (Dask: 1,000; see __init__)
 KEEP_MALLOC_DEFAULTS = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}   # None: unset
 QUIET_MONITORS = {"distributed.admin.system-monitor.interval": "5s",
-                  "distributed.admin.system-monitor.gil.enabled": False}
+                  "distributed.admin.system-monitor.gil.enabled": False,
+                  # every process's event-loop health check (Dask: every 20 ms; it warns of a loop
+                  # blocked for tick.limit, 3 s, which a check a second still sees)
+                  "distributed.admin.tick.interval": "1s",
+                  # a worker's and a nanny's memory check (Dask: every 100 ms): the workers hold
+                  # no data between chunks, and a nanny still ends a worker past its memory limit
+                  "distributed.worker.memory.monitor-interval": "1s",
+                  "distributed.nanny.memory.monitor-interval": "1s",
+                  # the scheduler's work stealing (every 100 ms) has nothing to move: at most one
+                  # chunk per worker thread is on the cluster (DaskDispatcher), none queued on a worker
+                  "distributed.scheduler.work-stealing": False}
 
 
 def _import_distributed():
