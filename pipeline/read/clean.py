@@ -212,7 +212,9 @@ def clean(raw: RawArticle, settings: dict, defer_language: bool = False) -> Arti
     # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
     # (a foreign-script article loses every line as 'non-English interface').
     letters = lambda: sum(c.isalpha() for c in body) >= 20
-    language = _language.detect_language(text or body, settings, defer=defer_language)
+    # (defer given only when asked: a stand-in with the plain signature, as bench html's, still fits)
+    language = _language.detect_language(text or body, settings, defer=True) if defer_language else \
+        _language.detect_language(text or body, settings)
     pending = None
     if language is None:
         if not text:
