@@ -322,9 +322,8 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
     Cached ones come from store (or arrive as a Prepared with their Entry; never with force);
     the others are parsed in chunks of up to [model] batch_size (smaller near the end when
     `expected`, the number of inputs, is given: chunk_target), by `workers` processes, and
-    stored. A failure in one article appends an E015 row to errors and skips it. An Unjudged
-    input refused by its verdict appends (its slot, the error row) to judged (see
-    place_judged), and is skipped."""
+    stored. A failure in one article appends an E015 row to errors and skips it; an Unjudged
+    input its verdict refuses, (its slot, its row) to judged (place_judged)."""
     env = store.env if store is not None else cache_mod.environment_hash(settings)
     size = max(1, int(settings["model"]["batch_size"]))
     # A chunk is closed when full, or once SPAN articles have been read since its first one;
@@ -350,20 +349,11 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         if item.entry is not None:
             return item.entry
         data, message, *page = dispatcher.resolve(item.chunk)[item.index]
-        if isinstance(message, Verdict):
-            row = message.error or item.article.error(message.language).row()
-            if judged is None:          # no read errors to place it among
-                errors.append(row)
-            else:
-                judged.append((item.article.slot, row))
-            return None
         entry = cache_mod.loads(item.key, data) if data is not None else None
         if entry is not None and page:
             entry.page = page[0]
         if entry is None:
-            code = "E081" if message == WORKER_CRASH else "E015"
-            errors.append(PipelineError(code, item.article.source_path,
-                                        message or "result could not be read back").row())
+            _report_failure(item, message, errors, judged)
             return None
         if stats is not None:
             stats.parsed += 1
@@ -404,6 +394,20 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         if stats is not None:
             stats.workers = dispatcher.used_workers
             stats.engine, stats.dashboard = dispatcher.engine, dispatcher.dashboard
+
+
+def _report_failure(item: _Item, message, errors: list[dict], judged: list | None) -> None:
+    """The row of an input that gave no entry: its verdict's (E009/E008/E017, to judged with its
+    slot among the read errors; to errors when there is no judged list), or E081 / E015."""
+    if isinstance(message, Verdict):
+        row = message.error or item.article.error(message.language).row()
+        if judged is None:
+            errors.append(row)
+        else:
+            judged.append((item.article.slot, row))
+        return
+    code = "E081" if message == WORKER_CRASH else "E015"
+    errors.append(PipelineError(code, item.article.source_path, message or "result could not be read back").row())
 
 
 def place_judged(read_errors: list[dict], judged: list[tuple[int, dict]]) -> None:
