@@ -47,8 +47,9 @@ TARGETS = {"dask_vs_local": 0.9, "driver_rss_ratio": 1.2, "driver_rss_ratio_same
 def child_run(input_dir: str, output_dir: str, engine: str, workers: int, preload_language: bool = False) -> dict:
     """One pipeline run with an empty cache (--force): time, the driver's peak RSS and CPU time,
     and the CPU time of its children (the worker processes, once they have ended); whether the
-    driver loaded the language identifier (read/language.py: only for a text the English shortcut
-    does not settle; about 75 MB, once). preload_language loads it before the run."""
+    driver loaded the language identifier (read/language.py, about 75 MB: since stop 19 the texts the
+    English shortcut does not settle are judged by the workers, so a Dask driver should not).
+    preload_language loads it before the run."""
     t_start = time.perf_counter()       # our own imports count too
     from pipeline.config import load_settings
     from pipeline.read import language

@@ -174,7 +174,9 @@ def child_run(input_dir: str, output_dir: str, workers: int, force: bool, stages
     summary = run(Path(input_dir), Path(output_dir), load_settings(), workers=workers, force=force)
     seconds = time.perf_counter() - t_start - seen.get("sizing_s", 0.0)
     tables = sum(p.stat().st_size for p in Path(output_dir).glob("*.csv"))
-    return {"seconds": seconds, "read": summary.read, "failed": summary.failed,
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu_main_s": me.ru_utime + me.ru_stime, "cpu_children_s": kids.ru_utime + kids.ru_stime,
+            "seconds": seconds, "read": summary.read, "failed": summary.failed,
             "errors": len(summary.errors), "cached": summary.cached, "parsed": summary.parsed,
             "workers": summary.workers, "rows": summary.rows, "line": summary.line(),
             "tables_mb": tables / 1e6, "rss_main_mb": _maxrss_mb(resource.RUSAGE_SELF),
@@ -309,6 +311,12 @@ def figures(raw: dict, one: dict, two: dict, small: dict, large: dict, cached: d
         "pipeline_beside_articles_per_s": max(t / o["seconds"] for _r, o in pairs),
         "pipeline_2w_articles_per_s": two_aps, "pipeline_2w_words_per_s": words_t / two["seconds"],
         "speedup_2_workers": two_aps / one_aps,
+        # CPU time (user + system) of the runs: a figure that load distorts less than wall time.
+        # The 1-worker run's process does everything; the 2-worker run's is split between the run's
+        # process and its children (the workers, and the copies written beside the register)
+        "cpu_1_worker_s": one.get("cpu_main_s", 0.0) + one.get("cpu_children_s", 0.0),
+        "cpu_2_workers_main_s": two.get("cpu_main_s", 0.0),
+        "cpu_2_workers_children_s": two.get("cpu_children_s", 0.0),
         "first_run_s": large["seconds"], "first_run_workers": large["workers"],
         "cached_rerun_s": cached["wall_s"], "cached_rerun_run_s": cached["seconds"],
         "cached_rerun_parsed": cached["parsed"], "cached_rerun_cached": cached["cached"],
@@ -348,6 +356,8 @@ def render(f: dict) -> str:
         + ", ".join(f"{x:.2f}" for x in f.get("pipeline_vs_raw_pairs", [])),
         f"  whole pipeline, 2 workers     {f['pipeline_2w_articles_per_s']:8.1f} articles/s {f['pipeline_2w_words_per_s']:9.0f} words/s",
         f"  2-worker speedup              {f['speedup_2_workers']:8.2f}x (target >= {TARGETS['speedup_2_workers']}: {ok('speedup_2_workers')})",
+        f"  CPU (user + system)           {f.get('cpu_1_worker_s', 0.0):8.1f} s with 1 worker; with 2: the run's process "
+        f"{f.get('cpu_2_workers_main_s', 0.0):.1f} s + workers and copies {f.get('cpu_2_workers_children_s', 0.0):.1f} s",
         f"  first run over {f['n']} articles  {f['first_run_s']:8.1f} s ({f['first_run_workers']} workers)",
         f"  cached re-run over {f['cached_rerun_n']:<5}    {f['cached_rerun_s']:8.2f} s process wall time, "
         f"{f['cached_rerun_run_s']:.2f} s in run(); {f['cached_rerun_parsed']} parsed, "

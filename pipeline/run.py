@@ -99,10 +99,13 @@ def _expected_articles(input_path: Path, found: list[Path] | None = None) -> int
 # ---------------------------------------------------------------- the run
 def read_articles(input_path: Path, settings: dict, summary: RunSummary,
                   store: cache_mod.Cache | None = None, force: bool = False,
-                  found=None) -> Iterator[Article | Prepared]:
+                  found=None, defer_language: bool = False) -> Iterator[Article | Prepared]:
     """Cleaned articles, one at a time; read and clean errors go to summary. With a store,
     an unchanged raw input comes back as a Prepared carrying its cache Entry. found: the
-    input's ingest.listing, when the caller has it."""
+    input's ingest.listing, when the caller has it. defer_language (for extract_entries): a
+    text the cheap language checks do not settle comes as a Prepared holding a clean.Unjudged,
+    judged where it is parsed; its error, if any, is placed among summary's errors by
+    extract_entries (scheduler.place_judged)."""
     for item in read_inputs(input_path, settings, found):
         if isinstance(item, PipelineError):
             summary.errors.append(item.row())
@@ -116,10 +119,18 @@ def read_articles(input_path: Path, settings: dict, summary: RunSummary,
             yield Prepared(None, hit[0], hit[1])
             continue
         try:
-            article = clean.clean(item, settings)
+            article = clean.clean(item, settings, defer_language=defer_language)
         except PipelineError as e:
             summary.errors.append(e.row())
             summary.failed += 1
+            continue
+        if isinstance(article, clean.Unjudged):
+            article.slot = len(summary.errors)
+            env = store.env if store is not None else cache_mod.environment_hash(settings)
+            key = cache_mod.article_key(article.article, env) if article.article is not None else ""
+            if store is not None and key:
+                store.put_raw(rkey, key)    # followed only once the entry exists (judged English)
+            yield Prepared(article, key)
             continue
         if store is None:
             yield article
@@ -203,9 +214,11 @@ def extract_entries(articles, out_dir: Path, settings: dict, workers: int | None
     n_workers = scheduler.resolve_workers(workers)
     store = open_cache(out_dir, settings)
     failures: list[dict] = []           # E015 rows, kept after the read errors (stable order)
+    judged: list[tuple[int, dict]] = []  # E009/E008 of texts judged where parsed, among the read errors
     yield from scheduler.extract_stream(articles(store), settings, failures, store, n_workers, force,
-                                        stats=summary, expected=expected)
-    summary.failed += len(failures)
+                                        stats=summary, expected=expected, judged=judged)
+    summary.failed += len(failures) + len(judged)
+    scheduler.place_judged(summary.errors, judged)
     summary.errors.extend(failures)
     default_root = not str(settings["run"].get("cache_dir") or "").strip()
     store.prune(drop_unused=default_root)
@@ -242,7 +255,8 @@ def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | 
     try:
         expected = _expected_articles(input_path, None if found is None else found[0])
         bar = _progress(expected, settings)
-        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force, found),
+        entries = extract_entries(lambda store: read_articles(input_path, settings, summary, store, force, found,
+                                                              defer_language=True),
                                   out_dir, settings, workers, force, summary, expected)
         add_entries(out_dir, tables, entries, bar)
         return write_tables(out_dir, tables, summary, previous, others, formats, t0, settings)

@@ -24,6 +24,8 @@ from typing import Iterable, Iterator
 
 from pipeline import cache as cache_mod, extract
 from pipeline.errors import PipelineError
+from pipeline.read import language as _language
+from pipeline.read.clean import Unjudged
 from pipeline.records import Article
 from pipeline.schemas import TABLES
 from pipeline.write import report
@@ -97,12 +99,52 @@ def warm_up(settings: dict):
     return model
 
 
-def process_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Result]:
+@dataclass(frozen=True)
+class Verdict:
+    """The result of an Unjudged input (read/clean.py) that is not to be parsed: the language
+    the identifier gave it (not English, or any language when cleaning left no text), or the
+    error row of an identifier that could not be loaded (E017). The run turns it into the
+    E009 / E008 / E017 row that cleaning would have raised, in the place of the read errors."""
+
+    language: str = ""
+    error: dict | None = None
+
+
+def _judge(items: list[tuple[str, Article | Unjudged]], settings: dict) -> dict[int, Verdict]:
+    """The Unjudged items of a chunk judged here (the identifier is loaded in this process, once):
+    {index: Verdict} for those that are not to be parsed; the others are English articles."""
+    out: dict[int, Verdict] = {}
+    for i, (_key, a) in enumerate(items):
+        if not isinstance(a, Unjudged):
+            continue
+        try:
+            language = _language.detect_language(a.text, settings)
+        except PipelineError as e:
+            out[i] = Verdict(error=e.row())
+            continue
+        if language != "en" or a.article is None:
+            out[i] = Verdict(language)
+    return out
+
+
+def process_chunk(items: list[tuple[str, Article | Unjudged]], settings: dict) -> list[_Result]:
     """Parse a chunk of articles with nlp.pipe and analyse each; runs in a worker or inline.
 
     Returns, per article in order, the cache entry bytes of its Extraction or an error
     message. If the model fails on the chunk, each article is parsed alone so that only the
-    article at fault fails."""
+    article at fault fails. An Unjudged input is judged first (_judge): English, it is parsed
+    as its article; otherwise its result is a Verdict, and a chunk of such inputs only never
+    loads the model."""
+    if not any(isinstance(a, Unjudged) for _, a in items):
+        return _parse_chunk(items, settings)
+    verdicts = _judge(items, settings)
+    rest = [(k, a.article if isinstance(a, Unjudged) else a) for i, (k, a) in enumerate(items)
+            if i not in verdicts]
+    parsed = iter(_parse_chunk(rest, settings) if rest else ())
+    return [(None, verdicts[i]) if i in verdicts else next(parsed) for i in range(len(items))]
+
+
+def _parse_chunk(items: list[tuple[str, Article]], settings: dict) -> list[_Result]:
     model = warm_up(settings)
     batch_size = settings["model"]["batch_size"]
     try:
@@ -133,9 +175,11 @@ process_chunk.warm_up = warm_up     # what prepares a process for it (the Dask e
 @dataclass
 class Prepared:
     """An article ready for extract_stream: its cache key, and its cache Entry when the raw
-    input was found in the cache (then it was neither cleaned nor parsed, and article is None)."""
+    input was found in the cache (then it was neither cleaned nor parsed, and article is None).
+    article may be an Unjudged (its language is judged where it is parsed; key "" when it has
+    no article: it is only judged)."""
 
-    article: Article | None
+    article: Article | Unjudged | None
     key: str
     entry: cache_mod.Entry | None = None
 
@@ -253,7 +297,7 @@ def _looked_up(entry: Article | Prepared, env: str, store: cache_mod.Cache | Non
         article, key, hit = entry.article, entry.key, entry.entry
     else:
         article, key, hit = entry, cache_mod.article_key(entry, env), None
-    if hit is None and store is not None and not force:
+    if hit is None and store is not None and not force and key:
         hit = store.get(key)
     return article, key, hit
 
@@ -272,12 +316,14 @@ def chunk_target(size: int, left: int | None) -> int:
 
 def extract_stream(articles: Iterable[Article | Prepared], settings: dict, errors: list[dict],
                    store: cache_mod.Cache | None = None, workers: int = 1, force: bool = False,
-                   stats=None, expected: int | None = None) -> Iterator[cache_mod.Entry]:
+                   stats=None, expected: int | None = None,
+                   judged: list | None = None) -> Iterator[cache_mod.Entry]:
     """Results of articles (cache Entries: rows and Extraction), in input order, streamed.
     Cached ones come from store (or arrive as a Prepared with their Entry; never with force);
     the others are parsed in chunks of up to [model] batch_size (smaller near the end when
     `expected`, the number of inputs, is given: chunk_target), by `workers` processes, and
-    stored. A failure in one article appends an E015 row to errors and skips it."""
+    stored. A failure in one article appends an E015 row to errors and skips it; an Unjudged
+    input its verdict refuses, (its slot, its row) to judged (place_judged)."""
     env = store.env if store is not None else cache_mod.environment_hash(settings)
     size = max(1, int(settings["model"]["batch_size"]))
     # A chunk is closed when full, or once SPAN articles have been read since its first one;
@@ -307,9 +353,7 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         if entry is not None and page:
             entry.page = page[0]
         if entry is None:
-            code = "E081" if message == WORKER_CRASH else "E015"
-            errors.append(PipelineError(code, item.article.source_path,
-                                        message or "result could not be read back").row())
+            _report_failure(item, message, errors, judged)
             return None
         if stats is not None:
             stats.parsed += 1
@@ -350,6 +394,28 @@ def extract_stream(articles: Iterable[Article | Prepared], settings: dict, error
         if stats is not None:
             stats.workers = dispatcher.used_workers
             stats.engine, stats.dashboard = dispatcher.engine, dispatcher.dashboard
+
+
+def _report_failure(item: _Item, message, errors: list[dict], judged: list | None) -> None:
+    """The row of an input that gave no entry: its verdict's (E009/E008/E017, to judged with its
+    slot among the read errors; to errors when there is no judged list), or E081 / E015."""
+    if isinstance(message, Verdict):
+        row = message.error or item.article.error(message.language).row()
+        if judged is None:
+            errors.append(row)
+        else:
+            judged.append((item.article.slot, row))
+        return
+    code = "E081" if message == WORKER_CRASH else "E015"
+    errors.append(PipelineError(code, item.article.source_path, message or "result could not be read back").row())
+
+
+def place_judged(read_errors: list[dict], judged: list[tuple[int, dict]]) -> None:
+    """The rows of extract_stream's judged inputs put among read_errors at their slots (the
+    number of read errors before each when it was read), in input order: where cleaning would
+    have put them had it judged the language itself."""
+    for _seq, (slot, row) in sorted(enumerate(judged), key=lambda t: (t[1][0], t[0]), reverse=True):
+        read_errors.insert(slot, row)
 
 
 def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]],

@@ -1,6 +1,7 @@
 """Chunk functions for the Dask engine tests, importable by worker processes (which get this
 folder on their sys.path from the test process). They stand in for scheduler.process_chunk:
-`fake_chunk` makes results without a model; `die_once` also kills its worker process once, as
+`fake_chunk` makes results without a model (`judged_chunk` judges languages first, as
+process_chunk does); `die_once` also kills its worker process once, as
 a crash, an out-of-memory kill or a segfault would; `die_on_killer` kills every worker that
 gets the article named by KILLER, every time, and `killer_crashed` is what the local engine
 would give back for it had the crash been caught. Both are steered by environment variables
@@ -18,6 +19,19 @@ DIE_ONCE_MARKER = "PIPELINE_TEST_DIE_ONCE_MARKER"     # the first chunk to creat
 
 def fake_chunk(items, settings):
     return [(cache.dumps(k, Extraction(article=a, sentences=[])), None) for k, a in items]
+
+
+_PROCESS_CHUNK = scheduler.process_chunk
+
+
+def judged_chunk(items, settings):
+    """The real process_chunk, so its judging of the languages the reader left open
+    (read/clean.Unjudged), with fake_chunk's parsing instead of the model's."""
+    real, scheduler._parse_chunk = scheduler._parse_chunk, fake_chunk
+    try:
+        return _PROCESS_CHUNK(items, settings)
+    finally:
+        scheduler._parse_chunk = real
 
 
 def die_once(items, settings):

@@ -43,15 +43,15 @@ def test_bench_scale_synth_corpus_prefix_and_sidecars(tmp_path, small, large):
         assert (tmp_path / "l" / p.name.replace(".meta.json", ".txt")).exists()
 
 
-def _child(seconds, workers=1, rss=500.0, tables=1.0, parsed=0, cached=0, wall=None, register=0.0):
+def _child(seconds, workers=1, rss=500.0, tables=1.0, parsed=0, cached=0, wall=None, register=0.0, cpu=(0.0, 0.0)):
     return {"seconds": seconds, "workers": workers, "rss_main_mb": rss, "rss_worker_mb": 400.0,
             "tables_mb": tables, "parsed": parsed, "cached": cached, "wall_s": wall or seconds,
-            "register_s": register}
+            "register_s": register, "cpu_main_s": cpu[0], "cpu_children_s": cpu[1]}
 
 
 def _figures(**over):
     raw = {"seconds": 10.0, "startup_s": 1.0, "articles": 100, "words": 40000, "rss_main_mb": 400.0}
-    runs = dict(one=_child(12.0), two=_child(6.0, workers=2, rss=150),
+    runs = dict(one=_child(12.0, cpu=(11.5, 0.25)), two=_child(6.0, workers=2, rss=150, cpu=(1.5, 12.5)),
                 large=_child(60.0, workers=2, rss=170, tables=9.0, register=1.5),
                 cached=_child(1.0, cached=1000, wall=2.5), added=_child(3.0, parsed=10))
     runs.update(over)
@@ -65,6 +65,7 @@ def _figures(**over):
     ("rss_small_mb", 150 + 2 * 400.0), ("rss_large_mb", 170 + 2 * 400.0),
     ("rss_budget_used", (170 + 800) / (1.2 * 950 + 9.0)), ("raw_words_per_s", 4000.0),
     ("register_s", 1.5), ("register_share", 1.5 / 60.0),
+    ("cpu_1_worker_s", 11.75), ("cpu_2_workers_main_s", 1.5), ("cpu_2_workers_children_s", 12.5),
 ])
 def test_bench_scale_figures(key, expected):
     assert _figures()[key] == pytest.approx(expected)

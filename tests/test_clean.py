@@ -267,3 +267,33 @@ def test_clean_language_shortcut_counts_function_words_and_words():
     assert not language_mod.clearly_english(LONG_ENGLISH, 40, 0.9)        # too few function words
     assert not language_mod.clearly_english(LONG_ENGLISH, 0, 0.0)         # 0 words: off
     assert not language_mod.clearly_english(LONG_SPANISH, 40, 0.15)
+
+
+# ---------------------------------------------------------------- the language judged later (a run's workers)
+SPANISH = ("El consejo municipal aprobó ayer un plan para arreglar los puentes del río antes del invierno.\n"
+           "Los vecinos pidieron que las obras empiecen cuanto antes y que duren poco.")
+SHORT_ENGLISH = "Two harbours agreed to share their cranes."        # too short for the shortcut
+FOREIGN_SCRIPT = "Городской совет вчера одобрил план ремонта мостов через реку до зимы."
+
+
+@pytest.mark.parametrize("text,verdict", [(SPANISH, "es"), (SHORT_ENGLISH, "en"), (FOREIGN_SCRIPT, "ru")])
+def test_clean_deferred_language_gives_cleans_own_verdict_where_it_is_judged(text, verdict, settings):
+    """With defer_language, a text the shortcut does not settle is not judged here; its verdict,
+    given later, is the error clean() raises (or, English, the article clean() returns)."""
+    raw = RawArticle(article_id="x", source_path="x.txt", fmt="text", content=text)
+    pending = clean(raw, settings, defer_language=True)
+    assert isinstance(pending, clean_mod.Unjudged)
+    assert detect_language(pending.text, settings) == verdict
+    error = pending.error(verdict)
+    try:
+        expected = clean(raw, settings)
+    except PipelineError as e:
+        assert error is not None and error.row() == e.row()
+    else:
+        assert error is None and pending.article == expected
+
+
+def test_clean_deferred_language_judges_nothing_the_shortcut_settles(settings, monkeypatch):
+    calls = _count_identifier_calls(monkeypatch)
+    raw = RawArticle(article_id="x", source_path="x.txt", fmt="text", content=LONG_ENGLISH)
+    assert clean(raw, settings, defer_language=True) == clean(raw, settings) and calls == []

@@ -134,3 +134,42 @@ def test_dask_engine_on_dev_is_byte_identical_to_local(tmp_path, settings):
     dask = run_mod.run(SHARED_DEV, tmp_path / "dask", _settings(settings, "dask", 32), workers=2)
     assert dask.parsed == local.parsed == 23
     assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("n", [6])
+def test_dask_driver_leaves_the_language_identifier_to_the_workers(tmp_path, settings, monkeypatch, n):
+    """Texts the English shortcut does not settle are judged by the workers with their chunk: the
+    driver never loads the identifier (~75 MB), and the outputs, errors.csv included, are the
+    local engine's."""
+    from pipeline.read import language
+    src = _corpus(tmp_path / "in", n)
+    (src / "zz_es.txt").write_text("El consejo municipal aprobó ayer un plan para arreglar los puentes del río "
+                                   "antes del invierno, y los vecinos pidieron que las obras duren poco.\n",
+                                   encoding="utf-8")
+    (src / "zz_en.txt").write_text("Two harbours agreed to share their cranes.\n", encoding="utf-8")
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.judged_chunk)
+    language._identifier.cache_clear()
+    dask = run_mod.run(src, tmp_path / "dask", _settings(settings, "dask"), workers=2)
+    assert language._identifier.cache_info().currsize == 0
+    local = run_mod.run(src, tmp_path / "local", _settings(settings, "local"), workers=1)
+    assert language._identifier.cache_info().currsize == 1       # inline, the run's process judged them
+    assert dask.parsed == local.parsed == n + 1
+    assert [(e["code"], e["path"]) for e in _errors(tmp_path / "dask")] == [("E009", "zz_es.txt")]
+    assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+
+
+@pytest.mark.parametrize("variable", ["MALLOC_TRIM_THRESHOLD_"])
+def test_dask_local_cluster_workers_keep_glibcs_malloc_defaults(settings, monkeypatch, variable):
+    """Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (parsing then costs about
+    11% more CPU); the engine's LocalCluster leaves it unset, as the local engine's workers are."""
+    import os
+
+    from pipeline.engines import dask_engine
+    monkeypatch.delenv(variable, raising=False)
+    d = dask_engine.DaskDispatcher(_settings(settings, "dask"), 1)
+    try:
+        d._started()
+        seen = d.client.run(os.environ.get, variable)
+    finally:
+        d.close()
+    assert list(seen.values()) == [None]

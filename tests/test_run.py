@@ -380,3 +380,31 @@ def test_run_kill_at_any_moment_loses_nothing(tmp_path, settings, nlp, workers):
             assert rid in {r[TABLES[table].key] for r in csvio.read_csv(out / "reviewed" / f"{table}.csv")} \
                 or want[0] == "rejected"
     assert workers == 1 or killed_with_workers, "no kill landed while workers were alive"
+
+
+# ---------------------------------------------------------------- languages judged where articles are parsed
+LONG_ENGLISH = ("The two towns said on Monday that they had agreed to share the cost of the new bridge over the "
+                "river, and that the work would start in the spring. The mayors met in the town hall for "
+                "three hours, and they told reporters that the plan had been discussed for more than a year.")
+SPANISH = ("El consejo municipal aprobó ayer un plan para arreglar los puentes del río antes del invierno.\n"
+           "Los vecinos pidieron que las obras empiecen cuanto antes y que duren poco.")
+
+
+@pytest.mark.parametrize("workers", [1])
+def test_run_languages_judged_where_parsed_keep_the_errors_in_input_order(tmp_path, settings, monkeypatch, workers):
+    """A text the English shortcut does not settle is judged with its chunk, not by the reader;
+    its E009 (or E008) still comes among the read errors in input order, as when the reader
+    judged it, and an English one is parsed."""
+    import dask_faults
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a.txt", LONG_ENGLISH), ("b.txt", ""), ("c.txt", SPANISH), ("d.pdf", "x"),
+                       ("e.txt", "Two harbours agreed to share their cranes."),
+                       ("f.txt", "Городской совет вчера одобрил план ремонта мостов через реку до зимы.")):
+        (src / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.judged_chunk)
+    summary = run_mod.run(src, tmp_path / "out", _settings(settings, 2), workers=workers)
+    assert [(e["code"], e["path"]) for e in summary.errors] == [("E003", "b.txt"), ("E009", "c.txt"),
+                                                                 ("E006", "d.pdf"), ("E009", "f.txt")]
+    assert "detected 'es'" in summary.errors[1]["message"] and "detected 'ru'" in summary.errors[3]["message"]
+    assert (summary.read, summary.parsed, summary.failed) == (4, 2, 4)

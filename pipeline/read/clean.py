@@ -161,8 +161,46 @@ def body_and_rules(raw: RawArticle, settings: dict) -> tuple[str, dict, str]:
     return body, html_meta, rules
 
 
-def clean(raw: RawArticle, settings: dict) -> Article:
-    """RawArticle -> Article (pure). Raises PipelineError E008/E009/E010."""
+class Unjudged:
+    """A cleaned input whose language the cheap checks left open (read/language.py: no letters,
+    the English shortcut), from clean(..., defer_language=True): the identifier judges it where
+    the article is parsed (scheduler.process_chunk), so that the process that only reads (the
+    driver of a Dask run, the parent of a worker pool) never holds the identifier (~75 MB).
+    article: the Article it is when the verdict is English (its language "en", the only one an
+    Article can have); None when cleaning left no text (it fails either way: E009 or E008, and
+    body is the text judged). error() gives what clean() would have raised for a verdict.
+    slot: the run's place for that error among the read errors (set by run.read_articles)."""
+
+    __slots__ = ("article", "body", "letters", "line", "slot", "source_path")
+
+    def __init__(self, article: Article | None, body: str, source_path: str, line: int | None, letters: bool):
+        self.article, self.body, self.source_path, self.line, self.letters = article, body, source_path, line, letters
+        self.slot = 0
+
+    @property
+    def text(self) -> str:
+        """What the identifier judges (as clean() would)."""
+        return self.article.text if self.article is not None else self.body
+
+    def error(self, language: str) -> PipelineError | None:
+        text = self.article.text if self.article is not None else ""
+        return _verdict_error(language, text, lambda: self.letters, self.source_path, self.line)
+
+
+def _verdict_error(language: str, text: str, letters, source_path: str, line: int | None) -> PipelineError | None:
+    """E009 (not English) or E008 (no text) for a cleaned text and its language, else None.
+    letters(): whether the body has 20 letters or more (asked only when the text is empty)."""
+    if language != "en" and (text or letters()):
+        return PipelineError("E009", source_path, f"text is not English (detected '{language}')", line)
+    if not text.strip():
+        return PipelineError("E008", source_path, "no text after cleaning (0 chars)", line)
+    return None
+
+
+def clean(raw: RawArticle, settings: dict, defer_language: bool = False) -> Article | Unjudged:
+    """RawArticle -> Article (pure). Raises PipelineError E008/E009/E010. defer_language: a text
+    the cheap language checks do not settle comes back as an Unjudged (never raising E009 or,
+    for an empty text, E008: its verdict decides)."""
     c = settings["clean"]
     body, html_meta, rules = body_and_rules(raw, settings)
     raw_lines = body.splitlines()
@@ -173,11 +211,18 @@ def clean(raw: RawArticle, settings: dict) -> Article:
                             f"over the model's limit of {MAX_CHARS:,}; split it into several articles", raw.line)
     # Language is judged on the cleaned text, or on the whole body when cleaning left nothing
     # (a foreign-script article loses every line as 'non-English interface').
-    language = _language.detect_language(text or body, settings)
-    if language != "en" and (text or sum(c.isalpha() for c in body) >= 20):
-        raise PipelineError("E009", raw.source_path, f"text is not English (detected '{language}')", raw.line)
-    if not text.strip():
-        raise PipelineError("E008", raw.source_path, "no text after cleaning (0 chars)", raw.line)
+    letters = lambda: sum(c.isalpha() for c in body) >= 20
+    # (defer given only when asked: a stand-in with the plain signature, as bench html's, still fits)
+    language = _language.detect_language(text or body, settings, defer=True) if defer_language else \
+        _language.detect_language(text or body, settings)
+    pending = None
+    if language is None:
+        if not text:
+            return Unjudged(None, body, raw.source_path, raw.line, letters())
+        pending, language = Unjudged(None, "", raw.source_path, raw.line, True), "en"
+    error = _verdict_error(language, text, letters, raw.source_path, raw.line)
+    if error is not None:
+        raise error
 
     meta = raw.meta
     published, source = "", ""
@@ -197,8 +242,12 @@ def clean(raw: RawArticle, settings: dict) -> Article:
     def pick(key: str, fallback: str = "") -> str:
         return meta.get(key) or html_meta.get(key) or fallback
 
-    return Article(
+    article = Article(
         article_id=raw.article_id, source_path=raw.source_path, text=text,
         title=pick("title", guess_title(lines)), url=pick("url"), site=pick("site"),
         author=pick("author", guess_author(raw_lines)), published=published,
         published_source=source, language=language)
+    if pending is not None:
+        pending.article = article
+        return pending
+    return article

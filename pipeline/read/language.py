@@ -85,8 +85,11 @@ def probabilities(text: str) -> list[tuple[str, float]]:
     return [(lang, float(p)) for lang, p in _identifier().rank(text)]
 
 
-def detect_language(text: str, settings: dict) -> str:
-    """'en' for English; otherwise the most likely other language ('und' when the text has no letters)."""
+def detect_language(text: str, settings: dict, defer: bool = False) -> str | None:
+    """'en' for English; otherwise the most likely other language ('und' when the text has no letters).
+    defer: None instead of asking the identifier, when the cheap checks (no letters, the English
+    shortcut) do not settle the text: the run then has it judged where the article is parsed
+    (read/clean.Unjudged), so the process that only reads never loads the identifier."""
     if not WORD.search(text):
         return "und"
     c = settings["language"]
@@ -94,6 +97,8 @@ def detect_language(text: str, settings: dict) -> str:
     if float(c["min_english_probability"]) <= SHORTCUT_STANDS_FOR and clearly_english(
             part, int(c["shortcut_words"]), float(c["shortcut_share"])):
         return "en"
+    if defer:
+        return None
     ranked = probabilities(part)
     english = dict(ranked).get("en", 0.0)
     if english >= float(c["min_english_probability"]):
