@@ -20,6 +20,7 @@ from pipeline.extract.agreements.lexicon import (
     HEAD_TAIL,
     INDEFINITE,
     LEADING,
+    LOWER_AFTER_TITLE,
     LIKE,
     NAMED,
     NAMED_HEAD_FIRST,
@@ -107,10 +108,13 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
         tail = HEAD_TAIL.match(text, m.end()) if row.get("generic") else None
         if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
                             for w in tail.group(0).split()):
-            # "a memorandum of understanding on the Harbour Link": named by its topic
-            name = title_name(row["name"] + tail.group(0))
-            hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
-                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named",
+            # "a memorandum of understanding on the Harbour Link": named by its topic; "a framework
+            # agreement on Earth observation": with the lower-case words that go on after it
+            more = LOWER_AFTER_TITLE.match(text, tail.end()) if surface[:1].islower() else None
+            topic = tail.group(0) + (more.group(0) if more else "")
+            name = title_name(row["name"] + topic)
+            hits.append(_Hit(m.start(), more.end() if more else tail.end(), "named:" + _fold(name), name, "",
+                             kind_of(topic) if kind_of(topic) != "other" else row["kind"], "named",
                              rule=row["id"]))
             continue
         topical = _topic_hits(row, text, m.start(), m.end()) if row.get("topic_tail") and m.end() == m.end(1) else []
