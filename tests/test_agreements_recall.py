@@ -121,3 +121,33 @@ def test_agreements_topic_keeps_proper_names(parse, settings, text, name):
 def test_agreements_topic_names_that_do_not_change(parse, settings, text, name):
     rows = _rows(parse, settings, text)
     assert [k[0] for k in rows] == [name], rows
+
+
+# ------------------------------------------------ a catalogue form after a place is the head of a longer title
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile suspended implementation of the Santiago Peace Accord on Monday.", "Santiago Peace Accord"),
+    # a capital city is a place a title names, not the party its state is
+    ("Ecuador suspended implementation of the Lima Peace Accord on Monday.", "Lima Peace Accord"),
+    # a generic mention of the same instrument joins the titled row
+    ("A month after Chile and Peru signed a peace accord in Santiago, Chile suspended implementation of "
+     "the Santiago Peace Accord.", "Santiago Peace Accord"),
+])
+def test_agreements_place_before_catalogue_form_is_one_title(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k[0] for k in rows] == [name], rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    # praise words, order words and states before the form are no title
+    ("Chile and Peru signed the Historic Peace Accord in May.", "Chile-Peru Peace Agreement"),
+    ("Chile and Peru signed the New Free Trade Agreement.", "Chile-Peru Free Trade Agreement"),
+    ("Chile and Japan signed the Japan Free Trade Agreement.", "Chile-Japan Free Trade Agreement"),
+    # no capitalised words before it
+    ("Chile and Peru ratified the Peace Accord in May.", "Chile-Peru Peace Agreement"),
+])
+def test_agreements_catalogue_form_without_title_prefix_unchanged(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k[0] for k in rows] == [name], rows

@@ -78,6 +78,10 @@ ACRONYM_INSIDE = regex.compile(pattern_text("agreement_patterns.jsonl", "acronym
 # "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
 # name inside a longer title
 TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
+# "the Kuala Lumpur Peace Accord": a catalogue form right after a determiner and capitalised words
+# (a place, a project) is the head of a longer title
+TITLE_PREFIX = re.compile(r"(?<![\w'’-])(?:the|a|an|this|that)\s+((?:[A-Z][a-z]+\s+){1,3})$")
+TITLE_PREFIX_NOT = frozenset(word_list("agreement_words.jsonl", "title_prefix_not"))
 AGREEMENT_ON = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on"), re.I)
 AGREEMENT_ON_NP = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on_np"))
 QUOTED_LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "quoted_leading"))

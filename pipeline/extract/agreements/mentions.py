@@ -32,6 +32,8 @@ from pipeline.extract.agreements.lexicon import (
     QUOTED_LEADING,
     SENTENCE_STOP,
     TITLE_BEFORE,
+    TITLE_PREFIX,
+    TITLE_PREFIX_NOT,
     TOPIC_STOP,
     TOPIC_TAIL,
     _catalogue_regex,
@@ -198,7 +200,10 @@ def _inside_longer_title(text: str, start: int) -> bool:
     sentence openers joined to the catalogue name by of/and/for/on."""
     m = TITLE_BEFORE.search(text[max(0, start - 60):start])
     if not m:
-        return False
+        p = TITLE_PREFIX.search(text[max(0, start - 60):start])
+        # (a state's name is a party there; a capital is a place a title names: 'the Doha Agreement')
+        return bool(p) and not any(w in TITLE_PREFIX_NOT or w in state_index() or w in org_index()
+                                   for w in [p.group(1).strip(), *p.group(1).split()])
     words = m.group(1).split()
     return not any(w in state_index() or w in org_index() or canonical_state(w.rstrip("'’s")) or re.fullmatch(
         r"The|A|An|In|Under|After|Following|New|This|That|Both|Between|January|February|March|April|May|June|"
