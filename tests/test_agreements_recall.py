@@ -80,3 +80,74 @@ def test_agreements_between_phrase_gives_the_parties(parse, settings, text, name
 def test_agreements_without_a_full_between_phrase_parties_are_unchanged(parse, settings, text, parties):
     rows = _rows(parse, settings, text)
     assert [k[1] for k in rows] == [parties], rows
+
+
+# ------------------------------------------------ a proper name inside a topic phrase stays in the name
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    # a capitalised word opens the topic, lower-case words go on after it
+    ("Brazil and Angola are negotiating a framework agreement on Atlantic fisheries.",
+     "Framework Agreement on Atlantic Fisheries"),
+    # the on-phrase hangs on the signing verb after an aside; its gerund clause has a named object
+    ("Chile and Peru signed a memorandum of understanding, in March 2020, on jointly operating the Tambo ferry line.",
+     "Memorandum of Understanding on Operating Tambo Ferry Line"),
+    # an of-phrase with a proper name inside the topic
+    ("Chile and Peru signed an agreement on the protection of the Nazca Lines.",
+     "Agreement on Protection of Nazca Lines"),
+])
+def test_agreements_topic_keeps_proper_names(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k for k in rows if k[0] == name], rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    # a state in the topic is a party, never a topic word
+    ("Chile and Peru signed an agreement on the security of Bolivia.", "Chile-Peru Agreement on Security"),
+    # a with-phrase names a party, not the topic
+    ("Chile and Peru signed an agreement on trade with Japan in May.", "Trilateral Agreement on Trade"),
+    # function words after a capitalised topic do not extend it
+    ("Chile and Peru signed a memorandum of understanding on the Harbour Link in the south.",
+     "Memorandum of Understanding on the Harbour Link"),
+    # an on-phrase of the signing verb that is a date or a noun is no topic
+    ("Chile and Peru signed the memorandum of understanding on Friday.", "Chile-Peru Memorandum of Understanding"),
+    ("Chile and Peru signed a memorandum of understanding, in March, on behalf of their navies.",
+     "Chile-Peru Memorandum of Understanding"),
+    # a title-case name is read as written
+    ("Chile and Peru signed the Framework Agreement on Water Cooperation in Lima.",
+     "Framework Agreement on Water Cooperation"),
+])
+def test_agreements_topic_names_that_do_not_change(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k[0] for k in rows] == [name], rows
+
+
+# ------------------------------------------------ a catalogue form after a place is the head of a longer title
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    ("Chile suspended implementation of the Santiago Peace Accord on Monday.", "Santiago Peace Accord"),
+    # a capital city is a place a title names, not the party its state is
+    ("Ecuador suspended implementation of the Lima Peace Accord on Monday.", "Lima Peace Accord"),
+    # a generic mention of the same instrument joins the titled row
+    ("A month after Chile and Peru signed a peace accord in Santiago, Chile suspended implementation of "
+     "the Santiago Peace Accord.", "Santiago Peace Accord"),
+])
+def test_agreements_place_before_catalogue_form_is_one_title(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k[0] for k in rows] == [name], rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name", [
+    # praise words, order words and states before the form are no title
+    ("Chile and Peru signed the Historic Peace Accord in May.", "Chile-Peru Peace Agreement"),
+    ("Chile and Peru signed the New Free Trade Agreement.", "Chile-Peru Free Trade Agreement"),
+    ("Chile and Japan signed the Japan Free Trade Agreement.", "Chile-Japan Free Trade Agreement"),
+    # no capitalised words before it
+    ("Chile and Peru ratified the Peace Accord in May.", "Chile-Peru Peace Agreement"),
+])
+def test_agreements_catalogue_form_without_title_prefix_unchanged(parse, settings, text, name):
+    rows = _rows(parse, settings, text)
+    assert [k[0] for k in rows] == [name], rows

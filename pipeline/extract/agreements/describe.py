@@ -23,6 +23,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from pipeline.extract.actors import canonical_state, org_index, state_index
 from pipeline.extract.agreements.lexicon import (
     _fold,
     catalogue,
@@ -91,6 +92,36 @@ def _lower_word(t: Token) -> bool:
     return t.text[:1].islower() and t.is_alpha or ("-" in t.text and t.text[:1].islower())
 
 
+# A proper name inside a topic phrase is part of what the instrument covers ('a framework agreement on
+# Earth observation', 'an agreement on the interpretation of the X Charter', 'on jointly developing the
+# X field'), so it stays in the name: when its path to the topic's head runs only through these
+# dependencies and prepositions, and it is no state or organisation (a party) and no person or date.
+TOPIC_NAME_DEPS = word_list("agreement_words.jsonl", "topic_name_deps")
+TOPIC_NAME_PREPS = word_list("agreement_words.jsonl", "topic_name_preps")
+TOPIC_NAME_NOT_ENTS = word_list("agreement_words.jsonl", "topic_name_not_ents")
+
+
+def _topic_name(t: Token, head: Token) -> bool:
+    """t, a proper-name token under head, is a word of head's topic (see TOPIC_NAME_DEPS)."""
+    if not t.is_alpha:
+        return False
+    # (a name that modifies a common noun names a thing, 'the Kora field', whatever entity the small
+    # model guesses for it; a name standing alone is checked against person and date entities)
+    if t.ent_type_ in TOPIC_NAME_NOT_ENTS and not (t.dep_ in ("compound", "amod") and t.head.pos_ == "NOUN"):
+        return False
+    cur = t
+    while cur.i != head.i:
+        if cur.dep_ not in TOPIC_NAME_DEPS or (cur.dep_ == "prep" and cur.lower_ not in TOPIC_NAME_PREPS):
+            return False
+        cur = cur.head
+    # the whole proper name, not one word of it: 'Energy Charter Treaty' is a topic, 'South Korea' a party
+    name = t
+    while name.dep_ in ("compound", "flat") and name.head.pos_ == "PROPN":
+        name = name.head
+    full = " ".join(x.text for x in t.doc[name.left_edge.i:name.i + 1] if x.pos_ == "PROPN")
+    return not any(canonical_state(x) or x in state_index() or x in org_index() for x in (full, t.text))
+
+
 def _phrase_words(obj: Token) -> list[Token]:
     """The words of a prepositional object's phrase, without determiners, possessives, numbers,
     names, and the clauses or appositions hung on it."""
@@ -103,6 +134,9 @@ def _phrase_words(obj: Token) -> list[Token]:
         if any(d in ("relcl", "acl", "appos", "punct", "advcl", "parataxis") for d in path):
             continue
         if t.dep_ in ("det", "poss", "nummod", "case", "advmod") and t.i != obj.i:
+            continue
+        if t.pos_ == "PROPN" and _topic_name(t, obj):
+            words.append(t)
             continue
         if t.pos_ in ("PROPN", "NUM", "PRON", "VERB", "AUX", "PUNCT") and t.dep_ != "amod":
             continue
@@ -446,15 +480,21 @@ def _parsed_topic(h: _Hit, doc: Doc) -> _Hit | None:
     span = doc.char_span(h.start, h.end, alignment_mode="expand")
     if row is None or not row.get("topic_tail") or span is None or h.plural:
         return None
-    for tok in (span.root, span[-1]):
+    # ('signed a memorandum, in May, on jointly running ...': the on-phrase hangs on the signing verb;
+    # read there only when it is a gerund clause, never a date or a noun: 'signed it on Friday')
+    verb = span.root.head if span.root.dep_ == "dobj" and span.root.head.lemma_.lower() in PURPOSE_GOVERNORS else None
+    for tok in (span.root, span[-1], *([verb] if verb is not None else [])):
         for c in tok.rights:
             if c.dep_ != "prep" or c.lower_ not in ("on", "concerning", "regarding", "covering") or c.i < span.end:
                 continue
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if tok is verb and (obj is None or obj.dep_ != "pcomp" or obj.tag_ != "VBG"):
+                continue
             if obj is None or obj.pos_ not in ("NOUN", "VERB") or not _lower_word(obj) or obj.lower_ in NOT_TOPIC_OBJECT:
                 return None
-            words = _phrase_words(obj) if obj.pos_ == "NOUN" else [t for t in obj.subtree if _lower_word(t)
-                                                                   and t.pos_ in ("VERB", "NOUN", "ADJ")][:MAX_TOPIC_WORDS]
+            words = _phrase_words(obj) if obj.pos_ == "NOUN" else [
+                t for t in obj.subtree if (_lower_word(t) and t.pos_ in ("VERB", "NOUN", "ADJ"))
+                or (t.pos_ == "PROPN" and _topic_name(t, obj))][:MAX_TOPIC_WORDS]
             if not words or len(words) > MAX_TOPIC_WORDS:
                 return None
             topic = " ".join(w.lower_ for w in words)

@@ -59,11 +59,17 @@ HEAD_TAIL = re.compile(r" (?:on|of|for) (?:the )?(?!" + CALENDAR_WORD + r")[A-Z]
 # lower-case topic, up to where the clause goes on; "..., and another on disaster response" names a second.
 # (a treaty-event participle ends the topic: 'a memorandum on energy signed with X' is on energy)
 TOPIC_WORD = r"(?!(?:signed|reached|agreed|concluded|adopted|approved|ratified|initialled|initialed)\b)[a-z][\w'’-]*"
+TOPIC_END = (r"(?=\s*[,.;:)!?]|\s*$|\s+(?:(?:to|that|which|who|with|after|before|at|between|by|under|signed|was|were|"
+             r"is|are|will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
 TOPIC_TAIL = re.compile(
     r"\s+(?P<prep>on|for|concerning|regarding)\s+(?:the\s+)?"
-    r"(?P<topic>" + TOPIC_WORD + r"(?:\s+(?:(?:and|of|in|for)\s+)?" + TOPIC_WORD + r"){0,5})"
-    r"(?=\s*[,.;:)!?]|\s*$|\s+(?:(?:to|that|which|who|with|after|before|at|between|by|under|signed|was|were|is|are|"
-    r"will|would|from|on|as|during|while|last|this|next)\b|in\s+(?:[A-Z]|\d)))")
+    r"(?P<topic>" + TOPIC_WORD + r"(?:\s+(?:(?:and|of|in|for)\s+)?" + TOPIC_WORD + r"){0,5})" + TOPIC_END)
+# "a framework agreement on Earth observation": the lower-case words that go on after a capitalised
+# topic (HEAD_TAIL) belong to it, up to where the clause goes on (TOPIC_END); function words
+# (topic_tail_not_words) never start them, so 'on the Harbour Link in the south' stays 'Harbour Link'
+TOPIC_TAIL_NOT = word_list("agreement_words.jsonl", "topic_tail_not_words")
+LOWER_AFTER_TITLE = re.compile(
+    r"(?:\s+(?!(?:" + "|".join(sorted(TOPIC_TAIL_NOT)) + r")\b)" + TOPIC_WORD + r"){1,3}" + TOPIC_END)
 ANOTHER_TOPIC = re.compile(r"\s*,?\s+and\s+(?P<lead>another|a second|one)" + TOPIC_TAIL.pattern)
 SENTENCE_STOP = re.compile(r"[.;!?]")
 TOPIC_STOP = word_list("agreement_words.jsonl", "topic_stop")
@@ -72,6 +78,10 @@ ACRONYM_INSIDE = regex.compile(pattern_text("agreement_patterns.jsonl", "acronym
 # "Status of Visiting Forces Agreement", "Trade and Economic Partnership Agreement": a catalogue
 # name inside a longer title
 TITLE_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z][\w'’-]*\s+)+)(?:and|of|for|on)\s+$")
+# "the Kuala Lumpur Peace Accord": a catalogue form right after a determiner and capitalised words
+# (a place, a project) is the head of a longer title
+TITLE_PREFIX = re.compile(r"(?<![\w'’-])(?:the|a|an|this|that)\s+((?:[A-Z][a-z]+\s+){1,3})$")
+TITLE_PREFIX_NOT = frozenset(word_list("agreement_words.jsonl", "title_prefix_not"))
 AGREEMENT_ON = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on"), re.I)
 AGREEMENT_ON_NP = re.compile(pattern_text("agreement_patterns.jsonl", "agreement_on_np"))
 QUOTED_LEADING = re.compile(pattern_text("agreement_patterns.jsonl", "quoted_leading"))

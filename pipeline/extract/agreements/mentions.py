@@ -20,6 +20,7 @@ from pipeline.extract.agreements.lexicon import (
     HEAD_TAIL,
     INDEFINITE,
     LEADING,
+    LOWER_AFTER_TITLE,
     LIKE,
     NAMED,
     NAMED_HEAD_FIRST,
@@ -31,6 +32,8 @@ from pipeline.extract.agreements.lexicon import (
     QUOTED_LEADING,
     SENTENCE_STOP,
     TITLE_BEFORE,
+    TITLE_PREFIX,
+    TITLE_PREFIX_NOT,
     TOPIC_STOP,
     TOPIC_TAIL,
     _catalogue_regex,
@@ -107,10 +110,13 @@ def _catalogue_hits(text: str, sents: list[Sentence] | None = None) -> list[_Hit
         tail = HEAD_TAIL.match(text, m.end()) if row.get("generic") else None
         if tail and not all(w in state_index() or w in ("on", "of", "for", "the", "and", "to")
                             for w in tail.group(0).split()):
-            # "a memorandum of understanding on the Harbour Link": named by its topic
-            name = title_name(row["name"] + tail.group(0))
-            hits.append(_Hit(m.start(), tail.end(), "named:" + _fold(name), name, "",
-                             kind_of(tail.group(0)) if kind_of(tail.group(0)) != "other" else row["kind"], "named",
+            # "a memorandum of understanding on the Harbour Link": named by its topic; "a framework
+            # agreement on Earth observation": with the lower-case words that go on after it
+            more = LOWER_AFTER_TITLE.match(text, tail.end()) if surface[:1].islower() else None
+            topic = tail.group(0) + (more.group(0) if more else "")
+            name = title_name(row["name"] + topic)
+            hits.append(_Hit(m.start(), more.end() if more else tail.end(), "named:" + _fold(name), name, "",
+                             kind_of(topic) if kind_of(topic) != "other" else row["kind"], "named",
                              rule=row["id"]))
             continue
         topical = _topic_hits(row, text, m.start(), m.end()) if row.get("topic_tail") and m.end() == m.end(1) else []
@@ -194,7 +200,10 @@ def _inside_longer_title(text: str, start: int) -> bool:
     sentence openers joined to the catalogue name by of/and/for/on."""
     m = TITLE_BEFORE.search(text[max(0, start - 60):start])
     if not m:
-        return False
+        p = TITLE_PREFIX.search(text[max(0, start - 60):start])
+        # (a state's name is a party there; a capital is a place a title names: 'the Doha Agreement')
+        return bool(p) and not any(w in TITLE_PREFIX_NOT or w in state_index() or w in org_index()
+                                   for w in [p.group(1).strip(), *p.group(1).split()])
     words = m.group(1).split()
     return not any(w in state_index() or w in org_index() or canonical_state(w.rstrip("'’s")) or re.fullmatch(
         r"The|A|An|In|Under|After|Following|New|This|That|Both|Between|January|February|March|April|May|June|"
