@@ -229,6 +229,35 @@ def test_agreements_anaphors_join_their_antecedent(parse, settings, text, n_rows
     assert len(found) == n_rows and len(found[0].sentence_ns) == n_sentences
 
 
+_GAP = ("Fishing crews in both ports welcomed the news. Prices for fuel rose again this week. "
+        "Local markets stayed busy through the holiday. Weather forecasters expect an early winter. ")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # an event told much later through an anaphor is the article's only instrument's event
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "On Monday the deal came into effect.", "Defense Cooperation Agreement", "in_force"),
+    ("Ghana and Togo signed a Fisheries Cooperation Accord in March. " + _GAP
+     + "The accord took effect on 1 May.", "Fisheries Cooperation Accord", "in_force"),
+    # negated or future: the anaphor's own clause says the event has not happened
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The deal has not come into effect.", "Defense Cooperation Agreement", "signed"),
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The deal could take effect once parliament approves it.", "Defense Cooperation Agreement", "signed"),
+    # two instruments before the gap: the far anaphor is ambiguous and counts for neither
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday and a Water Sharing Accord in May. "
+     + _GAP + "The deal came into effect on Monday.", "", "signed"),
+    # a truce told later is not the pact's event
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The ceasefire took effect on Monday.", "Defense Cooperation Agreement", "signed"),
+])
+def test_agreements_far_anaphor_tells_the_sole_instrument_s_event(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name.endswith(name)]
+    assert (len(row) == 1 or not name and row) and all(f.status == status for f in row)
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("text, value", [
     ("Canada and Chile signed a free trade agreement on 5 March 2019.", "2019-03-05"),

@@ -230,7 +230,7 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
     # focus, not for a dated earlier one mentioned in passing
     recent = [i for i in recent if "@" not in i.key] or recent
     if not recent:
-        return None
+        return _sole_focus(h, instances)
     if h.parties:
         fits = [i for i in recent if set(h.parties) <= set(i.parties) or not i.parties]
         if fits:
@@ -277,6 +277,21 @@ def _another(h: _Hit, inst: _Instance) -> bool:
     own = {w for w in name_words(h.name) if not broad.fullmatch(w)}
     theirs = {w for w in name_words(inst.name) if not broad.fullmatch(w)}
     return bool(own) and bool(theirs) and not own & theirs
+
+
+def _sole_focus(h: _Hit, instances: list[_Instance]) -> _Instance | None:
+    """'... signed the pact in May. (five sentences on other things) The deal came into effect today': an
+    anaphor met after the gap that ends the search among recent instances still stands for the article's
+    instrument when the article has only one so far (none opened from a list, none dated in passing), its
+    kind fits, and it tells an event of its own (its status was read from the clause that governs it);
+    with two or more instruments the anaphor is ambiguous and counts for none."""
+    if h.source != "anaphor" or h.plural or h.new or h.like or h.status == "unspecified":
+        return None
+    focus = [i for i in instances if not i.from_list and "@" not in i.key]
+    if len(focus) != 1 or len(instances) != 1:
+        return None
+    inst = focus[0]
+    return inst if h.kind in ("other", inst.kind) else None
 
 
 def _open(instances: list[_Instance], topics: list[list[str]], key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status) -> None:
