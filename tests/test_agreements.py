@@ -259,6 +259,30 @@ def test_agreements_far_anaphor_tells_the_sole_instrument_s_event(parse, setting
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # 'the protocol', 'the memorandum': the word heading an instrument's name refers to it later
+    ("Fiji, Samoa and Tonga signed the Coral Reef Protection Protocol in 2019. " + _GAP
+     + "Tonga walked away from the protocol last month.", "Coral Reef Protection Protocol", "terminated"),
+    ("Fiji and Samoa signed the Ocean Data Convention in 2022. " + _GAP + "The convention has not taken effect.",
+     "Ocean Data Convention", "signed"),
+    ("Peru and Bolivia signed the Memorandum of Understanding on Lake Titicaca Water Quality in 2021. "
+     "The memorandum took effect in May.", "Memorandum of Understanding on Lake Titicaca Water Quality", "in_force"),
+    # two instruments headed by the same word: 'the convention' names neither
+    ("Peru and Chile signed the Andean Fisheries Convention in 2019 and the Pacific Shipping Convention in 2020. "
+     "The convention lapsed last year.", "Andean Fisheries Convention", "signed"),
+    # 'the framework for ...' is another thing; a head word before the name refers to nothing yet
+    ("Fiji and Samoa signed the Ocean Data Convention in 2022. The convention for the talks was abandoned.",
+     "Ocean Data Convention", "signed"),
+    ("The protocol was abandoned in 2018. Fiji and Samoa signed the Coral Reef Protection Protocol in 2022.",
+     "Coral Reef Protection Protocol", "signed"),
+])
+def test_agreements_name_head_refers_to_the_instrument(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("text, value", [
     ("Canada and Chile signed a free trade agreement on 5 March 2019.", "2019-03-05"),
 ])
