@@ -282,6 +282,31 @@ def test_agreements_name_head_refers_to_the_instrument(parse, settings, text, na
     assert len(row) == 1 and row[0].status == status
 
 
+_ACCORDS = ("Kenya signed the Lunar Exploration Accords on Monday. At the same event, Kenya and Japan signed a "
+            "memorandum of understanding on space weather. ")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # a plural anaphor stands for the instrument whose name is plural, not the nearer singular one
+    (_ACCORDS + "Officials said the accords took effect at once.", "Lunar Exploration Accords", "in_force"),
+    (_ACCORDS + "Officials said the accords took effect at once.", "Memorandum of Understanding on Space Weather",
+     "signed"),
+    # the event as the subject of a prospect is supposed, not told; told in the past it counts
+    ("Kenya signed the Lunar Exploration Accords on Monday. Officials said joining the accords would help Kenyan "
+     "scientists.", "Lunar Exploration Accords", "signed"),
+    ("Kenya signed the Lunar Exploration Accords on Monday. Officials said joining the accords helped Kenyan "
+     "scientists.", "Lunar Exploration Accords", "in_force"),
+    # a singular anaphor keeps the nearest instrument
+    (_ACCORDS + "Officials said the memorandum took effect at once.", "Memorandum of Understanding on Space Weather",
+     "in_force"),
+])
+def test_agreements_plural_anaphor_and_supposed_events(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("text, value", [
     ("Canada and Chile signed a free trade agreement on 5 March 2019.", "2019-03-05"),

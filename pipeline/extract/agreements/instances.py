@@ -17,10 +17,10 @@ from pipeline.extract.agreements.lexicon import (
     name_words,
     title_name,
 )
-from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.mentions import _Hit, _name_head
 from pipeline.extract.agreements.parties import _PartyIndex, _unique, written_members
 from pipeline.records import Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import pattern_text, word_list
 
 # ---------------------------------------------------------------- instances
 
@@ -231,6 +231,10 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
     recent = [i for i in recent if "@" not in i.key] or recent
     if not recent:
         return _sole_focus(h, instances)
+    if h.plural:
+        # 'the accords' after the Artemis Accords and a memorandum: a plural anaphor stands for an instrument
+        # whose name is plural when there is one
+        recent = [i for i in recent if _plural_name(i.name)] or recent
     if h.parties:
         fits = [i for i in recent if set(h.parties) <= set(i.parties) or not i.parties]
         if fits:
@@ -277,6 +281,14 @@ def _another(h: _Hit, inst: _Instance) -> bool:
     own = {w for w in name_words(h.name) if not broad.fullmatch(w)}
     theirs = {w for w in name_words(inst.name) if not broad.fullmatch(w)}
     return bool(own) and bool(theirs) and not own & theirs
+
+
+PLURAL_HEADS = word_list("agreement_words.jsonl", "plural_heads")
+
+
+def _plural_name(name: str) -> bool:
+    """'Artemis Accords', 'Geneva Conventions': the word that heads the name is plural."""
+    return _name_head(name) in PLURAL_HEADS
 
 
 def _sole_focus(h: _Hit, instances: list[_Instance]) -> _Instance | None:

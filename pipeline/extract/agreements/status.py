@@ -219,6 +219,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     if raw == "ratified" and verb.pos_ == "NOUN" and verb.lemma_.lower() == "ratification" \
             and not _ratification_done(verb):
         return "signed"     # 'sent to the senate for ratification', 'ratification is expected': signed, not yet ratified
+    if verb.dep_ == "csubj" and verb.tag_ == "VBG" and _prospective(verb.head):
+        return "unspecified"    # 'joining the pact would open doors': a supposed event, the subject of a prospect
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & AUX_PROPOSED:
         return "proposed"
