@@ -308,6 +308,27 @@ def test_agreements_plural_anaphor_and_supposed_events(parse, settings, text, na
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # an instrument in a companion phrase shares the event told of the one before it
+    ("Kenya and Peru welcomed the conclusion of the Andean Trade Agreement, along with a complementary Social "
+     "Security Convention.", "Social Security Convention", "signed"),
+    ("Kenya and Peru signed the Andean Trade Agreement in May, together with the Social Security Convention.",
+     "Social Security Convention", "signed"),
+    # not when the companion is talks about it, nor when no event is told of the first
+    ("Kenya and Peru signed the Andean Trade Agreement in May, along with talks on the Social Security Convention.",
+     "Social Security Convention", "under_negotiation"),
+    ("Kenya and Peru discussed the Andean Trade Agreement, along with the Social Security Convention.",
+     "Social Security Convention", "existing"),
+    ("Kenya and Peru signed the Andean Trade Agreement with the Social Security Convention in mind.",
+     "Social Security Convention", "existing"),
+])
+def test_agreements_companion_shares_the_event(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("text, value", [
     ("Canada and Chile signed a free trade agreement on 5 March 2019.", "2019-03-05"),
 ])
