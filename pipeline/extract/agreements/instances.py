@@ -41,6 +41,7 @@ class _Instance:
     last: int = 0
     from_list: bool = False     # opened by "the third such agreement, after X and Y"
     status_by: tuple[str, int, int, int] = ("", -1, -1, -1)  # what set status: (cue id or rule, cue start, end, sentence)
+    lent: list[tuple[_Hit, int]] = field(default_factory=list)     # far references: their events only
 
 
 def _compatible(a: list[str], b: list[str]) -> bool:
@@ -303,7 +304,10 @@ def _sole_focus(h: _Hit, instances: list[_Instance]) -> _Instance | None:
     if len(focus) != 1 or len(instances) != 1:
         return None
     inst = focus[0]
-    return inst if h.kind in ("other", inst.kind) else None
+    if h.kind not in ("other", inst.kind):
+        return None
+    h.lent = True
+    return inst
 
 
 def _open(instances: list[_Instance], topics: list[list[str]], key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status) -> None:
@@ -317,6 +321,14 @@ def _open(instances: list[_Instance], topics: list[list[str]], key, name, acrony
 
 def _attach(inst: _Instance, h: _Hit, n: int, status: str | None = None) -> None:
     st = status or h.status
+    if h.lent:
+        # a far reference ('the protocol', '... the deal came into effect' much later) tells the instrument's
+        # event, read in its own clause; its sentence is not made part of the instrument's sentences (what
+        # the motive stage and the gate read as the agreement's topic)
+        inst.lent.append((h, n))
+        if STATUS_RANK[st] > STATUS_RANK[inst.status]:
+            inst.status, inst.status_by = st, (h.cue_id, *h.cue, n)
+        return
     inst.hits.append((h, n))
     inst.last = max(inst.last, n)
     if not inst.acronym and h.acronym:
@@ -339,6 +351,7 @@ def _specificity(name: str) -> tuple[int, int]:
 
 def _merge(into: _Instance, other: _Instance) -> None:
     into.hits += other.hits
+    into.lent += other.lent
     into.last = max(into.last, other.last)
     if len(other.parties) > len(into.parties) and _compatible(into.parties, other.parties):
         into.parties, into.party_source = other.parties, other.party_source

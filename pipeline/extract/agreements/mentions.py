@@ -75,6 +75,7 @@ class _Hit:
     also: bool = False          # "..., and another on X": in the clause of the hit before it
     definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
+    lent: bool = False          # a far reference: lends its event (status) to the instrument, not its sentence
     rule: str = ""              # the catalogue id it came from ('' for other sources: see hit_rule)
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
     content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)
@@ -496,7 +497,7 @@ def _name_head_hits(text: str, hits: list[_Hit], taken: list[tuple[int, int]]) -
         for m in re.finditer(r"(?<![\w-])(?:the|this|that)\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|on)\b)",
                              text, re.I):
             if m.start() > first[key] and not _overlaps(taken, m.start(), m.end()):
-                out.append(_Hit(m.start(), m.end(), key, "", source="anaphor"))
+                out.append(_Hit(m.start(), m.end(), key, "", source="anaphor", lent=True))
                 taken.append((m.start(), m.end()))
     return out
 
