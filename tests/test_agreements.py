@@ -229,6 +229,105 @@ def test_agreements_anaphors_join_their_antecedent(parse, settings, text, n_rows
     assert len(found) == n_rows and len(found[0].sentence_ns) == n_sentences
 
 
+_GAP = ("Fishing crews in both ports welcomed the news. Prices for fuel rose again this week. "
+        "Local markets stayed busy through the holiday. Weather forecasters expect an early winter. ")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # an event told much later through an anaphor is the article's only instrument's event
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "On Monday the deal came into effect.", "Defense Cooperation Agreement", "in_force"),
+    ("Ghana and Togo signed a Fisheries Cooperation Accord in March. " + _GAP
+     + "The accord took effect on 1 May.", "Fisheries Cooperation Accord", "in_force"),
+    # negated or future: the anaphor's own clause says the event has not happened
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The deal has not come into effect.", "Defense Cooperation Agreement", "signed"),
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The deal could take effect once parliament approves it.", "Defense Cooperation Agreement", "signed"),
+    # two instruments before the gap: the far anaphor is ambiguous and counts for neither
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday and a Water Sharing Accord in May. "
+     + _GAP + "The deal came into effect on Monday.", "", "signed"),
+    # a truce told later is not the pact's event
+    ("Kenya and Ethiopia signed a Defense Cooperation Agreement on Friday. " + _GAP
+     + "The ceasefire took effect on Monday.", "Defense Cooperation Agreement", "signed"),
+])
+def test_agreements_far_anaphor_tells_the_sole_instrument_s_event(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name.endswith(name)]
+    assert (len(row) == 1 or not name and row) and all(f.status == status for f in row)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # 'the protocol', 'the memorandum': the word heading an instrument's name refers to it later
+    ("Fiji, Samoa and Tonga signed the Coral Reef Protection Protocol in 2019. " + _GAP
+     + "Tonga walked away from the protocol last month.", "Coral Reef Protection Protocol", "terminated"),
+    ("Fiji and Samoa signed the Ocean Data Convention in 2022. " + _GAP + "The convention has not taken effect.",
+     "Ocean Data Convention", "signed"),
+    ("Peru and Bolivia signed the Memorandum of Understanding on Lake Titicaca Water Quality in 2021. "
+     "The memorandum took effect in May.", "Memorandum of Understanding on Lake Titicaca Water Quality", "in_force"),
+    # two instruments headed by the same word: 'the convention' names neither
+    ("Peru and Chile signed the Andean Fisheries Convention in 2019 and the Pacific Shipping Convention in 2020. "
+     "The convention lapsed last year.", "Andean Fisheries Convention", "signed"),
+    # 'the framework for ...' is another thing; a head word before the name refers to nothing yet
+    ("Fiji and Samoa signed the Ocean Data Convention in 2022. The convention for the talks was abandoned.",
+     "Ocean Data Convention", "signed"),
+    ("The protocol was abandoned in 2018. Fiji and Samoa signed the Coral Reef Protection Protocol in 2022.",
+     "Coral Reef Protection Protocol", "signed"),
+])
+def test_agreements_name_head_refers_to_the_instrument(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
+_ACCORDS = ("Kenya signed the Lunar Exploration Accords on Monday. At the same event, Kenya and Japan signed a "
+            "memorandum of understanding on space weather. ")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # a plural anaphor stands for the instrument whose name is plural, not the nearer singular one
+    (_ACCORDS + "Officials said the accords took effect at once.", "Lunar Exploration Accords", "in_force"),
+    (_ACCORDS + "Officials said the accords took effect at once.", "Memorandum of Understanding on Space Weather",
+     "signed"),
+    # the event as the subject of a prospect is supposed, not told; told in the past it counts
+    ("Kenya signed the Lunar Exploration Accords on Monday. Officials said joining the accords would help Kenyan "
+     "scientists.", "Lunar Exploration Accords", "signed"),
+    ("Kenya signed the Lunar Exploration Accords on Monday. Officials said joining the accords helped Kenyan "
+     "scientists.", "Lunar Exploration Accords", "in_force"),
+    # a singular anaphor keeps the nearest instrument
+    (_ACCORDS + "Officials said the memorandum took effect at once.", "Memorandum of Understanding on Space Weather",
+     "in_force"),
+])
+def test_agreements_plural_anaphor_and_supposed_events(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, status", [
+    # an instrument in a companion phrase shares the event told of the one before it
+    ("Kenya and Peru welcomed the conclusion of the Andean Trade Agreement, along with a complementary Social "
+     "Security Convention.", "Social Security Convention", "signed"),
+    ("Kenya and Peru signed the Andean Trade Agreement in May, together with the Social Security Convention.",
+     "Social Security Convention", "signed"),
+    # not when the companion is talks about it, nor when no event is told of the first
+    ("Kenya and Peru signed the Andean Trade Agreement in May, along with talks on the Social Security Convention.",
+     "Social Security Convention", "under_negotiation"),
+    ("Kenya and Peru discussed the Andean Trade Agreement, along with the Social Security Convention.",
+     "Social Security Convention", "existing"),
+    ("Kenya and Peru signed the Andean Trade Agreement with the Social Security Convention in mind.",
+     "Social Security Convention", "existing"),
+])
+def test_agreements_companion_shares_the_event(parse, settings, text, name, status):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    row = [f for f in found if f.name == name]
+    assert len(row) == 1 and row[0].status == status
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("text, value", [
     ("Canada and Chile signed a free trade agreement on 5 March 2019.", "2019-03-05"),

@@ -94,6 +94,7 @@ from pipeline.extract.agreements.status import (
     status_cue_read,
 )
 from pipeline.extract.nlp import sentence_at, text_of
+from pipeline.resources import word_list
 from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Sentence
 
 __all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPATION", "PRIOR_LIST", "STATUSES",
@@ -104,6 +105,27 @@ __all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPA
 
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 PROSPECT_RULE = "agreements:prospect"       # 'a potential agreement on ...': at least proposed
+
+
+COMPANION_PREPS = word_list("agreement_words.jsonl", "companion_preps")
+
+
+def _companion_status(span, sent_hits: list[_Hit], h: _Hit, text: str, doc: Doc) -> tuple[str, str, tuple[int, int]]:
+    """'concluded the X Agreement, along with a complementary Y Convention', 'signed X, alongside Y': an
+    instrument in a companion phrase (companion_preps of agreement_words.jsonl, the mention its object) shares
+    the event the clause tells of the instrument before it in the sentence, when that one's status came from a
+    cue; otherwise it has none of its own."""
+    root = span.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in COMPANION_PREPS or (
+            prep.lower_ == "with" and not any(c.lower_ in ("along", "together") for c in prep.children)
+            and doc[prep.i - 1].lower_ not in ("along", "together")):
+        return h.status, h.cue_id, h.cue
+    before = [o for o in sent_hits if o.end <= h.start and o.cue[0] >= 0 and o.status in ("signed", "ratified", "in_force")]
+    if not before or not any(o.end <= prep.idx for o in before[-1:]):
+        return h.status, h.cue_id, h.cue
+    o = before[-1]
+    return o.status, o.cue_id, o.cue
 
 
 def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, idx: _PartyIndex,
@@ -126,6 +148,8 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
                                              others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
                                              tied=tied, span=span)
         h.cue = (c_s, c_e)
+        if h.status == "unspecified" and span is not None:
+            h.status, h.cue_id, h.cue = _companion_status(span, sent_hits, h, text, doc)
         if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:
             h.status, h.cue_id = "proposed", PROSPECT_RULE
         with_list: list[str] = []

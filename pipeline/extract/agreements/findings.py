@@ -132,7 +132,7 @@ def _tied_date(inst: _Instance, dates: list[DateFinding], sents: list[Sentence] 
     checked over every mention that asserts that status (or its in-force twin)."""
     family = FAMILY.get(inst.status, (inst.status,))
     best: tuple[int, str, int] | None = None
-    for h, n in inst.hits:
+    for h, n in [*inst.hits, *inst.lent]:
         if h.status not in family or h.cue[0] < 0:
             continue
         cs, ce = h.cue

@@ -17,10 +17,10 @@ from pipeline.extract.agreements.lexicon import (
     name_words,
     title_name,
 )
-from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.mentions import _Hit, _name_head
 from pipeline.extract.agreements.parties import _PartyIndex, _unique, written_members
 from pipeline.records import Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import pattern_text, word_list
 
 # ---------------------------------------------------------------- instances
 
@@ -41,6 +41,7 @@ class _Instance:
     last: int = 0
     from_list: bool = False     # opened by "the third such agreement, after X and Y"
     status_by: tuple[str, int, int, int] = ("", -1, -1, -1)  # what set status: (cue id or rule, cue start, end, sentence)
+    lent: list[tuple[_Hit, int]] = field(default_factory=list)     # far references: their events only
 
 
 def _compatible(a: list[str], b: list[str]) -> bool:
@@ -230,7 +231,11 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
     # focus, not for a dated earlier one mentioned in passing
     recent = [i for i in recent if "@" not in i.key] or recent
     if not recent:
-        return None
+        return _sole_focus(h, instances)
+    if h.plural:
+        # 'the accords' after the Artemis Accords and a memorandum: a plural anaphor stands for an instrument
+        # whose name is plural when there is one
+        recent = [i for i in recent if _plural_name(i.name)] or recent
     if h.parties:
         fits = [i for i in recent if set(h.parties) <= set(i.parties) or not i.parties]
         if fits:
@@ -279,6 +284,32 @@ def _another(h: _Hit, inst: _Instance) -> bool:
     return bool(own) and bool(theirs) and not own & theirs
 
 
+PLURAL_HEADS = word_list("agreement_words.jsonl", "plural_heads")
+
+
+def _plural_name(name: str) -> bool:
+    """'Artemis Accords', 'Geneva Conventions': the word that heads the name is plural."""
+    return _name_head(name) in PLURAL_HEADS
+
+
+def _sole_focus(h: _Hit, instances: list[_Instance]) -> _Instance | None:
+    """'... signed the pact in May. (five sentences on other things) The deal came into effect today': an
+    anaphor met after the gap that ends the search among recent instances still stands for the article's
+    instrument when the article has only one so far (none opened from a list, none dated in passing), its
+    kind fits, and it tells an event of its own (its status was read from the clause that governs it);
+    with two or more instruments the anaphor is ambiguous and counts for none."""
+    if h.source != "anaphor" or h.plural or h.new or h.like or h.status == "unspecified":
+        return None
+    focus = [i for i in instances if not i.from_list and "@" not in i.key]
+    if len(focus) != 1 or len(instances) != 1:
+        return None
+    inst = focus[0]
+    if h.kind not in ("other", inst.kind):
+        return None
+    h.lent = True
+    return inst
+
+
 def _open(instances: list[_Instance], topics: list[list[str]], key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status) -> None:
     inst = _Instance(key, name, acronym, kind, source, list(parties), party_source, bilateral,
                      from_list=status == "existing")
@@ -290,6 +321,14 @@ def _open(instances: list[_Instance], topics: list[list[str]], key, name, acrony
 
 def _attach(inst: _Instance, h: _Hit, n: int, status: str | None = None) -> None:
     st = status or h.status
+    if h.lent:
+        # a far reference ('the protocol', '... the deal came into effect' much later) tells the instrument's
+        # event, read in its own clause; its sentence is not made part of the instrument's sentences (what
+        # the motive stage and the gate read as the agreement's topic)
+        inst.lent.append((h, n))
+        if STATUS_RANK[st] > STATUS_RANK[inst.status]:
+            inst.status, inst.status_by = st, (h.cue_id, *h.cue, n)
+        return
     inst.hits.append((h, n))
     inst.last = max(inst.last, n)
     if not inst.acronym and h.acronym:
@@ -312,6 +351,7 @@ def _specificity(name: str) -> tuple[int, int]:
 
 def _merge(into: _Instance, other: _Instance) -> None:
     into.hits += other.hits
+    into.lent += other.lent
     into.last = max(into.last, other.last)
     if len(other.parties) > len(into.parties) and _compatible(into.parties, other.parties):
         into.parties, into.party_source = other.parties, other.party_source

@@ -78,6 +78,7 @@ class _Hit:
     also: bool = False          # "..., and another on X": in the clause of the hit before it
     definite: bool = False      # a descriptive mention with a definite article: 'the lithium deal'
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
+    lent: bool = False          # a far reference: lends its event (status) to the instrument, not its sentence
     rule: str = ""              # the catalogue id it came from ('' for other sources: see hit_rule)
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
     content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)
@@ -473,6 +474,43 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
     return hits
 
 
+NAME_HEADS = word_list("agreement_words.jsonl", "name_heads")
+
+
+def _name_head(name: str) -> str:
+    """The word that names the kind of a named instrument: the word before its first 'of' ('Memorandum of
+    Understanding on ...' -> memorandum), else its last word ('Black Sea Grain Initiative' -> initiative)."""
+    words = re.findall(r"[\w'’-]+", name.lower())
+    cut = words.index("of") if "of" in words[1:] else len(words)
+    return words[cut - 1] if cut else ""
+
+
+def _name_head_hits(text: str, hits: list[_Hit], taken: list[tuple[int, int]]) -> list[_Hit]:
+    """'the initiative', 'the memorandum' after a named instrument whose name that word heads (name_heads
+    of agreement_words.jsonl: kinds the anaphor pattern does not read): a reference to that instrument,
+    from its first mention on. A head shared by two instruments of the article is ambiguous and read for
+    neither; 'the framework of / for / on ...' describes another thing."""
+    owners: dict[str, set[str]] = {}
+    first: dict[str, int] = {}
+    for h in hits:
+        if h.source in ("catalogue", "named") and h.name and not h.plural:
+            head = _name_head(h.name)
+            if head in NAME_HEADS:
+                owners.setdefault(head, set()).add(h.key)
+                first[h.key] = min(first.get(h.key, h.start), h.start)
+    out = []
+    for head, keys in owners.items():
+        if len(keys) != 1:
+            continue
+        key = next(iter(keys))
+        for m in re.finditer(r"(?<![\w-])(?:the|this|that)\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|on)\b)",
+                             text, re.I):
+            if m.start() > first[key] and not _overlaps(taken, m.start(), m.end()):
+                out.append(_Hit(m.start(), m.end(), key, "", source="anaphor", lent=True))
+                taken.append((m.start(), m.end()))
+    return out
+
+
 def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     """Every agreement mention in text, leftmost first (no parties or status yet). sents (optional)
     lets a conditional catalogue alias check its context in the mention's own sentence."""
@@ -483,6 +521,7 @@ def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     hits += _generic_hits(text, taken)
     hits += _truce_hits(text, taken)
     hits += _reference_hits(text, taken, defined)
+    hits += _name_head_hits(text, hits, taken)
     for h in hits:      # 'a Defence Cooperation Agreement (DCA)': an instrument of its own
         h.own = h.source == "generic" and OWN_ACRONYM.match(text, h.end) is not None
         if h.year and h.source == "generic":

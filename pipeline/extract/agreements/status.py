@@ -311,7 +311,10 @@ def _prospective(verb: Token) -> bool:
 def _subordinate_to_prospect(verb: Token) -> bool:
     """'It will enter into force once all members have ratified it', 'must be approved before it
     can apply': the cue verb sits in an 'after / once / until / if' clause of a clause whose event
-    is still ahead, so its event is a condition, not a fact."""
+    is still ahead, so its event is a condition, not a fact; so is a gerund that is the subject of such a
+    clause ('joining the pact would open doors': a supposed event)."""
+    if verb.dep_ == "csubj" and verb.tag_ == "VBG":
+        return _prospective(verb.head)
     cur = verb
     for _ in range(3):
         if cur.dep_ != "advcl" or cur.head is cur:
