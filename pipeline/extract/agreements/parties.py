@@ -21,6 +21,7 @@ from pipeline.extract.agreements.lexicon import (
     BROKER_VERBS,
     COPULA_SUBJECTS,
     COUNT,
+    DEEP_CHAIN_PREPS,
     MEDIATOR_VERBS,
     NOT_PARTY_VERBS,
     NUMBERS,
@@ -92,7 +93,31 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
             if not _overlaps(taken, m.start, m.end):
                 spans.append((m.start, m.end, target))
     spans.sort()
+    spans = _with_bloc_anaphors(text, spans)
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+def _is_bloc(name: str) -> bool:
+    """An organisation of states in the gazetteer (no home country): EU, Mercosur, ASEAN, EFTA ..."""
+    entry = org_index().get(name)
+    return bool(entry) and not entry[1] and not canonical_state(name)
+
+
+BLOC_ANAPHOR = re.compile(pattern_text("agreement_patterns.jsonl", "bloc_anaphor"), re.I)
+
+
+def _with_bloc_anaphors(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """'Negotiators from the bloc and Japan met ...': 'the bloc' (singular, with the definite article)
+    stands for the organisation of states named last before it; none named before, it stands for none."""
+    taken = [(s, e) for s, e, _c in spans]
+    extra = []
+    for m in BLOC_ANAPHOR.finditer(text):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        last = [c for s, e, c in spans if e <= m.start() and _is_bloc(c)]
+        if last:
+            extra.append((m.start(), m.end(), last[-1]))
+    return sorted(spans + extra) if extra else spans
 
 
 @LEXICON.cached
@@ -119,15 +144,19 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
     if not m:
         return []
     states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
+    blocs_only = bool(re.search(r"blocs", m.group(0), re.I))     # "the two blocs": organisations, no state
+    fits = lambda c: (not states_only or c in state_index()) and (not blocs_only or _is_bloc(c))
     n = NUMBERS[m.group(1).lower()]
     start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-    here = _unique(c for _s, _e, c in idx.within(start, m.start()) if not states_only or c in state_index())
+    here = _unique(c for _s, _e, c in idx.within(start, m.start()) if fits(c))
     if len(here) == n:      # "X shares a river with Y, and the two governments ...": the pair just named
         return here
     for topic in reversed(topics):       # "the two governments": the pair the article is about
-        members = [p for p in topic if not states_only or p in state_index()]
+        members = [p for p in topic if fits(p)]
         if len(members) == n:
             return members
+    if blocs_only:                       # the last two blocs named before
+        return _unique(c for _s, _e, c in reversed(idx.within(0, m.start())) if _is_bloc(c))[:n]
     recent = idx.before(m.start(), n + 3, states_only)    # the most mentioned of the parties just before
     keep = sorted(recent, key=lambda p: (-idx.frequency[p], recent.index(p)))[:n]
     return [p for p in recent if p in keep]
@@ -209,12 +238,40 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
         if tok.head is tok:
             break
         tok = tok.head
+    found += _deep_signing(root, span, idx, text, skip, topics, with_list)
     between = _between_parties(root, idx, text, skip, topics)
     if len(between) >= 2:
         # 'X signed a minerals deal with Z, alongside the peace agreement between A and B': the phrase on
         # the noun itself names all its parties; the subject of the verb over it signed something else
         return _unique([p for p in found if p in between or idx.inside(np_start, span.end_char).count(p)] + between)
     return _unique(found)
+
+
+def _deep_signing(root, span: Span, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]],
+                  with_list: list[str] | None) -> list[str]:
+    """'a memorandum of understanding on cooperation in the field of energy signed with X': a signing
+    participle (acl/relcl) hung by the parser on the last noun of the mention's of/on/in chain rather than on
+    the head noun still names the parties; its with/between/among/by objects and agent are taken (the
+    participle on the head noun itself is read in role_parties)."""
+    out: list[str] = []
+    stack = [c for c in root.children if c.dep_ == "prep" and c.lower_ in DEEP_CHAIN_PREPS]
+    seen = 0
+    while stack and seen < 12:
+        prep = stack.pop()
+        seen += 1
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ in DEEP_CHAIN_PREPS:
+                    stack.append(c)
+                elif c.dep_ in ("acl", "relcl") and c.lemma_.lower() in RELCL_SIGNING \
+                        and not (span.start <= c.i < span.end):
+                    for g in c.children:
+                        if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")):
+                            got = _collect(g, idx, text, skip, topics)
+                            out += got
+                            if with_list is not None and g.lower_ == "with":
+                                with_list += got
+    return out
 
 
 def _between_parties(root, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
