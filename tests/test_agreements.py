@@ -324,6 +324,8 @@ def test_agreements_concluding_talks_is_signing(sentence, status):
 @pytest.mark.model
 @pytest.mark.parametrize("text, parties", [
     ("Ghana and Togo signed a border security agreement brokered by Nigeria.", ("Ghana", "Togo")),
+    # every member of the list after 'brokered by' is a mediator, not only the first
+    ("The Desert Truce Accord, brokered by Egypt, Qatar and Kenya, binds Chad and Sudan.", ("Chad", "Sudan")),
 ])
 def test_agreements_mediators_are_not_parties(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)
@@ -353,6 +355,7 @@ def test_agreements_mediators_are_not_parties(parse, settings, text, parties):
 def test_agreements_parties_through_chains_and_bloc_anaphors(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)
     assert len(found) == 1 and set(found[0].parties) == parties
+
 
 
 @pytest.mark.model
