@@ -351,6 +351,13 @@ def test_agreements_mediators_are_not_parties(parse, settings, text, parties):
     # a self-declared state in the organisations gazetteer is a party (resources/organizations.jsonl)
     ("Ethiopia and Somaliland signed a memorandum of understanding on port access in January.",
      {"Ethiopia", "Somaliland"}),
+    # a capital as the subject of the verb that governs the instrument stands for its state; the capital
+    # whose aim is told in the clause before is no party
+    ("Washington's aim was to calm the debate; in return, Seoul reaffirmed its commitment to the Treaty on "
+     "the Non-Proliferation of Nuclear Weapons.", {"South Korea"}),
+    # nothing changes: a capital that is only a place
+    ("Officials met in Manila, where Ghana signed a fisheries pact with Peru.", {"Ghana", "Peru"}),
+    ("Ghana and Togo signed a border security agreement in Accra.", {"Ghana", "Togo"}),
 ])
 def test_agreements_parties_through_chains_and_bloc_anaphors(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pipeline.extract.agreements.lexicon import (
     LEXICON,
     _rows,
     BROKER_VERBS,
+    CAPITAL_ROLE_PREPS,
     COPULA_SUBJECTS,
     COUNT,
     DEEP_CHAIN_PREPS,
@@ -31,7 +33,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import load_jsonl, pattern_text
 
 # ---------------------------------------------------------------- parties
 
@@ -133,6 +135,12 @@ def _party_org(name: str) -> bool:
         r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?|Jihad|Brigades?|Militias?)\b", name))
 
 
+@functools.cache
+def capital_names() -> frozenset[str]:
+    """The capitals of the states gazetteer (resources/states.jsonl)."""
+    return frozenset(c for row in load_jsonl("states.jsonl") for c in row.get("capitals", []))
+
+
 def _subtree_span(tok: Token) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
@@ -165,8 +173,33 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
     """Parties written inside tok's subtree (outside the mention itself); counts resolved."""
     lo, hi = _subtree_span(tok)
-    found = [c for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
+    spans = [(s, e, c) for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
+    found = [c for _s, _e, c in spans] + _capital_roles(tok, spans, skip)
     return _unique(found + _count_parties(text, lo, hi, idx, topics))
+
+
+def _capital_roles(tok: Token, spans: list[tuple[int, int, str]], skip: tuple[int, int]) -> list[str]:
+    """'Seoul reaffirmed its commitment to the treaty', 'a pact with Manila': a capital that is the
+    subject of the governing verb, the object of with/between/among/by, or coordinated with one of those
+    stands for its state (the actors stage names a capital a government only before its own verb cues;
+    'in Seoul', 'the Seoul office', a capital inside a party's name are places)."""
+    out: list[str] = []
+    for t in tok.subtree:
+        if t.pos_ != "PROPN" or t.dep_ == "compound" or skip[0] <= t.idx < skip[1]:
+            continue
+        first = t
+        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i == t.i:
+            first = first.doc[first.i - 1]
+        surface = t.doc[first.i:t.i + 1].text
+        if surface in state_index() or surface not in capital_names() \
+                or any(s < t.idx + len(t) and first.idx < e for s, e, _c in spans):
+            continue
+        role = t
+        while role.dep_ == "conj" and role.head.i != role.i:
+            role = role.head
+        if role.dep_ in ("nsubj", "nsubjpass") or (role.dep_ == "pobj" and role.head.lower_ in CAPITAL_ROLE_PREPS):
+            out.append(canonical_state(surface))
+    return [c for c in out if c]
 
 
 def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] | None = None,
