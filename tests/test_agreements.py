@@ -423,10 +423,45 @@ def test_agreements_concluding_talks_is_signing(sentence, status):
 @pytest.mark.model
 @pytest.mark.parametrize("text, parties", [
     ("Ghana and Togo signed a border security agreement brokered by Nigeria.", ("Ghana", "Togo")),
+    # every member of the list after 'brokered by' is a mediator, not only the first
+    ("The Desert Truce Accord, brokered by Egypt, Qatar and Kenya, binds Chad and Sudan.", ("Chad", "Sudan")),
 ])
 def test_agreements_mediators_are_not_parties(parse, settings, text, parties):
     found, _ = _extract(parse, settings, text)
     assert len(found) == 1 and tuple(found[0].parties) == parties
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, parties", [
+    # a signing participle hung on the last noun of the mention's of/on/in chain names the partner
+    ("Under a memorandum of understanding on a strategic partnership in the field of fisheries signed with "
+     "the European Union in May 2020, Ghana promised to cut its catch.", {"European Union", "Ghana"}),
+    # 'the bloc' stands for the organisation of states named last before it
+    ("ASEAN has courted new partners. Officials from the bloc and Canada met in Ottawa for talks on a free "
+     "trade agreement.", {"ASEAN", "Canada"}),
+    # 'the two blocs': the last two organisations of states, not the state named in between
+    ("Talks between the European Union and Mercosur dragged on for years. Uruguay then hosted a summit. "
+     "Officials said the trade accord the two blocs signed in January now sits in limbo.",
+     {"European Union", "Mercosur"}),
+    # nothing changes: no bloc named before 'the bloc', and a bloc named elsewhere joins no bilateral deal
+    ("Kenya and Ghana signed a trade agreement, and the bloc was not mentioned.", {"Ghana", "Kenya"}),
+    ("The European Union welcomed the vote. Chile and Peru signed a fisheries agreement on Monday, and the "
+     "bloc's envoy attended.", {"Chile", "Peru"}),
+    # a self-declared state in the organisations gazetteer is a party (resources/organizations.jsonl)
+    ("Ethiopia and Somaliland signed a memorandum of understanding on port access in January.",
+     {"Ethiopia", "Somaliland"}),
+    # a capital as the subject of the verb that governs the instrument stands for its state; the capital
+    # whose aim is told in the clause before is no party
+    ("Washington's aim was to calm the debate; in return, Seoul reaffirmed its commitment to the Treaty on "
+     "the Non-Proliferation of Nuclear Weapons.", {"South Korea"}),
+    # nothing changes: a capital that is only a place
+    ("Officials met in Manila, where Ghana signed a fisheries pact with Peru.", {"Ghana", "Peru"}),
+    ("Ghana and Togo signed a border security agreement in Accra.", {"Ghana", "Togo"}),
+])
+def test_agreements_parties_through_chains_and_bloc_anaphors(parse, settings, text, parties):
+    found, _ = _extract(parse, settings, text)
+    assert len(found) == 1 and set(found[0].parties) == parties
+
 
 
 @pytest.mark.model

@@ -9,6 +9,7 @@ import re
 from pipeline.extract.actors import canonical_state
 from pipeline.extract.agreements.instances import (
     MEDIATED_BY,
+    MEDIATOR_REACH,
     _compatible,
     _Instance,
     _merge,
@@ -55,7 +56,7 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
             # a bilateral instrument with a party unnamed near it: a state in its own sentence ("talks
             # on a trade deal with X ... after X and Y reached agreement"), else the article's main other party
             near = _sentence_states(inst, idx, sents)
-            mediators = {c for st, _e, c in idx.spans if text and MEDIATED_BY.search(text[max(0, st - 40):st])}
+            mediators = {c for st, _e, c in idx.spans if text and MEDIATED_BY.search(text[max(0, st - MEDIATOR_REACH):st])}
             others = [(0, p) for p in near] + [
                 (c, p) for c, p in sorted(((c, p) for p, c in idx.frequency.items()
                                            if p not in inst.parties and c >= 2), reverse=True)

@@ -56,12 +56,13 @@ PRIOR_LIST_RULE = "agreements:prior_list"           # 'the third such pact, afte
 
 
 MEDIATED_BY = re.compile(pattern_text("agreement_patterns.jsonl", "mediated_by"), re.I)
+MEDIATOR_REACH = 120     # characters before a party read for 'brokered by A, B and ' (the list it ends)
 
 
 def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex, text: str = "") -> list[str]:
     """The states of the sentence, except mediators ('brokered by Qatar')."""
     return _unique(c for s, e, c in idx.within(sent.start, sent.end) if canonical_state(c)
-                   and not (text and MEDIATED_BY.search(text[max(sent.start, s - 40):s])))
+                   and not (text and MEDIATED_BY.search(text[max(sent.start, s - MEDIATOR_REACH):s])))
 
 
 def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _PartyIndex, text: str,

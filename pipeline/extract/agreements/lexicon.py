@@ -101,6 +101,10 @@ NOT_PARTY_VERBS = word_list("agreement_words.jsonl", "not_party_verbs")
 REPORTING_VERBS = word_list("agreement_words.jsonl", "reporting_verbs")
 # "the pacts the EU signed with X": the subject of these verbs in a relative clause on the mention is a party.
 RELCL_SIGNING = word_list("agreement_words.jsonl", "relcl_signing")
+# the prepositions of a mention's post-modifier chain ('memorandum of understanding on X in the field of Y')
+DEEP_CHAIN_PREPS = word_list("agreement_words.jsonl", "deep_chain_preps")
+# the prepositions whose object, when a capital, stands for its state ('a pact with Manila')
+CAPITAL_ROLE_PREPS = word_list("agreement_words.jsonl", "capital_role_preps")
 # "Qatar brokered the truce": the subject is a mediator, not a party.
 BROKER_VERBS = word_list("agreement_words.jsonl", "broker_verbs")
 # "a truce brokered by Qatar": the agent is a mediator, not a party.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from pipeline.extract.agreements.lexicon import (
     LEXICON,
     _rows,
     BROKER_VERBS,
+    CAPITAL_ROLE_PREPS,
     COPULA_SUBJECTS,
     COUNT,
+    DEEP_CHAIN_PREPS,
     MEDIATOR_VERBS,
     NOT_PARTY_VERBS,
     NUMBERS,
@@ -30,7 +33,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import load_jsonl, pattern_text
 
 # ---------------------------------------------------------------- parties
 
@@ -92,7 +95,31 @@ def party_index(text: str, actors: list[ActorFinding]) -> _PartyIndex:
             if not _overlaps(taken, m.start, m.end):
                 spans.append((m.start, m.end, target))
     spans.sort()
+    spans = _with_bloc_anaphors(text, spans)
     return _PartyIndex(spans, Counter(c for _s, _e, c in spans))
+
+
+def _is_bloc(name: str) -> bool:
+    """An organisation of states in the gazetteer (no home country): EU, Mercosur, ASEAN, EFTA ..."""
+    entry = org_index().get(name)
+    return bool(entry) and not entry[1] and not canonical_state(name)
+
+
+BLOC_ANAPHOR = re.compile(pattern_text("agreement_patterns.jsonl", "bloc_anaphor"), re.I)
+
+
+def _with_bloc_anaphors(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """'Negotiators from the bloc and Japan met ...': 'the bloc' (singular, with the definite article)
+    stands for the organisation of states named last before it; none named before, it stands for none."""
+    taken = [(s, e) for s, e, _c in spans]
+    extra = []
+    for m in BLOC_ANAPHOR.finditer(text):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        last = [c for s, e, c in spans if e <= m.start() and _is_bloc(c)]
+        if last:
+            extra.append((m.start(), m.end(), last[-1]))
+    return sorted(spans + extra) if extra else spans
 
 
 @LEXICON.cached
@@ -108,6 +135,12 @@ def _party_org(name: str) -> bool:
         r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?|Jihad|Brigades?|Militias?)\b", name))
 
 
+@functools.cache
+def capital_names() -> frozenset[str]:
+    """The capitals of the states gazetteer (resources/states.jsonl)."""
+    return frozenset(c for row in load_jsonl("states.jsonl") for c in row.get("capitals", []))
+
+
 def _subtree_span(tok: Token) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
@@ -119,15 +152,19 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
     if not m:
         return []
     states_only = bool(re.search(r"countries|nations|states|governments|neighbou?rs", m.group(0), re.I))
+    blocs_only = bool(re.search(r"blocs", m.group(0), re.I))     # "the two blocs": organisations, no state
+    fits = lambda c: (not states_only or c in state_index()) and (not blocs_only or _is_bloc(c))
     n = NUMBERS[m.group(1).lower()]
     start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-    here = _unique(c for _s, _e, c in idx.within(start, m.start()) if not states_only or c in state_index())
+    here = _unique(c for _s, _e, c in idx.within(start, m.start()) if fits(c))
     if len(here) == n:      # "X shares a river with Y, and the two governments ...": the pair just named
         return here
     for topic in reversed(topics):       # "the two governments": the pair the article is about
-        members = [p for p in topic if not states_only or p in state_index()]
+        members = [p for p in topic if fits(p)]
         if len(members) == n:
             return members
+    if blocs_only:                       # the last two blocs named before
+        return _unique(c for _s, _e, c in reversed(idx.within(0, m.start())) if _is_bloc(c))[:n]
     recent = idx.before(m.start(), n + 3, states_only)    # the most mentioned of the parties just before
     keep = sorted(recent, key=lambda p: (-idx.frequency[p], recent.index(p)))[:n]
     return [p for p in recent if p in keep]
@@ -136,8 +173,33 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
 def _collect(tok: Token, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
     """Parties written inside tok's subtree (outside the mention itself); counts resolved."""
     lo, hi = _subtree_span(tok)
-    found = [c for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
+    spans = [(s, e, c) for s, e, c in idx.within(lo, hi) if not (s >= skip[0] and e <= skip[1])]
+    found = [c for _s, _e, c in spans] + _capital_roles(tok, spans, skip)
     return _unique(found + _count_parties(text, lo, hi, idx, topics))
+
+
+def _capital_roles(tok: Token, spans: list[tuple[int, int, str]], skip: tuple[int, int]) -> list[str]:
+    """'Seoul reaffirmed its commitment to the treaty', 'a pact with Manila': a capital that is the
+    subject of the governing verb, the object of with/between/among/by, or coordinated with one of those
+    stands for its state (the actors stage names a capital a government only before its own verb cues;
+    'in Seoul', 'the Seoul office', a capital inside a party's name are places)."""
+    out: list[str] = []
+    for t in tok.subtree:
+        if t.pos_ != "PROPN" or t.dep_ == "compound" or skip[0] <= t.idx < skip[1]:
+            continue
+        first = t
+        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i == t.i:
+            first = first.doc[first.i - 1]
+        surface = t.doc[first.i:t.i + 1].text
+        if surface in state_index() or surface not in capital_names() \
+                or any(s < t.idx + len(t) and first.idx < e for s, e, _c in spans):
+            continue
+        role = t
+        while role.dep_ == "conj" and role.head.i != role.i:
+            role = role.head
+        if role.dep_ in ("nsubj", "nsubjpass") or (role.dep_ == "pobj" and role.head.lower_ in CAPITAL_ROLE_PREPS):
+            out.append(canonical_state(surface))
+    return [c for c in out if c]
 
 
 def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] | None = None,
@@ -209,12 +271,40 @@ def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] |
         if tok.head is tok:
             break
         tok = tok.head
+    found += _deep_signing(root, span, idx, text, skip, topics, with_list)
     between = _between_parties(root, idx, text, skip, topics)
     if len(between) >= 2:
         # 'X signed a minerals deal with Z, alongside the peace agreement between A and B': the phrase on
         # the noun itself names all its parties; the subject of the verb over it signed something else
         return _unique([p for p in found if p in between or idx.inside(np_start, span.end_char).count(p)] + between)
     return _unique(found)
+
+
+def _deep_signing(root, span: Span, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]],
+                  with_list: list[str] | None) -> list[str]:
+    """'a memorandum of understanding on cooperation in the field of energy signed with X': a signing
+    participle (acl/relcl) hung by the parser on the last noun of the mention's of/on/in chain rather than on
+    the head noun still names the parties; its with/between/among/by objects and agent are taken (the
+    participle on the head noun itself is read in role_parties)."""
+    out: list[str] = []
+    stack = [c for c in root.children if c.dep_ == "prep" and c.lower_ in DEEP_CHAIN_PREPS]
+    seen = 0
+    while stack and seen < 12:
+        prep = stack.pop()
+        seen += 1
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ in DEEP_CHAIN_PREPS:
+                    stack.append(c)
+                elif c.dep_ in ("acl", "relcl") and c.lemma_.lower() in RELCL_SIGNING \
+                        and not (span.start <= c.i < span.end):
+                    for g in c.children:
+                        if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ in ("with", "between", "among", "by")):
+                            got = _collect(g, idx, text, skip, topics)
+                            out += got
+                            if with_list is not None and g.lower_ == "with":
+                                with_list += got
+    return out
 
 
 def _between_parties(root, idx: _PartyIndex, text: str, skip: tuple[int, int], topics: list[list[str]]) -> list[str]:
