@@ -95,7 +95,7 @@ def name_in_text(name: str, texts: list[str], exact: bool = False) -> bool:
     return any(low in t.lower() for t in texts)
 
 
-def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str], status: str,
+def features(raw: float, name: str, acronym: bool, parties: list[str], status: str,
              status_date: str, sentence_ns: list[int], why: list[str], status_cue: str,
              scores: dict, *, article_rows: int = 1, shares_sentence: bool = False,
              texts: list[str] | None = None) -> dict[str, float]:
@@ -106,8 +106,8 @@ def features(raw: float, name: str, acronym: bool, kind: str, parties: list[str]
     fewer, found word for word in the article's sentences `texts`, case aside and as written), the rules that found its mentions
     (`why`, the learned gate among them), what set its status (a cue, a rule, nothing) and whether it
     is dated, its sentences (how many, how early the first, shared with another row of the article),
-    its parties and status, and how many agreement rows its article has (`article_rows`). `kind` is
-    taken for the callers' sake and not used."""
+    its parties and status, and how many agreement rows its article has (`article_rows`). The kind is
+    no feature (module docstring)."""
     source, parties_from = source_of(raw, scores)
     ids, generic_ids = _catalogue_kinds()
     rules = {w.removeprefix("agreements:") for w in why if w.startswith("agreements:")}
@@ -153,7 +153,7 @@ def _shared(sentence_sets: list[set]) -> list[bool]:
 
 def finding_features(ag: AgreementFinding, scores: dict, *, article_rows: int = 1, shares_sentence: bool = False,
                      texts: list[str] | None = None) -> dict[str, float]:
-    return features(ag.confidence, ag.name, bool(ag.acronym), ag.kind, list(ag.parties), ag.status,
+    return features(ag.confidence, ag.name, bool(ag.acronym), list(ag.parties), ag.status,
                     ag.status_date, list(ag.sentence_ns), list(dict.fromkeys(ag.why or ())),
                     ag.status_cue or "", scores, article_rows=article_rows, shares_sentence=shares_sentence,
                     texts=texts)
@@ -180,7 +180,7 @@ def row_features(row: dict, scores: dict, *, texts: list[str], article_rows: int
     article's context (`texts`, the article's sentences, is required so that a caller written for
     the per-row features of stop 18 fails instead of scoring without it); rows_features() reads the
     context from all the rows of the article."""
-    return features(float(row["confidence"]), row.get("name", ""), bool(row.get("acronym")), row.get("kind", ""),
+    return features(float(row["confidence"]), row.get("name", ""), bool(row.get("acronym")),
                     _cells(row.get("parties", "")), row.get("status", ""), row.get("status_date", ""), _ns(row),
                     _cells(row.get("why", "")), row.get("status_cue", ""), scores, article_rows=article_rows,
                     shares_sentence=shares_sentence, texts=texts)

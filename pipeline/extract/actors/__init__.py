@@ -39,7 +39,7 @@ from pipeline.extract.actors.people import alias_links, merge_people
 from pipeline.extract.actors.states import state_mentions as _mentions
 from pipeline.records import ActorFinding, Sentence
 
-__all__ = ["Gazetteer", "Stage", "canonical_state", "cues", "extract", "merge_people", "org_index", "org_key",
+__all__ = ["Gazetteer", "Stage", "canonical_state", "capital_index", "cues", "extract", "merge_people", "org_index", "org_key",
            "seat_country", "state_index", "state_mentions", "strip_honorifics"]
 
 
@@ -83,6 +83,11 @@ def state_index() -> dict[str, str]:
 def canonical_state(surface: str) -> str | None:
     """'U.S.' -> 'United States', 'Seoul' -> 'South Korea', 'the Philippines' -> 'Philippines'."""
     return Gazetteer.packaged().canonical_state(surface)
+
+
+def capital_index() -> dict[str, str]:
+    """capital -> the state it stands for ('Seoul' -> 'South Korea'), from states.jsonl."""
+    return Gazetteer.packaged().capital_index
 
 
 def org_index() -> dict[str, tuple[str, str]]:

@@ -122,7 +122,7 @@ def _companion_status(span, sent_hits: list[_Hit], h: _Hit, text: str, doc: Doc)
             and doc[prep.i - 1].lower_ not in ("along", "together")):
         return h.status, h.cue_id, h.cue
     before = [o for o in sent_hits if o.end <= h.start and o.cue[0] >= 0 and o.status in ("signed", "ratified", "in_force")]
-    if not before or not any(o.end <= prep.idx for o in before[-1:]):
+    if not before or before[-1].end > prep.idx:
         return h.status, h.cue_id, h.cue
     o = before[-1]
     return o.status, o.cue_id, o.cue

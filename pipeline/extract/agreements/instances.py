@@ -301,11 +301,10 @@ def _sole_focus(h: _Hit, instances: list[_Instance]) -> _Instance | None:
     with two or more instruments the anaphor is ambiguous and counts for none."""
     if h.source != "anaphor" or h.plural or h.new or h.like or h.status == "unspecified":
         return None
-    focus = [i for i in instances if not i.from_list and "@" not in i.key]
-    if len(focus) != 1 or len(instances) != 1:
+    if len(instances) != 1:
         return None
-    inst = focus[0]
-    if h.kind not in ("other", inst.kind):
+    inst = instances[0]
+    if inst.from_list or "@" in inst.key or h.kind not in ("other", inst.kind):
         return None
     h.lent = True
     return inst

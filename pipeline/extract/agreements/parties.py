@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from pipeline.extract.actors import (
     canonical_state,
+    capital_index,
     org_index,
     seat_country,
     state_index,
@@ -33,7 +33,7 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import load_jsonl, pattern_text
+from pipeline.resources import pattern_text
 
 # ---------------------------------------------------------------- parties
 
@@ -135,12 +135,6 @@ def _party_org(name: str) -> bool:
         r"Liberation|Authority|Government|Taliban|Hamas|Hezbollah|Houthis?|Jihad|Brigades?|Militias?)\b", name))
 
 
-@functools.cache
-def capital_names() -> frozenset[str]:
-    """The capitals of the states gazetteer (resources/states.jsonl)."""
-    return frozenset(c for row in load_jsonl("states.jsonl") for c in row.get("capitals", []))
-
-
 def _subtree_span(tok: Token) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
@@ -191,15 +185,15 @@ def _capital_roles(tok: Token, spans: list[tuple[int, int, str]], skip: tuple[in
         while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i == t.i:
             first = first.doc[first.i - 1]
         surface = t.doc[first.i:t.i + 1].text
-        if surface in state_index() or surface not in capital_names() \
-                or any(s < t.idx + len(t) and first.idx < e for s, e, _c in spans):
+        state = capital_index().get(surface)
+        if surface in state_index() or not state or any(s < t.idx + len(t) and first.idx < e for s, e, _c in spans):
             continue
         role = t
         while role.dep_ == "conj" and role.head.i != role.i:
             role = role.head
         if role.dep_ in ("nsubj", "nsubjpass") or (role.dep_ == "pobj" and role.head.lower_ in CAPITAL_ROLE_PREPS):
-            out.append(canonical_state(surface))
-    return [c for c in out if c]
+            out.append(state)
+    return out
 
 
 def role_parties(span: Span, idx: _PartyIndex, text: str, with_list: list[str] | None = None,

@@ -72,14 +72,15 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
             if status in ("terminated", "suspended") and any(c.search(text[ce:ce + 80]) for c in conditions):
                 continue
             ctx_lo = max(lo if context_lo is None else context_lo, cs - 60)
-            ctx = text[ctx_lo:cs] if span is None else _own_clause_words(span.doc, text, ctx_lo, cs, ce)
+            cue = span.doc.char_span(cs, ce, alignment_mode="expand") if span is not None else None
+            ctx = text[ctx_lo:cs] if cue is None else _own_clause_words(text, ctx_lo, cs, cue.root)
             got = _apply_modality(status, ctx, modals)
-            if got == "unspecified" and status in ("terminated", "suspended") and span is not None \
-                    and _reported_would(span.doc, cs, ce):
+            if got == "unspecified" and status in ("terminated", "suspended") and cue is not None \
+                    and _reported_would(cue.root):
                 # 'said it would suspend the pact': the reported form of 'will suspend', an announcement
                 got = _apply_modality(status, re.sub(r"\bwould\b", " ", ctx, flags=re.IGNORECASE), modals)
             if span is not None:
-                got = cue_reading(span, cs, ce, got, status)
+                got = cue_reading(span, cs, ce, got, status, cue=cue)
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at, best_id = got, (cs, ce), cue_id
     return best, best_at[0], best_at[1], best_id
@@ -103,16 +104,13 @@ FRAME_UP = FRAME_PATH | {"dobj"}           # the links _negative_frame climbs
 FOREIGN_CLAUSES = frozenset({"relcl", "acl", "appos"})
 
 
-def _own_clause_words(doc, text: str, lo: int, cs: int, ce: int) -> str:
-    """text[lo:cs], the words before a cue that its modality is read from, without the words of a relative,
-    participle or appositive clause that the cue verb is not part of ('the pact, which would let troops
-    train without case-by-case approvals, was ratified': 'would' and 'without' are the relative clause's)."""
-    cue = doc.char_span(cs, ce, alignment_mode="expand")
-    if cue is None:
-        return text[lo:cs]
-    verb = cue.root
+def _own_clause_words(text: str, lo: int, cs: int, verb: Token) -> str:
+    """text[lo:cs], the words before a cue (verb: its root token) that its modality is read from, without
+    the words of a relative, participle or appositive clause that the cue verb is not part of ('the pact,
+    which would let troops train without case-by-case approvals, was ratified': 'would' and 'without' are
+    the relative clause's)."""
     out, at = [], lo
-    for tok in doc.char_span(lo, cs, alignment_mode="contract") or ():
+    for tok in verb.doc.char_span(lo, cs, alignment_mode="contract") or ():
         clause = next((a for a in [tok, *tok.ancestors] if a.dep_ in FOREIGN_CLAUSES and a.pos_ in ("VERB", "AUX")), None)
         if clause is not None and not clause.left_edge.i <= verb.i <= clause.right_edge.i:
             out.append(text[at:tok.idx])
@@ -122,13 +120,9 @@ def _own_clause_words(doc, text: str, lo: int, cs: int, ce: int) -> str:
     return "".join(out)
 
 
-def _reported_would(doc, cs: int, ce: int) -> bool:
+def _reported_would(verb: Token) -> bool:
     """The cue verb has 'would' and is the complement of a reporting verb ('the government said it would
     withdraw from the pact', 'announced that they would suspend it'): the reported form of 'will'."""
-    cue = doc.char_span(cs, ce, alignment_mode="expand")
-    if cue is None:
-        return False
-    verb = cue.root
     return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children) \
         and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS \
         and verb.head.tag_ in ("VBD", "VBZ", "VBN") and not any(c.dep_ == "neg" for c in verb.children)
@@ -159,7 +153,7 @@ def _theme(verb: Token) -> Token | None:
     return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
 
 
-def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str:
+def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: Span | None = None) -> str:
     """A cue verb read on its dependency path to the mention: another event's cue ('since the
     country quit the bloc', 'talks began', a relative clause on a noun outside the mention's phrase)
     counts for nothing ("unspecified"); an event of the talks
@@ -169,8 +163,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "") -> str
     condition of such an event ('will apply once parliament has ratified it') counts for nothing; a
     negated one counts for nothing. raw: the cue's status before the words in front of it were read
     (status): a future entry into force set for a date ('will enter into force on 1 May') is read from it."""
-    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
-    if cue is None:
+    if (cue := cue or span.doc.char_span(cs, ce, alignment_mode="expand")) is None:    # (cue: if the caller has it)
         return status
     verb, root = cue.root, span.root
     if verb.pos_ not in ("VERB", "AUX", "NOUN") or root.pos_ in ("VERB", "AUX") or span.start <= verb.i < span.end:
