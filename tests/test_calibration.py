@@ -252,3 +252,96 @@ def test_calibrate_flags_as_studied_the_sets_the_learned_parts_are_fitted_on():
     from evaluation.gold import STUDIED_SETS
     assert {spec.split("=", 1)[0].replace("-", "_") for spec in STUDIED_SETS} == set(STUDIED)
     assert not set(LEVEL_SETS) & set(STUDIED)
+
+
+def test_calibration_counts_the_words_of_the_name():
+    """A longer name (more specific) is a feature of its own, read the same from findings and rows."""
+    short = calibration.finding_features(_finding(name="Salmon Accord"), SCORES)
+    long = calibration.finding_features(_finding(name="Upper Basin Salmon Quota Accord"), SCORES)
+    assert long["log_name_words"] == pytest.approx(math.log(5)) and short["log_name_words"] == pytest.approx(math.log(2))
+    assert "log_name_words" not in calibration.finding_features(_finding(name="Accord"), SCORES)
+
+
+def test_calibration_spread_averages_the_probability_over_levels():
+    """With a level spread the probability is the mean of the logistic over equally likely levels:
+    nearer 0.5 than without, the same order of rows, and the plain logistic with no spread."""
+    feats = calibration.finding_features(_finding(), SCORES)          # acronym + signed: z = 2.5
+    plain = calibration.probability(MODEL, feats)
+    spread = calibration.probability({**MODEL, "level_spread": 1.0}, feats)
+    assert plain == round(1 / (1 + math.exp(-2.5)), 2) and 0.5 < spread < plain
+    levels = [2.5 + q for q in calibration._LEVELS]
+    assert spread == round(sum(1 / (1 + math.exp(-z)) for z in levels) / len(levels), 2)
+    low = calibration.finding_features(_finding(acronym=""), SCORES)    # z = 0.5
+    assert calibration.probability({**MODEL, "level_spread": 1.0}, low) < spread
+    assert calibration.probability({**MODEL, "level_spread": 0.0}, feats) == plain
+
+
+def test_calibration_spread_out_of_range_is_e044(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({**MODEL, "level_spread": -1}))
+    with pytest.raises(PipelineError) as e:
+        calibration.load_model("bad.json", tmp_path)
+    assert e.value.code == "E044" and "level_spread" in str(e.value)
+
+
+def test_calibrate_spread_is_how_far_the_held_out_sets_miss_apart():
+    """Two held-out sets missed in opposite directions give a spread; two missed alike give none."""
+    from evaluation.calibrate import level_shift, level_spread
+    recs = [{"set": "a", "right": i % 2 == 0} for i in range(20)] + [{"set": "b", "right": i % 10 != 0} for i in range(20)]
+    held = {i: 0.7 for i in range(40)}
+    ua, ub = level_shift(recs, {i: 0.7 for i in range(20)}), level_shift(recs, {i: 0.7 for i in range(20, 40)})
+    assert ua < 0 < ub and level_spread(recs, held) == pytest.approx(abs(ub - ua) / math.sqrt(2))
+    alike = [{"set": s, "right": i % 2 == 0} for s in "ab" for i in range(20)]
+    assert level_spread(alike, held) == pytest.approx(0.0, abs=1e-9)
+    assert level_spread(recs, {i: 0.7 for i in range(20)}) == 0.0       # one set: no spread
+
+
+def test_calibrate_caution_lowers_the_level_until_a_hard_set_keeps_the_high_bin():
+    """Rows the model puts at about 0.9: with no spread nothing is lowered; with a wide spread a set
+    harder than nine in ten would get fewer than 85% of them right, so the level comes down until
+    the rows still at >= 0.8 would hold 85% there."""
+    from evaluation.calibrate import HIGH_TARGET, level_caution
+    model = {**MODEL, "intercept": 2.2, "weights": {"acronym": 1.0}}
+    rows = [{"acronym": 1.0}] * 10 + [{}] * 10
+    assert level_caution({**model, "level_spread": 0.0}, rows) == 0.0
+    k = level_caution({**model, "level_spread": 1.0}, rows)
+    assert k > 0
+    lowered = {**model, "level_spread": 1.0, "intercept": 2.2 - k}
+    high = [f for f in rows if calibration.probability(lowered, f) >= 0.8]
+    z_hard = [2.2 + (1.0 if f else 0.0) - 1.2816 for f in high]
+    assert high and sum(1 / (1 + math.exp(-z)) for z in z_hard) / len(high) >= HIGH_TARGET
+
+
+def test_calibrate_leave_one_set_out_predicts_each_set_without_it():
+    """Every row is predicted, each set by a fit without it: a set of wrong rows among right ones
+    is predicted right (which no fit on it would say)."""
+    pytest.importorskip("sklearn")
+    from evaluation.calibrate import leave_one_set_out
+    recs = _records()
+    recs += [{**r, "set": "odd", "right": False} for r in recs[:8]]
+    names = sorted({k for r in recs for k in r["features"]})
+    out = leave_one_set_out(recs, names)
+    assert sorted(out) == list(range(len(recs)))
+    assert all(out[i] > 0.5 for i in range(len(recs) - 8, len(recs)) if recs[i]["features"].get("acronym"))
+
+
+def test_calibrate_keeps_the_studied_flags_out_of_the_run_weights():
+    """The studied flags (the set's and the one on names the text does not write) are fitted but
+    never shipped as weights: the run never sets them."""
+    pytest.importorskip("sklearn")
+    import numpy as np
+
+    from evaluation.calibrate import (
+        STUDIED_FLAG,
+        STUDIED_NAME_FLAG,
+        _fit,
+        _matrix,
+        _model,
+    )
+    recs = _records()
+    for r in recs:
+        if r["set"] == "dev":
+            r["features"] = {**r["features"], STUDIED_FLAG: 1.0, STUDIED_NAME_FLAG: 1.0}
+    names = sorted({k for r in recs for k in r["features"]})
+    model = _model(_fit(_matrix(recs, names), np.array([r["right"] for r in recs])), names)
+    assert STUDIED_FLAG not in model["weights"] and STUDIED_NAME_FLAG not in model["weights"]
+    assert "studied_offset" in model and "studied_not_written_offset" in model
