@@ -256,7 +256,7 @@ def _rules_with_words():
     """(pattern with IGNORECASE, words one of which the text must hold, where the words are) for
     every candidate rule: in the match, or (for the year naming an instrument) after it."""
     holidays, holiday_words = dates.Vocabulary.packaged().holiday_pattern
-    rules = [(p, words, "match") for p, (_, words) in zip(candidates.SCANS_ANY_CASE, candidates.SCAN_SOURCES)]
+    rules = [(p, words, "match") for p, (_, words) in zip(candidates.scans_any_case(), candidates.SCAN_SOURCES)]
     return rules + [(candidates.WEEKDAY_SCAN, tuple(dates.WEEKDAYS), "match"), (holidays, holiday_words, "match"),
                     (candidates.INSTRUMENT_YEAR_SCAN, candidates.INSTRUMENT_WORDS, "after")]
 

@@ -819,3 +819,25 @@ def test_motive_training_chooses_a_plateau_over_a_lone_peak(monkeypatch):
     for k, a in plateau:                                  # a setting below dev's floor is never shipped
         grid[1.0, k, a] = (grid[1.0, k, a][0], tm.DEV_FLOOR - 0.01, {})
     assert (tm.choose(grid)[2], tm.choose(grid)[3]) not in plateau
+
+
+def test_near_topic_reads_the_same_with_the_article_s_topic_flags():
+    """extract reads each sentence's topical() once (topic_flags) and near_topic looks the window up
+    there: the same answer as reading the sentences again, for every window and sentence."""
+    from pipeline.records import Sentence
+    words = ["The harvest festival drew crowds.", "Officials discussed a new trade pact.",
+             "Rain fell all afternoon.", "The choir sang twice.", "Tickets sold out quickly.",
+             "The two navies held drills.", "Vendors packed up at dusk.", "A ceasefire was announced later.",
+             "Children played by the river.", "Nobody mentioned the weather."]
+    sents, pos = [], 0
+    for n, w in enumerate(words):
+        sents.append(Sentence("a1", n, pos, pos + len(w), w))
+        pos += len(w) + 1
+    for agreement_ns in (set(), {2}, {4, 9}):
+        flags = motives.topic_flags(sents, agreement_ns)
+        assert flags == [motives.topical(s, agreement_ns) for s in sents]
+        assert any(flags) and not all(flags)
+        for s in sents:
+            for window in (0, 3, 6):
+                assert motives.near_topic(sents, s, agreement_ns, window, flags=flags) == \
+                    motives.near_topic(sents, s, agreement_ns, window)

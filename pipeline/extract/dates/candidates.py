@@ -8,6 +8,7 @@ they overlap or a day and its time of day stand side by side.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import regex
 from spacy.tokens import Doc
@@ -62,7 +63,15 @@ SCAN_SOURCES = [
     (r"(?:(?<=\bin )|(?<=\bfor )|(?<=\bduring ))the quarter\b", ("the quarter",)),
 ]
 SCANS = [regex.compile(p) for p, _ in SCAN_SOURCES]                        # on the lowered text
-SCANS_ANY_CASE = [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]      # on a text lowered refuses
+
+
+@lru_cache(maxsize=1)
+def scans_any_case() -> list:
+    """The rules with IGNORECASE, for a text resources.lowered refuses (rare): compiled on first
+    use, so a process that never meets such a text never pays for them."""
+    return [regex.compile(p, regex.I) for p, _ in SCAN_SOURCES]
+
+
 # TimeML mode only: vague references TimeML annotates (PAST_REF, FUTURE_REF, PRESENT_REF) that
 # dates.csv never holds, one group per name so the benchmark can choose them on training folds.
 TIMEML_SCAN_SOURCES = {
@@ -97,7 +106,16 @@ TIMEML_SCAN_SOURCES = {
     # a range of years written with a dash or slash ('1998-99', '2003-2005'): two years
     "year_ranges": (r"(?<![\d./-])(?:19|20)\d\d[-\u2013/](?:(?:19|20)\d\d|\d\d)\b(?![-./]\d)", ("19", "20")),
 }
-TIMEML_SCANS = {k: (regex.compile(p), regex.compile(p, regex.I), words) for k, (p, words) in TIMEML_SCAN_SOURCES.items()}
+
+
+@lru_cache(maxsize=None)
+def timeml_scan(name: str) -> tuple:
+    """(lowered-text scan, any-case scan, words) of TIMEML_SCAN_SOURCES[name], compiled on first
+    use: only the TimeML benchmark asks for them, so a run never compiles them."""
+    p, words = TIMEML_SCAN_SOURCES[name]
+    return regex.compile(p), regex.compile(p, regex.I), words
+
+
 # Rules with case-sensitive parts run on the text itself.
 WEEKDAY_SCAN = regex.compile(r"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
                            r"(?:\s+(?:morning|afternoon|evening|night))?")
@@ -114,7 +132,7 @@ def rule_spans(text: str, vocabulary: Vocabulary, extra: tuple[str, ...] = ()) -
     """(start, end) of every match of the candidate rules in text; extra: names of
     TIMEML_SCAN_SOURCES to scan as well."""
     low = lowered(text)
-    rules, scanned = (SCANS, low) if low is not None else (SCANS_ANY_CASE, text)
+    rules, scanned = (SCANS, low) if low is not None else (scans_any_case(), text)
 
     holidays, holiday_words = vocabulary.holiday_pattern
     out = [m.span() for m in WEEKDAY_SCAN.finditer(text)] if may_contain(low, WEEKDAYS) else []
@@ -131,7 +149,7 @@ def rule_spans(text: str, vocabulary: Vocabulary, extra: tuple[str, ...] = ()) -
                 continue
             out.append((s, e))
     for name in extra:
-        lowered_scan, any_case_scan, words = TIMEML_SCANS[name]
+        lowered_scan, any_case_scan, words = timeml_scan(name)
         if may_contain(low, words):
             out += [m.span() for m in (lowered_scan if low is not None else any_case_scan).finditer(scanned)]
     return out

@@ -39,6 +39,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from pipeline.extract import treematch
+from pipeline.extract.lexicons import Lexicon
 from pipeline.extract.motives import learned
 from pipeline.extract.motives.cues import (
     ARTICLE_SCOPES,
@@ -58,7 +59,6 @@ from pipeline.extract.motives.cues import (
     packaged_lexicon,
     phrase_pattern,
 )
-from pipeline.extract.lexicons import Lexicon
 from pipeline.extract.motives.filters import argued_reason, dead_range, spurious
 from pipeline.extract.motives.learned import SentenceInfo
 from pipeline.extract.motives.links import (
@@ -83,6 +83,7 @@ from pipeline.extract.motives.spans import (
     near_topic,
     negated,
     split_frames,
+    topic_flags,
     topical,
     trim,
     unfinished_line,
@@ -128,6 +129,7 @@ __all__ = [
     "phrase_pattern",
     "split_frames",
     "spurious",
+    "topic_flags",
     "topical",
     "trim",
     "unfinished_line",
@@ -230,17 +232,18 @@ def extract(doc: Doc, sents: list[Sentence], agreements: list[AgreementFinding],
         mention_toks = _covered(doc, [(m.start, m.end) for ag in agreements for m in ag.mentions])
         actor_toks = _covered(doc, [(m.start, m.end) for a in actors for m in a.mentions])
     read: list[tuple[Sentence, object, learned.SentenceInfo, list]] = []
+    flags = topic_flags(sents, agreement_ns)    # each sentence's topical(), read once
     for sent in sents:
         info = learned.SentenceInfo()
         span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
-        here = topical(sent, agreement_ns) or bool(
-            ANAPHOR.search(sent.text) and near_topic(sents, sent, agreement_ns, window=6))
+        here = flags[sent.n] or bool(
+            ANAPHOR.search(sent.text) and near_topic(sents, sent, agreement_ns, window=6, flags=flags))
         clauses: list = []
         if sent.n in opening:
             info.skipped = "opening"
         elif unfinished_line(text, sent):
             info.skipped = "line"
-        elif not here and not near_topic(sents, sent, agreement_ns):
+        elif not here and not near_topic(sents, sent, agreement_ns, flags=flags):
             info.skipped = "off_topic"
         elif span is not None:
             hits = [h for h in find(span, arr) if h.type in MOTIVE_TYPES]

@@ -122,8 +122,18 @@ def topical(sent: Sentence, agreement_ns: set[int]) -> bool:
     return sent.n in agreement_ns or bool(TOPIC.search(sent.text))
 
 
-def near_topic(sents: list[Sentence], sent: Sentence, agreement_ns: set[int], window: int = 3) -> bool:
-    """The sentence or one of the `window` sentences before it is topical."""
+def topic_flags(sents: list[Sentence], agreement_ns: set[int]) -> list[bool]:
+    """topical() of every sentence, in order (sentence n at index n), each read once: near_topic
+    looks back over up to six sentences for each sentence, and read them all again each time."""
+    return [topical(s, agreement_ns) for s in sents]
+
+
+def near_topic(sents: list[Sentence], sent: Sentence, agreement_ns: set[int], window: int = 3,
+               flags: list[bool] | None = None) -> bool:
+    """The sentence or one of the `window` sentences before it is topical. flags:
+    topic_flags(sents, agreement_ns), when the caller has them."""
+    if flags is not None:
+        return any(flags[max(0, sent.n - window):sent.n + 1])
     return any(topical(s, agreement_ns) for s in sents[max(0, sent.n - window):sent.n + 1])
 
 
