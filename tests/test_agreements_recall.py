@@ -7,6 +7,7 @@ import pytest
 from pipeline.extract import actors, dates
 from pipeline.extract import agreements as ag
 from pipeline.extract.agreements import gate
+from pipeline.extract.agreements.mentions import find_mentions
 
 
 def _rows(parse, settings, text):
@@ -151,3 +152,79 @@ def test_agreements_place_before_catalogue_form_is_one_title(parse, settings, te
 def test_agreements_catalogue_form_without_title_prefix_unchanged(parse, settings, text, name):
     rows = _rows(parse, settings, text)
     assert [k[0] for k in rows] == [name], rows
+
+
+# ------------------------------------------------ instruments named without an agreement head (stop 20)
+
+
+def _spans(text):
+    return [(h.name, h.source, text[h.start:h.end]) for h in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Chile and Peru renewed the peso swap line on Friday.", "peso swap line"),
+    ("The bank said its currency swap with the Bank of Korea was extended.", "currency swap"),
+    ("Both central banks keep swap lines open with each other.", "swap lines"),
+])
+def test_agreements_headless_currency_swap_is_a_mention(text, surface):
+    assert ("Currency Swap Agreement", "generic", surface) in _spans(text), _spans(text)
+
+
+@pytest.mark.parametrize("text", [
+    "A three-way gas swap was halted during the cold spell.",       # a swap of goods, not of currencies
+    "The two teams agreed to swap players before the season.",
+    "The debt swap deal was criticised.",
+])
+def test_agreements_swap_of_other_things_is_no_currency_swap(text):
+    assert not any(name == "Currency Swap Agreement" for name, _src, _s in _spans(text)), _spans(text)
+
+
+def test_agreements_currency_swap_with_head_stays_generic_reference():
+    text = "They signed a currency swap agreement in Lima."
+    assert [s for _n, _src, s in _spans(text)] == ["currency swap agreement"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The lender approved a $2 billion Extended Credit Facility for Malawi in May.", "Extended Credit Facility"),
+    ("The Rapid Financing Facility arrangement was approved last year.", "Rapid Financing Facility Arrangement"),
+])
+def test_agreements_lending_facility_is_a_named_instrument(text, name):
+    assert (name, "named") in [(n, src) for n, src, _s in _spans(text)], _spans(text)
+
+
+def test_agreements_lending_facility_acronym_refers_back():
+    text = "The fund approved an Extended Credit Facility (ECF) for Malawi. Malawi drew on the ECF in June."
+    keys = {h.key for h in find_mentions(text)}
+    assert keys == {"named:extendedcreditfacility"}, keys
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Ghana froze all work under the Coastal Trade Framework last week.", True),
+    ("The ministers agreed a framework for further talks.", False),            # lower case: no name
+    ("The Windsor Framework governs goods moving to Belfast.", True),           # catalogued, still one name
+])
+def test_agreements_title_case_framework_is_a_name(text, named):
+    got = [n for n, src, _s in _spans(text) if n.endswith("Framework")]
+    assert bool(got) == named, _spans(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tuvalu and Australia said the Falepili Union had worked well since 2024.", "Falepili Union"),
+    ("ASEAN diplomats hope to finish a code of conduct for the South China Sea next year.",
+     "Code of Conduct in the South China Sea"),
+    ("Hanoi urged an early signing of a Code of Conduct in the East Sea.", "Code of Conduct in the South China Sea"),
+])
+def test_agreements_recurring_instruments_are_catalogued(text, name):
+    assert name in [n for n, _src, _s in _spans(text)], _spans(text)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words, parties", [
+    ("Chile's central bank and the central bank of Peru renewed their peso swap line on Friday. " + FILLER,
+     {"currency", "swap"}, ("Chile", "Peru")),
+    ("Mongolia and Japan signed a currency swap in Tokyo on Monday to steady their reserves. " + FILLER,
+     {"currency", "swap"}, ("Japan", "Mongolia")),
+])
+def test_agreements_headless_swap_makes_a_row_between_its_parties(parse, settings, text, words, parties):
+    rows = _rows(parse, settings, text)
+    assert any(words <= set(k[0].lower().split()) and set(parties) <= set(k[1]) for k in rows), rows
