@@ -228,3 +228,22 @@ def test_agreements_recurring_instruments_are_catalogued(text, name):
 def test_agreements_headless_swap_makes_a_row_between_its_parties(parse, settings, text, words, parties):
     rows = _rows(parse, settings, text)
     assert any(words <= set(k[0].lower().split()) and set(parties) <= set(k[1]) for k in rows), rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words, party", [
+    ("Ghana's parliament ratified the treaty establishing the Volta Basin Authority in May. " + FILLER,
+     {"treaty", "establishing", "volta", "basin", "authority"}, "Ghana"),
+    ("Peru signed the convention creating the Andean Seed Council in 2019. " + FILLER,
+     {"convention", "creating", "andean", "seed", "council"}, "Peru"),
+])
+def test_agreements_definite_founding_treaty_is_named_by_what_it_founds(parse, settings, text, words, party):
+    rows = _rows(parse, settings, text)
+    assert any(words <= set(k[0].lower().split()) and party in k[1] for k in rows), rows
+
+
+@pytest.mark.model
+def test_agreements_definite_content_clause_other_than_founding_is_the_focus(parse, settings):
+    text = ("Chile and Peru signed the Harbour Shield Agreement in 2020. " + FILLER +
+            "Both sides welcomed the agreement ending the border dispute.")
+    assert list(_rows(parse, settings, text)) == [("Harbour Shield Agreement", ("Chile", "Peru"))]
