@@ -247,3 +247,27 @@ def test_agreements_definite_content_clause_other_than_founding_is_the_focus(par
     text = ("Chile and Peru signed the Harbour Shield Agreement in 2020. " + FILLER +
             "Both sides welcomed the agreement ending the border dispute.")
     assert list(_rows(parse, settings, text)) == [("Harbour Shield Agreement", ("Chile", "Peru"))]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Troops have trained there since a 1998 bilateral defence cooperation agreement.", "1998"),
+    ("The rules go back to a 2006 ceasefire agreement.", "2006"),
+    ("Both sides point to their 2011 joint security agreement.", "2011"),
+])
+def test_agreements_year_before_a_modifier_dates_the_generic_mention(text, year):
+    assert [h.year for h in find_mentions(text)] == [year]
+
+
+def test_agreements_year_not_modifying_the_mention_is_no_date():
+    assert [h.year for h in find_mentions("In 2006 bilateral trade agreement talks began.")] == [""]
+
+
+@pytest.mark.model
+def test_agreements_two_governments_is_the_pair_just_named(parse, settings):
+    # an older pair (Chile and Bolivia) was opened first; the sentence before names Peru
+    text = ("Chile and Bolivia renewed their trade agreement on Monday. " + FILLER +
+            "Chile is a big exporter of copper. Fishing ties with Peru are also being formalised. "
+            "The two governments announced a fisheries agreement in November.")
+    rows = _rows(parse, settings, text)
+    assert any("Fisheries" in k[0] and set(k[1]) == {"Chile", "Peru"} for k in rows), rows
+

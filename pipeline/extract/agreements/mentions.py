@@ -144,12 +144,12 @@ DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 # "a new North American free trade agreement": the successor of the catalogued one (its "successor" field)
 SUCCESSOR_BEFORE = re.compile(pattern_text("agreement_patterns.jsonl", "successor_before"), re.I)
 # "a 2006 ceasefire agreement", "their 1982 security agreement": an earlier instrument of a generic kind
-YEAR_BEFORE = re.compile(r"\b(?:an?|the|their|its)\s+((?:19|20)\d\d)\s+$", re.I)
+YEAR_BEFORE = re.compile(pattern_text("agreement_patterns.jsonl", "year_before"), re.I)
 
 
 def _year_before(text: str, start: int) -> str:
     """The year written as a modifier right before a generic mention ('' when none)."""
-    m = YEAR_BEFORE.search(text, max(0, start - 16), start)
+    m = YEAR_BEFORE.search(text, max(0, start - 32), start)
     return m.group(1) if m else ""
 
 
