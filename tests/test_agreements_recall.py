@@ -7,6 +7,7 @@ import pytest
 from pipeline.extract import actors, dates
 from pipeline.extract import agreements as ag
 from pipeline.extract.agreements import gate
+from pipeline.extract.agreements.mentions import find_mentions
 
 
 def _rows(parse, settings, text):
@@ -151,3 +152,122 @@ def test_agreements_place_before_catalogue_form_is_one_title(parse, settings, te
 def test_agreements_catalogue_form_without_title_prefix_unchanged(parse, settings, text, name):
     rows = _rows(parse, settings, text)
     assert [k[0] for k in rows] == [name], rows
+
+
+# ------------------------------------------------ instruments named without an agreement head (stop 20)
+
+
+def _spans(text):
+    return [(h.name, h.source, text[h.start:h.end]) for h in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Chile and Peru renewed the peso swap line on Friday.", "peso swap line"),
+    ("The bank said its currency swap with the Bank of Korea was extended.", "currency swap"),
+    ("Both central banks keep swap lines open with each other.", "swap lines"),
+])
+def test_agreements_headless_currency_swap_is_a_mention(text, surface):
+    assert ("Currency Swap Agreement", "generic", surface) in _spans(text), _spans(text)
+
+
+@pytest.mark.parametrize("text", [
+    "A three-way gas swap was halted during the cold spell.",       # a swap of goods, not of currencies
+    "The two teams agreed to swap players before the season.",
+    "The debt swap deal was criticised.",
+])
+def test_agreements_swap_of_other_things_is_no_currency_swap(text):
+    assert not any(name == "Currency Swap Agreement" for name, _src, _s in _spans(text)), _spans(text)
+
+
+def test_agreements_currency_swap_with_head_stays_generic_reference():
+    text = "They signed a currency swap agreement in Lima."
+    assert [s for _n, _src, s in _spans(text)] == ["currency swap agreement"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The lender approved a $2 billion Extended Credit Facility for Malawi in May.", "Extended Credit Facility"),
+    ("The Rapid Financing Facility arrangement was approved last year.", "Rapid Financing Facility Arrangement"),
+])
+def test_agreements_lending_facility_is_a_named_instrument(text, name):
+    assert (name, "named") in [(n, src) for n, src, _s in _spans(text)], _spans(text)
+
+
+def test_agreements_lending_facility_acronym_refers_back():
+    text = "The fund approved an Extended Credit Facility (ECF) for Malawi. Malawi drew on the ECF in June."
+    keys = {h.key for h in find_mentions(text)}
+    assert keys == {"named:extendedcreditfacility"}, keys
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Ghana froze all work under the Coastal Trade Framework last week.", True),
+    ("The ministers agreed a framework for further talks.", False),            # lower case: no name
+    ("The Windsor Framework governs goods moving to Belfast.", True),           # catalogued, still one name
+])
+def test_agreements_title_case_framework_is_a_name(text, named):
+    got = [n for n, src, _s in _spans(text) if n.endswith("Framework")]
+    assert bool(got) == named, _spans(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tuvalu and Australia said the Falepili Union had worked well since 2024.", "Falepili Union"),
+    ("ASEAN diplomats hope to finish a code of conduct for the South China Sea next year.",
+     "Code of Conduct in the South China Sea"),
+    ("Hanoi urged an early signing of a Code of Conduct in the East Sea.", "Code of Conduct in the South China Sea"),
+])
+def test_agreements_recurring_instruments_are_catalogued(text, name):
+    assert name in [n for n, _src, _s in _spans(text)], _spans(text)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words, parties", [
+    ("Chile's central bank and the central bank of Peru renewed their peso swap line on Friday. " + FILLER,
+     {"currency", "swap"}, ("Chile", "Peru")),
+    ("Mongolia and Japan signed a currency swap in Tokyo on Monday to steady their reserves. " + FILLER,
+     {"currency", "swap"}, ("Japan", "Mongolia")),
+])
+def test_agreements_headless_swap_makes_a_row_between_its_parties(parse, settings, text, words, parties):
+    rows = _rows(parse, settings, text)
+    assert any(words <= set(k[0].lower().split()) and set(parties) <= set(k[1]) for k in rows), rows
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, words, party", [
+    ("Ghana's parliament ratified the treaty establishing the Volta Basin Authority in May. " + FILLER,
+     {"treaty", "establishing", "volta", "basin", "authority"}, "Ghana"),
+    ("Peru signed the convention creating the Andean Seed Council in 2019. " + FILLER,
+     {"convention", "creating", "andean", "seed", "council"}, "Peru"),
+])
+def test_agreements_definite_founding_treaty_is_named_by_what_it_founds(parse, settings, text, words, party):
+    rows = _rows(parse, settings, text)
+    assert any(words <= set(k[0].lower().split()) and party in k[1] for k in rows), rows
+
+
+@pytest.mark.model
+def test_agreements_definite_content_clause_other_than_founding_is_the_focus(parse, settings):
+    text = ("Chile and Peru signed the Harbour Shield Agreement in 2020. " + FILLER +
+            "Both sides welcomed the agreement ending the border dispute.")
+    assert list(_rows(parse, settings, text)) == [("Harbour Shield Agreement", ("Chile", "Peru"))]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Troops have trained there since a 1998 bilateral defence cooperation agreement.", "1998"),
+    ("The rules go back to a 2006 ceasefire agreement.", "2006"),
+    ("Both sides point to their 2011 joint security agreement.", "2011"),
+])
+def test_agreements_year_before_a_modifier_dates_the_generic_mention(text, year):
+    assert [h.year for h in find_mentions(text)] == [year]
+
+
+def test_agreements_year_not_modifying_the_mention_is_no_date():
+    assert [h.year for h in find_mentions("In 2006 bilateral trade agreement talks began.")] == [""]
+
+
+@pytest.mark.model
+def test_agreements_two_governments_is_the_pair_just_named(parse, settings):
+    # an older pair (Chile and Bolivia) was opened first; the sentence before names Peru
+    text = ("Chile and Bolivia renewed their trade agreement on Monday. " + FILLER +
+            "Chile is a big exporter of copper. Fishing ties with Peru are also being formalised. "
+            "The two governments announced a fisheries agreement in November.")
+    rows = _rows(parse, settings, text)
+    assert any("Fisheries" in k[0] and set(k[1]) == {"Chile", "Peru"} for k in rows), rows
+

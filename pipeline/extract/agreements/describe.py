@@ -54,6 +54,8 @@ PROSPECT = word_list("agreement_words.jsonl", "prospect")
 # "an agreement to <verb> ...", "a treaty <verb>ing ...", "an agreement on <verb>ing ...": verbs whose
 # clause gives no content of an instrument ("an agreement to resume talks", "a deal to buy jets")
 NOT_PURPOSE = word_list("agreement_words.jsonl", "not_purpose_verbs")
+# 'ratified the treaty establishing the X agency': a founding instrument's title, definite or not
+FOUNDING_VERBS = word_list("agreement_words.jsonl", "founding_verbs")
 # the governing verbs after whose object a to-clause tells the instrument's content ('signed an
 # agreement last year to set up ...', parsed as the verb's adverbial clause)
 # subordinators that make the instrument a hypothetical one ('until an arrangement ... is agreed')
@@ -272,7 +274,8 @@ def _purpose_hit(tok: Token, dets: list[str]) -> _Hit | None:
     group', 'signed a treaty establishing a confederation': an indefinite instrument with no topic of
     its own, signed (or drafted, negotiated ...), whose content a to-clause or an -ing clause tells:
     named by that clause ('Agreement to Set Up Joint Logistics Company'); None when it is not so."""
-    if dets[:1] not in (["a"], ["an"]) or not (_governing_event(tok) or _with_phrase(tok)):
+    definite = dets[:1] == ["the"]
+    if (dets[:1] not in (["a"], ["an"]) and not definite) or not (_governing_event(tok) or _with_phrase(tok)):
         return None
     if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in tok.head.children):
         return None         # ('until a new arrangement covering X is agreed': no instrument yet)
@@ -284,6 +287,9 @@ def _purpose_hit(tok: Token, dets: list[str]) -> _Hit | None:
                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
                        and not any(t.dep_ in ("nsubj", "dobj", "punct") or t.pos_ == "VERB"
                                    for t in tok.doc[tok.i + 1:c.left_edge.i])), None)
+    if definite and (clause is None or clause.dep_ != "acl" or clause.tag_ != "VBG"
+                     or clause.lemma_.lower() not in FOUNDING_VERBS):
+        return None         # ('the agreement to end the war' is the one in focus; 'the treaty establishing X' a title)
     words = _clause_words(clause) if clause is not None else []
     if not words:
         return None

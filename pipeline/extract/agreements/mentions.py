@@ -144,12 +144,12 @@ DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 # "a new North American free trade agreement": the successor of the catalogued one (its "successor" field)
 SUCCESSOR_BEFORE = re.compile(pattern_text("agreement_patterns.jsonl", "successor_before"), re.I)
 # "a 2006 ceasefire agreement", "their 1982 security agreement": an earlier instrument of a generic kind
-YEAR_BEFORE = re.compile(r"\b(?:an?|the|their|its)\s+((?:19|20)\d\d)\s+$", re.I)
+YEAR_BEFORE = re.compile(pattern_text("agreement_patterns.jsonl", "year_before"), re.I)
 
 
 def _year_before(text: str, start: int) -> str:
     """The year written as a modifier right before a generic mention ('' when none)."""
-    m = YEAR_BEFORE.search(text, max(0, start - 16), start)
+    m = YEAR_BEFORE.search(text, max(0, start - 32), start)
     return m.group(1) if m else ""
 
 
@@ -305,6 +305,14 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
         name = name[lead.end():] if lead else name
         add(start, m.end(), f"{name} {m.group(3)}", m.group(2))
         defined.setdefault(m.group(2), "named:" + _fold(f"{name} {m.group(3)}"))
+    for m in LENDING_FACILITY.finditer(text):          # "the Extended Credit Facility (ECF)"
+        lead = re.match(r"(?:(?:The|A|An|This|That|Under|In|After|Following)\s+)+", m.group(1))
+        start = m.start(1) + (lead.end() if lead else 0)
+        name = m.group(1)[lead.end():] if lead else m.group(1)
+        acr = ACRONYM_DEF.match(text, m.end(1) + 1) if text[m.end(1):m.end(1) + 2] == " (" else None
+        add(start, m.end(1), title_name(name), acr.group(1) if acr else "")
+        if acr:
+            defined[acr.group(1)] = "named:" + _fold(title_name(name))
     _title_case_names(text, add, defined)
     for m in PLACE_DEAL.finditer(text):
         place = m.group(1)
@@ -418,6 +426,31 @@ def _titled(text: str, s: int, e: int) -> bool:
     return sum(1 for w in re.findall(r"[A-Za-z][\w'’-]*", line) if w[0].islower() and w not in SMALL_WORDS) >= 2
 
 
+# "the yuan swap line", "its currency swap with X": a central banks' swap without an instrument head
+HEADLESS_SWAP = re.compile(pattern_text("agreement_patterns.jsonl", "headless_swap"), re.I)
+# "the Extended Credit Facility": a lender's named programme for a borrower
+LENDING_FACILITY = re.compile(pattern_text("agreement_patterns.jsonl", "lending_facility"))
+
+
+def _swap_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+    """'renewing the yuan swap line', 'its currency swap with the central bank': a currency swap
+    agreement named without the word agreement, read as the generic 'currency swap agreement'."""
+    if not may_contain(lowered(text), ("swap",)):
+        return []
+    hits = []
+    for m in HEADLESS_SWAP.finditer(text):
+        s, e = m.start(), m.end()
+        if _overlaps(taken, s, e):
+            continue
+        name = "Currency Swap Agreement"
+        hits.append(_Hit(s, e, "generic:" + _fold(name), name, "", kind_of(name), "generic",
+                         plural=text[s:e].lower().endswith("s"),
+                         definite=bool(re.search(r"\b(?:the|this|that)\s+$", text[max(0, s - 8):s], re.I)),
+                         year=_year_before(text, s)))
+        taken.append((s, e))
+    return hits
+
+
 TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "armistice")    # one is in every match of the two below
 
 
@@ -519,6 +552,7 @@ def find_mentions(text: str, sents: list[Sentence] | None = None) -> list[_Hit]:
     defined: dict[str, str] = {}
     hits += _named_hits(text, taken, defined, sents)
     hits += _generic_hits(text, taken)
+    hits += _swap_hits(text, taken)
     hits += _truce_hits(text, taken)
     hits += _reference_hits(text, taken, defined)
     hits += _name_head_hits(text, hits, taken)

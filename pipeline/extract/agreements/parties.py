@@ -153,9 +153,16 @@ def _count_parties(text: str, lo: int, hi: int, idx: _PartyIndex, topics: list[l
     here = _unique(c for _s, _e, c in idx.within(start, m.start()) if fits(c))
     if len(here) == n:      # "X shares a river with Y, and the two governments ...": the pair just named
         return here
+    # fewer states than the count named in the sentence before: the pair recalled holds them ("Ties with X
+    # are being formalised. The two governments ..." is not an older pair without X); as many or more
+    # ("Officials from X and Y attended. The two governments ...") leave it to the pair in focus
+    before = max(text.rfind(". ", 0, max(0, start - 2)), text.rfind("\n", 0, max(0, start - 1))) + 1
+    just_named = {c for _s, _e, c in idx.within(before, m.start()) if fits(c)}
+    if len(just_named) >= n:
+        just_named = set()
     for topic in reversed(topics):       # "the two governments": the pair the article is about
         members = [p for p in topic if fits(p)]
-        if len(members) == n:
+        if len(members) == n and (not just_named or just_named <= set(members)):
             return members
     if blocs_only:                       # the last two blocs named before
         return _unique(c for _s, _e, c in reversed(idx.within(0, m.start())) if _is_bloc(c))[:n]
