@@ -384,3 +384,24 @@ def test_status_definite_reference_in_a_coordinated_clause(parse, settings):
     # a bare definite word only: 'the old treaty' is another instrument
     status, _cue = _status(parse, settings, f"Chile and Peru signed {HA} in 2005, and the old treaty remains in force.")
     assert status == "signed"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a breach presupposes the agreement, it tells no event: met once, it exists ...
+    ("Chile and Peru trade fish. On Monday Chile imposed tariffs, citing violations of the 2015 Harbour Accord "
+     "(HA) by Peru.", "existing"),
+    # ... and the agreement the article follows (two sentences or more) is in force
+    (f"Chile and Peru trade fish under {HA}. Chile has accused Peru of violating the accord.", "in_force"),
+])
+def test_status_breach_is_a_standing_state(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_headline_clause_with_its_own_subject_and_object(parse, settings):
+    # 'revives' has a subject and an object of its own: another event, not a restoration of the accord
+    doc, sents = parse("Chile-Peru peace accord on hold as storm revives border tensions. Chile signed a peace accord "
+                       "with Peru in 2019. Chile suspended the accord in May.")
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert [f.status for f in found] == ["suspended"]

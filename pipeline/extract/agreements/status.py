@@ -192,7 +192,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
         return status       # (the instrument noun parsed as a verb: no path to read)
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
-            c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
+            c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children)
+            and not _clause_of_its_own(verb, span))
     own = _own_clause(verb, span)
     if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
@@ -265,6 +266,18 @@ def _anchor(span: Span) -> Token:
     Harbour Accord (HA)') the name it is in apposition to."""
     root = span.root
     return root.head if root.dep_ == "appos" and root.head.i < root.i else root
+
+
+def _clause_of_its_own(verb: Token, span: Span) -> bool:
+    """'X-Y peace accord on hold as a blast revives border tensions' (a headline parsed with the clause under
+    the agreement noun): a clause with a subject and an object of its own, neither of them the mention nor an
+    instrument word, tells another event."""
+    by = {c.dep_: c for c in verb.children}
+    subj, obj = by.get("nsubj"), by.get("dobj")
+    if subj is None or obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return all(not (t.left_edge.i <= span.root.i <= t.right_edge.i) and t.lemma_.lower() not in INSTRUMENT_WORDS
+               for t in (subj, obj))
 
 
 def _own_clause(verb: Token, span: Span) -> bool:
