@@ -363,11 +363,10 @@ _LATE = "Chile and Peru run a fisheries programme. Prices fell. Tariffs dropped.
     # a state asserted as the main predicate of the agreement, even one first met late: in force
     (f"{_LATE}The Harbour Accord (HA) between Chile and Peru, signed in 2001, remains in effect.", "in_force"),
     (f"Chile and Peru signed {HA} in 2005. Trade grew. Prices fell. Ports grew. Boats sailed. "
-     "That accord has been in force since 2007.", "in_force"),
+     "That accord still remains in force.", "in_force"),
     # the same state told in a relative clause or of an indefinite subject: met in passing
     (f"Chile and Peru fish under {HA}, which remains in force.", "existing"),
-    ("Peru has signed a tariff deal with Bolivia, and a Harbour Accord (HA) with Chile has been in force "
-     "since 2019.", "existing"),
+    ("Peru has signed a tariff deal with Bolivia, and a Harbour Accord (HA) with Chile remains in force.", "existing"),
 ])
 def test_status_standing_asserted_as_predicate(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
