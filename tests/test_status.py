@@ -353,3 +353,54 @@ def test_status_an_announced_suspension_in_reported_speech(parse, settings, text
 ])
 def test_status_modality_of_another_clause_does_not_bear_on_the_cue(parse, settings, text, status):
     assert _status(parse, settings, text)[0] == status
+
+
+_LATE = "Chile and Peru run a fisheries programme. Prices fell. Tariffs dropped. Boats sailed. Ports grew. "
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a state asserted as the main predicate of the agreement, even one first met late: in force
+    (f"{_LATE}The Harbour Accord (HA) between Chile and Peru, signed in 2001, remains in effect.", "in_force"),
+    (f"Chile and Peru signed {HA} in 2005. Trade grew. Prices fell. Ports grew. Boats sailed. "
+     "That accord still remains in force.", "in_force"),
+    # the same state told in a relative clause or of an indefinite subject: met in passing
+    (f"Chile and Peru fish under {HA}, which remains in force.", "existing"),
+    ("Peru has signed a tariff deal with Bolivia, and a Harbour Accord (HA) with Chile remains in force.", "existing"),
+])
+def test_status_standing_asserted_as_predicate(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_definite_reference_in_a_coordinated_clause(parse, settings):
+    # 'X signed a memorandum ..., and that memorandum still remains in effect': the second clause speaks
+    # of the instrument of the first
+    doc, sents = parse("Chile signed a memorandum of understanding with Peru on fisheries in 2015, and that "
+                       "memorandum still remains in effect.")
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert [f.status for f in found] == ["in_force"]
+    # a bare definite word only: 'the old treaty' is another instrument
+    status, _cue = _status(parse, settings, f"Chile and Peru signed {HA} in 2005, and the old treaty remains in force.")
+    assert status == "signed"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, status", [
+    # a breach presupposes the agreement, it tells no event: met once, it exists ...
+    ("Chile and Peru trade fish. On Monday Chile imposed tariffs, citing violations of the 2015 Harbour Accord "
+     "(HA) by Peru.", "existing"),
+    # ... and the agreement the article follows (two sentences or more) is in force
+    (f"Chile and Peru trade fish under {HA}. Chile has accused Peru of violating the accord.", "in_force"),
+])
+def test_status_breach_is_a_standing_state(parse, settings, text, status):
+    assert _status(parse, settings, text)[0] == status
+
+
+@pytest.mark.model
+def test_status_headline_clause_with_its_own_subject_and_object(parse, settings):
+    # 'revives' has a subject and an object of its own: another event, not a restoration of the accord
+    doc, sents = parse("Chile-Peru peace accord on hold as storm revives border tensions. Chile signed a peace accord "
+                       "with Peru in 2019. Chile suspended the accord in May.")
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    assert [f.status for f in found] == ["suspended"]

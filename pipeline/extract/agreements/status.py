@@ -81,9 +81,31 @@ def status_cue_read(text: str, lo: int, hi: int, m_start: int | None = None, m_e
                 got = _apply_modality(status, re.sub(r"\bwould\b", " ", ctx, flags=re.IGNORECASE), modals)
             if span is not None:
                 got = cue_reading(span, cs, ce, got, status, cue=cue)
+            if cue_id in PREDICATE_CUES and got == status and (cue is None or not _asserted_of(cue.root, span)):
+                got = "standing"    # ('under a pact which remains in force'): a state told in passing
             if STATUS_RANK[got] > STATUS_RANK[best]:
                 best, best_at, best_id = got, (cs, ce), cue_id
     return best, best_at[0], best_at[1], best_id
+
+
+PREDICATE_CUES = word_list("agreement_words.jsonl", "cues_predicate")
+
+
+def _asserted_of(verb: Token, span: Span) -> bool:
+    """The cue verb ('remains in force', 'has been in force since') is the predicate of a main or
+    coordinated clause whose subject is the mention, or a definite reference to an agreement ('that
+    accord', 'the memorandum', 'it'), not a relative or adverbial clause nor an indefinite subject
+    ('and a pact with X has been in force since 2019': met in passing)."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("relcl", "acl", "advcl", "pcomp", "pobj", "xcomp"):
+        return False
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and verb.dep_ == "conj":
+        subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subj.children):
+        return False
+    if subj.left_edge.i <= span.root.i <= subj.right_edge.i:
+        return True
+    return subj.lower_ == "it" or _definite_reference(subj)
 
 
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
@@ -170,7 +192,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
         return status       # (the instrument noun parsed as a verb: no path to read)
     inside = any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span) \
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
-            c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children))
+            c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children)
+            and not _clause_of_its_own(verb, span))
     own = _own_clause(verb, span)
     if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
@@ -243,6 +266,18 @@ def _anchor(span: Span) -> Token:
     Harbour Accord (HA)') the name it is in apposition to."""
     root = span.root
     return root.head if root.dep_ == "appos" and root.head.i < root.i else root
+
+
+def _clause_of_its_own(verb: Token, span: Span) -> bool:
+    """'X-Y peace accord on hold as a blast revives border tensions' (a headline parsed with the clause under
+    the agreement noun): a clause with a subject and an object of its own, neither of them the mention nor an
+    instrument word, tells another event."""
+    by = {c.dep_: c for c in verb.children}
+    subj, obj = by.get("nsubj"), by.get("dobj")
+    if subj is None or obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return all(not (t.left_edge.i <= span.root.i <= t.right_edge.i) and t.lemma_.lower() not in INSTRUMENT_WORDS
+               for t in (subj, obj))
 
 
 def _own_clause(verb: Token, span: Span) -> bool:
@@ -528,10 +563,17 @@ def _refers_back(clause: Token, span: Span) -> bool:
         return True
     if span.root.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj"):
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children):
+    if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ == "it" or _definite_reference(c)) for c in clause.children):
         return span.root.dep_ != "pobj"
     return any(c.dep_ == "dobj" and (c.lower_ == "it" or any(p.dep_ == "poss" and p.lower_ == "its" for p in c.children))
                for c in clause.children)
+
+
+def _definite_reference(noun: Token) -> bool:
+    """'that accord', 'the memorandum', 'this pact': a bare instrument word with a definite or demonstrative
+    determiner and nothing else before it (no 'the old treaty', no 'the Harbour Accord')."""
+    return noun.lemma_.lower() in INSTRUMENT_WORDS and noun.pos_ == "NOUN" and noun.left_edge.i == noun.i - 1 \
+        and noun.doc[noun.i - 1].dep_ == "det" and noun.doc[noun.i - 1].lower_ in ("the", "that", "this")
 
 
 def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:
