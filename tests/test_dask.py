@@ -68,6 +68,29 @@ def test_dask_engine_gives_the_local_engines_outputs(tmp_path, settings, monkeyp
     assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
 
 
+@pytest.mark.parametrize("n,workers", [(12, 2)])
+def test_dask_run_leaves_no_thread_so_the_registers_drawing_processes_fork(tmp_path, settings, monkeypatch,
+                                                                          n, workers):
+    """Dask keeps idle threads (its offload and callback pools) after its client and cluster are
+    closed; the register forks its drawing processes only when no other thread runs, so the
+    engine ends them: the register draws in those processes after a Dask run as after a local
+    one. A second Dask run in the same process still works (Dask makes the threads again)."""
+    import threading
+
+    from pipeline.write import register_report
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("the register's drawing processes are forked: not on this platform")
+    if threading.active_count() != 1:
+        pytest.skip("another thread runs in this test process before the run")
+    monkeypatch.setattr(scheduler, "process_chunk", dask_faults.fake_chunk)
+    src = _corpus(tmp_path / "in", n)
+    for out in ("dask1", "dask2"):
+        summary = run_mod.run(src, tmp_path / out, _settings(settings, "dask"), workers=workers, force=True)
+        assert (summary.engine, summary.parsed) == ("dask", n)
+        assert register_report._can_fork(), [t.name for t in threading.enumerate()]
+    assert _tree(tmp_path / "dask1") == _tree(tmp_path / "dask2")
+
+
 @pytest.mark.parametrize("n", [12])
 def test_dask_worker_killed_mid_run_has_its_chunk_run_elsewhere(tmp_path, settings, monkeypatch, n):
     src = _corpus(tmp_path / "in", n)

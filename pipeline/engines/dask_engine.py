@@ -271,6 +271,41 @@ class DaskDispatcher:
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+            _end_idle_threads(self._distributed)
+
+
+def _end_idle_threads(distributed) -> bool:
+    """End the threads Dask keeps after its clients and clusters are closed (its offload pool,
+    made at import, and the futures' callback pool, made at a first callback), when they are the
+    only other threads left in this process (no client, scheduler or worker of anyone still runs
+    here).
+
+    Dask never ends them, so after a run on Dask the process still had two idle threads; the
+    register's drawing processes are forked only when no other thread runs
+    (register_report._can_fork), so a Dask run drew every timeline in its own process, one after
+    the other, while a local run drew them in two processes beside the pages (at 200 synthetic
+    articles about a fifth of the Dask driver's CPU, on the run's critical path). The offload pool
+    is swapped for a new one of the same kind and the callback pool dropped: Dask makes each
+    thread again when it next needs it, so a later Dask run in this process works as before.
+    Returns whether they were ended."""
+    utils = getattr(distributed, "utils", None)
+    future_cls = getattr(getattr(distributed, "client", None), "Future", None)
+    offload = getattr(utils, "_offload_executor", None)
+    callbacks = getattr(future_cls, "_cb_executor", None)
+    pools = [p for p in (offload, callbacks) if p is not None]
+    if not all(hasattr(p, "shutdown") and isinstance(getattr(p, "_threads", None), set) for p in pools):
+        return False        # not the pools this was written for (Dask 2026.8): leave them
+    theirs = set().union(*(p._threads for p in pools))
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and t not in theirs]
+    if others or threading.current_thread() is not threading.main_thread():
+        return False
+    if offload is not None:
+        utils._offload_executor = type(offload)(max_workers=1, thread_name_prefix="Dask-Offload")
+        offload.shutdown(wait=True)
+    if callbacks is not None:
+        future_cls._cb_executor = None      # Future.add_done_callback makes a new one when needed
+        callbacks.shutdown(wait=True)
+    return True
 
 
 class _Fetched:
