@@ -32,7 +32,7 @@ from evaluation.gold import STUDIED_SETS as DEFAULT_SETS
 from evaluation.gold import parsed, training_set
 from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
 
-DEV_FLOOR = 0.79
+DEV_FLOOR = 0.78   # issue 15: dev motives stay >= 0.78. At 0.79 (to stop 19) a 0.005 move of the cross-validated dev F1 flipped the choice to a setting 0.02 worse on the other sets
 SCORER = "../shared/tools/score.py"
 SEED = 0
 FOLDS = 5
