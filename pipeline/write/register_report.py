@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -373,10 +374,19 @@ class Drawers:
     A worker's start and first picture cost ~70 ms of CPU beyond the drawing, so a pool a batch
     paid it again at each of the party pages' batches (a few pages each, as each holds many
     events). A page's renderer goes to a worker pickled: a functools.partial of _page, naming the
-    module's renderer, and the page's data. close() ends them."""
+    module's renderer, and the page's data.
+
+    The pages go to the pool as their batch is flushed and come back whenever they are drawn
+    (take): the process making the other pages waits for them only when the pages on their way
+    hold more than a batch's weight (pages and status events, as a batch), and at the end. So
+    this process renders and writes the next batches while the pool draws (before, each batch
+    waited for its own pictures, and the party pages, all pictured, left this process idle).
+    close() ends them."""
 
     def __init__(self) -> None:
         self.pool = None
+        self._pending: deque = deque()      # (name, weight, AsyncResult), in order of submission
+        self.held = 0                       # the weight of the pages on their way
 
     def ready(self, cost: int) -> bool:
         """Whether the pool draws this batch's pictures (costing `cost`), starting it if worth it."""
@@ -387,7 +397,25 @@ class Drawers:
             self.pool = multiprocessing.get_context("fork").Pool(PAGE_WORKERS)
         return self.pool is not None
 
+    def submit(self, name: str, render, weight: int) -> None:
+        self._pending.append((name, weight, self.pool.apply_async(render)))
+        self.held += weight
+
+    def take(self, limit: int | None = None) -> Iterator[tuple[str, str]]:
+        """(name, HTML) of the drawn pages: those already drawn, in order of submission, and then
+        more, waiting, while the pages on their way weigh more than `limit` (None: all of them)."""
+        while self._pending:
+            name, weight, result = self._pending[0]
+            if not result.ready() and limit is not None and self.held <= limit:
+                return
+            html = result.get()
+            self._pending.popleft()
+            self.held -= weight
+            yield name, html
+
     def close(self) -> None:
+        self._pending.clear()
+        self.held = 0
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
@@ -395,45 +423,36 @@ class Drawers:
 
 
 def render_each(renders: dict[str, object], pictured: dict[str, int],
-                drawers: Drawers | None = None) -> Iterator[tuple[str, str]]:
+                drawers: Drawers | None = None, weights: dict[str, int] | None = None,
+                limit: int = 0) -> Iterator[tuple[str, str]]:
     """(name, HTML) of each page, as each is made, so the caller writes it and lets it go (a
     party's page can be megabytes); the pictured ones (pictured: name -> cost, an agreement's
-    picture 1) by the drawers' forked processes when they run (see Drawers; the renderers must
-    then pickle), while this one renders the rest, taking the drawn pages as they come; else
-    here, one after the other. The HTML is the same either way (a picture depends on its page's
-    data only)."""
+    picture 1) go to the drawers' forked processes when they run (see Drawers; the renderers must
+    then pickle; weights: name -> the page's weight, 1 when not given), while this one renders
+    the rest, taking the pages drawn meanwhile (of this batch or earlier ones) as they come; the
+    pages still on their way are left to later batches while they weigh at most `limit`. Without
+    drawers, everything here, one after the other. The HTML is the same either way (a picture
+    depends on its page's data only)."""
     heavy = [n for n in renders if n in pictured]
     if not heavy or drawers is None or not drawers.ready(sum(pictured[n] for n in heavy)):
         for n, f in renders.items():
             yield n, f()
+        if drawers is not None:
+            yield from drawers.take(limit)
         return
-    drawn = drawers.pool.imap_unordered(_render_indexed, [(i, renders[n]) for i, n in enumerate(heavy)],
-                                        chunksize=1)
-    left = len(heavy)
+    for n in heavy:
+        drawers.submit(n, renders[n], (weights or {}).get(n, 1))
     for n, f in renders.items():
         if n in pictured:
             continue
         yield n, f()
-        while left:                     # the drawn pages ready meanwhile
-            try:
-                i, html = drawn.next(timeout=0)
-            except multiprocessing.TimeoutError:
-                break
-            left -= 1
-            yield heavy[i], html
-    for _ in range(left):
-        i, html = drawn.next()
-        yield heavy[i], html
+        yield from drawers.take(drawers.held)     # those drawn meanwhile, never waiting
+    yield from drawers.take(limit)
 
 
 def _page(renderer: str, *data) -> str:
     """A page by the renderer of that name in this module (named, so a task always pickles)."""
     return globals()[renderer](*data)
-
-
-def _render_indexed(task: tuple[int, object]) -> tuple[int, str]:
-    i, render = task
-    return i, render()
 
 
 def _stamp_of_all(code: str, reg) -> str:
@@ -479,13 +498,15 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     held = [0, 0]                       # status events held by the pages in todo; pages rendered
 
     drawers = Drawers()
+    weights: dict[str, int] = {}        # of the pages in todo (a page and its status events)
 
-    def flush() -> None:
-        for name, html in render_each(todo, pictured, drawers):
+    def flush(last: bool = False) -> None:
+        for name, html in render_each(todo, pictured, drawers, weights, None if last else batch):
             files.write_text_if_changed(folder / name, html, durable=False)
         held[1] += len(todo)
         todo.clear()
         pictured.clear()
+        weights.clear()
         held[0] = 0
 
     def consider(name: str, content: str, render, drawn: int, weight: int) -> None:
@@ -493,6 +514,7 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
         new_stamps[name] = key
         if stamps.get(name) != key or not (folder / name).exists():
             todo[name] = render
+            weights[name] = weight + 1
             if drawn:
                 pictured[name] = drawn
             held[0] += weight + 1
@@ -501,15 +523,8 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
 
     try:
         consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), 0, 0)
-        for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
-            assert r["register_id"] == rid, (r["register_id"], rid)
-            evs = [dict(e) for e in evs]            # agreement_html links them (href)
-            parties = party_articles(members)
-            arts = {a: {"title": t} for a, t in titles.items()}
-            titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
-            consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
-                     functools.partial(_page, "agreement_html", r, evs, parties, arts),
-                     int(len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs))), len(evs))
+        # the party pages first: their pictures cost the most, and the pool draws them while this
+        # process makes the agreement pages (which pages go first changes no page)
         by_party: dict[str, list[dict]] = {}
         for r in reg.rows:
             for p in r["parties"].split("; "):
@@ -521,7 +536,16 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
                      functools.partial(_page, "party_html", p, rows, evs),
                      PARTY_PICTURE_COST * (sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN),
                      sum(len(v) for v in evs.values()))
-        flush()
+        for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
+            assert r["register_id"] == rid, (r["register_id"], rid)
+            evs = [dict(e) for e in evs]            # agreement_html links them (href)
+            parties = party_articles(members)
+            arts = {a: {"title": t} for a, t in titles.items()}
+            titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
+            consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
+                     functools.partial(_page, "agreement_html", r, evs, parties, arts),
+                     int(len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs))), len(evs))
+        flush(last=True)
     finally:
         drawers.close()
     for stale in folder.glob("*.html"):
