@@ -387,10 +387,14 @@ class Drawers:
         self.pool = None
         self._pending: deque = deque()      # (name, weight, AsyncResult), in order of submission
         self.held = 0                       # the weight of the pages on their way
+        self.asked = 0                      # the cost of the pictures of every batch so far
 
     def ready(self, cost: int) -> bool:
-        """Whether the pool draws this batch's pictures (costing `cost`), starting it if worth it."""
-        if self.pool is None and PAGE_WORKERS >= 2 and cost >= POOL_FROM and _can_fork():
+        """Whether the pool draws this batch's pictures (costing `cost`), starting it once the
+        pictures of this batch and the earlier ones are worth it (a party's page, a batch of its
+        own when it holds many events, costs less than POOL_FROM alone)."""
+        self.asked += cost
+        if self.pool is None and PAGE_WORKERS >= 2 and self.asked >= POOL_FROM and _can_fork():
             for module in ("matplotlib.dates", "matplotlib.backends.backend_svg"):
                 importlib.import_module(module)     # imported once, here, before the fork
             _canvas()                               # made once, here: each worker inherits it
@@ -478,8 +482,10 @@ def _rows_key(rows: list[dict]) -> str:
 
 def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     """Write every register page whose content changed; remove pages of rows that are gone.
-    The pages are made a batch at a time (at most `batch` pages and status events held), from
-    reg.store, so memory does not grow with the corpus. Returns how many pages were rendered."""
+    The pages are made a batch at a time (at most `batch` pages and status events held, and as
+    much again on its way to and from the drawing processes: Drawers), from reg.store, so memory
+    does not grow with the corpus; the party pages first (their pictures cost the most: the pool
+    draws them while this process makes the agreement pages). Returns how many pages were rendered."""
     from pipeline.write.register import party_articles
     folder = Path(out_dir) / "report" / "register"
     folder.mkdir(parents=True, exist_ok=True)
