@@ -486,7 +486,6 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     much again on its way to and from the drawing processes: Drawers), from reg.store, so memory
     does not grow with the corpus; the party pages first (their pictures cost the most: the pool
     draws them while this process makes the agreement pages). Returns how many pages were rendered."""
-    from pipeline.write.register import party_articles
     folder = Path(out_dir) / "report" / "register"
     folder.mkdir(parents=True, exist_ok=True)
     code = modules_digest("write/register_report", "write/register")
@@ -531,26 +530,8 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
         consider("index.html", _rows_key(reg.rows), lambda: index_html(reg.rows), 0, 0)
         # the party pages first: their pictures cost the most, and the pool draws them while this
         # process makes the agreement pages (which pages go first changes no page)
-        by_party: dict[str, list[dict]] = {}
-        for r in reg.rows:
-            for p in r["parties"].split("; "):
-                if p:
-                    by_party.setdefault(p, []).append(r)
-        for p, rows in by_party.items():
-            evs = {r["register_id"]: reg.store.events_of(r["register_id"]) for r in rows}
-            consider(party_page(p), json.dumps([p, rows, evs], sort_keys=True),
-                     functools.partial(_page, "party_html", p, rows, evs),
-                     PARTY_PICTURE_COST * (sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN),
-                     sum(len(v) for v in evs.values()))
-        for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
-            assert r["register_id"] == rid, (r["register_id"], rid)
-            evs = [dict(e) for e in evs]            # agreement_html links them (href)
-            parties = party_articles(members)
-            arts = {a: {"title": t} for a, t in titles.items()}
-            titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
-            consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
-                     functools.partial(_page, "agreement_html", r, evs, parties, arts),
-                     int(len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs))), len(evs))
+        _consider_parties(reg, consider)
+        _consider_agreements(reg, consider)
         flush(last=True)
     finally:
         drawers.close()
@@ -562,3 +543,32 @@ def write_pages(out_dir: Path, reg, batch: int = BATCH) -> int:
     except OSError:
         pass
     return held[1]
+
+
+def _consider_parties(reg, consider) -> None:
+    """write_pages's consider() of each party's page (its content key, renderer, picture cost and weight)."""
+    by_party: dict[str, list[dict]] = {}
+    for r in reg.rows:
+        for p in r["parties"].split("; "):
+            if p:
+                by_party.setdefault(p, []).append(r)
+    for p, rows in by_party.items():
+        evs = {r["register_id"]: reg.store.events_of(r["register_id"]) for r in rows}
+        consider(party_page(p), json.dumps([p, rows, evs], sort_keys=True),
+                 functools.partial(_page, "party_html", p, rows, evs),
+                 PARTY_PICTURE_COST * (sum(len(_dated(v)) for v in evs.values()) >= MIN_DRAWN),
+                 sum(len(v) for v in evs.values()))
+
+
+def _consider_agreements(reg, consider) -> None:
+    """write_pages's consider() of each register row's page."""
+    from pipeline.write.register import party_articles
+    for r, (rid, members, evs, titles) in zip(reg.rows, reg.store.kept()):
+        assert r["register_id"] == rid, (r["register_id"], rid)
+        evs = [dict(e) for e in evs]            # agreement_html links them (href)
+        parties = party_articles(members)
+        arts = {a: {"title": t} for a, t in titles.items()}
+        titles = {a: arts.get(a, {}).get("title", "") for ps in parties.values() for a in ps}
+        consider(f"{rid}.html", json.dumps([r, evs, parties, titles], sort_keys=True),
+                 functools.partial(_page, "agreement_html", r, evs, parties, arts),
+                 int(len(_dated(evs)) >= MIN_DRAWN or bool(r["conflict"] and _dated(evs))), len(evs))
