@@ -78,7 +78,7 @@ from evaluation.gold import read_jsonl_gold
 from evaluation.splits import gold_in_split, link_split
 from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
 from pipeline.errors import PipelineError
-from pipeline.extract.calibration import raw_scores, rows_features
+from pipeline.extract.calibration import log_odds, logistic, raw_scores, rows_features
 from pipeline.write.csvio import read_csv
 
 C = 0.3                 # inverse L2 strength of the logistic regression (chosen by article-held-out CV, see 3)
@@ -227,15 +227,14 @@ def level_caution(model: dict, rows: list[dict]) -> float:
     spread = model.get("level_spread") or 0.0
     if not rows or not spread:
         return 0.0
-    weights = model["weights"]
-    zs = [model["intercept"] + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in rows]
+    zs = [log_odds(model, f) for f in rows]
     hard = spread * NormalDist().inv_cdf(CAUTION_QUANTILE)
     steps = round(CAUTION_MAX / CAUTION_STEP)
     for step in range(steps + 1):
         k = round(step * CAUTION_STEP, 2)
         lowered = {**model, "intercept": model["intercept"] - k * spread}
         high = [z for z, f in zip(zs, rows) if _probability(lowered, f) >= HIGH - 1e-9]
-        if high and sum(1.0 / (1.0 + math.exp(-(z + hard))) for z in high) / len(high) >= HIGH_TARGET:
+        if high and sum(logistic(z + hard) for z in high) / len(high) >= HIGH_TARGET:
             return k
     return CAUTION_MAX
 
@@ -298,7 +297,7 @@ def level_shift(records: list[dict], held: dict[int, float], steps: int = 50) ->
         return 0.0
     u = 0.0
     for _ in range(steps):
-        qs = [(1.0 / (1.0 + math.exp(-(z + u))), ok) for z, ok in pairs]
+        qs = [(logistic(z + u), ok) for z, ok in pairs]
         grad, hess = sum(ok - q for q, ok in qs), sum(q * (1 - q) for q, _ in qs)
         if hess <= 0:
             break

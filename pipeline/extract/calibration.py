@@ -207,8 +207,14 @@ LEVEL_POINTS = 20
 _LEVELS = tuple(NormalDist().inv_cdf((i + 0.5) / LEVEL_POINTS) for i in range(LEVEL_POINTS))
 
 
-def _logistic(z: float) -> float:
+def logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
+def log_odds(model: dict, feats: dict[str, float]) -> float:
+    """The model's log-odds for these features (before the level's spread and the clip)."""
+    weights = model["weights"]
+    return model["intercept"] + sum(weights.get(k, 0.0) * v for k, v in feats.items())
 
 
 def probability(model: dict, feats: dict[str, float]) -> float:
@@ -217,10 +223,9 @@ def probability(model: dict, feats: dict[str, float]) -> float:
     see evaluation/calibrate.py), it is the mean of the logistic over equally likely levels
     z + s * q (q the normal quantiles _LEVELS): the probability for a row of a set whose own level
     is unknown, which lies nearer 0.5 than the logistic of z alone."""
-    weights = model["weights"]
-    z = model["intercept"] + sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    z = log_odds(model, feats)
     spread = model.get("level_spread") or 0.0
-    p = sum(_logistic(z + spread * q) for q in _LEVELS) / len(_LEVELS) if spread else _logistic(z)
+    p = sum(logistic(z + spread * q) for q in _LEVELS) / len(_LEVELS) if spread else logistic(z)
     lo, hi = model.get("clip", (0.01, 0.99))
     return round(min(hi, max(lo, p)), 2)
 

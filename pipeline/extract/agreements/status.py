@@ -92,10 +92,10 @@ PREDICATE_CUES = word_list("agreement_words.jsonl", "cues_predicate")
 
 
 def _asserted_of(verb: Token, span: Span) -> bool:
-    """The cue verb ('remains in force', 'has been in force since') is the predicate of a main or
-    coordinated clause whose subject is the mention, or a definite reference to an agreement ('that
-    accord', 'the memorandum', 'it'), not a relative or adverbial clause nor an indefinite subject
-    ('and a pact with X has been in force since 2019': met in passing)."""
+    """The cue verb ('remains in force', 'stays in effect') is the predicate of a main or coordinated
+    clause whose subject is the mention, or a definite reference to an agreement ('that accord', 'the
+    memorandum', 'it'), not a relative or adverbial clause nor an indefinite subject ('and a pact with X
+    remains in force': met in passing)."""
     if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("relcl", "acl", "advcl", "pcomp", "pobj", "xcomp"):
         return False
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
