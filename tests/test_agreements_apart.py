@@ -100,3 +100,37 @@ def test_agreements_distinct_reads_the_modifier_of_the_head(parse, text, words, 
 def test_agreements_apart_pairs_subject_and_object(parse, text, a, b, expected):
     doc, _ = parse(text)
     assert bool(apart_pairs(doc, [_span(doc, a), _span(doc, b)])) is expected
+
+
+# ------------------------------------------------ broad words fold only into a named instrument of their kind
+
+@pytest.mark.model
+def test_agreements_broad_generic_of_another_kind_is_not_folded(parse, settings):
+    text = ("The European Union and Britain signed the Channel Trade Agreement in 2020. " + FILLER +
+            "On Tuesday the European Union and Britain opened negotiations on a security and defence partnership.")
+    rows = _rows(parse, settings, text)
+    assert any(k[0] == "Channel Trade Agreement" for k in rows), rows
+    assert any(k[0].endswith("Security and Defence Partnership") for k in rows), rows
+
+
+# ------------------------------------------------ a headline written again far from the name is its own row
+
+@pytest.mark.model
+def test_agreements_headline_generic_repeated_far_from_the_name_is_not_folded(parse, settings):
+    text = ("Vietnam and Japan lift ties to strategic partnership\n\n"
+            "Vietnam and Japan have decided to lift their ties to a strategic partnership for peace and development. "
+            + FILLER + FILLER +
+            "The two leaders also called for the full implementation of the Reef Declaration on fisheries.")
+    rows = _rows(parse, settings, text)
+    assert any(k[0].endswith("Strategic Partnership") and k[1] == ("Japan", "Vietnam") for k in rows), rows
+    assert not any(k[0] == "Reef Declaration" and k[1] == ("Japan", "Vietnam") for k in rows), rows
+
+
+@pytest.mark.model
+def test_agreements_headline_generic_written_only_in_the_lead_still_folds(parse, settings):
+    text = ("Vietnam and Japan sign strategic partnership treaty\n\n"
+            "Vietnam and Japan signed a strategic partnership treaty in Hanoi on Monday. "
+            "The Hanoi Partnership Treaty commits both sides to annual talks. " + FILLER +
+            "Diplomats said the strategic partnership treaty would be published next week.")
+    rows = _rows(parse, settings, text)
+    assert list(rows) == [("Hanoi Partnership Treaty", ("Japan", "Vietnam"))], rows

@@ -152,7 +152,10 @@ def _covers(named: _Instance, g: _Instance) -> bool:
         return True
     named_first = min((n for h, n in named.hits if h.source in ("catalogue", "named")), default=-1)
     g_first = min(n for _h, n in g.hits)
-    if g_first == 0 or 0 <= named_first - g_first <= 3:
+    # a headline folds when the body writes it before the name only in the lead ('X and Y sign defence pact',
+    # then 'signed a defence pact ... the Z Agreement'); one the body writes far before the name is its own
+    lead_only = all(n == 0 or named_first - n <= 3 for h, n in g.hits if n < named_first and h.source == "generic")
+    if (g_first == 0 and lead_only) or 0 <= named_first - g_first <= 3:
         return True
     return bool(named.parties) and set(g.parties) <= set(named.parties)
 
@@ -224,8 +227,12 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
             and first - g_first <= 3
 
     titled = _titled(g)
+    # broad words stand for a named instrument of the same kind only ('a security and defence partnership' is
+    # not the trade agreement of its parties); a lead before the name keeps its own kind test
+    same_kind = lambda i: "other" in (g.kind, i.kind) or g.kind == i.kind  # noqa: E731
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and (all(((broad.fullmatch(w) or broad.fullmatch(w + "s")) and not titled) or w in name_words(i.name) for w in own)
+            and ((all(((broad.fullmatch(w) or broad.fullmatch(w + "s")) and not titled) or w in name_words(i.name)
+                      for w in own) and same_kind(i))
                  or (lead(i) and (not titled or _same_head(g, i))))]
     if not fits:
         return None
