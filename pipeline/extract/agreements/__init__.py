@@ -33,10 +33,13 @@ Data (analysts extend these without touching code; every row has a unique "id"):
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from pipeline.extract.lexicons import Lexicon
 
+from pipeline.extract.agreements.apart import apart_pairs, distinct
 from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.findings import _dedupe, _finding
@@ -103,6 +106,8 @@ __all__ = ["ACRONYM_INSIDE", "BARE_TRUCE", "DATED", "KINDS", "NAMED", "PARTICIPA
            "party_index", "role_parties", "status_at", "status_cue_at", "status_cues", "title_name"]
 
 
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 PROSPECT_RULE = "agreements:prospect"       # 'a potential agreement on ...': at least proposed
 
@@ -162,6 +167,20 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
     return prior
 
 
+def _mark_apart(doc: Doc, sent_hits: list[_Hit], sent_text: str) -> None:
+    """Mark the mentions of one sentence that the parse shows to be different instruments (apart.py):
+    conjuncts, subject and object of one verb, a contrasting modifier ('a separate treaty'); and give
+    each the years its sentence writes (a dated generic mention joins only an instrument named beside
+    its year: instances._dated_apart)."""
+    years = frozenset(YEAR.findall(sent_text))
+    for h in sent_hits:
+        h.years = years
+        h.distinct = h.source in ("generic", "indefinite") and distinct(doc, h.start, h.end)
+    for i, j in apart_pairs(doc, [(h.start, h.end) for h in sent_hits]):
+        sent_hits[i].apart.add(id(sent_hits[j]))
+        sent_hits[j].apart.add(id(sent_hits[i]))
+
+
 def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: list[DateFinding],
             settings: dict, gate: Gate | None = None, trace: list | None = None,
             status_model: StatusModel | None = None) -> list[AgreementFinding]:
@@ -180,6 +199,8 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
         sent = sentence_at(sents, h.start)
         if sent is not None:
             by_sent.setdefault(sent.n, []).append(h)
+    for n, sent_hits in by_sent.items():
+        _mark_apart(doc, sent_hits, text[sents[n].start:sents[n].end])
     instances: list[_Instance] = []
     topics: list[list[str]] = []             # party lists of the instances opened so far, in order
     pending: list[tuple[_Hit, int]] = []     # "signed a pact" before the pact is named

@@ -11,6 +11,7 @@ from pipeline.extract.agreements.instances import (
     MEDIATED_BY,
     MEDIATOR_REACH,
     _compatible,
+    _dated_apart,
     _Instance,
     _merge,
 )
@@ -29,14 +30,16 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     for g in [i for i in out if i.source == "generic" and i.kind != "other" and not i.key.startswith("new:")
               and not _own_instrument(i) and not _titled(i)]:
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and i.kind == g.kind
-                 and _compatible(i.parties, g.parties) and _covers(i, g) and not _replaces(g, i)]
+                 and _compatible(i.parties, g.parties) and _covers(i, g) and not _replaces(g, i)
+                 and not _held_apart(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
     for g in [i for i in out if i.source == "generic" and not i.key.startswith("new:") and not i.from_list
               and not _own_instrument(i)]:
         target = _fold_target(g, [i for i in out if i is not g and i.source in ("catalogue", "named")
-                                  and not i.from_list and not _replaces(g, i) and _covers(i, g)])
+                                  and not i.from_list and not _replaces(g, i) and _covers(i, g)
+                                  and not _held_apart(g, i)])
         if target is not None:
             _merge(target, g)
             out.remove(g)
@@ -88,7 +91,7 @@ def _fold_definite_descriptions(out: list[_Instance]) -> None:
             continue
         cands = [i for i in out if i is not g and i.source in ("catalogue", "named") and not i.from_list
                  and _compatible(i.parties, g.parties) and (not g.parties or set(i.parties) & set(g.parties))
-                 and g.kind in (i.kind, "other") and not _replaces(g, i) and _covers(i, g)]
+                 and g.kind in (i.kind, "other") and not _replaces(g, i) and _covers(i, g) and not _held_apart(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
@@ -105,7 +108,8 @@ def _fold_generic_subsets(out: list[_Instance]) -> None:
             continue
         cands = [i for i in out if i is not g and i in out and i.source == "generic" and not i.from_list
                  and not i.key.startswith("new:") and own < name_words(i.name)
-                 and set(g.parties) <= set(i.parties) and g.kind in (i.kind, "other") and not _replaces(g, i)]
+                 and set(g.parties) <= set(i.parties) and g.kind in (i.kind, "other") and not _replaces(g, i)
+                 and not _held_apart(g, i)]
         if len(cands) == 1:
             _merge(cands[0], g)
             out.remove(g)
@@ -148,14 +152,25 @@ def _covers(named: _Instance, g: _Instance) -> bool:
         return True
     named_first = min((n for h, n in named.hits if h.source in ("catalogue", "named")), default=-1)
     g_first = min(n for _h, n in g.hits)
-    if g_first == 0 or 0 <= named_first - g_first <= 3:
+    # a headline folds when the body writes it before the name only in the lead ('X and Y sign defence pact',
+    # then 'signed a defence pact ... the Z Agreement'); one the body writes far before the name is its own
+    lead_only = all(n == 0 or named_first - n <= 3 for h, n in g.hits if n < named_first and h.source == "generic")
+    if (g_first == 0 and lead_only) or 0 <= named_first - g_first <= 3:
         return True
     return bool(named.parties) and set(g.parties) <= set(named.parties)
 
 
 def _own_instrument(g: _Instance) -> bool:
-    """A generic instrument the article names for itself with an acronym: never folded into another."""
-    return any(h.own for h, _n in g.hits)
+    """A generic instrument the article names for itself with an acronym, or writes as another one ('a
+    separate investment treaty', apart.py): never folded into another."""
+    return any(h.own or (h.distinct and h.source == "generic") for h, _n in g.hits)
+
+
+def _held_apart(g: _Instance, target: _Instance) -> bool:
+    """A mention of g the parse sets apart from a mention of target (conjuncts, subject and object of one
+    verb: apart.py), or g dated by a year target's names are not written beside: two instruments."""
+    ids = {id(o) for o, _n in target.hits}
+    return any(h.apart & ids for h, _n in g.hits) or _dated_apart(g.key, target)
 
 
 def _titled(g: _Instance) -> bool:
@@ -212,8 +227,12 @@ def _fold_target(g: _Instance, named: list[_Instance]) -> _Instance | None:
             and first - g_first <= 3
 
     titled = _titled(g)
+    # broad words stand for a named instrument of the same kind only ('a security and defence partnership' is
+    # not the trade agreement of its parties); a lead before the name keeps its own kind test
+    same_kind = lambda i: "other" in (g.kind, i.kind) or g.kind == i.kind  # noqa: E731
     fits = [i for i in named if g.parties and _compatible(i.parties, g.parties)
-            and (all(((broad.fullmatch(w) or broad.fullmatch(w + "s")) and not titled) or w in name_words(i.name) for w in own)
+            and ((all(((broad.fullmatch(w) or broad.fullmatch(w + "s")) and not titled) or w in name_words(i.name)
+                      for w in own) and same_kind(i))
                  or (lead(i) and (not titled or _same_head(g, i))))]
     if not fits:
         return None

@@ -109,11 +109,11 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                  h, n, "existing")
     if not parties:
-        same = [i for i in instances if i.key == key and not _another(h, i)] if h.source not in ("anaphor", "indefinite") \
-            else [target]
+        same = [i for i in instances if i.key == key and not _another(h, i) and not _apart(h, i)] \
+            if h.source not in ("anaphor", "indefinite") else [target]
         if h.source == "generic" and not same and not key.startswith("described:"):
             same = [i for i in recent if i.kind == kind and kind != "other" and not _another(h, i)
-                    and not i.key.startswith("described:")]
+                    and not i.key.startswith("described:") and not _apart(h, i)]
         if same:
             _attach(max(same, key=lambda i: i.last), h, n)
             return
@@ -222,15 +222,26 @@ def _hub(parties: list[str], idx: _PartyIndex) -> str:
     return max(parties, key=lambda p: (idx.frequency[p], -first.get(p, 0))) if parties else ""
 
 
+FOCUS_REACH = 8     # sentences back an anaphor looks for the instrument in focus past a dated one
+
+
 def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance]) -> _Instance | None:
     if h.key not in ("anaphor", "indefinite"):
         same = [i for i in instances if i.key == h.key]
         return max(same, key=lambda i: i.last) if same else None
+    if h.source == "indefinite" and h.distinct:
+        return None     # 'a second agreement', 'another pact': not the instrument in focus
+    recent = [i for i in recent if not _apart(h, i)]
     if h.draft:
         recent = [i for i in recent if STATUS_RANK[i.status] < STATUS_RANK["signed"]] or recent
     # 'the deal' after 'builds on a 2006 ceasefire agreement': an anaphor stands for the instrument in
-    # focus, not for a dated earlier one mentioned in passing
-    recent = [i for i in recent if "@" not in i.key] or recent
+    # focus, not for a dated earlier one mentioned in passing (even when the one in focus was last named a
+    # few sentences before the dated one: FOCUS_REACH)
+    undated = [i for i in recent if "@" not in i.key]
+    if not undated and recent and h.source == "anaphor":
+        undated = [i for i in instances if "@" not in i.key and not i.from_list and n - i.last <= FOCUS_REACH
+                   and not _apart(h, i)][-1:]
+    recent = undated or recent
     if not recent:
         return _sole_focus(h, instances)
     if h.plural:
@@ -249,7 +260,7 @@ def _resolve_reference(h: _Hit, n: int, instances: list[_Instance], recent: list
 def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym, kind, source, bilateral, parties, party_source, h, n,
          status: str | None = None) -> None:
     for inst in sorted(instances, key=lambda i: -i.last):
-        if inst.key == key and set(inst.parties) == set(parties):
+        if inst.key == key and set(inst.parties) == set(parties) and not _apart(h, inst):
             _attach(inst, h, n, status)
             return
     if status == "existing":      # an earlier instance listed by name: never folded into another
@@ -261,7 +272,8 @@ def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym
             continue
         by_kind = source == "generic" and inst.kind == kind and kind != "other" and not key.startswith("new:") \
             and not h.own and not key.startswith("described:") and not inst.key.startswith("described:")
-        if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2) and not _another(h, inst):
+        if (inst.key == key or by_kind) and fits and not (bilateral and len(union) > 2) and not _another(h, inst) \
+                and not _apart(h, inst):
             if len(union) > len(inst.parties):
                 inst.parties, inst.party_source = _unique([*inst.parties, *parties]), party_source
             _attach(inst, h, n, status)
@@ -269,10 +281,28 @@ def _add(instances: list[_Instance], topics: list[list[str]], key, name, acronym
     _open(instances, topics, key, name, acronym, kind, source, bilateral, parties, party_source, h, n, status)
 
 
+def _apart(h: _Hit, inst: _Instance) -> bool:
+    """A mention the parse sets apart from one of the instance's mentions (apart.py: conjuncts, subject
+    and object of one verb), or a dated generic mention the instance's names are not written beside."""
+    return any(id(o) in h.apart for o, _n in inst.hits) or _dated_apart(h.key, inst)
+
+
+def _dated_apart(key: str, inst: _Instance) -> bool:
+    """'a 1982 security cooperation agreement' beside a pact signed last week: a generic mention dated by
+    a year is another instrument than one whose names (catalogue or named mentions) are never written in
+    a sentence with that year, and than any undated generic one."""
+    year = key.partition("@")[2]
+    if not year or inst.key == key:
+        return False
+    return not any(year in o.years for o, _n in inst.hits if o.source in ("catalogue", "named"))
+
+
 def _another(h: _Hit, inst: _Instance) -> bool:
     """'the trade agreement with X ... talks on a new investment facilitation agreement': a generic
     mention written as new, whose descriptive words (besides broad ones) share none with the generic
     instance of its kind, or beside an instrument that was ended, is another instrument."""
+    if h.distinct and h.source == "generic":      # 'a separate investment treaty', 'another pact'
+        return True
     if not (h.new and h.source == "generic"):
         return False
     if inst.status in ("terminated", "suspended"):    # 'a new deal' beside one that was scrapped

@@ -83,6 +83,9 @@ class _Hit:
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
     content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)
     features: tuple[str, ...] = ()   # a candidate the rules alone do not keep: its features for the learned gate (gate.py)
+    distinct: bool = False      # 'a separate treaty', 'another pact': a further instrument, never another's row (apart.py)
+    apart: set = field(default_factory=set, compare=False, repr=False)   # id()s of mentions of other instruments (apart.py)
+    years: frozenset = field(default=frozenset(), compare=False, repr=False)   # years written in its sentence
 
 
 
