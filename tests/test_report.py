@@ -205,3 +205,34 @@ def test_report_unwritable_folder_is_a_coded_error(tmp_path, monkeypatch):
     with pytest.raises(PipelineError) as e:
         report.write_index(tmp_path, [])
     assert e.value.code == "E030" and "report" in str(e.value)
+
+
+def test_report_index_is_made_a_row_at_a_time(tmp_path):
+    """The index page comes in parts of at most one article's row each, asked for as it is written
+    (so a large run never holds the rows, their join and the page's bytes at once), and the page
+    written from them is the same text; written again unchanged, the file is left as it was."""
+    rows = [{"article_id": f"b{i}", "title": f"Title {i}", "published": "2025", "site": "example.org"} for i in range(4)]
+    tables = {"agreements": [{"article_id": "b1", "name": "Harbour Accord", "acronym": "", "status": "signed",
+                              "parties": "Norway; Chile", "review_status": "pending"}]}
+    parts = report.index_parts(rows, tables)
+    assert not isinstance(parts, (list, str))                   # made as asked for
+    parts = list(parts)
+    assert len(parts) == len(rows) + 2
+    assert [p.count("<tr data-text=") for p in parts] == [0, 1, 1, 1, 1, 0]
+    assert "signed" in parts[0] and "Harbour Accord" in parts[2]   # the status filter precedes the rows
+    report.write_index(tmp_path, rows, tables)
+    path = tmp_path / "report" / "index.html"
+    assert path.read_text(encoding="utf-8") == "".join(parts)
+    before = path.stat().st_ino
+    report.write_index(tmp_path, rows, tables)
+    assert path.stat().st_ino == before and [p.name for p in path.parent.iterdir()] == ["index.html"]
+
+
+def test_files_write_parts_if_changed(tmp_path):
+    from pipeline.write import files
+    path = tmp_path / "page.html"
+    assert files.write_parts_if_changed(path, iter(["a", "é", "c"]), durable=False)
+    assert path.read_bytes() == "aéc".encode("utf-8")
+    assert not files.write_parts_if_changed(path, iter(["aé", "c"]), durable=False)
+    assert files.write_parts_if_changed(path, iter(["x"]), durable=False) and path.read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]     # no temp file left

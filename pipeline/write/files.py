@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pipeline.errors import PipelineError
 
@@ -106,6 +106,28 @@ def write_text_if_changed(path: Path, text: str, durable: bool = True) -> bool:
     except OSError:
         pass
     write_text_atomic(path, text, durable)
+    return True
+
+
+def write_parts_if_changed(path: Path, parts: Iterable[str], durable: bool = True) -> bool:
+    """write_text_if_changed(path, "".join(parts), durable) without the text held whole: the
+    parts go to a temp file beside path as they come, and it replaces path unless path already
+    holds the same bytes (compared by hash; the temp file is then removed). True when written."""
+    tmp = temp_beside(path)
+    h = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as f:
+            for part in parts:
+                data = part.encode("utf-8")
+                h.update(data)
+                f.write(data)
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    if file_sha256(path) == h.hexdigest():
+        discard_temp(tmp)
+        return False
+    commit_temp(tmp, path, durable)
     return True
 
 

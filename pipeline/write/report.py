@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import quote, unquote, urlsplit
 
 from pipeline.config import modules_digest
@@ -364,6 +364,16 @@ INDEX_AGREEMENT_CELLS = ("name", "acronym", "status", "parties")
 def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> str:
     """The index: one row per article with its agreements (name and status), row counts and the
     share reviewed; search, sort and filter by a small inline script (allowed by its hash)."""
+    return "".join(index_parts(article_rows, tables))
+
+
+_BODY = "\x00body\x00"        # where _page puts the body: index_parts splits the page there
+
+
+def index_parts(article_rows: list[dict], tables: dict[str, list[dict]] | None = None) -> Iterator[str]:
+    """index_html's text in parts, an article's row at a time, made as they are asked for: the
+    page of a large run is written without its rows, their join and its bytes held at once (at
+    5,000 synthetic articles they were the largest peak of the end of a run)."""
     tables = tables or {}
     counts: dict[str, Counter] = {}
     reviewed: Counter = Counter()
@@ -384,37 +394,9 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
     for s in tables.get("sentences", []):
         if str(s.get("n", "")) == "0":
             first[s.get("article_id", "")] = s.get("text", "")
-    statuses: set[str] = set()
-    rows = []
-    for r in article_rows:
-        aid = r.get("article_id", "")
-        href = quote(page_name(aid))
-        title, origin = display_title(r, first.get(aid, ""))
-        shown = esc(title) if origin == "title" else (
-            f'<span class="fallback" title="no title found: shown from the {FALLBACK_FROM[origin]}">'
-            f"{esc(title)}</span>")
-        ags = agreements.get(aid, [])
-        ag_status = sorted({(a.get("status") or "").strip() for a in ags} - {""})
-        statuses.update(ag_status)
-        items = "".join(f'<li title="{esc(a.get("name", ""))}">{esc(a.get("acronym") or a.get("name") or "")} '
-                        f'<span class="st">{esc(a.get("status", ""))}</span></li>' for a in ags)
-        ag_cell = f'<ul class="ags">{items}</ul>' if items else ""
-        share = 100 * reviewed[aid] / total[aid] if total[aid] else None
-        review = "-" if share is None else "none" if share == 0 else "all" if share == 100 else "some"
-        text = " ".join([title, aid, r.get("site", ""), r.get("published", ""),
-                         *(" ".join(a.get(k, "") for k in ("name", "acronym", "status", "parties"))
-                           for a in ags)]).lower()
-        cells = "".join(f'<td data-sort="{counts[k][aid]}">{counts[k][aid]}</td>'
-                        for k in ("actors", "dates", "motives"))
-        rows.append(
-            f'<tr data-text="{esc(text)}" data-status="{esc(" ".join(ag_status))}" data-review="{review}">'
-            f'<td data-sort="{esc(title.lower())}"><a href="{href}">{shown}</a><br><code>{esc(aid)}</code></td>'
-            f'<td data-sort="{esc(r.get("published", ""))}">{esc(r.get("published", ""))}</td>'
-            f'<td data-sort="{esc((r.get("site") or "").lower())}">{esc(r.get("site", ""))}</td>'
-            f'<td data-sort="{counts["agreements"][aid]}">{counts["agreements"][aid]}{ag_cell}</td>{cells}'
-            f'<td data-sort="{"" if share is None else f"{share:.0f}"}">'
-            f'{"-" if share is None else f"{share:.0f}%"}</td></tr>')
-    options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in sorted(statuses))
+    statuses = sorted({(a.get("status") or "").strip() for r in article_rows
+                       for a in agreements.get(r.get("article_id", ""), [])} - {""})
+    options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in statuses)
     head = (f"<header><h1>Articles ({len(article_rows)})</h1>"
             f'<a href="register/index.html">the agreement register →</a></header><style>{INDEX_CSS}</style>')
     controls = ('<div class="controls"><input type="search" id="q" aria-label="search" '
@@ -426,11 +408,38 @@ def index_html(article_rows: list[dict], tables: dict[str, list[dict]] | None = 
                 '<option value="all">fully reviewed</option><option value="-">nothing to review</option></select>'
                 '<span id="shown"></span></div>')
     th = lambda label, key: f'<th data-sort-key="{key}">{label}</th>'  # noqa: E731
-    body = (controls + '<div class="wrap"><table id="articles"><thead><tr>'
-            + th("article", "text") + th("published", "text") + th("site", "text") + th("agreements", "number")
-            + th("actors", "number") + th("dates", "number") + th("motives", "number") + th("reviewed", "number")
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
-    return _page("Articles", head, body, script=INDEX_SCRIPT)
+    before, after = _page("Articles", head, _BODY, script=INDEX_SCRIPT).split(_BODY)
+    yield (before + controls + '<div class="wrap"><table id="articles"><thead><tr>'
+           + th("article", "text") + th("published", "text") + th("site", "text") + th("agreements", "number")
+           + th("actors", "number") + th("dates", "number") + th("motives", "number") + th("reviewed", "number")
+           + "</tr></thead><tbody>")
+    for r in article_rows:
+        aid = r.get("article_id", "")
+        href = quote(page_name(aid))
+        title, origin = display_title(r, first.get(aid, ""))
+        shown = esc(title) if origin == "title" else (
+            f'<span class="fallback" title="no title found: shown from the {FALLBACK_FROM[origin]}">'
+            f"{esc(title)}</span>")
+        ags = agreements.get(aid, [])
+        ag_status = sorted({(a.get("status") or "").strip() for a in ags} - {""})
+        items = "".join(f'<li title="{esc(a.get("name", ""))}">{esc(a.get("acronym") or a.get("name") or "")} '
+                        f'<span class="st">{esc(a.get("status", ""))}</span></li>' for a in ags)
+        ag_cell = f'<ul class="ags">{items}</ul>' if items else ""
+        share = 100 * reviewed[aid] / total[aid] if total[aid] else None
+        review = "-" if share is None else "none" if share == 0 else "all" if share == 100 else "some"
+        text = " ".join([title, aid, r.get("site", ""), r.get("published", ""),
+                         *(" ".join(a.get(k, "") for k in ("name", "acronym", "status", "parties"))
+                           for a in ags)]).lower()
+        cells = "".join(f'<td data-sort="{counts[k][aid]}">{counts[k][aid]}</td>'
+                        for k in ("actors", "dates", "motives"))
+        yield (f'<tr data-text="{esc(text)}" data-status="{esc(" ".join(ag_status))}" data-review="{review}">'
+               f'<td data-sort="{esc(title.lower())}"><a href="{href}">{shown}</a><br><code>{esc(aid)}</code></td>'
+               f'<td data-sort="{esc(r.get("published", ""))}">{esc(r.get("published", ""))}</td>'
+               f'<td data-sort="{esc((r.get("site") or "").lower())}">{esc(r.get("site", ""))}</td>'
+               f'<td data-sort="{counts["agreements"][aid]}">{counts["agreements"][aid]}{ag_cell}</td>{cells}'
+               f'<td data-sort="{"" if share is None else f"{share:.0f}"}">'
+               f'{"-" if share is None else f"{share:.0f}%"}</td></tr>')
+    yield "</tbody></table></div>" + after
 
 
 INDEX_MEMO = Path(".cache") / "report_index.json"    # what the index was last made from: safe to delete
@@ -460,7 +469,7 @@ def write_index(out_dir: Path, article_rows: list[dict], tables: dict[str, list[
                 return
         except (OSError, ValueError):
             pass
-    files.write_text_if_changed(path, index_html(article_rows, tables), durable=False)
+    files.write_parts_if_changed(path, index_parts(article_rows, tables), durable=False)
     if made_from is not None:
         try:
             files.write_text_atomic(memo_path, json.dumps({"made_from": made_from, "sha256": files.file_sha256(path)}),
