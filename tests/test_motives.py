@@ -841,3 +841,59 @@ def test_near_topic_reads_the_same_with_the_article_s_topic_flags():
             for window in (0, 3, 6):
                 assert motives.near_topic(sents, s, agreement_ns, window, flags=flags) == \
                     motives.near_topic(sents, s, agreement_ns, window)
+
+
+# ----------------------------------------------------------------------------- issue 15 item 5: content or reason, interests
+
+def _toks(doc, found):
+    return {t.i for m in found for t in doc.char_span(m.start, m.end, alignment_mode="expand")}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,cue,expected", [
+    # the purpose clause hangs on the agreement noun: what the deal does
+    ("Peru and Chile signed a fisheries accord to limit trawling near the reefs.", "limit", "noun_agreement"),
+    # on the verb of an actor: why the actor pursues it
+    ("Chile joined the talks in March to protect its salmon farms.", "protect", "verb_actor"),
+    # on a verb whose subject is the agreement
+    ("The accord aims to limit trawling near the reefs.", "limit", "verb_agreement"),
+])
+def test_motives_attachment_tells_content_from_reason(parse, sentence, cue, expected):
+    text = INTRO + sentence + "\n"
+    doc, sents = parse(text)
+    acts = [actor(text, sents, **spec) for spec in STATES]
+    ag = agreement(text, sents, "fisheries accord", "", ["fisheries accord"])
+    tok = next(t for t in doc if t.text == cue and t.idx >= sents[1].start)
+    where, _head = learned.attachment(tok, _toks(doc, ag.mentions), _toks(doc, [m for a in acts for m in a.mentions]))
+    assert where == expected
+
+
+@pytest.mark.model
+def test_motives_features_carry_the_attachment_of_each_kept_cue(parse):
+    text = INTRO + "Chile joined the talks in March to protect its salmon farms.\n"
+    doc, sents = parse(text)
+    acts = [actor(text, sents, **spec) for spec in STATES]
+    span = doc.char_span(sents[1].start, sents[1].end, alignment_mode="expand")
+    info = learned.SentenceInfo(anchors=[("purpose", next(t.i for t in span if t.text == "protect"))])
+    feats = learned.features(span, 1, info, set(), set(), _toks(doc, [m for a in acts for m in a.mentions]))
+    assert {"att=verb_actor", "att=purpose:verb_actor", "att_verb=join", "att_class=event"} <= feats
+    bare = learned.features(span, 1, learned.SentenceInfo(), set(), set(), set())
+    assert not any(f.startswith("att") for f in bare)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,present,absent", [
+    ("Uruguay is keen on the CBA.", {"int", "int_subj=actor", "int_word=keen", "int_about", "int_about&subj=actor"}, set()),
+    ("Paraguay fears a flood of cheap imports.", {"int", "int_subj=actor", "int_word=fear"}, {"int_about"}),
+    ("The weather over the bay was calm.", set(), {"int"}),
+])
+def test_motives_features_read_an_interest_and_who_holds_it(parse, sentence, present, absent):
+    text = INTRO + sentence + "\n"
+    doc, sents = parse(text)
+    acts = [actor(text, sents, **spec) for spec in STATES]
+    ag = agreement(text, sents, *CBA)
+    span = doc.char_span(sents[1].start, sents[1].end, alignment_mode="expand")
+    feats = learned.features(span, 1, learned.SentenceInfo(), set(ag.sentence_ns), _toks(doc, ag.mentions),
+                             _toks(doc, [m for a in acts for m in a.mentions]))
+    assert present <= feats
+    assert not (absent & feats)
