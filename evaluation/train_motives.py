@@ -37,7 +37,7 @@ SCORER = "../shared/tools/score.py"
 SEED = 0
 FOLDS = 5
 MIN_ARTICLES = 3
-WORD_PREFIXES = ("lem=", "root=", "cue=", "subj_agreement_verb=", "mark=", "vprep=", "be_subj=", "att_verb=", "int_word=")
+WORD_PREFIXES = ("lem=", "root=", "cue=", "subj_agreement_verb=", "mark=", "vprep=", "be_subj=")
 C_GRID = (0.1, 0.3, 1.0)
 KEEP_GRID = tuple(x / 100 for x in range(0, 45, 5))
 ADD_GRID = tuple(x / 100 for x in range(30, 100, 5))

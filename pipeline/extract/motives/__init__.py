@@ -170,7 +170,6 @@ def _clauses(doc: Doc, sent: Sentence, span, here: bool, hits: list[CueHit], tex
             clauses.append((s, e, h, holder))
             info.kept.append(h.type)
             info.cues.append(h.cue.lower())
-            info.anchors.append((h.type, h.start))
             info.ties.append(f"{h.type}:{'actor' if holder else 'none'}:{learned.tie(node, agreements, marked)}")
     return clauses
 

@@ -35,7 +35,6 @@ from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.extract import treematch
 from pipeline.extract.motives.filters import AGREEMENT_EVENTS, AGREEMENT_NOUNS
-from pipeline.extract.motives.spans import clause_node
 from pipeline.resources import read_json, word_list
 
 WEIGHTS_FILE = "motive_classifier.json"
@@ -44,9 +43,6 @@ CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADV", "ADP", "SCONJ", "AUX"})
 MODALS = word_list("motive_words.jsonl", "modals")
 FIRST_PERSON = word_list("motive_words.jsonl", "first_person")
 SAY = word_list("motive_words.jsonl", "say")
-# Words of wanting, seeking, hoping, fearing, needing, being keen or under pressure: a clause headed by
-# one with an actor as subject states an interest ("A wants the pact", "B is keen on closer ties").
-INTEREST = word_list("motive_words.jsonl", "interest")
 
 
 @dataclass
@@ -58,7 +54,6 @@ class SentenceInfo:
     dismissed: list[str] = field(default_factory=list)   # why the rules dropped a hit ("content", ...)
     skipped: str = ""                                   # why the rules did not read the sentence at all
     ties: list[str] = field(default_factory=list)        # per kept hit: type, holder found, tie (see tie())
-    anchors: list[tuple[str, int]] = field(default_factory=list)   # per kept hit: type, anchor token (see attachment())
 
 
 def tie(node: Token, agreements, marked: set[int] | None = None) -> str:
@@ -82,69 +77,6 @@ def tie(node: Token, agreements, marked: set[int] | None = None) -> str:
                 named(c) for c in up.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
             return "head"
     return "none"
-
-
-def subject_kind(verb: Token, mention_toks: set[int], actor_toks: set[int]) -> str:
-    """Who the subject of a verb is (up through xcomp and conj, which share it): 'agreement' (a
-    mention or an agreement noun), 'actor', 'first' (I, we), 'pron', 'other', or 'none'."""
-    node = verb
-    for _ in range(4):
-        subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
-        if subj:
-            s = subj[0]
-            sub = range(s.left_edge.i, s.right_edge.i + 1)
-            if not mention_toks.isdisjoint(sub) or s.lemma_.lower() in AGREEMENT_NOUNS:
-                return "agreement"
-            if not actor_toks.isdisjoint(sub):
-                return "actor"
-            if s.lower_ in FIRST_PERSON:
-                return "first"
-            return "pron" if s.pos_ == "PRON" else "other"
-        if node.dep_ in ("xcomp", "conj") and node.head.i != node.i:
-            node = node.head
-            continue
-        break
-    return "none"
-
-
-def verb_class(tok: Token) -> str:
-    """The kind of a governing verb: an agreement event (sign, suspend ...), saying, an interest, other."""
-    lemma = tok.lemma_.lower()
-    if lemma in AGREEMENT_EVENTS:
-        return "event"
-    if lemma in SAY:
-        return "say"
-    return "interest" if lemma in INTEREST else "other"
-
-
-def attachment(tok: Token, mention_toks: set[int], actor_toks: set[int]) -> tuple[str, Token]:
-    """Where the clause of a cue token hangs, which tells what a deal DOES from WHY someone pursues it:
-    on an agreement noun ("a pact to cut tariffs": 'noun_agreement', its content) or another noun,
-    or on a verb, by that verb's subject ("A signed the pact to counter B": 'verb_actor', a reason;
-    "the pact aims to": 'verb_agreement'); the main clause by its own subject ('root_...').
-    Returns (where, the governing word)."""
-    node = clause_node(tok)
-    if node.dep_ in ("acl", "relcl") or (node.dep_ == "prep" and node.head.pos_ in ("NOUN", "PROPN")):
-        head = node.head
-        named = head.i in mention_toks or head.lemma_.lower() in AGREEMENT_NOUNS
-        return ("noun_agreement" if named else "noun"), head
-    if node.dep_ == "ROOT" or node.head.i == node.i:
-        return "root_" + subject_kind(node, mention_toks, actor_toks), node
-    head = node.head
-    if head.pos_ in ("VERB", "AUX"):
-        return "verb_" + subject_kind(head, mention_toks, actor_toks), head
-    return "other", head
-
-
-def interest_verb(tok: Token) -> Token:
-    """The verb an interest word belongs to: itself when a verb, else the verb its adjective or noun
-    phrase hangs on ("is keen on", "under pressure to", "the concern that")."""
-    node = tok
-    for _ in range(3):
-        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
-            return node
-        node = node.head
-    return node
 
 
 def _bucket(d: int | None, cuts: tuple[int, ...] = (0, 1, 2, 4)) -> str:
@@ -171,7 +103,6 @@ SUBJECT_DEPS = _hashes(("nsubj", "nsubjpass"))
 CLAUSE_FEATURE_DEPS = {_h(d): d for d in ("advcl", "xcomp", "ccomp", "acl", "relcl")}
 CLAUSE_TAGS = {_h(t): t for t in ("VBG", "VB", "VBN")}
 MODAL_HASHES = _hashes(MODALS)
-INTEREST_HASHES = _hashes(INTEREST)
 FIRST_PERSON_HASHES = _hashes(FIRST_PERSON)
 QUOTE_HASHES = _hashes(('"', "\u201c", "\u201d", "'"))
 CONTENT_POS_IDS = frozenset(POS_IDS[p] for p in CONTENT_POS)
@@ -242,10 +173,6 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
     for tie_ in info.ties:
         kind, holder, where = tie_.split(":")
         f.update(("tie=" + where, "tie_holder=" + holder, f"tie={kind}:{where}"))
-    for kind, at in info.anchors:
-        where, head = attachment(span.doc[at], mention_toks, actor_toks)
-        f.update(("att=" + where, f"att={kind}:{where}", "att_class=" + verb_class(head),
-                  "att_verb=" + head.lemma_.lower()))
     root = span.root
     f.add("root=" + root.lemma_.lower())
     f.add("root_tag=" + root.tag_)
@@ -255,12 +182,9 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
     rows, ent, doc = t.rows, t.ent, span.doc
     quote = first = False
     named = t.named
-    interests = []
     for i in range(lo, hi):
         r = rows[i]
         d = r[DEP_COL]
-        if r[LEMMA_COL] in INTEREST_HASHES or r[LOWER_COL] in INTEREST_HASHES:
-            interests.append(i)
         if r[POS_COL] in CONTENT_POS_IDS and r[ALPHA_COL] and not ent[i]:
             f.add(named("lem=", r[LEMMA_COL], True))   # names and nationalities stay out: they stand for one topic
         if d == DEP_MARK:
@@ -287,8 +211,6 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         if not first and r[LOWER_COL] in FIRST_PERSON_HASHES:
             first = True
     f |= frame_features(span, actor_toks)
-    for i in interests:
-        f |= interest_features(doc[i], mention_toks, actor_toks)
     if quote:
         f.add("quote")
     here = range(lo, hi)
@@ -307,18 +229,6 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         for a in ("subj_agreement", "root_say"):
             if a in f:
                 f.add(f"{a}&{m}")
-    return f
-
-
-def interest_features(tok: Token, mention_toks: set[int], actor_toks: set[int]) -> set[str]:
-    """A clause stating an interest (INTEREST): who holds it (the subject of its verb) and whether
-    the clause names an agreement or an agreement noun."""
-    verb = interest_verb(tok)
-    who = subject_kind(verb, mention_toks, actor_toks)
-    about = any(t.i in mention_toks or t.lemma_.lower() in AGREEMENT_NOUNS for t in verb.subtree)
-    f = {"int", "int_subj=" + who, "int_word=" + tok.lemma_.lower()}
-    if about:
-        f.update(("int_about", f"int_about&subj={who}"))
     return f
 
 
