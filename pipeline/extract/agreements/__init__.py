@@ -40,6 +40,7 @@ from pipeline.extract.lexicons import Lexicon
 from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.findings import _dedupe, _finding
+from pipeline.extract.agreements.linking import link_subject_references
 from pipeline.extract.agreements.gate import GATE_RULE, Gate, gated, row_features, rules_keep
 from pipeline.extract.agreements.gate import load as load_gate
 from pipeline.extract.agreements.statusmodel import STATUS_MODEL_RULE, StatusModel, status_features
@@ -198,6 +199,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     by_rules = [rules_keep(i) for i in instances]
     kept = [k for k, g in enumerate(is_gated) if not g or gate.keep(features[k], by_rules[k])]
     instances, features, by_rules = ([xs[k] for k in kept] for xs in (instances, features, by_rules))
+    link_subject_references(doc, sents, instances, text, idx)
     owners: dict[int, set[int]] = {}
     for k, inst in enumerate(instances):
         for _h, n in inst.hits:
