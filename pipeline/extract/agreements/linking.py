@@ -132,11 +132,32 @@ def _read_and_lend(doc: Doc, tok: Token, lo: int, sents: list[Sentence], inst: _
     if sent is None:
         return
     c_lo, c_hi = clause_window(span)
-    status, cs, ce, cue_id = status_cue_read(text, max(c_lo, sent.start), min(c_hi, sent.end), span.start_char,
-                                             span.end_char, context_lo=sent.start, tied=governing_verbs(span),
-                                             span=span)
-    if status == "unspecified":
-        return
+    lo_c, hi_c = max(c_lo, sent.start), min(c_hi, sent.end)
+    own = _predicate(tok.head)
+    while True:
+        status, cs, ce, cue_id = status_cue_read(text, lo_c, hi_c, span.start_char, span.end_char,
+                                                 context_lo=sent.start, tied=governing_verbs(span), span=span)
+        if status == "unspecified":
+            return
+        if any(a < ce and cs < b for a, b in own):
+            break
+        hi_c = cs       # another phrase's cue ('It elevates the old pact, signed in 2012, ...'): read before it
     h = _Hit(span.start_char, span.end_char, inst.key, "", source="anaphor", lent=True, linked=True)
     h.status, h.cue, h.cue_id = status, (cs, ce), cue_id
     _attach(inst, h, sent.n)
+
+
+PREDICATE_PARTS = ("prt", "prep", "dobj", "attr", "acomp", "oprd", "xcomp", "neg")
+
+
+def _predicate(verb: Token) -> list[tuple[int, int]]:
+    """Character spans of the words of the subject's own predicate: the verb, its particle, the heads of its
+    object, attribute and complements, its prepositions and their objects ('took effect', 'has been in force',
+    'lapsed', 'was ratified by'). A cue elsewhere in the clause (in a phrase of the object, 'the pact, signed in
+    2012') tells another thing's event."""
+    toks = [verb]
+    for c in verb.children:
+        if c.dep_ in PREDICATE_PARTS:
+            toks.append(c)
+            toks += [g for g in c.children if g.dep_ in ("pobj", "prt", "dobj", "prep")]
+    return [(t.idx, t.idx + len(t)) for t in toks]
