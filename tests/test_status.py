@@ -467,3 +467,27 @@ def test_linked_clause_reads_only_its_own_predicate(parse, settings):
     text = ("Chile and Peru signed the Harbour Accord (HA) on Monday in Lima. The HA was drafted by officials of "
             "both navies. It replaced the old Bay Arrangement, which lapsed in 2012, with a wider text.")
     assert _status(parse, settings, text)[0] == "signed"
+
+
+# ---------------------------------------------------------------- a background signing told right after the mention
+
+_MOU = "Memorandum of Understanding on Joint Customs Clearance"
+
+
+@pytest.mark.model
+def test_background_signing_in_a_relative_clause_right_after_the_mention_exists(parse, settings):
+    # the parse hangs 'that ... signed' on a noun inside the mention, not on 'memorandum'
+    text = ("Chile and Peru opened a shared customs post on Monday. The post builds on a memorandum of "
+            "understanding on joint customs clearance that the two revenue agencies signed in March 2021, which "
+            "allowed traders to file one declaration for the first time.")
+    row = _row(parse, settings, text, _MOU)
+    assert row.status == "existing"
+    assert row.parties == ["Chile", "Peru"]      # a signing told: two sides, as a signed one
+
+
+@pytest.mark.model
+def test_foreground_signing_in_a_relative_clause_stays_signed(parse, settings):
+    text = ("Chile and Peru opened a shared customs post on Monday. The memorandum of understanding on joint "
+            "customs clearance that the two revenue agencies signed in March 2021 cuts waiting times at the border.")
+    row = _row(parse, settings, text, _MOU)
+    assert (row.status, row.status_date) == ("signed", "2021-03")

@@ -9,10 +9,11 @@ The resolver (simple and general, no learned part):
     subject is a mention of exactly one row (or an 'it' already linked to one). Any other antecedent (a state,
     a bank, a plan) links nothing.
   * a definite instrument noun as subject ('the / that / this' + common-noun modifiers + an instrument word
-    of agreement_words.jsonl's instrument_words; no proper noun, no 'new') stands for the nearest preceding
+    of agreement_words.jsonl's instrument_words; no proper noun) stands for the nearest preceding
     mention, at most LINK_REACH sentences back, of a compatible row: the same head word when the head is a
     document word of name_heads ('the memorandum' -> a memorandum row), and no party named in the noun
-    phrase ('with the UN') outside the row's parties.
+    phrase ('with the UN') outside the row's parties. A modifier of link_contrast_modifiers ('the old treaty',
+    'the other pact') sets the noun apart from the row just mentioned: not linked.
 The clause the subject governs is read with the status cues (status.status_cue_read, the same modality and
 dependency path as any mention); a status read there is lent to the row (its sentence is evidence of the
 event, not one of the row's sentence_ids: instances._attach, 'lent'). The row's status is then the most
@@ -37,6 +38,7 @@ LINK_REACH = 2
 INSTRUMENT_NOUNS = frozenset(w for w in word_list("agreement_words.jsonl", "instrument_words")
                              if w not in ("it", "which", "that", "this", "they", "them"))
 DOCUMENT_HEADS = word_list("agreement_words.jsonl", "name_heads")
+CONTRAST = word_list("agreement_words.jsonl", "link_contrast_modifiers")
 SUBJECTS = ("nsubj", "nsubjpass")
 
 
@@ -100,7 +102,7 @@ def _definite_instrument(tok: Token) -> bool:
     if len(det) != 1 or det[0].lower_ not in ("the", "that", "this") or det[0].i != tok.left_edge.i:
         return False
     return all(c.dep_ in ("det", "amod", "compound") and c.pos_ in ("DET", "ADJ", "NOUN", "VERB")
-               and c.lower_ != "new" and not any(g.pos_ == "PROPN" for g in c.subtree) for c in left)
+               and c.lower_ not in CONTRAST and not any(g.pos_ == "PROPN" for g in c.subtree) for c in left)
 
 
 def _nearest_compatible(tok: Token, lo: int, doc: Doc, sents: list[Sentence], instances: list[_Instance],
