@@ -6,8 +6,8 @@ Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFindin
 Modules: lexicon (kind and status words, catalogue loaders, name and reference patterns), mentions
 (find_mentions), describe (instruments named by their topic, read from the dependency parse),
 status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
-dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged),
-findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
+dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged), linking (status told by a
+later clause whose subject refers back to a row: 'It took effect ...'), findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
 
 Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
 anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
