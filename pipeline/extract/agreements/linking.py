@@ -13,7 +13,8 @@ The resolver (simple and general, no learned part):
     mention, at most LINK_REACH sentences back, of a compatible row: the same head word when the head is a
     document word of name_heads ('the memorandum' -> a memorandum row), and no party named in the noun
     phrase ('with the UN') outside the row's parties. A modifier of link_contrast_modifiers ('the old treaty',
-    'the other pact') sets the noun apart from the row just mentioned: not linked.
+    'the other pact') sets the noun apart from the row just mentioned, and an 'of / for / on' phrase after the
+    noun ('the convention for the talks') makes it another thing: neither is linked.
 The clause the subject governs is read with the status cues (status.status_cue_read, the same modality and
 dependency path as any mention); a status read there is lent to the row (its sentence is evidence of the
 event, not one of the row's sentence_ids: instances._attach, 'lent'). The row's status is then the most
@@ -101,6 +102,8 @@ def _definite_instrument(tok: Token) -> bool:
     det = [c for c in left if c.dep_ == "det"]
     if len(det) != 1 or det[0].lower_ not in ("the", "that", "this") or det[0].i != tok.left_edge.i:
         return False
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "for", "on") for c in tok.children):
+        return False        # 'the convention for the talks', 'the framework of ...': another thing (as mentions.py)
     return all(c.dep_ in ("det", "amod", "compound") and c.pos_ in ("DET", "ADJ", "NOUN", "VERB")
                and c.lower_ not in CONTRAST and not any(g.pos_ == "PROPN" for g in c.subtree) for c in left)
 
