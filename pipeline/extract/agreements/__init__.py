@@ -40,7 +40,6 @@ from pipeline.extract.lexicons import Lexicon
 from pipeline.extract.agreements.consolidate import consolidate
 from pipeline.extract.agreements.describe import with_descriptive
 from pipeline.extract.agreements.findings import _dedupe, _finding
-from pipeline.extract.agreements.linking import link_subject_references
 from pipeline.extract.agreements.gate import GATE_RULE, Gate, gated, row_features, rules_keep
 from pipeline.extract.agreements.gate import load as load_gate
 from pipeline.extract.agreements.statusmodel import STATUS_MODEL_RULE, StatusModel, status_features
@@ -72,6 +71,7 @@ from pipeline.extract.agreements.lexicon import (
     status_cues,
     title_name,
 )
+from pipeline.extract.agreements.linking import link_subject_references
 from pipeline.extract.agreements.mentions import (
     BARE_TRUCE,
     SUBJECT_TRUCE,

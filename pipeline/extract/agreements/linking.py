@@ -28,7 +28,11 @@ from spacy.tokens import Doc, Token
 from pipeline.extract.agreements.instances import _attach, _Instance
 from pipeline.extract.agreements.mentions import _Hit, _name_head
 from pipeline.extract.agreements.parties import _PartyIndex
-from pipeline.extract.agreements.status import clause_window, governing_verbs, status_cue_read
+from pipeline.extract.agreements.status import (
+    clause_window,
+    governing_verbs,
+    status_cue_read,
+)
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import Sentence
 from pipeline.resources import word_list
