@@ -20,15 +20,20 @@ dependency path as any mention); a status read there is lent to the row (its sen
 event, not one of the row's sentence_ids: instances._attach, 'lent'). The row's status is then the most
 advanced one over its own mentions and its linked sentences (STATUS_RANK: GOLD.md, 'the most advanced status
 the article asserts'), and its status_date is the date tied to the cue that gave it (findings._tied_date reads
-the lent mentions too)."""
+the lent mentions too).
+
+adjacent_clause (read by status.cue_reading): a past relative or participle clause right after a mention is the
+mention's own clause whatever noun the parse hangs it on."""
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.agreements.instances import _attach, _Instance
 from pipeline.extract.agreements.mentions import _Hit, _name_head
 from pipeline.extract.agreements.parties import _PartyIndex
 from pipeline.extract.agreements.status import (
+    AUX_PENDING,
+    AUX_PROPOSED,
     clause_window,
     governing_verbs,
     status_cue_read,
@@ -170,3 +175,25 @@ def _predicate(verb: Token) -> list[tuple[int, int]]:
             toks.append(c)
             toks += [g for g in c.children if g.dep_ in ("pobj", "prt", "dobj", "prep")]
     return [(t.idx, t.idx + len(t)) for t in toks]
+
+
+RELATIVE_WORDS = ("that", "which")
+ADJACENT_WORDS = 6      # words of the relative clause's own subject between the relative word and its verb
+
+
+def adjacent_clause(verb: Token, span: Span) -> bool:
+    """A relative or participle clause told in the past that starts right after the mention, whatever noun the
+    parse hangs it on ('a memorandum on currency settlement that the two banks signed in 2025', 'the memorandum
+    on the corridor signed in 2023 with ...': the small model often attaches such a clause to a noun inside
+    or near the mention): the mention's own clause, as _own_clause. Between the mention and the verb: nothing,
+    a comma, or 'that' / 'which' and a short subject (determiners, numbers, adjectives, nouns)."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN") \
+            or not span.end <= verb.i <= span.end + ADJACENT_WORDS + 2:
+        return False
+    if {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")} & (AUX_PROPOSED | AUX_PENDING | {"to"}):
+        return False
+    between = [t for t in span.doc[span.end:verb.i] if t.text != ","]
+    if not between:
+        return True
+    return between[0].lower_ in RELATIVE_WORDS and len(between) <= ADJACENT_WORDS + 1 and all(
+        t.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PROPN") for t in between[1:])

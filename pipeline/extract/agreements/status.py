@@ -194,7 +194,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
         or (root.left_edge.i <= verb.i <= root.right_edge.i and not any(
             c.dep_ == "conj" and c.left_edge.i <= verb.i <= c.right_edge.i for c in root.children)
             and not _clause_of_its_own(verb, span))
-    own = _own_clause(verb, span) or _adjacent_clause(verb, span)
+    own = _own_clause(verb, span)
     if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
@@ -285,9 +285,13 @@ def _own_clause(verb: Token, span: Span) -> bool:
     no modal or future auxiliary: 'the pact that Chile signed in 2019', 'the pact, signed in 2019,'.
     A relative clause that starts right after the mention but hangs, in the parse, on the noun the
     mention depends on through 'of' ('one of the pillars of the pact that both signed') is the
-    mention's too."""
+    mention's too; so is one right after the mention whatever noun the parse hangs it on (linking.adjacent_clause)."""
+    # (imported here: linking reads this module)
+    from pipeline.extract.agreements.linking import adjacent_clause
     if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN"):
         return False
+    if adjacent_clause(verb, span):
+        return True
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & (AUX_PROPOSED | AUX_PENDING | {"to"}):
         return False
@@ -296,28 +300,6 @@ def _own_clause(verb: Token, span: Span) -> bool:
         return True
     return verb.dep_ == "relcl" and root.dep_ == "pobj" and root.head.lower_ == "of" \
         and root.head.head.i == verb.head.i and verb.left_edge.i == root.right_edge.i + 1
-
-
-RELATIVE_WORDS = ("that", "which")
-ADJACENT_WORDS = 6      # words of the relative clause's own subject between the relative word and its verb
-
-
-def _adjacent_clause(verb: Token, span: Span) -> bool:
-    """A relative or participle clause told in the past that starts right after the mention, whatever noun the
-    parse hangs it on ('a memorandum on currency settlement that the two banks signed in 2025', 'the memorandum
-    on the corridor signed in 2023 with ...': the small model often attaches such a clause to a noun inside
-    or near the mention): the mention's own clause, as _own_clause. Between the mention and the verb: nothing,
-    a comma, or 'that' / 'which' and a short subject (determiners, numbers, adjectives, nouns)."""
-    if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN") \
-            or not span.end <= verb.i <= span.end + ADJACENT_WORDS + 2:
-        return False
-    if {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")} & (AUX_PROPOSED | AUX_PENDING | {"to"}):
-        return False
-    between = [t for t in span.doc[span.end:verb.i] if t.text != ","]
-    if not between:
-        return True
-    return between[0].lower_ in RELATIVE_WORDS and len(between) <= ADJACENT_WORDS + 1 and all(
-        t.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PROPN") for t in between[1:])
 
 
 def _background(span: Span) -> bool:
