@@ -404,3 +404,90 @@ def test_status_headline_clause_with_its_own_subject_and_object(parse, settings)
                        "with Peru in 2019. Chile suspended the accord in May.")
     found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
     assert [f.status for f in found] == ["suspended"]
+
+
+# ---------------------------------------------------------------- status told by a later subject that refers back (linking.py)
+
+def _row(parse, settings, text: str, name: str):
+    doc, sents = parse(text)
+    found = ag.extract(doc, sents, actors.extract(doc, sents), dates.extract(doc, sents, ""), settings)
+    rows = [f for f in found if name in (f.acronym, f.name)]
+    assert len(rows) == 1, [(f.acronym, f.name) for f in found]
+    return rows[0]
+
+
+@pytest.mark.model
+def test_linked_pronoun_subject_of_the_next_sentence_tells_the_status(parse, settings):
+    text = ("Chile and Peru signed the Harbour Accord (HA) on Monday in Lima. The HA lets the fishing fleets of "
+            "both countries share the southern bay. It took effect on signing and runs for five years.")
+    row = _row(parse, settings, text, "HA")
+    assert row.status == "in_force" and "took effect" in row.status_cue and "agreements:linked_subject" in row.why
+    assert 2 not in row.sentence_ns        # the linked sentence is evidence of the event, not a row sentence
+
+
+@pytest.mark.model
+def test_linked_pronoun_whose_antecedent_is_a_state_links_nothing(parse, settings):
+    text = ("Chile and Peru signed the Harbour Accord (HA) on Monday in Lima. Peru said the fishing season would "
+            "open soon. It took effect on signing, officials said.")
+    assert _status(parse, settings, text)[0] == "signed"
+
+
+@pytest.mark.model
+def test_linked_definite_noun_subject_tells_the_status_and_its_date(parse, settings):
+    text = ("Chile and Bolivia met in La Paz on Monday to discuss river trade. Officials spoke about tariffs and "
+            "rail links. The ministers also reviewed a border crossing. In 2019 Chile and Bolivia signed a "
+            "memorandum of understanding on river navigation. That navigation memorandum expired in March 2023, "
+            "and talks on a new one have not started.")
+    row = _row(parse, settings, text, "Memorandum of Understanding on River Navigation")
+    assert (row.status, row.status_date) == ("terminated", "2023-03")
+
+
+@pytest.mark.model
+def test_linked_document_word_must_fit_the_row(parse, settings):
+    # 'that memorandum' cannot stand for an accord
+    text = ("Chile and Bolivia met in La Paz on Monday to discuss river trade. Officials spoke about tariffs and "
+            "rail links. The ministers also reviewed a border crossing. In 2019 Chile and Bolivia signed the "
+            "River Accord (RA). That memorandum with Argentina expired in March 2023.")
+    assert _status(parse, settings, text, "RA")[0] == "signed"
+
+
+@pytest.mark.model
+def test_linked_status_is_not_one_met_in_passing(parse, settings):
+    text = ("Chile and Peru signed the Harbour Accord (HA) on Monday in Lima. Officials said the fleets would "
+            "share the bay. The two navies will hold a drill in June. Fishermen welcomed the news. Prices of fish "
+            "fell on Tuesday. Chile signed the Andes Freight Convention with Bolivia in 2020. That freight "
+            "convention has been in force since January 2021, officials said.")
+    row = _row(parse, settings, text, "Andes Freight Convention")
+    assert (row.status, row.status_date) == ("in_force", "2021-01")
+
+
+@pytest.mark.model
+def test_linked_clause_reads_only_its_own_predicate(parse, settings):
+    # the cue of a phrase of the object ('which lapsed') is that other instrument's event
+    text = ("Chile and Peru signed the Harbour Accord (HA) on Monday in Lima. The HA was drafted by officials of "
+            "both navies. It replaced the old Bay Arrangement, which lapsed in 2012, with a wider text.")
+    assert _status(parse, settings, text)[0] == "signed"
+
+
+# ---------------------------------------------------------------- a background signing told right after the mention
+
+_MOU = "Memorandum of Understanding on Joint Customs Clearance"
+
+
+@pytest.mark.model
+def test_background_signing_in_a_relative_clause_right_after_the_mention_exists(parse, settings):
+    # the parse hangs 'that ... signed' on a noun inside the mention, not on 'memorandum'
+    text = ("Chile and Peru opened a shared customs post on Monday. The post builds on a memorandum of "
+            "understanding on joint customs clearance that the two revenue agencies signed in March 2021, which "
+            "allowed traders to file one declaration for the first time.")
+    row = _row(parse, settings, text, _MOU)
+    assert row.status == "existing"
+    assert row.parties == ["Chile", "Peru"]      # a signing told: two sides, as a signed one
+
+
+@pytest.mark.model
+def test_foreground_signing_in_a_relative_clause_stays_signed(parse, settings):
+    text = ("Chile and Peru opened a shared customs post on Monday. The memorandum of understanding on joint "
+            "customs clearance that the two revenue agencies signed in March 2021 cuts waiting times at the border.")
+    row = _row(parse, settings, text, _MOU)
+    assert (row.status, row.status_date) == ("signed", "2021-03")

@@ -6,8 +6,8 @@ Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFindin
 Modules: lexicon (kind and status words, catalogue loaders, name and reference patterns), mentions
 (find_mentions), describe (instruments named by their topic, read from the dependency parse),
 status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
-dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged),
-findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
+dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged), linking (status told by a
+later clause whose subject refers back to a row: 'It took effect ...'), findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
 
 Steps: find mentions (catalogue, parenthesised acronyms, named instruments, generic kinds,
 anaphors) -> find each mention's parties from the dependency parse (coordination, hyphenated
@@ -74,6 +74,7 @@ from pipeline.extract.agreements.lexicon import (
     status_cues,
     title_name,
 )
+from pipeline.extract.agreements.linking import link_subject_references
 from pipeline.extract.agreements.mentions import (
     BARE_TRUCE,
     SUBJECT_TRUCE,
@@ -219,6 +220,7 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     by_rules = [rules_keep(i) for i in instances]
     kept = [k for k, g in enumerate(is_gated) if not g or gate.keep(features[k], by_rules[k])]
     instances, features, by_rules = ([xs[k] for k in kept] for xs in (instances, features, by_rules))
+    link_subject_references(doc, sents, instances, text, idx)
     owners: dict[int, set[int]] = {}
     for k, inst in enumerate(instances):
         for _h, n in inst.hits:

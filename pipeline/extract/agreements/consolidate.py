@@ -15,7 +15,7 @@ from pipeline.extract.agreements.instances import (
     _Instance,
     _merge,
 )
-from pipeline.extract.agreements.lexicon import broad_regex, name_words
+from pipeline.extract.agreements.lexicon import broad_regex, name_words, status_cue_rows
 from pipeline.extract.agreements.parties import _PartyIndex
 from pipeline.records import Sentence
 from pipeline.resources import pattern_text
@@ -48,7 +48,8 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
     for inst in out:
         _body_over_headline(inst)
     for inst in out:
-        two_sided = inst.bilateral or (inst.source in ("named", "generic") and inst.status in ("signed", "ratified", "in_force"))
+        two_sided = inst.bilateral or (inst.source in ("named", "generic")
+                                       and (inst.status in ("signed", "ratified", "in_force") or _signing_told(inst)))
         # a generic instrument with one party: its partner only from its own sentence (or the one before)
         lone = not two_sided and inst.source == "generic" and len(inst.parties) == 1 and not inst.from_list
         if lone:
@@ -68,6 +69,14 @@ def consolidate(instances: list[_Instance], idx: _PartyIndex, sents: list[Senten
                 inst.parties = inst.parties + [p for _c, p in others[:2 - len(inst.parties)]]
                 inst.party_source = "inherited"
     return out
+
+
+def _signing_told(inst: _Instance) -> bool:
+    """An agreement whose signing the text tells in the mention's own clause, read as existing because the
+    mention is the background of something else ('builds on a memorandum the two banks signed in 2021'): it
+    was signed by two sides, as a signed one."""
+    return inst.status == "existing" and inst.status_by[1] >= 0 and any(
+        cue_id == inst.status_by[0] and status == "signed" for _t, status, _p, _n, cue_id, _f in status_cue_rows())
 
 
 def _body_over_headline(inst: _Instance) -> None:

@@ -25,6 +25,7 @@ from pipeline.resources import word_list
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
 IN_PASSING_RULE = "agreements:in_passing"           # in force, first met after the lead: existing
+LINKED_RULE = "agreements:linked_subject"           # status read where a later subject refers back (linking.py)
 # sentences after the article's first agreement mention beyond which an agreement in force is one met in
 # passing (on the studied sets every in-force row first met later is 'existing' in the gold)
 PASSING_AFTER = 3
@@ -84,11 +85,15 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     status = inst.status
     by, cs, ce, by_n = inst.status_by
     status_cue = f'{by}: "{text[cs:ce]}" (sentence {by_n})' if ":" not in by and cs >= 0 and text else by
+    # a status read in a later sentence whose subject refers back to the row (linking.py): that sentence is about
+    # the agreement (it counts as one of its sentences for 'standing', and the row is not one met in passing)
+    linked = any(h.linked and m == by_n and h.cue == (cs, ce) for h, m in inst.lent)
     if status == "restored":
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
-        status = "in_force" if len(ns) >= 2 and not inst.from_list else "existing"
-    if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER and by not in NOT_IN_PASSING:
+        status = "in_force" if len(ns) + linked >= 2 and not inst.from_list else "existing"
+    if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER and by not in NOT_IN_PASSING \
+            and not linked:
         # first met well after the article's lead ('... follows the X treaty, which took effect in 2019'):
         # an agreement in force mentioned in passing exists (GOLD.md: existing)
         status, status_cue = "existing", IN_PASSING_RULE
@@ -103,7 +108,8 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
         evidence_n=ev, confidence=round(max(0.1, min(1.0, confidence)), 2),
         mentions=[Mention(h.start, h.end, text[h.start:h.end], n) for h, n in inst.hits],
         why=list(dict.fromkeys([*([inst.key] if inst.key in _catalogue_ids() else []),
-                                *(hit_rule(h) for h, _n in inst.hits), *([by] if by and status_cue else [])])),
+                                *(hit_rule(h) for h, _n in inst.hits), *([by] if by and status_cue else []),
+                                *([LINKED_RULE] if linked else [])])),
         status_cue=status_cue)
 
 

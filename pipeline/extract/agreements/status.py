@@ -285,9 +285,13 @@ def _own_clause(verb: Token, span: Span) -> bool:
     no modal or future auxiliary: 'the pact that Chile signed in 2019', 'the pact, signed in 2019,'.
     A relative clause that starts right after the mention but hangs, in the parse, on the noun the
     mention depends on through 'of' ('one of the pillars of the pact that both signed') is the
-    mention's too."""
+    mention's too; so is one right after the mention whatever noun the parse hangs it on (linking.adjacent_clause)."""
+    # (imported here: linking reads this module)
+    from pipeline.extract.agreements.linking import adjacent_clause
     if verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl") or verb.tag_ not in ("VBD", "VBN"):
         return False
+    if adjacent_clause(verb, span):
+        return True
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & (AUX_PROPOSED | AUX_PENDING | {"to"}):
         return False
