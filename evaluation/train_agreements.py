@@ -26,7 +26,7 @@ from pathlib import Path
 
 from evaluation.gold import parsed, training_set
 from evaluation.gold import STUDIED_SETS as DEFAULT_SETS
-from evaluation.train_motives import command_line, scorer_settings_model
+from evaluation.train_motives import KEEP_MARGIN, command_line, scorer_settings_model
 from pipeline.config import RESOURCES_DIR
 
 DEV_FLOOR = 0.95
@@ -104,15 +104,17 @@ def out_of_fold(arts: list[dict], c: float) -> list[list[float]]:
     return probs
 
 
-def choose_gate(grid: dict, rules_f1: float) -> tuple[float, float | None, float, float]:
+def choose_gate(grid: dict, rules_f1: float, incumbent: tuple | None = None) -> tuple[float, float | None, float, float]:
     """(own F1, threshold, C, smoothed F1) of the gate setting to ship, threshold None when the rules stay.
     As for the motive classifier (train_motives.choose): on ~130 articles the out-of-fold F1 of one
     threshold differs from its neighbours' by noise (a row or two), and the best single point is often the
     edge of a plateau, the strictest threshold that still ties, which then drops right rows on new articles.
     So each (C, threshold) is judged by the mean F1 of itself and its neighbouring thresholds (same C),
     among the settings that keep dev at DEV_FLOOR; that mean must beat the rules by MIN_GAIN; ties go
-    to the milder setting (lower C, lower threshold). grid maps (C, threshold) to (F1, dev ok)."""
-    best = (0.0, None, C_GRID[0], rules_f1 + MIN_GAIN)
+    to the milder setting (lower C, lower threshold). grid maps (C, threshold) to (F1, dev ok).
+    incumbent: the (C, threshold) shipped now; it stays while its smoothed F1 is within KEEP_MARGIN of the
+    best (see train_motives.KEEP_MARGIN), so a re-fit changes the setting only for a real gain."""
+    best, smoothed_of = (0.0, None, C_GRID[0], rules_f1 + MIN_GAIN), {}
     for c in C_GRID:
         for i, t in enumerate(THRESHOLDS):
             own, dev_ok = grid[c, t]
@@ -120,8 +122,12 @@ def choose_gate(grid: dict, rules_f1: float) -> tuple[float, float | None, float
                 continue
             near = THRESHOLDS[max(0, i - 1):i + 2]
             smoothed = sum(grid[c, u][0] for u in near) / len(near)
+            smoothed_of[c, t] = (own, t, c, smoothed)
             if smoothed > best[3] + 1e-12:
                 best = (own, t, c, smoothed)
+    held = smoothed_of.get(incumbent) if incumbent else None
+    if best[1] is not None and held and held[3] >= rules_f1 + MIN_GAIN and held[3] >= best[3] - KEEP_MARGIN:
+        return held
     return best
 
 
@@ -245,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
             got = f1(*sub(rest, probs), t, score)
             grid[c, t] = (got[0], not dev or f1(*sub(dev, probs), t, score)[0] >= DEV_FLOOR)
             print(f"  C={c} threshold={t:.2f}: out-of-fold F1 {got[0]:.3f} (tp {got[1]} fp {got[2]} fn {got[3]})")
-    f_best, threshold, c, smoothed = choose_gate(grid, base[0])
+    shipped = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else {}
+    incumbent = (shipped["C"], shipped["threshold"]) if shipped.get("enabled") else None
+    f_best, threshold, c, smoothed = choose_gate(grid, base[0], incumbent)
+    if incumbent and (c, threshold) == incumbent:
+        print(f"the shipped setting (C={c} threshold={threshold:.2f}) stays: within {KEEP_MARGIN} of the best smoothed F1")
     enabled = threshold is not None
     if enabled:
         print(f"chosen by the out-of-fold F1 averaged over each threshold and its neighbours (C={c} threshold={threshold:.2f}: "

@@ -33,6 +33,10 @@ from evaluation.gold import parsed, training_set
 from pipeline.config import PROJECT_ROOT, RESOURCES_DIR, load_settings
 
 DEV_FLOOR = 0.78   # issue 15: dev motives stay >= 0.78. At 0.79 (to stop 19) a 0.005 move of the cross-validated dev F1 flipped the choice to a setting 0.02 worse on the other sets
+KEEP_MARGIN = 0.01  # a re-fit keeps the shipped setting unless another beats it out of fold by this much
+# (smoothed F1, about two rows here): out-of-fold figures of neighbouring settings differ by noise, and a
+# choice that flips by 0.003 between stops (stops 20 and 21, gate and motives alike) moves right rows on
+# new articles for no measured gain. The shipped setting must still meet the guards (DEV_FLOOR).
 SCORER = "../shared/tools/score.py"
 SEED = 0
 FOLDS = 5
@@ -142,21 +146,27 @@ def out_of_fold(arts: list[dict], c: float, score) -> list[list[float]]:
 
 
 
-def choose(grid: dict) -> tuple:
+def choose(grid: dict, incumbent: tuple | None = None) -> tuple:
     """The setting to ship: the out-of-fold F1 of one grid point differs from its neighbours' by noise
     (on about 100 articles, settings 0.001 apart in F1 pick thresholds far apart), so each setting is
     judged by the mean F1 of itself and its neighbours (the next keep and add thresholds, same C), and the
-    best such mean wins among the settings that keep dev at DEV_FLOOR or above (ties: its own F1)."""
+    best such mean wins among the settings that keep dev at DEV_FLOOR or above (ties: its own F1).
+    incumbent: the (C, keep, add) shipped now; it stays while it keeps dev at DEV_FLOOR and its mean is
+    within KEEP_MARGIN of the best."""
     def near(i: int, grid_values: tuple) -> list:
         return list(grid_values[max(0, i - 1):i + 2])
-    best = None
+    best, held = None, None
     for (c, keep, add), (got, dev_f1, per_set) in grid.items():
         if dev_f1 < DEV_FLOOR:
             continue
         ks, ads = near(KEEP_GRID.index(keep), KEEP_GRID), near(ADD_GRID.index(add), ADD_GRID)
         smoothed = sum(grid[c, k, a][0][0] for k in ks for a in ads) / (len(ks) * len(ads))
+        if (c, keep, add) == incumbent:
+            held = (got, c, keep, add, per_set, smoothed)
         if best is None or (smoothed, got[0]) > (best[5], best[0][0]):
             best = (got, c, keep, add, per_set, smoothed)
+    if held and held[5] >= best[5] - KEEP_MARGIN:
+        return held
     return best
 
 
@@ -197,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
                 grid[c, keep, add] = (on(rest or dev), on(dev)[0] if dev else 1.0,
                                       {n: round(on([i for i, a in enumerate(arts) if a["set"] == n])[0], 3)
                                        for n in dict.fromkeys(a["set"] for a in arts)})
-    best = choose(grid)
+    shipped = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else {}
+    incumbent = (shipped["C"], shipped["keep"], shipped["add"]) if {"C", "keep", "add"} <= shipped.keys() else None
+    best = choose(grid, incumbent)
+    if incumbent and best[1:4] == incumbent:
+        print(f"the shipped setting (C={best[1]}, keep={best[2]}, add={best[3]}) stays: within {KEEP_MARGIN} of the best smoothed F1")
     print(f"chosen by the out-of-fold F1 averaged over each setting and its neighbours on the grid "
           f"(C={best[1]}, keep={best[2]}, add={best[3]}: own F1 {best[0][0]:.3f}, smoothed {best[5]:.3f})")
     (cv, tp, fp, fn), c, keep, add, per_set, _smoothed = best

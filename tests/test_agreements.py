@@ -1687,3 +1687,21 @@ def test_gate_training_prefers_a_plateau_to_a_lone_peak_and_keeps_rules_without_
     # a setting that would break dev is never chosen, however good elsewhere
     grid = {k: (v[0], k[1] not in plateau) for k, v in grid.items()}
     assert ta.choose_gate(grid, rules_f1=0.60)[1] not in plateau
+
+
+def test_gate_training_keeps_the_shipped_setting_unless_another_wins_by_the_margin():
+    from evaluation import train_agreements as ta
+    ts = ta.THRESHOLDS
+    # the shipped setting sits on a plateau a little (less than KEEP_MARGIN) below another one
+    shipped, better = ts[3:6], ts[9:12]
+    grid = _gate_grid(lambda c, t: 0.80 if c == 1.0 and t in shipped else
+                      0.80 + ta.KEEP_MARGIN / 2 if c == 0.3 and t in better else 0.70)
+    assert ta.choose_gate(grid, rules_f1=0.70)[1:3] == (ts[10], 0.3)               # no incumbent: the best
+    assert ta.choose_gate(grid, rules_f1=0.70, incumbent=(1.0, ts[4]))[1:3] == (ts[4], 1.0)
+    # a gain larger than the margin moves the setting; a shipped setting that breaks dev never stays
+    grid = _gate_grid(lambda c, t: 0.80 if c == 1.0 and t in shipped else
+                      0.80 + 2 * ta.KEEP_MARGIN if c == 0.3 and t in better else 0.70)
+    assert ta.choose_gate(grid, rules_f1=0.70, incumbent=(1.0, ts[4]))[1:3] == (ts[10], 0.3)
+    grid = {k: (v[0], k != (1.0, ts[4])) for k, v in _gate_grid(
+        lambda c, t: 0.80 if c == 1.0 and t in shipped else 0.80 + ta.KEEP_MARGIN / 2 if c == 0.3 and t in better else 0.70).items()}
+    assert ta.choose_gate(grid, rules_f1=0.70, incumbent=(1.0, ts[4]))[1:3] == (ts[10], 0.3)

@@ -821,6 +821,21 @@ def test_motive_training_chooses_a_plateau_over_a_lone_peak(monkeypatch):
     assert (tm.choose(grid)[2], tm.choose(grid)[3]) not in plateau
 
 
+def test_motive_training_keeps_the_shipped_setting_unless_another_wins_by_the_margin(monkeypatch):
+    from evaluation import train_motives as tm
+    monkeypatch.setattr(tm, "KEEP_GRID", (0.0, 0.1, 0.2))
+    monkeypatch.setattr(tm, "ADD_GRID", (0.3, 0.5, 0.7))
+    def grid_of(shipped_f1, other_f1, shipped_dev=tm.DEV_FLOOR):
+        return {(c, k, a): (((shipped_f1 if c == 0.1 else other_f1), 0, 0, 0),
+                            shipped_dev if c == 0.1 else tm.DEV_FLOOR, {})
+                for c in (0.1, 0.3) for k in tm.KEEP_GRID for a in tm.ADD_GRID}
+    shipped = (0.1, 0.1, 0.5)
+    assert tm.choose(grid_of(0.64, 0.64 + tm.KEEP_MARGIN / 2))[1] == 0.3           # no incumbent: the best
+    assert tm.choose(grid_of(0.64, 0.64 + tm.KEEP_MARGIN / 2), shipped)[1:4] == shipped
+    assert tm.choose(grid_of(0.64, 0.64 + 2 * tm.KEEP_MARGIN), shipped)[1] == 0.3   # a real gain moves it
+    assert tm.choose(grid_of(0.64, 0.64 + tm.KEEP_MARGIN / 2, tm.DEV_FLOOR - 0.01), shipped)[1] == 0.3  # dev's guard holds
+
+
 def test_near_topic_reads_the_same_with_the_article_s_topic_flags():
     """extract reads each sentence's topical() once (topic_flags) and near_topic looks the window up
     there: the same answer as reading the sentences again, for every window and sentence."""
