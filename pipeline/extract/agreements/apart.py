@@ -33,9 +33,7 @@ def _root(doc: Doc, start: int, end: int) -> Token | None:
 
 def _conjuncts(tok: Token) -> set[int]:
     """The token indices of tok's conjunct chain (tok included)."""
-    head = tok
-    while head.dep_ == "conj" and head.head is not head:
-        head = head.head
+    head = _conjuncts_head(tok)
     return {head.i} | {t.i for t in head.conjuncts}
 
 
