@@ -26,7 +26,7 @@ from pathlib import Path
 
 from evaluation.gold import parsed, training_set
 from evaluation.gold import STUDIED_SETS as DEFAULT_SETS
-from evaluation.train_motives import KEEP_MARGIN, command_line, scorer_settings_model
+from evaluation.train_motives import KEEP_MARGIN, command_line, scorer_settings_model, shipped_setting
 from pipeline.config import RESOURCES_DIR
 
 DEV_FLOOR = 0.95
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             got = f1(*sub(rest, probs), t, score)
             grid[c, t] = (got[0], not dev or f1(*sub(dev, probs), t, score)[0] >= DEV_FLOOR)
             print(f"  C={c} threshold={t:.2f}: out-of-fold F1 {got[0]:.3f} (tp {got[1]} fp {got[2]} fn {got[3]})")
-    shipped = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else {}
-    incumbent = (shipped["C"], shipped["threshold"]) if shipped.get("enabled") else None
+    incumbent = shipped_setting(args.out, ("C", "threshold"))
     f_best, threshold, c, smoothed = choose_gate(grid, base[0], incumbent)
     if incumbent and (c, threshold) == incumbent:
         print(f"the shipped setting (C={c} threshold={threshold:.2f}) stays: within {KEEP_MARGIN} of the best smoothed F1")

@@ -170,6 +170,16 @@ def choose(grid: dict, incumbent: tuple | None = None) -> tuple:
     return best
 
 
+def shipped_setting(path: str, keys: tuple[str, ...]) -> tuple | None:
+    """The setting (the values of keys) of the learned file a re-fit would replace: the incumbent of
+    choose / train_agreements.choose_gate. None without the file, without a key, or when it is written
+    disabled (the rules decide)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}
+    if data.get("enabled") is False or not set(keys) <= data.keys():
+        return None
+    return tuple(data[k] for k in keys)
+
+
 def command_line(doc: str, out: str) -> argparse.ArgumentParser:
     """The options every `make train` script takes: the studied sets, where the weights go, --dry-run."""
     ap = argparse.ArgumentParser(description=doc.split("\n")[0])
@@ -207,8 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                 grid[c, keep, add] = (on(rest or dev), on(dev)[0] if dev else 1.0,
                                       {n: round(on([i for i, a in enumerate(arts) if a["set"] == n])[0], 3)
                                        for n in dict.fromkeys(a["set"] for a in arts)})
-    shipped = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else {}
-    incumbent = (shipped["C"], shipped["keep"], shipped["add"]) if {"C", "keep", "add"} <= shipped.keys() else None
+    incumbent = shipped_setting(args.out, ("C", "keep", "add"))
     best = choose(grid, incumbent)
     if incumbent and best[1:4] == incumbent:
         print(f"the shipped setting (C={best[1]}, keep={best[2]}, add={best[3]}) stays: within {KEEP_MARGIN} of the best smoothed F1")
