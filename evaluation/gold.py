@@ -15,7 +15,11 @@ STUDIED_SETS = ("dev=../shared/corpus/dev:../shared/gold/dev.jsonl",
                 "heldout2=eval/heldout2/articles:eval/heldout2/gold.jsonl",
                 "heldout5=eval/heldout5/articles:eval/heldout5/gold.jsonl",
                 "heldout6=eval/heldout6/articles:eval/heldout6/gold.jsonl",
-                "heldout8=eval/heldout8/articles:eval/heldout8/gold.jsonl")
+                "heldout8=eval/heldout8/articles:eval/heldout8/gold.jsonl",
+                "heldout9=eval/heldout9/articles:eval/heldout9/gold.jsonl",
+                "heldout10=eval/heldout10/articles:eval/heldout10/gold.jsonl",
+                "heldout11=eval/heldout11/articles:eval/heldout11/gold.jsonl",
+                "heldout12=eval/heldout12/articles:eval/heldout12/gold.jsonl")
 
 
 def read_jsonl_gold(path: str | Path) -> list[dict]:

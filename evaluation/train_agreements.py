@@ -3,7 +3,7 @@
 usage: python -m evaluation.train_agreements [--set NAME=ARTICLES_DIR:GOLD.jsonl ...] [--out FILE] [--dry-run]
 
 Only studied sets (default: ../shared/corpus/dev, the studied split of ../shared/corpus/train, eval/heldout,
-eval/heldout2, eval/heldout5, eval/heldout6, eval/heldout8) are read. Each article goes through the pipeline's own read,
+eval/heldout2, eval/heldout5, eval/heldout6, eval/heldout8 and, from stop 22, eval/heldout9-12) are read. Each article goes through the pipeline's own read,
 parse and extraction stages; the agreement stage runs with every gated row kept (gate.KEEP_ALL) and
 records each row's gate features. A gated row is labelled 1 when the shared scorer
 (../shared/tools/score.py: greedy match, agreement_sim >= 0.5) pairs it with a gold agreement of its

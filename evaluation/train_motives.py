@@ -3,7 +3,7 @@
 usage: python -m evaluation.train_motives [--set NAME=ARTICLES_DIR:GOLD.jsonl ...] [--out FILE] [--dry-run]
 
 Only studied sets (default: ../shared/corpus/dev, the studied split of ../shared/corpus/train, eval/heldout,
-eval/heldout2, eval/heldout5, eval/heldout6, eval/heldout8) are read. Each article goes through the pipeline's own read, parse and extraction
+eval/heldout2, eval/heldout5, eval/heldout6, eval/heldout8 and, from stop 22, eval/heldout9-12) are read. Each article goes through the pipeline's own read, parse and extraction
 stages; the motive stage runs without a classifier and records every sentence's features, whether
 its rules found cue clauses, and its fallback span (learned.py). A sentence is labelled 1 when a
 gold motive of the article lies in it (the gold text found in the article, else the sentence
