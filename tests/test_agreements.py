@@ -405,7 +405,8 @@ def test_agreements_with_list_pairs_each_partner_with_the_holder(parse, settings
     ("Kenya and Uganda clinched a deal on Friday that opens a shared trade corridor.", "Kenya-Uganda Trade Agreement", "signed"),
 ])
 def test_agreements_unnamed_deals_get_a_kind(parse, settings, text, expected_name, status):
-    found, _ = _extract(parse, settings, text)
+    # the naming rules, not the learned gate (which re-fits with the training data) are under test
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
     row = [f for f in found if f.name == expected_name]
     assert len(row) == 1 and row[0].status == status
 
