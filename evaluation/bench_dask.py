@@ -18,6 +18,9 @@ model loading, caches and peak RSS never leak from one measurement into the next
      client) between the runs at SMALL and at `--rss-n` articles divided by the articles
      between them, so that start-up is not counted. Expected throughput on W workers:
      min(W x rate, 1 / driver cost per article).
+  4. where the parsing processes' CPU goes in each throughput run (evaluation.bench_probe: start-up,
+     model, parsing per article, other threads, the run's other children), and the Dask workers'
+     parsing CPU an article over the local workers' on the same chunks (dask_vs_local_parse_cpu)
 """
 from __future__ import annotations
 
@@ -40,17 +43,23 @@ PROJECTED = (10, 100)       # cluster sizes of the figures on paper
 # figure -> "min" (the floor is a minimum) or "max" (a ceiling)
 FLOOR_DIRECTIONS = {"dask_vs_local": "min", "dask_vs_local_pairs_mean": "min", "driver_rss_ratio": "max",
                     "driver_rss_ratio_same_components": "max"}
+SPLIT_PARTS = ("startup_s", "model_s", "parse_s", "parse_ms_per_article", "other_threads_s", "rest_s")
 TARGETS = {"dask_vs_local": 0.9, "driver_rss_ratio": 1.2, "driver_rss_ratio_same_components": 1.2}
 
 
 # ---------------------------------------------------------------- children
-def child_run(input_dir: str, output_dir: str, engine: str, workers: int, preload_language: bool = False) -> dict:
+def child_run(input_dir: str, output_dir: str, engine: str, workers: int, preload_language: bool = False,
+              probe: str = "") -> dict:
     """One pipeline run with an empty cache (--force): time, the driver's peak RSS and CPU time,
     and the CPU time of its children (the worker processes, once they have ended); whether the
     driver loaded the language identifier (read/language.py, about 75 MB: since stop 19 the texts the
     English shortcut does not settle are judged by the workers, so a Dask driver should not).
-    preload_language loads it before the run."""
+    preload_language loads it before the run. probe: a folder for evaluation.bench_probe's records,
+    whose split of the parsing processes' CPU is returned as "probe"."""
     t_start = time.perf_counter()       # our own imports count too
+    if probe:
+        from evaluation import bench_probe
+        bench_probe.install(Path(probe))
     from pipeline.config import load_settings
     from pipeline.read import language
     from pipeline.run import run
@@ -65,7 +74,17 @@ def child_run(input_dir: str, output_dir: str, engine: str, workers: int, preloa
             "errors": len(summary.errors), "workers": summary.workers, "line": summary.line(),
             "rss_driver_mb": me.ru_maxrss / 1024.0, "rss_worker_mb": kids.ru_maxrss / 1024.0,
             "cpu_driver_s": me.ru_utime + me.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
-            "language_identifier": language._identifier.cache_info().currsize > 0}
+            "language_identifier": language._identifier.cache_info().currsize > 0,
+            "probe": _probe_split(probe, kids.ru_utime + kids.ru_stime)}
+
+
+def _probe_split(probe: str, children_s: float) -> dict | None:
+    if not probe:
+        return None
+    from evaluation import bench_probe
+    split = bench_probe.split(Path(probe))
+    split["rest_s"] = children_s - split["at_last_chunk_s"]
+    return split
 
 
 def _child(argv: list[str]) -> dict:
@@ -81,19 +100,34 @@ def _child(argv: list[str]) -> dict:
     return res
 
 
+def _split_line(split: dict | None) -> str:
+    """The parsing processes' CPU split of one run (evaluation.bench_probe)."""
+    if not split:
+        return "workers' CPU split: not measured"
+    return (f"workers' CPU: start-up {split['startup_s']:.1f} s, model {split['model_s']:.1f} s, parsing "
+            f"{split['parse_s']:.1f} s ({split['parse_ms_per_article']:.1f} ms an article), other threads "
+            f"{split['other_threads_s']:.1f} s; other children {split['rest_s']:.1f} s")
+
+
 def _line(r: dict) -> str:
     return (f"{r['engine']} over {r['parsed']}, {r['workers']} workers: {r['seconds']:.1f} s, driver peak RSS "
             f"{r['rss_driver_mb']:.0f} MB, driver CPU {r['cpu_driver_s']:.1f} s, workers CPU {r['cpu_workers_s']:.1f} s "
             f"(load {r['load_average'][0]:.1f})")
 
 
-def _run(corpus: Path, out: Path, engine: str, workers: int = WORKERS, preload_language: bool = False) -> dict:
-    shutil.rmtree(out, ignore_errors=True)
+def _run(corpus: Path, out: Path, engine: str, workers: int = WORKERS, preload_language: bool = False,
+         probe: bool = False) -> dict:
+    """probe: the parsing processes' CPU split too (evaluation.bench_probe; the throughput runs)."""
+    probe_dir = out.parent / "probe"
+    for d in (out, probe_dir):
+        shutil.rmtree(d, ignore_errors=True)
     try:
         return _child(["child", str(corpus), str(out), engine, str(workers)]
-                      + (["--preload-language"] if preload_language else []))
+                      + (["--preload-language"] if preload_language else [])
+                      + (["--probe", str(probe_dir)] if probe else []))
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        for d in (out, probe_dir):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- figures
@@ -113,7 +147,8 @@ def figures(n: int, runs: list[dict], small: dict, large: dict, rss_n: int, smal
     f = {
         "n": n, "workers": WORKERS,
         "runs": [{k: r[k] for k in ("engine", "seconds", "parsed", "errors", "workers", "rss_driver_mb",
-                                    "cpu_driver_s", "cpu_workers_s", "load_average")} for r in runs],
+                                    "cpu_driver_s", "cpu_workers_s", "load_average")}
+                 | {"probe": r.get("probe")} for r in runs],
         "dask_articles_per_s": n / best_dask, "local_articles_per_s": n / best_local,
         "dask_vs_local": best_local / best_dask,
         "dask_vs_local_pairs": pairs, "dask_vs_local_pairs_mean": sum(pairs) / len(pairs),
@@ -137,7 +172,22 @@ def figures(n: int, runs: list[dict], small: dict, large: dict, rss_n: int, smal
         "projected": {str(w): min(w * per_worker_cpu, driver_cap) for w in PROJECTED},
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
     }
+    f.update(_split_figures(dask, local))
     return f
+
+
+def _split_figures(dask: list[dict], local: list[dict]) -> dict:
+    """Each engine's parsing processes' CPU split (evaluation.bench_probe), the mean over its runs,
+    and the Dask workers' parsing CPU an article over the local workers' (the same chunks)."""
+    means = {}
+    for engine, runs in (("dask", dask), ("local", local)):
+        splits = [r["probe"] for r in runs if r.get("probe")]
+        if not splits:
+            return {}
+        means[engine] = {k: sum(s[k] for s in splits) / len(splits) for k in SPLIT_PARTS}
+    local_parse = means["local"]["parse_ms_per_article"]
+    return {"workers_cpu_split": means,
+            "dask_vs_local_parse_cpu": means["dask"]["parse_ms_per_article"] / local_parse if local_parse else 0.0}
 
 
 def render(f: dict) -> str:
@@ -148,6 +198,8 @@ def render(f: dict) -> str:
         lines.append(f"  {r['engine']:<5} {f['n']:>5} articles, {r['workers']} workers  {r['seconds']:7.1f} s  "
                      f"{f['n'] / r['seconds']:6.2f} articles/s  (driver CPU {r['cpu_driver_s']:.1f} s, "
                      f"workers CPU {r['cpu_workers_s']:.1f} s, load {load})")
+        if r.get("probe"):
+            lines.append(f"        {_split_line(r['probe'])}")
     pairs = ", ".join(f"{p:.2f}" for p in f["dask_vs_local_pairs"])
     lines += [
         (f"  dask / local, faster runs     {f['dask_vs_local']:8.2f}  (target >= {TARGETS['dask_vs_local']}: "
@@ -170,6 +222,10 @@ def render(f: dict) -> str:
     ]
     for w, v in f["projected"].items():
         lines.append(f"  expected on {w:>3} workers        {v:8.1f} articles/s")
+    if f.get("workers_cpu_split"):
+        lines.append(f"  workers' parsing CPU an article, dask / local (the same chunks) {f['dask_vs_local_parse_cpu']:.3f}")
+        for engine, split in f["workers_cpu_split"].items():
+            lines.append(f"  {engine:<5} (mean of its runs)  {_split_line(split)}")
     return "\n".join(lines)
 
 
@@ -193,9 +249,10 @@ def measure(n: int, rss_n: int, rounds: int, work: Path, log=print) -> dict:
     runs = []
     for k in range(rounds):
         for engine in ("dask", "local"):
-            runs.append(_run(corpus, work / "out", engine))
+            runs.append(_run(corpus, work / "out", engine, probe=True))
             r = runs[-1]
             log(f"round {k + 1}: {_line(r)}")
+            log(f"  {_split_line(r['probe'])}")
     # the driver at SMALL articles: a dask run over the same corpus is already there when N = SMALL
     small = runs[-2] if n == min(SMALL, rss_n) else _run(small_dir, work / "out", "dask")
     log(f"driver RSS: {_line(small)}")
@@ -226,8 +283,9 @@ def _child_main(argv: list[str]) -> int:
     p.add_argument("engine", choices=["local", "dask"])
     p.add_argument("workers", type=int)
     p.add_argument("--preload-language", action="store_true")
+    p.add_argument("--probe", default="")
     a = p.parse_args(argv)
-    print(json.dumps(child_run(a.input, a.output, a.engine, a.workers, a.preload_language)))
+    print(json.dumps(child_run(a.input, a.output, a.engine, a.workers, a.preload_language, a.probe)))
     return 0
 
 

@@ -68,3 +68,63 @@ def test_bench_dask_compares_runs_holding_the_same_parts():
     # without a third run the two ratios are one
     g = bench_dask.figures(100, runs, small, large, 1000)
     assert g["driver_rss_ratio_same_components"] == g["driver_rss_ratio"]
+
+
+def _split(parse_ms, startup=0.0, other=0.0):
+    return {"processes": 2, "articles": 100, "chunks": 4, "startup_s": startup, "model_s": 2.0,
+            "parse_s": parse_ms / 10.0, "parse_ms_per_article": parse_ms, "other_threads_s": other,
+            "at_last_chunk_s": 2.0 + startup + other + parse_ms / 10.0, "rest_s": 1.0}
+
+
+def test_bench_dask_compares_the_workers_parsing_cpu_of_the_same_chunks():
+    runs = [dict(_run("dask", 10.0), probe=_split(150.0, startup=1.0, other=0.5)),
+            dict(_run("local", 9.0), probe=_split(140.0)),
+            dict(_run("dask", 12.0), probe=_split(160.0, startup=1.2, other=0.7)),
+            dict(_run("local", 10.0), probe=_split(160.0))]
+    f = bench_dask.figures(100, runs, _run("dask", 10.0), _run("dask", 90.0, parsed=1000), 1000)
+    assert f["dask_vs_local_parse_cpu"] == pytest.approx(155.0 / 150.0)
+    assert f["workers_cpu_split"]["dask"]["startup_s"] == pytest.approx(1.1)
+    assert f["runs"][0]["probe"]["other_threads_s"] == 0.5
+    text = bench_dask.render(f)
+    assert "dask / local (the same chunks) 1.033" in text and "start-up 1.1 s" in text
+    # runs made without the probe: no split, and the report says nothing of it
+    g = _figures()
+    assert "workers_cpu_split" not in g and "same chunks" not in bench_dask.render(g)
+
+
+def test_bench_probe_records_each_chunk_and_leaves_its_results(tmp_path, monkeypatch):
+    from evaluation import bench_probe
+
+    loaded = []
+
+    def chunk(items, settings):
+        return [(key.upper(), None) for key, _ in items]
+
+    chunk.warm_up = lambda settings: loaded.append(settings["model"]["name"])
+    monkeypatch.setattr(bench_probe, "_ORIGINAL", chunk)
+    monkeypatch.setattr(bench_probe, "_state", {"end": None})
+    monkeypatch.setenv(bench_probe.ENV, str(tmp_path))
+    settings = {"model": {"name": "m"}}
+    bench_probe.probed.warm_up(settings)
+    assert bench_probe.probed([("a", None), ("b", None)], settings) == [("A", None), ("B", None)]
+    assert bench_probe.probed([("c", None)], settings) == [("C", None)]
+    split = bench_probe.split(tmp_path)
+    assert (split["processes"], split["articles"], split["chunks"]) == (1, 3, 2)
+    assert loaded == ["m", "m", "m"]        # the stand-in has no cache; the real warm_up loads once
+    assert split["at_last_chunk_s"] >= split["parse_s"] >= 0.0
+
+
+def test_bench_probe_install_replaces_process_chunk_for_both_engines(tmp_path, monkeypatch):
+    from evaluation import bench_probe
+    from pipeline import scheduler
+
+    monkeypatch.setattr(scheduler, "process_chunk", scheduler.process_chunk)
+    monkeypatch.delenv(bench_probe.ENV, raising=False)
+    bench_probe.install(tmp_path / "probe")
+    try:
+        assert scheduler.process_chunk is bench_probe.probed
+        assert scheduler.process_chunk.warm_up is bench_probe.warm      # the Dask engine's warm-up task
+        assert (tmp_path / "probe").is_dir()
+    finally:
+        import os
+        os.environ.pop(bench_probe.ENV, None)
