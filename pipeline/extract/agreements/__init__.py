@@ -86,6 +86,7 @@ from pipeline.extract.agreements.parties import (
     _PartyIndex,
     _prior_list,
     party_index,
+    possessor,
     role_parties,
 )
 from pipeline.extract.agreements.status import (
@@ -161,6 +162,10 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         with_list: list[str] = []
         parties = role_parties(span, idx, text, with_list, topics) if span is not None else []
         h.with_list = [p for p in with_list if p not in prior]
+        if h.source in ("anaphor", "indefinite") and span is not None:
+            h.owner, h.owner_named = possessor(span, idx, text, h.with_list)
+            if not h.owner and h.like and h.source == "indefinite" and not h.with_list and len(parties) == 1:
+                h.owner, h.owner_named = parties[0], True      # 'X could sign a similar deal'
         if prior:
             parties = [p for p in parties if p not in prior]
             h.prior = prior

@@ -70,6 +70,9 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
     """Attach a mention to an existing instance or open a new one (or several for a bilateral
     instrument written with a hub and a list: 'Japan's ACSAs with New Zealand and the Netherlands')."""
     recent = [i for i in instances if n - i.last <= 3]
+    if h.owner and h.source in ("anaphor", "indefinite") and not prior \
+            and _place_owned(h, n, instances, recent, idx, topics, text):
+        return
     if h.source == "indefinite" and h.like and h.with_list and recent:
         return _place_like(h, n, instances, recent, idx, topics)
     if h.source in ("anaphor", "indefinite"):
@@ -155,6 +158,45 @@ def _place_like(h: _Hit, n: int, instances: list[_Instance], recent: list[_Insta
             instances[-1].from_list = True     # a row of its own, kept though only referred to
 
 
+def _place_owned(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance], idx: _PartyIndex,
+                 topics: list[list[str]], text: str) -> bool:
+    """A possessed reference that names its own pair: 'its treaty with X' (its owner and each partner of its
+    with-list), or 'Sweden's equivalent agreement', 'Finland's agreement', 'Y could sign a similar deal' (its
+    owner, outside the pair of the instrument in focus, with that pair's hub). One row per pair: the row
+    already holding that pair joins it (the same instrument), else a row of its own named as the text names
+    the kind (the focus's kind words and the mention's head noun: 'Fisheries Protocol'). False when the
+    mention names no pair of its own (it is left to the other rules)."""
+    partners = [p for p in h.with_list if p != h.owner]
+    focus = max(recent, key=lambda i: (i.last, -len(i.hits))) if recent else None
+    if not partners:
+        if not (h.like or h.owner_named):
+            return False
+        pairs_of = [i for i in recent if len(i.parties) == 2 and not _apart(h, i) and not i.from_list]
+        if not pairs_of:
+            return False
+        focus = max(pairs_of, key=lambda i: (i.last, -len(i.hits)))
+        if h.owner in focus.parties:
+            return False        # 'Finland's agreement' with the Finland pair in focus: that instrument
+        partners = [_hub(focus.parties, idx)]
+    elif set([h.owner, *partners]) <= set(focus.parties if focus else ()) and len(partners) == 1:
+        return False            # 'its treaty with X' for the X pair in focus: the anaphor rules place it
+    noun = re.sub(r"(?i)\bmemorand(?:um|a)\b.*", "memorandum", re.sub(r"(?i)^.*?(\w+(?:\s+of\s+understanding)?)$", r"\1",
+                                                                    text[h.start:h.end]))
+    noun = re.sub(r"(?i)(?:ies)$", "y", noun) if noun.lower().endswith("ies") else re.sub(r"(?i)(?<=[tlkd])s$", "", noun)
+    name = _kind_name(focus.name, noun) if focus else title_name(noun)
+    kind = focus.kind if focus else kind_of(noun)
+    key = f"owned:{_fold(name)}"
+    for p in partners:
+        pair = {h.owner, p}
+        same = [i for i in instances if set(i.parties) == pair and not _apart(h, i)]
+        if same:
+            _attach(max(same, key=lambda i: i.last), h, n)
+            continue
+        _open(instances, topics, key, name, "", kind, "generic", True, [h.owner, p], "role", h, n, None)
+        instances[-1].from_list = True     # a row of its own, kept though only referred to
+    return True
+
+
 def _take_pending(h: _Hit, n: int, bilateral: bool, pending: list[tuple[_Hit, int]] | None) -> None:
     """A named mention right after an unnamed signing takes its parties and status (and the pending
     entry is used up)."""
@@ -194,12 +236,12 @@ def _place_reference(h: _Hit, n: int, sent: Sentence, target: _Instance, row: tu
                  h, n, "existing")
 
 
-def _kind_name(name: str) -> str:
+def _kind_name(name: str, head: str = "agreement") -> str:
     """The kind words of an instrument's name as a generic name: 'Andes Fisheries Accord' -> 'Fisheries
-    Agreement' (words of the kind and modifier lexicon only; 'Agreement' when it has none)."""
+    Agreement' (words of the kind and modifier lexicon only; head alone when it has none)."""
     modifier = re.compile(_generic_regexes()[0], re.I)
-    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w)]
-    return title_name(" ".join([*words, "agreement"]))
+    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w) and w.lower() != head.lower()]
+    return title_name(" ".join([*words, head]))
 
 
 def _open_unnamed(h: _Hit, n: int, sent: Sentence, text: str, instances: list[_Instance],
