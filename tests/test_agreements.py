@@ -1383,6 +1383,47 @@ def test_agreements_similar_instruments_with_a_list_give_one_row_per_partner(par
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    # 'its <kind> with X': the owner (the clause's subject, else the party named just before) and X
+    ("Several neighbours reacted. Peru ended its treaty with Bolivia in 2021, and Chile suspended its treaty "
+     "with Ecuador last year.",
+     {("Bolivia", "Peru"): "terminated", ("Chile", "Ecuador"): "suspended"}),
+    ("Ghana is another example. Its protocol with Togo lapsed in May.", {("Ghana", "Togo"): "terminated"}),
+    # 'whose <kind> with X': the noun its relative clause hangs on
+    ("Officials pointed to Spain, whose agreement with Morocco has been in force since 2019.",
+     {("Morocco", "Spain"): "existing"}),
+    # a plural possessed reference with a list: one row per partner
+    ("Last year Norway suspended Norway's tax treaties with Chile, Peru and Brazil.",
+     {("Chile", "Norway"): "suspended", ("Norway", "Peru"): "suspended", ("Brazil", "Norway"): "suspended"}),
+])
+def test_agreements_possessed_reference_names_its_own_pair(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert {tuple(sorted(f.parties)): f.status for f in found} == {tuple(sorted(k)): v for k, v in expected.items()}
+
+
+@pytest.mark.model
+def test_agreements_possessed_sibling_of_the_pair_in_focus(parse, settings):
+    # 'Peru's equivalent agreement', 'Ecuador could sign a similar deal': the owner with the focus pair's hub
+    text = ("Chile and Brazil signed a Defence Cooperation Agreement in March. Brazil has championed such texts. "
+            "Peru's equivalent agreement with Brazil was ratified in June. Ecuador could sign a similar deal "
+            "next year.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    pairs = {tuple(sorted(f.parties)): f.status for f in found}
+    assert pairs[("Brazil", "Chile")] == "signed"
+    assert pairs[("Brazil", "Peru")] == "ratified"
+    assert pairs[("Brazil", "Ecuador")] in ("proposed", "under_negotiation")
+
+
+@pytest.mark.model
+def test_agreements_possessed_reference_joins_the_row_of_its_pair(parse, settings):
+    # 'its treaty with X' when the X pair's instrument is already a row: that row, not a second one
+    text = ("Peru and Bolivia signed a Water Sharing Treaty in 2019. Trade between them has grown. Officials "
+            "met in Lima. Peru says its treaty with Bolivia has worked well.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert [(f.name, tuple(sorted(f.parties))) for f in found] == [("Water Sharing Treaty", ("Bolivia", "Peru"))]
+
+
+@pytest.mark.model
 def test_agreements_the_noun_before_a_signing_gerund_is_a_party(parse, settings):
     text = "The visit comes on the heels of Chile signing a security pact with Peru last year."
     found, _ = _extract(parse, settings, text)
