@@ -210,11 +210,12 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     instances: list[_Instance] = []
     topics: list[list[str]] = []             # party lists of the instances opened so far, in order
     pending: list[tuple[_Hit, int]] = []     # "signed a pact" before the pact is named
+    kinds: list[tuple[_Hit, int]] = []       # "the Defence Cooperation Agreements with X": a kind held with one hub
     for n in sorted(by_sent):
         sent = sents[n]
         prior = _read_sentence(doc, sent, by_sent[n], text, idx, topics)
         for h in by_sent[n]:
-            _place(h, n, sent, instances, idx, text, prior, pending, topics)
+            _place(h, n, sent, instances, idx, text, prior, pending, topics, kinds)
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances, topics)
     instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]
