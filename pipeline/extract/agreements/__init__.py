@@ -86,6 +86,7 @@ from pipeline.extract.agreements.parties import (
     _PartyIndex,
     _prior_list,
     party_index,
+    kind_words,
     possessor,
     role_parties,
 )
@@ -164,6 +165,7 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         h.with_list = [p for p in with_list if p not in prior]
         if h.source in ("anaphor", "indefinite") and span is not None:
             h.owner, h.owner_named = possessor(span, idx, text, h.with_list)
+            h.kind_words = kind_words(span)
             if not h.owner and h.like and h.source == "indefinite" and not h.with_list and len(parties) == 1:
                 h.owner, h.owner_named = parties[0], True      # 'X could sign a similar deal'
         if prior:

@@ -198,7 +198,7 @@ def _place_owned(h: _Hit, n: int, instances: list[_Instance], recent: list[_Inst
             return False
     elif focus is not None and set([h.owner, *partners]) <= set(focus.parties) and len(partners) == 1:
         return False            # 'its treaty with X' for the X pair in focus: the anaphor rules place it
-    key, name, acronym, kind, source = row or _sibling_row(focus, noun)
+    key, name, acronym, kind, source = row or _sibling_row(focus, noun, h.kind_words)
     for p in partners:
         pair = {h.owner, p}
         same = [i for i in instances if set(i.parties) == pair and not _apart(h, i)]
@@ -219,13 +219,14 @@ def _owned_head(phrase: str) -> str:
     return word if word in OWNED_HEADS else ""
 
 
-def _sibling_row(focus: _Instance | None, noun: str) -> tuple[str, str, str, str, str]:
-    """(key, name, acronym, kind, source) of an instrument of the focus's kind held by another pair: a
-    bilateral catalogue kind is that kind; a named focus lends its words without its pair ('US-Japan Critical
-    Minerals Agreement' -> 'Critical Minerals Agreement'), with the mention's head noun; no focus: the noun."""
-    if focus is None:
-        name = title_name(noun)
-        return f"owned:{_fold(name)}", name, "", kind_of(noun), "generic"
+def _sibling_row(focus: _Instance | None, noun: str, words_before: str = "") -> tuple[str, str, str, str, str]:
+    """(key, name, acronym, kind, source) of an instrument of the focus's kind held by another pair: its own
+    kind words with its head noun ('tax treaties' -> 'Tax Treaty'); else a bilateral catalogue kind is that
+    kind; a named or generic focus lends its words without its pair ('US-Japan Critical Minerals Agreement'
+    -> 'Critical Minerals Agreement'), with the mention's head noun; no focus: the noun."""
+    if focus is None or words_before:
+        name = title_name(f"{words_before} {noun}".strip())
+        return f"owned:{_fold(name)}", name, "", kind_of(name) if focus is None else focus.kind, "generic"
     if focus.source == "catalogue" and focus.bilateral:
         return focus.key, focus.name, focus.acronym, focus.kind, "catalogue"
     words = re.findall(r"[\w'’-]+", focus.name)
@@ -233,7 +234,7 @@ def _sibling_row(focus: _Instance | None, noun: str) -> tuple[str, str, str, str
         words = words[1:]
     if words and words[-1].lower() in OWNED_HEADS | {"accord", "pact", "deal", "convention", "partnership"}:
         words = words[:-1]
-    name = title_name(" ".join([*words, noun])) if focus.source == "named" else _kind_name(focus.name, noun)
+    name = _kind_name(focus.name, noun) if focus.key.startswith("described:") else title_name(" ".join([*words, noun]))
     return f"owned:{_fold(name)}", name, "", focus.kind, "generic"
 
 

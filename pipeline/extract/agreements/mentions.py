@@ -87,6 +87,7 @@ class _Hit:
     features: tuple[str, ...] = ()   # a candidate the rules alone do not keep: its features for the learned gate (gate.py)
     owner: str = ""             # 'its treaty with X', 'Finland's agreement': the party that holds it (parties.possessor)
     owner_named: bool = False   # the owner is a state written by name or the subject of a 'similar' one
+    kind_words: str = ""        # 'Russia's tax treaties with X': the words before its head that say its kind ('tax')
     distinct: bool = False      # 'a separate treaty', 'another pact': a further instrument, never another's row (apart.py)
     apart: set = field(default_factory=set, compare=False, repr=False)   # id()s of mentions of other instruments (apart.py)
     years: frozenset = field(default=frozenset(), compare=False, repr=False)   # years written in its sentence

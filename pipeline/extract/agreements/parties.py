@@ -33,7 +33,9 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import pattern_text, word_list
+
+NOT_TOPIC = frozenset(word_list("agreement_words.jsonl", "not_topic")) | {"own", "equivalent"}
 
 # ---------------------------------------------------------------- parties
 
@@ -403,3 +405,13 @@ def possessor(span: Span, idx: _PartyIndex, text: str, partners: list[str]) -> t
                 return cs[0], False
     before = [c for _s, _e, c in idx.within(max(0, span.start_char - OWNER_REACH), span.start_char) if c not in partners]
     return (before[-1], False) if before else ("", False)
+
+
+def kind_words(span: Span) -> str:
+    """'Russia's tax treaties', 'its double taxation treaty': the nouns and adjectives before the mention's
+    head that say its kind (compound and amod children, no party, no word of not_topic in
+    agreement_words.jsonl: 'new', 'similar', 'bilateral' ...), in text order."""
+    root = span.root
+    words = [t for t in root.lefts if t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ")
+             and t.lower_ not in NOT_TOPIC]
+    return " ".join(t.text for t in words)
