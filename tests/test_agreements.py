@@ -1415,6 +1415,26 @@ def test_agreements_possessed_sibling_of_the_pair_in_focus(parse, settings):
 
 
 @pytest.mark.model
+def test_agreements_possessed_reference_takes_the_hub_of_a_kind_held_just_before(parse, settings):
+    # 'the bilateral X Agreements with Brazil ... Peru's agreement ... Chile's equivalent agreement'
+    text = ("The central texts are the bilateral Defence Cooperation Agreements with Brazil. Peru's agreement "
+            "entered into force in May. Chile's equivalent agreement was ratified by its senate in June.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    pairs = {tuple(sorted(f.parties)): f.name for f in found if len(f.parties) == 2}
+    assert set(pairs) == {("Brazil", "Peru"), ("Brazil", "Chile")}
+    assert all("Defense Cooperation Agreement" in name for name in pairs.values())
+
+
+@pytest.mark.model
+def test_agreements_possessed_reference_with_an_unread_partner_borrows_no_pair(parse, settings):
+    # 'its own memorandum with its lenders': its partner is written but is no party; no pair is made up
+    text = ("Chile and Brazil signed a debt memorandum in March. Peru reached its own memorandum with its "
+            "lenders in July.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert ("Brazil", "Peru") not in {tuple(sorted(f.parties)) for f in found}
+
+
+@pytest.mark.model
 def test_agreements_possessed_reference_joins_the_row_of_its_pair(parse, settings):
     # 'its treaty with X' when the X pair's instrument is already a row: that row, not a second one
     text = ("Peru and Bolivia signed a Water Sharing Treaty in 2019. Trade between them has grown. Officials "

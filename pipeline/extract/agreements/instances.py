@@ -180,8 +180,8 @@ def _place_owned(h: _Hit, n: int, instances: list[_Instance], recent: list[_Inst
     focus = max(recent, key=lambda i: (i.last, -len(i.hits))) if recent else None
     row = None
     if not partners:
-        if not (h.like or h.owner_named):
-            return False
+        if not (h.like or h.owner_named) or re.match(r"\s+with\b", text[h.end:h.end + 6]):
+            return False        # ('its own memorandum with its creditors': a partner of its own, unread)
         pairs_of = [i for i in recent if len(i.parties) == 2 and not _apart(h, i) and not i.from_list]
         held = [k for k, m in kinds if n - m <= 3 and k.with_list[0] != h.owner]
         if pairs_of:
