@@ -166,8 +166,8 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         if h.source in ("anaphor", "indefinite") and span is not None:
             h.owner, h.owner_named = possessor(span, idx, text, h.with_list)
             h.kind_words = kind_words(span)
-            if not h.owner and h.like and h.source == "indefinite" and not h.with_list and len(parties) in (1, 2):
-                h.owner, h.owner_named = parties[0], True      # 'X could sign a similar deal', 'X and Y issued a similar statement'
+            if not h.owner and h.like and h.source == "indefinite" and not h.with_list and len(parties) == 1:
+                h.owner, h.owner_named = parties[0], True      # 'X could sign a similar deal'
         if prior:
             parties = [p for p in parties if p not in prior]
             h.prior = prior

@@ -77,7 +77,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
             and _place_owned(h, n, instances, recent, idx, topics, text, kinds or []):
         return
     if h.source == "indefinite" and h.like and h.with_list and recent:
-        return _place_like(h, n, instances, recent, idx, topics, text)
+        return _place_like(h, n, instances, recent, idx, topics)
     if h.source in ("anaphor", "indefinite"):
         target = _resolve_reference(h, n, instances, recent)
         if target is None:
@@ -144,7 +144,7 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
 
 
 def _place_like(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance], idx: _PartyIndex,
-                topics: list[list[str]], text: str = "") -> None:
+                topics: list[list[str]]) -> None:
     """"talks on a comparable pact with France": the instrument in focus, with a new partner."""
     target = max(recent, key=lambda i: (i.last, -len(i.hits)))
     hub = _hub(target.parties, idx) if len(target.parties) == 2 else ""
@@ -155,10 +155,6 @@ def _place_like(h: _Hit, n: int, instances: list[_Instance], recent: list[_Insta
         same = [i for i in instances if i.key == target.key and set(i.parties) == set(parties)]
         if same:
             _attach(same[0], h, n)
-        elif target.source == "named":
-            # 'a comparable pact with X' after a named instrument: one of its kind, not that named one
-            key, name, acronym, kind, source = _sibling_row(target, _owned_head(text[h.start:h.end]) or "agreement")
-            _open(instances, topics, key, name, acronym, kind, source, True, parties, "role", h, n, None)
         else:
             _open(instances, topics, target.key, target.name, target.acronym, target.kind, target.source,
                   target.bilateral, parties, "role", h, n, None)
@@ -180,8 +176,7 @@ def _place_owned(h: _Hit, n: int, instances: list[_Instance], recent: list[_Inst
     noun = _owned_head(text[h.start:h.end])
     if not noun:
         return False        # 'its alliance with X', 'its partnership with A, B and C': not one instrument per pair
-    partners = [p for p in h.with_list if p != h.owner] or \
-        ([p for p in h.parties if p != h.owner] if h.like and h.source == "indefinite" and len(h.parties) == 2 else [])
+    partners = [p for p in h.with_list if p != h.owner]
     focus = max(recent, key=lambda i: (i.last, -len(i.hits))) if recent else None
     row = None
     if not partners:

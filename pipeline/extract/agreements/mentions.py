@@ -22,7 +22,6 @@ from pipeline.extract.agreements.lexicon import (
     LEADING,
     LOWER_AFTER_TITLE,
     LIKE,
-    LIKE_INDEFINITE,
     NAMED,
     NAMED_HEAD_FIRST,
     OWN_ACRONYM,
@@ -514,10 +513,6 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
         if not _overlaps(taken, m.start(), m.end()):
             hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite",
                              new=bool(re.search(r"\bnew\b", m.group(2), re.I)), like=bool(LIKE.search(m.group(2)))))
-            taken.append((m.start(), m.end()))
-    for m in LIKE_INDEFINITE.finditer(text):     # 'a similar arrangement', 'a comparable statement'
-        if not _overlaps(taken, m.start(), m.end()):
-            hits.append(_Hit(m.start(), m.end(), "indefinite", "", source="indefinite", like=True))
             taken.append((m.start(), m.end()))
     for m in PARTICIPATION.finditer(text):
         if not _overlaps(taken, m.start(1), m.end(1)):
