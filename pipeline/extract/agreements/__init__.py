@@ -14,7 +14,9 @@ anaphors) -> find each mention's parties from the dependency parse (coordination
 pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
 like "the three countries") -> group mentions into instances (a bilateral instrument written
 with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
-adds existing rows; "a comparable pact with X" adds X's row) -> status per mention from the cue
+adds existing rows; "a comparable pact with X" adds X's row; a possessed reference names its own pair:
+"its treaty with X", "Finland's agreement" beside a pair in focus or a kind held with one hub, "Y could
+sign a similar deal": one row per pair, the row already holding the pair joined) -> status per mention from the cue
 lexicon with modality, cues counted near the mention or on its governing verb -> generic mentions
 fold into the named agreement they stand for (broad words, or a lead mention before the name; a
 definite one into the one named instrument of its parties; a shorter generic into a longer one that
