@@ -1384,6 +1384,67 @@ def test_agreements_similar_instruments_with_a_list_give_one_row_per_partner(par
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text, expected", [
+    # 'its <kind> with X': the owner (the clause's subject, else the party named just before) and X
+    ("Several neighbours reacted. Peru ended its treaty with Bolivia in 2021, and Chile suspended its treaty "
+     "with Ecuador last year.",
+     {("Bolivia", "Peru"): "terminated", ("Chile", "Ecuador"): "suspended"}),
+    ("Ghana is another example. Its protocol with Togo lapsed in May.", {("Ghana", "Togo"): "terminated"}),
+    # 'whose <kind> with X': the noun its relative clause hangs on
+    ("Officials pointed to Spain, whose agreement with Morocco has been in force since 2019.",
+     {("Morocco", "Spain"): "existing"}),
+    # a plural possessed reference with a list: one row per partner
+    ("Last year Norway suspended Norway's tax treaties with Chile, Peru and Brazil.",
+     {("Chile", "Norway"): "suspended", ("Norway", "Peru"): "suspended", ("Brazil", "Norway"): "suspended"}),
+])
+def test_agreements_possessed_reference_names_its_own_pair(parse, settings, text, expected):
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert {tuple(sorted(f.parties)): f.status for f in found} == {tuple(sorted(k)): v for k, v in expected.items()}
+
+
+@pytest.mark.model
+def test_agreements_possessed_sibling_of_the_pair_in_focus(parse, settings):
+    # 'Peru's equivalent agreement', 'Ecuador could sign a similar deal': the owner with the focus pair's hub
+    text = ("Chile and Brazil signed a Defence Cooperation Agreement in March. Brazil has championed such texts. "
+            "Peru's equivalent agreement with Brazil was ratified in June. Ecuador could sign a similar deal "
+            "next year.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    pairs = {tuple(sorted(f.parties)): f.status for f in found}
+    assert pairs[("Brazil", "Chile")] == "signed"
+    assert pairs[("Brazil", "Peru")] == "ratified"
+    assert pairs[("Brazil", "Ecuador")] in ("proposed", "under_negotiation")
+
+
+@pytest.mark.model
+def test_agreements_possessed_reference_takes_the_hub_of_a_kind_held_just_before(parse, settings):
+    # 'the bilateral X Agreements with Brazil ... Peru's agreement ... Chile's equivalent agreement'
+    text = ("The central texts are the bilateral Defence Cooperation Agreements with Brazil. Peru's agreement "
+            "entered into force in May. Chile's equivalent agreement was ratified by its senate in June.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    pairs = {tuple(sorted(f.parties)): f.name for f in found if len(f.parties) == 2}
+    assert set(pairs) == {("Brazil", "Peru"), ("Brazil", "Chile")}
+    assert all("Defense Cooperation Agreement" in name for name in pairs.values())
+
+
+@pytest.mark.model
+def test_agreements_possessed_reference_with_an_unread_partner_borrows_no_pair(parse, settings):
+    # 'its own memorandum with its lenders': its partner is written but is no party; no pair is made up
+    text = ("Chile and Brazil signed a debt memorandum in March. Peru reached its own memorandum with its "
+            "lenders in July.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert ("Brazil", "Peru") not in {tuple(sorted(f.parties)) for f in found}
+
+
+@pytest.mark.model
+def test_agreements_possessed_reference_joins_the_row_of_its_pair(parse, settings):
+    # 'its treaty with X' when the X pair's instrument is already a row: that row, not a second one
+    text = ("Peru and Bolivia signed a Water Sharing Treaty in 2019. Trade between them has grown. Officials "
+            "met in Lima. Peru says its treaty with Bolivia has worked well.")
+    found, _ = _extract(parse, settings, text, gate=_rules_only())
+    assert [(f.name, tuple(sorted(f.parties))) for f in found] == [("Water Sharing Treaty", ("Bolivia", "Peru"))]
+
+
+@pytest.mark.model
 def test_agreements_the_noun_before_a_signing_gerund_is_a_party(parse, settings):
     text = "The visit comes on the heels of Chile signing a security pact with Peru last year."
     found, _ = _extract(parse, settings, text)

@@ -14,7 +14,9 @@ anaphors) -> find each mention's parties from the dependency parse (coordination
 pairs, possessives, with/between phrases, subjects and agents of the governing verbs, counts
 like "the three countries") -> group mentions into instances (a bilateral instrument written
 with a holder and a list gives one row per partner; "the third such agreement, after X and Y"
-adds existing rows; "a comparable pact with X" adds X's row) -> status per mention from the cue
+adds existing rows; "a comparable pact with X" adds X's row; a possessed reference names its own pair:
+"its treaty with X", "Finland's agreement" beside a pair in focus or a kind held with one hub, "Y could
+sign a similar deal": one row per pair, the row already holding the pair joined) -> status per mention from the cue
 lexicon with modality, cues counted near the mention or on its governing verb -> generic mentions
 fold into the named agreement they stand for (broad words, or a lead mention before the name; a
 definite one into the one named instrument of its parties; a shorter generic into a longer one that
@@ -86,6 +88,8 @@ from pipeline.extract.agreements.parties import (
     _PartyIndex,
     _prior_list,
     party_index,
+    kind_words,
+    possessor,
     role_parties,
 )
 from pipeline.extract.agreements.status import (
@@ -161,6 +165,11 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         with_list: list[str] = []
         parties = role_parties(span, idx, text, with_list, topics) if span is not None else []
         h.with_list = [p for p in with_list if p not in prior]
+        if h.source in ("anaphor", "indefinite") and span is not None:
+            h.owner, h.owner_named = possessor(span, idx, text, h.with_list)
+            h.kind_words = kind_words(span)
+            if not h.owner and h.like and h.source == "indefinite" and not h.with_list and len(parties) == 1:
+                h.owner, h.owner_named = parties[0], True      # 'X could sign a similar deal'
         if prior:
             parties = [p for p in parties if p not in prior]
             h.prior = prior
@@ -205,11 +214,12 @@ def extract(doc: Doc, sents: list[Sentence], actors: list[ActorFinding], dates: 
     instances: list[_Instance] = []
     topics: list[list[str]] = []             # party lists of the instances opened so far, in order
     pending: list[tuple[_Hit, int]] = []     # "signed a pact" before the pact is named
+    kinds: list[tuple[_Hit, int]] = []       # "the Defence Cooperation Agreements with X": a kind held with one hub
     for n in sorted(by_sent):
         sent = sents[n]
         prior = _read_sentence(doc, sent, by_sent[n], text, idx, topics)
         for h in by_sent[n]:
-            _place(h, n, sent, instances, idx, text, prior, pending, topics)
+            _place(h, n, sent, instances, idx, text, prior, pending, topics, kinds)
     for p_hit, p_n in pending:
         _open_unnamed(p_hit, p_n, sents[p_n], text, instances, topics)
     instances = [i for i in consolidate([i for i in instances if _keep(i)], idx, sents, text) if _has_parties(i)]

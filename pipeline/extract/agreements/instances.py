@@ -66,10 +66,16 @@ def _fallback_parties(h: _Hit, sent: Sentence, idx: _PartyIndex, text: str = "")
 
 
 def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _PartyIndex, text: str,
-           prior: list[str], pending: list[tuple[_Hit, int]] | None, topics: list[list[str]]) -> None:
+           prior: list[str], pending: list[tuple[_Hit, int]] | None, topics: list[list[str]],
+           kinds: list[tuple[_Hit, int]] | None = None) -> None:
     """Attach a mention to an existing instance or open a new one (or several for a bilateral
     instrument written with a hub and a list: 'Japan's ACSAs with New Zealand and the Netherlands')."""
     recent = [i for i in instances if n - i.last <= 3]
+    if kinds is not None and h.source in ("generic", "catalogue") and h.plural and len(h.with_list) == 1:
+        kinds.append((h, n))        # 'the Defence Cooperation Agreements with X': read by _place_owned
+    if h.owner and h.source in ("anaphor", "indefinite") and not prior \
+            and _place_owned(h, n, instances, recent, idx, topics, text, kinds or []):
+        return
     if h.source == "indefinite" and h.like and h.with_list and recent:
         return _place_like(h, n, instances, recent, idx, topics)
     if h.source in ("anaphor", "indefinite"):
@@ -155,6 +161,83 @@ def _place_like(h: _Hit, n: int, instances: list[_Instance], recent: list[_Insta
             instances[-1].from_list = True     # a row of its own, kept though only referred to
 
 
+OWNED_HEADS = word_list("agreement_words.jsonl", "owned_heads")
+
+
+def _place_owned(h: _Hit, n: int, instances: list[_Instance], recent: list[_Instance], idx: _PartyIndex,
+                 topics: list[list[str]], text: str, kinds: list[tuple[_Hit, int]]) -> bool:
+    """A possessed reference that names its own pair: 'its treaty with X' (its owner and each partner of its
+    with-list), or 'Sweden's equivalent agreement', 'Finland's agreement', 'Y could sign a similar deal' (its
+    owner, outside the pair of the instrument in focus, with that pair's hub; or with the hub of a kind held
+    just before: 'the Defence Cooperation Agreements with X'). One row per pair: the row already holding
+    that pair joins it (the same instrument), else a row of its own named as the text names the kind (the
+    focus's kind words and the mention's head noun: 'Fisheries Protocol'). False when the mention names no
+    pair of its own (it is left to the other rules)."""
+    noun = _owned_head(text[h.start:h.end])
+    if not noun:
+        return False        # 'its alliance with X', 'its partnership with A, B and C': not one instrument per pair
+    partners = [p for p in h.with_list if p != h.owner]
+    focus = max(recent, key=lambda i: (i.last, -len(i.hits))) if recent else None
+    row = None
+    if not partners:
+        if not (h.like or h.owner_named) or re.match(r"\s+with\b", text[h.end:h.end + 6]):
+            return False        # ('its own memorandum with its creditors': a partner of its own, unread)
+        pairs_of = [i for i in recent if len(i.parties) == 2 and not _apart(h, i) and not i.from_list]
+        held = [k for k, m in kinds if n - m <= 3 and k.with_list[0] != h.owner]
+        if pairs_of:
+            focus = max(pairs_of, key=lambda i: (i.last, -len(i.hits)))
+            if h.owner in focus.parties:
+                return False    # 'Finland's agreement' with the Finland pair in focus: that instrument
+            partners = [_hub(focus.parties, idx)]
+        elif held:
+            k = held[-1]
+            partners = [k.with_list[0]]
+            row = (k.key, k.name, k.acronym, k.kind, k.source) if k.source == "catalogue" and k.bilateral \
+                else (f"owned:{_fold(k.name)}", k.name, "", k.kind, "generic")
+        else:
+            return False
+    elif focus is not None and set([h.owner, *partners]) <= set(focus.parties) and len(partners) == 1:
+        return False            # 'its treaty with X' for the X pair in focus: the anaphor rules place it
+    key, name, acronym, kind, source = row or _sibling_row(focus, noun, h.kind_words)
+    for p in partners:
+        pair = {h.owner, p}
+        same = [i for i in instances if set(i.parties) == pair and not _apart(h, i)]
+        if same:
+            _attach(max(same, key=lambda i: i.last), h, n)
+            continue
+        _open(instances, topics, key, name, acronym, kind, source, True, [h.owner, p], "role", h, n, None)
+        instances[-1].from_list = True     # a row of its own, kept though only referred to
+    return True
+
+
+def _owned_head(phrase: str) -> str:
+    """The instrument noun heading a possessed mention, singular ('its tax treaties' -> 'treaty'), or ''
+    when it is not one of owned_heads (agreement_words.jsonl)."""
+    m = re.search(r"(\w+)(?:\s+of\s+understanding)?$", phrase)
+    word = m.group(1).lower() if m else ""
+    word = {"memoranda": "memorandum", "treaties": "treaty"}.get(word, re.sub(r"s$", "", word))
+    return word if word in OWNED_HEADS else ""
+
+
+def _sibling_row(focus: _Instance | None, noun: str, words_before: str = "") -> tuple[str, str, str, str, str]:
+    """(key, name, acronym, kind, source) of an instrument of the focus's kind held by another pair: its own
+    kind words with its head noun ('tax treaties' -> 'Tax Treaty'); else a bilateral catalogue kind is that
+    kind; a named or generic focus lends its words without its pair ('US-Japan Critical Minerals Agreement'
+    -> 'Critical Minerals Agreement'), with the mention's head noun; no focus: the noun."""
+    if focus is None or words_before:
+        name = title_name(f"{words_before} {noun}".strip())
+        return f"owned:{_fold(name)}", name, "", kind_of(name) if focus is None else focus.kind, "generic"
+    if focus.source == "catalogue" and focus.bilateral:
+        return focus.key, focus.name, focus.acronym, focus.kind, "catalogue"
+    words = re.findall(r"[\w'’-]+", focus.name)
+    while words and ("-" in words[0] or words[0] in focus.parties or len(words[0]) <= 3 and words[0].isupper()):
+        words = words[1:]
+    if words and words[-1].lower() in OWNED_HEADS | {"accord", "pact", "deal", "convention", "partnership"}:
+        words = words[:-1]
+    name = _kind_name(focus.name, noun) if focus.key.startswith("described:") else title_name(" ".join([*words, noun]))
+    return f"owned:{_fold(name)}", name, "", focus.kind, "generic"
+
+
 def _take_pending(h: _Hit, n: int, bilateral: bool, pending: list[tuple[_Hit, int]] | None) -> None:
     """A named mention right after an unnamed signing takes its parties and status (and the pending
     entry is used up)."""
@@ -194,12 +277,12 @@ def _place_reference(h: _Hit, n: int, sent: Sentence, target: _Instance, row: tu
                  h, n, "existing")
 
 
-def _kind_name(name: str) -> str:
+def _kind_name(name: str, head: str = "agreement") -> str:
     """The kind words of an instrument's name as a generic name: 'Andes Fisheries Accord' -> 'Fisheries
-    Agreement' (words of the kind and modifier lexicon only; 'Agreement' when it has none)."""
+    Agreement' (words of the kind and modifier lexicon only; head alone when it has none)."""
     modifier = re.compile(_generic_regexes()[0], re.I)
-    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w)]
-    return title_name(" ".join([*words, "agreement"]))
+    words = [w for w in re.findall(r"[\w'’-]+", name) if modifier.fullmatch(w) and w.lower() != head.lower()]
+    return title_name(" ".join([*words, head]))
 
 
 def _open_unnamed(h: _Hit, n: int, sent: Sentence, text: str, instances: list[_Instance],

@@ -43,6 +43,7 @@ ANAPHOR = re.compile(pattern_text("agreement_patterns.jsonl", "anaphor"), re.I)
 PLURAL_WITH = re.compile(pattern_text("agreement_patterns.jsonl", "plural_with"), re.I)
 INDEFINITE = re.compile(pattern_text("agreement_patterns.jsonl", "indefinite"), re.I)
 LIKE = re.compile(pattern_text("agreement_patterns.jsonl", "like"), re.I)
+POSSESSED = re.compile(pattern_text("agreement_patterns.jsonl", "possessed"))
 # "Moscow was suspending its participation": the agreement in focus, named by what is done to it
 PARTICIPATION = regex.compile(pattern_text("agreement_patterns.jsonl", "participation"), re.I)
 NAMED = re.compile(pattern_text("agreement_patterns.jsonl", "named"))

@@ -28,6 +28,7 @@ from pipeline.extract.agreements.lexicon import (
     PARTICIPATION,
     PLACE_DEAL,
     PLURAL_WITH,
+    POSSESSED,
     QUOTED,
     QUOTED_LEADING,
     SENTENCE_STOP,
@@ -84,6 +85,9 @@ class _Hit:
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
     content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)
     features: tuple[str, ...] = ()   # a candidate the rules alone do not keep: its features for the learned gate (gate.py)
+    owner: str = ""             # 'its treaty with X', 'Finland's agreement': the party that holds it (parties.possessor)
+    owner_named: bool = False   # the owner is a state written by name or the subject of a 'similar' one
+    kind_words: str = ""        # 'Russia's tax treaties with X': the words before its head that say its kind ('tax')
     distinct: bool = False      # 'a separate treaty', 'another pact': a further instrument, never another's row (apart.py)
     apart: set = field(default_factory=set, compare=False, repr=False)   # id()s of mentions of other instruments (apart.py)
     years: frozenset = field(default=frozenset(), compare=False, repr=False)   # years written in its sentence
@@ -493,6 +497,12 @@ def _reference_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, 
                              plural=m.group(3).lower().endswith("s"),
                              draft=bool(re.search(r"\bdraft\b", m.group(2), re.I)),
                              like=m.group(1).lower().startswith("such")))   # 'such pacts with X and Y'
+            taken.append((m.start(), m.end()))
+    for m in POSSESSED.finditer(text):      # 'Finland's agreement', 'its memorandum with X'
+        if not _overlaps(taken, m.start(), m.end()):
+            hits.append(_Hit(m.start(), m.end(), "anaphor", "", source="anaphor",
+                             plural=bool(re.search(r"(?:s|ies|a)$", m.group(3), re.I)) and not m.group(3).lower().endswith("understanding"),
+                             like=bool(LIKE.search(m.group(2) or "") or re.search(r"\bown\b", m.group(2) or "", re.I))))
             taken.append((m.start(), m.end()))
     for m in PLURAL_WITH.finditer(text):
         if not _overlaps(taken, m.start(1), m.end(1)):

@@ -33,7 +33,9 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import pattern_text
+from pipeline.resources import pattern_text, word_list
+
+NOT_TOPIC = frozenset(word_list("agreement_words.jsonl", "not_topic")) | {"own", "equivalent"}
 
 # ---------------------------------------------------------------- parties
 
@@ -359,3 +361,57 @@ def written_members(lo: int, hi: int, text: str, idx: _PartyIndex) -> set[str]:
             pos = e2
     return out
 
+
+
+OWNER_REACH = 400   # characters before a mention read for the party 'its' stands for (this sentence and the last)
+
+
+def possessor(span: Span, idx: _PartyIndex, text: str, partners: list[str]) -> tuple[str, bool]:
+    """The one party that holds a possessed instrument ('Finland's agreement', 'its treaty with X',
+    'Italy, whose protocol with Albania'), read from the poss child of the mention's head: a party written
+    in it (named: True when it is a state written by name, not a person or an office); 'whose': the noun its
+    relative clause hangs on; 'its': the subject of the verb the mention hangs under, else the last party
+    written before the mention (this sentence or the one before). ('', False) when there is none or more
+    than one; the partners (its with-list) are never its owner."""
+    root = span.root
+    poss = next((c for c in root.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return "", False
+    lo, hi = _subtree_span(poss)
+    named = [(s, e, c) for s, e, c in idx.within(lo, hi) if c not in partners]
+    if named:
+        cs = _unique(c for _s, _e, c in named)
+        s, e, c = named[-1]
+        return (c, bool(canonical_state(text[s:e]))) if len(cs) == 1 else ("", False)
+    word = poss.lower_
+    if word == "whose":
+        tok = root
+        while tok.dep_ != "relcl" and tok.head is not tok:
+            tok = tok.head
+        if tok.dep_ != "relcl":
+            return "", False
+        noun = tok.head
+        cs = [c for c in idx.inside(noun.left_edge.idx, noun.idx + len(noun)) if c not in partners]
+        return (cs[-1], False) if len(cs) == 1 else ("", False)
+    if word != "its":
+        return "", False
+    tok = root
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok:
+        tok = tok.head
+    for subj in (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subj.i < span.start or subj.i >= span.end:
+            cs = [c for c in idx.inside(*_subtree_span(subj)) if c not in partners]
+            if len(cs) == 1:
+                return cs[0], False
+    before = [c for _s, _e, c in idx.within(max(0, span.start_char - OWNER_REACH), span.start_char) if c not in partners]
+    return (before[-1], False) if before else ("", False)
+
+
+def kind_words(span: Span) -> str:
+    """'Russia's tax treaties', 'its double taxation treaty': the nouns and adjectives before the mention's
+    head that say its kind (compound and amod children, no party, no word of not_topic in
+    agreement_words.jsonl: 'new', 'similar', 'bilateral' ...), in text order."""
+    root = span.root
+    words = [t for t in root.lefts if t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ")
+             and t.lower_ not in NOT_TOPIC]
+    return " ".join(t.text for t in words)
