@@ -94,7 +94,7 @@ def warm_up(settings: dict):
     if not _gc_settled:
         gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
     from pipeline.extract import nlp  # imported here: a run served from the cache never imports spaCy
-    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
+    model = nlp.parsing_model(settings["model"]["name"])  # once per process (lru_cache)
     _settle_gc()
     return model
 
