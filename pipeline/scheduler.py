@@ -260,9 +260,22 @@ class _Dispatcher:
     def _start_pool(self) -> None:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        if "fork" in methods:
+            _prepare_for_fork(self.settings)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                         initializer=_die_with_parent, initargs=(os.getpid(),))
         self.used_workers = self.workers
+
+
+def _prepare_for_fork(settings: dict) -> None:
+    """What every worker would do first, done once here before the pool forks: the model loaded
+    and the stages built (their regexes compiled), shared with the workers copy-on-write (gc.freeze
+    in warm_up keeps the collector from touching, and so copying, their pages)."""
+    try:
+        warm_up(settings)
+        extract.build_stages(settings)
+    except Exception:       # noqa: BLE001  each worker then meets the error on its own chunk
+        pass
 
 
 def _die_with_parent(parent: int) -> None:
