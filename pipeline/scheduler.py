@@ -94,7 +94,7 @@ def warm_up(settings: dict):
     if not _gc_settled:
         gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
     from pipeline.extract import nlp  # imported here: a run served from the cache never imports spaCy
-    model = nlp.load_model(settings["model"]["name"])  # once per process (lru_cache)
+    model = nlp.parsing_model(settings["model"]["name"])  # once per process (lru_cache)
     _settle_gc()
     return model
 
@@ -260,9 +260,32 @@ class _Dispatcher:
     def _start_pool(self) -> None:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        if "fork" in methods:
+            _prepare_for_fork(self.settings)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                        initializer=_die_with_parent, initargs=(os.getpid(),))
+                                        initializer=_worker_init, initargs=(os.getpid(),))
         self.used_workers = self.workers
+
+
+def _prepare_for_fork(settings: dict) -> None:
+    """What every worker would do first, done once here before the pool forks: the model loaded
+    and the stages built (their regexes compiled), shared with the workers copy-on-write (gc.freeze
+    in warm_up keeps the collector from touching, and so copying, their pages)."""
+    threshold = gc.get_threshold()
+    try:
+        warm_up(settings)
+        extract.build_stages(settings)
+    except Exception:       # noqa: BLE001  each worker then meets the error on its own chunk
+        pass
+    gc.set_threshold(*threshold)    # the run's process keeps its own GC settings; workers: _worker_init
+
+
+def _worker_init(parent: int) -> None:
+    """A pool worker's start: it dies with the run's process, and parses with the young-GC threshold
+    of warm_up (a worker forked after _prepare_for_fork finds the model loaded and the GC frozen)."""
+    _die_with_parent(parent)
+    if _gc_settled:
+        gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _die_with_parent(parent: int) -> None:
