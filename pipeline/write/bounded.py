@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 
-from pipeline.schemas import REVIEW_STATUSES, Schema, validate
+from pipeline.schemas import Schema, cell_problems, validate
 
 HASHED_FROM = 20_000        # rows: a shorter table is checked by schemas.validate alone (a few MB)
 
@@ -55,28 +55,10 @@ def passes(schema: Schema, rows, n: int) -> bool:
     """schemas.validate's checks in one pass, with the keys' hashes only: True when every row
     passes and no two keys share a hash (so no key repeats); False as soon as a row does not, or
     two keys share a hash, or there are more than n rows (schemas.validate then decides)."""
-    columns, required, enums, patterns = schema.columns, schema.required, schema.enums, schema.patterns
-    key = schema.key
+    columns, key = schema.columns, schema.key
     seen = HashSet(n) if key else None
-    count = 0
-    for row in rows:
-        count += 1
-        if count > n:
-            return False
-        for c in columns:
-            if c not in row:
-                return False
-        for col in required:
-            if row[col] in ("", None):
-                return False
-        for col, allowed in enums.items():
-            if row[col] not in allowed:
-                return False
-        for col, pat in patterns.items():
-            value = row[col]
-            if value not in ("", None) and not pat.match(str(value)):
-                return False
-        if "review_status" in row and row["review_status"] not in REVIEW_STATUSES:
+    for i, row in enumerate(rows):
+        if i >= n or not all(c in row for c in columns) or cell_problems(schema, i, row):
             return False
         if seen is not None and not seen.add(row[key]):
             return False
