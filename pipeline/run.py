@@ -228,10 +228,11 @@ def add_entries(out_dir: Path, tables: dict[str, list[dict]], entries, bar=None)
     """Each entry's rows added to tables and its report page written (entries: objects with
     key, rows (packed) and extraction, as a cache Entry)."""
     for entry in entries:
-        rows = scheduler.add_packed(tables, entry.rows)
+        scheduler.add_packed(tables, entry.rows)
         page = getattr(entry, "page", None)         # rendered by the parsing process
-        report.write_article(out_dir, rows["articles"][0]["article_id"], entry.key,
-                             (lambda: page) if page else (lambda: report.article_html(entry.extraction, rows)))
+        report.write_article(out_dir, entry.rows["articles"][0][0], entry.key,   # (its article_id)
+                             (lambda: page) if page else
+                             (lambda: report.article_html(entry.extraction, scheduler.unpack(entry.rows))))
         if bar:
             bar.update(1)
     if bar:
@@ -240,10 +241,11 @@ def add_entries(out_dir: Path, tables: dict[str, list[dict]], entries, bar=None)
 
 def new_tables(out_dir: Path | None = None) -> dict[str, list[dict]]:
     """Empty tables; with out_dir, spools kept on disk there (write/spool), so the run holds a
-    block of rows per table whatever the number of articles."""
+    block of rows per table whatever the number of articles; they store the entries' packed rows
+    as they are (scheduler.add_packed)."""
     if out_dir is None:
         return {name: [] for name in TABLES}
-    return {name: [] if name == "errors" else spool.Spool(out_dir) for name in TABLES}
+    return {name: [] if name == "errors" else spool.Spool(out_dir, TABLES[name].columns) for name in TABLES}
 
 
 def _run_locked(input_path: Path, out_dir: Path, settings: dict, workers: int | None, force: bool,

@@ -444,7 +444,9 @@ def place_judged(read_errors: list[dict], judged: list[tuple[int, dict]]) -> Non
 def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]],
                _intern=intern, _str=str, _len=len) -> dict[str, list[dict]]:
     """Append an article's packed rows (cache.Entry.rows) to the tables as row dicts; returns
-    the article's rows by table.
+    the article's rows by table. A spool of the table's columns (run.new_tables) takes the tuples
+    as they are instead (spool.Spool.extend_packed; read back as the same dicts), and they are
+    not returned: a cached re-run adds every row of the corpus, and made no dict of them at all.
 
     Each row dict, in column order, shares its key table with the other rows of its table
     (CPython keeps instance __dict__s "split"), about a third smaller than a dict literal: the
@@ -454,6 +456,9 @@ def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]],
     made: dict[str, list[dict]] = {}
     limit = INTERN_MAX
     for name, values in packed.items():
+        if getattr(tables[name], "columns", None) is not None:
+            tables[name].extend_packed(values)
+            continue
         cls = _ROW_CLASSES.get(name)
         if cls is None:
             cls = _ROW_CLASSES[name] = type(f"_{name}_row", (), {})
@@ -469,6 +474,11 @@ def add_packed(tables: dict[str, list[dict]], packed: dict[str, list[tuple]],
             append(out)
         tables[name].extend(rows)
     return made
+
+
+def unpack(packed: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+    """An article's packed rows as row dicts by table (what add_packed returns for lists)."""
+    return add_packed({name: [] for name in packed}, packed)
 
 
 _ROW_CLASSES: dict[str, type] = {}

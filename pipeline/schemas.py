@@ -159,18 +159,7 @@ def validate(schema: Schema, rows: list[dict]) -> None:
         if missing:
             problems.append(f"row {i}: missing columns {missing}")
             continue
-        for col in schema.required:
-            if row[col] in ("", None):
-                problems.append(f"row {i}: empty {col}")
-        for col, allowed in schema.enums.items():
-            if row[col] not in allowed:
-                problems.append(f"row {i}: {col}={row[col]!r} not in {allowed}")
-        for col, pat in schema.patterns.items():
-            value = row[col]
-            if value not in ("", None) and not pat.match(str(value)):
-                problems.append(f"row {i}: {col}={value!r} does not match {pat.pattern}")
-        if "review_status" in row and row["review_status"] not in REVIEW_STATUSES:
-            problems.append(f"row {i}: review_status={row['review_status']!r} not in {REVIEW_STATUSES}")
+        problems.extend(cell_problems(schema, i, row))
         if schema.key:
             k = row[schema.key]
             if k in seen:
@@ -180,6 +169,25 @@ def validate(schema: Schema, rows: list[dict]) -> None:
         shown = "; ".join(problems[:20])
         more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
         raise SchemaError(f"{schema.file}: {len(problems)} invalid rows: {shown}{more}")
+
+
+def cell_problems(schema: Schema, i: int, row: dict) -> list[str]:
+    """validate's checks of the cells of row i, which has every column (a repeated key is not
+    one of them: validate finds it over the rows)."""
+    problems: list[str] = []
+    for col in schema.required:
+        if row[col] in ("", None):
+            problems.append(f"row {i}: empty {col}")
+    for col, allowed in schema.enums.items():
+        if row[col] not in allowed:
+            problems.append(f"row {i}: {col}={row[col]!r} not in {allowed}")
+    for col, pat in schema.patterns.items():
+        value = row[col]
+        if value not in ("", None) and not pat.match(str(value)):
+            problems.append(f"row {i}: {col}={value!r} does not match {pat.pattern}")
+    if "review_status" in row and row["review_status"] not in REVIEW_STATUSES:
+        problems.append(f"row {i}: review_status={row['review_status']!r} not in {REVIEW_STATUSES}")
+    return problems
 
 
 # ---------------------------------------------------------------- column types

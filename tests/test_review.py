@@ -409,8 +409,8 @@ def test_review_finalise_validates_only_the_tables_it_writes_again(tmp_path, mon
     again; a changed table is checked before any file is written."""
     output.finalise(tmp_path, _tables())
     checked: list[str] = []
-    real = output.validate
-    monkeypatch.setattr(output, "validate", lambda schema, rows: (checked.append(schema.name), real(schema, rows)))
+    real = output.validate_table
+    monkeypatch.setattr(output, "validate_table", lambda schema, rows: (checked.append(schema.name), real(schema, rows)))
     output.finalise(tmp_path, _tables())
     assert checked == []
     tables = _tables()

@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
+from pipeline import run, scheduler
 from pipeline.schemas import TABLES
 from pipeline.write import csvio, output, spool
-from pipeline.write.tables import rows_for
+from pipeline.write.tables import pack, rows_for
 from tables_fixture import extractions
 
 
@@ -51,12 +52,33 @@ def test_spool_beside_a_list_is_a_list_and_beside_a_spool_a_spool(tmp_path):
     assert isinstance(spool.like(spool.Spool(tmp_path)), spool.Spool)
 
 
-def _tables(spooled: bool, folder) -> dict:
+def _tables(spooled: bool, folder, packed: bool = False) -> dict:
+    """The fixture's tables: lists, spools of dicts, or (packed) spools of the columns' tuples
+    filled as a run fills them (run.new_tables, scheduler.add_packed)."""
+    if packed:
+        tables = run.new_tables(folder)
+        for ex in extractions():
+            scheduler.add_packed(tables, pack(rows_for(ex)))
+        return tables
     tables = {name: spool.Spool(folder) if spooled and name != "errors" else [] for name in TABLES}
     for ex in extractions():
         for name, rows in rows_for(ex).items():
             tables[name].extend(rows)
     return tables
+
+
+def test_spool_of_packed_rows_reads_them_back_as_their_dicts(tmp_path, small_blocks):
+    """Tuples in the columns' order come back as the dicts of those columns, among rows appended
+    as dicts, in order, at every pass."""
+    s = spool.Spool(tmp_path, ["id", "n"])
+    s.extend_packed([("r0", 0), ("r1", 1), ("r2", 2)])
+    s.append({"id": "r3", "n": 3, "note": "an analyst's column"})
+    s.extend_packed([("r4", 4)])
+    want = [{"id": "r0", "n": 0}, {"id": "r1", "n": 1}, {"id": "r2", "n": 2},
+            {"id": "r3", "n": 3, "note": "an analyst's column"}, {"id": "r4", "n": 4}]
+    assert list(s) == want and list(s) == want and len(s) == 5
+    assert [list(r) for r in s][0] == ["id", "n"]
+    assert spool.like(s).columns is None        # merged rows may carry an analyst's columns
 
 
 def _analyst_edits(out) -> None:
@@ -82,13 +104,14 @@ def _files(out) -> dict:
             if p.is_file() and ".cache" not in p.parts and "history" not in p.parts}
 
 
-def test_finalise_writes_the_same_files_from_spooled_tables_as_from_lists(tmp_path, small_blocks):
+@pytest.mark.parametrize("packed", [False, True])
+def test_finalise_writes_the_same_files_from_spooled_tables_as_from_lists(tmp_path, small_blocks, packed):
     lists, spooled = tmp_path / "lists", tmp_path / "spooled"
     output.finalise(lists, _tables(False, None), run_id="20260101T000000Z-first")
     _analyst_edits(lists)
     shutil.copytree(lists, spooled)
     done_lists = output.finalise(lists, _tables(False, None), run_id="20260101T000001Z-second")
-    tables = _tables(True, spooled)
+    tables = _tables(True, spooled, packed)
     done_spooled = output.finalise(spooled, tables, run_id="20260101T000001Z-second")
     spool.close_all(tables)
     assert done_spooled == {**done_lists, "history": done_spooled["history"]}
@@ -97,7 +120,9 @@ def test_finalise_writes_the_same_files_from_spooled_tables_as_from_lists(tmp_pa
     assert not [p for p in spooled.rglob("*.tmp")]
 
 
-def test_spool_digest_is_that_of_its_rows_and_a_rerun_formats_no_file_again(tmp_path, small_blocks, monkeypatch):
+@pytest.mark.parametrize("packed", [False, True])
+def test_spool_digest_is_that_of_its_rows_and_a_rerun_formats_no_file_again(tmp_path, small_blocks, monkeypatch,
+                                                                             packed):
     def filled(rows):
         s = spool.Spool(tmp_path)
         s.extend(dict(r) for r in rows)
@@ -113,13 +138,13 @@ def test_spool_digest_is_that_of_its_rows_and_a_rerun_formats_no_file_again(tmp_
     # a second finalise over equal spooled tables finds every file as its memo left it: none is
     # formatted again (the memo's fingerprint of a spool and of its reviewed view needs no pass)
     out = tmp_path / "out"
-    tables = _tables(True, out)
+    tables = _tables(True, out, packed)
     first = output.finalise(out, tables, run_id="20260101T000000Z-first")
     spool.close_all(tables)
     formatted = []
     real = csvio.csv_to_temp
     monkeypatch.setattr(csvio, "csv_to_temp", lambda path, *a, **kw: formatted.append(path) or real(path, *a, **kw))
-    tables = _tables(True, out)
+    tables = _tables(True, out, packed)
     again = output.finalise(out, tables, run_id="20260101T000001Z-second")
     spool.close_all(tables)
     assert first["written"] and again["written"] == [] and formatted == []

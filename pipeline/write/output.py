@@ -24,7 +24,8 @@ from typing import Iterable
 from pipeline.write import report, review
 from pipeline.config import modules_digest
 from pipeline.errors import PipelineError
-from pipeline.schemas import REVIEW_TABLES, TABLES, validate
+from pipeline.schemas import REVIEW_TABLES, TABLES
+from pipeline.write.bounded import ids_among, validate_table
 from pipeline.write import csvio
 from pipeline.write import files
 from pipeline.write import spool
@@ -120,14 +121,14 @@ def make_run_id(tables: dict[str, list[dict]], now: datetime | None = None) -> s
 
 def _restorable(prev: Previous, name: str, fresh: Iterable[dict], current: dict[str, str]) -> list[dict]:
     """Orphans of this table that come back this run (same ID extracted again, or an added row
-    whose article is back): their saved rows rejoin the analyst rows (with "_oline"). The IDs of
-    the fresh rows are collected only when the table has orphans."""
+    whose article is back): their saved rows rejoin the analyst rows (with "_oline"). Of the
+    fresh rows' IDs, only the orphans' are collected."""
     mine = [(o, line) for o, line in zip(prev.orphans, prev.orphan_lines or [0] * len(prev.orphans))
             if o.get("table") == name]
     if not mine:
         return []
     key = TABLES[name].key
-    fresh_ids = {r[key] for r in fresh}
+    fresh_ids = ids_among(fresh, key, {o.get("row_id") for o, _ in mine})
     on_disk = {(r.get(key) or "").strip() for _, r in prev.records.get(name, [])}
     back = []
     for o, line in mine:
@@ -221,7 +222,7 @@ def merge_reviews(out_dir: Path, tables: dict[str, list[dict]], prev: Previous |
                                           previous_articles=prev.articles, lines=lines,
                                           run_id=run_id, problems=problems, warnings=warnings, stats=stats,
                                           out=spool.like(fresh))
-        if isinstance(fresh, spool.Spool):
+        if isinstance(fresh, spool.Spool) and tables[name] is not fresh:
             fresh.close()                   # merged into a spool of its own
         orphans.extend(lost)
         had = prev.ids.get(name, set())
@@ -388,7 +389,7 @@ def finalise(out_dir: Path, tables: dict[str, list[dict]], *, run_id: str | None
         if memo.get(rel, {}).get("rows") == fingerprint and on_disk == memo[rel].get("sha256"):
             continue
         if name is not None and name not in checked:
-            validate(TABLES[name], tables[name])
+            validate_table(TABLES[name], tables[name])
             checked.add(name)
         todo.append((p, cols, rows, fingerprint, on_disk, dialect))
     for p, *_ in todo:

@@ -21,6 +21,7 @@ from pipeline.errors import PipelineError
 from pipeline.schemas import ID_PREFIX as PREFIX, REVIEW_STATUSES, REVIEW_TABLES, SUMMARY_COLUMNS, TABLES, SchemaError, validate
 from pipeline.write.tables import stable_id
 from pipeline.write import csvio
+from pipeline.write.bounded import ids_among
 
 ANALYST_COLUMNS = ("review_status", "reviewer", "review_note")
 PIPELINE_ONLY = ("source_link", "why", "status_cue")             # refreshed even for edited rows
@@ -342,12 +343,11 @@ def _finding(table: str, row: dict) -> tuple:
 
 
 def _carry_across_text_change(table: str, old: list[dict], fresh: list[dict], claimed: set[str],
-                              current: dict[str, str] | None) -> int:
+                              current: dict[str, str] | None, fresh_ids: set[str]) -> int:
     """Reviewed rows whose ID is gone but whose article is still read take the ID of the fresh
     row that found the same thing (same finding key, same article), paired in order when the
     key repeats the same number of times on both sides. Returns how many were carried."""
     key = TABLES[table].key
-    fresh_ids = {f[key] for f in fresh}
     lost: dict[tuple, list[dict]] = {}
     for o in old:
         if (o[key] and o[key] not in fresh_ids and o["review_status"] != "added" and is_reviewed(o)
@@ -403,17 +403,18 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
     warnings: values reverted on rows not marked edited. stats: counts for the run summary.
     fresh may be any re-iterable (a spooled table, read a few times); out: the container the rows
     to write are appended to and returned as (default a new list), filled in one pass so that no
-    whole copy of the table is held."""
+    whole copy of the table is held; fresh itself when no analyst row goes into the rows."""
     own_problems: list[str] = [] if problems is None else problems
     key = TABLES[table].key
     old = _prepare(table, previous, lines, own_problems)
     if precheck:
         old = [o for o in old if not o.get("_noid")]
         fresh = []
-    fresh_ids = {r[key] for r in fresh}
+    fresh_ids = ids_among(fresh, key, {o[key] for o in old})    # only those looked up, and claimed
     claimed = {o[key] for o in old if o[key] in fresh_ids}
     _match_blank_ids(table, old, fresh, claimed, own_problems)
-    carried = _carry_across_text_change(table, old, fresh, claimed, current_articles)
+    carried = _carry_across_text_change(table, old, fresh, claimed, current_articles, fresh_ids | claimed)
+    fresh_ids |= claimed
     by_id = {r[key]: r for r in old if r[key]}
     orphans: list[dict] = []
     kept_added: list[dict] = []
@@ -441,13 +442,16 @@ def merge(table: str, fresh: list[dict], previous: list[dict], *,
 
     def combined(w):
         return (_combine(table, f, by_id[f[key]], w) if f[key] in by_id else f for f in fresh)
-    out = [] if out is None else out
     kept = 0
-    for r in _place(combined(warned), kept_added, lambda: combined(None)):
-        check_rows(table, (r,), own_problems)
-        if "_line" in r and is_reviewed(r):
-            kept += 1
-        out.append(_strip(r))
+    if not kept_added and not any(k in fresh_ids for k in by_id):
+        out = fresh         # no analyst row goes into this run's rows: written as they are
+    else:
+        out = [] if out is None else out
+        for r in _place(combined(warned), kept_added, lambda: combined(None)):
+            check_rows(table, (r,), own_problems)
+            if "_line" in r and is_reviewed(r):
+                kept += 1
+            out.append(_strip(r))
     if warned:
         warnings.extend(warned)
     if problems is None and own_problems:

@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -22,10 +23,13 @@ BLOCK_ROWS = 1000       # rows pickled together (the keys of a block's dicts are
 
 class Spool:
     """Rows appended in order, kept in an unnamed file under folder (None: the system's temp
-    folder); iterate it any number of times; len() is the number of rows."""
+    folder); iterate it any number of times; len() is the number of rows. With columns, rows
+    may also come as tuples of their values in that order (extend_packed: a cache entry's packed
+    rows, stored as they are) and are read back as the dicts of those columns."""
 
-    def __init__(self, folder: Path | str | None = None):
+    def __init__(self, folder: Path | str | None = None, columns: list[str] | None = None):
         self.folder = folder
+        self.columns = columns
         self._file = None
         self._blocks: list[tuple[int, int]] = []      # (offset, length) of each pickled block
         self._end = 0
@@ -52,6 +56,12 @@ class Spool:
             if len(self._buffer) >= BLOCK_ROWS:
                 self._flush()
 
+    def extend_packed(self, rows: list[tuple]) -> None:
+        """Rows as tuples of their values in self.columns' order (tables.pack): no dict is made
+        (a cached re-run adds every row of the corpus); iterating gives dict(zip(columns, row)),
+        the dict the row's values make."""
+        self.extend(rows)
+
     def _flush(self) -> None:
         if not self._buffer:
             return
@@ -73,9 +83,13 @@ class Spool:
 
     def __iter__(self) -> Iterator[dict]:
         blocks, tail = list(self._blocks), list(self._buffer)    # what is there now
-        for offset, length in blocks:
-            yield from pickle.loads(self._read(offset, length))
-        yield from tail
+        cols = self.columns
+        for rows in chain((pickle.loads(self._read(offset, length)) for offset, length in blocks), (tail,)):
+            if cols is None:
+                yield from rows
+            else:
+                for r in rows:
+                    yield dict(zip(cols, r)) if r.__class__ is tuple else r
 
     def _read(self, offset: int, length: int) -> bytes:
         """A block, read at its offset (two passes may be under way at once)."""
