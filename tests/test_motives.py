@@ -881,6 +881,7 @@ def test_motives_extract_reads_a_reason_an_actor_states_without_a_causal_word(pa
     ("We want calm seas for the CBA patrols.", "MC378"),                      # the speaker's own wish
     ("Togo wants to open the CBA talks to Benin.", "MC378"),                  # an infinitive: the purpose cue's
     ("Ghana saw the CBA ships in the harbour.", "MC379"),                     # seeing, not taking for
+    ("Nobody knows whether Benin wants a seat in the CBA at all.", "MC378"),  # an open question
 ])
 def test_motives_extract_keeps_other_uses_out_of_the_stated_reason_cues(parse, text, cue_id):
     _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
