@@ -781,32 +781,6 @@ def test_motives_features_read_the_frame_of_a_cueless_motive(parse, sentence, pr
     assert not (absent & feats)
 
 
-@pytest.mark.model
-@pytest.mark.parametrize("text,n,present,absent", [
-    # a paragraph of two sentences: the first opens it, the second closes it
-    ("Ghana and Togo signed the CBA in 2024. Both navies had lost boats to raiders.\n", 0, {"para_first"}, {"para_last"}),
-    ("Ghana and Togo signed the CBA in 2024. Both navies had lost boats to raiders.\n", 1, {"para_last"}, {"para_first"}),
-    ('Officials met at the port.\n"We need this pact," the Togolese admiral said.\n', 1,
-     {"para_first", "para_last", "starts_quote"}, set()),
-])
-def test_motives_features_read_where_a_sentence_sits_in_its_paragraph(parse, text, n, present, absent):
-    doc, sents = parse(text)
-    span = doc.char_span(sents[n].start, sents[n].end, alignment_mode="expand")
-    feats = learned.features(span, n, learned.SentenceInfo(), set(), set(), set())
-    assert present <= feats and not (absent & feats)
-
-
-@pytest.mark.model
-def test_motives_features_keep_the_kind_of_a_named_entity_not_its_words(parse):
-    text = "The pact cuts tariffs on 95 percent of goods from March 2026.\n"
-    doc, sents = parse(text)
-    span = doc.char_span(sents[0].start, sents[0].end, alignment_mode="expand")
-    feats = learned.features(span, 0, learned.SentenceInfo(), set(), set(), set())
-    kinds = {t.ent_type_ for t in span if t.ent_type_}
-    assert kinds and {"ent=" + k for k in kinds} <= feats
-    assert not {"lem=" + t.lemma_.lower() for t in span if t.ent_type_} & feats
-
-
 @pytest.mark.parametrize("word", ["benefit", "Offset", "win-win", "Long-Term", "state-of-the-art", "cannot",
                                   "Cannot", "gonna", "well-cannot", "x-ray", "co-op", "don't", "U.S.", "naïve",
                                   "a-", "-a", "deal's", "2030"])

@@ -34,7 +34,6 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
 from pipeline.extract import treematch
-from pipeline.extract.nlp import text_of
 from pipeline.extract.motives.filters import AGREEMENT_EVENTS, AGREEMENT_NOUNS
 from pipeline.resources import read_json, word_list
 
@@ -105,7 +104,6 @@ CLAUSE_FEATURE_DEPS = {_h(d): d for d in ("advcl", "xcomp", "ccomp", "acl", "rel
 CLAUSE_TAGS = {_h(t): t for t in ("VBG", "VB", "VBN")}
 MODAL_HASHES = _hashes(MODALS)
 FIRST_PERSON_HASHES = _hashes(FIRST_PERSON)
-QUOTE_OPENERS = ('"', "\u201c")
 QUOTE_HASHES = _hashes(('"', "\u201c", "\u201d", "'"))
 CONTENT_POS_IDS = frozenset(POS_IDS[p] for p in CONTENT_POS)
 VERB_POS_IDS = frozenset((POS_IDS["VERB"], POS_IDS["AUX"]))
@@ -187,9 +185,7 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
     for i in range(lo, hi):
         r = rows[i]
         d = r[DEP_COL]
-        if ent[i]:
-            f.add(named("ent=", ent[i]))    # their kind stays in: a date, a sum or a share is a deal's detail
-        elif r[POS_COL] in CONTENT_POS_IDS and r[ALPHA_COL]:
+        if r[POS_COL] in CONTENT_POS_IDS and r[ALPHA_COL] and not ent[i]:
             f.add(named("lem=", r[LEMMA_COL], True))   # names and nationalities stay out: they stand for one topic
         if d == DEP_MARK:
             f.add(named("mark=", r[LOWER_COL]))
@@ -215,7 +211,6 @@ def features(span: Span, n: int, info: SentenceInfo, agreement_ns: set[int], men
         if not first and r[LOWER_COL] in FIRST_PERSON_HASHES:
             first = True
     f |= frame_features(span, actor_toks)
-    f |= layout_features(span)
     if quote:
         f.add("quote")
     here = range(lo, hi)
@@ -266,22 +261,6 @@ def frame_features(span: Span, actor_toks: set[int]) -> set[str]:
             f.add("be_subj=" + sub.lemma_.lower())
     if modal:
         f.update(x + "&root_modal" for x in list(f) if not x.startswith("be_subj="))
-    return f
-
-
-def layout_features(span: Span) -> set[str]:
-    """Where the sentence sits in its paragraph (first, last) and whether it opens with a quote: a
-    paragraph's lead states its point, a closing quote often gives the speaker's reason."""
-    f: set[str] = set()
-    text = text_of(span.doc)
-    lo, hi = span.start_char, span.end_char
-    if not text[text.rfind("\n", 0, lo) + 1:lo].strip():
-        f.add("para_first")
-    end = text.find("\n", hi)
-    if not text[hi:len(text) if end < 0 else end].strip():
-        f.add("para_last")
-    if text[lo:lo + 1] in QUOTE_OPENERS:
-        f.add("starts_quote")
     return f
 
 
