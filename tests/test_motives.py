@@ -445,7 +445,7 @@ def test_motives_extract_finds_resistance_and_benefit_wordings(parse, text, expe
     # an acronym subject is a deal only when it names one of the article's agreements
     (INTRO + "Togo expects the CBA will open its ports to Ghanaian frigates.\n", 1),
     (INTRO + "Togo wants the CBA to cut the cost of policing its coast.\n", 1),
-    (INTRO + "Officials warned that the US could impose tariffs on Togolese cocoa over the CBA.\n", 0),
+    (INTRO + "Officials said that the US could impose tariffs on Togolese cocoa over the CBA.\n", 0),   # (said: "warned" is a threat cue, MC376)
     (INTRO + "Togo wants the EU to fund the CBA's radar stations.\n", 0),
 ])
 def test_motives_extract_takes_an_acronym_for_a_deal_only_when_it_names_one(parse, text, n_found):
