@@ -445,7 +445,7 @@ def test_motives_extract_finds_resistance_and_benefit_wordings(parse, text, expe
     # an acronym subject is a deal only when it names one of the article's agreements
     (INTRO + "Togo expects the CBA will open its ports to Ghanaian frigates.\n", 1),
     (INTRO + "Togo wants the CBA to cut the cost of policing its coast.\n", 1),
-    (INTRO + "Officials warned that the US could impose tariffs on Togolese cocoa over the CBA.\n", 0),
+    (INTRO + "Officials said that the US could impose tariffs on Togolese cocoa over the CBA.\n", 0),   # (said: "warned" is a threat cue, MC376)
     (INTRO + "Togo wants the EU to fund the CBA's radar stations.\n", 0),
 ])
 def test_motives_extract_takes_an_acronym_for_a_deal_only_when_it_names_one(parse, text, n_found):
@@ -856,3 +856,33 @@ def test_near_topic_reads_the_same_with_the_article_s_topic_flags():
             for window in (0, 3, 6):
                 assert motives.near_topic(sents, s, agreement_ns, window, flags=flags) == \
                     motives.near_topic(sents, s, agreement_ns, window)
+
+
+# ----------------------------------------------------------------------------- stop 22: reasons stated without a causal word
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,cue_id", [
+    ("Benin warned that the CBA would draw foreign warships into the gulf.", "MC376"),
+    ("Togo's admirals have warned of a scramble for berths once the CBA takes effect.", "MC376"),
+    ("Benin has threatened to quit the CBA over the new fishing quotas.", "MC377"),
+    ("Togo wants guaranteed access to Ghanaian dry docks under the CBA.", "MC378"),
+    ("Ghana seeks a bigger share of the patrol budget in the CBA.", "MC378"),
+    ("Benin sees the CBA as a threat to its own fishing fleet.", "MC379"),
+])
+def test_motives_extract_reads_a_reason_an_actor_states_without_a_causal_word(parse, text, cue_id):
+    _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
+    assert [m for m in found if cue_id in m.why], found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,cue_id", [
+    ("The navy warned on Friday, hours before the CBA talks.", "MC376"),     # no warning stated
+    ("Storms threaten the harbour where the CBA fleet is moored.", "MC377"),  # no act threatened
+    ("We want calm seas for the CBA patrols.", "MC378"),                      # the speaker's own wish
+    ("Togo wants to open the CBA talks to Benin.", "MC378"),                  # an infinitive: the purpose cue's
+    ("Ghana saw the CBA ships in the harbour.", "MC379"),                     # seeing, not taking for
+    ("Nobody knows whether Benin wants a seat in the CBA at all.", "MC378"),  # an open question
+])
+def test_motives_extract_keeps_other_uses_out_of_the_stated_reason_cues(parse, text, cue_id):
+    _sents, found = run_extract(parse, INTRO + text + "\n", [CBA], STATES)
+    assert cue_id not in [w for m in found for w in m.why]

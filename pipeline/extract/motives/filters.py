@@ -130,6 +130,8 @@ def spurious(doc: Doc, hit: CueHit, agreements: list[AgreementFinding], actors: 
         lo, hi = min(hit.start_char, tok.idx), max(hit.end_char, tok.idx + len(tok.text))
         if not any(m.start < hi and lo < m.end for ag in agreements for m in ag.mentions):
             return "content"
+    if any(c.dep_ == "mark" and c.lower_ == "whether" for c in clause_node(tok).children):
+        return "question"       # "whether X wants a deal": an open question, no reason stated
     if hit.type == "cause" and temporal(doc, hit):
         return "temporal"
     if hit.type in ("benefit", "need") and stipulation(tok, agreements):
