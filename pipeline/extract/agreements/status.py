@@ -108,6 +108,30 @@ def _asserted_of(verb: Token, span: Span) -> bool:
     return subj.lower_ == "it" or _definite_reference(subj)
 
 
+def told_of(span: Span, cs: int, ce: int) -> bool:
+    """The cue at cs..ce is the predicate of the sentence's main clause and the mention is its subject:
+    'The pact, signed in May, entered into force in October', 'The accord has been in force since 2016',
+    'X signed the pact in 2019 and it took effect in 2020' (the article tells the event of the agreement
+    itself; not one met in passing in a relative, adverbial or appositive phrase: '..., which took effect in
+    2019', 'after a pact took effect', 'the pact, in force since 2010, ...')."""
+    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return False
+    verb, steps = cue.root, 0
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("prep", "pobj", "advmod", "acomp", "attr", "dobj") \
+            and verb.head is not verb and steps < 3:
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ not in ("VERB", "AUX") or span.start <= verb.i < span.end:
+        return False
+    top = verb
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    if top.dep_ != "ROOT" and not (top.dep_ == "ccomp" and top.head.dep_ == "ROOT"
+                                   and top.head.lemma_.lower() in REPORTING_VERBS):
+        return False
+    return _asserted_of(verb, span) and (verb.dep_ != "conj" or verb.i > span.root.i)
+
+
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
 # "an attempt to sign the pact", "nothing stands in the way of it entering into force"
 FRAME_PROPOSED = word_list("agreement_words.jsonl", "frame_proposed")
@@ -144,10 +168,11 @@ def _own_clause_words(text: str, lo: int, cs: int, verb: Token) -> str:
 
 def _reported_would(verb: Token) -> bool:
     """The cue verb has 'would' and is the complement of a reporting verb ('the government said it would
-    withdraw from the pact', 'announced that they would suspend it'): the reported form of 'will'."""
+    withdraw from the pact', 'announced that they would suspend it', '..., announcing that it would quit the
+    pact'): the reported form of 'will'."""
     return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children) \
         and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS \
-        and verb.head.tag_ in ("VBD", "VBZ", "VBN") and not any(c.dep_ == "neg" for c in verb.children)
+        and verb.head.tag_ in ("VBD", "VBZ", "VBN", "VBG") and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _negative_frame(verb: Token) -> str:
@@ -169,9 +194,15 @@ INSTRUMENT_WORDS = word_list("agreement_words.jsonl", "instrument_words")
 
 
 def _theme(verb: Token) -> Token | None:
-    """What the event happens to: the object, else the passive subject, else the subject of a verb
-    without an object ('talks began')."""
+    """What the event happens to: the object, else the passive subject, else the object shared with a
+    coordinated verb ('signed but never ratified the pact'), else the subject of a verb without an object
+    ('talks began')."""
     by = {c.dep_: c for c in verb.children}
+    if not {"dobj", "nsubjpass"} & set(by):
+        # 'X signed but never ratified the pact': a verb without its own object shares the object of the verb
+        # coordinated after it (with no subject of its own)
+        for conj in (c for c in verb.children if c.dep_ == "conj" and _shares_object(c)):
+            return next(c for c in conj.children if c.dep_ == "dobj")
     return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
 
 
@@ -199,6 +230,8 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
     theme = _theme(verb) if verb.pos_ != "NOUN" else None
+    if theme is not None and cue.start <= theme.i < cue.end:
+        theme = None        # 'took effect', 'put on hold': the object is a word of the cue, not what it happens to
     if not inside and not own and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
             and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
@@ -534,6 +567,8 @@ def clause_window(span: Span) -> tuple[int, int]:
     if tok.pos_ not in ("VERB", "AUX"):
         return span.sent.start_char, span.sent.end_char
     lo, hi = _subtree_span(tok)
+    if _shares_object(tok):
+        lo = min(lo, _subtree_span(tok.head)[0])    # 'X signed but never ratified the pact': both verbs govern it
     for child in tok.children:
         if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
                 and not (child.left_edge.i <= span.root.i <= child.right_edge.i) \
@@ -544,6 +579,40 @@ def clause_window(span: Span) -> tuple[int, int]:
             elif c_hi < span.start_char:
                 lo = max(lo, c_hi)
     return lo, hi
+
+
+def past_own_clause(span: Span, hi: int, starts: list[int], clause_hi: int) -> int:
+    """The end of a mention's status window (hi: where the next mention starts) moved past the mention's own
+    relative clause (on the mention's phrase) when that next mention lies inside it
+    ('The accord with X, which gave X a say over Y's port deals, has been in force since 2024': 'deals' does not
+    end the accord's window; not one in an apposition: 'X, the framework under which the Y protocol sits,
+    remains ...'),
+    to the first mention after that clause or the end of the clause that governs the mention."""
+    root = span.root
+    for c in root.subtree:
+        if c.dep_ == "relcl" and c.i > root.i and not _through_apposition(c.head, root):
+            c_lo, c_hi = _subtree_span(c)
+            if c_lo <= hi < c_hi:
+                return min([clause_hi, *(s for s in starts if s >= c_hi)])
+    return hi
+
+
+def _through_apposition(tok: Token, root: Token) -> bool:
+    """An apposition on the way up from tok to root (tok in root's subtree)."""
+    while tok.i != root.i and tok.head is not tok:
+        if tok.dep_ == "appos":
+            return True
+        tok = tok.head
+    return False
+
+
+def _shares_object(verb: Token) -> bool:
+    """'signed but never ratified the pact': the verb is coordinated, with no subject of its own, after a verb
+    that has no object of its own, so the object is theirs both."""
+    head = verb.head
+    return verb.dep_ == "conj" and head.pos_ == "VERB" and any(c.dep_ == "dobj" for c in verb.children) \
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
+        and not any(c.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp") for c in head.children)
 
 
 def _procedure_state(clause: Token) -> bool:
