@@ -86,6 +86,10 @@ def test_told_of_needs_the_mention_as_subject_of_the_main_clause(parse):
      "twelve months after Lima received the note.", "Harbour Accord", "terminated"),
     ("Chile gave notice in July, and the Harbour Accord ceased to apply from January 2024.", "Harbour Accord",
      "terminated"),
+    # a past clause of time is a fact, whatever frames the clause above it ('called it' names, it does not urge)
+    ("When Chile signed a memorandum of understanding with Peru in July 2023, officials called it a template.",
+     "Chile-Peru Memorandum of Understanding", "signed"),
+    ("Peru called on Chile to sign the Harbour Accord.", "Harbour Accord", "proposed"),
 ])
 def test_status_calls_read_from_the_parse(parse, settings, text, name, status):
     assert _row(parse, settings, text, name).status == status

@@ -278,7 +278,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
         return "under_negotiation"      # a headline's 'X to sign pact with Y': it will happen
     cur, steps = verb, 0
     while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
-            "pobj", "dobj", "nsubj", "nsubjpass"))):
+            "pobj", "dobj", "nsubj", "nsubjpass"))) and not _past_time_clause(cur):
         cur, steps = cur.head, steps + 1
         lemma = cur.lemma_.lower()
         if lemma in FRAME_PROPOSED:
@@ -371,6 +371,17 @@ def _prospective(verb: Token) -> bool:
     if auxes & (AUX_PROPOSED | AUX_PENDING):
         return True
     return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FRAME_PROPOSED | FRAME_PENDING
+
+
+TIME_MARKS = frozenset({"when", "after", "since", "as", "while", "because"})
+
+
+def _past_time_clause(verb: Token) -> bool:
+    """'When X signed the pact in 2023, officials called it a template': an adverbial clause of time or cause
+    told in the past states its event as a fact, whatever frames the clause it hangs on ('called' here names,
+    it does not urge)."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBD" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS for c in verb.children)
 
 
 def _subordinate_to_prospect(verb: Token) -> bool:
