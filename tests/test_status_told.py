@@ -90,6 +90,16 @@ def test_told_of_needs_the_mention_as_subject_of_the_main_clause(parse):
     ("When Chile signed a memorandum of understanding with Peru in July 2023, officials called it a template.",
      "Chile-Peru Memorandum of Understanding", "signed"),
     ("Peru called on Chile to sign the Harbour Accord.", "Harbour Accord", "proposed"),
+    # another noun's entry into force is not the agreement's; a party inside the cue stays one
+    ("The tariffs took effect in June, weeks after Chile and Peru signed the Harbour Accord.", "Harbour Accord",
+     "signed"),
+    # the month May is no modal; the modal 'may' is
+    ("The tariffs took effect in May, weeks after Chile and Peru signed the Harbour Accord.", "Harbour Accord",
+     "signed"),
+    ("Chile said Peru may soon sign the Harbour Accord.", "Harbour Accord", "proposed"),
+    # a mention with a cue after it in the agreement's relative clause still ends its window
+    ("The Harbour Accord with Chile, which replaced the Bay Treaty that Peru quit in 2019, is popular with "
+     "fishermen.", "Harbour Accord", "existing"),
 ])
 def test_status_calls_read_from_the_parse(parse, settings, text, name, status):
     assert _row(parse, settings, text, name).status == status

@@ -193,11 +193,13 @@ DONE = ("signed", "ratified", "in_force", "standing", "restored")
 INSTRUMENT_WORDS = word_list("agreement_words.jsonl", "instrument_words")
 
 
-def _theme(verb: Token) -> Token | None:
+def _theme(verb: Token, cue: Span | None = None) -> Token | None:
     """What the event happens to: the object, else the passive subject, else the object shared with a
     coordinated verb ('signed but never ratified the pact'), else the subject of a verb without an object
-    ('talks began')."""
-    by = {c.dep_: c for c in verb.children}
+    ('talks began'). A common noun of the cue itself (cue: its span) is no object: 'the tariffs took effect'
+    happens to the tariffs, 'the pact was signed and took effect' to the pact (a party inside a cue stays:
+    'pulled the U.S. out')."""
+    by = {c.dep_: c for c in verb.children if cue is None or not (cue.start <= c.i < cue.end and c.pos_ == "NOUN")}
     if not {"dobj", "nsubjpass"} & set(by):
         # 'X signed but never ratified the pact': a verb without its own object shares the object of the verb
         # coordinated after it (with no subject of its own)
@@ -229,9 +231,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
     if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
-    theme = _theme(verb) if verb.pos_ != "NOUN" else None
-    if theme is not None and cue.start <= theme.i < cue.end:
-        theme = None        # 'took effect', 'put on hold': the object is a word of the cue, not what it happens to
+    theme = _theme(verb, cue) if verb.pos_ != "NOUN" else None
     if not inside and not own and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
             and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
@@ -519,7 +519,13 @@ def cue_matches(pat: regex.Pattern, window: str, starts: list[int]) -> list:
     return out
 
 
+# the month May, which the modal words (case-insensitive) would read as 'may': 'signed in May', 'May 2024'
+MONTH_MAY = re.compile(r"\b(?:(?:in|since|until|by|from|of|last|next|early|late|mid|this|on|before|after|through|"
+                       r"between|and)\s+May\b|May\s+\d)")
+
+
 def _apply_modality(status: str, before: str, modals) -> str:
+    before = MONTH_MAY.sub(lambda m: m.group(0).replace("May", "month"), before)
     before = " ".join(before.split()[-6:])
     effects = {eff for eff, pat, applies in modals if status in applies and pat.search(before)}
     if not effects:
@@ -597,13 +603,13 @@ def past_own_clause(span: Span, hi: int, starts: list[int], clause_hi: int) -> i
     relative clause (on the mention's phrase) when that next mention lies inside it
     ('The accord with X, which gave X a say over Y's port deals, has been in force since 2024': 'deals' does not
     end the accord's window; not one in an apposition: 'X, the framework under which the Y protocol sits,
-    remains ...'),
+    remains ...', nor one with a cue after it in that clause: '..., which replaced the Y pact that Z quit,'),
     to the first mention after that clause or the end of the clause that governs the mention."""
     root = span.root
     for c in root.subtree:
         if c.dep_ == "relcl" and c.i > root.i and not _through_apposition(c.head, root):
             c_lo, c_hi = _subtree_span(c)
-            if c_lo <= hi < c_hi:
+            if c_lo <= hi < c_hi and not cue_starts(span.doc.text[hi:c_hi]):
                 return min([clause_hi, *(s for s in starts if s >= c_hi)])
     return hi
 
