@@ -26,8 +26,9 @@ def _row(parse, settings, text: str, name: str):
     # the treaty's own entry into force, told as the main predicate, after the lead: in force
     ("The River Basin Treaty (RBT) between Chile and Bolivia, signed in March, entered into force in "
      "October after both parliaments ratified it.", "in_force"),
+    # ... but a standing state told once is how an agreement met in passing is dated: existing
     ("The River Basin Treaty (RBT) with Bolivia has been in force since 2016 and gives Chilean barges "
-     "access to the lake.", "in_force"),
+     "access to the lake.", "existing"),
     ("The River Basin Treaty (RBT) between Chile and Bolivia was signed in 2015 and took effect in 2016.", "in_force"),
     # met in passing: a relative clause, an adverbial clause, an indefinite subject
     ("The Harbour Accord follows the River Basin Treaty (RBT) between Chile and Bolivia, which took "
@@ -77,7 +78,8 @@ def test_told_of_needs_the_mention_as_subject_of_the_main_clause(parse):
      "Trilateral Logistics Arrangement", "proposed"),
     # a mention inside the agreement's own relative clause does not end its window
     ("The Harbour Accord with Chile, which gives Peruvian boats a right to fish in the bay in exchange for a say "
-     "over Peru's port deals, has been in force since August 2024.", "Harbour Accord", "in_force"),
+     "over Peru's port deals, has been in force since August 2024. Fishermen like the Harbour Accord.",
+     "Harbour Accord", "in_force"),
     # ... one inside an apposition does: its clause's cues are the other instrument's
     ("The Harbour Accord, the 1985 framework under which the Bay Protocol sits, remains the only treaty ratified "
      "by every coastal state.", "Harbour Accord", "existing"),

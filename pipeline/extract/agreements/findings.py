@@ -89,13 +89,14 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     # a status read in a later sentence whose subject refers back to the row (linking.py): that sentence is about
     # the agreement (it counts as one of its sentences for 'standing', and the row is not one met in passing)
     linked = any(h.linked and m == by_n and h.cue == (cs, ce) for h, m in inst.lent)
-    # the status cue is the main predicate of the agreement ('The pact entered into force in May', 'The accord has
-    # been in force since 2016'): the sentence is about the agreement, not one met in passing
-    told = cs >= 0 and any(h.told and h.cue == (cs, ce) for h, _n in inst.hits)
+    # the status cue is an event told as the main predicate of the agreement ('The pact entered into force in May'):
+    # the sentence is about the agreement, not one met in passing
+    # (not a standing state, 'has been in force since 2016': that is how an agreement met in passing is often dated)
+    told = cs >= 0 and status != "standing" and any(h.told and h.cue == (cs, ce) for h, _n in inst.hits)
     if status == "restored":
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
-        status = "in_force" if (len(ns) + linked >= 2 or told) and not inst.from_list else "existing"
+        status = "in_force" if len(ns) + linked >= 2 and not inst.from_list else "existing"
     if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER and by not in NOT_IN_PASSING \
             and not linked and not told:
         # first met well after the article's lead ('... follows the X treaty, which took effect in 2019'):

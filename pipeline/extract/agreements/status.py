@@ -111,7 +111,7 @@ def _asserted_of(verb: Token, span: Span) -> bool:
 def told_of(span: Span, cs: int, ce: int) -> bool:
     """The cue at cs..ce is the predicate of the sentence's main clause and the mention is its subject:
     'The pact, signed in May, entered into force in October', 'The accord has been in force since 2016',
-    'X signed the pact in 2019 and it took effect in 2020' (the article tells the event of the agreement
+    'The pact was signed in 2019 and took effect in 2020' (the article tells the event of the agreement
     itself; not one met in passing in a relative, adverbial or appositive phrase: '..., which took effect in
     2019', 'after a pact took effect', 'the pact, in force since 2010, ...')."""
     cue = span.doc.char_span(cs, ce, alignment_mode="expand")
