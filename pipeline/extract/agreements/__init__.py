@@ -89,16 +89,13 @@ from pipeline.extract.agreements.parties import (
     role_parties,
 )
 from pipeline.extract.agreements.status import (
-    _windows,
-    clause_window,
     cue_matches,
-    governing_verbs,
-    past_own_clause,
     status_at,
     status_cue_at,
     status_cue_read,
     told_of,
 )
+from pipeline.extract.agreements.windows import _windows, clause_window, governing_verbs, past_own_clause
 from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.resources import word_list
 from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Sentence
