@@ -36,6 +36,7 @@ RULE_NAMES: dict[str, str] = {
     "agreements:prior_list": "status: listed as an earlier agreement ('the third, after X and Y'): existing",
     "agreements:named_exists": "status: a named agreement with no status asserted exists",
     "agreements:in_passing": "status: in force, but first met after the article's lead: existing (in passing)",
+    "agreements:dated_exists": "status: an instrument written with its year ('the 1979 treaty') and no status asserted exists",
     "agreements:linked_subject": "status: read in a later clause whose subject refers back to the row ('It took effect in May.')",
     "dates:paired_weekday": "a bare weekday dated by the one day the text pairs with it",
     "learned:motive_classifier": "a motive the learned sentence gate added with no cue clause",

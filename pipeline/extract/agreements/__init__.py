@@ -93,14 +93,13 @@ from pipeline.extract.agreements.parties import (
     role_parties,
 )
 from pipeline.extract.agreements.status import (
-    _windows,
-    clause_window,
     cue_matches,
-    governing_verbs,
     status_at,
     status_cue_at,
     status_cue_read,
+    told_of,
 )
+from pipeline.extract.agreements.windows import _windows, clause_window, governing_verbs, past_own_clause
 from pipeline.extract.nlp import sentence_at, text_of
 from pipeline.resources import word_list
 from pipeline.records import ActorFinding, AgreementFinding, DateFinding, Sentence
@@ -152,12 +151,15 @@ def _read_sentence(doc: Doc, sent: Sentence, sent_hits: list[_Hit], text: str, i
         span = doc.char_span(h.start, h.end, alignment_mode="expand")
         if not h.also:      # "and another on X" is read in the clause before it
             clause = clause_window(span) if span is not None else (sent.start, sent.end)
+        if span is not None:
+            hi = past_own_clause(span, hi, [o.start for o in sent_hits], clause[1])
         lo, hi = max(lo, clause[0]), min(hi, clause[1])
         tied = governing_verbs(span) if span is not None else ()
         h.status, c_s, c_e, h.cue_id = status_cue_read(text, lo, hi, h.start, h.end, context_lo=sent.start,
                                              others=tuple(o.start for o, w in zip(sent_hits, windows) if w != win),
                                              tied=tied, span=span)
         h.cue = (c_s, c_e)
+        h.told = c_s >= 0 and span is not None and told_of(span, c_s, c_e)
         if h.status == "unspecified" and span is not None:
             h.status, h.cue_id, h.cue = _companion_status(span, sent_hits, h, text, doc)
         if h.prospect and STATUS_RANK[h.status] < STATUS_RANK["proposed"]:

@@ -25,6 +25,7 @@ from pipeline.resources import word_list
 # Names of the rules in code that set an agreement's status, for `why` and `status_cue` (README, "why")
 NAMED_EXISTS_RULE = "agreements:named_exists"       # a named agreement with no status asserted exists
 IN_PASSING_RULE = "agreements:in_passing"           # in force, first met after the lead: existing
+DATED_EXISTS_RULE = "agreements:dated_exists"       # an instrument written with its year and no status: existing
 LINKED_RULE = "agreements:linked_subject"           # status read where a later subject refers back (linking.py)
 # sentences after the article's first agreement mention beyond which an agreement in force is one met in
 # passing (on the studied sets every in-force row first met later is 'existing' in the gold)
@@ -88,12 +89,16 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     # a status read in a later sentence whose subject refers back to the row (linking.py): that sentence is about
     # the agreement (it counts as one of its sentences for 'standing', and the row is not one met in passing)
     linked = any(h.linked and m == by_n and h.cue == (cs, ce) for h, m in inst.lent)
+    # the status cue is an event told as the main predicate of the agreement ('The pact entered into force in May'):
+    # the sentence is about the agreement, not one met in passing
+    # (not a standing state, 'has been in force since 2016': that is how an agreement met in passing is often dated)
+    told = cs >= 0 and status != "standing" and any(h.told and h.cue == (cs, ce) for h, _n in inst.hits)
     if status == "restored":
         status = "in_force"
     elif status == "standing":      # "is in force": the agreement in focus is in force, another exists
         status = "in_force" if len(ns) + linked >= 2 and not inst.from_list else "existing"
     if status == "in_force" and lead_n >= 0 and ns and ns[0] > lead_n + PASSING_AFTER and by not in NOT_IN_PASSING \
-            and not linked:
+            and not linked and not told:
         # first met well after the article's lead ('... follows the X treaty, which took effect in 2019'):
         # an agreement in force mentioned in passing exists (GOLD.md: existing)
         status, status_cue = "existing", IN_PASSING_RULE
@@ -101,6 +106,10 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
             and not any(h.plural for h, _n in inst.hits):
         status = "existing"         # a named agreement mentioned with no status asserted: it exists
         status_cue = NAMED_EXISTS_RULE
+    elif status == "unspecified" and not inst.from_list and any(
+            h.year and not (h.plural or h.new or h.draft or h.prospect) for h, _n in inst.hits):
+        status = "existing"         # 'since a 1982 security agreement', 'the 1979 peace treaty': dated, it exists
+        status_cue = DATED_EXISTS_RULE
     return AgreementFinding(
         name=name, acronym=inst.acronym, kind=inst.kind if inst.kind in KINDS else "other",
         parties=sorted(parties), status=status,

@@ -31,13 +31,8 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.extract.agreements.instances import _attach, _Instance
 from pipeline.extract.agreements.mentions import _Hit, _name_head
 from pipeline.extract.agreements.parties import _PartyIndex
-from pipeline.extract.agreements.status import (
-    AUX_PENDING,
-    AUX_PROPOSED,
-    clause_window,
-    governing_verbs,
-    status_cue_read,
-)
+from pipeline.extract.agreements.status import AUX_PENDING, AUX_PROPOSED, status_cue_read
+from pipeline.extract.agreements.windows import clause_window, governing_verbs
 from pipeline.extract.nlp import sentence_at
 from pipeline.records import Sentence
 from pipeline.resources import word_list

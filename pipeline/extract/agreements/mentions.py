@@ -81,6 +81,7 @@ class _Hit:
     prospect: bool = False      # 'a potential agreement on ...': at least proposed
     lent: bool = False          # a far reference: lends its event (status) to the instrument, not its sentence
     linked: bool = False        # a subject that refers back to a row ('It took effect ...': linking.py)
+    told: bool = False          # its status cue is the main predicate of the mention ('The pact entered into force in May')
     rule: str = ""              # the catalogue id it came from ('' for other sources: see hit_rule)
     cue_id: str = ""            # the status_cues.jsonl id of its status cue, or a rule name (README, "why")
     content: str = ""           # 'a treaty establishing the X council': the clause that names it (X is no party)

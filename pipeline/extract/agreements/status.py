@@ -15,9 +15,12 @@ from pipeline.extract.agreements.lexicon import (
     status_conditions,
     status_cue_rows,
 )
-from pipeline.extract.agreements.mentions import _Hit
-from pipeline.extract.agreements.parties import _subtree_span
-from pipeline.records import Sentence
+from pipeline.extract.agreements.windows import (
+    INSTRUMENT_WORDS,
+    PROCEDURE_WORDS,
+    _definite_reference,
+    _shares_object,
+)
 from pipeline.resources import word_list
 
 
@@ -108,6 +111,30 @@ def _asserted_of(verb: Token, span: Span) -> bool:
     return subj.lower_ == "it" or _definite_reference(subj)
 
 
+def told_of(span: Span, cs: int, ce: int) -> bool:
+    """The cue at cs..ce is the predicate of the sentence's main clause and the mention is its subject:
+    'The pact, signed in May, entered into force in October', 'The accord has been in force since 2016',
+    'The pact was signed in 2019 and took effect in 2020' (the article tells the event of the agreement
+    itself; not one met in passing in a relative, adverbial or appositive phrase: '..., which took effect in
+    2019', 'after a pact took effect', 'the pact, in force since 2010, ...')."""
+    cue = span.doc.char_span(cs, ce, alignment_mode="expand")
+    if cue is None:
+        return False
+    verb, steps = cue.root, 0
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("prep", "pobj", "advmod", "acomp", "attr", "dobj") \
+            and verb.head is not verb and steps < 3:
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ not in ("VERB", "AUX") or span.start <= verb.i < span.end:
+        return False
+    top = verb
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    if top.dep_ != "ROOT" and not (top.dep_ == "ccomp" and top.head.dep_ == "ROOT"
+                                   and top.head.lemma_.lower() in REPORTING_VERBS):
+        return False
+    return _asserted_of(verb, span) and (verb.dep_ != "conj" or verb.i > span.root.i)
+
+
 # Words that frame a cue below them as a prospect, not an event: "aiming for the deal to enter into force",
 # "an attempt to sign the pact", "nothing stands in the way of it entering into force"
 FRAME_PROPOSED = word_list("agreement_words.jsonl", "frame_proposed")
@@ -144,10 +171,11 @@ def _own_clause_words(text: str, lo: int, cs: int, verb: Token) -> str:
 
 def _reported_would(verb: Token) -> bool:
     """The cue verb has 'would' and is the complement of a reporting verb ('the government said it would
-    withdraw from the pact', 'announced that they would suspend it'): the reported form of 'will'."""
+    withdraw from the pact', 'announced that they would suspend it', '..., announcing that it would quit the
+    pact'): the reported form of 'will'."""
     return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children) \
         and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS \
-        and verb.head.tag_ in ("VBD", "VBZ", "VBN") and not any(c.dep_ == "neg" for c in verb.children)
+        and verb.head.tag_ in ("VBD", "VBZ", "VBN", "VBG") and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _negative_frame(verb: Token) -> str:
@@ -165,13 +193,20 @@ def _negative_frame(verb: Token) -> str:
             return "under_negotiation"
     return ""
 DONE = ("signed", "ratified", "in_force", "standing", "restored")
-INSTRUMENT_WORDS = word_list("agreement_words.jsonl", "instrument_words")
 
 
-def _theme(verb: Token) -> Token | None:
-    """What the event happens to: the object, else the passive subject, else the subject of a verb
-    without an object ('talks began')."""
-    by = {c.dep_: c for c in verb.children}
+def _theme(verb: Token, cue: Span | None = None) -> Token | None:
+    """What the event happens to: the object, else the passive subject, else the object shared with a
+    coordinated verb ('signed but never ratified the pact'), else the subject of a verb without an object
+    ('talks began'). A common noun of the cue itself (cue: its span) is no object: 'the tariffs took effect'
+    happens to the tariffs, 'the pact was signed and took effect' to the pact (a party inside a cue stays:
+    'pulled the U.S. out')."""
+    by = {c.dep_: c for c in verb.children if cue is None or not (cue.start <= c.i < cue.end and c.pos_ == "NOUN")}
+    if not {"dobj", "nsubjpass"} & set(by):
+        # 'X signed but never ratified the pact': a verb without its own object shares the object of the verb
+        # coordinated after it (with no subject of its own)
+        for conj in (c for c in verb.children if c.dep_ == "conj" and _shares_object(c)):
+            return next(c for c in conj.children if c.dep_ == "dobj")
     return by.get("dobj") or by.get("nsubjpass") or (by.get("nsubj") if "dobj" not in by else None)
 
 
@@ -198,7 +233,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
     if verb.dep_ == "relcl" and not own and not root.left_edge.i <= verb.head.i <= root.right_edge.i \
             and not any(verb.left_edge.i <= t.i <= verb.right_edge.i for t in span):
         return "unspecified"    # 'X follows the Y accord, which took effect in 2019': Y's event, not X's
-    theme = _theme(verb) if verb.pos_ != "NOUN" else None
+    theme = _theme(verb, cue) if verb.pos_ != "NOUN" else None
     if not inside and not own and theme is not None and theme.pos_ in ("NOUN", "PROPN") \
             and theme.lemma_.lower() not in INSTRUMENT_WORDS | PROCEDURE_WORDS and not theme.text.isupper() \
             and not any(c.dep_ == "poss" and c.lower_ == "its" for c in theme.children):
@@ -245,7 +280,7 @@ def cue_reading(span: Span, cs: int, ce: int, status: str, raw: str = "", cue: S
         return "under_negotiation"      # a headline's 'X to sign pact with Y': it will happen
     cur, steps = verb, 0
     while cur.head is not cur and steps < 6 and (cur.dep_ in FRAME_PATH or (cur.i == root.i and cur.dep_ in (
-            "pobj", "dobj", "nsubj", "nsubjpass"))):
+            "pobj", "dobj", "nsubj", "nsubjpass"))) and not _past_time_clause(cur):
         cur, steps = cur.head, steps + 1
         lemma = cur.lemma_.lower()
         if lemma in FRAME_PROPOSED:
@@ -327,8 +362,6 @@ TALK_WORDS = word_list("agreement_words.jsonl", "talk_words")
 END_TALK_VERBS = word_list("agreement_words.jsonl", "end_talk_verbs")
 # Common nouns that can leave an agreement (a party); another subject of 'left' is a cause
 ACTOR_NOUNS = word_list("agreement_words.jsonl", "actor_nouns")
-# Themes of a cue verb that are steps of the agreement's own procedure ('domestic procedures completed')
-PROCEDURE_WORDS = word_list("agreement_words.jsonl", "procedure_words")
 
 
 def _prospective(verb: Token) -> bool:
@@ -338,6 +371,17 @@ def _prospective(verb: Token) -> bool:
     if auxes & (AUX_PROPOSED | AUX_PENDING):
         return True
     return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FRAME_PROPOSED | FRAME_PENDING
+
+
+TIME_MARKS = frozenset({"when", "after", "since", "as", "while", "because"})
+
+
+def _past_time_clause(verb: Token) -> bool:
+    """'When X signed the pact in 2023, officials called it a template': an adverbial clause of time or cause
+    told in the past states its event as a fact, whatever frames the clause it hangs on ('called' here names,
+    it does not urge)."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBD" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS for c in verb.children)
 
 
 def _subordinate_to_prospect(verb: Token) -> bool:
@@ -475,7 +519,13 @@ def cue_matches(pat: regex.Pattern, window: str, starts: list[int]) -> list:
     return out
 
 
+# the month May, which the modal words (case-insensitive) would read as 'may': 'signed in May', 'May 2024'
+MONTH_MAY = re.compile(r"\b(?:(?:in|since|until|by|from|of|last|next|early|late|mid|this|on|before|after|through|"
+                       r"between|and)\s+May\b|May\s+\d)")
+
+
 def _apply_modality(status: str, before: str, modals) -> str:
+    before = MONTH_MAY.sub(lambda m: m.group(0).replace("May", "month"), before)
     before = " ".join(before.split()[-6:])
     effects = {eff for eff, pat, applies in modals if status in applies and pat.search(before)}
     if not effects:
@@ -493,106 +543,3 @@ def _apply_modality(status: str, before: str, modals) -> str:
     if "under_negotiation" in effects:
         return "under_negotiation"
     return status
-
-
-# ---------------------------------------------------------------- mentions
-
-
-def _windows(hits: list[_Hit], sent: Sentence) -> list[tuple[int, int]]:
-    """Status window of each hit in one sentence: from the previous hit group to the next one;
-    coordinated hits ('the RAA and the ACSA', '... on trade, and another on energy') share one window."""
-    groups: list[list[int]] = []
-    for i, h in enumerate(hits):
-        if groups and (h.also or re.fullmatch(r"[\s,()]*(?:and|or|as well as)?[\s,()]*(?:the\s+|an?\s+)?",
-                                              sent.text[hits[groups[-1][-1]].end - sent.start:h.start - sent.start])):
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    out: list[tuple[int, int]] = [(0, 0)] * len(hits)
-    for g_i, g in enumerate(groups):
-        lo = hits[groups[g_i - 1][-1]].end if g_i else sent.start
-        hi = hits[groups[g_i + 1][0]].start if g_i + 1 < len(groups) else sent.end
-        for i in g:
-            out[i] = (lo, hi)
-    return out
-
-
-def clause_window(span: Span) -> tuple[int, int]:
-    """Character range of the clause the mention belongs to: the subtree of its governing verb,
-    without coordinated or parenthetical clauses that do not contain it."""
-    tok = span.root
-    if tok.pos_ in ("VERB", "AUX"):     # the head noun parsed as a verb ("a new fisheries deal"): no clause
-        return span.sent.start_char, span.sent.end_char
-    seen = set()
-    while (tok.pos_ not in ("VERB", "AUX") or (tok.dep_ in ("pcomp", "xcomp", "acl") and tok.tag_ in ("VBG", "VB")
-                                               and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADP"))) \
-            and tok.head is not tok and tok.i not in seen:
-        seen.add(tok.i)     # climb over "on renewing", "to sign" to the clause they complete
-        tok = tok.head
-    if tok.dep_ == "parataxis" and tok.lemma_.lower() in REPORTING_VERBS and tok.head is not tok:
-        tok = tok.head      # "X proposed a pact with Y, a diplomat said" parsed with the pact under "said"
-    if tok.pos_ not in ("VERB", "AUX"):
-        return span.sent.start_char, span.sent.end_char
-    lo, hi = _subtree_span(tok)
-    for child in tok.children:
-        if child.dep_ in ("conj", "parataxis", "advcl") and child.pos_ in ("VERB", "AUX") \
-                and not (child.left_edge.i <= span.root.i <= child.right_edge.i) \
-                and not _refers_back(child, span) and not _procedure_state(child):
-            c_lo, c_hi = _subtree_span(child)
-            if c_lo > span.end_char:
-                hi = min(hi, c_lo)
-            elif c_hi < span.start_char:
-                lo = max(lo, c_hi)
-    return lo, hi
-
-
-def _procedure_state(clause: Token) -> bool:
-    """'With its domestic procedures completed, the pact can apply': a clause whose subject is a
-    step of the agreement's own procedure speaks of the agreement."""
-    return clause.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in PROCEDURE_WORDS
-                                          for c in clause.children)
-
-
-def _refers_back(clause: Token, span: Span) -> bool:
-    """'X and Y signed the pact in 1994, but it collapsed in 1998': a following clause whose subject
-    'it' is the agreement, when the agreement is the subject or object of the first clause; a
-    following clause about 'it' ('... and announced its end', '... and later scrapped it'); a clause
-    sharing the subject the mention belongs to ('Talks on the pact began and were shelved')."""
-    if clause.i < span.root.i:
-        return False
-    head = clause.head
-    if clause.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children) \
-            and any(c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i <= span.root.i <= c.right_edge.i
-                    for c in head.children):
-        return True
-    if span.root.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj"):
-        return False
-    if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ == "it" or _definite_reference(c)) for c in clause.children):
-        return span.root.dep_ != "pobj"
-    return any(c.dep_ == "dobj" and (c.lower_ == "it" or any(p.dep_ == "poss" and p.lower_ == "its" for p in c.children))
-               for c in clause.children)
-
-
-def _definite_reference(noun: Token) -> bool:
-    """'that accord', 'the memorandum', 'this pact': a bare instrument word with a definite or demonstrative
-    determiner and nothing else before it (no 'the old treaty', no 'the Harbour Accord')."""
-    return noun.lemma_.lower() in INSTRUMENT_WORDS and noun.pos_ == "NOUN" and noun.left_edge.i == noun.i - 1 \
-        and noun.doc[noun.i - 1].dep_ == "det" and noun.doc[noun.i - 1].lower_ in ("the", "that", "this")
-
-
-def governing_verbs(span: Span) -> tuple[tuple[int, int], ...]:
-    """Character spans of the verb the mention is subject or object of ('the treaty ... has been
-    abandoned', 'suspended the pact'), with its particle ('broke down'); at most three steps up
-    through prepositions and appositions."""
-    tok, steps = span.root, 0
-    if tok.pos_ in ("VERB", "AUX"):
-        return ()
-    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and steps < 3:
-        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "appos", "compound", "conj", "attr"):
-            return ()
-        tok, steps = tok.head, steps + 1
-    if tok.pos_ not in ("VERB", "AUX"):
-        return ()
-    out = [(tok.idx, tok.idx + len(tok))]
-    out += [(c.idx, c.idx + len(c)) for c in tok.children if c.dep_ == "prt"]
-    return tuple(out)
