@@ -211,7 +211,7 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = 
             compound = broad
         head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
         if compound:        # 'signed the normalisation annex': an outcome document named by its topic
-            topics = [(" ".join(w.lower_ for w in compound), compound[0].idx, tok.idx + len(tok))]
+            topics = [("".join(w.lower_ + w.whitespace_ for w in compound).strip(), compound[0].idx, tok.idx + len(tok))]
             names = [title_name(f"{topics[0][0]} {head_word}")]
         elif prep is None:
             topics = [("", min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok))]
@@ -411,7 +411,8 @@ def _compound_topic(tok: Token) -> list[Token]:
     words = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and _lower_word(c)]
     if not words or words[-1].i != tok.i - 1 or words[0].lower_ in NOT_TOPIC:
         return []
-    return words
+    # ('a policing cooperation memorandum': the gerund or noun before the compound is a word of the topic too)
+    return [*_written_before(tok.doc, words[0].i, {tok.i, *(w.i for w in words)}), *words]
 
 
 # 'a similar ... agreement with X': another instrument of the kind in focus, with a partner of its own
@@ -450,12 +451,79 @@ def _broad_compound(tok: Token) -> list[Token]:
     modifiers right before any instrument head, without words that give no topic ([] when none)."""
     words: list[Token] = []
     for t in reversed(tok.doc[tok.left_edge.i:tok.i]):
-        if t.dep_ not in ("compound", "amod", "nmod") or t.pos_ not in ("NOUN", "ADJ") or not _lower_word(t) \
+        if words and _hyphen_joined(t) and t.i - 1 >= tok.left_edge.i:     # 'a ship-repair agreement'
+            words.insert(0, t)
+            continue
+        if words and words[0].text == "-" and t.dep_ in ("compound", "amod", "nmod", "punct") \
+                and t.pos_ in ("NOUN", "ADJ") and _lower_word(t):
+            words.insert(0, t)      # (the word before the hyphen hangs on the word after it, or on the head)
+            continue
+        gerund = t.pos_ == "VERB" and t.tag_ == "VBG" and t.dep_ == "amod"      # 'a policing cooperation memorandum'
+        if t.dep_ not in ("compound", "amod", "nmod") or (t.pos_ not in ("NOUN", "ADJ") and not gerund) or not _lower_word(t) \
                 or (t.pos_ == "ADJ" and kind_of(t.lower_) == "other") \
                 or t.lower_ in NOT_TOPIC or t.head.i not in (tok.i, *(w.i for w in words)):
             break
         words.insert(0, t)
+    return _whole_words(words)
+
+
+def _hyphen_joined(t: Token) -> bool:
+    """t is a hyphen written between two words with no space ('ship-repair')."""
+    return t.text == "-" and t.i > 0 and t.i + 1 < len(t.doc) and not t.doc[t.i - 1].whitespace_ \
+        and not t.whitespace_ and _lower_word(t.doc[t.i - 1]) and t.doc[t.i - 1].is_alpha
+
+
+def _modifier_word(t: Token, heads: set[int]) -> bool:
+    """A lower-case noun, or a gerund ('policing', 'fishing'), that modifies one of heads and gives a topic."""
+    return t.dep_ in ("compound", "amod", "nmod") and t.head.i in heads and _lower_word(t) and t.is_alpha \
+        and (t.pos_ == "NOUN" or (t.pos_ == "VERB" and t.tag_ == "VBG")) and t.lower_ not in NOT_TOPIC
+
+
+def _written_before(doc: Doc, start: int, heads: set[int]) -> list[Token]:
+    """The modifier words (_modifier_word) written right before token start, each hanging on heads or on
+    one after it ('ship-repair' as one word)."""
+    words: list[Token] = []
+    i = start - 1
+    while i >= 0:
+        t = doc[i]
+        if words and _hyphen_joined(t) and _modifier_word(doc[i - 1], heads | {w.i for w in words} | {i}):
+            words[:0] = [doc[i - 1], t]
+            i -= 2
+            continue
+        if not _modifier_word(t, heads | {w.i for w in words}):
+            break
+        words.insert(0, t)
+        i -= 1
+    return _whole_words(words)
+
+
+def _whole_words(words: list[Token]) -> list[Token]:
+    """words without a leading part of a hyphenated word whose first part is not among them ('way' of
+    'three-way', 'dollar' of 'billion-dollar'): a part of a word is no word of a name."""
+    def glued(t: Token) -> bool:
+        return t.i > 0 and t.doc[t.i - 1].text in ("-", "–") and not t.doc[t.i - 1].whitespace_
+
+    while words and (words[0].text in ("-", "–") or glued(words[0])):
+        words = words[1:]
     return words
+
+
+def _take_written_modifiers(h: _Hit, doc: Doc) -> None:
+    """'a policing cooperation memorandum', 'a coastguard cooperation arrangement': the kind lexicon reads
+    only its own words ('Cooperation Memorandum'); the lower-case noun and gerund modifiers the parse hangs
+    on the mention's words right before it are words of its name too (GOLD.md: named descriptively, with the
+    words the text uses). The name and the mention's start take them; its key (the kind) stays."""
+    span = doc.char_span(h.start, h.end, alignment_mode="expand")
+    if span is None:
+        return
+    words = _written_before(doc, span.start, {t.i for t in span})
+    if not words:
+        return
+    written = title_name("".join(t.text_with_ws for t in words).strip())
+    lead = re.match(r"(?:Bilateral|Trilateral|Multilateral) ", h.name)
+    at = lead.end() if lead else 0
+    h.name = f"{h.name[:at]}{written} {h.name[at:]}"
+    h.start = words[0].idx
 
 
 def candidate_features(tok: Token, dets: list[str], topic: str, form: str, anchored: bool) -> tuple[str, ...]:
@@ -516,6 +584,9 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     whose head is a descriptive one gives way to it; a generic catalogue form named by a topic the
     parse gives (_parsed_topic) becomes that named instrument."""
     hits = [(_parsed_topic(h, doc) or h) if h.source == "generic" and h.rule else h for h in hits]
+    for h in hits:
+        if h.source == "generic" and not h.rule and h.key.startswith("generic:"):
+            _take_written_modifiers(h, doc)
     is_ref = [h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite") for h in hits]
     refs = [h for h, r in zip(hits, is_ref) if r]
     # (not `h not in refs`: that compares every field of every pair; a hit equal to a reference
