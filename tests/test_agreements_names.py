@@ -117,3 +117,19 @@ def test_agreements_descriptive_name_keeps_the_modifiers_the_text_writes(parse, 
 ])
 def test_agreements_content_named_instrument_carries_its_two_parties(parse, settings, text, row):
     assert row in _rows(parse, settings, text)
+
+
+# ------------------------------------------------ a capitalised word inside a name in running text
+
+@pytest.mark.parametrize("text, name", [
+    # 'Launch' is a headline verb in 'X Launches Y', but a word of the name inside running text
+    ("Both navies still honour the 1990 Coastal Rocket Launch Warning Agreement, which set up a hotline.",
+     "Coastal Rocket Launch Warning Agreement"),
+    # a headline above running text: the party before the verb is its subject, the name comes after it
+    ("Chile Signs Andes Water Treaty as talks end in Lima\nOfficials said the treaty would be ratified soon.",
+     "Andes Water Treaty"),
+    ("Moscow Exits Andes Arms Treaty as talks end in Lima\nOfficials said the treaty would lapse soon.",
+     "Andes Arms Treaty"),
+])
+def test_agreements_headline_verb_cut_only_in_headlines(text, name):
+    assert name in [h.name for h in find_mentions(text) if h.source == "named"]
