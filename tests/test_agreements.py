@@ -794,7 +794,7 @@ def test_agreements_mediator_is_not_the_missing_party(parse, settings, text, par
      {"Chile-Peru Trade Agreement": "under_negotiation", "CPTPP": "existing"}),
     # a new alliance announced and then named is that alliance
     ("Norway and Iceland signed a new defence pact on Monday. The Arctic Shield Pact commits both to joint "
-     "air patrols.", {"Arctic Shield Agreement": "signed"}),
+     "air patrols.", {"Arctic Shield Pact": "signed"}),
     # "agreed to draft" is a plan, "the two leaders" the pair in focus
     ("Ghana and Togo signed a Border Security Agreement on Monday. The two leaders also agreed to draft a new "
      "fisheries deal by the end of the year.",

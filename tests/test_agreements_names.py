@@ -133,3 +133,13 @@ def test_agreements_content_named_instrument_carries_its_two_parties(parse, sett
 ])
 def test_agreements_headline_verb_cut_only_in_headlines(text, name):
     assert name in [h.name for h in find_mentions(text) if h.source == "named"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # a head the text writes in a capital is the name's own
+    ("The Andes Water Pact was signed in Lima on Monday by both ministers.", "Andes Water Pact"),
+    # a lower-case deal or pact named by its place is read as an agreement
+    ("Fighting has eased since the Pretoria deal was signed.", "Pretoria Agreement"),
+])
+def test_agreements_named_instrument_keeps_the_head_the_text_writes(text, name):
+    assert name in [h.name for h in find_mentions(text) if h.source == "named"]

@@ -389,13 +389,14 @@ def kind_of(name: str) -> str:
     return "other"
 
 
-def title_name(phrase: str) -> str:
-    """'bilateral security deal' -> 'Bilateral Security Agreement' (deal/pact read as agreement)."""
+def title_name(phrase: str, as_agreement: bool = True) -> str:
+    """'bilateral security deal' -> 'Bilateral Security Agreement' (deal/pact read as agreement, unless
+    not as_agreement: a name the text writes with its own head, 'the Warsaw Pact')."""
     words = re.sub(r"[\"“”]", "", phrase).split()
     small = {"of", "on", "and", "for", "the", "to", "in", "a", "an"}
     out = []
     for i, w in enumerate(words):
-        if re.fullmatch(r"deals?|pacts?", w, re.I):
+        if as_agreement and re.fullmatch(r"deals?|pacts?", w, re.I):
             w = "Agreement"
         out.append(w if (w.lower() in small and i) or any(c.isupper() for c in w[1:]) else
                    "-".join(p[:1].upper() + p[1:] for p in w.split("-")))

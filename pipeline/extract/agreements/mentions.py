@@ -292,7 +292,10 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             hits.append(_row_hit(row, start, end))
             taken.append((start, end))
             return
-        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
+        # ('the Warsaw Pact': a head the text writes in a capital is the name's own; 'the Pretoria deal' is an agreement)
+        own_head = re.search(r"(?<![\w-])(?:Pact|Deal)s?$", text[start:end].rstrip(" \"”,.")) is not None
+        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name, as_agreement=not own_head), acronym,
+                         kind_of(name), "named"))
         taken.append((start, end))
 
     for m in AGREEMENT_ON.finditer(text):
