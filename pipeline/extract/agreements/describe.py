@@ -33,6 +33,8 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.wording import NOT_TOPIC, _hyphen_joined, _lower_word, _take_written_modifiers, \
+    _whole_words, _written_before
 from pipeline.resources import pattern_text, word_list
 
 # Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
@@ -44,8 +46,6 @@ HEAD_FORMS = re.compile(pattern_text("agreement_patterns.jsonl", "head_forms"))
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
 EVENT_VERBS = word_list("agreement_words.jsonl", "event_verbs")
 TOPIC_PREPS = word_list("agreement_words.jsonl", "topic_preps")
-# Pre-modifiers that describe an instrument without giving its topic
-NOT_TOPIC = word_list("agreement_words.jsonl", "not_topic")
 # Objects of "an agreement on ..." that are no topic of an instrument ("agreement on the need to ...")
 NOT_TOPIC_OBJECT = word_list("agreement_words.jsonl", "not_topic_object")
 MAX_TOPIC_WORDS = 6
@@ -88,10 +88,6 @@ def _with_phrase(tok: Token) -> bool:
     on the noun itself."""
     return any((c.dep_ == "prep" and c.lower_ in ("between", "with", "among"))
                or (c.dep_ == "amod" and c.lower_ in PROSPECT) for c in tok.children)
-
-
-def _lower_word(t: Token) -> bool:
-    return t.text[:1].islower() and t.is_alpha or ("-" in t.text and t.text[:1].islower())
 
 
 # A proper name inside a topic phrase is part of what the instrument covers ('a framework agreement on
@@ -465,65 +461,6 @@ def _broad_compound(tok: Token) -> list[Token]:
             break
         words.insert(0, t)
     return _whole_words(words)
-
-
-def _hyphen_joined(t: Token) -> bool:
-    """t is a hyphen written between two words with no space ('ship-repair')."""
-    return t.text == "-" and t.i > 0 and t.i + 1 < len(t.doc) and not t.doc[t.i - 1].whitespace_ \
-        and not t.whitespace_ and _lower_word(t.doc[t.i - 1]) and t.doc[t.i - 1].is_alpha
-
-
-def _modifier_word(t: Token, heads: set[int]) -> bool:
-    """A lower-case noun, or a gerund ('policing', 'fishing'), that modifies one of heads and gives a topic."""
-    return t.dep_ in ("compound", "amod", "nmod") and t.head.i in heads and _lower_word(t) and t.is_alpha \
-        and (t.pos_ == "NOUN" or (t.pos_ == "VERB" and t.tag_ == "VBG")) and t.lower_ not in NOT_TOPIC
-
-
-def _written_before(doc: Doc, start: int, heads: set[int]) -> list[Token]:
-    """The modifier words (_modifier_word) written right before token start, each hanging on heads or on
-    one after it ('ship-repair' as one word)."""
-    words: list[Token] = []
-    i = start - 1
-    while i >= 0:
-        t = doc[i]
-        if words and _hyphen_joined(t) and _modifier_word(doc[i - 1], heads | {w.i for w in words} | {i}):
-            words[:0] = [doc[i - 1], t]
-            i -= 2
-            continue
-        if not _modifier_word(t, heads | {w.i for w in words}):
-            break
-        words.insert(0, t)
-        i -= 1
-    return _whole_words(words)
-
-
-def _whole_words(words: list[Token]) -> list[Token]:
-    """words without a leading part of a hyphenated word whose first part is not among them ('way' of
-    'three-way', 'dollar' of 'billion-dollar'): a part of a word is no word of a name."""
-    def glued(t: Token) -> bool:
-        return t.i > 0 and t.doc[t.i - 1].text in ("-", "–") and not t.doc[t.i - 1].whitespace_
-
-    while words and (words[0].text in ("-", "–") or glued(words[0])):
-        words = words[1:]
-    return words
-
-
-def _take_written_modifiers(h: _Hit, doc: Doc) -> None:
-    """'a policing cooperation memorandum', 'a coastguard cooperation arrangement': the kind lexicon reads
-    only its own words ('Cooperation Memorandum'); the lower-case noun and gerund modifiers the parse hangs
-    on the mention's words right before it are words of its name too (GOLD.md: named descriptively, with the
-    words the text uses). The name and the mention's start take them; its key (the kind) stays."""
-    span = doc.char_span(h.start, h.end, alignment_mode="expand")
-    if span is None:
-        return
-    words = _written_before(doc, span.start, {t.i for t in span})
-    if not words:
-        return
-    written = title_name("".join(t.text_with_ws for t in words).strip())
-    lead = re.match(r"(?:Bilateral|Trilateral|Multilateral) ", h.name)
-    at = lead.end() if lead else 0
-    h.name = f"{h.name[:at]}{written} {h.name[at:]}"
-    h.start = words[0].idx
 
 
 def candidate_features(tok: Token, dets: list[str], topic: str, form: str, anchored: bool) -> tuple[str, ...]:
