@@ -12,7 +12,6 @@ from pipeline.extract.agreements.lexicon import (
     DATED,
     KINDS,
     LEXICON,
-    PAIR_SHORT_BESIDE_SHORT,
     SHORT,
     STATUS_RANK,
     _fold,
@@ -179,14 +178,9 @@ def _generic_name(name: str, parties: list[str]) -> str:
 
 
 def pair_name(parties: list[str]) -> str:
-    """Two parties as a composed name writes them, in alphabetical order: an organisation by its acronym,
-    the EU and the UK short, any other state by its canonical name (GOLD.md: 'Guyana-United States'),
-    but the United States short beside a partner written short ('EU-US', 'UK-US'): PAIR_SHORT_BESIDE_SHORT."""
-    forms = {p: SHORT.get(p) if p not in PAIR_SHORT_BESIDE_SHORT else p for p in parties}
-    forms = {p: f or _org_acronym(p) for p, f in forms.items()}
-    if any(f != p for p, f in forms.items()):       # a partner written short: 'UK-US'
-        forms = {p: PAIR_SHORT_BESIDE_SHORT.get(p, f) for p, f in forms.items()}
-    return "-".join(sorted(forms.values()))
+    """Two parties as a composed name writes them, in alphabetical order: the United States, the EU and the
+    UK short (SHORT), an organisation by its acronym, any other state by its canonical name ('Chile-US')."""
+    return "-".join(sorted(SHORT.get(p) or _org_acronym(p) for p in parties))
 
 
 @lru_cache(maxsize=256)
