@@ -33,7 +33,7 @@ from statistics import NormalDist
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import PipelineError
-from pipeline.extract.agreements.findings import _org_acronym
+from pipeline.extract.agreements.findings import _org_acronym, pair_name
 from pipeline.extract.agreements.gate import GATE_RULE
 from pipeline.extract.agreements.lexicon import SHORT, catalogue
 from pipeline.records import AgreementFinding
@@ -68,8 +68,7 @@ def composed_name(name: str, parties: list[str]) -> bool:
         return True
     if len(parties) != 2:
         return False
-    a, b = sorted(SHORT.get(p) or _org_acronym(p) for p in parties)
-    return name.startswith(f"{a}-{b} ")
+    return name.startswith(f"{pair_name(parties)} ")
 
 
 @lru_cache(maxsize=1)

@@ -4,8 +4,8 @@ and anaphors; one row per (agreement, parties) instance, with status, status dat
 Pure function: (doc, sentences, actors, dates, settings) -> list[AgreementFinding].
 
 Modules: lexicon (kind and status words, catalogue loaders, name and reference patterns), mentions
-(find_mentions), describe (instruments named by their topic, read from the dependency parse),
-status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
+(find_mentions), describe (instruments named by their topic, read from the dependency parse), wording (the
+modifier words a descriptive name takes from the parse), status (cues read in the clause that governs a mention, on the cue's dependency path), parties (party spans and
 dependency roles), instances (mentions grouped into rows), consolidate (rows folded and merged), linking (status told by a
 later clause whose subject refers back to a row: 'It took effect ...'), findings (rows written as findings); this module reads each mention in its sentence and holds the Stage.
 

@@ -33,6 +33,8 @@ from pipeline.extract.agreements.lexicon import (
     title_name,
 )
 from pipeline.extract.agreements.mentions import _Hit
+from pipeline.extract.agreements.wording import NOT_TOPIC, _hyphen_joined, _lower_word, _take_written_modifiers, \
+    _whole_words, _written_before
 from pipeline.resources import pattern_text, word_list
 
 # Outcome documents of a summit: 'a joint declaration', 'a declaration of principles' (GOLD.md)
@@ -44,8 +46,6 @@ HEAD_FORMS = re.compile(pattern_text("agreement_patterns.jsonl", "head_forms"))
 # Verbs whose object or subject is an instrument as such (not a topic of talk)
 EVENT_VERBS = word_list("agreement_words.jsonl", "event_verbs")
 TOPIC_PREPS = word_list("agreement_words.jsonl", "topic_preps")
-# Pre-modifiers that describe an instrument without giving its topic
-NOT_TOPIC = word_list("agreement_words.jsonl", "not_topic")
 # Objects of "an agreement on ..." that are no topic of an instrument ("agreement on the need to ...")
 NOT_TOPIC_OBJECT = word_list("agreement_words.jsonl", "not_topic_object")
 MAX_TOPIC_WORDS = 6
@@ -88,10 +88,6 @@ def _with_phrase(tok: Token) -> bool:
     on the noun itself."""
     return any((c.dep_ == "prep" and c.lower_ in ("between", "with", "among"))
                or (c.dep_ == "amod" and c.lower_ in PROSPECT) for c in tok.children)
-
-
-def _lower_word(t: Token) -> bool:
-    return t.text[:1].islower() and t.is_alpha or ("-" in t.text and t.text[:1].islower())
 
 
 # A proper name inside a topic phrase is part of what the instrument covers ('a framework agreement on
@@ -211,7 +207,7 @@ def descriptive_hits(doc: Doc, taken: list[tuple[int, int]], candidates: bool = 
             compound = broad
         head_word = "agreement" if tok.lemma_.lower() in ("deal", "pact", "accord") else tok.lemma_.lower()
         if compound:        # 'signed the normalisation annex': an outcome document named by its topic
-            topics = [(" ".join(w.lower_ for w in compound), compound[0].idx, tok.idx + len(tok))]
+            topics = [("".join(w.lower_ + w.whitespace_ for w in compound).strip(), compound[0].idx, tok.idx + len(tok))]
             names = [title_name(f"{topics[0][0]} {head_word}")]
         elif prep is None:
             topics = [("", min(c.idx for c in tok.children if c.lower_ == "joint"), tok.idx + len(tok))]
@@ -411,7 +407,8 @@ def _compound_topic(tok: Token) -> list[Token]:
     words = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and _lower_word(c)]
     if not words or words[-1].i != tok.i - 1 or words[0].lower_ in NOT_TOPIC:
         return []
-    return words
+    # ('a policing cooperation memorandum': the gerund or noun before the compound is a word of the topic too)
+    return [*_written_before(tok.doc, words[0].i, {tok.i, *(w.i for w in words)}), *words]
 
 
 # 'a similar ... agreement with X': another instrument of the kind in focus, with a partner of its own
@@ -450,12 +447,20 @@ def _broad_compound(tok: Token) -> list[Token]:
     modifiers right before any instrument head, without words that give no topic ([] when none)."""
     words: list[Token] = []
     for t in reversed(tok.doc[tok.left_edge.i:tok.i]):
-        if t.dep_ not in ("compound", "amod", "nmod") or t.pos_ not in ("NOUN", "ADJ") or not _lower_word(t) \
+        if words and _hyphen_joined(t) and t.i - 1 >= tok.left_edge.i:     # 'a ship-repair agreement'
+            words.insert(0, t)
+            continue
+        if words and words[0].text == "-" and t.dep_ in ("compound", "amod", "nmod", "punct") \
+                and t.pos_ in ("NOUN", "ADJ") and _lower_word(t):
+            words.insert(0, t)      # (the word before the hyphen hangs on the word after it, or on the head)
+            continue
+        gerund = t.pos_ == "VERB" and t.tag_ == "VBG" and t.dep_ == "amod"      # 'a policing cooperation memorandum'
+        if t.dep_ not in ("compound", "amod", "nmod") or (t.pos_ not in ("NOUN", "ADJ") and not gerund) or not _lower_word(t) \
                 or (t.pos_ == "ADJ" and kind_of(t.lower_) == "other") \
                 or t.lower_ in NOT_TOPIC or t.head.i not in (tok.i, *(w.i for w in words)):
             break
         words.insert(0, t)
-    return words
+    return _whole_words(words)
 
 
 def candidate_features(tok: Token, dets: list[str], topic: str, form: str, anchored: bool) -> tuple[str, ...]:
@@ -516,6 +521,9 @@ def with_descriptive(hits: list[_Hit], doc: Doc) -> list[_Hit]:
     whose head is a descriptive one gives way to it; a generic catalogue form named by a topic the
     parse gives (_parsed_topic) becomes that named instrument."""
     hits = [(_parsed_topic(h, doc) or h) if h.source == "generic" and h.rule else h for h in hits]
+    for h in hits:
+        if h.source == "generic" and not h.rule and h.key.startswith("generic:"):
+            _take_written_modifiers(h, doc)
     is_ref = [h.source in ("anaphor", "indefinite") and h.key in ("anaphor", "indefinite") for h in hits]
     refs = [h for h, r in zip(hits, is_ref) if r]
     # (not `h not in refs`: that compares every field of every pair; a hit equal to a reference

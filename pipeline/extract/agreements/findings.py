@@ -64,6 +64,7 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     name = inst.name
     if inst.source == "generic":
         name = _generic_name(name, inst.parties)
+    named_by_content = name == inst.name and any(h.content and h.name == name for h, _n in inst.hits)
     base = {"catalogue": conf["confidence_catalogue"], "named": conf["confidence_named"]}.get(
         inst.source, conf["confidence_generic"])
     confidence = base - {"role": 0.0, "fixed": 0.0, "fallback": 0.1}.get(inst.party_source, 0.15)
@@ -83,6 +84,10 @@ def _finding(inst: _Instance, sents: list[Sentence], dates: list[DateFinding], c
     contents = [_fold(h.content) for h, _n in inst.hits if h.content]
     if contents:            # ('a treaty establishing the X council': what the clause creates is no party)
         parties = [p for p in parties if not any(_fold(p) in c for c in contents)]
+    if named_by_content and len(parties) == 2:
+        # ('Agreement to Open the Land Border' signed by X and Y: an unnamed bilateral instrument named after its
+        # parties too, GOLD.md; its long content name keeps its words)
+        name = f"{pair_name(parties)} {name}"
     status = inst.status
     by, cs, ce, by_n = inst.status_by
     status_cue = f'{by}: "{text[cs:ce]}" (sentence {by_n})' if ":" not in by and cs >= 0 and text else by
@@ -175,11 +180,16 @@ def _generic_name(name: str, parties: list[str]) -> str:
     if re.match(r"(?:Bilateral|Trilateral|Multilateral)\b", name) or len(name.split()) > 3:
         return name             # ('Annex on Fisheries': named by its topic, not by its parties)
     if len(parties) == 2:
-        a, b = sorted(SHORT.get(p) or _org_acronym(p) for p in parties)
-        return f"{a}-{b} {name}"
+        return f"{pair_name(parties)} {name}"
     if len(parties) == 3:
         return f"Trilateral {name}"
     return name
+
+
+def pair_name(parties: list[str]) -> str:
+    """Two parties as a composed name writes them, in alphabetical order: the United States, the EU and the
+    UK short (SHORT), an organisation by its acronym, any other state by its canonical name ('Chile-US')."""
+    return "-".join(sorted(SHORT.get(p) or _org_acronym(p) for p in parties))
 
 
 @lru_cache(maxsize=256)

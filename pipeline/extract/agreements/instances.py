@@ -136,6 +136,8 @@ def _place(h: _Hit, n: int, sent: Sentence, instances: list[_Instance], idx: _Pa
         bilateral = False     # "the bloc of A, B and C signed a pact with D": one instrument, all named
     if bilateral and len(hub_parties) > 2:
         hub = _hub([p for p in hub_parties if p not in h.with_list] or hub_parties, idx)
+        if source == "generic" and h.plural:
+            name = singular_name(name)      # ('logistics agreements with A and B': one agreement with each)
         for p in hub_parties:
             if p != hub:
                 _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p], party_source, h, n)
@@ -275,6 +277,16 @@ def _place_reference(h: _Hit, n: int, sent: Sentence, target: _Instance, row: tu
         for p in prior:
             _add(instances, topics, key, name, acronym, kind, source, bilateral, [hub, p] if hub else [p], "role",
                  h, n, "existing")
+
+
+# the plural heads of generic names and their singular ('Logistics Agreements' -> 'Logistics Agreement')
+PLURAL_HEAD = re.compile(r"\b(Agreement|Accord|Arrangement|Partnership|Protocol|Declaration|Memorand)(s|a|ums)$|\bTreaties$")
+
+
+def singular_name(name: str) -> str:
+    """The name of one instrument of a plural generic mention: its last word, the head, made singular."""
+    return PLURAL_HEAD.sub(lambda m: "Treaty" if m.group(0) == "Treaties" else
+                           m.group(1) + ("um" if m.group(1) == "Memorand" else ""), name)
 
 
 def _kind_name(name: str, head: str = "agreement") -> str:

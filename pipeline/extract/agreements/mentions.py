@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.extract.actors import canonical_state, org_index, state_index
+from pipeline.extract.actors import canonical_state, org_index, state_index, state_mentions
 from pipeline.extract.agreements.lexicon import (
     ACRONYM_DEF,
     ACRONYM_INSIDE,
@@ -239,6 +239,12 @@ def _title_case_names(text: str, add, defined: dict[str, str]) -> None:
             start += name.rindex("\n") + 1
             name = name[name.rindex("\n") + 1:]
         verbs = list(HEADLINE_VERB.finditer(name))
+        if verbs and _running_text(text, m.start(1), m.end(1)):
+            # ('under the Ballistic Missile Launch Notification Agreement, which ...': in a line of running text a
+            # capitalised word inside the run is a word of the name, unless a party is written before it as its
+            # subject, 'Chile Signs Andes Treaty as talks end'; a sentence's first word may be a verb)
+            verbs = [v for v in verbs if v.start() == 0 or state_mentions(name[:v.start()])
+                     or any(w in org_index() or canonical_state(w) for w in name[:v.start()].split())]
         if verbs:               # "Chile Pulls Out of Andes Water Treaty": a title-case headline, not one name
             cut = verbs[-1].end()
             cut += re.match(r"(?:(?:of|on|and|for|the|between|to|in|de)\s+)*", name[cut:]).end()
@@ -291,7 +297,10 @@ def _named_hits(text: str, taken: list[tuple[int, int]], defined: dict[str, str]
             hits.append(_row_hit(row, start, end))
             taken.append((start, end))
             return
-        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name), acronym, kind_of(name), "named"))
+        # ('the Warsaw Pact': a head the text writes in a capital is the name's own; 'the Pretoria deal' is an agreement)
+        own_head = re.search(r"(?<![\w-])(?:Pact|Deal)s?$", text[start:end].rstrip(" \"”,.")) is not None
+        hits.append(_Hit(start, end, "named:" + _fold(name), title_name(name, as_agreement=not own_head), acronym,
+                         kind_of(name), "named"))
         taken.append((start, end))
 
     for m in AGREEMENT_ON.finditer(text):
@@ -420,6 +429,15 @@ def _generic_hits(text: str, taken: list[tuple[int, int]]) -> list[_Hit]:
 
 
 SMALL_WORDS = word_list("agreement_words.jsonl", "small_words")
+
+
+def _running_text(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] written in a line of running text: at least three lower-case words besides small ones
+    outside it (a Title-Case headline has none)?"""
+    lo = text.rfind("\n", 0, s) + 1
+    hi = text.find("\n", e)
+    line = text[lo:s] + " " + text[e:hi if hi >= 0 else len(text)]
+    return sum(1 for w in re.findall(r"[A-Za-z][\w'’-]*", line) if w[0].islower() and w not in SMALL_WORDS) >= 3
 
 
 def _titled(text: str, s: int, e: int) -> bool:
