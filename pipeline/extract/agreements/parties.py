@@ -33,9 +33,11 @@ from pipeline.extract.agreements.lexicon import (
 )
 from pipeline.extract.agreements.mentions import _overlaps
 from pipeline.records import ActorFinding, Sentence
-from pipeline.resources import pattern_text, word_list
+from pipeline.extract.agreements.wording import NOT_TOPIC
+from pipeline.resources import pattern_text
 
-NOT_TOPIC = frozenset(word_list("agreement_words.jsonl", "not_topic")) | {"own", "equivalent"}
+# the not_topic words (wording.NOT_TOPIC) and the words of a possessed sibling that say no kind
+KIND_NOT_TOPIC = frozenset(NOT_TOPIC) | {"own", "equivalent"}
 
 # ---------------------------------------------------------------- parties
 
@@ -413,5 +415,5 @@ def kind_words(span: Span) -> str:
     agreement_words.jsonl: 'new', 'similar', 'bilateral' ...), in text order."""
     root = span.root
     words = [t for t in root.lefts if t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ")
-             and t.lower_ not in NOT_TOPIC]
+             and t.lower_ not in KIND_NOT_TOPIC]
     return " ".join(t.text for t in words)
